@@ -1,0 +1,122 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "rolecall",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "rolecall", targets: ["rolecall"]),
+        .executable(name: "rolesanywhere-emulator", targets: ["rolesanywhere-emulator"]),
+        .library(name: "RolesAnywhere", targets: ["RolesAnywhere"]),
+        .library(name: "Issuance", targets: ["Issuance"]),
+        .library(name: "Session", targets: ["Session"]),
+        .library(name: "RolesAnywhereEmulator", targets: ["RolesAnywhereEmulator"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.0"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/swift-extras/swift-extras-base64", from: "1.2.0"),
+    ],
+    targets: [
+        .target(
+            name: "RolesAnywhere",
+            dependencies: [
+                "CHardening",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "Issuance",
+            dependencies: [
+                "RolesAnywhere",
+                "CHardening",
+                .product(name: "ExtrasBase64", package: "swift-extras-base64"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ]
+        ),
+        .target(name: "CHardening"),
+        .target(
+            name: "Session",
+            dependencies: [
+                "RolesAnywhere",
+                "Issuance",
+                "CHardening",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "RolesAnywhereEmulator",
+            dependencies: [
+                "RolesAnywhere",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "rolecall",
+            dependencies: [
+                "RolesAnywhere",
+                "Issuance",
+                "Session",
+                "RolesAnywhereEmulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "rolesanywhere-emulator",
+            dependencies: [
+                "RolesAnywhereEmulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "RolesAnywhereTests",
+            dependencies: ["RolesAnywhere", "RolesAnywhereEmulator", "TestSupport"]
+        ),
+        .testTarget(
+            name: "IssuanceTests",
+            dependencies: ["Issuance", "TestSupport"]
+        ),
+        .testTarget(
+            name: "SessionTests",
+            dependencies: ["Session", "TestSupport"]
+        ),
+        .testTarget(
+            name: "CommandTests",
+            dependencies: ["rolecall", "rolesanywhere-emulator", "TestSupport"]
+        ),
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                "RolesAnywhere",
+                .product(name: "Subprocess", package: "swift-subprocess"),
+            ],
+            path: "Tests/TestSupport"
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,121 @@
+#define _GNU_SOURCE
+#include "CHardening.h"
+#include <errno.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
+#include <unistd.h>
+#include <sys/wait.h>
+
+static void page_span(const void *address, size_t length, uintptr_t *start, size_t *span) {
+    uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+    uintptr_t begin = (uintptr_t)address & ~(page - 1);
+    uintptr_t end = ((uintptr_t)address + length + page - 1) & ~(page - 1);
+    *start = begin;
+    *span = (size_t)(end - begin);
+}
+
+int rolecall_set_not_dumpable(void) {
+#ifdef __linux__
+    return prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == 0 ? 0 : errno;
+#else
+    return ENOSYS;
+#endif
+}
+
+int rolecall_disable_core_dumps(void) {
+    struct rlimit none = {0, 0};
+    return setrlimit(RLIMIT_CORE, &none) == 0 ? 0 : errno;
+}
+
+int rolecall_lock_memory(const void *address, size_t length) {
+    return mlock(address, length) == 0 ? 0 : errno;
+}
+
+int rolecall_unlock_memory(const void *address, size_t length) {
+    return munlock(address, length) == 0 ? 0 : errno;
+}
+
+int rolecall_exclude_from_dumps(void *address, size_t length) {
+#ifdef MADV_DONTDUMP
+    uintptr_t start; size_t span;
+    page_span(address, length, &start, &span);
+    return madvise((void *)start, span, MADV_DONTDUMP) == 0 ? 0 : errno;
+#else
+    (void)address; (void)length; (void)page_span;
+    return ENOSYS;
+#endif
+}
+
+void rolecall_secure_zero(void *address, size_t length) {
+    explicit_bzero(address, length);
+}
+
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+
+void rolecall_core_limit(unsigned long long *soft, unsigned long long *hard) {
+    struct rlimit current;
+    if (getrlimit(RLIMIT_CORE, &current) != 0) {
+        *soft = 0; *hard = 0;
+        return;
+    }
+    *soft = (unsigned long long)current.rlim_cur;
+    *hard = (unsigned long long)current.rlim_max;
+}
+
+int rolecall_execve(const char *path, char *const argv[], char *const envp[]) {
+    fflush(NULL);
+    execve(path, argv, envp);
+    return errno;
+}
+
+pid_t rolecall_spawn(const char *path, char *const argv[], char *const envp[],
+                     unsigned long long core_soft, unsigned long long core_hard,
+                     int own_process_group, int *exec_errno) {
+    int report[2];
+    *exec_errno = 0;
+    if (pipe2(report, O_CLOEXEC) != 0) { *exec_errno = errno; return -1; }
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0) {
+        *exec_errno = errno;
+        close(report[0]); close(report[1]);
+        return -1;
+    }
+    if (pid == 0) {
+        // Only async-signal-safe calls between fork and execve.
+        struct rlimit core = {(rlim_t)core_soft, (rlim_t)core_hard};
+        setrlimit(RLIMIT_CORE, &core);
+        sigset_t none;
+        sigemptyset(&none);
+        for (int signal_number = 1; signal_number < NSIG; signal_number++) {
+            signal(signal_number, SIG_DFL);
+        }
+        sigprocmask(SIG_SETMASK, &none, NULL);
+        if (own_process_group) setpgid(0, 0);
+        execve(path, argv, envp);
+        int failure = errno;
+        ssize_t ignored = write(report[1], &failure, sizeof failure);
+        (void)ignored;
+        _exit(127);
+    }
+    close(report[1]);
+    if (own_process_group) setpgid(pid, pid);  // both sides, so neither races the other
+    int failure = 0;
+    ssize_t got;
+    do { got = read(report[0], &failure, sizeof failure); } while (got < 0 && errno == EINTR);
+    close(report[0]);
+    if (got == (ssize_t)sizeof failure) {
+        int status;
+        while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
+        *exec_errno = failure;
+        return -1;
+    }
+    return pid;
+}

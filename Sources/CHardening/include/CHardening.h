@@ -1,0 +1,29 @@
+#ifndef ROLECALL_CHARDENING_H
+#define ROLECALL_CHARDENING_H
+#include <stddef.h>
+/// Marks this process not dumpable (no core files, no ptrace by same-uid peers). Returns 0 or errno.
+int rolecall_set_not_dumpable(void);
+/// Sets RLIMIT_CORE to 0. Returns 0 or errno.
+int rolecall_disable_core_dumps(void);
+/// Locks the pages spanning [address, address+length) in memory. Returns 0 or errno.
+int rolecall_lock_memory(const void *address, size_t length);
+/// Unlocks pages locked by rolecall_lock_memory. Returns 0 or errno.
+int rolecall_unlock_memory(const void *address, size_t length);
+/// Excludes the pages spanning [address, address+length) from core dumps. Returns 0 or errno.
+int rolecall_exclude_from_dumps(void *address, size_t length);
+/// Overwrites memory with zeroes in a way the optimiser may not remove.
+void rolecall_secure_zero(void *address, size_t length);
+#include <sys/types.h>
+/// Starts `path` with `argv` and `envp` in a child process (fork + execve) that:
+/// restores RLIMIT_CORE to `core_soft`/`core_hard` (the supervisor set its own to 0),
+/// resets signal dispositions and the signal mask, and, when `own_process_group` is non-zero,
+/// moves into a new process group. Returns the child's pid, or -1 with `*exec_errno` set to the
+/// errno of the failed fork or execve (reported through a close-on-exec pipe).
+pid_t rolecall_spawn(const char *path, char *const argv[], char *const envp[],
+                     unsigned long long core_soft, unsigned long long core_hard,
+                     int own_process_group, int *exec_errno);
+/// Current RLIMIT_CORE, so the child can get back what the supervisor gave up.
+void rolecall_core_limit(unsigned long long *soft, unsigned long long *hard);
+/// Flushes every stdio stream, then replaces the process image. Returns only on failure (errno).
+int rolecall_execve(const char *path, char *const argv[], char *const envp[]);
+#endif

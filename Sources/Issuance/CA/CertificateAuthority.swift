@@ -1,0 +1,103 @@
+import Crypto
+import Foundation
+import RolesAnywhere
+import SwiftASN1
+import X509
+
+/// rolecall's CA: an ECDSA P-256 key and its self-signed certificate (pathLen 0, 10 years).
+///
+/// P-256 with SHA-256 keeps every certificate it signs verifiable by any Roles Anywhere client,
+/// including AWS's own Python signer, which names its algorithm after the certificate's hash.
+public struct CertificateAuthority: Sendable, CustomStringConvertible {
+    public let certificate: Certificate
+    private let key: P256.Signing.PrivateKey
+
+    public static let lifetime: TimeInterval = 10 * 365 * 24 * 3600
+
+    public init(certificate: Certificate, key: P256.Signing.PrivateKey) {
+        self.certificate = certificate
+        self.key = key
+    }
+
+    /// A new CA valid from `now` for 10 years.
+    public static func generate(commonName: String, now: Date) throws -> CertificateAuthority {
+        let key = P256.Signing.PrivateKey()
+        let publicKey = Certificate.PublicKey(key.publicKey)
+        let name = try DistinguishedName {
+            OrganizationName("rolecall")
+            CommonName(commonName)
+        }
+        let issued = Date(timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down))
+        let certificate = try Certificate(
+            version: .v3,
+            serialNumber: randomSerial(),
+            publicKey: publicKey,
+            notValidBefore: issued.addingTimeInterval(-CertificateKind.backdating),
+            notValidAfter: issued.addingTimeInterval(lifetime),
+            issuer: name,
+            subject: name,
+            signatureAlgorithm: .ecdsaWithSHA256,
+            extensions: try Certificate.Extensions {
+                Critical(BasicConstraints.isCertificateAuthority(maxPathLength: 0))
+                Critical(KeyUsage(keyCertSign: true, cRLSign: true))
+                SubjectKeyIdentifier(hash: publicKey)
+            },
+            issuerPrivateKey: Certificate.PrivateKey(key)
+        )
+        return CertificateAuthority(certificate: certificate, key: key)
+    }
+
+    /// A leaf for `publicKey`: CN = `user`, 128-bit random serial, CA:false,
+    /// digitalSignature (critical), clientAuth, key identifiers. Never outlives the CA.
+    public func issueLeaf(for publicKey: Certificate.PublicKey, user: String, kind: CertificateKind, now: Date) throws -> Certificate {
+        let validity = kind.validity(at: now)
+        let subject = try DistinguishedName {
+            OrganizationName("rolecall")
+            CommonName(user)
+        }
+        let authorityKeyId = try certificate.extensions.subjectKeyIdentifier?.keyIdentifier
+            ?? SubjectKeyIdentifier(hash: certificate.publicKey).keyIdentifier
+        return try Certificate(
+            version: .v3,
+            serialNumber: Self.randomSerial(),
+            publicKey: publicKey,
+            notValidBefore: max(validity.notBefore, certificate.notValidBefore),
+            notValidAfter: min(validity.notAfter, certificate.notValidAfter),
+            issuer: certificate.subject,
+            subject: subject,
+            signatureAlgorithm: .ecdsaWithSHA256,
+            extensions: try Certificate.Extensions {
+                Critical(BasicConstraints.notCertificateAuthority)
+                Critical(KeyUsage(digitalSignature: true))
+                try ExtendedKeyUsage([.clientAuth])
+                AuthorityKeyIdentifier(keyIdentifier: authorityKeyId)
+                SubjectKeyIdentifier(hash: publicKey)
+            },
+            issuerPrivateKey: Certificate.PrivateKey(key)
+        )
+    }
+
+    /// 128 random bits; swift-certificates adds the leading zero that keeps it positive.
+    static func randomSerial() -> Certificate.SerialNumber {
+        var generator = SystemRandomNumberGenerator()
+        var bytes = (0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        if bytes.allSatisfy({ $0 == 0 }) { bytes[15] = 1 }
+        return Certificate.SerialNumber(bytes: bytes)
+    }
+
+    /// SHA-256 of the certificate's DER, as colon-free lower-case hex.
+    public var fingerprintSHA256: String {
+        (try? SHA256.hash(data: certificate.derBytes()).hexString) ?? ""
+    }
+
+    public func certificatePEM() throws -> String {
+        try certificate.serializeAsPEM().pemString
+    }
+
+    /// The CA key as PEM, for the local issuer's private state file only.
+    public func unsafePrivateKeyPEM() -> String { key.pemRepresentation }
+
+    public var description: String {
+        "CertificateAuthority(\(certificate.subject), fingerprint: \(fingerprintSHA256), key: <redacted>)"
+    }
+}

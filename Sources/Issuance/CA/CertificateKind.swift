@@ -1,0 +1,56 @@
+import Foundation
+
+/// The three kinds of leaf certificate, each with its own lifetime rule.
+public enum CertificateKind: Sendable, Equatable, CustomStringConvertible {
+    /// Per-session MFA: lives 60 s and signs exactly one CreateSession.
+    case singleUse
+    /// Held only in a supervisor's memory (`exec --server`): bounded by the MFA verification
+    /// interval (at most 12 h) and by the holder's remaining lifetime when known.
+    case inMemory(verificationInterval: TimeInterval, holderLifetime: TimeInterval?)
+    /// Profiles without MFA: lives as long as the profile's session, at most 12 h.
+    case standard(sessionDuration: TimeInterval)
+
+    public static let singleUseLifetime: TimeInterval = 60
+    /// Clock-skew allowance: notBefore is back-dated by this much at most.
+    public static let backdating: TimeInterval = 10
+    public static let longestLifetime: TimeInterval = 12 * 3600
+    public static let defaultVerificationInterval: TimeInterval = 3600
+
+    /// Whether issuing this kind needs a fresh MFA proof.
+    public var requiresMFA: Bool {
+        switch self {
+        case .singleUse, .inMemory: true
+        case .standard: false
+        }
+    }
+
+    public var isSingleUse: Bool { self == .singleUse }
+
+    /// How long a certificate of this kind lives from `notBefore + backdating`.
+    public var lifetime: TimeInterval {
+        switch self {
+        case .singleUse:
+            Self.singleUseLifetime
+        case .inMemory(let interval, let holder):
+            min(interval, holder ?? .infinity, Self.longestLifetime)
+        case .standard(let duration):
+            min(duration, Self.longestLifetime)
+        }
+    }
+
+    /// `notBefore` and `notAfter` for a certificate issued at `now`.
+    public func validity(at now: Date) -> (notBefore: Date, notAfter: Date) {
+        let issued = Date(timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down))
+        return (issued.addingTimeInterval(-Self.backdating), issued.addingTimeInterval(lifetime))
+    }
+
+    public var name: String {
+        switch self {
+        case .singleUse: "single-use"
+        case .inMemory: "in-memory"
+        case .standard: "standard"
+        }
+    }
+
+    public var description: String { "\(name) (\(Int(lifetime)) s)" }
+}

@@ -1,0 +1,145 @@
+import Crypto
+import Foundation
+import RolesAnywhere
+import X509
+
+/// The local issuer's private file (`issuer.json`, 0600): CA keys and TOTP seeds.
+///
+/// Whoever can read this file can mint certificates: that is the limit of local mode
+/// (README, "Security model").
+public struct IssuerStore: Sendable {
+    struct Document: Codable {
+        struct Authority: Codable {
+            var certificatePEM: String
+            var privateKeyPEM: String
+            var createdAt: Date
+            /// Replaced by a newer CA; kept for `ca show --all` until `ca remove-old`.
+            var retired: Bool
+        }
+
+        struct Device: Codable {
+            var name: String
+            var secretBase32: String
+            var createdAt: Date
+        }
+
+        var user: String
+        var authorities: [Authority]
+        var devices: [Device]
+    }
+
+    public struct DeviceInfo: Sendable {
+        public let name: String
+        public let createdAt: Date
+    }
+
+    let file: JSONFile<Document>
+
+    public init(directory: SecureDirectory) {
+        self.file = JSONFile(directory: directory, name: "issuer.json")
+    }
+
+    public var path: String { file.path }
+    public var directory: SecureDirectory { file.directory }
+
+    func load() throws -> Document {
+        guard let document = try file.load() else {
+            throw StoreError.damaged(file.path, detail: "missing; run `rolecall init`")
+        }
+        return document
+    }
+
+
+
+    /// Creates the file; refuses when it already exists.
+    public func create(user: String, authority: CertificateAuthority, firstDevice: String, secret: SecretBytes, now: Date) throws {
+        try file.directory.withLock {
+            guard try file.directory.read(file.name) == nil else { throw StoreError.damaged(file.path, detail: "it already exists") }
+            try file.save(Document(
+                user: user,
+                authorities: [.init(certificatePEM: try authority.certificatePEM(), privateKeyPEM: authority.unsafePrivateKeyPEM(), createdAt: now, retired: false)],
+                devices: [.init(name: firstDevice, secretBase32: TOTPSecret.base32(secret), createdAt: now)]
+            ))
+        }
+    }
+
+    public func user() throws -> String { try load().user }
+
+    /// The CA that signs new certificates.
+    public func currentAuthority() throws -> CertificateAuthority {
+        guard let current = try load().authorities.last(where: { !$0.retired }) else {
+            throw StoreError.damaged(file.path, detail: "it holds no current CA")
+        }
+        return try Self.authority(current, path: file.path)
+    }
+
+    /// Every CA certificate, current last.
+    public func allAuthorityCertificates() throws -> [(certificate: Certificate, retired: Bool)] {
+        try load().authorities.map { (try Self.authority($0, path: file.path).certificate, $0.retired) }
+    }
+
+    public func rotateAuthority(to authority: CertificateAuthority, now: Date) throws {
+        try mutate { document in
+            for index in document.authorities.indices { document.authorities[index].retired = true }
+            document.authorities.append(.init(certificatePEM: try authority.certificatePEM(), privateKeyPEM: authority.unsafePrivateKeyPEM(), createdAt: now, retired: false))
+        }
+    }
+
+    /// Drops retired CAs; returns how many.
+    public func removeRetiredAuthorities() throws -> Int {
+        try mutate { document in
+            let before = document.authorities.count
+            document.authorities.removeAll { $0.retired }
+            return before - document.authorities.count
+        }
+    }
+
+    public func devices() throws -> [TOTPVerifier.Device] {
+        try load().devices.map { TOTPVerifier.Device(name: $0.name, secret: try TOTPSecret.fromBase32($0.secretBase32)) }
+    }
+
+    public func deviceInfo() throws -> [DeviceInfo] {
+        try load().devices.map { DeviceInfo(name: $0.name, createdAt: $0.createdAt) }
+    }
+
+    public func addDevice(name: String, secret: SecretBytes, now: Date) throws {
+        try mutate { document in
+            guard !document.devices.contains(where: { $0.name == name }) else {
+                throw MFAError.unavailable("an MFA device named \(name) already exists: pick another name")
+            }
+            document.devices.append(.init(name: name, secretBase32: TOTPSecret.base32(secret), createdAt: now))
+        }
+    }
+
+    public func removeDevice(name: String) throws {
+        try mutate { document in
+            guard document.devices.contains(where: { $0.name == name }) else {
+                throw MFAError.unavailable("no MFA device named \(name): see `rolecall mfa list`")
+            }
+            guard document.devices.count > 1 else {
+                throw MFAError.unavailable("\(name) is the last MFA device: add another with `rolecall mfa add` before removing it")
+            }
+            document.devices.removeAll { $0.name == name }
+        }
+    }
+
+    private func mutate<T>(_ body: (inout Document) throws -> T) throws -> T {
+        try file.directory.withLock {
+            var document = try load()
+            let result = try body(&document)
+            try file.save(document)
+            return result
+        }
+    }
+
+    static func authority(_ stored: Document.Authority, path: String) throws -> CertificateAuthority {
+        do {
+            return CertificateAuthority(
+                certificate: try Certificate(pemEncoded: stored.certificatePEM),
+                key: try P256.Signing.PrivateKey(pemRepresentation: stored.privateKeyPEM)
+            )
+        } catch {
+            throw StoreError.damaged(path, detail: "a CA certificate or key does not parse")
+        }
+    }
+}

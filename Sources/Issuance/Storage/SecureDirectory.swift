@@ -1,0 +1,155 @@
+import Foundation
+
+/// A private directory of small state files: directory 0700, files 0600, owned by this user.
+///
+/// Reads refuse files that others could read or that are symbolic links; writes are atomic
+/// (temporary file in the same directory, fsync, rename, fsync of the directory); `withLock`
+/// serialises read-modify-write cycles across processes with `flock`.
+public struct SecureDirectory: Sendable {
+    public let path: String
+
+    public init(path: String) {
+        self.path = path
+    }
+
+    public func filePath(_ name: String) -> String { "\(path)/\(name)" }
+
+    /// Whether the directory exists (without judging it).
+    public var exists: Bool {
+        var info = stat()
+        return lstat(path, &info) == 0
+    }
+
+    /// Creates the directory 0700 (and missing parents 0700), or checks an existing one.
+    public func create() throws(StoreError) {
+        if !exists {
+            do {
+                try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            } catch {
+                throw .cannotCreate(path, reason: error.localizedDescription)
+            }
+        }
+        try checkDirectory()
+    }
+
+    /// Refuses a directory that is not ours, not a directory, or open to group or others.
+    public func checkDirectory() throws(StoreError) {
+        var info = stat()
+        guard stat(path, &info) == 0 else { throw .missing(path) }
+        guard info.st_mode & S_IFMT == S_IFDIR else { throw .notADirectory(path) }
+        guard info.st_uid == geteuid() else { throw .wrongOwner(path) }
+        guard info.st_mode & 0o077 == 0 else { throw .loosePermissions(path, mode: info.st_mode & 0o777, fix: "chmod 700") }
+    }
+
+    /// The file's bytes, or nil when it does not exist.
+    public func read(_ name: String) throws(StoreError) -> [UInt8]? {
+        try checkDirectory()
+        let file = filePath(name)
+        let descriptor = open(file, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            if errno == ENOENT { return nil }
+            if errno == ELOOP { throw .symbolicLink(file) }
+            throw .cannotRead(file, reason: String(cString: strerror(errno)))
+        }
+        defer { close(descriptor) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { throw .cannotRead(file, reason: "not a regular file") }
+        guard info.st_uid == geteuid() else { throw .wrongOwner(file) }
+        guard info.st_mode & 0o077 == 0 else { throw .loosePermissions(file, mode: info.st_mode & 0o777, fix: "chmod 600") }
+        guard info.st_size <= Self.maximumFileBytes else { throw .tooLarge(file) }
+        var bytes = [UInt8](repeating: 0, count: Int(info.st_size))
+        var offset = 0
+        while offset < bytes.count {
+            let count = bytes.withUnsafeMutableBytes { Foundation.read(descriptor, $0.baseAddress! + offset, $0.count - offset) }
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else { break }
+            offset += count
+        }
+        return Array(bytes[..<offset])
+    }
+
+    /// State files are small; a huge one is damage or an attack, not data.
+    public static let maximumFileBytes = 1 << 20
+
+    /// Replaces `name` atomically with `bytes`, mode 0600.
+    public func write(_ name: String, _ bytes: [UInt8]) throws(StoreError) {
+        try checkDirectory()
+        let file = filePath(name)
+        var template = Array("\(path)/.\(name).XXXXXX".utf8CString)
+        let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard descriptor >= 0 else { throw .cannotWrite(file, reason: String(cString: strerror(errno))) }
+        let temporary = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        var succeeded = false
+        defer {
+            close(descriptor)
+            if !succeeded { unlink(temporary) }
+        }
+        _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC)
+        fchmod(descriptor, 0o600)
+        var offset = 0
+        while offset < bytes.count {
+            let count = bytes.withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else { throw .cannotWrite(file, reason: String(cString: strerror(errno))) }
+            offset += count
+        }
+        guard fsync(descriptor) == 0 else { throw .cannotWrite(file, reason: String(cString: strerror(errno))) }
+        guard rename(temporary, file) == 0 else { throw .cannotWrite(file, reason: String(cString: strerror(errno))) }
+        succeeded = true
+        let directory = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if directory >= 0 {
+            fsync(directory)
+            close(directory)
+        }
+    }
+
+    /// Removes `name` if present.
+    public func remove(_ name: String) throws(StoreError) {
+        guard unlink(filePath(name)) == 0 || errno == ENOENT else {
+            throw .cannotWrite(filePath(name), reason: String(cString: strerror(errno)))
+        }
+    }
+
+    /// Runs `body` holding an exclusive lock on the directory's lock file, so that two rolecall
+    /// processes never lose each other's update.
+    public func withLock<T>(_ body: () throws -> T) throws -> T {
+        try checkDirectory()
+        let lockPath = filePath(".lock")
+        let descriptor = open(lockPath, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw StoreError.cannotWrite(lockPath, reason: String(cString: strerror(errno))) }
+        defer { close(descriptor) }
+        while flock(descriptor, LOCK_EX) != 0 {
+            guard errno == EINTR else { throw StoreError.cannotWrite(lockPath, reason: String(cString: strerror(errno))) }
+        }
+        defer { flock(descriptor, LOCK_UN) }
+        return try body()
+    }
+}
+
+/// A state file or directory problem, with the command that fixes it where there is one.
+public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
+    public let description: String
+
+    static func missing(_ path: String) -> StoreError { .init(description: "\(path) does not exist: run `rolecall init` first") }
+    static func notADirectory(_ path: String) -> StoreError { .init(description: "\(path) is not a directory") }
+    static func wrongOwner(_ path: String) -> StoreError { .init(description: "\(path) belongs to another user: refusing to use it") }
+    static func symbolicLink(_ path: String) -> StoreError { .init(description: "\(path) is a symbolic link: refusing to follow it; replace it with a regular file") }
+    static func tooLarge(_ path: String) -> StoreError { .init(description: "\(path) is larger than \(SecureDirectory.maximumFileBytes) bytes: it is damaged; move it aside and restore it") }
+    static func loosePermissions(_ path: String, mode: mode_t, fix: String) -> StoreError {
+        .init(description: "\(path) is readable or writable by others (mode \(String(mode, radix: 8))): run `\(fix) \(shellQuoted(path))` and try again")
+    }
+    static func cannotCreate(_ path: String, reason: String) -> StoreError { .init(description: "cannot create \(path): \(reason)") }
+    static func cannotRead(_ path: String, reason: String) -> StoreError { .init(description: "cannot read \(path): \(reason)") }
+    static func cannotWrite(_ path: String, reason: String) -> StoreError { .init(description: "cannot write \(path): \(reason)") }
+    public static func damaged(_ path: String, detail: String) -> StoreError {
+        .init(description: "\(path) is damaged (\(detail)); it was left untouched: fix it by hand or move it aside")
+    }
+}
+
+/// POSIX shell single-quoting: safe to paste into sh, bash, zsh.
+public func shellQuoted(_ text: String) -> String {
+    if !text.isEmpty, text.unicodeScalars.allSatisfy({ $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "/._-+=:,@%".unicodeScalars.contains($0)) }) {
+        return text
+    }
+    return "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
+}

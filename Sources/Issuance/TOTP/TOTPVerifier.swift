@@ -1,0 +1,91 @@
+import Foundation
+import RolesAnywhere
+
+/// Checks a TOTP code against a person's devices with a replay guard and lockout.
+///
+/// A code is accepted once: the accepted step is stored durably before `verify` returns, so a
+/// certificate is only ever issued after the replay guard has moved on. Five consecutive failures
+/// lock a device for 30 s, doubling with each further failure up to 15 minutes; a success resets it.
+public struct TOTPVerifier: Sendable {
+    public struct Device: Sendable {
+        public let name: String
+        public let secret: SecretBytes
+        public init(name: String, secret: SecretBytes) {
+            self.name = name
+            self.secret = secret
+        }
+    }
+
+    public static let failuresBeforeLockout = 5
+    public static let firstLockout: TimeInterval = 30
+    public static let longestLockout: TimeInterval = 15 * 60
+
+    private let store: any MFAStateStore
+    private let now: @Sendable () -> Date
+
+    public init(store: any MFAStateStore, now: @escaping @Sendable () -> Date = Date.init) {
+        self.store = store
+        self.now = now
+    }
+
+    /// The device name that accepted `code`, or a refusal.
+    public func verify(code: String, devices: [Device]) throws -> String {
+        guard TOTP.isWellFormed(code) else { throw MFAError.malformedCode() }
+        guard !devices.isEmpty else { throw MFAError.noDevice() }
+        let time = now()
+        return try store.update { state in
+            let open = devices.filter { device in
+                guard let until = state.devices[device.name]?.lockedUntil else { return true }
+                return until <= time
+            }
+            guard !open.isEmpty else {
+                let until = devices.compactMap { state.devices[$0.name]?.lockedUntil }.min() ?? time
+                throw MFAError.locked(until: until, now: time)
+            }
+            for device in open {
+                guard let step = TOTP.matchingStep(code: code, secret: device.secret, at: time) else { continue }
+                var record = state.devices[device.name] ?? .init()
+                if let last = record.lastAcceptedStep, step <= last { throw MFAError.replayed() }
+                record.lastAcceptedStep = step
+                record.consecutiveFailures = 0
+                record.lockedUntil = nil
+                record.lastUsed = time
+                state.devices[device.name] = record
+                return device.name
+            }
+            for device in open {
+                var record = state.devices[device.name] ?? .init()
+                record.consecutiveFailures += 1
+                if record.consecutiveFailures >= Self.failuresBeforeLockout {
+                    record.lockedUntil = time.addingTimeInterval(Self.lockout(afterFailures: record.consecutiveFailures))
+                }
+                state.devices[device.name] = record
+            }
+            throw MFAError.wrongCode()
+        }
+    }
+
+    /// 30 s at the fifth failure, doubling with each further one, at most 15 minutes.
+    public static func lockout(afterFailures failures: Int) -> TimeInterval {
+        guard failures >= failuresBeforeLockout else { return 0 }
+        let doublings = min(failures - failuresBeforeLockout, 10)
+        return min(firstLockout * Double(1 << doublings), longestLockout)
+    }
+}
+
+/// Why an MFA code was refused. Never contains the code or the seed.
+public struct MFAError: Error, Sendable, Equatable, CustomStringConvertible {
+    public enum Code: String, Sendable { case malformed, wrong, replayed, locked, noDevice, unavailable }
+    public let code: Code
+    public let description: String
+
+    static func malformedCode() -> MFAError { .init(code: .malformed, description: "an MFA code is exactly 6 digits") }
+    static func wrongCode() -> MFAError { .init(code: .wrong, description: "wrong MFA code: check the device's clock and try the next code") }
+    static func replayed() -> MFAError { .init(code: .replayed, description: "code already used, wait for the next one") }
+    static func noDevice() -> MFAError { .init(code: .noDevice, description: "no MFA device is registered: run `rolecall init` or `rolecall mfa add`") }
+    static func locked(until: Date, now: Date) -> MFAError {
+        let seconds = max(Int(until.timeIntervalSince(now).rounded(.up)), 1)
+        return .init(code: .locked, description: "too many wrong MFA codes: the device is locked for \(seconds) s more (until \(RFC3339.string(from: until)))")
+    }
+    public static func unavailable(_ reason: String) -> MFAError { .init(code: .unavailable, description: reason) }
+}

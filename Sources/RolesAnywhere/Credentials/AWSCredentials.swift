@@ -1,0 +1,53 @@
+import Foundation
+
+/// Temporary AWS credentials as CreateSession returns them.
+///
+/// The secret access key and session token are `SecretBytes`; `description` names the access key id
+/// and expiry only.
+public struct AWSCredentials: Sendable, CustomStringConvertible {
+    public let accessKeyId: String
+    public let secretAccessKey: SecretBytes
+    public let sessionToken: SecretBytes
+    public let expiration: Date
+
+    public init(accessKeyId: String, secretAccessKey: SecretBytes, sessionToken: SecretBytes, expiration: Date) {
+        self.accessKeyId = accessKeyId
+        self.secretAccessKey = secretAccessKey
+        self.sessionToken = sessionToken
+        self.expiration = expiration
+    }
+
+    /// Zeroes the secret parts.
+    public func wipe() {
+        secretAccessKey.wipe()
+        sessionToken.wipe()
+    }
+
+    public var description: String {
+        "AWSCredentials(accessKeyId: \(accessKeyId), secretAccessKey: <redacted>, sessionToken: <redacted>, expiration: \(RFC3339.string(from: expiration)))"
+    }
+}
+
+/// RFC 3339 timestamps in UTC with second precision, as AWS writes them (`2026-11-25T09:00:00Z`).
+public enum RFC3339 {
+    public static func string(from date: Date) -> String {
+        var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        return String(
+            format: "%04d-%02d-%02dT%02d:%02d:%02dZ",
+            Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday),
+            Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec)
+        )
+    }
+
+    /// Parses `YYYY-MM-DDTHH:MM:SS[.fff](Z|±HH:MM)`; returns nil for anything else.
+    public static func date(from string: String) -> Date? {
+        let withFraction = ISO8601DateFormatter()
+        withFraction.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        if let date = withFraction.date(from: string) { return date }
+        let plain = ISO8601DateFormatter()
+        plain.formatOptions = [.withInternetDateTime]
+        return plain.date(from: string)
+    }
+}

@@ -1,0 +1,90 @@
+import Foundation
+
+/// Where CreateSession goes: `https://rolesanywhere.<region>.amazonaws.com`, or an override.
+public struct Endpoint: Sendable, Equatable, CustomStringConvertible {
+    public let scheme: String
+    public let host: String
+    public let port: Int?
+    /// A path prefix from the override URL, without a trailing slash (usually empty).
+    public let basePath: String
+
+    /// Parses and checks an endpoint URL: http(s) only, no user name or password, http only for loopback.
+    public init(parsing text: String) throws(RolesAnywhereError) {
+        guard let components = URLComponents(string: text), let scheme = components.scheme?.lowercased(),
+              let host = components.host, !host.isEmpty
+        else { throw .invalidEndpoint(text, reason: "expected a URL such as https://rolesanywhere.us-east-1.amazonaws.com") }
+        guard components.user == nil, components.password == nil else {
+            throw .invalidEndpoint("\(scheme)://…@\(host)", reason: "a user name or password in the URL is not allowed")
+        }
+        guard components.query == nil, components.fragment == nil else {
+            throw .invalidEndpoint(text, reason: "a query or fragment is not allowed")
+        }
+        if let port = components.port, !(1...65535).contains(port) {
+            throw .invalidEndpoint(text, reason: "the port must be between 1 and 65535")
+        }
+        switch scheme {
+        case "https": break
+        case "http": guard Self.isLoopback(host) else { throw .insecureEndpoint(text) }
+        default: throw .invalidEndpoint(text, reason: "only https:// is supported")
+        }
+        self.scheme = scheme
+        self.host = host.hasPrefix("[") ? host : (host.contains(":") ? "[\(host)]" : host)
+        self.port = components.port
+        var path = components.path
+        while path.hasSuffix("/") { path.removeLast() }
+        self.basePath = path
+    }
+
+    /// The standard endpoint for a region.
+    public init(region: String) throws(RolesAnywhereError) {
+        try self.init(parsing: "https://rolesanywhere.\(region).amazonaws.com")
+    }
+
+    /// Explicit value, else `AWS_ENDPOINT_URL_ROLESANYWHERE`, else the region's standard endpoint.
+    public static func resolve(explicit: String?, region: String, environment: [String: String]) throws(RolesAnywhereError) -> Endpoint {
+        if let explicit, !explicit.isEmpty { return try Endpoint(parsing: explicit) }
+        if let fromEnvironment = environment["AWS_ENDPOINT_URL_ROLESANYWHERE"], !fromEnvironment.isEmpty {
+            return try Endpoint(parsing: fromEnvironment)
+        }
+        return try Endpoint(region: region)
+    }
+
+    /// The value of the Host header: host, plus the port when the URL names one.
+    public var hostHeader: String { port.map { "\(host):\($0)" } ?? host }
+
+    public func path(_ suffix: String) -> String { basePath + suffix }
+
+    public func url(_ suffix: String) -> String { "\(scheme)://\(hostHeader)\(path(suffix))" }
+
+    public var description: String { "\(scheme)://\(hostHeader)\(basePath)" }
+
+    /// 127.0.0.0/8, ::1 and localhost.
+    public static func isLoopback(_ host: String) -> Bool {
+        let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")).lowercased()
+        if bare == "localhost" || bare == "::1" || bare == "0:0:0:0:0:0:0:1" { return true }
+        let octets = bare.split(separator: ".", omittingEmptySubsequences: false)
+        guard octets.count == 4, octets.allSatisfy({ UInt8($0) != nil }) else { return false }
+        return octets[0] == "127"
+    }
+}
+
+/// Region: explicit value, else `AWS_REGION`, else `AWS_DEFAULT_REGION`, else an error saying how to set one.
+public enum RegionResolver {
+    public static func resolve(explicit: String?, environment: [String: String]) throws(RolesAnywhereError) -> String {
+        for candidate in [explicit, environment["AWS_REGION"], environment["AWS_DEFAULT_REGION"]] {
+            if let candidate, !candidate.isEmpty {
+                guard isValidRegion(candidate) else {
+                    throw RolesAnywhereError(code: .missingRegion, message: "invalid AWS region \(RolesAnywhereError.printable(candidate)): expected a name such as us-east-1")
+                }
+                return candidate
+            }
+        }
+        throw .missingRegion()
+    }
+
+    /// Lower-case letters, digits and dashes, e.g. `eu-west-1`, `us-gov-west-1`.
+    public static func isValidRegion(_ region: String) -> Bool {
+        (1...32).contains(region.count) && region.first?.isLetter == true
+            && region.utf8.allSatisfy { (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || $0 == UInt8(ascii: "-") }
+    }
+}

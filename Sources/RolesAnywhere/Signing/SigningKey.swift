@@ -1,0 +1,107 @@
+import Crypto
+import _CryptoExtras
+import Foundation
+import X509
+
+/// The private key that signs CreateSession, held in memory only.
+///
+/// There is deliberately no way to serialise it: rolecall generates a key per session and never
+/// writes it anywhere. Tests that need a fixed key build one from PEM with `init(unsafePEM:)`.
+public enum SigningKey: Sendable, CustomStringConvertible {
+    case rsa(_RSA.Signing.PrivateKey)
+    case p256(P256.Signing.PrivateKey)
+    case p384(P384.Signing.PrivateKey)
+
+    /// A fresh P-256 key: the default for per-session keys (fast to generate, small signatures).
+    public static func generateP256() -> SigningKey { .p256(P256.Signing.PrivateKey()) }
+
+    /// Loads a key from PEM. Only for tests and fixtures: rolecall itself never reads a leaf key from disk.
+    public init(unsafePEM pem: String) throws {
+        if let key = try? P256.Signing.PrivateKey(pemRepresentation: pem) {
+            self = .p256(key)
+        } else if let key = try? P384.Signing.PrivateKey(pemRepresentation: pem) {
+            self = .p384(key)
+        } else if let key = try? _RSA.Signing.PrivateKey(pemRepresentation: pem) {
+            self = .rsa(key)
+        } else {
+            throw RolesAnywhereError.unsupportedKey()
+        }
+    }
+
+    /// `AWS4-X509-RSA-SHA256` or `AWS4-X509-ECDSA-SHA256`.
+    public var algorithm: SigningAlgorithm {
+        switch self {
+        case .rsa: .rsaSHA256
+        case .p256, .p384: .ecdsaSHA256
+        }
+    }
+
+    /// The public half, as a certificate carries it.
+    public var certificatePublicKey: Certificate.PublicKey {
+        switch self {
+        case .rsa(let key): Certificate.PublicKey(key.publicKey)
+        case .p256(let key): Certificate.PublicKey(key.publicKey)
+        case .p384(let key): Certificate.PublicKey(key.publicKey)
+        }
+    }
+
+    /// The same key as swift-certificates wants it (to sign a CSR or, for a CA, a certificate).
+    public var certificatePrivateKey: Certificate.PrivateKey {
+        switch self {
+        case .rsa(let key): Certificate.PrivateKey(key)
+        case .p256(let key): Certificate.PrivateKey(key)
+        case .p384(let key): Certificate.PrivateKey(key)
+        }
+    }
+
+    /// Signs `message` with SHA-256: RSA PKCS#1 v1.5, or ECDSA with a DER-encoded signature.
+    public func sign(_ message: [UInt8]) throws -> [UInt8] {
+        switch self {
+        case .rsa(let key):
+            return Array(try key.signature(for: message, padding: .insecurePKCS1v1_5).rawRepresentation)
+        case .p256(let key):
+            return Array(try key.signature(for: SHA256.hash(data: message)).derRepresentation)
+        case .p384(let key):
+            return Array(try key.signature(for: SHA256.hash(data: message)).derRepresentation)
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .rsa(let key): "SigningKey(RSA-\(key.keySizeInBits), <redacted>)"
+        case .p256: "SigningKey(P-256, <redacted>)"
+        case .p384: "SigningKey(P-384, <redacted>)"
+        }
+    }
+}
+
+/// The two X.509 signing algorithms Roles Anywhere accepts.
+public enum SigningAlgorithm: String, Sendable, CaseIterable {
+    case rsaSHA256 = "AWS4-X509-RSA-SHA256"
+    case ecdsaSHA256 = "AWS4-X509-ECDSA-SHA256"
+}
+
+/// Verifies a CreateSession signature with a certificate's public key (the emulator's side).
+public enum SignatureVerifier {
+    public static func isValid(
+        signature: [UInt8], message: [UInt8], algorithm: SigningAlgorithm, publicKey: Certificate.PublicKey
+    ) -> Bool {
+        switch algorithm {
+        case .rsaSHA256:
+            guard let key = _RSA.Signing.PublicKey(publicKey) else { return false }
+            let rsaSignature = _RSA.Signing.RSASignature(rawRepresentation: signature)
+            return key.isValidSignature(rsaSignature, for: message, padding: .insecurePKCS1v1_5)
+        case .ecdsaSHA256:
+            let digest = SHA256.hash(data: message)
+            if let key = P256.Signing.PublicKey(publicKey) {
+                guard let parsed = try? P256.Signing.ECDSASignature(derRepresentation: signature) else { return false }
+                return key.isValidSignature(parsed, for: digest)
+            }
+            if let key = P384.Signing.PublicKey(publicKey) {
+                guard let parsed = try? P384.Signing.ECDSASignature(derRepresentation: signature) else { return false }
+                return key.isValidSignature(parsed, for: digest)
+            }
+            return false
+        }
+    }
+}

@@ -1,0 +1,163 @@
+import Foundation
+import RolesAnywhere
+import X509
+
+extension Emulator {
+    /// Checks a CreateSession the way AWS does, in this order: signature format, date, certificate,
+    /// signature, serial, trust anchor and chain, leaf validity, profile, role, duration, session name.
+    func createSession(_ request: SignableRequest, requestId: String, record: inout RequestRecord) async -> EmulatorResponse {
+        func denied(_ message: String) -> EmulatorResponse { .jsonError(403, "AccessDeniedException", message, requestId: requestId) }
+        func invalid(_ message: String) -> EmulatorResponse { .jsonError(400, "ValidationException", message, requestId: requestId) }
+        let now = now()
+
+        guard request.body.count <= Self.maximumBodyBytes else { return invalid("Request body is too large") }
+        guard let authorizationValue = request.header("authorization"),
+              let authorization = AuthorizationHeader(parsing: authorizationValue)
+        else { return denied("Missing or malformed Authorization header: signature cannot be verified") }
+        guard let algorithm = SigningAlgorithm(rawValue: authorization.algorithm) else {
+            return denied("Unsupported signature algorithm \(authorization.algorithm.prefix(40))")
+        }
+        guard authorization.scope.service == X509RequestSigner.service else {
+            return denied("Credential scope names service \(authorization.scope.service.prefix(40)), expected rolesanywhere: signature rejected")
+        }
+        for required in ["host", "x-amz-date", "x-amz-x509"] where !authorization.signedHeaders.contains(required) {
+            return denied("SignedHeaders must include \(required): signature rejected")
+        }
+        guard let amzDate = request.header("x-amz-date"), let signedAt = AmzDate.date(from: amzDate) else {
+            return denied("Missing or malformed X-Amz-Date: signature rejected")
+        }
+        guard abs(signedAt.timeIntervalSince(now)) <= Self.allowedClockSkew else {
+            return denied("Signature expired: X-Amz-Date is more than 5 minutes from the server's time")
+        }
+        guard authorization.scope.date == String(amzDate.prefix(8)) else {
+            return denied("Credential scope date does not match X-Amz-Date: signature rejected")
+        }
+
+        // The leaf and chain as sent.
+        guard let leafBase64 = request.header("x-amz-x509"), let leaf = Self.certificate(base64: leafBase64) else {
+            return denied("X-Amz-X509 is not a base64 DER certificate: invalid certificate")
+        }
+        var intermediates: [Certificate] = []
+        if let chainValue = request.header("x-amz-x509-chain") {
+            let parts = chainValue.split(separator: ",")
+            guard parts.count <= 4 else { return denied("Certificate chain is too long: at most 4 intermediate certificates are accepted") }
+            for part in parts {
+                guard let certificate = Self.certificate(base64: String(part)) else {
+                    return denied("X-Amz-X509-Chain holds something that is not a base64 DER certificate: invalid certificate")
+                }
+                intermediates.append(certificate)
+            }
+        }
+        record.certificateSerial = leaf.serialNumber.decimalString
+        record.certificateLifetimeSeconds = Int(leaf.notValidAfter.timeIntervalSince(leaf.notValidBefore))
+
+        // The signature, with the leaf's key, over what was received.
+        let canonical = CanonicalRequest.string(for: request, signedHeaders: authorization.signedHeaders)
+        let stringToSign = CanonicalRequest.stringToSign(
+            algorithm: algorithm.rawValue, amzDate: amzDate, scope: authorization.scope, canonicalRequest: canonical
+        )
+        guard let signature = bytes(fromHex: authorization.signature),
+              SignatureVerifier.isValid(signature: signature, message: Array(stringToSign.utf8), algorithm: algorithm, publicKey: leaf.publicKey)
+        else { return denied("Signature validation failed: the signature does not match the request and the certificate's key") }
+        guard authorization.credential == leaf.serialNumber.decimalString else {
+            return denied("Credential serial number does not match the signing certificate's serial: signature rejected")
+        }
+
+        // The body.
+        let body: CreateSessionRequest
+        do {
+            body = try JSONDecoder().decode(CreateSessionRequest.self, from: Data(request.body))
+        } catch {
+            return invalid("Request body must be JSON with durationSeconds, profileArn, roleArn and trustAnchorArn")
+        }
+
+        // Trust anchor, chain, leaf.
+        guard let anchor = config.anchors[body.trustAnchorArn] else { return denied("Trust anchor not found: \(body.trustAnchorArn.prefix(200))") }
+        guard anchor.enabled else { return denied("Trust anchor is disabled: \(anchor.arn)") }
+        guard authorization.scope.region == anchor.arn.region else {
+            return denied("Credential scope region \(authorization.scope.region.prefix(40)) does not match the trust anchor's region \(anchor.arn.region): signature rejected")
+        }
+        guard now >= leaf.notValidBefore, now <= leaf.notValidAfter else {
+            return denied("Invalid certificate: the signing certificate is expired or not yet valid")
+        }
+        if let constraints = try? leaf.extensions.basicConstraints, case .isCertificateAuthority = constraints {
+            return denied("Invalid certificate: the signing certificate is a CA certificate, not an end-entity certificate")
+        }
+        guard await Self.chains(leaf, intermediates: intermediates, to: anchor.certificates, at: now) else {
+            return denied("Untrusted signing certificate: it does not chain to the trust anchor's certificate")
+        }
+
+        // Profile, role, duration, session name.
+        guard let profile = config.profiles[body.profileArn] else { return denied("Profile not found: \(body.profileArn.prefix(200))") }
+        guard profile.enabled else { return denied("Profile is disabled: \(profile.arn)") }
+        guard profile.roleArns.contains(body.roleArn), let role = config.roles[body.roleArn], let roleArn = try? ARN(body.roleArn, kind: .role) else {
+            return denied("Unable to assume role \(body.roleArn.prefix(200)): the profile does not list it")
+        }
+        record.roleArn = role.arn
+        record.durationSeconds = body.durationSeconds
+        let ceiling = min(profile.durationSeconds, role.maxSessionDuration, 43_200)
+        guard (900...ceiling).contains(body.durationSeconds) else {
+            return invalid("durationSeconds must be between 900 and \(ceiling) for this profile and role, got \(body.durationSeconds)")
+        }
+        if let name = body.roleSessionName {
+            guard profile.acceptRoleSessionName else { return invalid("roleSessionName is not accepted by this profile") }
+            guard (2...64).contains(name.count), name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "+=,.@-_".contains($0)) }) else {
+                return invalid("roleSessionName must be 2 to 64 characters of [A-Za-z0-9+=,.@-_]")
+            }
+        }
+
+        // Issue.
+        let accessKeyId = RandomIdentifier.accessKeyId()
+        let expiration = Date(timeIntervalSince1970: (now.timeIntervalSince1970 + Double(body.durationSeconds)).rounded(.down))
+        let sessionName = body.roleSessionName ?? Array(leaf.serialNumber.bytes).hexString
+        let secret = RandomIdentifier.base64(bytes: 30)
+        let token = RandomIdentifier.base64(bytes: 192)
+        let roleId = RandomIdentifier.roleId()
+        await sessions.record(accessKeyId: accessKeyId, .init(
+            secretAccessKey: SecretBytes(secret), sessionToken: SecretBytes(token), roleArn: roleArn,
+            roleId: roleId, sessionName: sessionName, expiration: expiration
+        ))
+        record.accessKeyId = accessKeyId
+        let assumedArn = "arn:\(roleArn.partition):sts::\(roleArn.account):assumed-role/\(roleArn.shortName)/\(sessionName)"
+        let response = CreateSessionResponseBody(
+            credentialSet: [.init(
+                assumedRoleUser: .init(arn: assumedArn, assumedRoleId: "\(roleId):\(sessionName)"),
+                credentials: .init(accessKeyId: accessKeyId, expiration: RFC3339.string(from: expiration), secretAccessKey: secret, sessionToken: token),
+                packedPolicySize: 0,
+                roleArn: role.arn,
+                sourceIdentity: "CN=\(Self.commonName(of: leaf))"
+            )],
+            subjectArn: "arn:\(roleArn.partition):rolesanywhere:\(anchor.arn.region):\(config.accountId):subject/\(UUID().uuidString.lowercased())"
+        )
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return EmulatorResponse(
+            status: 201,
+            headers: [("Content-Type", "application/json"), ("x-amzn-RequestId", requestId)],
+            body: Array((try? encoder.encode(response)) ?? Data())
+        )
+    }
+
+    static func certificate(base64: String) -> Certificate? {
+        guard base64.count <= 64 * 1024, let der = Data(base64Encoded: base64) else { return nil }
+        return try? Certificate(derEncoded: Array(der))
+    }
+
+    static func chains(_ leaf: Certificate, intermediates: [Certificate], to roots: [Certificate], at time: Date) async -> Bool {
+        var verifier = Verifier(rootCertificates: CertificateStore(roots)) {
+            RFC5280Policy(validationTime: time)
+        }
+        let result = await verifier.validate(leaf: leaf, intermediates: CertificateStore(intermediates))
+        if case .validCertificate = result { return true }
+        return false
+    }
+
+    static func commonName(of certificate: Certificate) -> String {
+        for rdn in certificate.subject {
+            for attribute in rdn where attribute.type == .RDNAttributeType.commonName {
+                return "\(attribute.value)"
+            }
+        }
+        return ""
+    }
+}

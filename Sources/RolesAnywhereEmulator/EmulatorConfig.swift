@@ -1,0 +1,156 @@
+import Foundation
+import RolesAnywhere
+import SwiftASN1
+import X509
+
+/// The emulator's configuration file. Key names are a contract (tests and demos write them):
+/// `accountId`, `trustAnchors[].arn|certificatePath|enabled`,
+/// `profiles[].arn|roleArns|durationSeconds|acceptRoleSessionName|enabled`, `roles[].arn|maxSessionDuration`.
+public struct EmulatorConfig: Sendable, Codable {
+    public struct TrustAnchor: Sendable, Codable {
+        public var arn: String
+        /// Relative to the config file.
+        public var certificatePath: String
+        public var enabled: Bool
+
+        public init(arn: String, certificatePath: String, enabled: Bool = true) {
+            self.arn = arn
+            self.certificatePath = certificatePath
+            self.enabled = enabled
+        }
+    }
+
+    public struct Profile: Sendable, Codable {
+        public var arn: String
+        public var roleArns: [String]
+        public var durationSeconds: Int
+        public var acceptRoleSessionName: Bool
+        public var enabled: Bool
+
+        public init(arn: String, roleArns: [String], durationSeconds: Int = 3600, acceptRoleSessionName: Bool = false, enabled: Bool = true) {
+            self.arn = arn
+            self.roleArns = roleArns
+            self.durationSeconds = durationSeconds
+            self.acceptRoleSessionName = acceptRoleSessionName
+            self.enabled = enabled
+        }
+    }
+
+    public struct Role: Sendable, Codable {
+        public var arn: String
+        public var maxSessionDuration: Int
+
+        public init(arn: String, maxSessionDuration: Int = 3600) {
+            self.arn = arn
+            self.maxSessionDuration = maxSessionDuration
+        }
+    }
+
+    public var accountId: String
+    public var trustAnchors: [TrustAnchor]
+    public var profiles: [Profile]
+    public var roles: [Role]
+
+    public init(accountId: String, trustAnchors: [TrustAnchor], profiles: [Profile], roles: [Role]) {
+        self.accountId = accountId
+        self.trustAnchors = trustAnchors
+        self.profiles = profiles
+        self.roles = roles
+    }
+}
+
+/// A bad configuration, naming the key at fault.
+public struct EmulatorConfigError: Error, Sendable, CustomStringConvertible {
+    public let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// A configuration checked and with its CA certificates loaded.
+public struct LoadedEmulatorConfig: Sendable {
+    public struct Anchor: Sendable {
+        public let arn: ARN
+        public let certificates: [Certificate]
+        public let enabled: Bool
+    }
+
+    public let accountId: String
+    public let anchors: [String: Anchor]
+    public let profiles: [String: EmulatorConfig.Profile]
+    public let roles: [String: EmulatorConfig.Role]
+
+    /// Reads and checks `path`.
+    public static func load(path: String) throws -> LoadedEmulatorConfig {
+        let url = URL(fileURLWithPath: path)
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch {
+            throw EmulatorConfigError("cannot read emulator config \(path): \(error.localizedDescription)")
+        }
+        let config: EmulatorConfig
+        do {
+            config = try JSONDecoder().decode(EmulatorConfig.self, from: data)
+        } catch let DecodingError.keyNotFound(key, context) {
+            throw EmulatorConfigError("emulator config \(path): missing key \(Self.path(context.codingPath + [key]))")
+        } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
+            throw EmulatorConfigError("emulator config \(path): wrong type at \(Self.path(context.codingPath))")
+        } catch let DecodingError.dataCorrupted(context) {
+            throw EmulatorConfigError("emulator config \(path): not valid JSON\(context.codingPath.isEmpty ? "" : " at \(Self.path(context.codingPath))")")
+        }
+        return try LoadedEmulatorConfig(config, baseDirectory: url.deletingLastPathComponent())
+    }
+
+    public init(_ config: EmulatorConfig, baseDirectory: URL) throws {
+        guard config.accountId.count == 12, config.accountId.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+            throw EmulatorConfigError("emulator config: accountId must be 12 digits")
+        }
+        var anchors: [String: Anchor] = [:]
+        for (index, anchor) in config.trustAnchors.enumerated() {
+            let arn: ARN
+            do { arn = try ARN(anchor.arn, kind: .trustAnchor) } catch {
+                throw EmulatorConfigError("emulator config: trustAnchors[\(index)].arn: \(error)")
+            }
+            let file = anchor.certificatePath.hasPrefix("/") ? URL(fileURLWithPath: anchor.certificatePath)
+                : baseDirectory.appendingPathComponent(anchor.certificatePath)
+            guard let pem = try? String(contentsOf: file, encoding: .utf8) else {
+                throw EmulatorConfigError("emulator config: trustAnchors[\(index)].certificatePath: cannot read \(file.path)")
+            }
+            let certificates: [Certificate]
+            do {
+                certificates = try PEMDocument.parseMultiple(pemString: pem).map { try Certificate(pemDocument: $0) }
+            } catch {
+                throw EmulatorConfigError("emulator config: trustAnchors[\(index)].certificatePath: \(file.path) holds no PEM certificate")
+            }
+            guard !certificates.isEmpty else {
+                throw EmulatorConfigError("emulator config: trustAnchors[\(index)].certificatePath: \(file.path) holds no PEM certificate")
+            }
+            anchors[anchor.arn] = Anchor(arn: arn, certificates: certificates, enabled: anchor.enabled)
+        }
+        var profiles: [String: EmulatorConfig.Profile] = [:]
+        for (index, profile) in config.profiles.enumerated() {
+            do { _ = try ARN(profile.arn, kind: .profile) } catch {
+                throw EmulatorConfigError("emulator config: profiles[\(index)].arn: \(error)")
+            }
+            guard (900...43_200).contains(profile.durationSeconds) else {
+                throw EmulatorConfigError("emulator config: profiles[\(index)].durationSeconds must be 900…43200")
+            }
+            profiles[profile.arn] = profile
+        }
+        var roles: [String: EmulatorConfig.Role] = [:]
+        for (index, role) in config.roles.enumerated() {
+            do { _ = try ARN(role.arn, kind: .role) } catch {
+                throw EmulatorConfigError("emulator config: roles[\(index)].arn: \(error)")
+            }
+            guard (900...43_200).contains(role.maxSessionDuration) else {
+                throw EmulatorConfigError("emulator config: roles[\(index)].maxSessionDuration must be 900…43200")
+            }
+            roles[role.arn] = role
+        }
+        self.accountId = config.accountId
+        self.anchors = anchors
+        self.profiles = profiles
+        self.roles = roles
+    }
+
+    private static func path(_ keys: [any CodingKey]) -> String {
+        keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined().trimmingCharacters(in: CharacterSet(charactersIn: "."))
+    }
+}

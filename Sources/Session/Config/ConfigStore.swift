@@ -1,0 +1,53 @@
+import Foundation
+import Issuance
+
+/// `config.json` in the home: the user's profiles. Human-readable; state lives elsewhere.
+public struct ConfigStore: Sendable {
+    public struct Document: Codable, Sendable, Equatable {
+        public var profiles: [Profile]
+        public init(profiles: [Profile] = []) { self.profiles = profiles }
+    }
+
+    let file: JSONFile<Document>
+
+    public init(directory: SecureDirectory) {
+        self.file = JSONFile(directory: directory, name: "config.json")
+    }
+
+    public var path: String { file.path }
+
+    public func profiles() throws -> [Profile] {
+        try file.load()?.profiles ?? []
+    }
+
+    public func profile(named name: String) throws -> Profile {
+        guard let profile = try profiles().first(where: { $0.name == name }) else {
+            throw ProfileError("no profile named \(shellQuoted(name)): see `rolecall profile list`")
+        }
+        return profile
+    }
+
+    /// Adds a profile; refuses a name that exists.
+    public func add(_ profile: Profile) throws {
+        try profile.validate()
+        try file.directory.withLock {
+            var document = try file.load() ?? Document()
+            guard !document.profiles.contains(where: { $0.name == profile.name }) else {
+                throw ProfileError("a profile named \(shellQuoted(profile.name)) already exists: remove it first with `rolecall profile remove \(shellQuoted(profile.name))`")
+            }
+            document.profiles.append(profile)
+            try file.save(document)
+        }
+    }
+
+    public func remove(named name: String) throws {
+        try file.directory.withLock {
+            var document = try file.load() ?? Document()
+            guard document.profiles.contains(where: { $0.name == name }) else {
+                throw ProfileError("no profile named \(shellQuoted(name)): see `rolecall profile list`")
+            }
+            document.profiles.removeAll { $0.name == name }
+            try file.save(document)
+        }
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+import RolesAnywhere
+
+/// A named way to get credentials for one role.
+public struct Profile: Codable, Sendable, Equatable {
+    public enum MFAMode: String, Codable, Sendable, CaseIterable {
+        /// Per-session MFA: a single-use certificate per session, no credential_process.
+        case required
+        case off
+    }
+
+    public var name: String
+    public var roleArn: String
+    public var profileArn: String
+    public var trustAnchorArn: String
+    public var region: String?
+    /// The longest AWS session this profile asks for (900…43 200 s).
+    public var durationSeconds: Int
+    public var mfa: MFAMode
+    public var endpoint: String?
+    public var roleSessionName: String?
+    /// How long one MFA check lets `exec --server` keep refreshing (default 1 h, at most 12 h).
+    public var mfaVerificationIntervalSeconds: Int?
+
+    public init(name: String, roleArn: String, profileArn: String, trustAnchorArn: String, region: String? = nil,
+                durationSeconds: Int = SessionDurationPolicy.defaultSeconds, mfa: MFAMode = .required,
+                endpoint: String? = nil, roleSessionName: String? = nil, mfaVerificationIntervalSeconds: Int? = nil) {
+        self.name = name
+        self.roleArn = roleArn
+        self.profileArn = profileArn
+        self.trustAnchorArn = trustAnchorArn
+        self.region = region
+        self.durationSeconds = durationSeconds
+        self.mfa = mfa
+        self.endpoint = endpoint
+        self.roleSessionName = roleSessionName
+        self.mfaVerificationIntervalSeconds = mfaVerificationIntervalSeconds
+    }
+
+    /// Checks every field, with messages that show the expected form.
+    public func validate() throws(ProfileError) {
+        guard Self.isValidName(name) else {
+            throw ProfileError("invalid profile name \"\(name.prefix(64))\": use 1 to 64 letters, digits, '.', '_' or '-'")
+        }
+        do {
+            _ = try ARN(roleArn, kind: .role)
+            let profile = try ARN(profileArn, kind: .profile)
+            let anchor = try ARN(trustAnchorArn, kind: .trustAnchor)
+            guard profile.region == anchor.region else {
+                throw ProfileError("the profile ARN is in \(profile.region) but the trust anchor ARN in \(anchor.region): both must be in the same region")
+            }
+        } catch let error as ARN.Invalid {
+            throw ProfileError(error.description)
+        } catch let error as ProfileError {
+            throw error
+        } catch {
+            throw ProfileError("\(error)")
+        }
+        if let region, !RegionResolver.isValidRegion(region) {
+            throw ProfileError("invalid region \"\(region.prefix(40))\": expected a name such as us-east-1")
+        }
+        guard (SessionDurationPolicy.minimumSeconds...SessionDurationPolicy.maximumSeconds).contains(durationSeconds) else {
+            throw ProfileError("--duration must be between 15m and 12h (900 to 43200 seconds), got \(durationSeconds) s")
+        }
+        if let interval = mfaVerificationIntervalSeconds, !(60...43_200).contains(interval) {
+            throw ProfileError("the MFA verification interval must be between 1m and 12h, got \(interval) s")
+        }
+        if let endpoint {
+            do { _ = try Endpoint(parsing: endpoint) } catch { throw ProfileError(error.description) }
+        }
+        if let roleSessionName {
+            guard (2...64).contains(roleSessionName.count),
+                  roleSessionName.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "+=,.@-_".contains($0)) })
+            else { throw ProfileError("--role-session-name must be 2 to 64 characters of letters, digits and +=,.@-_") }
+        }
+    }
+
+    /// The region to use: the profile's, else the trust anchor ARN's.
+    public var effectiveRegion: String {
+        region ?? (try? ARN(trustAnchorArn, kind: .trustAnchor).region) ?? ""
+    }
+
+    static func isValidName(_ name: String) -> Bool {
+        (1...64).contains(name.count) && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) }
+    }
+}
+
+public struct ProfileError: Error, Sendable, Equatable, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}

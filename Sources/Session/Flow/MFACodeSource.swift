@@ -1,0 +1,59 @@
+import Foundation
+import Issuance
+
+/// Where the TOTP code comes from: a flag, a command's first line of output, or a prompt on the
+/// terminal. Never stdin: stdin belongs to the child.
+public enum MFACodeSource: Sendable {
+    case code(String)
+    /// Run through `/bin/sh -c`; the first line of its stdout is the code.
+    case command(String)
+    case terminalPrompt(label: String)
+
+    public func obtain() throws -> String {
+        switch self {
+        case .code(let code):
+            return code
+        case .command(let command):
+            return try Self.run(command)
+        case .terminalPrompt(let label):
+            return try Self.prompt(label)
+        }
+    }
+
+    static func run(_ command: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", command]
+        let output = Pipe()
+        process.standardOutput = output
+        do { try process.run() } catch {
+            throw MFAError.unavailable("could not run the --mfa-command: \(error.localizedDescription)")
+        }
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw MFAError.unavailable("the --mfa-command exited with status \(process.terminationStatus)")
+        }
+        let line = String(decoding: data.prefix(1024), as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).first ?? ""
+        return line.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    static func prompt(_ label: String) throws -> String {
+        let descriptor = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            throw MFAError.unavailable("an MFA code is needed and there is no terminal to ask on: pass --mfa-code CODE or --mfa-command CMD")
+        }
+        defer { close(descriptor) }
+        let question = Array("MFA code for \(label): ".utf8)
+        _ = question.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+        var line: [UInt8] = []
+        var byte: UInt8 = 0
+        while line.count < 64 {
+            let count = read(descriptor, &byte, 1)
+            if count < 0 && errno == EINTR { continue }
+            guard count == 1, byte != UInt8(ascii: "\n") else { break }
+            line.append(byte)
+        }
+        return String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}

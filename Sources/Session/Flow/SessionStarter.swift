@@ -1,0 +1,85 @@
+import Foundation
+import Issuance
+import RolesAnywhere
+
+/// What `exec`, `env` and `credential-process` share: choose the profile, refuse a nested session,
+/// get credentials through the broker.
+public struct SessionStarter: Sendable {
+    public struct Selection: Sendable {
+        public var profileName: String?
+        public var roleArn: String?
+        public var durationSeconds: Int?
+        public var region: String?
+        public var endpoint: String?
+
+        public init(profileName: String? = nil, roleArn: String? = nil, durationSeconds: Int? = nil, region: String? = nil, endpoint: String? = nil) {
+            self.profileName = profileName
+            self.roleArn = roleArn
+            self.durationSeconds = durationSeconds
+            self.region = region
+            self.endpoint = endpoint
+        }
+    }
+
+    public struct Started: Sendable {
+        public let profile: Profile
+        public let issued: CredentialBroker.Issued
+
+        /// The variables of DESIGN.md, for the child or for printing.
+        public var variables: [(name: String, value: String)] {
+            SessionEnvironment.staticCredentials(issued.credentials, region: issued.region, session: profile.name, roleArn: profile.roleArn)
+        }
+    }
+
+    public let context: SessionContext
+    private let issuer: any Issuer
+
+    public init(context: SessionContext, issuer: (any Issuer)? = nil) {
+        self.context = context
+        self.issuer = issuer ?? context.localIssuer
+    }
+
+    public func refuseNesting() throws {
+        if let current = context.environment[SessionEnvironment.sessionVariable], !current.isEmpty {
+            throw ProfileError(SessionEnvironment.nestedSessionMessage(current: current))
+        }
+    }
+
+    public func profile(for selection: Selection) throws -> Profile {
+        try context.home.checkDirectory()
+        return try ProfileSelection.select(
+            name: selection.profileName, roleArn: selection.roleArn,
+            environment: context.environment, from: try context.config.profiles()
+        )
+    }
+
+    public func brokerRequest(_ profile: Profile, _ selection: Selection) -> CredentialBroker.Request {
+        .init(profile: profile, requestedDurationSeconds: selection.durationSeconds, region: selection.region, endpoint: selection.endpoint)
+    }
+
+    /// The per-session flow for `exec` and `env`.
+    public func start(_ selection: Selection, mfa: MFACodeSource) async throws -> Started {
+        try refuseNesting()
+        let profile = try profile(for: selection)
+        let issued = try await CredentialBroker(context: context, issuer: issuer)
+            .obtain(brokerRequest(profile, selection), mfaCode: { try mfa.obtain() })
+        return Started(profile: profile, issued: issued)
+    }
+
+    /// `credential-process`: only for profiles without per-session MFA.
+    public func credentialProcess(profileName: String) async throws -> AWSCredentials {
+        let profile = try profile(for: Selection(profileName: profileName))
+        guard profile.mfa == .off else { throw CredentialProcessRefused(profile: profile.name) }
+        let issued = try await CredentialBroker(context: context, issuer: issuer)
+            .obtain(brokerRequest(profile, Selection(profileName: profileName)), mfaCode: {
+                throw MFAError.unavailable("profile needs no MFA")
+            })
+        return issued.credentials
+    }
+}
+
+/// credential-process asked for a per-session-MFA profile.
+public struct CredentialProcessRefused: Error, Sendable, CustomStringConvertible {
+    public let profile: String
+    public var description: String { CredentialProcessOutput.refusal(profile: profile) }
+}

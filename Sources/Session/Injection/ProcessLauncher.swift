@@ -1,0 +1,96 @@
+import CHardening
+import Foundation
+
+/// Starts the session's command: either by replacing rolecall (`exec`) or as a supervised child
+/// (`exec --server`, `demo`).
+public enum ProcessLauncher {
+    /// A command that could not be started, with the exit code a shell would use.
+    public struct LaunchError: Error, Sendable, CustomStringConvertible {
+        public let exitCode: Int32
+        public let description: String
+
+        static func notFound(_ command: String) -> LaunchError {
+            .init(exitCode: 127, description: "\(command): command not found")
+        }
+        static func cannotExecute(_ command: String, errno code: Int32) -> LaunchError {
+            .init(exitCode: code == ENOENT ? 127 : 126, description: "\(command): cannot execute: \(String(cString: strerror(code)))")
+        }
+    }
+
+    /// The command to run when none is given: `$SHELL`, else `/bin/sh`.
+    public static func defaultCommand(environment: [String: String]) -> [String] {
+        if let shell = environment["SHELL"], !shell.isEmpty { return [shell] }
+        return ["/bin/sh"]
+    }
+
+    /// The executable for `command` as execvp would find it, using the child's PATH.
+    public static func resolve(_ command: String, path: String?) throws(LaunchError) -> String {
+        if command.contains("/") { return command }
+        guard !command.isEmpty else { throw .notFound(command) }
+        var deniedCandidate: String?
+        for directory in (path ?? "/usr/local/bin:/usr/bin:/bin").split(separator: ":", omittingEmptySubsequences: false) {
+            let candidate = (directory.isEmpty ? "." : String(directory)) + "/" + command
+            var info = stat()
+            guard stat(candidate, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { continue }
+            if access(candidate, X_OK) == 0 { return candidate }
+            deniedCandidate = deniedCandidate ?? candidate
+        }
+        if let deniedCandidate { return deniedCandidate }
+        throw .notFound(command)
+    }
+
+    /// Replaces this process with `command`. Returns only by throwing.
+    public static func replace(command: [String], environment: [String: String]) throws(LaunchError) -> Never {
+        let executable = try resolve(command[0], path: environment["PATH"])
+        let failure = withCStrings(command) { argv in
+            withCStrings(environment.map { "\($0.key)=\($0.value)" }) { envp in
+                rolecall_execve(executable, argv, envp)
+            }
+        }
+        throw .cannotExecute(command[0], errno: failure)
+    }
+
+    /// Starts `command` as a child that gets back the core-dump limit the supervisor gave up.
+    public static func spawn(command: [String], environment: [String: String], coreLimit: (soft: UInt64, hard: UInt64),
+                             ownProcessGroup: Bool) throws(LaunchError) -> pid_t {
+        let executable = try resolve(command[0], path: environment["PATH"])
+        var failure: Int32 = 0
+        let pid = withCStrings(command) { argv in
+            withCStrings(environment.map { "\($0.key)=\($0.value)" }) { envp in
+                rolecall_spawn(executable, argv, envp, coreLimit.soft, coreLimit.hard, ownProcessGroup ? 1 : 0, &failure)
+            }
+        }
+        guard pid > 0 else { throw .cannotExecute(command[0], errno: failure) }
+        return pid
+    }
+
+    /// Waits for `pid`; returns its exit status, or 128 + signal when a signal killed it.
+    public static func wait(for pid: pid_t) -> Int32 {
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 {
+            if errno != EINTR { return 1 }
+        }
+        return exitCode(fromWaitStatus: status)
+    }
+
+    public static func exitCode(fromWaitStatus status: Int32) -> Int32 {
+        let signal = status & 0x7f
+        if signal == 0 { return (status >> 8) & 0xff }
+        return 128 + signal
+    }
+
+    /// Runs `body` with a NULL-terminated C array of copies of `strings`, zeroed and freed afterwards
+    /// (the environment strings hold credentials).
+    static func withCStrings<R>(_ strings: [String], _ body: ([UnsafeMutablePointer<CChar>?]) -> R) -> R {
+        var pointers: [UnsafeMutablePointer<CChar>?] = strings.map { strdup($0) }
+        pointers.append(nil)
+        defer {
+            for pointer in pointers {
+                guard let pointer else { continue }
+                rolecall_secure_zero(pointer, strlen(pointer))
+                free(pointer)
+            }
+        }
+        return body(pointers)
+    }
+}

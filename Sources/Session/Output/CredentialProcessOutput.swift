@@ -1,0 +1,30 @@
+import Foundation
+import Issuance
+import RolesAnywhere
+
+/// The JSON that AWS's `credential_process` setting expects (Version 1).
+public enum CredentialProcessOutput {
+    public static func render(_ credentials: AWSCredentials) -> String {
+        let object: [String: Any] = [
+            "Version": 1,
+            "AccessKeyId": credentials.accessKeyId,
+            "SecretAccessKey": credentials.secretAccessKey.unsafeStringValue(),
+            "SessionToken": credentials.sessionToken.unsafeStringValue(),
+            "Expiration": RFC3339.string(from: credentials.expiration),
+        ]
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+
+    /// Why credential-process refuses a per-session-MFA profile, and the two commands that work.
+    public static func refusal(profile: String) -> String {
+        let name = shellQuoted(profile)
+        return """
+        rolecall: profile \(name) requires per-session MFA, so its credentials are only available to one session.
+        credential_process would let an SDK cache or re-run it outside that session, so it is refused.
+        Use one of these instead:
+          eval "$(rolecall env --profile \(name))"
+          rolecall exec --profile \(name) -- aws sts get-caller-identity
+        """
+    }
+}

@@ -1,0 +1,51 @@
+import Foundation
+
+/// Prints variables for a shell to evaluate. Every value is quoted so that no byte of it, whatever
+/// a server sent, can run as a command in bash, dash, zsh, fish or PowerShell.
+public enum ShellFormat: String, Sendable, CaseIterable {
+    case sh, fish, powershell, json
+
+    public func render(set variables: [(name: String, value: String)], unset names: [String]) -> String {
+        switch self {
+        case .sh:
+            var lines = names.isEmpty ? [] : ["unset \(names.joined(separator: " "))"]
+            lines += variables.map { "export \($0.name)=\(Self.posixQuoted($0.value))" }
+            return lines.joined(separator: "\n") + "\n"
+        case .fish:
+            var lines = names.map { "set -e \($0)" }
+            lines += variables.map { "set -gx \($0.name) \(Self.fishQuoted($0.value))" }
+            return lines.joined(separator: "\n") + "\n"
+        case .powershell:
+            var lines = names.map { "Remove-Item Env:\($0) -ErrorAction SilentlyContinue" }
+            lines += variables.map { "$Env:\($0.name) = \(Self.powershellQuoted($0.value))" }
+            return lines.joined(separator: "\n") + "\n"
+        case .json:
+            var object: [String: Any] = [:]
+            object["variables"] = Dictionary(variables.map { ($0.name, $0.value) }, uniquingKeysWith: { $1 })
+            object["unset"] = names
+            let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
+            return String(decoding: data, as: UTF8.self) + "\n"
+        }
+    }
+
+    /// Single quotes; a quote becomes `'\''`. Nothing is special inside single quotes in POSIX shells.
+    public static func posixQuoted(_ value: String) -> String {
+        "'" + value.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+
+    /// fish single quotes: only `\` and `'` are special, each escaped with a backslash.
+    public static func fishQuoted(_ value: String) -> String {
+        "'" + value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'") + "'"
+    }
+
+    /// PowerShell verbatim strings: every single-quote character (including the typographic
+    /// ‘ ’ ‚ ‛ that PowerShell also treats as quotes) is doubled.
+    public static func powershellQuoted(_ value: String) -> String {
+        var result = "'"
+        for character in value {
+            if "'\u{2018}\u{2019}\u{201A}\u{201B}".contains(character) { result.append(character) }
+            result.append(character)
+        }
+        return result + "'"
+    }
+}

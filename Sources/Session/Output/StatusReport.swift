@@ -1,0 +1,103 @@
+import Foundation
+import Issuance
+import RolesAnywhere
+
+/// What `rolecall status` shows: CA, profiles, MFA devices (no secrets), and the current session.
+public struct StatusReport: Sendable {
+    public struct CurrentSession: Sendable {
+        public let profile: String
+        public let roleArn: String?
+        public let credentialsExpire: Date?
+        public let mfaWindowEnds: Date?
+    }
+
+    public let home: String
+    public let problem: String?
+    public let caFingerprint: String?
+    public let caExpires: Date?
+    public let profiles: [Profile]
+    public let devices: [LocalSetup.Device]
+    public let session: CurrentSession?
+    public let now: Date
+
+    public static func gather(context: SessionContext) -> StatusReport {
+        let environment = context.environment
+        let session = environment[SessionEnvironment.sessionVariable].map { name in
+            CurrentSession(
+                profile: name,
+                roleArn: environment[SessionEnvironment.roleVariable],
+                credentialsExpire: environment["AWS_CREDENTIAL_EXPIRATION"].flatMap(RFC3339.date(from:)),
+                mfaWindowEnds: environment[SessionEnvironment.mfaWindowVariable].flatMap(RFC3339.date(from:))
+            )
+        }
+        var problem: String?
+        var authority: CertificateAuthority?
+        var profiles: [Profile] = []
+        var devices: [LocalSetup.Device] = []
+        do {
+            try context.home.checkDirectory()
+            authority = try context.issuerStore.currentAuthority()
+            profiles = try context.config.profiles()
+            devices = try LocalSetup(context: context).devices()
+        } catch {
+            problem = "\(error)"
+        }
+        return StatusReport(
+            home: context.home.path, problem: problem, caFingerprint: authority?.fingerprintSHA256,
+            caExpires: authority?.certificate.notValidAfter, profiles: profiles, devices: devices,
+            session: session, now: context.now()
+        )
+    }
+
+    public func text() -> String {
+        var lines = ["home: \(home)"]
+        if let problem { lines.append("problem: \(problem)") }
+        if let caFingerprint, let caExpires {
+            lines.append("CA: \(caFingerprint), expires \(RFC3339.string(from: caExpires))")
+        }
+        lines.append("profiles: " + (profiles.isEmpty ? "none" : profiles.map { "\($0.name) (\($0.mfa == .required ? "MFA" : "no MFA"))" }.joined(separator: ", ")))
+        lines.append("MFA devices: " + (devices.isEmpty ? "none" : devices.map { device in
+            device.name + (device.lockedUntil.map { " (locked until \(RFC3339.string(from: $0)))" } ?? "")
+        }.joined(separator: ", ")))
+        if let session {
+            var line = "session: \(session.profile)"
+            if let role = session.roleArn { line += ", role \(role)" }
+            if let expires = session.credentialsExpire { line += ", credentials \(left(until: expires))" }
+            if let window = session.mfaWindowEnds { line += ", MFA window \(left(until: window))" }
+            lines.append(line)
+        } else {
+            lines.append("session: none (not inside rolecall exec)")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    public func json() -> String {
+        var object: [String: Any] = [
+            "home": home,
+            "profiles": profiles.map { ["name": $0.name, "roleArn": $0.roleArn, "mfa": $0.mfa.rawValue] },
+            "mfaDevices": devices.map { device -> [String: Any] in
+                ["name": device.name, "lockedUntil": device.lockedUntil.map(RFC3339.string(from:)) ?? NSNull()]
+            },
+        ]
+        object["problem"] = problem ?? NSNull()
+        object["ca"] = caFingerprint.map { ["fingerprintSHA256": $0, "notValidAfter": caExpires.map(RFC3339.string(from:)) ?? ""] } ?? NSNull()
+        if let session {
+            var value: [String: Any] = ["profile": session.profile]
+            value["roleArn"] = session.roleArn ?? NSNull()
+            value["credentialsExpire"] = session.credentialsExpire.map(RFC3339.string(from:)) ?? NSNull()
+            value["secondsLeft"] = session.credentialsExpire.map { max(Int($0.timeIntervalSince(now)), 0) } ?? NSNull()
+            value["mfaWindowEnds"] = session.mfaWindowEnds.map(RFC3339.string(from:)) ?? NSNull()
+            value["mfaWindowSecondsLeft"] = session.mfaWindowEnds.map { max(Int($0.timeIntervalSince(now)), 0) } ?? NSNull()
+            object["session"] = value
+        } else {
+            object["session"] = NSNull()
+        }
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+
+    private func left(until date: Date) -> String {
+        let seconds = Int(date.timeIntervalSince(now))
+        return seconds > 0 ? "\(DurationText.format(seconds)) left (until \(RFC3339.string(from: date)))" : "expired at \(RFC3339.string(from: date))"
+    }
+}

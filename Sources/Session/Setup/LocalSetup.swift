@@ -1,0 +1,100 @@
+import Crypto
+import Foundation
+import Issuance
+import RolesAnywhere
+
+/// `init`, `ca` and `mfa`: creating and changing the local issuer's state.
+public struct LocalSetup: Sendable {
+    public struct Initialized: Sendable {
+        public let user: String
+        public let otpauthURI: String
+        public let caCertificatePEM: String
+        public let caFingerprintSHA256: String
+        public let home: String
+    }
+
+    public struct Device: Sendable {
+        public let name: String
+        public let createdAt: Date
+        public let lastUsed: Date?
+        public let lockedUntil: Date?
+    }
+
+    private let context: SessionContext
+
+    public init(context: SessionContext) {
+        self.context = context
+    }
+
+    /// Creates the home, the CA and a first TOTP device. Refuses an existing home, changing nothing.
+    public func initialize(user: String) throws -> Initialized {
+        guard Self.isValidUser(user) else {
+            throw ProfileError("invalid user name \"\(user.prefix(64))\": use 1 to 64 letters, digits, '.', '_', '@' or '-'")
+        }
+        let home = context.home
+        if FileManager.default.fileExists(atPath: context.issuerStore.path) {
+            throw ProfileError("\(home.path) is already set up: nothing was changed (to start over, remove that directory)")
+        }
+        try home.create()
+        let authority = try CertificateAuthority.generate(commonName: "rolecall CA for \(user)", now: context.now())
+        var generator = SystemRandomNumberGenerator()
+        let secret = TOTPSecret.generate(using: &generator)
+        try context.issuerStore.create(user: user, authority: authority, firstDevice: "default", secret: secret, now: context.now())
+        return Initialized(
+            user: user,
+            otpauthURI: TOTPSecret.otpauthURI(user: user, secret: secret),
+            caCertificatePEM: try authority.certificatePEM(),
+            caFingerprintSHA256: authority.fingerprintSHA256,
+            home: home.path
+        )
+    }
+
+    /// Replaces the CA after an MFA check; the old one stays listed until `removeOldAuthorities`.
+    public func rotateAuthority(mfaCode: String) throws -> CertificateAuthority {
+        try context.localIssuer.verifyMFA(code: mfaCode)
+        let authority = try CertificateAuthority.generate(commonName: "rolecall CA for \(try context.issuerStore.user())", now: context.now())
+        try context.issuerStore.rotateAuthority(to: authority, now: context.now())
+        return authority
+    }
+
+    public func removeOldAuthorities() throws -> Int {
+        try context.issuerStore.removeRetiredAuthorities()
+    }
+
+    /// Adds a device after a valid code from an existing one; returns its otpauth URI.
+    public func addDevice(name: String, mfaCode: String) throws -> String {
+        guard Profile.isValidName(name) else {
+            throw ProfileError("invalid device name \"\(name.prefix(64))\": use 1 to 64 letters, digits, '.', '_' or '-'")
+        }
+        guard !(try context.issuerStore.deviceInfo().contains { $0.name == name }) else {
+            throw ProfileError("an MFA device named \(name) already exists: pick another name")
+        }
+        try context.localIssuer.verifyMFA(code: mfaCode)
+        var generator = SystemRandomNumberGenerator()
+        let secret = TOTPSecret.generate(using: &generator)
+        try context.issuerStore.addDevice(name: name, secret: secret, now: context.now())
+        return TOTPSecret.otpauthURI(user: "\(try context.issuerStore.user())-\(name)", secret: secret)
+    }
+
+    public func removeDevice(name: String, mfaCode: String) throws {
+        guard try context.issuerStore.deviceInfo().contains(where: { $0.name == name }) else {
+            throw ProfileError("no MFA device named \(name): see `rolecall mfa list`")
+        }
+        try context.localIssuer.verifyMFA(code: mfaCode)
+        try context.issuerStore.removeDevice(name: name)
+    }
+
+    /// Devices with their use and lockout state; never a secret.
+    public func devices() throws -> [Device] {
+        let state = try context.mfaState.load()
+        return try context.issuerStore.deviceInfo().map { info in
+            let record = state.devices[info.name]
+            let locked = record?.lockedUntil.flatMap { $0 > context.now() ? $0 : nil }
+            return Device(name: info.name, createdAt: info.createdAt, lastUsed: record?.lastUsed, lockedUntil: locked)
+        }
+    }
+
+    static func isValidUser(_ user: String) -> Bool {
+        (1...64).contains(user.count) && user.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "._@-".contains($0)) }
+    }
+}

@@ -1,0 +1,26 @@
+import ArgumentParser
+import Foundation
+import Session
+
+struct AWSConfigCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "aws-config",
+        abstract: "Print ~/.aws/config blocks for rolecall's profiles (never edits the file)."
+    )
+
+    @Option(help: "Only this profile.")
+    var profile: String?
+
+    func run() async throws {
+        try await Console.reportingErrors {
+            let config = Console.context().config
+            let profiles = try profile.map { [try config.profile(named: $0)] } ?? config.profiles()
+            Console.out(AWSConfigOutput.render(profiles: profiles, executable: Self.executablePath()))
+        }
+    }
+
+    static func executablePath() -> String {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+            ?? URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.path
+    }
+}

@@ -1,0 +1,112 @@
+import ArgumentParser
+import Foundation
+import Issuance
+import RolesAnywhere
+import RolesAnywhereEmulator
+import Session
+
+struct DemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Run the whole flow against the bundled emulator: no AWS account needed.",
+        discussion: """
+        Starts the Roles Anywhere emulator on loopback, creates a temporary home, runs `init`, registers \
+        the CA as a trust anchor, adds an MFA profile, computes the TOTP code itself, and runs COMMAND \
+        (default: aws sts get-caller-identity) through the exec path. The temporary home is removed afterwards.
+        """
+    )
+
+    @Argument(parsing: .postTerminator, help: "The command to run inside the session, after --.")
+    var command: [String] = []
+
+    func run() async throws {
+        var status: Int32 = 0
+        try await Console.reportingErrors {
+            status = try await DemoRun.run(command: command)
+        }
+        if status != 0 { throw ExitCode(status) }
+    }
+}
+
+/// The demo's steps; each one is the same code the real commands use.
+enum DemoRun {
+    static let account = "123456789012"
+    static let region = "us-east-1"
+    static let roleArn = "arn:aws:iam::\(account):role/rolecall-demo"
+    static let profileArn = "arn:aws:rolesanywhere:\(region):\(account):profile/0c5a1f3e-demo-4c1b-9c55-7b3f0e1a2d4c"
+    static let trustAnchorArn = "arn:aws:rolesanywhere:\(region):\(account):trust-anchor/6f1d2b7a-demo-4e0f-8b1a-3c2d1e0f9a8b"
+
+    static func step(_ text: String) { Console.err("demo: \(text)\n") }
+
+    static func run(command: [String]) async throws -> Int32 {
+        var template = Array("\(NSTemporaryDirectory().hasSuffix("/") ? String(NSTemporaryDirectory().dropLast()) : NSTemporaryDirectory())/rolecall-demo.XXXXXX".utf8CString)
+        guard let created = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
+            throw ProfileError("cannot create a temporary directory: \(String(cString: strerror(errno)))")
+        }
+        let base = String(cString: created)
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        var environment = Console.environment
+        environment["ROLECALL_HOME"] = "\(base)/home"
+        environment[SessionEnvironment.sessionVariable] = nil
+        let context = SessionContext(environment: environment, transport: AsyncHTTPClientTransport())
+
+        step("temporary home \(base)/home")
+        let initialized = try LocalSetup(context: context).initialize(user: "demo")
+        step("created a CA (\(initialized.caFingerprintSHA256.prefix(16))…) and a TOTP device")
+
+        let caPath = "\(base)/ca.pem"
+        try initialized.caCertificatePEM.write(toFile: caPath, atomically: true, encoding: .utf8)
+        let config = EmulatorConfig(
+            accountId: account,
+            trustAnchors: [.init(arn: trustAnchorArn, certificatePath: caPath)],
+            profiles: [.init(arn: profileArn, roleArns: [roleArn], durationSeconds: 3600)],
+            roles: [.init(arn: roleArn, maxSessionDuration: 3600)]
+        )
+        let emulator = Emulator(config: try LoadedEmulatorConfig(config, baseDirectory: URL(fileURLWithPath: base)))
+        let (urls, continuation) = AsyncStream.makeStream(of: String.self)
+        let server = Task {
+            try await EmulatorServer(emulator: emulator).run { url in continuation.yield(url) }
+        }
+        defer { server.cancel() }
+        var iterator = urls.makeAsyncIterator()
+        guard let endpoint = await iterator.next() else { throw ProfileError("the emulator did not start") }
+        step("emulator listening on \(endpoint); rolecall's CA registered as trust anchor \(trustAnchorArn)")
+
+        let profile = Profile(name: "demo", roleArn: roleArn, profileArn: profileArn, trustAnchorArn: trustAnchorArn,
+                              region: region, durationSeconds: 3600, mfa: .required, endpoint: endpoint)
+        try context.config.add(profile)
+        step("added profile demo (per-session MFA required)")
+
+        guard let device = try context.issuerStore.devices().first else { throw ProfileError("no TOTP device") }
+        let code = TOTP.code(secret: device.secret, step: TOTP.step(at: Date()))
+        step("computing the TOTP code from the demo device's seed myself (a person would read it from their authenticator)")
+
+        let started = try await SessionStarter(context: context).start(.init(profileName: "demo"), mfa: .code(code))
+        let issued = started.issued
+        let lifetime = Int(issued.certificate.notValidAfter.timeIntervalSince(issued.certificate.notValidBefore))
+        step("single-use certificate lived \(lifetime) s; CreateSession asked for \(issued.durationSeconds) s; credentials until \(RFC3339.string(from: issued.credentials.expiration))")
+
+        var variables = started.variables
+        variables.append(("AWS_ENDPOINT_URL_STS", endpoint))
+        let childEnvironment = SessionEnvironment.child(of: environment, adding: variables)
+        let awsAvailable = (try? ProcessLauncher.resolve("aws", path: environment["PATH"])) != nil
+        let target = !command.isEmpty ? command
+            : awsAvailable ? ["aws", "sts", "get-caller-identity", "--endpoint-url", endpoint, "--output", "json"] : []
+        guard !target.isEmpty else {
+            step("the aws CLI is not installed; the variables a command would get (secrets masked):")
+            for variable in variables {
+                let masked = ["AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"].contains(variable.name) ? "<\(variable.value.count) characters>" : variable.value
+                Console.out("\(variable.name)=\(masked)\n")
+            }
+            issued.credentials.wipe()
+            return 0
+        }
+        step("running: \(target.joined(separator: " "))")
+        let core = CoreLimit.current()
+        let pid = try ProcessLauncher.spawn(command: target, environment: childEnvironment, coreLimit: core, ownProcessGroup: false)
+        issued.credentials.wipe()
+        let status = await Task.detached { ProcessLauncher.wait(for: pid) }.value
+        step(status == 0 ? "done; removing the temporary home" : "the command exited with status \(status)")
+        return status
+    }
+}

@@ -1,0 +1,32 @@
+import ArgumentParser
+import Session
+
+struct EnvCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "env",
+        abstract: "Print the session's variables for a shell to evaluate.",
+        discussion: """
+        eval "$(rolecall env --profile dev)"   (bash, zsh, dash)
+        rolecall env --profile dev --format fish | source
+        rolecall env --profile dev --format powershell | Invoke-Expression
+        Only the variables go to stdout; nothing is written to disk.
+        """
+    )
+
+    @OptionGroup var selection: SelectionOptions
+    @OptionGroup var mfa: MFAOptions
+
+    @Option(help: "sh, fish, powershell or json.")
+    var format: ShellFormat = .sh
+
+    func run() async throws {
+        try await Console.reportingErrors {
+            let started = try await SessionStarter(context: Console.context())
+                .start(selection.selection, mfa: mfa.source(label: selection.profile ?? selection.awsRole ?? "rolecall"))
+            Console.out(format.render(set: started.variables, unset: SessionEnvironment.removed))
+            started.issued.credentials.wipe()
+        }
+    }
+}
+
+extension ShellFormat: ExpressibleByArgument {}

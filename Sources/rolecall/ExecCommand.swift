@@ -1,0 +1,50 @@
+import ArgumentParser
+import Foundation
+import RolesAnywhere
+import Session
+
+struct ExecCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "exec",
+        abstract: "Run a command (default: $SHELL) with fresh AWS credentials in its environment.",
+        discussion: """
+        One MFA check, a single-use certificate for an in-memory key, one CreateSession; then rolecall \
+        replaces itself with COMMAND, so COMMAND's exit status is rolecall's. Example: \
+        rolecall exec --profile dev -- aws sts get-caller-identity
+        """
+    )
+
+    @OptionGroup var selection: SelectionOptions
+    @OptionGroup var mfa: MFAOptions
+
+    @Flag(help: "Do not print the line saying which role and until when.")
+    var quiet = false
+
+    @Argument(parsing: .postTerminator, help: "The command and its arguments, after --.")
+    var command: [String] = []
+
+    func run() async throws {
+        var launch: (command: [String], environment: [String: String])?
+        try await Console.reportingErrors {
+            let context = Console.context()
+            let started = try await SessionStarter(context: context)
+                .start(selection.selection, mfa: mfa.source(label: selection.profile ?? selection.awsRole ?? "rolecall"))
+            let credentials = started.issued.credentials
+            if !quiet {
+                Console.err("rolecall: \(started.profile.roleArn) (profile \(started.profile.name)) until \(RFC3339.string(from: credentials.expiration))\n")
+            }
+            launch = (
+                command.isEmpty ? ProcessLauncher.defaultCommand(environment: context.environment) : command,
+                SessionEnvironment.child(of: context.environment, adding: started.variables)
+            )
+            credentials.wipe()
+        }
+        guard let launch else { return }
+        do {
+            try ProcessLauncher.replace(command: launch.command, environment: launch.environment)
+        } catch {
+            Console.err("rolecall: \(error.description)\n")
+            throw ExitCode(error.exitCode)
+        }
+    }
+}

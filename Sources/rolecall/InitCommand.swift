@@ -1,0 +1,72 @@
+import ArgumentParser
+import Foundation
+import Session
+
+struct InitCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "init",
+        abstract: "Create the rolecall home, a local CA and a first TOTP device."
+    )
+
+    @Option(help: "The name certificates are issued to (default: $USER).")
+    var user: String?
+
+    @Flag(help: "Print {user, otpauthURI, caCertificatePEM, caFingerprintSHA256} as JSON and nothing else.")
+    var json = false
+
+    func run() async throws {
+        try await Console.reportingErrors {
+            let context = Console.context()
+            let name = user ?? context.environment["USER"] ?? "rolecall-user"
+            let result = try LocalSetup(context: context).initialize(user: name)
+            if json {
+                let object = [
+                    "user": result.user, "otpauthURI": result.otpauthURI,
+                    "caCertificatePEM": result.caCertificatePEM, "caFingerprintSHA256": result.caFingerprintSHA256,
+                ]
+                let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+                Console.out(String(decoding: data, as: UTF8.self) + "\n")
+                return
+            }
+            Console.out("""
+            Created \(result.home) for \(result.user).
+
+            Add this TOTP device to your authenticator app (it is shown only now):
+              \(result.otpauthURI)
+
+            """)
+            if let qr = QRCode.render(result.otpauthURI) { Console.out(qr + "\n") }
+            Console.out("""
+            CA fingerprint (SHA-256): \(result.caFingerprintSHA256)
+
+            Next steps:
+              1. Register the CA as an IAM Roles Anywhere trust anchor:  rolecall ca show > rolecall-ca.pem
+              2. Add a profile:  rolecall profile add NAME --role-arn ARN --profile-arn ARN --trust-anchor-arn ARN
+              3. Use it:         rolecall exec --profile NAME -- aws sts get-caller-identity
+
+            """)
+        }
+    }
+}
+
+/// A terminal QR code through `qrencode`, when it is installed.
+enum QRCode {
+    static func render(_ text: String) -> String? {
+        guard let path = ["/usr/bin/qrencode", "/usr/local/bin/qrencode", "/opt/homebrew/bin/qrencode"]
+            .first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else { return nil }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = ["-t", "UTF8"]
+        let input = Pipe(), output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        do { try process.run() } catch { return nil }
+        // The URI travels through a pipe, never through argv.
+        input.fileHandleForWriting.write(Data(text.utf8))
+        try? input.fileHandleForWriting.close()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return process.terminationStatus == 0 ? String(decoding: data, as: UTF8.self) : nil
+    }
+}

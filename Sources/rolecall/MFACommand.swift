@@ -1,0 +1,77 @@
+import ArgumentParser
+import Foundation
+import RolesAnywhere
+import Session
+
+struct MFACommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mfa",
+        abstract: "Manage TOTP devices.",
+        subcommands: [Add.self, List.self, Remove.self]
+    )
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add a TOTP device (needs a code from an existing one).")
+
+        @Argument(help: "A name for the new device.")
+        var name: String
+
+        @OptionGroup var mfa: MFAOptions
+
+        func run() async throws {
+            try await Console.reportingErrors {
+                let code = try mfa.source(label: "an existing device").obtain()
+                let uri = try LocalSetup(context: Console.context()).addDevice(name: name, mfaCode: code)
+                Console.out(uri + "\n")
+                if let qr = QRCode.render(uri) { Console.out(qr + "\n") }
+            }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List TOTP devices (never their secrets).")
+
+        @Flag(help: "Print JSON.")
+        var json = false
+
+        func run() async throws {
+            try await Console.reportingErrors {
+                let devices = try LocalSetup(context: Console.context()).devices()
+                if json {
+                    let objects = devices.map { device -> [String: Any] in
+                        var object: [String: Any] = ["name": device.name, "created": RFC3339.string(from: device.createdAt)]
+                        object["lastUsed"] = device.lastUsed.map(RFC3339.string(from:)) ?? NSNull()
+                        object["lockedUntil"] = device.lockedUntil.map(RFC3339.string(from:)) ?? NSNull()
+                        return object
+                    }
+                    let data = try JSONSerialization.data(withJSONObject: objects, options: [.sortedKeys, .withoutEscapingSlashes])
+                    Console.out(String(decoding: data, as: UTF8.self) + "\n")
+                    return
+                }
+                Console.out("NAME\tCREATED\tLAST USED\tLOCKED UNTIL\n")
+                for device in devices {
+                    let used = device.lastUsed.map(RFC3339.string(from:)) ?? "never"
+                    let locked = device.lockedUntil.map(RFC3339.string(from:)) ?? "-"
+                    Console.out("\(device.name)\t\(RFC3339.string(from: device.createdAt))\t\(used)\t\(locked)\n")
+                }
+            }
+        }
+    }
+
+    struct Remove: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Remove a TOTP device (needs a code).")
+
+        @Argument(help: "The device to remove.")
+        var name: String
+
+        @OptionGroup var mfa: MFAOptions
+
+        func run() async throws {
+            try await Console.reportingErrors {
+                let code = try mfa.source(label: "removing \(name)").obtain()
+                try LocalSetup(context: Console.context()).removeDevice(name: name, mfaCode: code)
+                Console.err("Removed MFA device \(name).\n")
+            }
+        }
+    }
+}

@@ -1,0 +1,44 @@
+import ArgumentParser
+import Foundation
+import RolesAnywhereEmulator
+
+@main
+struct EmulatorCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rolesanywhere-emulator",
+        abstract: "A loopback stand-in for IAM Roles Anywhere CreateSession and STS GetCallerIdentity.",
+        discussion: """
+        Prints its base URL (http://127.0.0.1:PORT) as the first line on stdout once it accepts \
+        connections, then one JSON line per request on stderr. For tests and demos only.
+        """
+    )
+
+    @Option(help: "The emulator's JSON configuration (trust anchors, profiles, roles).")
+    var config: String
+
+    @Option(help: "The port to listen on; 0 picks a free one.")
+    var port: Int = 0
+
+    @Option(help: "The address to bind; loopback unless you say otherwise.")
+    var host: String = "127.0.0.1"
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
+    }
+
+    func run() async throws {
+        let loaded: LoadedEmulatorConfig
+        do {
+            loaded = try LoadedEmulatorConfig.load(path: config)
+        } catch {
+            FileHandle.standardError.write(Data("rolesanywhere-emulator: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+        let emulator = Emulator(config: loaded, log: { record in
+            FileHandle.standardError.write(Data((record.jsonLine() + "\n").utf8))
+        })
+        try await EmulatorServer(emulator: emulator, host: host, port: port).run { url in
+            FileHandle.standardOutput.write(Data((url + "\n").utf8))
+        }
+    }
+}
