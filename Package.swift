@@ -95,24 +95,43 @@ let package = Package(
         ),
         .testTarget(
             name: "RolesAnywhereTests",
-            dependencies: ["RolesAnywhere", "RolesAnywhereEmulator", "TestSupport"]
+            dependencies: [
+                "RolesAnywhere", "RolesAnywhereEmulator", "TestSupport",
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
         .testTarget(
             name: "IssuanceTests",
-            dependencies: ["Issuance", "TestSupport"]
+            dependencies: [
+                "Issuance", "TestSupport",
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
         .testTarget(
             name: "SessionTests",
-            dependencies: ["Session", "TestSupport"]
+            dependencies: [
+                "Session", "Issuance", "TestSupport",
+                .product(name: "X509", package: "swift-certificates"),
+            ]
         ),
         .testTarget(
             name: "CommandTests",
-            dependencies: ["rolecall", "rolesanywhere-emulator", "TestSupport"]
+            dependencies: [
+                "rolecall", "rolesanywhere-emulator", "TestSupport", "Issuance", "Session",
+                .product(name: "X509", package: "swift-certificates"),
+            ]
         ),
         .target(
             name: "TestSupport",
             dependencies: [
                 "RolesAnywhere",
+                "RolesAnywhereEmulator",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
             ],
             path: "Tests/TestSupport"

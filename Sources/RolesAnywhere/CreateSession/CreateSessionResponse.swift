@@ -79,11 +79,11 @@ public enum CreateSessionResponseDecoder {
             throw .unexpectedBody("the response holds no credential set", status: response.status, requestId: requestId)
         }
         let raw = set.credentials
-        guard isPrintableToken(raw.accessKeyId, maximum: 128),
-              isPrintableToken(raw.secretAccessKey, maximum: 1024),
-              isPrintableToken(raw.sessionToken, maximum: 16384)
+        guard isToken(raw.accessKeyId, maximum: 128, alphabet: accessKeyAlphabet),
+              isToken(raw.secretAccessKey, maximum: 1024, alphabet: base64Alphabet),
+              isToken(raw.sessionToken, maximum: 16384, alphabet: base64Alphabet)
         else {
-            throw .unexpectedBody("the credentials are empty, too long or hold characters outside printable ASCII",
+            throw .unexpectedBody("the credentials are empty, too long or hold characters AWS never uses",
                                   status: response.status, requestId: requestId)
         }
         guard let expiration = RFC3339.date(from: raw.expiration) else {
@@ -107,10 +107,14 @@ public enum CreateSessionResponseDecoder {
         )
     }
 
-    /// Credentials go into environment variables and shell lines: printable ASCII only, no spaces.
-    static func isPrintableToken(_ value: String, maximum: Int) -> Bool {
-        !value.isEmpty && value.utf8.count <= maximum && value.utf8.allSatisfy { (0x21...0x7e).contains($0) }
+    /// Credentials go into environment variables and shell lines, so only AWS's own alphabets pass:
+    /// upper-case letters and digits for key ids, base64 for secrets and tokens.
+    static func isToken(_ value: String, maximum: Int, alphabet: Set<UInt8>) -> Bool {
+        !value.isEmpty && value.utf8.count <= maximum && value.utf8.allSatisfy(alphabet.contains)
     }
+
+    static let accessKeyAlphabet = Set(Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789".utf8))
+    static let base64Alphabet = Set(Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=".utf8))
 
     static func errorFrom(_ response: TransportResponse, requestId: String?) -> RolesAnywhereError {
         struct ErrorBody: Decodable {

@@ -1,0 +1,103 @@
+"""Cross-checks against code nobody on this project wrote.
+
+Reads one JSON request on stdin, writes one JSON answer on stdout. Commands:
+  sign          AWS's iam-rolesanywhere-session signer: canonical request, string to sign, headers
+  verify        the `cryptography` package verifies a signature with a certificate's key
+  certificate   the `cryptography` package parses a certificate and reports its fields
+  totp          pyotp's codes for a base32 secret at given times
+"""
+import json
+import sys
+
+from botocore.awsrequest import AWSRequest
+
+
+def sign(request):
+    from iam_rolesanywhere_session.iam_rolesanywhere_session import IAMRolesAnywhereSigner
+
+    signer = IAMRolesAnywhereSigner(
+        certificate=request["certificate"].encode(),
+        private_key=request["privateKey"].encode(),
+        certificate_chain=request["chain"].encode() if request.get("chain") else None,
+        region=request["region"],
+    )
+    aws_request = AWSRequest(method="POST", url=request["url"], data=request["body"].encode())
+    # add_auth() stamps the current time; the test fixes it to compare byte for byte.
+    aws_request.context["timestamp"] = request["amzDate"]
+    signer._modify_request_before_signing(aws_request)
+    canonical = signer.canonical_request(aws_request)
+    string_to_sign = signer.string_to_sign(aws_request, canonical)
+    signature = signer.signature(string_to_sign)
+    signer._inject_signature_to_request(aws_request, signature)
+    return {
+        "canonicalRequest": canonical,
+        "stringToSign": string_to_sign,
+        "headers": {name: value for name, value in aws_request.headers.items()},
+    }
+
+
+def verify(request):
+    from cryptography import x509
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+    from cryptography.hazmat.primitives.hashes import SHA256
+
+    key = x509.load_pem_x509_certificate(request["certificate"].encode()).public_key()
+    signature = bytes.fromhex(request["signature"])
+    message = request["message"].encode()
+    try:
+        if isinstance(key, rsa.RSAPublicKey):
+            key.verify(signature, message, padding.PKCS1v15(), SHA256())
+        else:
+            key.verify(signature, message, ec.ECDSA(SHA256()))
+        return {"valid": True}
+    except InvalidSignature:
+        return {"valid": False}
+
+
+def certificate(request):
+    from cryptography import x509
+
+    cert = x509.load_pem_x509_certificate(request["certificate"].encode())
+    extensions = {}
+    for extension in cert.extensions:
+        value = extension.value
+        entry = {"critical": extension.critical}
+        if isinstance(value, x509.BasicConstraints):
+            entry.update(ca=value.ca, pathLength=value.path_length)
+        elif isinstance(value, x509.KeyUsage):
+            entry.update(
+                digitalSignature=value.digital_signature,
+                keyCertSign=value.key_cert_sign,
+                cRLSign=value.crl_sign,
+            )
+        elif isinstance(value, x509.ExtendedKeyUsage):
+            entry.update(usages=[usage.dotted_string for usage in value])
+        elif isinstance(value, x509.SubjectKeyIdentifier):
+            entry.update(digest=value.digest.hex())
+        elif isinstance(value, x509.AuthorityKeyIdentifier):
+            entry.update(keyIdentifier=value.key_identifier.hex())
+        extensions[extension.oid.dotted_string] = entry
+    return {
+        "serial": str(cert.serial_number),
+        "serialBits": cert.serial_number.bit_length(),
+        "notBefore": int(cert.not_valid_before_utc.timestamp()),
+        "notAfter": int(cert.not_valid_after_utc.timestamp()),
+        "subject": cert.subject.rfc4514_string(),
+        "issuer": cert.issuer.rfc4514_string(),
+        "signatureHash": cert.signature_hash_algorithm.name,
+        "extensions": extensions,
+    }
+
+
+def totp(request):
+    import pyotp
+
+    generator = pyotp.TOTP(request["secret"])
+    return {"codes": [generator.at(moment) for moment in request["times"]]}
+
+
+if __name__ == "__main__":
+    command = sys.argv[1]
+    answer = {"sign": sign, "verify": verify, "certificate": certificate, "totp": totp}[command](json.load(sys.stdin))
+    json.dump(answer, sys.stdout)

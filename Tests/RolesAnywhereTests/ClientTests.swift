@@ -1,0 +1,133 @@
+import Foundation
+import RolesAnywhere
+import Testing
+import TestSupport
+import X509
+
+/// Our CreateSession client against our emulator over real HTTP, then the `aws` CLI with the result.
+@Suite struct ClientTests {
+    @Test func endToEndThenAWSCLIGetsAssumedRoleIdentity() async throws {
+        let pki = try TestPKI.make()
+        let directory = try Paths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let harness = try await EmulatorHarness.start(try EmulatorHarness.standardConfig(caPEM: pki.root.certificate.pem, directory: directory))
+        defer { harness.stop() }
+        let key = SigningKey.p256(.init())
+        let identity = SigningIdentity(certificate: try pki.leaf(for: key), key: key, isSingleUse: true)
+        let client = CreateSessionClient(endpoint: try Endpoint(parsing: harness.url), region: "us-east-1", transport: AsyncHTTPClientTransport())
+        let result = try await client.createSession(
+            CreateSessionRequest(durationSeconds: 900, profileArn: EmulatorHarness.profileArn, roleArn: EmulatorHarness.roleArn, trustAnchorArn: EmulatorHarness.trustAnchorArn),
+            identity: identity
+        )
+        #expect(result.credentials.accessKeyId.hasPrefix("ASIA"))
+        #expect(abs(result.credentials.expiration.timeIntervalSinceNow - 900) < 5)
+        #expect(!"\(result)".contains(result.credentials.sessionToken.unsafeStringValue()))
+        #expect(!"\(result)".contains(result.credentials.secretAccessKey.unsafeStringValue()))
+
+        var environment = ProcessInfo.processInfo.environment
+        for name in ["AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_CONFIG_FILE"] { environment[name] = nil }
+        environment["AWS_ACCESS_KEY_ID"] = result.credentials.accessKeyId
+        environment["AWS_SECRET_ACCESS_KEY"] = result.credentials.secretAccessKey.unsafeStringValue()
+        environment["AWS_SESSION_TOKEN"] = result.credentials.sessionToken.unsafeStringValue()
+        environment["AWS_DEFAULT_REGION"] = "us-east-1"
+        environment["AWS_SHARED_CREDENTIALS_FILE"] = "/dev/null"
+        let outcome = try await ProcessRunner.run("aws", ["sts", "get-caller-identity", "--endpoint-url", harness.url, "--output", "json"], environment: environment)
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(outcome.stdout.contains("arn:aws:sts::123456789012:assumed-role/test-role/"))
+
+        // A wrong secret is caught by the emulator's STS signature check.
+        environment["AWS_SECRET_ACCESS_KEY"] = "wrong" + result.credentials.secretAccessKey.unsafeStringValue()
+        let refused = try await ProcessRunner.run("aws", ["sts", "get-caller-identity", "--endpoint-url", harness.url], environment: environment)
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("SignatureDoesNotMatch"))
+        // Unknown credentials.
+        environment["AWS_ACCESS_KEY_ID"] = "ASIAUNKNOWNUNKNOWN00"
+        let unknown = try await ProcessRunner.run("aws", ["sts", "get-caller-identity", "--endpoint-url", harness.url], environment: environment)
+        #expect(unknown.stderr.contains("InvalidClientTokenId"))
+    }
+
+    /// Answers every request with the same response and counts them.
+    final class CannedTransport: HTTPTransport, @unchecked Sendable {
+        let lock = NSLock()
+        var count = 0
+        var seen: [TransportRequest] = []
+        let response: @Sendable () throws -> TransportResponse
+        init(_ response: @escaping @Sendable () throws -> TransportResponse) { self.response = response }
+        func send(_ request: TransportRequest) async throws -> TransportResponse {
+            lock.withLock { count += 1; seen.append(request) }
+            return try response()
+        }
+        var calls: Int { lock.withLock { count } }
+    }
+
+    func client(_ transport: any HTTPTransport) throws -> CreateSessionClient {
+        CreateSessionClient(endpoint: try Endpoint(parsing: "https://rolesanywhere.us-east-1.amazonaws.com"), region: "us-east-1", transport: transport)
+    }
+
+    func identity(singleUse: Bool) throws -> SigningIdentity {
+        let key = SigningKey.p256(.init())
+        return SigningIdentity(certificate: try TestPKI.make().leaf(for: key), key: key, isSingleUse: singleUse)
+    }
+
+    let request = CreateSessionRequest(durationSeconds: 3600, profileArn: "p", roleArn: "r", trustAnchorArn: "t")
+
+    @Test func singleUseCertificateIsNeverRetried() async throws {
+        let transport = CannedTransport { TransportResponse(status: 503, body: Array(#"{"message":"busy"}"#.utf8)) }
+        await #expect(throws: RolesAnywhereError.self) {
+            try await client(transport).createSession(request, identity: try identity(singleUse: true), retry: RetryPolicy(maximumAttempts: 3, baseDelayMilliseconds: 0))
+        }
+        #expect(transport.calls == 1)
+    }
+
+    @Test func retryPolicyRetriesThrottlingAndConnectionErrorsAtMostThreeTimes() async throws {
+        let throttled = CannedTransport { TransportResponse(status: 429, body: Array(#"{"message":"slow down"}"#.utf8)) }
+        await #expect(throws: RolesAnywhereError.self) {
+            try await client(throttled).createSession(request, identity: try identity(singleUse: false), retry: RetryPolicy(maximumAttempts: 10, baseDelayMilliseconds: 1))
+        }
+        #expect(throttled.calls == 3)
+        let refused = CannedTransport { throw TransportError("connection refused") }
+        await #expect(throws: RolesAnywhereError.self) {
+            try await client(refused).createSession(request, identity: try identity(singleUse: false), retry: RetryPolicy(maximumAttempts: 2, baseDelayMilliseconds: 1))
+        }
+        #expect(refused.calls == 2)
+        let denied = CannedTransport { TransportResponse(status: 403, body: Array(#"{"message":"Untrusted signing certificate"}"#.utf8)) }
+        await #expect(throws: RolesAnywhereError.self) {
+            try await client(denied).createSession(request, identity: try identity(singleUse: false), retry: RetryPolicy())
+        }
+        #expect(denied.calls == 1)
+    }
+
+    @Test func requestBodyHasOnlyAskedFields() async throws {
+        let transport = CannedTransport { TransportResponse(status: 500, body: []) }
+        _ = try? await client(transport).createSession(request, identity: try identity(singleUse: true))
+        let body = try #require(transport.seen.first?.body)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(body)) as? [String: Any])
+        #expect(Set(object.keys) == ["durationSeconds", "profileArn", "roleArn", "trustAnchorArn"])
+        #expect(transport.seen.first?.url == "https://rolesanywhere.us-east-1.amazonaws.com/sessions")
+    }
+
+    @Test func errorsNameTheRefusedPartAndHoldNoSecret() async throws {
+        let cases: [(String, RolesAnywhereError.RefusedPart)] = [
+            ("Untrusted signing certificate", .certificate), ("Trust anchor is disabled", .trustAnchor),
+            ("Profile is disabled", .profile), ("Unable to assume role", .role), ("Signature validation failed", .signature),
+        ]
+        for (awsMessage, part) in cases {
+            let transport = CannedTransport {
+                TransportResponse(status: 403, headers: [("x-amzn-RequestId", "req-1"), ("x-amzn-ErrorType", "AccessDeniedException:")],
+                                  body: Array("{\"message\":\"\(awsMessage)\"}".utf8))
+            }
+            let signingIdentity = try identity(singleUse: true)
+            do {
+                _ = try await client(transport).createSession(request, identity: signingIdentity)
+                Issue.record("expected a refusal")
+            } catch let error as RolesAnywhereError {
+                #expect(error.refusedPart == part)
+                #expect(error.httpStatus == 403 && error.requestId == "req-1" && error.awsErrorCode == "AccessDeniedException")
+                let authorization = transport.seen.last?.headers.first { $0.name == "Authorization" }?.value ?? ""
+                let signature = String(authorization.split(separator: "=").last ?? "")
+                #expect(!signature.isEmpty && !error.description.contains(signature))
+                #expect(!error.description.contains(signingIdentity.key.testPEM))
+            }
+        }
+    }
+}

@@ -1,0 +1,148 @@
+import Foundation
+import RolesAnywhere
+import RolesAnywhereEmulator
+import Testing
+import TestSupport
+import X509
+
+/// The emulator judged by requests signed by AWS's own Python signer, then tampered with.
+@Suite struct EmulatorAcceptanceTests {
+    let pki: TestPKI
+    let emulator: Emulator
+    let directory: String
+
+    init() throws {
+        pki = try TestPKI.make()
+        directory = try Paths.temporaryDirectory()
+        emulator = Emulator(config: try EmulatorHarness.standardConfig(caPEM: pki.root.certificate.pem, directory: directory))
+    }
+
+    struct Body {
+        var durationSeconds = 3600
+        var profileArn = EmulatorHarness.profileArn
+        var roleArn = EmulatorHarness.roleArn
+        var trustAnchorArn = EmulatorHarness.trustAnchorArn
+        var roleSessionName: String?
+
+        var json: String {
+            var object: [String: Any] = ["durationSeconds": durationSeconds, "profileArn": profileArn, "roleArn": roleArn, "trustAnchorArn": trustAnchorArn]
+            if let roleSessionName { object["roleSessionName"] = roleSessionName }
+            return String(decoding: try! JSONSerialization.data(withJSONObject: object, options: .sortedKeys), as: UTF8.self)
+        }
+    }
+
+    /// A request signed by `iam-rolesanywhere-session`.
+    func pythonSigned(body: Body = Body(), key: SigningKey? = nil, leaf: Certificate? = nil, at time: Date = Date()) async throws -> SignableRequest {
+        let signingKey = key ?? .p256(.init())
+        let certificate = try leaf ?? pki.leaf(for: signingKey)
+        let answer = try await Python.crosscheck("sign", [
+            "certificate": certificate.pem, "privateKey": signingKey.testPEM, "region": "us-east-1",
+            "url": "https://rolesanywhere.us-east-1.amazonaws.com/sessions", "body": body.json,
+            "amzDate": AmzDate.string(from: time),
+        ])
+        let headers = (answer["headers"] as? [String: String] ?? [:]).map { (name: $0.key, value: $0.value) }
+        return SignableRequest(method: "POST", path: "/sessions", headers: headers, body: Array(body.json.utf8))
+    }
+
+    func message(_ response: EmulatorResponse) -> String {
+        (try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: String])?["message"] ?? ""
+    }
+
+    @Test func acceptsPythonSignedRequestWithAWSResponseShape() async throws {
+        let response = await emulator.handle(try await pythonSigned())
+        #expect(response.status == 201)
+        let body = try JSONDecoder().decode(CreateSessionResponseBody.self, from: Data(response.body))
+        let credentials = try #require(body.credentialSet.first?.credentials)
+        #expect(credentials.accessKeyId.hasPrefix("ASIA"))
+        #expect(!credentials.secretAccessKey.isEmpty && !credentials.sessionToken.isEmpty)
+        #expect(body.credentialSet.first?.assumedRoleUser?.arn.hasPrefix("arn:aws:sts::123456789012:assumed-role/test-role/") == true)
+    }
+
+    @Test func acceptsRSAKeysAndChains() async throws {
+        let rsa = try SigningKey.testRSA()
+        #expect(await emulator.handle(try await pythonSigned(key: rsa)).status == 201)
+    }
+
+    @Test func refusesTamperedBody() async throws {
+        var request = try await pythonSigned()
+        request.body = Array(Body(durationSeconds: 1800).json.utf8)
+        let response = await emulator.handle(request)
+        #expect(response.status == 403)
+        #expect(message(response).contains("Signature"))
+    }
+
+    @Test func refusesTamperedHeader() async throws {
+        var request = try await pythonSigned()
+        let index = try #require(request.headers.firstIndex { $0.name.lowercased() == "content-type" })
+        request.headers[index].value = "application/json"
+        #expect(await emulator.handle(request).status == 403)
+    }
+
+    @Test func refusesCredentialSerialThatIsNotTheLeaf() async throws {
+        var request = try await pythonSigned()
+        let index = try #require(request.headers.firstIndex { $0.name.lowercased() == "authorization" })
+        var authorization = try #require(AuthorizationHeader(parsing: request.headers[index].value))
+        authorization.credential = "12345"
+        request.headers[index].value = authorization.description
+        let response = await emulator.handle(request)
+        #expect(response.status == 403)
+        #expect(message(response).contains("serial"))
+    }
+
+    @Test func refusesForeignCA() async throws {
+        let foreign = try TestPKI.make(name: "Someone Else")
+        let key = SigningKey.p256(.init())
+        let response = await emulator.handle(try await pythonSigned(key: key, leaf: try foreign.leaf(for: key)))
+        #expect(response.status == 403)
+        #expect(message(response).contains("Untrusted"))
+    }
+
+    @Test func refusesExpiredLeaf() async throws {
+        let key = SigningKey.p256(.init())
+        let leaf = try pki.leaf(for: key, notBefore: Date().addingTimeInterval(-200), notAfter: Date().addingTimeInterval(-100))
+        let response = await emulator.handle(try await pythonSigned(key: key, leaf: leaf))
+        #expect(response.status == 403)
+        #expect(message(response).contains("expired"))
+    }
+
+    @Test func refusesCAAsLeaf() async throws {
+        let response = await emulator.handle(try await pythonSigned(key: pki.root.key, leaf: pki.root.certificate))
+        #expect(response.status == 403)
+        #expect(message(response).contains("CA certificate"))
+    }
+
+    @Test func refusesOldSignature() async throws {
+        let response = await emulator.handle(try await pythonSigned(at: Date().addingTimeInterval(-600)))
+        #expect(response.status == 403)
+    }
+
+    static let policyRefusals: [(String, Body, Int, String)] = [
+        ("disabled anchor", Body(trustAnchorArn: EmulatorHarness.disabledTrustAnchorArn), 403, "Trust anchor is disabled"),
+        ("unknown anchor", Body(trustAnchorArn: "arn:aws:rolesanywhere:us-east-1:123456789012:trust-anchor/none"), 403, "Trust anchor not found"),
+        ("disabled profile", Body(profileArn: EmulatorHarness.disabledProfileArn), 403, "Profile is disabled"),
+        ("unlisted role", Body(roleArn: EmulatorHarness.otherRoleArn), 403, "Unable to assume role"),
+        ("duration 899", Body(durationSeconds: 899), 400, "durationSeconds"),
+        ("duration above limit", Body(durationSeconds: 3601), 400, "durationSeconds"),
+        ("session name not accepted", Body(roleSessionName: "me"), 400, "roleSessionName"),
+    ]
+
+    @Test(arguments: policyRefusals)
+    func refusesWhatAWSRefuses(name: String, body: Body, status: Int, text: String) async throws {
+        let response = await emulator.handle(try await pythonSigned(body: body))
+        #expect(response.status == status, "\(name)")
+        #expect(message(response).contains(text), "\(name): \(message(response))")
+        let type = response.headers.first { $0.name == "x-amzn-ErrorType" }?.value ?? ""
+        #expect(type.hasPrefix(status == 400 ? "ValidationException" : "AccessDeniedException"))
+    }
+
+    @Test func refusesUnsignedAndGarbage() async {
+        let response = await emulator.handle(SignableRequest(method: "POST", path: "/sessions", headers: [("host", "x")], body: Array("{}".utf8)))
+        #expect(response.status == 403)
+        let unknown = await emulator.handle(SignableRequest(method: "POST", path: "/other", headers: [], body: []))
+        #expect(unknown.status == 404)
+    }
+}
+
+extension EmulatorAcceptanceTests.Body: CustomTestStringConvertible {
+    var testDescription: String { json }
+}

@@ -1,0 +1,46 @@
+import RolesAnywhere
+import Testing
+
+@Suite struct EndpointTests {
+    @Test func explicitBeatsEnvironmentBeatsRegion() throws {
+        let environment = ["AWS_ENDPOINT_URL_ROLESANYWHERE": "https://env.example.com"]
+        #expect(try Endpoint.resolve(explicit: "https://explicit.example.com", region: "eu-west-1", environment: environment).host == "explicit.example.com")
+        #expect(try Endpoint.resolve(explicit: nil, region: "eu-west-1", environment: environment).host == "env.example.com")
+        let standard = try Endpoint.resolve(explicit: nil, region: "eu-west-1", environment: [:])
+        #expect(standard.url("/sessions") == "https://rolesanywhere.eu-west-1.amazonaws.com/sessions")
+        #expect(standard.hostHeader == "rolesanywhere.eu-west-1.amazonaws.com")
+    }
+
+    @Test(arguments: ["http://127.0.0.1:8080", "http://localhost:1", "http://[::1]:9000", "http://127.9.8.7"])
+    func plainHTTPOnlyForLoopback(url: String) throws {
+        let endpoint = try Endpoint(parsing: url)
+        #expect(endpoint.scheme == "http")
+    }
+
+    @Test(arguments: ["http://10.0.0.1", "http://example.com", "http://127.0.0.1.example.com", "http://192.168.1.1:80"])
+    func plainHTTPElsewhereIsRefused(url: String) {
+        #expect { try Endpoint(parsing: url) } throws: { ($0 as? RolesAnywhereError)?.code == .insecureEndpoint }
+    }
+
+    @Test(arguments: ["https://user:pass@example.com", "ftp://example.com", "not a url", "https://example.com:99999", "https://example.com/?x=1"])
+    func malformedEndpointsAreRefusedWithoutEchoingPasswords(url: String) {
+        #expect { try Endpoint(parsing: url) } throws: { error in
+            let text = "\(error)"
+            return (error as? RolesAnywhereError)?.code == .invalidEndpoint && !text.contains("pass@")
+        }
+    }
+
+    @Test func portIsKeptInHostHeader() throws {
+        let endpoint = try Endpoint(parsing: "http://127.0.0.1:4567/base/")
+        #expect(endpoint.hostHeader == "127.0.0.1:4567")
+        #expect(endpoint.url("/sessions") == "http://127.0.0.1:4567/base/sessions")
+    }
+
+    @Test func regionOrder() throws {
+        #expect(try RegionResolver.resolve(explicit: "eu-west-1", environment: ["AWS_REGION": "us-east-1"]) == "eu-west-1")
+        #expect(try RegionResolver.resolve(explicit: nil, environment: ["AWS_REGION": "us-east-2", "AWS_DEFAULT_REGION": "us-west-1"]) == "us-east-2")
+        #expect(try RegionResolver.resolve(explicit: nil, environment: ["AWS_DEFAULT_REGION": "us-west-1"]) == "us-west-1")
+        #expect { try RegionResolver.resolve(explicit: nil, environment: [:]) } throws: { "\($0)".contains("--region") }
+        #expect(throws: RolesAnywhereError.self) { try RegionResolver.resolve(explicit: "us east; rm", environment: [:]) }
+    }
+}

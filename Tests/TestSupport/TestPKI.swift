@@ -1,0 +1,85 @@
+import Crypto
+import Foundation
+import RolesAnywhere
+import SwiftASN1
+import X509
+import _CryptoExtras
+
+/// Certificates and keys for tests: a root CA, an optional intermediate, and leaves of each key type.
+public struct TestPKI: Sendable {
+    public struct Authority: Sendable {
+        public let certificate: Certificate
+        public let key: SigningKey
+    }
+
+    public let root: Authority
+
+    public static func make(rootKey: SigningKey = .p256(P256.Signing.PrivateKey()), name: String = "Test Root", now: Date = Date()) throws -> TestPKI {
+        let certificate = try issue(
+            subject: name, publicKey: rootKey.certificatePublicKey, issuer: nil, issuerKey: rootKey,
+            notBefore: now.addingTimeInterval(-3600), notAfter: now.addingTimeInterval(86400), isCA: true
+        )
+        return TestPKI(root: Authority(certificate: certificate, key: rootKey))
+    }
+
+    public func intermediate(now: Date = Date()) throws -> Authority {
+        let key = SigningKey.p256(P256.Signing.PrivateKey())
+        let certificate = try Self.issue(
+            subject: "Test Intermediate", publicKey: key.certificatePublicKey, issuer: root.certificate, issuerKey: root.key,
+            notBefore: now.addingTimeInterval(-3600), notAfter: now.addingTimeInterval(86400), isCA: true
+        )
+        return Authority(certificate: certificate, key: key)
+    }
+
+    /// A leaf for `key`, signed by `issuer` (the root by default).
+    public func leaf(for key: SigningKey, issuer: Authority? = nil, notBefore: Date = Date().addingTimeInterval(-10),
+                     notAfter: Date = Date().addingTimeInterval(60), isCA: Bool = false) throws -> Certificate {
+        let signer = issuer ?? root
+        return try Self.issue(subject: "test-user", publicKey: key.certificatePublicKey, issuer: signer.certificate,
+                              issuerKey: signer.key, notBefore: notBefore, notAfter: notAfter, isCA: isCA)
+    }
+
+    static func issue(subject: String, publicKey: Certificate.PublicKey, issuer: Certificate?, issuerKey: SigningKey,
+                      notBefore: Date, notAfter: Date, isCA: Bool) throws -> Certificate {
+        let name = try DistinguishedName { CommonName(subject) }
+        let algorithm: Certificate.SignatureAlgorithm = if case .rsa = issuerKey { .sha256WithRSAEncryption } else { .ecdsaWithSHA256 }
+        return try Certificate(
+            version: .v3,
+            serialNumber: Certificate.SerialNumber(),
+            publicKey: publicKey,
+            notValidBefore: notBefore,
+            notValidAfter: notAfter,
+            issuer: issuer?.subject ?? name,
+            subject: name,
+            signatureAlgorithm: algorithm,
+            extensions: try Certificate.Extensions {
+                if isCA {
+                    Critical(BasicConstraints.isCertificateAuthority(maxPathLength: nil))
+                    Critical(KeyUsage(keyCertSign: true, cRLSign: true))
+                } else {
+                    Critical(BasicConstraints.notCertificateAuthority)
+                    Critical(KeyUsage(digitalSignature: true))
+                }
+                SubjectKeyIdentifier(hash: publicKey)
+            },
+            issuerPrivateKey: issuerKey.certificatePrivateKey
+        )
+    }
+}
+
+extension SigningKey {
+    /// PEM for handing a test key to the Python signer (rolecall itself never serialises a leaf key).
+    public var testPEM: String {
+        switch self {
+        case .rsa(let key): key.pemRepresentation
+        case .p256(let key): key.pemRepresentation
+        case .p384(let key): key.pemRepresentation
+        }
+    }
+
+    public static func testRSA() throws -> SigningKey { .rsa(try _RSA.Signing.PrivateKey(keySize: .bits2048)) }
+}
+
+extension Certificate {
+    public var pem: String { (try? serializeAsPEM().pemString) ?? "" }
+}
