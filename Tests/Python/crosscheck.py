@@ -81,6 +81,7 @@ def certificate(request):
     return {
         "serial": str(cert.serial_number),
         "serialBits": cert.serial_number.bit_length(),
+        "serialPositive": cert.serial_number > 0,
         "notBefore": int(cert.not_valid_before_utc.timestamp()),
         "notAfter": int(cert.not_valid_after_utc.timestamp()),
         "subject": cert.subject.rfc4514_string(),

@@ -37,25 +37,33 @@ public struct JSONFile<Document: Codable>: Sendable {
     /// The files hold key material and TOTP seeds; zero the transient copies.
     private func wipeIfSecret(_ bytes: inout [UInt8]) { wipeBytes(&bytes) }
 
-    /// "line 3: missing key \"user\"", without quoting the file's content (it may hold secrets).
+    /// "invalid JSON at line 3", "missing key profiles[0].name": never the file's content (it may hold secrets).
     static func describe(_ error: any Error, in bytes: [UInt8]) -> String {
         switch error {
+        case DecodingError.dataCorrupted(let context) where context.codingPath.isEmpty:
+            return syntaxErrorLine(in: bytes).map { "invalid JSON at line \($0)" } ?? "invalid JSON"
         case DecodingError.dataCorrupted(let context):
-            if let underlying = context.underlyingError as NSError?,
-               let index = underlying.userInfo["NSJSONSerializationErrorIndex"] as? Int {
-                return "invalid JSON at line \(line(at: index, in: bytes))"
-            }
-            let text = "\(context.debugDescription) \((context.underlyingError as NSError?)?.debugDescription ?? "")"
-            if let range = text.range(of: #"line \d+"#, options: .regularExpression) {
-                return "invalid JSON at \(text[range])"
-            }
-            return context.codingPath.isEmpty ? "invalid JSON" : "invalid value at \(keyPath(context.codingPath))"
+            return "invalid value at \(keyPath(context.codingPath))"
         case DecodingError.keyNotFound(let key, let context):
             return "missing key \(keyPath(context.codingPath + [key]))"
         case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
             return "wrong type at \(keyPath(context.codingPath))"
         default:
             return "unreadable"
+        }
+    }
+
+    /// JSONDecoder gives no position; JSONSerialization says "around character N".
+    static func syntaxErrorLine(in bytes: [UInt8]) -> Int? {
+        do {
+            _ = try JSONSerialization.jsonObject(with: Data(bytes))
+            return nil
+        } catch {
+            let text = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? ""
+            guard let range = text.range(of: #"character \d+"#, options: .regularExpression),
+                  let index = Int(text[range].dropFirst("character ".count))
+            else { return nil }
+            return line(at: index, in: bytes)
         }
     }
 

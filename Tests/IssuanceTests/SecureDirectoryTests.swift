@@ -1,0 +1,75 @@
+import Foundation
+import Issuance
+import Testing
+import TestSupport
+
+@Suite struct SecureDirectoryTests {
+    let directory: SecureDirectory
+
+    init() throws {
+        directory = SecureDirectory(path: try Paths.temporaryDirectory() + "/home")
+        try directory.create()
+    }
+
+    @Test func createsPrivateDirectoryAndFiles() throws {
+        try directory.write("state.json", Array("{}".utf8))
+        var info = stat()
+        stat(directory.path, &info)
+        #expect(info.st_mode & 0o777 == 0o700)
+        stat(directory.filePath("state.json"), &info)
+        #expect(info.st_mode & 0o777 == 0o600)
+        #expect(try directory.read("state.json") == Array("{}".utf8))
+        #expect(try directory.read("absent.json") == nil)
+    }
+
+    @Test func looseFilePermissionsAreRefusedWithTheFix() throws {
+        try directory.write("config.json", Array("{}".utf8))
+        chmod(directory.filePath("config.json"), 0o644)
+        #expect { try directory.read("config.json") } throws: { "\($0)".contains("chmod 600 \(directory.filePath("config.json"))") }
+    }
+
+    @Test func looseDirectoryIsRefusedWithTheFix() throws {
+        chmod(directory.path, 0o755)
+        #expect { try directory.read("config.json") } throws: { "\($0)".contains("chmod 700") }
+        chmod(directory.path, 0o700)
+    }
+
+    @Test func symbolicLinksAreNotFollowed() throws {
+        let target = try Paths.temporaryDirectory() + "/elsewhere"
+        try Data("{}".utf8).write(to: URL(fileURLWithPath: target))
+        chmod(target, 0o600)
+        symlink(target, directory.filePath("link.json"))
+        #expect { try directory.read("link.json") } throws: { "\($0)".contains("symbolic link") }
+    }
+
+    @Test func damagedJSONNamesFileAndLineAndIsLeftAlone() throws {
+        struct Document: Codable { var profiles: [String] }
+        let text = "{\n  \"profiles\": [\n    \"a\",\n    oops\n  ]\n}\n"
+        try directory.write("config.json", Array(text.utf8))
+        let file = JSONFile<Document>(directory: directory, name: "config.json")
+        #expect { try file.load() } throws: { error in
+            let message = "\(error)"
+            return message.contains(directory.filePath("config.json")) && message.contains("line 4")
+        }
+        #expect(try directory.read("config.json") == Array(text.utf8))
+    }
+
+    @Test func concurrentUpdatesUnderTheLockLoseNothing() async throws {
+        struct Counter: Codable { var value: Int }
+        let file = JSONFile<Counter>(directory: directory, name: "counter.json")
+        try file.save(Counter(value: 0))
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<8 {
+                group.addTask {
+                    for _ in 0..<10 {
+                        try? directory.withLock {
+                            let current = try file.load()?.value ?? 0
+                            try file.save(Counter(value: current + 1))
+                        }
+                    }
+                }
+            }
+        }
+        #expect(try file.load()?.value == 80)
+    }
+}

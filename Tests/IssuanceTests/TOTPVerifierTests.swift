@@ -1,0 +1,93 @@
+import Foundation
+import Issuance
+import RolesAnywhere
+import Testing
+import TestSupport
+
+/// A clock tests move by hand.
+final class ManualClock: @unchecked Sendable {
+    private let lock = NSLock()
+    private var current: Date
+    init(_ start: Date) { current = start }
+    var now: Date { lock.withLock { current } }
+    func advance(_ seconds: TimeInterval) { lock.withLock { current = current.addingTimeInterval(seconds) } }
+}
+
+@Suite struct TOTPVerifierTests {
+    let directory: SecureDirectory
+    let clock = ManualClock(Date(timeIntervalSince1970: 1_900_000_005))
+    let device = TOTPVerifier.Device(name: "phone", secret: SecretBytes("12345678901234567890"))
+
+    init() throws {
+        directory = SecureDirectory(path: try Paths.temporaryDirectory() + "/home")
+        try directory.create()
+    }
+
+    func verifier() -> TOTPVerifier {
+        let clock = self.clock
+        return TOTPVerifier(store: FileMFAStateStore(directory: directory), now: { clock.now })
+    }
+
+    func code(offset: Int64 = 0) -> String {
+        TOTP.code(secret: device.secret, step: TOTP.step(at: clock.now) + offset)
+    }
+
+    @Test func aCodeIsAcceptedOnce() throws {
+        let code = code()
+        #expect(try verifier().verify(code: code, devices: [device]) == "phone")
+        #expect { try verifier().verify(code: code, devices: [device]) } throws: { ($0 as? MFAError)?.code == .replayed && "\($0)".contains("wait for the next one") }
+        // The previous step's code is at or below the accepted step: also a replay.
+        #expect { try verifier().verify(code: self.code(offset: -1), devices: [device]) } throws: { ($0 as? MFAError)?.code == .replayed }
+        clock.advance(30)
+        #expect(try verifier().verify(code: self.code(), devices: [device]) == "phone")
+    }
+
+    @Test func replayGuardSurvivesARestart() throws {
+        let code = code()
+        _ = try verifier().verify(code: code, devices: [device])
+        // A new store instance reads the state from disk, as a new process would.
+        let fresh = TOTPVerifier(store: FileMFAStateStore(directory: SecureDirectory(path: directory.path)), now: { [clock] in clock.now })
+        #expect(throws: MFAError.self) { try fresh.verify(code: code, devices: [device]) }
+    }
+
+    @Test func lockoutScheduleDoublesUpToFifteenMinutes() throws {
+        #expect(TOTPVerifier.lockout(afterFailures: 4) == 0)
+        #expect(TOTPVerifier.lockout(afterFailures: 5) == 30)
+        #expect(TOTPVerifier.lockout(afterFailures: 6) == 60)
+        #expect(TOTPVerifier.lockout(afterFailures: 7) == 120)
+        #expect(TOTPVerifier.lockout(afterFailures: 10) == 900)
+        #expect(TOTPVerifier.lockout(afterFailures: 50) == 900)
+    }
+
+    @Test func fiveFailuresLockTheDeviceThenASuccessResets() throws {
+        let wrong = code() == "000000" ? "111111" : "000000"
+        for _ in 0..<4 {
+            #expect { try verifier().verify(code: wrong, devices: [device]) } throws: { ($0 as? MFAError)?.code == .wrong }
+        }
+        #expect { try verifier().verify(code: wrong, devices: [device]) } throws: { ($0 as? MFAError)?.code == .wrong }
+        // Locked now: even the right code is refused, and the message says for how long.
+        #expect { try verifier().verify(code: self.code(), devices: [device]) } throws: { error in
+            (error as? MFAError)?.code == .locked && "\(error)".contains("30 s")
+        }
+        clock.advance(31)
+        #expect { try verifier().verify(code: wrong, devices: [device]) } throws: { ($0 as? MFAError)?.code == .wrong }
+        let state = try FileMFAStateStore(directory: directory).load()
+        #expect(state.devices["phone"]?.consecutiveFailures == 6)
+        #expect(state.devices["phone"]?.lockedUntil == clock.now.addingTimeInterval(60))
+        clock.advance(61)
+        #expect(try verifier().verify(code: self.code(), devices: [device]) == "phone")
+        let after = try FileMFAStateStore(directory: directory).load()
+        #expect(after.devices["phone"]?.consecutiveFailures == 0)
+        #expect(after.devices["phone"]?.lockedUntil == nil)
+    }
+
+    @Test func errorsNeverContainTheCodeOrSeed() {
+        let wrong = code() == "987654" ? "123456" : "987654"
+        do {
+            _ = try verifier().verify(code: wrong, devices: [device])
+        } catch {
+            #expect(!"\(error)".contains(wrong))
+            #expect(!"\(error)".contains("12345678901234567890"))
+        }
+    }
+}
