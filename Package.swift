@@ -119,7 +119,7 @@ let package = Package(
         .testTarget(
             name: "CommandTests",
             dependencies: [
-                "rolecall", "rolesanywhere-emulator", "TestSupport", "Issuance", "Session",
+                "rolecall", "rolesanywhere-emulator", "TestSupport", "Issuance", "Session", "RolesAnywhere", "RolesAnywhereEmulator",
                 .product(name: "X509", package: "swift-certificates"),
             ]
         ),

@@ -57,7 +57,34 @@ void rolecall_secure_zero(void *address, size_t length) {
 
 #include <fcntl.h>
 #include <signal.h>
+#include <pthread.h>
 #include <stdio.h>
+
+// The signal mask and ignored signals this process started with, recorded before the Swift
+// runtime, Dispatch or NIO change them (NIO ignores SIGPIPE; Dispatch threads block signals), so
+// that a command started by rolecall gets what rolecall itself got (nohup keeps working).
+static sigset_t initial_mask;
+static sigset_t initially_ignored;
+
+__attribute__((constructor)) static void rolecall_record_initial_signals(void) {
+    sigprocmask(SIG_SETMASK, NULL, &initial_mask);
+    sigemptyset(&initially_ignored);
+    for (int signal_number = 1; signal_number < NSIG; signal_number++) {
+        struct sigaction current;
+        if (sigaction(signal_number, NULL, &current) == 0 && current.sa_handler == SIG_IGN) {
+            sigaddset(&initially_ignored, signal_number);
+        }
+    }
+}
+
+// Async-signal-safe: used between fork and execve too.
+static void restore_initial_signals(void) {
+    for (int signal_number = 1; signal_number < NSIG; signal_number++) {
+        if (signal_number == SIGKILL || signal_number == SIGSTOP) continue;
+        signal(signal_number, sigismember(&initially_ignored, signal_number) ? SIG_IGN : SIG_DFL);
+    }
+    sigprocmask(SIG_SETMASK, &initial_mask, NULL);
+}
 
 void rolecall_core_limit(unsigned long long *soft, unsigned long long *hard) {
     struct rlimit current;
@@ -71,8 +98,15 @@ void rolecall_core_limit(unsigned long long *soft, unsigned long long *hard) {
 
 int rolecall_execve(const char *path, char *const argv[], char *const envp[]) {
     fflush(NULL);
+    sigset_t all, previous;
+    sigfillset(&all);
+    // Block everything while dispositions are reset, so no handler of ours runs half-way.
+    pthread_sigmask(SIG_SETMASK, &all, &previous);
+    restore_initial_signals();
     execve(path, argv, envp);
-    return errno;
+    int failure = errno;
+    pthread_sigmask(SIG_SETMASK, &previous, NULL);
+    return failure;
 }
 
 pid_t rolecall_spawn(const char *path, char *const argv[], char *const envp[],
@@ -92,12 +126,7 @@ pid_t rolecall_spawn(const char *path, char *const argv[], char *const envp[],
         // Only async-signal-safe calls between fork and execve.
         struct rlimit core = {(rlim_t)core_soft, (rlim_t)core_hard};
         setrlimit(RLIMIT_CORE, &core);
-        sigset_t none;
-        sigemptyset(&none);
-        for (int signal_number = 1; signal_number < NSIG; signal_number++) {
-            signal(signal_number, SIG_DFL);
-        }
-        sigprocmask(SIG_SETMASK, &none, NULL);
+        restore_initial_signals();
         if (own_process_group) setpgid(0, 0);
         execve(path, argv, envp);
         int failure = errno;

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 @main
 struct Rolecall: AsyncParsableCommand {
@@ -17,4 +18,23 @@ struct Rolecall: AsyncParsableCommand {
             StatusCommand.self, DemoCommand.self,
         ]
     )
+
+    /// argument-parser's own flow, except that usage errors exit 2 as DESIGN.md's contract says
+    /// (argument-parser would use 64).
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
 }

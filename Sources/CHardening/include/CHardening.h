@@ -16,7 +16,7 @@ void rolecall_secure_zero(void *address, size_t length);
 #include <sys/types.h>
 /// Starts `path` with `argv` and `envp` in a child process (fork + execve) that:
 /// restores RLIMIT_CORE to `core_soft`/`core_hard` (the supervisor set its own to 0),
-/// resets signal dispositions and the signal mask, and, when `own_process_group` is non-zero,
+/// restores the signal mask and ignored signals the process started with, and, when `own_process_group` is non-zero,
 /// moves into a new process group. Returns the child's pid, or -1 with `*exec_errno` set to the
 /// errno of the failed fork or execve (reported through a close-on-exec pipe).
 pid_t rolecall_spawn(const char *path, char *const argv[], char *const envp[],
@@ -24,6 +24,7 @@ pid_t rolecall_spawn(const char *path, char *const argv[], char *const envp[],
                      int own_process_group, int *exec_errno);
 /// Current RLIMIT_CORE, so the child can get back what the supervisor gave up.
 void rolecall_core_limit(unsigned long long *soft, unsigned long long *hard);
-/// Flushes every stdio stream, then replaces the process image. Returns only on failure (errno).
+/// Flushes every stdio stream, restores the signal mask and ignored signals the process started
+/// with, then replaces the process image. Returns only on failure (errno).
 int rolecall_execve(const char *path, char *const argv[], char *const envp[]);
 #endif

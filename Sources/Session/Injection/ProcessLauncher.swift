@@ -13,7 +13,8 @@ public enum ProcessLauncher {
             .init(exitCode: 127, description: "\(command): command not found")
         }
         static func cannotExecute(_ command: String, errno code: Int32) -> LaunchError {
-            .init(exitCode: code == ENOENT ? 127 : 126, description: "\(command): cannot execute: \(String(cString: strerror(code)))")
+            if code == ENOENT { return .init(exitCode: 127, description: "\(command): command not found (no such file)") }
+            return .init(exitCode: 126, description: "\(command): cannot execute: \(String(cString: strerror(code)))")
         }
     }
 

@@ -1,0 +1,123 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `exec` through the built executable against the emulator, with the real `aws` CLI inside.
+@Suite struct ExecCommandTests {
+    @Test func awsCLIInsideExecGetsTheAssumedRole() async throws {
+        let world = try await CLIWorld.withEmulator()
+        let url = try #require(world.harness?.url)
+        let outcome = try await world.rolecall(["exec", "--profile", "dev", "--mfa-code", world.code(), "--",
+                                                "aws", "sts", "get-caller-identity", "--endpoint-url", url, "--output", "json"],
+                                               environment: ["AWS_PROFILE": "someone-else"])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(outcome.stdout.contains("arn:aws:sts::123456789012:assumed-role/test-role/"))
+        #expect(outcome.stderr.contains("rolecall: \(EmulatorHarnessNames.roleArn) (profile dev) until "))
+        let session = try #require(world.createSessions.last)
+        #expect(session.status == 201)
+        #expect((session.durationSeconds ?? 0) >= 900)
+        #expect((session.certificateLifetimeSeconds ?? 999) <= 70)
+    }
+
+    @Test func theChildSeesTheSessionVariablesAndNotAWSProfile() async throws {
+        let world = try await CLIWorld.withEmulator()
+        let outcome = try await world.rolecall(["exec", "--quiet", "--aws-role", EmulatorHarnessNames.roleArn, "--mfa-code", world.code(), "--", "env"],
+                                               environment: ["AWS_PROFILE": "x", "AWS_DEFAULT_PROFILE": "y", "AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://169.254.170.2/x"])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(outcome.stderr.isEmpty)
+        let variables = Dictionary(outcome.stdout.split(separator: "\n").compactMap { line -> (String, String)? in
+            guard let equals = line.firstIndex(of: "=") else { return nil }
+            return (String(line[..<equals]), String(line[line.index(after: equals)...]))
+        }, uniquingKeysWith: { $1 })
+        for name in ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_CREDENTIAL_EXPIRATION"] {
+            #expect(variables[name]?.isEmpty == false, "\(name)")
+        }
+        #expect(variables["AWS_REGION"] == "us-east-1" && variables["AWS_DEFAULT_REGION"] == "us-east-1")
+        #expect(variables["ROLECALL_SESSION"] == "dev")
+        #expect(variables["AWS_PROFILE"] == nil && variables["AWS_DEFAULT_PROFILE"] == nil && variables["AWS_CONTAINER_CREDENTIALS_FULL_URI"] == nil)
+        #expect(variables["AWS_ACCESS_KEY_ID"]?.hasPrefix("ASIA") == true)
+    }
+
+    @Test func noCommandRunsTheShell() async throws {
+        let world = try await CLIWorld.withEmulator()
+        let outcome = try await world.rolecall(["exec", "--mfa-code", world.code()],
+                                               environment: ["SHELL": "/bin/sh"], input: "echo \"in $ROLECALL_SESSION\"; exit 3\n")
+        #expect(outcome.status == 3)
+        #expect(outcome.stdout == "in dev\n")
+    }
+
+    static let exitCases: [([String], Int32, String)] = [
+        (["sh", "-c", "exit 7"], 7, ""),
+        (["/nonexistent/tool"], 127, "command not found"),
+        (["no-such-command-rolecall"], 127, "no-such-command-rolecall: command not found"),
+        (["/etc/hostname"], 126, "cannot execute"),
+        (["sh", "-c", "kill -TERM $$"], 143, ""),
+    ]
+
+    @Test(arguments: exitCases)
+    func exitStatusIsTheCommands(command: [String], status: Int32, message: String) async throws {
+        let world = try await CLIWorld.withEmulator()
+        let outcome = try await world.rolecall(["exec", "--quiet", "--mfa-code", world.code(), "--"] + command)
+        #expect(outcome.status == status, "\(outcome.stderr)")
+        if !message.isEmpty { #expect(outcome.stderr.contains(message), "\(outcome.stderr)") }
+    }
+
+    @Test func aReplayedCodeIsRefusedAndCausesNoCreateSession() async throws {
+        let world = try await CLIWorld.withEmulator()
+        let code = world.code()
+        let first = try await world.rolecall(["exec", "--quiet", "--mfa-code", code, "--", "true"])
+        #expect(first.status == 0, "\(first.stderr)")
+        let before = world.createSessions.count
+        let second = try await world.rolecall(["exec", "--quiet", "--mfa-code", code, "--", "true"])
+        #expect(second.status == 1)
+        #expect(second.stderr.contains("code already used, wait for the next one"))
+        #expect(world.createSessions.count == before)
+    }
+
+    @Test func nestedSessionIsRefusedWithHowToLeave() async throws {
+        let world = try await CLIWorld.withEmulator()
+        let outcome = try await world.rolecall(["exec", "--mfa-code", world.code(), "--", "true"], environment: ["ROLECALL_SESSION": "prod"])
+        #expect(outcome.status == 1)
+        #expect(outcome.stderr.contains("already inside the rolecall session prod"))
+        #expect(outcome.stderr.contains("exit"))
+        let env = try await world.rolecall(["env", "--mfa-code", world.code()], environment: ["ROLECALL_SESSION": "prod"])
+        #expect(env.status == 1 && env.stdout.isEmpty)
+        #expect(world.createSessions.isEmpty)
+    }
+
+    @Test func selectionErrorsSayWhatToDo() async throws {
+        let world = try await CLIWorld.initialized()
+        let none = try await world.rolecall(["exec", "--mfa-code", "123456", "--", "true"])
+        #expect(none.status == 1 && none.stderr.contains("no profile yet") && none.stderr.contains("rolecall profile add"))
+        for name in ["a", "b"] {
+            _ = try await world.rolecall(["profile", "add", name, "--role-arn", "arn:aws:iam::123456789012:role/\(name)",
+                                          "--profile-arn", "arn:aws:rolesanywhere:us-east-1:123456789012:profile/p",
+                                          "--trust-anchor-arn", "arn:aws:rolesanywhere:us-east-1:123456789012:trust-anchor/t"])
+        }
+        let several = try await world.rolecall(["exec", "--mfa-code", "123456", "--", "true"])
+        #expect(several.status == 1 && several.stderr.contains("several profiles exist") && several.stderr.contains("a (arn:aws:iam::123456789012:role/a)"))
+        let unknown = try await world.rolecall(["exec", "--aws-role", "arn:aws:iam::123456789012:role/zzz", "--mfa-code", "123456", "--", "true"])
+        #expect(unknown.status == 1 && unknown.stderr.contains("no profile uses role"))
+        let both = try await world.rolecall(["exec", "--profile", "a", "--aws-role", "x", "--", "true"])
+        #expect(both.status == 2)
+    }
+
+    @Test func withoutATerminalOrCodeTheErrorSaysWhatToPass() async throws {
+        let world = try await CLIWorld.withEmulator()
+        // setsid: no controlling terminal, so /dev/tty cannot be opened.
+        let outcome = try await ProcessRunner.run("setsid", ["-w", Paths.rolecall, "exec", "--", "true"], environment: world.environment)
+        #expect(outcome.status == 1)
+        #expect(outcome.stderr.contains("--mfa-code") && outcome.stderr.contains("--mfa-command"))
+    }
+
+    @Test func mfaCommandSuppliesTheCode() async throws {
+        let world = try await CLIWorld.withEmulator()
+        let outcome = try await world.rolecall(["exec", "--quiet", "--mfa-command", "echo \(world.code()); echo ignored", "--", "sh", "-c", "echo $ROLECALL_SESSION"])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(outcome.stdout == "dev\n")
+    }
+}
+
+enum EmulatorHarnessNames {
+    static let roleArn = "arn:aws:iam::123456789012:role/test-role"
+}

@@ -1,0 +1,85 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// Rule 2: with per-session MFA no credential, key or certificate is written to any file.
+@Suite struct NoSecretOnDiskTests {
+    /// Runs rolecall under `strace -f` and returns (outcome, the files opened for writing).
+    func traced(_ world: CLIWorld, _ arguments: [String]) async throws -> (ProcessOutcome, [String]) {
+        let log = world.base + "/strace.log"
+        let outcome = try await ProcessRunner.run("strace", ["-f", "-qq", "-e", "trace=%file,write", "-o", log, Paths.rolecall] + arguments, environment: world.environment)
+        let trace = try String(contentsOfFile: log, encoding: .utf8)
+        var written: [String] = []
+        for line in trace.split(separator: "\n") where line.contains("open") {
+            guard line.contains("O_WRONLY") || line.contains("O_RDWR") || line.contains("O_CREAT"),
+                  !line.contains("= -1"),
+                  let start = line.firstIndex(of: "\""), let end = line[line.index(after: start)...].firstIndex(of: "\"")
+            else { continue }
+            written.append(String(line[line.index(after: start)..<end]))
+        }
+        return (outcome, written)
+    }
+
+    /// Files rolecall may open for writing: the MFA state (its lock, its temporary file) and terminals.
+    func isAllowed(_ path: String, home: String) -> Bool {
+        path == "\(home)/.lock" || path == "\(home)/mfa-state.json" || path.hasPrefix("\(home)/.mfa-state.json.")
+            || path == "/dev/null" || path == "/dev/tty"
+    }
+
+    /// Regular files under `directory` with their modification time and size.
+    func snapshot(_ directory: String) -> [String: String] {
+        guard let enumerator = FileManager.default.enumerator(atPath: directory) else { return [:] }
+        var result: [String: String] = [:]
+        for case let relative as String in enumerator {
+            let path = "\(directory)/\(relative)"
+            var info = stat()
+            guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { continue }
+            result[path] = "\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)/\(info.st_size)/\(info.st_ino)"
+        }
+        return result
+    }
+
+    func changed(_ before: [String: String], _ after: [String: String]) -> [String] {
+        after.filter { before[$0.key] != $0.value }.map(\.key)
+    }
+
+    func assertNoSecretsIn(_ files: [String], secrets: [String]) {
+        for file in files where !file.hasSuffix("strace.log") {
+            let content = (try? String(contentsOfFile: file, encoding: .utf8)) ?? ""
+            for secret in secrets { #expect(!content.contains(secret), "\(file) holds a secret") }
+            #expect(!content.contains("PRIVATE KEY"), "\(file) holds a private key")
+        }
+    }
+
+    @Test func execWritesOnlyTheMFAState() async throws {
+        let world = try await CLIWorld.withEmulator()
+        let before = snapshot(world.base)
+        let (outcome, written) = try await traced(world, ["exec", "--quiet", "--mfa-code", world.code(), "--",
+                                                          "/bin/sh", "-c", "printf '%s\\n%s\\n' \"$AWS_SECRET_ACCESS_KEY\" \"$AWS_SESSION_TOKEN\""])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        let secrets = outcome.stdout.split(separator: "\n").map(String.init)
+        #expect(secrets.count == 2 && secrets.allSatisfy { $0.count >= 20 })
+        let unexpected = written.filter { !isAllowed($0, home: world.home) }
+        #expect(unexpected.isEmpty, "opened for writing: \(unexpected)")
+        #expect(written.contains("\(world.home)/.lock"), "the trace saw the MFA state update")
+        let changedFiles = changed(before, snapshot(world.base))
+        #expect(changedFiles.contains("\(world.home)/mfa-state.json"), "the run's changes were seen")
+        assertNoSecretsIn(changedFiles, secrets: secrets)
+    }
+
+    @Test func envWritesOnlyTheMFAState() async throws {
+        let world = try await CLIWorld.withEmulator()
+        let before = snapshot(world.base)
+        let (outcome, written) = try await traced(world, ["env", "--format", "json", "--mfa-code", world.code()])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)) as? [String: Any])
+        let variables = try #require(object["variables"] as? [String: String])
+        let secrets = [variables["AWS_SECRET_ACCESS_KEY"], variables["AWS_SESSION_TOKEN"]].compactMap { $0 }
+        #expect(secrets.count == 2)
+        let unexpected = written.filter { !isAllowed($0, home: world.home) }
+        #expect(unexpected.isEmpty, "opened for writing: \(unexpected)")
+        let changedFiles = changed(before, snapshot(world.base))
+        #expect(changedFiles.contains("\(world.home)/mfa-state.json"), "the run's changes were seen")
+        assertNoSecretsIn(changedFiles, secrets: secrets)
+    }
+}

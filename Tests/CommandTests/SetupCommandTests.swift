@@ -1,0 +1,140 @@
+import Foundation
+import Issuance
+import Testing
+import TestSupport
+
+/// `init`, `ca`, `mfa` and `profile` through the built executable.
+@Suite struct SetupCommandTests {
+    @Test func initCreatesAPrivateHomeAndPrintsTheContractedJSON() async throws {
+        let world = try await CLIWorld.initialized(user: "alice")
+        var info = stat()
+        stat(world.home, &info)
+        #expect(info.st_mode & 0o777 == 0o700)
+        for file in try FileManager.default.contentsOfDirectory(atPath: world.home) where !file.hasPrefix(".") {
+            stat(world.home + "/" + file, &info)
+            #expect(info.st_mode & 0o777 == 0o600, "\(file)")
+        }
+        #expect(world.caPEM.hasPrefix("-----BEGIN CERTIFICATE-----"))
+    }
+
+    @Test func initJSONHasExactlyTheContractedFields() async throws {
+        let base = try Paths.temporaryDirectory()
+        let outcome = try await ProcessRunner.run(Paths.rolecall, ["init", "--user", "bob", "--json"], environment: ["ROLECALL_HOME": base + "/h", "PATH": "/usr/bin:/bin"])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)) as? [String: String])
+        #expect(Set(object.keys) == ["user", "otpauthURI", "caCertificatePEM", "caFingerprintSHA256"])
+        #expect(object["user"] == "bob")
+        #expect(object["otpauthURI"]?.hasPrefix("otpauth://totp/rolecall:bob?secret=") == true)
+        #expect(object["otpauthURI"]?.hasSuffix("&issuer=rolecall&algorithm=SHA1&digits=6&period=30") == true)
+        #expect(object["caFingerprintSHA256"]?.count == 64)
+    }
+
+    @Test func secondInitRefusesAndChangesNothing() async throws {
+        let world = try await CLIWorld.initialized()
+        let before = try Data(contentsOf: URL(fileURLWithPath: world.home + "/issuer.json"))
+        let again = try await world.rolecall(["init", "--json"])
+        #expect(again.status == 1)
+        #expect(again.stdout.isEmpty)
+        #expect(again.stderr.contains("already set up"))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: world.home + "/issuer.json")) == before)
+    }
+
+    @Test func caShowPrintsPEMAndJSON() async throws {
+        let world = try await CLIWorld.initialized()
+        let pem = try await world.rolecall(["ca", "show"])
+        #expect(pem.status == 0)
+        #expect(pem.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == world.caPEM.trimmingCharacters(in: .whitespacesAndNewlines))
+        let json = try await world.rolecall(["ca", "show", "--json"])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        #expect((object["fingerprintSHA256"] as? String)?.count == 64)
+        #expect(object["notValidAfter"] is String)
+    }
+
+    @Test func caRotateNeedsACodeAndKeepsTheOldCAUntilRemoved() async throws {
+        let world = try await CLIWorld.initialized()
+        let refused = try await world.rolecall(["ca", "rotate", "--mfa-code", world.code() == "000000" ? "111111" : "000000"])
+        #expect(refused.status == 1)
+        let rotated = try await world.rolecall(["ca", "rotate", "--mfa-code", world.code()])
+        #expect(rotated.status == 0, "\(rotated.stderr)")
+        let all = try await world.rolecall(["ca", "show", "--all"])
+        #expect(all.stdout.components(separatedBy: "BEGIN CERTIFICATE").count == 3)
+        let current = try await world.rolecall(["ca", "show"])
+        #expect(current.stdout.components(separatedBy: "BEGIN CERTIFICATE").count == 2)
+        #expect(!current.stdout.contains(world.caPEM.split(separator: "\n")[1]))
+        _ = try await world.rolecall(["ca", "remove-old"])
+        let after = try await world.rolecall(["ca", "show", "--all"])
+        #expect(after.stdout.components(separatedBy: "BEGIN CERTIFICATE").count == 2)
+    }
+
+    @Test func mfaAddListRemove() async throws {
+        let world = try await CLIWorld.initialized()
+        let wrong = try await world.rolecall(["mfa", "add", "laptop", "--mfa-code", world.code() == "000000" ? "111111" : "000000"])
+        #expect(wrong.status == 1)
+        #expect(wrong.stderr.contains("wrong MFA code"))
+        let added = try await world.rolecall(["mfa", "add", "laptop", "--mfa-code", world.code()])
+        #expect(added.status == 0, "\(added.stderr)")
+        #expect(added.stdout.hasPrefix("otpauth://totp/"))
+        let list = try await world.rolecall(["mfa", "list", "--json"])
+        let devices = try #require(try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: Any]])
+        #expect(devices.compactMap { $0["name"] as? String }.sorted() == ["default", "laptop"])
+        #expect(devices.first { $0["name"] as? String == "default" }?["lastUsed"] is String)
+        let secretText = list.stdout + (try await world.rolecall(["mfa", "list"])).stdout
+        #expect(!secretText.contains(TOTPSecret.base32(world.secret)))
+        let removed = try await world.rolecall(["mfa", "remove", "laptop", "--mfa-code", world.code(offset: 1)])
+        #expect(removed.status == 0, "\(removed.stderr)")
+        let after = try await world.rolecall(["mfa", "list", "--json"])
+        #expect(!after.stdout.contains("laptop"))
+    }
+
+    @Test func profileAddListShowRemove() async throws {
+        let world = try await CLIWorld.initialized()
+        let add = try await world.rolecall(["profile", "add", "dev", "--role-arn", "arn:aws:iam::123456789012:role/dev",
+                                            "--profile-arn", "arn:aws:rolesanywhere:eu-west-1:123456789012:profile/p",
+                                            "--trust-anchor-arn", "arn:aws:rolesanywhere:eu-west-1:123456789012:trust-anchor/t", "--duration", "2h"])
+        #expect(add.status == 0, "\(add.stderr)")
+        let show = try await world.rolecall(["profile", "show", "dev", "--json"])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(show.stdout.utf8)) as? [String: Any])
+        #expect(object["durationSeconds"] as? Int == 7200)
+        #expect(object["mfa"] as? String == "required")
+        let list = try await world.rolecall(["profile", "list"])
+        #expect(list.stdout.contains("dev\trequired\t2h\tarn:aws:iam::123456789012:role/dev"))
+        let duplicate = try await world.rolecall(["profile", "add", "dev", "--role-arn", "arn:aws:iam::123456789012:role/dev",
+                                                  "--profile-arn", "arn:aws:rolesanywhere:eu-west-1:123456789012:profile/p",
+                                                  "--trust-anchor-arn", "arn:aws:rolesanywhere:eu-west-1:123456789012:trust-anchor/t"])
+        #expect(duplicate.status == 1 && duplicate.stderr.contains("already exists"))
+        let removed = try await world.rolecall(["profile", "remove", "dev"])
+        #expect(removed.status == 0)
+        let empty = try await world.rolecall(["profile", "list", "--json"])
+        #expect(empty.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "[]")
+    }
+
+    static let badProfiles: [([String], Int32, String)] = [
+        (["--role-arn", "arn:aws:iam::1234:role/dev"], 1, "12 digits"),
+        (["--role-arn", "dev"], 1, "arn:aws:iam::123456789012:role/NAME"),
+        (["--duration", "5m"], 1, "15m and 12h"),
+        (["--duration", "soon"], 2, "invalid duration"),
+        (["--mfa", "maybe"], 2, "maybe"),
+        (["--endpoint", "http://rolesanywhere.example.com"], 1, "clear text"),
+        (["--region", "Mars 1"], 1, "invalid region"),
+    ]
+
+    @Test(arguments: badProfiles)
+    func profileAddRefusesBadInput(overrides: [String], status: Int32, message: String) async throws {
+        let world = try await CLIWorld.initialized()
+        var options = ["--role-arn": "arn:aws:iam::123456789012:role/dev",
+                       "--profile-arn": "arn:aws:rolesanywhere:us-east-1:123456789012:profile/p",
+                       "--trust-anchor-arn": "arn:aws:rolesanywhere:us-east-1:123456789012:trust-anchor/t"]
+        for index in stride(from: 0, to: overrides.count, by: 2) { options[overrides[index]] = overrides[index + 1] }
+        let outcome = try await world.rolecall(["profile", "add", "dev"] + options.flatMap { [$0.key, $0.value] })
+        #expect(outcome.status == status, "\(outcome.stderr)")
+        #expect(outcome.stderr.contains(message), "\(outcome.stderr)")
+    }
+
+    @Test func looseHomePermissionsAreRefusedWithTheFix() async throws {
+        let world = try await CLIWorld.initialized()
+        chmod(world.home, 0o755)
+        let outcome = try await world.rolecall(["profile", "list"])
+        #expect(outcome.status == 1)
+        #expect(outcome.stderr.contains("chmod 700 \(world.home)"))
+    }
+}
+

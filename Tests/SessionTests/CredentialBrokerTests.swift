@@ -1,0 +1,80 @@
+import Foundation
+import Issuance
+import RolesAnywhere
+import Session
+import Testing
+import TestSupport
+
+/// The per-session flow against the emulator, in-process.
+@Suite struct CredentialBrokerTests {
+    struct World {
+        let context: SessionContext
+        let harness: EmulatorHarness
+        let device: TOTPVerifier.Device
+        let profile: Profile
+    }
+
+    func world(mfa: Profile.MFAMode = .required) async throws -> World {
+        let base = try Paths.temporaryDirectory()
+        let context = SessionContext(environment: ["ROLECALL_HOME": base + "/home"], transport: AsyncHTTPClientTransport())
+        let initialized = try LocalSetup(context: context).initialize(user: "alice")
+        let harness = try await EmulatorHarness.start(try EmulatorHarness.standardConfig(caPEM: initialized.caCertificatePEM, directory: base))
+        let profile = Profile(name: "dev", roleArn: EmulatorHarness.roleArn, profileArn: EmulatorHarness.profileArn,
+                              trustAnchorArn: EmulatorHarness.trustAnchorArn, mfa: mfa, endpoint: harness.url)
+        try context.config.add(profile)
+        let device = try #require(try context.issuerStore.devices().first)
+        return World(context: context, harness: harness, device: device, profile: profile)
+    }
+
+    func code(_ world: World, offset: Int64 = 0) -> String {
+        TOTP.code(secret: world.device.secret, step: TOTP.step(at: Date()) + offset)
+    }
+
+    @Test func singleUseCertificateYieldsAFullLengthSession() async throws {
+        let world = try await world()
+        let started = try await SessionStarter(context: world.context).start(.init(profileName: "dev"), mfa: .code(code(world)))
+        #expect(started.issued.durationSeconds == 3600)
+        let lifetime = started.issued.certificate.notValidAfter.timeIntervalSince(started.issued.certificate.notValidBefore)
+        #expect(lifetime <= 70)
+        let record = try #require(world.harness.records.last)
+        #expect(record.status == 201)
+        #expect(record.durationSeconds == 3600)
+        #expect((record.certificateLifetimeSeconds ?? 999) <= 70)
+        #expect(abs(started.issued.credentials.expiration.timeIntervalSinceNow - 3600) < 10)
+    }
+
+    @Test func aReplayedCodeCausesNoCreateSession() async throws {
+        let world = try await world()
+        let code = code(world)
+        _ = try await SessionStarter(context: world.context).start(.init(profileName: "dev"), mfa: .code(code))
+        let before = world.harness.records.count
+        await #expect { try await SessionStarter(context: world.context).start(.init(profileName: "dev"), mfa: .code(code)) }
+            throws: { ($0 as? MFAError)?.code == .replayed }
+        #expect(world.harness.records.count == before)
+    }
+
+    @Test func requestedDurationIsClampedToTheProfileAndFlooredAt900() async throws {
+        let world = try await world()
+        let short = try await SessionStarter(context: world.context).start(.init(profileName: "dev", durationSeconds: 900), mfa: .code(code(world)))
+        #expect(short.issued.durationSeconds == 900)
+        await #expect { try await SessionStarter(context: world.context).start(.init(profileName: "dev", durationSeconds: 60), mfa: .code(code(world, offset: 1))) }
+            throws: { "\($0)".contains("minimum is 900") }
+    }
+
+    @Test func nestedSessionIsRefused() async throws {
+        var context = SessionContext(environment: ["ROLECALL_SESSION": "dev"], transport: AsyncHTTPClientTransport())
+        context.environment["ROLECALL_HOME"] = "/nonexistent"
+        await #expect { try await SessionStarter(context: context).start(.init(), mfa: .code("000000")) }
+            throws: { "\($0)".contains("already inside the rolecall session dev") && "\($0)".contains("exit") }
+    }
+
+    @Test func credentialProcessServesProfilesWithoutMFAAndRefusesOthers() async throws {
+        let world = try await world(mfa: .off)
+        let credentials = try await SessionStarter(context: world.context).credentialProcess(profileName: "dev")
+        #expect(credentials.accessKeyId.hasPrefix("ASIA"))
+        let mfaWorld = try await self.world()
+        let before = mfaWorld.harness.records.count
+        await #expect(throws: CredentialProcessRefused.self) { try await SessionStarter(context: mfaWorld.context).credentialProcess(profileName: "dev") }
+        #expect(mfaWorld.harness.records.count == before)
+    }
+}

@@ -1,0 +1,73 @@
+import Foundation
+import Issuance
+import RolesAnywhere
+import Session
+import Testing
+
+@Suite struct SessionPiecesTests {
+    static func profile(_ name: String, role: String = "arn:aws:iam::123456789012:role/dev") -> Profile {
+        Profile(name: name, roleArn: role, profileArn: "arn:aws:rolesanywhere:us-east-1:123456789012:profile/p",
+                trustAnchorArn: "arn:aws:rolesanywhere:us-east-1:123456789012:trust-anchor/t")
+    }
+
+    let profiles = [profile("dev"), profile("prod", role: "arn:aws:iam::123456789012:role/prod"), profile("prod-ro", role: "arn:aws:iam::123456789012:role/prod")]
+
+    @Test func selectionOrder() throws {
+        #expect(try ProfileSelection.select(name: "prod", roleArn: nil, environment: [:], from: profiles).name == "prod")
+        #expect(try ProfileSelection.select(name: nil, roleArn: "arn:aws:iam::123456789012:role/dev", environment: [:], from: profiles).name == "dev")
+        #expect(try ProfileSelection.select(name: nil, roleArn: nil, environment: ["ROLECALL_PROFILE": "prod-ro"], from: profiles).name == "prod-ro")
+        #expect(try ProfileSelection.select(name: nil, roleArn: nil, environment: [:], from: [profiles[0]]).name == "dev")
+    }
+
+    @Test func selectionErrorsNameWhatToDo() {
+        #expect { try ProfileSelection.select(name: nil, roleArn: "arn:aws:iam::123456789012:role/prod", environment: [:], from: profiles) }
+            throws: { "\($0)".contains("--profile prod or --profile prod-ro") }
+        #expect { try ProfileSelection.select(name: nil, roleArn: "arn:aws:iam::123456789012:role/none", environment: [:], from: profiles) }
+            throws: { "\($0)".contains("rolecall profile add") && "\($0)".contains("dev (arn:aws:iam::123456789012:role/dev)") }
+        #expect { try ProfileSelection.select(name: nil, roleArn: nil, environment: [:], from: profiles) }
+            throws: { "\($0)".contains("several profiles") && "\($0)".contains("--profile or --aws-role") }
+        #expect { try ProfileSelection.select(name: nil, roleArn: nil, environment: [:], from: []) }
+            throws: { "\($0)".contains("rolecall profile add") }
+        #expect { try ProfileSelection.select(name: "nope", roleArn: nil, environment: [:], from: profiles) }
+            throws: { "\($0)".contains("no profile named nope") }
+    }
+
+    @Test func childEnvironmentDropsOverridesAndAddsSession() {
+        let credentials = AWSCredentials(accessKeyId: "ASIAX", secretAccessKey: SecretBytes("s"), sessionToken: SecretBytes("t"), expiration: Date(timeIntervalSince1970: 1_900_000_000))
+        let base = ["AWS_PROFILE": "old", "AWS_DEFAULT_PROFILE": "old", "AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://x", "AWS_ACCESS_KEY_ID": "AKIAOLD", "PATH": "/bin"]
+        let child = SessionEnvironment.child(of: base, adding: SessionEnvironment.staticCredentials(credentials, region: "eu-west-1", session: "dev", roleArn: "arn:r"))
+        #expect(child["AWS_PROFILE"] == nil && child["AWS_DEFAULT_PROFILE"] == nil && child["AWS_CONTAINER_CREDENTIALS_FULL_URI"] == nil)
+        #expect(child["AWS_ACCESS_KEY_ID"] == "ASIAX" && child["AWS_SECRET_ACCESS_KEY"] == "s" && child["AWS_SESSION_TOKEN"] == "t")
+        #expect(child["AWS_CREDENTIAL_EXPIRATION"] == "2030-03-17T17:46:40Z")
+        #expect(child["AWS_REGION"] == "eu-west-1" && child["AWS_DEFAULT_REGION"] == "eu-west-1")
+        #expect(child["ROLECALL_SESSION"] == "dev" && child["PATH"] == "/bin")
+    }
+
+    @Test func profileValidation() {
+        #expect(throws: Never.self) { try Self.profile("ok").validate() }
+        var bad = Self.profile("x y")
+        #expect(throws: ProfileError.self) { try bad.validate() }
+        bad = Self.profile("dev")
+        bad.durationSeconds = 600
+        #expect { try bad.validate() } throws: { "\($0)".contains("15m") }
+        bad = Self.profile("dev")
+        bad.trustAnchorArn = "arn:aws:rolesanywhere:eu-west-1:123456789012:trust-anchor/t"
+        #expect { try bad.validate() } throws: { "\($0)".contains("same region") }
+        bad = Self.profile("dev")
+        bad.endpoint = "http://example.com"
+        #expect { try bad.validate() } throws: { "\($0)".contains("clear text") }
+    }
+
+    @Test func credentialProcessRefusalShowsTheCommandsThatWork() {
+        let text = CredentialProcessOutput.refusal(profile: "team's dev")
+        #expect(text.contains(#"eval "$(rolecall env --profile 'team'\''s dev')""#))
+        #expect(text.contains("rolecall exec --profile 'team'\\''s dev' -- aws sts get-caller-identity"))
+        #expect(text.contains("only available to one session"))
+    }
+
+    @Test func exitCodesFromWaitStatus() {
+        #expect(ProcessLauncher.exitCode(fromWaitStatus: 7 << 8) == 7)
+        #expect(ProcessLauncher.exitCode(fromWaitStatus: SIGINT) == 130)
+        #expect(ProcessLauncher.exitCode(fromWaitStatus: SIGKILL) == 137)
+    }
+}
