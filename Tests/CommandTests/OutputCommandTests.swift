@@ -1,0 +1,93 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `env`, `credential-process`, `aws-config`, `status` and `demo` through the built executable.
+@Suite struct OutputCommandTests {
+    @Test func envOutputEvaluatesInBashToWorkingCredentials() async throws {
+        let world = try await CLIWorld.withEmulator()
+        let url = try #require(world.harness?.url)
+        let env = try await world.rolecall(["env", "--profile", "dev", "--mfa-code", world.code()])
+        #expect(env.status == 0, "\(env.stderr)")
+        #expect(env.stdout.hasPrefix("unset AWS_PROFILE AWS_DEFAULT_PROFILE"))
+        #expect(env.stdout.contains("export AWS_ACCESS_KEY_ID='ASIA"))
+        let script = "eval \"$(cat)\"\naws sts get-caller-identity --endpoint-url \(url) --query Arn --output text\n"
+        let outcome = try await ProcessRunner.run("bash", ["-c", script], environment: world.environment.merging(["AWS_PROFILE": "broken"]) { $1 }, input: env.stdout)
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(outcome.stdout.hasPrefix("arn:aws:sts::123456789012:assumed-role/test-role/"))
+    }
+
+    @Test func envFishAndPowershellFormats() async throws {
+        let world = try await CLIWorld.withEmulator()
+        let fish = try await world.rolecall(["env", "--format", "fish", "--mfa-code", world.code()])
+        #expect(fish.stdout.contains("set -gx AWS_SESSION_TOKEN '") && fish.stdout.contains("set -e AWS_PROFILE"))
+        let sourced = try await ProcessRunner.run("fish", ["-c", "source; echo $ROLECALL_SESSION"], environment: world.environment, input: fish.stdout)
+        #expect(sourced.stdout == "dev\n", "\(sourced.stderr)")
+        let powershell = try await world.rolecall(["env", "--format", "powershell", "--mfa-code", world.code(offset: 1)])
+        #expect(powershell.stdout.contains("$Env:AWS_ACCESS_KEY_ID = 'ASIA"))
+    }
+
+    @Test func credentialProcessIsRefusedForMFAProfiles() async throws {
+        let world = try await CLIWorld.withEmulator(profile: "team.dev-1")
+        let outcome = try await world.rolecall(["credential-process", "--profile", "team.dev-1"])
+        #expect(outcome.status == 1)
+        #expect(outcome.stdout.isEmpty)
+        #expect(outcome.stderr.contains("only available to one session"))
+        #expect(outcome.stderr.contains(#"eval "$(rolecall env --profile team.dev-1)""#))
+        #expect(outcome.stderr.contains("rolecall exec --profile team.dev-1 -- aws sts get-caller-identity"))
+        #expect(world.createSessions.isEmpty)
+    }
+
+    @Test func credentialProcessFeedsTheAWSCLIForProfilesWithoutMFA() async throws {
+        let world = try await CLIWorld.withEmulator(mfa: "off")
+        let url = try #require(world.harness?.url)
+        let direct = try await world.rolecall(["credential-process", "--profile", "dev"])
+        #expect(direct.status == 0, "\(direct.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(direct.stdout.utf8)) as? [String: Any])
+        #expect(Set(object.keys) == ["Version", "AccessKeyId", "SecretAccessKey", "SessionToken", "Expiration"])
+        #expect(object["Version"] as? Int == 1)
+
+        let config = try await world.rolecall(["aws-config", "--profile", "dev"])
+        #expect(config.stdout.contains("[profile dev]"))
+        #expect(config.stdout.contains("credential_process = \(Paths.rolecall) credential-process --profile dev"))
+        // The CLI runs credential_process with its own environment: ROLECALL_HOME must reach rolecall.
+        try config.stdout.write(toFile: world.base + "/aws-config", atomically: true, encoding: .utf8)
+        let outcome = try await ProcessRunner.run("aws", ["sts", "get-caller-identity", "--profile", "dev", "--endpoint-url", url, "--query", "Arn", "--output", "text"], environment: world.environment)
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(outcome.stdout.hasPrefix("arn:aws:sts::123456789012:assumed-role/test-role/"))
+    }
+
+    @Test func awsConfigPointsMFAProfilesAtExecAndEnv() async throws {
+        let world = try await CLIWorld.withEmulator()
+        let config = try await world.rolecall(["aws-config"])
+        #expect(config.stdout.contains("[profile dev]"))
+        #expect(!config.stdout.contains("credential_process ="))
+        #expect(config.stdout.contains("#   rolecall exec --profile dev -- COMMAND"))
+        #expect(config.stdout.contains("region = us-east-1"))
+    }
+
+    @Test func statusShowsSetupAndTheCurrentSession() async throws {
+        let world = try await CLIWorld.withEmulator()
+        let outside = try await world.rolecall(["status", "--json"])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(outside.stdout.utf8)) as? [String: Any])
+        #expect((object["ca"] as? [String: Any])?["fingerprintSHA256"] is String)
+        #expect((object["profiles"] as? [[String: Any]])?.first?["name"] as? String == "dev")
+        #expect(object["session"] is NSNull)
+        let inside = try await world.rolecall(["exec", "--quiet", "--mfa-code", world.code(), "--", Paths.rolecall, "status"])
+        #expect(inside.status == 0, "\(inside.stderr)")
+        #expect(inside.stdout.contains("session: dev, role \(EmulatorHarnessNames.roleArn), credentials 59m"))
+        #expect(!inside.stdout.contains("SECRET"))
+    }
+
+    @Test func demoRunsToTheEnd() async throws {
+        let base = try Paths.temporaryDirectory()
+        let environment = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": base, "TMPDIR": base]
+        let outcome = try await ProcessRunner.run(Paths.rolecall, ["demo"], environment: environment)
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(outcome.stdout.contains("assumed-role/rolecall-demo/"))
+        #expect(outcome.stderr.contains("CreateSession asked for 3600 s"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: base).isEmpty, "the temporary home was removed")
+        let custom = try await ProcessRunner.run(Paths.rolecall, ["demo", "--", "sh", "-c", "exit 4"], environment: environment)
+        #expect(custom.status == 4)
+    }
+}

@@ -1,0 +1,228 @@
+function __rolecall_should_offer_completions_for_flags_or_options -a expected_commands
+    set -l non_repeating_flags_or_options $argv[2..]
+    set -l non_repeating_flags_or_options_absent 0
+    set -l positional_index 0
+    set -l commands
+    __rolecall_parse_tokens
+    test "$commands" = "$expected_commands"; and return $non_repeating_flags_or_options_absent
+end
+
+function __rolecall_should_offer_completions_for_positional -a expected_commands positional_index_comparison expected_positional_index
+    set -l non_repeating_flags_or_options
+    set -l non_repeating_flags_or_options_absent 0
+    set -l positional_index 0
+    set -l commands
+    __rolecall_parse_tokens
+    test "$commands" = "$expected_commands" -a \( "$positional_index" "$positional_index_comparison" "$expected_positional_index" \)
+end
+
+function __rolecall_parse_tokens -S
+    set -l unparsed_tokens (__rolecall_tokens -pc)
+    switch $unparsed_tokens[1]
+    case 'rolecall'
+        __rolecall_parse_subcommand 0 'version' 'h/help'
+        switch $unparsed_tokens[1]
+        case 'init'
+            __rolecall_parse_subcommand 0 'user=' 'json' 'version' 'h/help'
+        case 'ca'
+            __rolecall_parse_subcommand 0 'version' 'h/help'
+            switch $unparsed_tokens[1]
+            case 'show'
+                __rolecall_parse_subcommand 0 'json' 'all' 'version' 'h/help'
+            case 'rotate'
+                __rolecall_parse_subcommand 0 'mfa-code=' 'mfa-command=' 'version' 'h/help'
+            case 'remove-old'
+                __rolecall_parse_subcommand 0 'version' 'h/help'
+            end
+        case 'mfa'
+            __rolecall_parse_subcommand 0 'version' 'h/help'
+            switch $unparsed_tokens[1]
+            case 'add'
+                __rolecall_parse_subcommand 1 'mfa-code=' 'mfa-command=' 'version' 'h/help'
+            case 'list'
+                __rolecall_parse_subcommand 0 'json' 'version' 'h/help'
+            case 'remove'
+                __rolecall_parse_subcommand 1 'mfa-code=' 'mfa-command=' 'version' 'h/help'
+            end
+        case 'profile'
+            __rolecall_parse_subcommand 0 'version' 'h/help'
+            switch $unparsed_tokens[1]
+            case 'add'
+                __rolecall_parse_subcommand 1 'role-arn=' 'profile-arn=' 'trust-anchor-arn=' 'region=' 'duration=' 'mfa=' 'mfa-interval=' 'endpoint=' 'role-session-name=' 'version' 'h/help'
+            case 'list'
+                __rolecall_parse_subcommand 0 'json' 'version' 'h/help'
+            case 'show'
+                __rolecall_parse_subcommand 1 'json' 'version' 'h/help'
+            case 'remove'
+                __rolecall_parse_subcommand 1 'version' 'h/help'
+            end
+        case 'exec'
+            __rolecall_parse_subcommand -r 1 'profile=' 'aws-role=' 'duration=' 'region=' 'mfa-code=' 'mfa-command=' 'quiet' 'version' 'h/help'
+        case 'env'
+            __rolecall_parse_subcommand 0 'profile=' 'aws-role=' 'duration=' 'region=' 'mfa-code=' 'mfa-command=' 'format=' 'version' 'h/help'
+        case 'credential-process'
+            __rolecall_parse_subcommand 0 'profile=' 'version' 'h/help'
+        case 'aws-config'
+            __rolecall_parse_subcommand 0 'profile=' 'version' 'h/help'
+        case 'status'
+            __rolecall_parse_subcommand 0 'json' 'version' 'h/help'
+        case 'demo'
+            __rolecall_parse_subcommand -r 1 'version' 'h/help'
+        case 'help'
+            __rolecall_parse_subcommand -r 1 'version'
+        end
+    end
+end
+
+function __rolecall_tokens
+    if test (string split -m 1 -f 1 -- . "$FISH_VERSION") -gt 3
+        commandline --tokens-raw $argv
+    else
+        commandline -o $argv
+    end
+end
+
+function __rolecall_parse_subcommand -S -a positional_count
+    argparse -s r -- $argv
+    set -l option_specs $argv[2..]
+    set -l is_repeating_positional $_flag_r
+    set -el _flag_r
+    set -a commands $unparsed_tokens[1]
+    set positional_index 0
+    while true
+        set -e unparsed_tokens[1]
+        argparse -sn "$commands" $option_specs -- $unparsed_tokens 2> /dev/null
+        set unparsed_tokens $argv
+        set positional_index (math $positional_index + 1)
+        for non_repeating_flag_or_option in $non_repeating_flags_or_options
+            if set -ql "_flag_$(string replace -a - _ -- $non_repeating_flag_or_option)"
+                set non_repeating_flags_or_options_absent 1
+                break
+            end
+        end
+        test (count $unparsed_tokens) -eq 0 -o \( -z "$is_repeating_positional" -a "$positional_index" -gt "$positional_count" \) && break
+    end
+end
+
+function __rolecall_complete_directories
+    set -l token (commandline -t)
+    string match -- '*/' $token
+    set -l subdirs $token*/
+    printf %s\n $subdirs
+end
+
+function __rolecall_custom_completion
+    set -x SAP_SHELL fish
+    set -x SAP_SHELL_VERSION $FISH_VERSION
+    set -l tokens (__rolecall_tokens -p)
+    if test -z "$(__rolecall_tokens -t)"
+        set -l index (count (__rolecall_tokens -pc))
+        set tokens $tokens[..$index] \'\' $tokens[(math $index + 1)..]
+    end
+    command $tokens[1] $argv $tokens
+end
+
+complete -c 'rolecall' -f
+complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_flags_or_options "rolecall" version' -l 'version' -d 'Show the version.'
+complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_flags_or_options "rolecall" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_positional "rolecall" -eq 1' -fa 'init' -d 'Create the rolecall home, a local CA and a first TOTP device.'
+complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_positional "rolecall" -eq 1' -fa 'ca' -d 'Show or rotate the local CA that Roles Anywhere trusts.'
+complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_positional "rolecall" -eq 1' -fa 'mfa' -d 'Manage TOTP devices.'
+complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_positional "rolecall" -eq 1' -fa 'profile' -d 'Manage profiles: which role, Roles Anywhere profile and trust anchor to use.'
+complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_positional "rolecall" -eq 1' -fa 'exec' -d 'Run a command (default: $SHELL) with fresh AWS credentials in its environment.'
+complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_positional "rolecall" -eq 1' -fa 'env' -d 'Print the session\'s variables for a shell to evaluate.'
+complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_positional "rolecall" -eq 1' -fa 'credential-process' -d 'Print AWS credential_process JSON for a profile without per-session MFA.'
+complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_positional "rolecall" -eq 1' -fa 'aws-config' -d 'Print ~/.aws/config blocks for rolecall\'s profiles (never edits the file).'
+complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_positional "rolecall" -eq 1' -fa 'status' -d 'Show the CA, profiles, MFA devices and the current session (inside exec).'
+complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_positional "rolecall" -eq 1' -fa 'demo' -d 'Run the whole flow against the bundled emulator: no AWS account needed.'
+complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_positional "rolecall" -eq 1' -fa 'help' -d 'Show subcommand help information.'
+complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_flags_or_options "rolecall init" user' -l 'user' -d 'The name certificates are issued to (default: $USER).' -rfka ''
+complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_flags_or_options "rolecall init" json' -l 'json' -d 'Print {user, otpauthURI, caCertificatePEM, caFingerprintSHA256} as JSON and nothing else.'
+complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_flags_or_options "rolecall init" version' -l 'version' -d 'Show the version.'
+complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_flags_or_options "rolecall init" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_flags_or_options "rolecall ca" version' -l 'version' -d 'Show the version.'
+complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_flags_or_options "rolecall ca" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_positional "rolecall ca" -eq 1' -fa 'show' -d 'Print the CA certificate (PEM) to register as a trust anchor.'
+complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_positional "rolecall ca" -eq 1' -fa 'rotate' -d 'Create a new CA; the old one stays in `ca show --all` until `ca remove-old`.'
+complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_positional "rolecall ca" -eq 1' -fa 'remove-old' -d 'Forget CAs replaced by `ca rotate`.'
+complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_flags_or_options "rolecall ca show" json' -l 'json' -d 'Print JSON with the fingerprint and expiry.'
+complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_flags_or_options "rolecall ca show" all' -l 'all' -d 'Include CAs replaced by `ca rotate` that have not been removed yet.'
+complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_flags_or_options "rolecall ca show" version' -l 'version' -d 'Show the version.'
+complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_flags_or_options "rolecall ca show" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_flags_or_options "rolecall ca rotate" mfa-code' -l 'mfa-code' -d 'The current TOTP code (visible in the process list; prefer the prompt or --mfa-command).' -rfka ''
+complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_flags_or_options "rolecall ca rotate" mfa-command' -l 'mfa-command' -d 'A command whose first line of output is the code, e.g. \'ykman oath accounts code -s rolecall\'.' -rfka ''
+complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_flags_or_options "rolecall ca rotate" version' -l 'version' -d 'Show the version.'
+complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_flags_or_options "rolecall ca rotate" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_flags_or_options "rolecall ca remove-old" version' -l 'version' -d 'Show the version.'
+complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_flags_or_options "rolecall ca remove-old" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_flags_or_options "rolecall mfa" version' -l 'version' -d 'Show the version.'
+complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_flags_or_options "rolecall mfa" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_positional "rolecall mfa" -eq 1' -fa 'add' -d 'Add a TOTP device (needs a code from an existing one).'
+complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_positional "rolecall mfa" -eq 1' -fa 'list' -d 'List TOTP devices (never their secrets).'
+complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_positional "rolecall mfa" -eq 1' -fa 'remove' -d 'Remove a TOTP device (needs a code).'
+complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_flags_or_options "rolecall mfa add" mfa-code' -l 'mfa-code' -d 'The current TOTP code (visible in the process list; prefer the prompt or --mfa-command).' -rfka ''
+complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_flags_or_options "rolecall mfa add" mfa-command' -l 'mfa-command' -d 'A command whose first line of output is the code, e.g. \'ykman oath accounts code -s rolecall\'.' -rfka ''
+complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_flags_or_options "rolecall mfa add" version' -l 'version' -d 'Show the version.'
+complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_flags_or_options "rolecall mfa add" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_flags_or_options "rolecall mfa list" json' -l 'json' -d 'Print JSON.'
+complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_flags_or_options "rolecall mfa list" version' -l 'version' -d 'Show the version.'
+complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_flags_or_options "rolecall mfa list" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_flags_or_options "rolecall mfa remove" mfa-code' -l 'mfa-code' -d 'The current TOTP code (visible in the process list; prefer the prompt or --mfa-command).' -rfka ''
+complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_flags_or_options "rolecall mfa remove" mfa-command' -l 'mfa-command' -d 'A command whose first line of output is the code, e.g. \'ykman oath accounts code -s rolecall\'.' -rfka ''
+complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_flags_or_options "rolecall mfa remove" version' -l 'version' -d 'Show the version.'
+complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_flags_or_options "rolecall mfa remove" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_flags_or_options "rolecall profile" version' -l 'version' -d 'Show the version.'
+complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_flags_or_options "rolecall profile" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_positional "rolecall profile" -eq 1' -fa 'add' -d 'Add a profile.'
+complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_positional "rolecall profile" -eq 1' -fa 'list' -d 'List profiles.'
+complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_positional "rolecall profile" -eq 1' -fa 'show' -d 'Show one profile.'
+complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_positional "rolecall profile" -eq 1' -fa 'remove' -d 'Remove a profile.'
+complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_flags_or_options "rolecall profile add" role-arn' -l 'role-arn' -d 'arn:aws:iam::ACCOUNT:role/NAME' -rfka ''
+complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_flags_or_options "rolecall profile add" profile-arn' -l 'profile-arn' -d 'arn:aws:rolesanywhere:REGION:ACCOUNT:profile/ID' -rfka ''
+complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_flags_or_options "rolecall profile add" trust-anchor-arn' -l 'trust-anchor-arn' -d 'arn:aws:rolesanywhere:REGION:ACCOUNT:trust-anchor/ID' -rfka ''
+complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_flags_or_options "rolecall profile add" region' -l 'region' -d 'AWS region (default: the trust anchor\'s).' -rfka ''
+complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_flags_or_options "rolecall profile add" duration' -l 'duration' -d 'Longest AWS session, 15m to 12h or seconds.' -rfka ''
+complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_flags_or_options "rolecall profile add" mfa' -l 'mfa' -d 'required: a single-use certificate per session after a TOTP check; off: no MFA.' -rfka 'required off'
+complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_flags_or_options "rolecall profile add" mfa-interval' -l 'mfa-interval' -d 'How long one MFA check lets `exec --server` refresh credentials (1m to 12h).' -rfka ''
+complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_flags_or_options "rolecall profile add" endpoint' -l 'endpoint' -d 'Roles Anywhere endpoint URL (default: $AWS_ENDPOINT_URL_ROLESANYWHERE or the region\'s).' -rfka ''
+complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_flags_or_options "rolecall profile add" role-session-name' -l 'role-session-name' -d 'Session name to ask for (the Roles Anywhere profile must accept it).' -rfka ''
+complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_flags_or_options "rolecall profile add" version' -l 'version' -d 'Show the version.'
+complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_flags_or_options "rolecall profile add" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_flags_or_options "rolecall profile list" json' -l 'json' -d 'Print JSON.'
+complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_flags_or_options "rolecall profile list" version' -l 'version' -d 'Show the version.'
+complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_flags_or_options "rolecall profile list" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_flags_or_options "rolecall profile show" json' -l 'json' -d 'Print JSON.'
+complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_flags_or_options "rolecall profile show" version' -l 'version' -d 'Show the version.'
+complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_flags_or_options "rolecall profile show" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_flags_or_options "rolecall profile remove" version' -l 'version' -d 'Show the version.'
+complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_flags_or_options "rolecall profile remove" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_flags_or_options "rolecall exec" profile' -l 'profile' -d 'The profile to use (default: the one for --aws-role, $ROLECALL_PROFILE, or the only profile).' -rfka ''
+complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_flags_or_options "rolecall exec" aws-role' -l 'aws-role' -d 'Use the profile whose role ARN is this.' -rfka ''
+complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_flags_or_options "rolecall exec" duration' -l 'duration' -d 'AWS session length, 15m to 12h (default: the profile\'s).' -rfka ''
+complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_flags_or_options "rolecall exec" region' -l 'region' -d 'AWS region (default: the profile\'s, else the trust anchor\'s).' -rfka ''
+complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_flags_or_options "rolecall exec" mfa-code' -l 'mfa-code' -d 'The current TOTP code (visible in the process list; prefer the prompt or --mfa-command).' -rfka ''
+complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_flags_or_options "rolecall exec" mfa-command' -l 'mfa-command' -d 'A command whose first line of output is the code, e.g. \'ykman oath accounts code -s rolecall\'.' -rfka ''
+complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_flags_or_options "rolecall exec" quiet' -l 'quiet' -d 'Do not print the line saying which role and until when.'
+complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_flags_or_options "rolecall exec" version' -l 'version' -d 'Show the version.'
+complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_flags_or_options "rolecall exec" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_flags_or_options "rolecall env" profile' -l 'profile' -d 'The profile to use (default: the one for --aws-role, $ROLECALL_PROFILE, or the only profile).' -rfka ''
+complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_flags_or_options "rolecall env" aws-role' -l 'aws-role' -d 'Use the profile whose role ARN is this.' -rfka ''
+complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_flags_or_options "rolecall env" duration' -l 'duration' -d 'AWS session length, 15m to 12h (default: the profile\'s).' -rfka ''
+complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_flags_or_options "rolecall env" region' -l 'region' -d 'AWS region (default: the profile\'s, else the trust anchor\'s).' -rfka ''
+complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_flags_or_options "rolecall env" mfa-code' -l 'mfa-code' -d 'The current TOTP code (visible in the process list; prefer the prompt or --mfa-command).' -rfka ''
+complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_flags_or_options "rolecall env" mfa-command' -l 'mfa-command' -d 'A command whose first line of output is the code, e.g. \'ykman oath accounts code -s rolecall\'.' -rfka ''
+complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_flags_or_options "rolecall env" format' -l 'format' -d 'sh, fish, powershell or json.' -rfka 'sh fish powershell json'
+complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_flags_or_options "rolecall env" version' -l 'version' -d 'Show the version.'
+complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_flags_or_options "rolecall env" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_flags_or_options "rolecall credential-process" profile' -l 'profile' -d 'The profile (must have --mfa off).' -rfka ''
+complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_flags_or_options "rolecall credential-process" version' -l 'version' -d 'Show the version.'
+complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_flags_or_options "rolecall credential-process" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_flags_or_options "rolecall aws-config" profile' -l 'profile' -d 'Only this profile.' -rfka ''
+complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_flags_or_options "rolecall aws-config" version' -l 'version' -d 'Show the version.'
+complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_flags_or_options "rolecall aws-config" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_flags_or_options "rolecall status" json' -l 'json' -d 'Print JSON.'
+complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_flags_or_options "rolecall status" version' -l 'version' -d 'Show the version.'
+complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_flags_or_options "rolecall status" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_flags_or_options "rolecall demo" version' -l 'version' -d 'Show the version.'
+complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_flags_or_options "rolecall demo" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_flags_or_options "rolecall help" version' -l 'version' -d 'Show the version.'

@@ -1,0 +1,420 @@
+#compdef rolecall
+
+__rolecall_complete() {
+    local -ar non_empty_completions=("${@:#(|:*)}")
+    local -ar empty_completions=("${(M)@:#(|:*)}")
+    _describe -V '' non_empty_completions -- empty_completions -P $'\'\''
+}
+
+__rolecall_custom_complete() {
+    local -a completions
+    completions=("${(@f)"$("${command_name}" "${@}" "${command_line[@]}")"}")
+    if [[ "${#completions[@]}" -gt 1 ]]; then
+        __rolecall_complete "${completions[@]:0:-1}"
+    fi
+}
+
+__rolecall_cursor_index_in_current_word() {
+    if [[ -z "${QIPREFIX}${IPREFIX}${PREFIX}" ]]; then
+        printf 0
+    else
+        printf %s "${#${(z)LBUFFER}[-1]}"
+    fi
+}
+
+_rolecall() {
+    emulate -RL zsh -G
+    setopt extendedglob nullglob numericglobsort
+    unsetopt aliases banghist
+
+    local -xr SAP_SHELL=zsh
+    local -x SAP_SHELL_VERSION
+    SAP_SHELL_VERSION="$(builtin emulate zsh -c 'printf %s "${ZSH_VERSION}"')"
+    local -r SAP_SHELL_VERSION
+
+    local context state state_descr line
+    local -A opt_args
+
+    local -r command_name="${words[1]}"
+    local -ar command_line=("${words[@]}")
+    local -ir current_word_index="$((CURRENT - 1))"
+
+    local -i ret=1
+    local -ar arg_specs=(
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+        '(-): :->command'
+        '(-)*:: :->arg'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+    case "${state}" in
+    command)
+        local -ar subcommands=(
+            'init:Create the rolecall home, a local CA and a first TOTP device.'
+            'ca:Show or rotate the local CA that Roles Anywhere trusts.'
+            'mfa:Manage TOTP devices.'
+            'profile:Manage profiles: which role, Roles Anywhere profile and trust anchor to use.'
+            'exec:Run a command (default: $SHELL) with fresh AWS credentials in its environment.'
+            'env:Print the session'\''s variables for a shell to evaluate.'
+            'credential-process:Print AWS credential_process JSON for a profile without per-session MFA.'
+            'aws-config:Print ~/.aws/config blocks for rolecall'\''s profiles (never edits the file).'
+            'status:Show the CA, profiles, MFA devices and the current session (inside exec).'
+            'demo:Run the whole flow against the bundled emulator: no AWS account needed.'
+            'help:Show subcommand help information.'
+        )
+        _describe -V subcommand subcommands && ret=0
+        ;;
+    arg)
+        case "${words[1]}" in
+        init|ca|mfa|profile|exec|env|credential-process|aws-config|status|demo|help)
+            "_rolecall_${words[1]}" && ret=0
+            ;;
+        esac
+        ;;
+    esac
+
+    return "${ret}"
+}
+
+_rolecall_init() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--user[The name certificates are issued to (default\: $USER).]:user:'
+        '--json[Print {user, otpauthURI, caCertificatePEM, caFingerprintSHA256} as JSON and nothing else.]'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_rolecall_ca() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+        '(-): :->command'
+        '(-)*:: :->arg'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+    case "${state}" in
+    command)
+        local -ar subcommands=(
+            'show:Print the CA certificate (PEM) to register as a trust anchor.'
+            'rotate:Create a new CA; the old one stays in `ca show --all` until `ca remove-old`.'
+            'remove-old:Forget CAs replaced by `ca rotate`.'
+        )
+        _describe -V subcommand subcommands && ret=0
+        ;;
+    arg)
+        case "${words[1]}" in
+        show|rotate|remove-old)
+            "_rolecall_ca_${words[1]}" && ret=0
+            ;;
+        esac
+        ;;
+    esac
+
+    return "${ret}"
+}
+
+_rolecall_ca_show() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--json[Print JSON with the fingerprint and expiry.]'
+        '--all[Include CAs replaced by `ca rotate` that have not been removed yet.]'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_rolecall_ca_rotate() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--mfa-code[The current TOTP code (visible in the process list; prefer the prompt or --mfa-command).]:mfa-code:'
+        '--mfa-command[A command whose first line of output is the code, e.g. '\''ykman oath accounts code -s rolecall'\''.]:mfa-command:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_rolecall_ca_remove-old() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_rolecall_mfa() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+        '(-): :->command'
+        '(-)*:: :->arg'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+    case "${state}" in
+    command)
+        local -ar subcommands=(
+            'add:Add a TOTP device (needs a code from an existing one).'
+            'list:List TOTP devices (never their secrets).'
+            'remove:Remove a TOTP device (needs a code).'
+        )
+        _describe -V subcommand subcommands && ret=0
+        ;;
+    arg)
+        case "${words[1]}" in
+        add|list|remove)
+            "_rolecall_mfa_${words[1]}" && ret=0
+            ;;
+        esac
+        ;;
+    esac
+
+    return "${ret}"
+}
+
+_rolecall_mfa_add() {
+    local -i ret=1
+    local -ar arg_specs=(
+        ':name:'
+        '--mfa-code[The current TOTP code (visible in the process list; prefer the prompt or --mfa-command).]:mfa-code:'
+        '--mfa-command[A command whose first line of output is the code, e.g. '\''ykman oath accounts code -s rolecall'\''.]:mfa-command:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_rolecall_mfa_list() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--json[Print JSON.]'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_rolecall_mfa_remove() {
+    local -i ret=1
+    local -ar arg_specs=(
+        ':name:'
+        '--mfa-code[The current TOTP code (visible in the process list; prefer the prompt or --mfa-command).]:mfa-code:'
+        '--mfa-command[A command whose first line of output is the code, e.g. '\''ykman oath accounts code -s rolecall'\''.]:mfa-command:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_rolecall_profile() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+        '(-): :->command'
+        '(-)*:: :->arg'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+    case "${state}" in
+    command)
+        local -ar subcommands=(
+            'add:Add a profile.'
+            'list:List profiles.'
+            'show:Show one profile.'
+            'remove:Remove a profile.'
+        )
+        _describe -V subcommand subcommands && ret=0
+        ;;
+    arg)
+        case "${words[1]}" in
+        add|list|show|remove)
+            "_rolecall_profile_${words[1]}" && ret=0
+            ;;
+        esac
+        ;;
+    esac
+
+    return "${ret}"
+}
+
+_rolecall_profile_add() {
+    local -i ret=1
+    local -ar ___mfa=('required' 'off')
+    local -ar arg_specs=(
+        ':name:'
+        '--role-arn[arn\:aws\:iam\:\:ACCOUNT\:role/NAME]:role-arn:'
+        '--profile-arn[arn\:aws\:rolesanywhere\:REGION\:ACCOUNT\:profile/ID]:profile-arn:'
+        '--trust-anchor-arn[arn\:aws\:rolesanywhere\:REGION\:ACCOUNT\:trust-anchor/ID]:trust-anchor-arn:'
+        '--region[AWS region (default\: the trust anchor'\''s).]:region:'
+        '--duration[Longest AWS session, 15m to 12h or seconds.]:duration:'
+        '--mfa[required\: a single-use certificate per session after a TOTP check; off\: no MFA.]:mfa:{__rolecall_complete "${___mfa[@]}"}'
+        '--mfa-interval[How long one MFA check lets `exec --server` refresh credentials (1m to 12h).]:mfa-interval:'
+        '--endpoint[Roles Anywhere endpoint URL (default\: $AWS_ENDPOINT_URL_ROLESANYWHERE or the region'\''s).]:endpoint:'
+        '--role-session-name[Session name to ask for (the Roles Anywhere profile must accept it).]:role-session-name:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_rolecall_profile_list() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--json[Print JSON.]'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_rolecall_profile_show() {
+    local -i ret=1
+    local -ar arg_specs=(
+        ':name:'
+        '--json[Print JSON.]'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_rolecall_profile_remove() {
+    local -i ret=1
+    local -ar arg_specs=(
+        ':name:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_rolecall_exec() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--profile[The profile to use (default\: the one for --aws-role, $ROLECALL_PROFILE, or the only profile).]:profile:'
+        '--aws-role[Use the profile whose role ARN is this.]:aws-role:'
+        '--duration[AWS session length, 15m to 12h (default\: the profile'\''s).]:duration:'
+        '--region[AWS region (default\: the profile'\''s, else the trust anchor'\''s).]:region:'
+        '--mfa-code[The current TOTP code (visible in the process list; prefer the prompt or --mfa-command).]:mfa-code:'
+        '--mfa-command[A command whose first line of output is the code, e.g. '\''ykman oath accounts code -s rolecall'\''.]:mfa-command:'
+        '--quiet[Do not print the line saying which role and until when.]'
+        '*:command:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_rolecall_env() {
+    local -i ret=1
+    local -ar ___format=('sh' 'fish' 'powershell' 'json')
+    local -ar arg_specs=(
+        '--profile[The profile to use (default\: the one for --aws-role, $ROLECALL_PROFILE, or the only profile).]:profile:'
+        '--aws-role[Use the profile whose role ARN is this.]:aws-role:'
+        '--duration[AWS session length, 15m to 12h (default\: the profile'\''s).]:duration:'
+        '--region[AWS region (default\: the profile'\''s, else the trust anchor'\''s).]:region:'
+        '--mfa-code[The current TOTP code (visible in the process list; prefer the prompt or --mfa-command).]:mfa-code:'
+        '--mfa-command[A command whose first line of output is the code, e.g. '\''ykman oath accounts code -s rolecall'\''.]:mfa-command:'
+        '--format[sh, fish, powershell or json.]:format:{__rolecall_complete "${___format[@]}"}'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_rolecall_credential-process() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--profile[The profile (must have --mfa off).]:profile:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_rolecall_aws-config() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--profile[Only this profile.]:profile:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_rolecall_status() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--json[Print JSON.]'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_rolecall_demo() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '*:command:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_rolecall_help() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '*:subcommands:'
+        '--version[Show the version.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+if [[ "${funcstack[1]}" = _rolecall ]]; then
+    _rolecall "${@}"
+else
+    compdef _rolecall rolecall
+fi
