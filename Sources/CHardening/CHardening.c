@@ -111,7 +111,7 @@ int rolecall_execve(const char *path, char *const argv[], char *const envp[]) {
 
 pid_t rolecall_spawn(const char *path, char *const argv[], char *const envp[],
                      unsigned long long core_soft, unsigned long long core_hard,
-                     int own_process_group, int *exec_errno) {
+                     int own_process_group, int terminal_fd, int *exec_errno) {
     int report[2];
     *exec_errno = 0;
     if (pipe2(report, O_CLOEXEC) != 0) { *exec_errno = errno; return -1; }
@@ -126,8 +126,14 @@ pid_t rolecall_spawn(const char *path, char *const argv[], char *const envp[],
         // Only async-signal-safe calls between fork and execve.
         struct rlimit core = {(rlim_t)core_soft, (rlim_t)core_hard};
         setrlimit(RLIMIT_CORE, &core);
+        if (own_process_group) {
+            setpgid(0, 0);
+            if (terminal_fd >= 0) {
+                signal(SIGTTOU, SIG_IGN);  // a background group may not take the terminal otherwise
+                tcsetpgrp(terminal_fd, getpid());
+            }
+        }
         restore_initial_signals();
-        if (own_process_group) setpgid(0, 0);
         execve(path, argv, envp);
         int failure = errno;
         ssize_t ignored = write(report[1], &failure, sizeof failure);
@@ -135,7 +141,11 @@ pid_t rolecall_spawn(const char *path, char *const argv[], char *const envp[],
         _exit(127);
     }
     close(report[1]);
-    if (own_process_group) setpgid(pid, pid);  // both sides, so neither races the other
+    if (own_process_group) {
+        // Both sides, so neither races the other.
+        setpgid(pid, pid);
+        if (terminal_fd >= 0) tcsetpgrp(terminal_fd, pid);
+    }
     int failure = 0;
     ssize_t got;
     do { got = read(report[0], &failure, sizeof failure); } while (got < 0 && errno == EINTR);
@@ -147,4 +157,22 @@ pid_t rolecall_spawn(const char *path, char *const argv[], char *const envp[],
         return -1;
     }
     return pid;
+}
+
+int rolecall_wait_child(pid_t pid, int terminal_fd) {
+    for (;;) {
+        int status = 0;
+        pid_t waited = waitpid(pid, &status, terminal_fd >= 0 ? WUNTRACED : 0);
+        if (waited < 0) {
+            if (errno == EINTR) continue;
+            return -1;
+        }
+        if (!WIFSTOPPED(status)) return status;
+        // The child stopped (Ctrl-Z): give the terminal back to our group and stop like a job would.
+        tcsetpgrp(terminal_fd, getpgrp());
+        kill(getpid(), SIGSTOP);
+        // Continued by the shell (fg): the child gets the terminal back and continues.
+        tcsetpgrp(terminal_fd, pid);
+        kill(-pid, SIGCONT);
+    }
 }

@@ -21,7 +21,7 @@ public struct EmulatorServer: Sendable {
     public func run(onListening: @escaping @Sendable (String) async -> Void) async throws {
         let emulator = self.emulator
         let router = Router()
-        router.on("{path+}", method: .post) { request, _ in try await Self.respond(emulator, request) }
+        router.on("**", method: .post) { request, _ in try await Self.respond(emulator, request) }
         router.on("/", method: .post) { request, _ in try await Self.respond(emulator, request) }
         let host = self.host
         let app = Application(

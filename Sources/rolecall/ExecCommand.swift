@@ -20,10 +20,18 @@ struct ExecCommand: AsyncParsableCommand {
     @Flag(help: "Do not print the line saying which role and until when.")
     var quiet = false
 
+    @Flag(help: """
+        Stay as a supervisor that keeps the key in locked memory and serves refreshed credentials to \
+        COMMAND over a loopback container-credentials endpoint until COMMAND exits (one MFA check per \
+        MFA window, set with `profile add --mfa-interval`).
+        """)
+    var server = false
+
     @Argument(parsing: .postTerminator, help: "The command and its arguments, after --.")
     var command: [String] = []
 
     func run() async throws {
+        if server { return try await runSupervised() }
         var launch: (command: [String], environment: [String: String])?
         try await Console.reportingErrors {
             let context = Console.context()
@@ -46,5 +54,20 @@ struct ExecCommand: AsyncParsableCommand {
             Console.err("rolecall: \(error.description)\n")
             throw ExitCode(error.exitCode)
         }
+    }
+
+    private func runSupervised() async throws {
+        var status: Int32 = 0
+        try await Console.reportingErrors {
+            let supervisor = Supervisor(starter: SessionStarter(context: Console.context()), report: { Console.err($0 + "\n") })
+            do {
+                status = try await supervisor.run(selection.selection, mfa: mfa.source(label: selection.profile ?? selection.awsRole ?? "rolecall"),
+                                                  command: command, quiet: quiet)
+            } catch let error as ProcessLauncher.LaunchError {
+                Console.err("rolecall: \(error.description)\n")
+                status = error.exitCode
+            }
+        }
+        throw ExitCode(status)
     }
 }

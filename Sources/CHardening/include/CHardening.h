@@ -17,11 +17,17 @@ void rolecall_secure_zero(void *address, size_t length);
 /// Starts `path` with `argv` and `envp` in a child process (fork + execve) that:
 /// restores RLIMIT_CORE to `core_soft`/`core_hard` (the supervisor set its own to 0),
 /// restores the signal mask and ignored signals the process started with, and, when `own_process_group` is non-zero,
-/// moves into a new process group. Returns the child's pid, or -1 with `*exec_errno` set to the
-/// errno of the failed fork or execve (reported through a close-on-exec pipe).
+/// moves into a new process group, and, when `terminal_fd` is a terminal (not -1), makes that group
+/// the terminal's foreground group, so the child owns the terminal (Ctrl-C reaches it alone).
+/// Returns the child's pid, or -1 with `*exec_errno` set to the errno of the failed fork or execve
+/// (reported through a close-on-exec pipe).
 pid_t rolecall_spawn(const char *path, char *const argv[], char *const envp[],
                      unsigned long long core_soft, unsigned long long core_hard,
-                     int own_process_group, int *exec_errno);
+                     int own_process_group, int terminal_fd, int *exec_errno);
+/// Waits for `pid` to exit and returns its wait status. When the child stops (Ctrl-Z) while it
+/// owns `terminal_fd`, the terminal is handed back and the supervisor stops too; when the shell
+/// continues the supervisor, the terminal goes back to the child and the child continues.
+int rolecall_wait_child(pid_t pid, int terminal_fd);
 /// Current RLIMIT_CORE, so the child can get back what the supervisor gave up.
 void rolecall_core_limit(unsigned long long *soft, unsigned long long *hard);
 /// Flushes every stdio stream, restores the signal mask and ignored signals the process started

@@ -53,25 +53,23 @@ public enum ProcessLauncher {
 
     /// Starts `command` as a child that gets back the core-dump limit the supervisor gave up.
     public static func spawn(command: [String], environment: [String: String], coreLimit: (soft: UInt64, hard: UInt64),
-                             ownProcessGroup: Bool) throws(LaunchError) -> pid_t {
+                             ownProcessGroup: Bool, terminal: Int32? = nil) throws(LaunchError) -> pid_t {
         let executable = try resolve(command[0], path: environment["PATH"])
         var failure: Int32 = 0
         let pid = withCStrings(command) { argv in
             withCStrings(environment.map { "\($0.key)=\($0.value)" }) { envp in
-                rolecall_spawn(executable, argv, envp, coreLimit.soft, coreLimit.hard, ownProcessGroup ? 1 : 0, &failure)
+                rolecall_spawn(executable, argv, envp, coreLimit.soft, coreLimit.hard, ownProcessGroup ? 1 : 0, terminal ?? -1, &failure)
             }
         }
         guard pid > 0 else { throw .cannotExecute(command[0], errno: failure) }
         return pid
     }
 
-    /// Waits for `pid`; returns its exit status, or 128 + signal when a signal killed it.
-    public static func wait(for pid: pid_t) -> Int32 {
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 {
-            if errno != EINTR { return 1 }
-        }
-        return exitCode(fromWaitStatus: status)
+    /// Waits for `pid`; returns its exit status, or 128 + signal when a signal killed it. With the
+    /// terminal the child owns, Ctrl-Z stops and `fg` continues both as one job.
+    public static func wait(for pid: pid_t, terminal: Int32? = nil) -> Int32 {
+        let status = rolecall_wait_child(pid, terminal ?? -1)
+        return status < 0 ? 1 : exitCode(fromWaitStatus: status)
     }
 
     public static func exitCode(fromWaitStatus status: Int32) -> Int32 {

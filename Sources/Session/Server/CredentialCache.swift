@@ -1,0 +1,104 @@
+import Foundation
+import RolesAnywhere
+
+/// The supervisor's current AWS credentials: fetched with CreateSession, refreshed when less than
+/// 5 minutes or 10 % of their life remain, never after the certificate (the MFA window) ends.
+/// Concurrent callers share one refresh.
+public actor CredentialCache {
+    /// The container-credentials JSON for one credential set, kept in locked memory.
+    public struct Entry: Sendable {
+        public let body: LockedBuffer
+        public let expiration: Date
+        public let fetchedAt: Date
+    }
+
+    public enum Failure: Error, Sendable, CustomStringConvertible {
+        case windowOver(Date)
+        case refreshFailed(String)
+
+        public var description: String {
+            switch self {
+            case .windowOver(let end):
+                "the MFA window of this rolecall session ended at \(RFC3339.string(from: end)); exit this session and start a new one with `rolecall exec --server`"
+            case .refreshFailed(let reason):
+                "rolecall could not refresh the credentials: \(reason)"
+            }
+        }
+    }
+
+    public static let minimumMargin: TimeInterval = 300
+
+    private let windowEnd: Date
+    private let policyDurationSeconds: Int
+    private let now: @Sendable () -> Date
+    private let fetch: @Sendable (_ durationSeconds: Int) async throws -> AWSCredentials
+    private var current: Entry?
+    private var inFlight: Task<Entry, any Error>?
+    public private(set) var fetchCount = 0
+
+    public init(windowEnd: Date, policyDurationSeconds: Int, now: @escaping @Sendable () -> Date = Date.init,
+                fetch: @escaping @Sendable (_ durationSeconds: Int) async throws -> AWSCredentials) {
+        self.windowEnd = windowEnd
+        self.policyDurationSeconds = policyDurationSeconds
+        self.now = now
+        self.fetch = fetch
+    }
+
+    /// Credentials good for a while yet, or a `Failure`.
+    public func credentials() async throws -> Entry {
+        let time = now()
+        guard time < windowEnd else {
+            wipe()
+            throw Failure.windowOver(windowEnd)
+        }
+        if let current, !Self.needsRefresh(current, at: time) { return current }
+        if let inFlight { return try await inFlight.value }
+        let duration = durationSeconds(at: time)
+        let task = Task { [fetch, now] () throws -> Entry in
+            let credentials = try await fetch(duration)
+            defer { credentials.wipe() }
+            return Entry(body: LockedBuffer(Self.render(credentials)), expiration: credentials.expiration, fetchedAt: now())
+        }
+        inFlight = task
+        defer { inFlight = nil }
+        do {
+            let entry = try await task.value
+            current?.body.wipe()
+            current = entry
+            fetchCount += 1
+            return entry
+        } catch {
+            // Still-valid credentials beat none while AWS is briefly unavailable.
+            if let current, current.expiration > time.addingTimeInterval(60) { return current }
+            throw Failure.refreshFailed("\(error)")
+        }
+    }
+
+    /// Less than 5 minutes, or 10 % of the lifetime, left.
+    static func needsRefresh(_ entry: Entry, at time: Date) -> Bool {
+        let lifetime = entry.expiration.timeIntervalSince(entry.fetchedAt)
+        let margin = max(minimumMargin, lifetime * 0.1)
+        return entry.expiration.timeIntervalSince(time) < margin
+    }
+
+    /// The policy's duration, shortened toward the window's end, never below CreateSession's 900 s.
+    func durationSeconds(at time: Date) -> Int {
+        let windowLeft = Int(windowEnd.timeIntervalSince(time))
+        return min(policyDurationSeconds, max(SessionDurationPolicy.minimumSeconds, windowLeft))
+    }
+
+    public func wipe() {
+        current?.body.wipe()
+        current = nil
+    }
+
+    static func render(_ credentials: AWSCredentials) -> [UInt8] {
+        let object: [String: String] = [
+            "AccessKeyId": credentials.accessKeyId,
+            "SecretAccessKey": credentials.secretAccessKey.unsafeStringValue(),
+            "Token": credentials.sessionToken.unsafeStringValue(),
+            "Expiration": RFC3339.string(from: credentials.expiration),
+        ]
+        return Array((try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data())
+    }
+}

@@ -1,0 +1,118 @@
+import Crypto
+import Dispatch
+import Foundation
+import Issuance
+import RolesAnywhere
+import X509
+
+/// `exec --server`: one MFA check, an in-memory certificate bounded by the MFA verification interval,
+/// and a supervising parent that serves refreshed credentials to its child over a loopback
+/// container-credentials endpoint until the child exits.
+public struct Supervisor: Sendable {
+    public static let forwardedSignals: [Int32] = [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGWINCH]
+
+    private let starter: SessionStarter
+    private let issuer: any Issuer
+    private let report: @Sendable (String) -> Void
+
+    public init(starter: SessionStarter, issuer: (any Issuer)? = nil, report: @escaping @Sendable (String) -> Void) {
+        self.starter = starter
+        self.issuer = issuer ?? starter.context.localIssuer
+        self.report = report
+    }
+
+    /// Runs the whole supervised session; returns the child's exit status (128 + signal if killed).
+    public func run(_ selection: SessionStarter.Selection, mfa: MFACodeSource, command: [String], quiet: Bool) async throws -> Int32 {
+        let context = starter.context
+        try starter.refuseNesting()
+        let coreLimit = CoreLimit.current()
+        for warning in ProcessHardening.hardenProcess() { report("rolecall: warning: \(warning)") }
+
+        let profile = try starter.profile(for: selection)
+        let interval = TimeInterval(profile.mfaVerificationIntervalSeconds ?? Int(CertificateKind.defaultVerificationInterval))
+        let held = try await CredentialBroker(context: context, issuer: issuer).certify(
+            starter.brokerRequest(profile, selection),
+            kind: .inMemory(verificationInterval: interval, holderLifetime: nil),
+            mfaCode: { try mfa.obtain() }
+        )
+        let key = try LockedSigningKey(held.identity.key)
+        let certificate = held.identity.certificate
+        let lockedCertificate = LockedBuffer(try certificate.derBytes())
+        for warning in key.warnings + lockedCertificate.warnings { report("rolecall: warning: \(warning)") }
+
+        let cache = CredentialCache(windowEnd: certificate.notValidAfter, policyDurationSeconds: held.request.durationSeconds, now: context.now) { duration in
+            var request = held.request
+            request.durationSeconds = duration
+            let identity = SigningIdentity(certificate: try Certificate(derEncoded: lockedCertificate.bytes), key: try key.signingKey(), isSingleUse: false)
+            return try await held.client.createSession(request, identity: identity, retry: RetryPolicy()).credentials
+        }
+        let first = try await cache.credentials()
+
+        let endpoint = ContainerCredentialsEndpoint(cache: cache, report: report)
+        let (urls, continuation) = AsyncStream.makeStream(of: String.self)
+        let server = Task { try await endpoint.run { continuation.yield($0) } }
+        var iterator = urls.makeAsyncIterator()
+        guard let uri = await iterator.next() else { throw ProfileError("the credentials endpoint did not start") }
+
+        var variables: [(name: String, value: String)] = [
+            ("AWS_CONTAINER_CREDENTIALS_FULL_URI", uri),
+            ("AWS_CONTAINER_AUTHORIZATION_TOKEN", endpoint.token.unsafeStringValue()),
+            (SessionEnvironment.mfaWindowVariable, RFC3339.string(from: certificate.notValidAfter)),
+        ]
+        variables += SessionEnvironment.common(region: held.client.region, session: profile.name, roleArn: profile.roleArn)
+        if !quiet {
+            let origin = URLComponents(string: uri).map { "\($0.host ?? ""):\($0.port ?? 0)" } ?? ""
+            report("rolecall: \(profile.roleArn) (profile \(profile.name)) served on \(origin); credentials until \(RFC3339.string(from: first.expiration)), refreshed until the MFA window ends at \(RFC3339.string(from: certificate.notValidAfter))")
+        }
+
+        let terminal: Int32? = isatty(STDIN_FILENO) == 1 && tcgetpgrp(STDIN_FILENO) == getpgrp() ? STDIN_FILENO : nil
+        signal(SIGTTOU, SIG_IGN)
+        let target = command.isEmpty ? ProcessLauncher.defaultCommand(environment: context.environment) : command
+        let pid = try ProcessLauncher.spawn(command: target, environment: SessionEnvironment.child(of: context.environment, adding: variables),
+                                            coreLimit: coreLimit, ownProcessGroup: terminal != nil, terminal: terminal)
+        let forwarding = Self.forwardSignals(to: terminal != nil ? -pid : pid)
+        let status = await Task.detached { ProcessLauncher.wait(for: pid, terminal: terminal) }.value
+
+        // The child is gone: nothing may outlive it.
+        forwarding.forEach { $0.cancel() }
+        server.cancel()
+        await cache.wipe()
+        key.wipe()
+        lockedCertificate.wipe()
+        if let terminal { tcsetpgrp(terminal, getpgrp()) }
+        return status
+    }
+
+    /// Forwards the signals a person or a process manager sends the supervisor to the child.
+    static func forwardSignals(to target: pid_t) -> [any DispatchSourceSignal] {
+        let queue = DispatchQueue(label: "rolecall.signals")
+        return forwardedSignals.map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
+            source.setEventHandler { kill(target, number) }
+            source.resume()
+            return source
+        }
+    }
+}
+
+/// A P-256 signing key whose only long-lived copy is in locked memory; each signature materialises
+/// a short-lived key object from it.
+final class LockedSigningKey: Sendable {
+    private let raw: LockedBuffer
+
+    init(_ key: SigningKey) throws {
+        guard case .p256(let p256) = key else { throw ProfileError("exec --server keeps P-256 keys only") }
+        var bytes = Array(p256.rawRepresentation)
+        raw = LockedBuffer(bytes)
+        wipeBytes(&bytes)
+    }
+
+    var warnings: [String] { raw.warnings }
+
+    func signingKey() throws -> SigningKey {
+        try raw.withBytes { .p256(try P256.Signing.PrivateKey(rawRepresentation: $0)) }
+    }
+
+    func wipe() { raw.wipe() }
+}

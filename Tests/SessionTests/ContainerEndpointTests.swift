@@ -1,0 +1,77 @@
+import Foundation
+import RolesAnywhere
+import Session
+import Testing
+import TestSupport
+
+/// The container-credentials endpoint's guards, in-process, with curl as the client.
+@Suite struct ContainerEndpointTests {
+    final class Reports: @unchecked Sendable {
+        private let lock = NSLock()
+        private var lines: [String] = []
+        func add(_ line: String) { lock.withLock { lines.append(line) } }
+        var all: [String] { lock.withLock { lines } }
+    }
+
+    func start(windowSeconds: TimeInterval = 3600, clock: TestClock = TestClock()) async throws -> (ContainerCredentialsEndpoint, String, Task<Void, any Error>, Reports) {
+        let fake = FakeCreateSession(clock: clock)
+        let cache = CredentialCache(windowEnd: clock.now.addingTimeInterval(windowSeconds), policyDurationSeconds: 3600, now: { clock.now }, fetch: fake.fetch)
+        let reports = Reports()
+        let endpoint = ContainerCredentialsEndpoint(cache: cache, report: { reports.add($0) })
+        let (urls, continuation) = AsyncStream.makeStream(of: String.self)
+        let task = Task { try await endpoint.run { continuation.yield($0) } }
+        var iterator = urls.makeAsyncIterator()
+        return (endpoint, try #require(await iterator.next()), task, reports)
+    }
+
+    func curl(_ arguments: [String]) async throws -> (code: String, body: String) {
+        let outcome = try await ProcessRunner.run("curl", ["-s", "-w", "\n%{http_code}", "--max-time", "5"] + arguments)
+        let lines = outcome.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+        return (String(lines.last ?? ""), lines.dropLast().joined(separator: "\n"))
+    }
+
+    @Test func servesOnlyTheExactTokenHostAndPath() async throws {
+        let (endpoint, uri, task, reports) = try await start()
+        defer { task.cancel() }
+        #expect(uri.hasPrefix("http://127.0.0.1:"))
+        let token = endpoint.token.unsafeStringValue()
+        #expect(token.count == 64)
+        let good = try await curl(["-H", "Authorization: \(token)", uri])
+        #expect(good.code == "200")
+        #expect(good.body.contains("\"AccessKeyId\":\"ASIAFAKE1\""))
+        #expect(try await curl([uri]).code == "401")
+        let wrong = token.dropLast() + (token.hasSuffix("0") ? "1" : "0")
+        #expect(try await curl(["-H", "Authorization: \(wrong)", uri]).code == "401")
+        #expect(try await curl(["-H", "Authorization: \(token)", uri + "x"]).code == "404")
+        #expect(try await curl(["-H", "Authorization: \(token)", "-H", "Host: attacker.example:80", uri]).code == "403")
+        #expect(try await curl(["-X", "POST", "-H", "Authorization: \(token)", uri]).code != "200")
+        #expect(reports.all.count >= 4)
+        #expect(reports.all.allSatisfy { !$0.contains(token) })
+        #expect(endpoint.refusalCount >= 4)
+    }
+
+    @Test func bindsLoopbackOnly() async throws {
+        let (_, uri, task, _) = try await start()
+        defer { task.cancel() }
+        let port = try #require(URLComponents(string: uri)?.port)
+        let listening = try await ProcessRunner.run("ss", ["-Hltn", "sport = :\(port)"])
+        #expect(listening.stdout.contains("127.0.0.1:\(port)"))
+        #expect(!listening.stdout.contains("0.0.0.0:\(port)") && !listening.stdout.contains("*:\(port)"))
+        // Another address of this machine, if it has one, cannot reach the port.
+        let addresses = try await ProcessRunner.run("hostname", ["-I"])
+        if let other = addresses.stdout.split(separator: " ").first(where: { !$0.hasPrefix("127.") && !$0.contains(":") }) {
+            let refused = try await curl(["--connect-timeout", "1", "http://\(other):\(port)/"])
+            #expect(refused.code == "000")
+        }
+    }
+
+    @Test func afterTheMFAWindowTheEndpointAnswers503() async throws {
+        let clock = TestClock()
+        let (endpoint, uri, task, _) = try await start(windowSeconds: 60, clock: clock)
+        defer { task.cancel() }
+        clock.advance(61)
+        let answer = try await curl(["-H", "Authorization: \(endpoint.token.unsafeStringValue())", uri])
+        #expect(answer.code == "503")
+        #expect(answer.body.contains("MFA window"))
+    }
+}

@@ -1,0 +1,95 @@
+import Foundation
+import RolesAnywhere
+import Session
+import Testing
+
+/// A clock the test moves.
+final class TestClock: @unchecked Sendable {
+    private let lock = NSLock()
+    private var current = Date(timeIntervalSince1970: 1_900_000_000)
+    var now: Date { lock.withLock { current } }
+    func advance(_ seconds: TimeInterval) { lock.withLock { current += seconds } }
+}
+
+/// Counts CreateSession calls and answers with credentials lasting the asked duration.
+final class FakeCreateSession: @unchecked Sendable {
+    private let lock = NSLock()
+    private(set) var durations: [Int] = []
+    let clock: TestClock
+    let delay: Duration
+    init(clock: TestClock, delay: Duration = .zero) { self.clock = clock; self.delay = delay }
+
+    func fetch(_ duration: Int) async throws -> AWSCredentials {
+        let index = lock.withLock { durations.append(duration); return durations.count }
+        try await Task.sleep(for: delay)
+        return AWSCredentials(accessKeyId: "ASIAFAKE\(index)", secretAccessKey: SecretBytes("secret\(index)"),
+                              sessionToken: SecretBytes("token\(index)"), expiration: clock.now.addingTimeInterval(TimeInterval(duration)))
+    }
+    var calls: Int { lock.withLock { durations.count } }
+}
+
+@Suite struct CredentialCacheTests {
+    func body(_ entry: CredentialCache.Entry) throws -> [String: String] {
+        try #require(try JSONSerialization.jsonObject(with: Data(entry.body.bytes)) as? [String: String])
+    }
+
+    @Test func refreshesBeforeExpiryWithoutAnotherMFACheck() async throws {
+        let clock = TestClock()
+        let fake = FakeCreateSession(clock: clock)
+        let cache = CredentialCache(windowEnd: clock.now.addingTimeInterval(4 * 3600), policyDurationSeconds: 3600, now: { clock.now }, fetch: fake.fetch)
+        let first = try await cache.credentials()
+        #expect(try body(first)["AccessKeyId"] == "ASIAFAKE1")
+        #expect(Set(try body(first).keys) == ["AccessKeyId", "SecretAccessKey", "Token", "Expiration"])
+        clock.advance(3000) // 600 s left: more than both 5 minutes and 10 % (360 s)
+        #expect(try body(try await cache.credentials())["AccessKeyId"] == "ASIAFAKE1")
+        clock.advance(301) // 299 s left: refresh
+        let second = try await cache.credentials()
+        #expect(try body(second)["AccessKeyId"] == "ASIAFAKE2")
+        #expect(second.expiration > first.expiration)
+        #expect(fake.calls == 2)
+    }
+
+    @Test func tenPercentRuleForLongSessions() async throws {
+        let clock = TestClock()
+        let fake = FakeCreateSession(clock: clock)
+        let cache = CredentialCache(windowEnd: clock.now.addingTimeInterval(43_200), policyDurationSeconds: 10_000, now: { clock.now }, fetch: fake.fetch)
+        _ = try await cache.credentials()
+        clock.advance(9_050) // 950 s left: above 5 minutes, below 10 % of 10 000 s
+        _ = try await cache.credentials()
+        #expect(fake.calls == 2)
+    }
+
+    @Test func concurrentRequestsShareOneRefresh() async throws {
+        let clock = TestClock()
+        let fake = FakeCreateSession(clock: clock, delay: .milliseconds(50))
+        let cache = CredentialCache(windowEnd: clock.now.addingTimeInterval(3600), policyDurationSeconds: 3600, now: { clock.now }, fetch: fake.fetch)
+        try await withThrowingTaskGroup(of: String.self) { group in
+            for _ in 0..<20 { group.addTask { try self.body(try await cache.credentials())["AccessKeyId"] ?? "" } }
+            for try await keyId in group { #expect(keyId == "ASIAFAKE1") }
+        }
+        #expect(fake.calls == 1)
+    }
+
+    @Test func sessionsShrinkTowardTheWindowButNeverBelow900() async throws {
+        let clock = TestClock()
+        let fake = FakeCreateSession(clock: clock)
+        let cache = CredentialCache(windowEnd: clock.now.addingTimeInterval(2000), policyDurationSeconds: 3600, now: { clock.now }, fetch: fake.fetch)
+        _ = try await cache.credentials()
+        clock.advance(1750) // 250 s left in a 2 000 s session: refresh, 250 s of window left
+        _ = try await cache.credentials()
+        #expect(fake.durations == [2000, 900])
+    }
+
+    @Test func afterTheWindowTheAnswerIsWindowOver() async throws {
+        let clock = TestClock()
+        let fake = FakeCreateSession(clock: clock)
+        let cache = CredentialCache(windowEnd: clock.now.addingTimeInterval(3600), policyDurationSeconds: 3600, now: { clock.now }, fetch: fake.fetch)
+        let entry = try await cache.credentials()
+        clock.advance(3600)
+        await #expect { try await cache.credentials() } throws: { error in
+            "\(error)".contains("MFA window") && "\(error)".contains("rolecall exec --server")
+        }
+        #expect(entry.body.count == 0, "the served credentials were wiped")
+        #expect(fake.calls == 1)
+    }
+}
