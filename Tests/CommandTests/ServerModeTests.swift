@@ -1,0 +1,155 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `exec --server` through the built executable: the child gets credentials only from the
+/// supervisor's loopback endpoint, for as long as it lives.
+@Suite struct ServerModeTests {
+    @Test func awsCLIAndBoto3GetTheRoleThroughTheEndpointWithoutStaticKeys() async throws {
+        let world = try await CLIWorld.withEmulator()
+        let url = try #require(world.harness?.url)
+        let script = """
+        env | grep -c -E '^AWS_(ACCESS_KEY_ID|SECRET_ACCESS_KEY|SESSION_TOKEN)=' || true
+        aws sts get-caller-identity --endpoint-url \(url) --query Arn --output text
+        \(Paths.python) -c 'import boto3; print(boto3.client("sts", endpoint_url="\(url)").get_caller_identity()["Arn"])'
+        \(Paths.rolecall) status
+        """
+        let outcome = try await world.rolecall(["exec", "--server", "--mfa-code", world.code(), "--", "sh", "-c", script],
+                                               environment: ["AWS_ACCESS_KEY_ID": "AKIASTALE", "AWS_PROFILE": "stale"])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        let lines = outcome.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.first == "0", "no static keys in the child")
+        #expect(lines.filter { $0.hasPrefix("arn:aws:sts::123456789012:assumed-role/test-role/") }.count == 2, "\(outcome.stdout)")
+        #expect(outcome.stdout.contains("MFA window 59m") || outcome.stdout.contains("MFA window 1h"), "\(outcome.stdout)")
+        #expect(outcome.stderr.contains("served on 127.0.0.1:"))
+        // One MFA check, one certificate, one CreateSession served both clients.
+        #expect(world.createSessions.count == 1)
+        let lifetime = try #require(world.createSessions.first?.certificateLifetimeSeconds)
+        #expect(lifetime > 60 && lifetime <= 3610, "an in-memory certificate for the MFA window")
+    }
+
+    @Test(arguments: [(["sh", "-c", "exit 7"], Int32(7)), (["sh", "-c", "kill -KILL $$"], Int32(137)), (["/nonexistent"], Int32(127))])
+    func exitStatusPropagates(command: [String], status: Int32) async throws {
+        let world = try await CLIWorld.withEmulator()
+        let outcome = try await world.rolecall(["exec", "--server", "--quiet", "--mfa-code", world.code(), "--"] + command)
+        #expect(outcome.status == status, "\(outcome.stderr)")
+    }
+
+    @Test func afterTheChildExitsThePortIsClosed() async throws {
+        let world = try await CLIWorld.withEmulator()
+        let outcome = try await world.rolecall(["exec", "--server", "--quiet", "--mfa-code", world.code(), "--", "sh", "-c",
+                                                "echo \"$AWS_CONTAINER_CREDENTIALS_FULL_URI\"; echo $PPID"])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        let lines = outcome.stdout.split(separator: "\n").map(String.init)
+        let uri = try #require(lines.first)
+        let after = try await ProcessRunner.run("curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "2", uri])
+        #expect(after.stdout == "000", "nothing answers after the session")
+        let supervisor = try #require(lines.last.flatMap { Int32($0) })
+        #expect(kill(supervisor, 0) != 0, "the supervisor is gone")
+    }
+
+    /// Starts rolecall in the background (Foundation's Process, for its pid); the child reports
+    /// through a file, since pipes created by tests running in parallel can leak into each other's children.
+    func startSupervised(_ world: CLIWorld, script: String) throws -> (Process, String) {
+        let report = world.base + "/child-report"
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Paths.rolecall)
+        process.arguments = ["exec", "--server", "--quiet", "--mfa-code", world.code(), "--", "sh", "-c", script]
+        process.environment = world.environment.merging(["REPORT": report]) { $1 }
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return (process, report)
+    }
+
+    /// The first line of `path`, once the child has written it.
+    static func firstLine(of path: String, timeout: TimeInterval = 30) async throws -> String {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if let text = try? String(contentsOfFile: path, encoding: .utf8), let newline = text.firstIndex(of: "\n") {
+                return String(text[..<newline])
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return ""
+    }
+
+    @Test func signalsAreForwardedToTheChild() async throws {
+        let world = try await CLIWorld.withEmulator()
+        let (process, report) = try startSupervised(world, script: #"trap 'echo got-int >> "$REPORT"; exit 9' INT; echo ready > "$REPORT"; while :; do sleep 0.05; done"#)
+        #expect(try await Self.firstLine(of: report) == "ready")
+        process.interrupt()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 9)
+        #expect(try String(contentsOfFile: report, encoding: .utf8).contains("got-int"))
+    }
+
+    @Test func whenTheSupervisorDiesTheNextRequestFails() async throws {
+        let world = try await CLIWorld.withEmulator()
+        let (process, report) = try startSupervised(world, script: #"echo "$AWS_CONTAINER_CREDENTIALS_FULL_URI $AWS_CONTAINER_AUTHORIZATION_TOKEN $$" > "$REPORT"; sleep 20"#)
+        let parts = try await Self.firstLine(of: report).split(separator: " ").map(String.init)
+        try #require(parts.count == 3)
+        defer { if let child = Int32(parts[2]) { kill(child, SIGKILL) } }
+        let before = try await ProcessRunner.run("curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "-H", "Authorization: \(parts[1])", parts[0]])
+        #expect(before.stdout == "200")
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        let after = try await ProcessRunner.run("curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "2", "-H", "Authorization: \(parts[1])", parts[0]])
+        #expect(after.stdout == "000")
+    }
+
+    @Test func supervisorMemoryIsLockedAndNotDumpable() async throws {
+        // As an unprivileged user: /proc/PID/status of a non-dumpable process belongs to root.
+        let world = try await CLIWorld.withEmulator()
+        let nobody = "65534"
+        _ = try await ProcessRunner.run("chown", ["-R", "\(nobody):\(nobody)", world.base])
+        let script = "grep VmLck /proc/$PPID/status; stat -c %u /proc/$PPID/status; id -u"
+        let outcome = try await ProcessRunner.run("setpriv", ["--reuid=\(nobody)", "--regid=\(nobody)", "--clear-groups", Paths.rolecall,
+                                                               "exec", "--server", "--quiet", "--mfa-code", world.code(), "--", "sh", "-c", script],
+                                                  environment: world.environment)
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        let lines = outcome.stdout.split(separator: "\n").map(String.init)
+        try #require(lines.count == 3, "\(outcome.stdout)")
+        let locked = Int(lines[0].split(separator: " ").dropFirst().first ?? "") ?? 0
+        #expect(locked > 0, "VmLck: \(lines[0])")
+        #expect(lines[1] == "0", "the supervisor is not dumpable")
+        #expect(lines[2] == nobody, "the child runs as the user, and its own /proc is its own")
+        let childDumpable = try await ProcessRunner.run("setpriv", ["--reuid=\(nobody)", "--regid=\(nobody)", "--clear-groups", Paths.rolecall,
+                                                                    "exec", "--server", "--quiet", "--mfa-code", world.code(offset: 1), "--", "sh", "-c",
+                                                                    "stat -c %u /proc/$$/status; ulimit -c"],
+                                                        environment: world.environment)
+        let childLines = childDumpable.stdout.split(separator: "\n").map(String.init)
+        #expect(childLines.first == nobody, "the child does not inherit non-dumpability: \(childDumpable.stdout) \(childDumpable.stderr)")
+        #expect(childLines.last != "0" || CoreLimitOfTests.current == "0", "the child gets the core limit back")
+    }
+
+    @Test func noSecretOnDiskDuringTheSession() async throws {
+        let world = try await CLIWorld.withEmulator()
+        let log = world.base + "/strace.log"
+        let script = #"curl -s -H "Authorization: $AWS_CONTAINER_AUTHORIZATION_TOKEN" "$AWS_CONTAINER_CREDENTIALS_FULL_URI""#
+        let outcome = try await ProcessRunner.run("strace", ["-f", "-qq", "-e", "trace=%file", "-o", log, Paths.rolecall,
+                                                             "exec", "--server", "--quiet", "--mfa-code", world.code(), "--", "sh", "-c", script],
+                                                  environment: world.environment)
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        let served = try #require(try JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)) as? [String: String])
+        let secrets = [served["SecretAccessKey"], served["Token"]].compactMap { $0 }
+        #expect(secrets.count == 2)
+        let trace = try String(contentsOfFile: log, encoding: .utf8)
+        let writes = trace.split(separator: "\n").filter { ($0.contains("O_WRONLY") || $0.contains("O_RDWR") || $0.contains("O_CREAT")) && !$0.contains("= -1") }
+        let allowed = ["\(world.home)/.lock", "\(world.home)/mfa-state.json", "\(world.home)/.mfa-state.json.", "/dev/null", "/dev/tty"]
+        let unexpected = writes.filter { line in !allowed.contains { line.contains("\"\($0)") } }
+        #expect(unexpected.isEmpty, "opened for writing: \(unexpected)")
+        for file in FileManager.default.enumerator(atPath: world.base)?.compactMap({ $0 as? String }) ?? [] where !file.hasSuffix("strace.log") {
+            let content = (try? String(contentsOfFile: world.base + "/" + file, encoding: .utf8)) ?? ""
+            for secret in secrets { #expect(!content.contains(secret), "\(file)") }
+        }
+    }
+
+}
+enum CoreLimitOfTests {
+    static var current: String {
+        var limit = rlimit()
+        getrlimit(Int32(RLIMIT_CORE.rawValue), &limit)
+        return limit.rlim_cur == 0 ? "0" : "nonzero"
+    }
+}
