@@ -412,7 +412,7 @@ _rolecall_profile_remove() {
 
 _rolecall_exec() {
     repeating_flags=()
-    non_repeating_flags=(--quiet --version -h --help)
+    non_repeating_flags=(--quiet --server --version -h --help)
     repeating_options=()
     non_repeating_options=(--profile --aws-role --duration --region --mfa-code --mfa-command)
     __rolecall_offer_flags_options -1

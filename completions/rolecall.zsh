@@ -321,11 +321,12 @@ _rolecall_exec() {
     local -ar arg_specs=(
         '--profile[The profile to use (default\: the one for --aws-role, $ROLECALL_PROFILE, or the only profile).]:profile:'
         '--aws-role[Use the profile whose role ARN is this.]:aws-role:'
-        '--duration[AWS session length, 15m to 12h (default\: the profile'\''s).]:duration:'
+        '--duration[AWS session length, 15m to 12h (default 1h, at most the profile'\''s --duration).]:duration:'
         '--region[AWS region (default\: the profile'\''s, else the trust anchor'\''s).]:region:'
         '--mfa-code[The current TOTP code (visible in the process list; prefer the prompt or --mfa-command).]:mfa-code:'
         '--mfa-command[A command whose first line of output is the code, e.g. '\''ykman oath accounts code -s rolecall'\''.]:mfa-command:'
         '--quiet[Do not print the line saying which role and until when.]'
+        '--server[Stay as a supervisor that keeps the key in locked memory and serves refreshed credentials to COMMAND over a loopback container-credentials endpoint until COMMAND exits (one MFA check per MFA window, set with `profile add --mfa-interval`).]'
         '*:command:'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
@@ -341,7 +342,7 @@ _rolecall_env() {
     local -ar arg_specs=(
         '--profile[The profile to use (default\: the one for --aws-role, $ROLECALL_PROFILE, or the only profile).]:profile:'
         '--aws-role[Use the profile whose role ARN is this.]:aws-role:'
-        '--duration[AWS session length, 15m to 12h (default\: the profile'\''s).]:duration:'
+        '--duration[AWS session length, 15m to 12h (default 1h, at most the profile'\''s --duration).]:duration:'
         '--region[AWS region (default\: the profile'\''s, else the trust anchor'\''s).]:region:'
         '--mfa-code[The current TOTP code (visible in the process list; prefer the prompt or --mfa-command).]:mfa-code:'
         '--mfa-command[A command whose first line of output is the code, e.g. '\''ykman oath accounts code -s rolecall'\''.]:mfa-command:'

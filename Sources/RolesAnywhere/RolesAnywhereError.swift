@@ -109,13 +109,16 @@ public struct RolesAnywhereError: Error, Sendable, Equatable, CustomStringConver
 }
 
 extension RolesAnywhereError.RefusedPart {
+    /// Judged on the message's first clause, which names the refused part ("Untrusted signing
+    /// certificate: …", "Unable to assume role …"); later clauses often mention others.
     static func inferred(from message: String) -> Self? {
-        let lowered = message.lowercased()
-        if lowered.contains("signature") { return .signature }
-        if lowered.contains("trust anchor") || lowered.contains("trustanchor") { return .trustAnchor }
-        if lowered.contains("certificate") { return .certificate }
-        if lowered.contains("profile") { return .profile }
-        if lowered.contains("role") { return .role }
+        let clause = message.lowercased().split(separator: ":", maxSplits: 1).first.map(String.init) ?? ""
+        let words = Set(clause.split { !$0.isLetter }.map(String.init))
+        if words.contains("signature") { return .signature }
+        if clause.contains("trust anchor") || words.contains("trustanchor") { return .trustAnchor }
+        if words.contains("certificate") || words.contains("untrusted") { return .certificate }
+        if words.contains("role") { return .role }
+        if words.contains("profile") { return .profile }
         return nil
     }
 }

@@ -2,6 +2,26 @@ import Foundation
 import RolesAnywhere
 import X509
 
+/// CreateSession's body as AWS reads it: `durationSeconds` defaults to 3600.
+struct IncomingCreateSession: Decodable {
+    var durationSeconds: Int
+    var profileArn: String
+    var roleArn: String
+    var trustAnchorArn: String
+    var roleSessionName: String?
+
+    enum CodingKeys: String, CodingKey { case durationSeconds, profileArn, roleArn, trustAnchorArn, roleSessionName }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        durationSeconds = try container.decodeIfPresent(Int.self, forKey: .durationSeconds) ?? 3600
+        profileArn = try container.decode(String.self, forKey: .profileArn)
+        roleArn = try container.decode(String.self, forKey: .roleArn)
+        trustAnchorArn = try container.decode(String.self, forKey: .trustAnchorArn)
+        roleSessionName = try container.decodeIfPresent(String.self, forKey: .roleSessionName)
+    }
+}
+
 extension Emulator {
     /// Checks a CreateSession the way AWS does, in this order: signature format, date, certificate,
     /// signature, serial, trust anchor and chain, leaf validity, profile, role, duration, session name.
@@ -64,9 +84,9 @@ extension Emulator {
         }
 
         // The body.
-        let body: CreateSessionRequest
+        let body: IncomingCreateSession
         do {
-            body = try JSONDecoder().decode(CreateSessionRequest.self, from: Data(request.body))
+            body = try JSONDecoder().decode(IncomingCreateSession.self, from: Data(request.body))
         } catch {
             return invalid("Request body must be JSON with durationSeconds, profileArn, roleArn and trustAnchorArn")
         }
@@ -80,8 +100,13 @@ extension Emulator {
         guard now >= leaf.notValidBefore, now <= leaf.notValidAfter else {
             return denied("Invalid certificate: the signing certificate is expired or not yet valid")
         }
-        if let constraints = try? leaf.extensions.basicConstraints, case .isCertificateAuthority = constraints {
+        switch Result(catching: { try leaf.extensions.basicConstraints }) {
+        case .success(.isCertificateAuthority?):
             return denied("Invalid certificate: the signing certificate is a CA certificate, not an end-entity certificate")
+        case .failure:
+            return denied("Invalid certificate: its basic constraints extension cannot be parsed")
+        case .success:
+            break
         }
         guard await Self.chains(leaf, intermediates: intermediates, to: anchor.certificates, at: now) else {
             return denied("Untrusted signing certificate: it does not chain to the trust anchor's certificate")

@@ -23,6 +23,9 @@ extension Emulator {
               SecretBytes(token) == entry.sessionToken
         else { return error(403, "InvalidClientTokenId", "The security token included in the request is invalid.") }
         guard entry.expiration > now() else { return error(403, "ExpiredToken", "The security token included in the request is expired") }
+        guard authorization.signedHeaders.contains("host"), authorization.signedHeaders.contains("x-amz-date"),
+              authorization.signedHeaders.contains("x-amz-security-token")
+        else { return error(403, "SignatureDoesNotMatch", "SignedHeaders must include host, x-amz-date and x-amz-security-token.") }
         guard authorization.scope.service == "sts",
               let amzDate = request.header("x-amz-date"), let signedAt = AmzDate.date(from: amzDate),
               authorization.scope.date == String(amzDate.prefix(8)),

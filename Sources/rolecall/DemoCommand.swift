@@ -45,6 +45,10 @@ enum DemoRun {
         }
         let base = String(cString: created)
         defer { try? FileManager.default.removeItem(atPath: base) }
+        // Ctrl-C reaches the child (same process group) and ends the demo, but must not end rolecall
+        // before it removes the temporary home, which holds a CA key and a TOTP seed.
+        signal(SIGINT, SIG_IGN)
+        signal(SIGQUIT, SIG_IGN)
         var environment = Console.environment
         environment["ROLECALL_HOME"] = "\(base)/home"
         environment[SessionEnvironment.sessionVariable] = nil
@@ -103,8 +107,12 @@ enum DemoRun {
         }
         step("running: \(target.joined(separator: " "))")
         let core = CoreLimit.current()
+        // The exec path up to execve; the child is spawned rather than exec'd because the emulator
+        // lives in this process and must answer the child's calls.
         let pid = try ProcessLauncher.spawn(command: target, environment: childEnvironment, coreLimit: core, ownProcessGroup: false)
         issued.credentials.wipe()
+        let forwarding = Supervisor.forwardSignals(to: pid)
+        defer { forwarding.forEach { $0.cancel() } }
         let status = await Task.detached { ProcessLauncher.wait(for: pid) }.value
         step(status == 0 ? "done; removing the temporary home" : "the command exited with status \(status)")
         return status

@@ -10,7 +10,7 @@ struct SelectionOptions: ParsableArguments {
     @Option(name: .customLong("aws-role"), help: "Use the profile whose role ARN is this.")
     var awsRole: String?
 
-    @Option(help: "AWS session length, 15m to 12h (default: the profile's).")
+    @Option(help: "AWS session length, 15m to 12h (default 1h, at most the profile's --duration).")
     var duration: String?
 
     @Option(help: "AWS region (default: the profile's, else the trust anchor's).")
@@ -22,7 +22,11 @@ struct SelectionOptions: ParsableArguments {
     func validate() throws {
         if profile != nil && awsRole != nil { throw ValidationError("give --profile or --aws-role, not both") }
         if let duration {
-            do { _ = try DurationText.seconds(duration) } catch { throw ValidationError(error.description) }
+            let seconds: Int
+            do { seconds = try DurationText.seconds(duration) } catch { throw ValidationError(error.description) }
+            do {
+                _ = try SessionDurationPolicy.durationSeconds(for: .init(requestedSeconds: seconds, profileLimitSeconds: SessionDurationPolicy.maximumSeconds))
+            } catch { throw ValidationError(error.description) }
         }
     }
 

@@ -50,14 +50,17 @@ import TestSupport
         (["sh", "-c", "exit 7"], 7, ""),
         (["/nonexistent/tool"], 127, "command not found"),
         (["no-such-command-rolecall"], 127, "no-such-command-rolecall: command not found"),
-        (["/etc/hostname"], 126, "cannot execute"),
+        (["@not-executable"], 126, "cannot execute"),
         (["sh", "-c", "kill -TERM $$"], 143, ""),
     ]
 
     @Test(arguments: exitCases)
     func exitStatusIsTheCommands(command: [String], status: Int32, message: String) async throws {
         let world = try await CLIWorld.withEmulator()
-        let outcome = try await world.rolecall(["exec", "--quiet", "--mfa-code", world.code(), "--"] + command)
+        let plainFile = world.base + "/not-executable"
+        FileManager.default.createFile(atPath: plainFile, contents: Data("data\n".utf8), attributes: [.posixPermissions: 0o644])
+        let resolved = command.map { $0 == "@not-executable" ? plainFile : $0 }
+        let outcome = try await world.rolecall(["exec", "--quiet", "--mfa-code", world.code(), "--"] + resolved)
         #expect(outcome.status == status, "\(outcome.stderr)")
         if !message.isEmpty { #expect(outcome.stderr.contains(message), "\(outcome.stderr)") }
     }
@@ -120,4 +123,41 @@ import TestSupport
 
 enum EmulatorHarnessNames {
     static let roleArn = "arn:aws:iam::123456789012:role/test-role"
+}
+
+@Suite struct ExecDetailsTests {
+    @Test func sessionsDefaultToOneHourUnderTheProfileLimit() async throws {
+        let world = try await CLIWorld.withEmulator()
+        let outcome = try await world.rolecall(["exec", "--quiet", "--mfa-code", world.code(), "--", "true"])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(world.createSessions.last?.durationSeconds == 3600)
+        let short = try await world.rolecall(["exec", "--duration", "5m", "--mfa-code", world.code(offset: 1), "--", "true"])
+        #expect(short.status == 2)
+        #expect(short.stderr.contains("minimum is 900"))
+    }
+
+    @Test func aScriptWithoutShebangRunsWithSh() async throws {
+        let world = try await CLIWorld.withEmulator()
+        let script = world.base + "/plain-script"
+        try "echo from-script $ROLECALL_SESSION\n".write(toFile: script, atomically: true, encoding: .utf8)
+        chmod(script, 0o755)
+        let outcome = try await world.rolecall(["exec", "--quiet", "--mfa-code", world.code(), "--", script])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(outcome.stdout == "from-script dev\n")
+    }
+
+    @Test func anEmulatorTrustingAnotherCARefusesTheSingleUseCertificate() async throws {
+        var world = try await CLIWorld.initialized()
+        let foreign = try TestPKI.make(name: "Not rolecall")
+        let harness = try await EmulatorHarness.start(try EmulatorHarness.standardConfig(caPEM: foreign.root.certificate.pem, directory: world.base))
+        defer { harness.stop() }
+        _ = try await world.rolecall(["profile", "add", "dev", "--role-arn", EmulatorHarness.roleArn, "--profile-arn", EmulatorHarness.profileArn,
+                                      "--trust-anchor-arn", EmulatorHarness.trustAnchorArn, "--endpoint", harness.url])
+        world.environment["X"] = "1"
+        let outcome = try await world.rolecall(["exec", "--mfa-code", world.code(), "--", "true"])
+        #expect(outcome.status == 1)
+        #expect(outcome.stderr.contains("the certificate was refused"))
+        #expect(outcome.stderr.contains("Untrusted signing certificate"))
+        #expect(harness.records.last?.status == 403)
+    }
 }

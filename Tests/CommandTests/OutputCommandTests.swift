@@ -73,10 +73,14 @@ import TestSupport
         #expect((object["ca"] as? [String: Any])?["fingerprintSHA256"] is String)
         #expect((object["profiles"] as? [[String: Any]])?.first?["name"] as? String == "dev")
         #expect(object["session"] is NSNull)
-        let inside = try await world.rolecall(["exec", "--quiet", "--mfa-code", world.code(), "--", Paths.rolecall, "status"])
+        let inside = try await world.rolecall(["exec", "--quiet", "--mfa-code", world.code(), "--", "sh", "-c",
+                                               "echo \"$AWS_SECRET_ACCESS_KEY\"; echo \"$AWS_SESSION_TOKEN\"; \(Paths.rolecall) status; \(Paths.rolecall) status --json"])
         #expect(inside.status == 0, "\(inside.stderr)")
-        #expect(inside.stdout.contains("session: dev, role \(EmulatorHarnessNames.roleArn), credentials 59m"))
-        #expect(!inside.stdout.contains("SECRET"))
+        let lines = inside.stdout.split(separator: "\n").map(String.init)
+        try #require(lines.count > 3)
+        let report = lines.dropFirst(2).joined(separator: "\n")
+        #expect(report.contains("session: dev, role \(EmulatorHarnessNames.roleArn), credentials 59m"))
+        #expect(!report.contains(lines[0]) && !report.contains(lines[1]), "status shows no secret")
     }
 
     @Test func demoRunsToTheEnd() async throws {

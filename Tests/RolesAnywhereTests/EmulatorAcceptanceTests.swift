@@ -32,14 +32,16 @@ import X509
     }
 
     /// A request signed by `iam-rolesanywhere-session`.
-    func pythonSigned(body: Body = Body(), key: SigningKey? = nil, leaf: Certificate? = nil, at time: Date = Date()) async throws -> SignableRequest {
+    func pythonSigned(body: Body = Body(), key: SigningKey? = nil, leaf: Certificate? = nil, chain: Certificate? = nil, at time: Date = Date()) async throws -> SignableRequest {
         let signingKey = key ?? .p256(.init())
         let certificate = try leaf ?? pki.leaf(for: signingKey)
-        let answer = try await Python.crosscheck("sign", [
+        var request: [String: Any] = [
             "certificate": certificate.pem, "privateKey": signingKey.testPEM, "region": "us-east-1",
             "url": "https://rolesanywhere.us-east-1.amazonaws.com/sessions", "body": body.json,
             "amzDate": AmzDate.string(from: time),
-        ])
+        ]
+        if let chain { request["chain"] = chain.pem }
+        let answer = try await Python.crosscheck("sign", request)
         let headers = (answer["headers"] as? [String: String] ?? [:]).map { (name: $0.key, value: $0.value) }
         return SignableRequest(method: "POST", path: "/sessions", headers: headers, body: Array(body.json.utf8))
     }
@@ -58,9 +60,39 @@ import X509
         #expect(body.credentialSet.first?.assumedRoleUser?.arn.hasPrefix("arn:aws:sts::123456789012:assumed-role/test-role/") == true)
     }
 
-    @Test func acceptsRSAKeysAndChains() async throws {
+    @Test func acceptsRSAKeys() async throws {
         let rsa = try SigningKey.testRSA()
         #expect(await emulator.handle(try await pythonSigned(key: rsa)).status == 201)
+    }
+
+    @Test func acceptsALeafThroughAnIntermediateOnlyWithTheChain() async throws {
+        let intermediate = try pki.intermediate()
+        let key = SigningKey.p384(.init())
+        let leaf = try pki.leaf(for: key, issuer: intermediate)
+        let withChain = try await pythonSigned(key: key, leaf: leaf, chain: intermediate.certificate)
+        #expect(withChain.header("x-amz-x509-chain") != nil)
+        #expect(await emulator.handle(withChain).status == 201)
+        let withoutChain = await emulator.handle(try await pythonSigned(key: key, leaf: leaf))
+        #expect(withoutChain.status == 403)
+        #expect(message(withoutChain).contains("Untrusted"))
+    }
+
+    @Test func durationDefaultsTo3600AsAWSDoes() async throws {
+        var request = try await pythonSigned()
+        // Re-sign a body without durationSeconds through the Python signer.
+        let object: [String: String] = ["profileArn": EmulatorHarness.profileArn, "roleArn": EmulatorHarness.roleArn, "trustAnchorArn": EmulatorHarness.trustAnchorArn]
+        let json = String(decoding: try JSONSerialization.data(withJSONObject: object, options: .sortedKeys), as: UTF8.self)
+        let key = SigningKey.p256(.init())
+        let answer = try await Python.crosscheck("sign", [
+            "certificate": try pki.leaf(for: key).pem, "privateKey": key.testPEM, "region": "us-east-1",
+            "url": "https://rolesanywhere.us-east-1.amazonaws.com/sessions", "body": json, "amzDate": AmzDate.string(from: Date()),
+        ])
+        request = SignableRequest(method: "POST", path: "/sessions", headers: (answer["headers"] as? [String: String] ?? [:]).map { ($0.key, $0.value) }, body: Array(json.utf8))
+        let response = await emulator.handle(request)
+        #expect(response.status == 201)
+        let expiration = try JSONDecoder().decode(CreateSessionResponseBody.self, from: Data(response.body)).credentialSet.first?.credentials.expiration
+        let expires = try #require(expiration.flatMap(RFC3339.date(from:)))
+        #expect(abs(expires.timeIntervalSinceNow - 3600) < 10)
     }
 
     @Test func refusesTamperedBody() async throws {

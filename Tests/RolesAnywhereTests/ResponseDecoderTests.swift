@@ -40,6 +40,7 @@ import Testing
         let message = String(repeating: "A", count: 5000) + "\u{1b}[31m"
         do {
             _ = try CreateSessionResponseDecoder.decode(TransportResponse(status: 400, body: Array("{\"message\":\"\(message)\"}".utf8)), now: Self.now)
+            Issue.record("a 400 must be an error")
         } catch let error as RolesAnywhereError {
             #expect(error.code == .validation)
             #expect(error.description.count < 500)

@@ -70,8 +70,11 @@ public enum CreateSessionResponseDecoder {
             throw errorFrom(response, requestId: requestId)
         }
         let body: CreateSessionResponseBody
+        // The decoded Strings are copies this code cannot zero; the byte copies it owns are wiped.
+        var data = Data(response.body)
+        defer { data.resetBytes(in: 0..<data.count) }
         do {
-            body = try JSONDecoder().decode(CreateSessionResponseBody.self, from: Data(response.body))
+            body = try JSONDecoder().decode(CreateSessionResponseBody.self, from: data)
         } catch {
             throw .unexpectedBody("the body is not CreateSession JSON", status: response.status, requestId: requestId)
         }

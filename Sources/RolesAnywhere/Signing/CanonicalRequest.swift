@@ -64,10 +64,9 @@ public enum CanonicalRequest {
         SHA256.hash(data: bytes).hexString
     }
 
-    /// Trims and collapses runs of spaces, as SigV4 requires of header values.
+    /// Trims and collapses runs of white space, as SigV4 (and botocore) do with header values.
     static func normalise(_ value: String) -> String {
-        value.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
-            .trimmingCharacters(in: .whitespaces)
+        value.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }).joined(separator: " ")
     }
 
     static func canonicalPath(_ path: String) -> String {

@@ -69,7 +69,7 @@ public struct CredentialBroker: Sendable {
         let region = try RegionResolver.resolve(explicit: request.region ?? profile.region ?? profile.effectiveRegion, environment: context.environment)
         let endpoint = try Endpoint.resolve(explicit: request.endpoint ?? profile.endpoint, region: region, environment: context.environment)
         let duration = try SessionDurationPolicy.durationSeconds(for: .init(
-            requestedSeconds: request.requestedDurationSeconds ?? profile.durationSeconds,
+            requestedSeconds: request.requestedDurationSeconds,
             loginSecondsLeft: request.loginSecondsLeft,
             profileLimitSeconds: profile.durationSeconds
         ))

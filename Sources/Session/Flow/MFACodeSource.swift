@@ -3,11 +3,19 @@ import Issuance
 
 /// Where the TOTP code comes from: a flag, a command's first line of output, or a prompt on the
 /// terminal. Never stdin: stdin belongs to the child.
-public enum MFACodeSource: Sendable {
+public enum MFACodeSource: Sendable, CustomStringConvertible {
     case code(String)
     /// Run through `/bin/sh -c`; the first line of its stdout is the code.
     case command(String)
     case terminalPrompt(label: String)
+
+    public var description: String {
+        switch self {
+        case .code: "MFACodeSource.code(<redacted>)"
+        case .command: "MFACodeSource.command"
+        case .terminalPrompt(let label): "MFACodeSource.terminalPrompt(\(label))"
+        }
+    }
 
     public func obtain() throws -> String {
         switch self {
@@ -46,6 +54,18 @@ public enum MFACodeSource: Sendable {
         defer { close(descriptor) }
         let question = Array("MFA code for \(label): ".utf8)
         _ = question.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+        // No echo while the code is typed; the terminal's settings come back afterwards.
+        var saved = termios()
+        let haveSettings = tcgetattr(descriptor, &saved) == 0
+        if haveSettings {
+            var quiet = saved
+            quiet.c_lflag &= ~tcflag_t(ECHO)
+            tcsetattr(descriptor, TCSANOW, &quiet)
+        }
+        defer {
+            if haveSettings { tcsetattr(descriptor, TCSANOW, &saved) }
+            _ = write(descriptor, "\n", 1)
+        }
         var line: [UInt8] = []
         var byte: UInt8 = 0
         while line.count < 64 {

@@ -43,9 +43,14 @@ public enum ProcessLauncher {
     /// Replaces this process with `command`. Returns only by throwing.
     public static func replace(command: [String], environment: [String: String]) throws(LaunchError) -> Never {
         let executable = try resolve(command[0], path: environment["PATH"])
-        let failure = withCStrings(command) { argv in
-            withCStrings(environment.map { "\($0.key)=\($0.value)" }) { envp in
-                rolecall_execve(executable, argv, envp)
+        let environmentStrings = environment.map { "\($0.key)=\($0.value)" }
+        var failure = withCStrings(command) { argv in
+            withCStrings(environmentStrings) { envp in rolecall_execve(executable, argv, envp) }
+        }
+        if failure == ENOEXEC {
+            // A script without a #! line: run it with /bin/sh, as execvp and shells do.
+            failure = withCStrings(["/bin/sh", executable] + command.dropFirst()) { argv in
+                withCStrings(environmentStrings) { envp in rolecall_execve("/bin/sh", argv, envp) }
             }
         }
         throw .cannotExecute(command[0], errno: failure)

@@ -53,6 +53,6 @@ public enum SessionEnvironment {
 
     /// The refusal for a session started inside another.
     public static func nestedSessionMessage(current: String) -> String {
-        "already inside the rolecall session \(current): leave it first (type `exit` in its shell), then run rolecall again"
+        "already inside the rolecall session \(current): leave it first (type `exit` in the shell that `rolecall exec` started; after `eval \"$(rolecall env)\"`, run `unset ROLECALL_SESSION` to replace its credentials), then run rolecall again"
     }
 }

@@ -52,22 +52,30 @@ public actor CredentialCache {
             throw Failure.windowOver(windowEnd)
         }
         if let current, !Self.needsRefresh(current, at: time) { return current }
-        if let inFlight { return try await inFlight.value }
-        let duration = durationSeconds(at: time)
-        let task = Task { [fetch, now] () throws -> Entry in
-            let credentials = try await fetch(duration)
-            defer { credentials.wipe() }
-            return Entry(body: LockedBuffer(Self.render(credentials)), expiration: credentials.expiration, fetchedAt: now())
+        let task: Task<Entry, any Error>
+        if let inFlight {
+            task = inFlight
+        } else {
+            let duration = durationSeconds(at: time)
+            task = Task { [fetch, now] () throws -> Entry in
+                let credentials = try await fetch(duration)
+                defer { credentials.wipe() }
+                return Entry(body: LockedBuffer(Self.render(credentials)), expiration: credentials.expiration, fetchedAt: now())
+            }
+            inFlight = task
         }
-        inFlight = task
-        defer { inFlight = nil }
         do {
             let entry = try await task.value
-            current?.body.wipe()
-            current = entry
-            fetchCount += 1
+            if inFlight == task {
+                inFlight = nil
+                // The replaced entry is not wiped here: a request may be serving it right now. Its
+                // locked pages are zeroed when the last reference goes.
+                current = entry
+                fetchCount += 1
+            }
             return entry
         } catch {
+            if inFlight == task { inFlight = nil }
             // Still-valid credentials beat none while AWS is briefly unavailable.
             if let current, current.expiration > time.addingTimeInterval(60) { return current }
             throw Failure.refreshFailed("\(error)")

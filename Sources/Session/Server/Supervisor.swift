@@ -29,22 +29,15 @@ public struct Supervisor: Sendable {
         for warning in ProcessHardening.hardenProcess() { report("rolecall: warning: \(warning)") }
 
         let profile = try starter.profile(for: selection)
-        let interval = TimeInterval(profile.mfaVerificationIntervalSeconds ?? Int(CertificateKind.defaultVerificationInterval))
-        let held = try await CredentialBroker(context: context, issuer: issuer).certify(
-            starter.brokerRequest(profile, selection),
-            kind: .inMemory(verificationInterval: interval, holderLifetime: nil),
-            mfaCode: { try mfa.obtain() }
-        )
-        let key = try LockedSigningKey(held.identity.key)
-        let certificate = held.identity.certificate
-        let lockedCertificate = LockedBuffer(try certificate.derBytes())
+        let held = try await certifyIntoLockedMemory(profile, selection, mfa: mfa)
+        let (key, lockedCertificate, certificate, client, baseRequest) = (held.key, held.certificate, held.parsedCertificate, held.client, held.request)
         for warning in key.warnings + lockedCertificate.warnings { report("rolecall: warning: \(warning)") }
 
-        let cache = CredentialCache(windowEnd: certificate.notValidAfter, policyDurationSeconds: held.request.durationSeconds, now: context.now) { duration in
-            var request = held.request
+        let cache = CredentialCache(windowEnd: certificate.notValidAfter, policyDurationSeconds: baseRequest.durationSeconds, now: context.now) { duration in
+            var request = baseRequest
             request.durationSeconds = duration
             let identity = SigningIdentity(certificate: try Certificate(derEncoded: lockedCertificate.bytes), key: try key.signingKey(), isSingleUse: false)
-            return try await held.client.createSession(request, identity: identity, retry: RetryPolicy()).credentials
+            return try await client.createSession(request, identity: identity, retry: RetryPolicy()).credentials
         }
         let first = try await cache.credentials()
 
@@ -59,7 +52,7 @@ public struct Supervisor: Sendable {
             ("AWS_CONTAINER_AUTHORIZATION_TOKEN", endpoint.token.unsafeStringValue()),
             (SessionEnvironment.mfaWindowVariable, RFC3339.string(from: certificate.notValidAfter)),
         ]
-        variables += SessionEnvironment.common(region: held.client.region, session: profile.name, roleArn: profile.roleArn)
+        variables += SessionEnvironment.common(region: client.region, session: profile.name, roleArn: profile.roleArn)
         if !quiet {
             let origin = URLComponents(string: uri).map { "\($0.host ?? ""):\($0.port ?? 0)" } ?? ""
             report("rolecall: \(profile.roleArn) (profile \(profile.name)) served on \(origin); credentials until \(RFC3339.string(from: first.expiration)), refreshed until the MFA window ends at \(RFC3339.string(from: certificate.notValidAfter))")
@@ -83,8 +76,35 @@ public struct Supervisor: Sendable {
         return status
     }
 
+    /// What the supervisor keeps: the key and certificate in locked memory, and the request to repeat.
+    struct LockedIdentity {
+        let key: LockedSigningKey
+        let certificate: LockedBuffer
+        let parsedCertificate: Certificate
+        let client: CreateSessionClient
+        let request: CreateSessionRequest
+    }
+
+    /// The MFA check and an in-memory certificate; the swift-crypto key object the broker made is
+    /// released when this returns, leaving the locked copy as the only long-lived one.
+    private func certifyIntoLockedMemory(_ profile: Profile, _ selection: SessionStarter.Selection, mfa: MFACodeSource) async throws -> LockedIdentity {
+        let interval = TimeInterval(profile.mfaVerificationIntervalSeconds ?? Int(CertificateKind.defaultVerificationInterval))
+        let held = try await CredentialBroker(context: starter.context, issuer: issuer).certify(
+            starter.brokerRequest(profile, selection),
+            kind: .inMemory(verificationInterval: interval, holderLifetime: nil),
+            mfaCode: { try mfa.obtain() }
+        )
+        return LockedIdentity(
+            key: try LockedSigningKey(held.identity.key),
+            certificate: LockedBuffer(try held.identity.certificate.derBytes()),
+            parsedCertificate: held.identity.certificate,
+            client: held.client,
+            request: held.request
+        )
+    }
+
     /// Forwards the signals a person or a process manager sends the supervisor to the child.
-    static func forwardSignals(to target: pid_t) -> [any DispatchSourceSignal] {
+    public static func forwardSignals(to target: pid_t) -> [any DispatchSourceSignal] {
         let queue = DispatchQueue(label: "rolecall.signals")
         return forwardedSignals.map { number in
             signal(number, SIG_IGN)
@@ -103,9 +123,9 @@ final class LockedSigningKey: Sendable {
 
     init(_ key: SigningKey) throws {
         guard case .p256(let p256) = key else { throw ProfileError("exec --server keeps P-256 keys only") }
-        var bytes = Array(p256.rawRepresentation)
-        raw = LockedBuffer(bytes)
-        wipeBytes(&bytes)
+        var data = p256.rawRepresentation
+        defer { data.resetBytes(in: 0..<data.count) }
+        raw = LockedBuffer(data)
     }
 
     var warnings: [String] { raw.warnings }

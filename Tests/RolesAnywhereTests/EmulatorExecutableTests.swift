@@ -1,0 +1,109 @@
+import Foundation
+import RolesAnywhere
+import RolesAnywhereEmulator
+import Testing
+import TestSupport
+
+/// The `rolesanywhere-emulator` executable's contract: first stdout line, request log, config errors.
+@Suite struct EmulatorExecutableTests {
+    func writeConfig(_ directory: String, caPEM: String, dropping key: String? = nil) throws -> String {
+        try caPEM.write(toFile: directory + "/ca.pem", atomically: true, encoding: .utf8)
+        var object: [String: Any] = [
+            "accountId": EmulatorHarness.account,
+            "trustAnchors": [["arn": EmulatorHarness.trustAnchorArn, "certificatePath": "ca.pem", "enabled": true]],
+            "profiles": [["arn": EmulatorHarness.profileArn, "roleArns": [EmulatorHarness.roleArn], "durationSeconds": 3600, "acceptRoleSessionName": false, "enabled": true]],
+            "roles": [["arn": EmulatorHarness.roleArn, "maxSessionDuration": 3600]],
+        ]
+        if let key { object[key] = nil }
+        let path = directory + "/emulator.json"
+        try JSONSerialization.data(withJSONObject: object).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    @Test func printsItsURLFirstAndLogsEachRequestWithoutSecrets() async throws {
+        let directory = try Paths.temporaryDirectory()
+        let pki = try TestPKI.make()
+        let config = try writeConfig(directory, caPEM: pki.root.certificate.pem)
+        FileManager.default.createFile(atPath: directory + "/out", contents: nil)
+        FileManager.default.createFile(atPath: directory + "/err", contents: nil)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Paths.emulator)
+        process.arguments = ["--config", config, "--port", "0"]
+        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: directory + "/out"))
+        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: directory + "/err"))
+        try process.run()
+        defer { process.terminate(); process.waitUntilExit() }
+        var url = ""
+        for _ in 0..<500 where url.isEmpty {
+            let text = (try? String(contentsOfFile: directory + "/out", encoding: .utf8)) ?? ""
+            if let line = text.split(separator: "\n", omittingEmptySubsequences: false).first, text.contains("\n") { url = String(line) }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(url.range(of: #"^http://127\.0\.0\.1:\d+$"#, options: .regularExpression) != nil, "first line: \(url)")
+
+        let key = SigningKey.p256(.init())
+        let client = CreateSessionClient(endpoint: try Endpoint(parsing: url), region: "us-east-1", transport: AsyncHTTPClientTransport())
+        let result = try await client.createSession(
+            CreateSessionRequest(durationSeconds: 900, profileArn: EmulatorHarness.profileArn, roleArn: EmulatorHarness.roleArn, trustAnchorArn: EmulatorHarness.trustAnchorArn),
+            identity: SigningIdentity(certificate: try pki.leaf(for: key), key: key, isSingleUse: true)
+        )
+        await #expect(throws: RolesAnywhereError.self) {
+            try await client.createSession(
+                CreateSessionRequest(durationSeconds: 899, profileArn: EmulatorHarness.profileArn, roleArn: EmulatorHarness.roleArn, trustAnchorArn: EmulatorHarness.trustAnchorArn),
+                identity: SigningIdentity(certificate: try pki.leaf(for: key), key: key, isSingleUse: true)
+            )
+        }
+        try await Task.sleep(for: .milliseconds(100))
+        let log = try String(contentsOfFile: directory + "/err", encoding: .utf8)
+        let lines = log.split(separator: "\n")
+        #expect(lines.count == 2)
+        let records = try lines.map { try JSONDecoder().decode(RequestRecord.self, from: Data($0.utf8)) }
+        #expect(records.map(\.status) == [201, 400])
+        #expect(records.first?.accessKeyId == result.credentials.accessKeyId)
+        #expect(!log.contains(result.credentials.secretAccessKey.unsafeStringValue()))
+        #expect(!log.contains(result.credentials.sessionToken.unsafeStringValue()))
+    }
+
+    @Test(arguments: ["roles", "accountId", "trustAnchors"])
+    func aBadConfigNamesTheKey(missing key: String) async throws {
+        let directory = try Paths.temporaryDirectory()
+        let config = try writeConfig(directory, caPEM: try TestPKI.make().root.certificate.pem, dropping: key)
+        let outcome = try await ProcessRunner.run(Paths.emulator, ["--config", config, "--port", "0"])
+        #expect(outcome.status == 1)
+        #expect(outcome.stdout.isEmpty)
+        #expect(outcome.stderr.contains("missing key \(key)"), "\(outcome.stderr)")
+    }
+
+    @Test func expiredCredentialsGetExpiredTokenFromSTS() async throws {
+        let directory = try Paths.temporaryDirectory()
+        let pki = try TestPKI.make()
+        let clock = OffsetClock()
+        let harness = try await EmulatorHarness.start(try EmulatorHarness.standardConfig(caPEM: pki.root.certificate.pem, directory: directory), now: { clock.now })
+        defer { harness.stop() }
+        let key = SigningKey.p256(.init())
+        let client = CreateSessionClient(endpoint: try Endpoint(parsing: harness.url), region: "us-east-1", transport: AsyncHTTPClientTransport())
+        let result = try await client.createSession(
+            CreateSessionRequest(durationSeconds: 900, profileArn: EmulatorHarness.profileArn, roleArn: EmulatorHarness.roleArn, trustAnchorArn: EmulatorHarness.trustAnchorArn),
+            identity: SigningIdentity(certificate: try pki.leaf(for: key), key: key, isSingleUse: true)
+        )
+        clock.offset = 901
+        let environment = [
+            "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": directory,
+            "AWS_ACCESS_KEY_ID": result.credentials.accessKeyId, "AWS_SECRET_ACCESS_KEY": result.credentials.secretAccessKey.unsafeStringValue(),
+            "AWS_SESSION_TOKEN": result.credentials.sessionToken.unsafeStringValue(), "AWS_DEFAULT_REGION": "us-east-1",
+        ]
+        let outcome = try await ProcessRunner.run("aws", ["sts", "get-caller-identity", "--endpoint-url", harness.url], environment: environment)
+        #expect(outcome.status != 0)
+        #expect(outcome.stderr.contains("ExpiredToken"), "\(outcome.stderr)")
+    }
+}
+
+final class OffsetClock: @unchecked Sendable {
+    private let lock = NSLock()
+    private var seconds: TimeInterval = 0
+    var offset: TimeInterval {
+        get { lock.withLock { seconds } }
+        set { lock.withLock { seconds = newValue } }
+    }
+    var now: Date { Date().addingTimeInterval(offset) }
+}
