@@ -51,6 +51,7 @@ let package = Package(
             ]
         ),
         .target(name: "CHardening"),
+        .target(name: "CBuildInfo"),
         .target(
             name: "Session",
             dependencies: [
@@ -83,6 +84,7 @@ let package = Package(
                 "Issuance",
                 "Session",
                 "RolesAnywhereEmulator",
+                "CBuildInfo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -81,9 +81,10 @@ enum DemoRun {
         try context.config.add(profile)
         step("added profile demo (per-session MFA required)")
 
-        guard let device = try context.issuerStore.devices().first else { throw ProfileError("no TOTP device") }
+        // What an authenticator app does with the QR code: read the otpauth URI, compute the code.
+        let device = try OTPAuthURI(parsing: initialized.otpauthURI)
         let code = TOTP.code(secret: device.secret, step: TOTP.step(at: Date()))
-        step("computing the TOTP code from the demo device's seed myself (a person would read it from their authenticator)")
+        step("computing the TOTP code from init's otpauth URI myself (a person would read it from their authenticator)")
 
         let started = try await SessionStarter(context: context).start(.init(profileName: "demo"), mfa: .code(code))
         let issued = started.issued

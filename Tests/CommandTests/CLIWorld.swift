@@ -28,10 +28,9 @@ struct CLIWorld {
         try #require(outcome.status == 0, "init failed: \(outcome.stderr)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)) as? [String: String])
         let uri = try #require(object["otpauthURI"])
-        let secretText = try #require(URLComponents(string: uri)?.queryItems?.first { $0.name == "secret" }?.value)
         environment["AWS_CONFIG_FILE"] = base + "/aws-config"
         environment["AWS_SHARED_CREDENTIALS_FILE"] = base + "/aws-credentials"
-        return CLIWorld(base: base, home: base + "/home", secret: try TOTPSecret.fromBase32(secretText),
+        return CLIWorld(base: base, home: base + "/home", secret: try OTPAuthURI(parsing: uri).secret,
                         caPEM: try #require(object["caCertificatePEM"]), harness: nil, environment: environment)
     }
 

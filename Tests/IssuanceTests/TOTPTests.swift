@@ -52,3 +52,51 @@ import TestSupport
         #expect(!TOTP.isWellFormed(code))
     }
 }
+
+@Suite struct OTPAuthURITests {
+    @Test func pyotpAndOurParserAgreeOnTheURIsEachSideBuilds() async throws {
+        var generator = SystemRandomNumberGenerator()
+        let secret = TOTPSecret.generate(using: &generator)
+        let ours = TOTPSecret.otpauthURI(user: "alice@example.com", secret: secret)
+        let answer = try await Python.crosscheck("otpauth", [
+            "uri": ours, "secret": TOTPSecret.base32(secret), "name": "bob", "issuer": "rolecall", "time": 1_700_000_000,
+        ])
+        #expect(answer["code"] as? String == TOTP.code(secret: secret, step: TOTP.step(at: Date(timeIntervalSince1970: 1_700_000_000))))
+        #expect(answer["name"] as? String == "alice@example.com")
+        #expect(answer["issuer"] as? String == "rolecall")
+
+        let theirs = try OTPAuthURI(parsing: try #require(answer["built"] as? String))
+        #expect(theirs.secret == secret)
+        #expect(theirs.label == "rolecall:bob")
+        #expect(try OTPAuthURI(parsing: ours).secret == secret)
+    }
+
+    static let refused: [(String, String)] = [
+        ("https://totp/x?secret=VOV2XK5LVOV2XK5L", "expected otpauth://totp/"),
+        ("otpauth://hotp/x?secret=VOV2XK5LVOV2XK5L", "expected otpauth://totp/"),
+        ("otpauth://totp/?secret=VOV2XK5LVOV2XK5L", "label is empty"),
+        ("otpauth://totp/x?issuer=rolecall", "no secret"),
+        ("otpauth://totp/x?secret=VOV2XK5LVOV2XK5L&algorithm=SHA256", "algorithm must be SHA1"),
+        ("otpauth://totp/x?secret=VOV2XK5LVOV2XK5L&digits=8", "digits must be 6"),
+        ("otpauth://totp/x?secret=VOV2XK5LVOV2XK5L&period=60", "period must be 30"),
+        ("otpauth://totp/x?secret=VOV2XK5L", "at least 80 bits"),
+        ("otpauth://totp/x?secret=not-base32!", "not base32"),
+        ("otpauth://totp/x?secret=VOV2XK5LVOV2XK5L&secret=AAAAAAAAAAAAAAAA", "appears twice"),
+        ("otpauth://totp/x?secret=" + String(repeating: "A", count: 3000), "longer than"),
+    ]
+
+    @Test(arguments: refused)
+    func malformedURIsAreRefusedWithTheReasonAndWithoutTheSecret(uri: String, reason: String) {
+        #expect {
+            try OTPAuthURI(parsing: uri)
+        } throws: { error in
+            let text = String(describing: error)
+            return text.contains(reason) && !text.contains("VOV2XK5L") && !text.contains("AAAAAAAA")
+        }
+    }
+
+    @Test func descriptionHidesTheSecret() throws {
+        let uri = try OTPAuthURI(parsing: "otpauth://totp/rolecall:alice?secret=VOV2XK5LVOV2XK5LVOV2XK5LVOV2XK5L")
+        #expect(!"\(uri)".contains("VOV2") && "\(uri)".contains("rolecall:alice"))
+    }
+}

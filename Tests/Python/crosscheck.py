@@ -98,7 +98,16 @@ def totp(request):
     return {"codes": [generator.at(moment) for moment in request["times"]]}
 
 
+def otpauth(request):
+    """pyotp reads our URI; pyotp also builds one for the same seed for us to read."""
+    import pyotp
+
+    parsed = pyotp.parse_uri(request["uri"])
+    built = pyotp.TOTP(request["secret"]).provisioning_uri(name=request["name"], issuer_name=request["issuer"])
+    return {"code": parsed.at(request["time"]), "name": parsed.name, "issuer": parsed.issuer, "built": built}
+
+
 if __name__ == "__main__":
     command = sys.argv[1]
-    answer = {"sign": sign, "verify": verify, "certificate": certificate, "totp": totp}[command](json.load(sys.stdin))
+    answer = {"sign": sign, "verify": verify, "certificate": certificate, "totp": totp, "otpauth": otpauth}[command](json.load(sys.stdin))
     json.dump(answer, sys.stdout)
