@@ -6,16 +6,22 @@ BASHDIR = $(DESTDIR)$(PREFIX)/share/bash-completion/completions
 ZSHDIR = $(DESTDIR)$(PREFIX)/share/zsh/site-functions
 FISHDIR = $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
 SCRATCH ?= .build-release
+PRODUCTS ?= rolecall rolesanywhere-emulator
 COMMIT := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)$(shell git diff --quiet HEAD 2>/dev/null || echo -dirty)
-SWIFT_FLAGS = -c release --static-swift-stdlib --scratch-path $(SCRATCH) -Xcc -DROLECALL_GIT_COMMIT='"$(COMMIT)"'
+STAMP = Sources/CBuildInfo/BuildCommit.h
+SWIFT_FLAGS = -c release --static-swift-stdlib --scratch-path $(SCRATCH)
 BIN = $(SCRATCH)/release
 
-.PHONY: build install uninstall
+.PHONY: build stamp install uninstall
 
-build:
-	swift build $(SWIFT_FLAGS) --product rolecall
-	swift build $(SWIFT_FLAGS) --product rolesanywhere-emulator
-	strip $(BIN)/rolecall $(BIN)/rolesanywhere-emulator
+# The header changes only when the commit does, so an unchanged tree rebuilds nothing.
+stamp:
+	@printf '#define ROLECALL_GIT_COMMIT "%s"\n' '$(COMMIT)' > $(STAMP).new
+	@cmp -s $(STAMP).new $(STAMP) && rm $(STAMP).new || mv $(STAMP).new $(STAMP)
+
+build: stamp
+	for product in $(PRODUCTS); do swift build $(SWIFT_FLAGS) --product $$product || exit 1; done
+	for product in $(PRODUCTS); do strip -o $(BIN)/$$product.stripped $(BIN)/$$product && mv $(BIN)/$$product.stripped $(BIN)/$$product || exit 1; done
 
 install: build
 	install -d $(BINDIR) $(MANDIR) $(BASHDIR) $(ZSHDIR) $(FISHDIR)

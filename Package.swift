@@ -88,6 +88,26 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Fuzz targets; a plain build replays inputs, scripts/fuzz builds it with libFuzzer.
+        .target(name: "CFuzzDriver"),
+        .executableTarget(
+            name: "rolecall-fuzz",
+            dependencies: [
+                "RolesAnywhere", "RolesAnywhereEmulator", "Issuance", "Session", "CFuzzDriver",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ]
+        ),
+        // In-process figures for scripts/bench (signing, issuance).
+        .executableTarget(
+            name: "rolecall-bench",
+            dependencies: [
+                "RolesAnywhere", "Issuance",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
         .executableTarget(
             name: "rolesanywhere-emulator",
             dependencies: [

@@ -50,7 +50,7 @@ public struct RolesAnywhereError: Error, Sendable, Equatable, CustomStringConver
         let errorCode = awsErrorCode.map(Self.printable)
         switch status {
         case 403, 401:
-            let part = RefusedPart.inferred(from: awsText)
+            let part = RefusedPart.inferred(from: awsText, errorCode: errorCode)
             let hint = switch part {
             case .certificate?: "the certificate was refused: check that it was issued by the trust anchor's CA (`rolecall ca show`) and has not expired"
             case .trustAnchor?: "the trust anchor was refused: check the trust anchor ARN and that it is enabled and holds rolecall's CA"
@@ -109,12 +109,15 @@ public struct RolesAnywhereError: Error, Sendable, Equatable, CustomStringConver
 }
 
 extension RolesAnywhereError.RefusedPart {
-    /// Judged on the message's first clause, which names the refused part ("Untrusted signing
-    /// certificate: …", "Unable to assume role …"); later clauses often mention others.
-    static func inferred(from message: String) -> Self? {
+    /// Judged on the error code when it names the signature, else on the message's first clause,
+    /// which names the refused part ("Untrusted signing certificate: …", "Unable to assume role …");
+    /// later clauses often mention others. The credential scope (region, service, date) is part of
+    /// the signature, even when its message goes on to name the trust anchor whose region it missed.
+    static func inferred(from message: String, errorCode: String? = nil) -> Self? {
+        if let errorCode, ["InvalidSignatureException", "SignatureDoesNotMatch", "IncompleteSignature"].contains(errorCode) { return .signature }
         let clause = message.lowercased().split(separator: ":", maxSplits: 1).first.map(String.init) ?? ""
         let words = Set(clause.split { !$0.isLetter }.map(String.init))
-        if words.contains("signature") { return .signature }
+        if words.contains("signature") || words.contains("scope") || words.contains("scoped") { return .signature }
         if clause.contains("trust anchor") || words.contains("trustanchor") { return .trustAnchor }
         if words.contains("certificate") || words.contains("untrusted") { return .certificate }
         if words.contains("role") { return .role }

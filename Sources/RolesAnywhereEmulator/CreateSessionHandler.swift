@@ -25,6 +25,8 @@ struct IncomingCreateSession: Decodable {
 extension Emulator {
     /// Checks a CreateSession the way AWS does, in this order: signature format, date, certificate,
     /// signature, serial, trust anchor and chain, leaf validity, profile, role, duration, session name.
+    /// A refusal's first clause names the refused part (clients judge it by that): everything about the
+    /// Authorization header, its credential scope and serial is the signature's.
     func createSession(_ request: SignableRequest, requestId: String, record: inout RequestRecord) async -> EmulatorResponse {
         func denied(_ message: String) -> EmulatorResponse { .jsonError(403, "AccessDeniedException", message, requestId: requestId) }
         func invalid(_ message: String) -> EmulatorResponse { .jsonError(400, "ValidationException", message, requestId: requestId) }
@@ -33,24 +35,24 @@ extension Emulator {
         guard request.body.count <= Self.maximumBodyBytes else { return invalid("Request body is too large") }
         guard let authorizationValue = request.header("authorization"),
               let authorization = AuthorizationHeader(parsing: authorizationValue)
-        else { return denied("Missing or malformed Authorization header: signature cannot be verified") }
+        else { return denied("Signature missing: there is no well-formed Authorization header") }
         guard let algorithm = SigningAlgorithm(rawValue: authorization.algorithm) else {
             return denied("Unsupported signature algorithm \(authorization.algorithm.prefix(40))")
         }
         guard authorization.scope.service == X509RequestSigner.service else {
-            return denied("Credential scope names service \(authorization.scope.service.prefix(40)), expected rolesanywhere: signature rejected")
+            return denied("Signature rejected: the credential scope names service \(authorization.scope.service.prefix(40)), expected rolesanywhere")
         }
         for required in ["host", "x-amz-date", "x-amz-x509"] where !authorization.signedHeaders.contains(required) {
-            return denied("SignedHeaders must include \(required): signature rejected")
+            return denied("Signature rejected: SignedHeaders must include \(required)")
         }
         guard let amzDate = request.header("x-amz-date"), let signedAt = AmzDate.date(from: amzDate) else {
-            return denied("Missing or malformed X-Amz-Date: signature rejected")
+            return denied("Signature rejected: X-Amz-Date is missing or malformed")
         }
         guard abs(signedAt.timeIntervalSince(now)) <= Self.allowedClockSkew else {
             return denied("Signature expired: X-Amz-Date is more than 5 minutes from the server's time")
         }
         guard authorization.scope.date == String(amzDate.prefix(8)) else {
-            return denied("Credential scope date does not match X-Amz-Date: signature rejected")
+            return denied("Signature rejected: the credential scope date does not match X-Amz-Date")
         }
 
         // The leaf and chain as sent.
@@ -80,7 +82,7 @@ extension Emulator {
               SignatureVerifier.isValid(signature: signature, message: Array(stringToSign.utf8), algorithm: algorithm, publicKey: leaf.publicKey)
         else { return denied("Signature validation failed: the signature does not match the request and the certificate's key") }
         guard authorization.credential == leaf.serialNumber.decimalString else {
-            return denied("Credential serial number does not match the signing certificate's serial: signature rejected")
+            return denied("Signature rejected: the credential serial number does not match the signing certificate's serial")
         }
 
         // The body.
@@ -95,7 +97,7 @@ extension Emulator {
         guard let anchor = config.anchors[body.trustAnchorArn] else { return denied("Trust anchor not found: \(body.trustAnchorArn.prefix(200))") }
         guard anchor.enabled else { return denied("Trust anchor is disabled: \(anchor.arn)") }
         guard authorization.scope.region == anchor.arn.region else {
-            return denied("Credential scope region \(authorization.scope.region.prefix(40)) does not match the trust anchor's region \(anchor.arn.region): signature rejected")
+            return denied("Signature rejected: the credential scope region \(authorization.scope.region.prefix(40)) does not match the trust anchor's region \(anchor.arn.region)")
         }
         guard now >= leaf.notValidBefore, now <= leaf.notValidAfter else {
             return denied("Invalid certificate: the signing certificate is expired or not yet valid")

@@ -39,16 +39,17 @@ enum DemoRun {
     static func step(_ text: String) { Console.err("demo: \(text)\n") }
 
     static func run(command: [String]) async throws -> Int32 {
+        // No signal may end rolecall before it removes the temporary home, which holds a CA key and
+        // a TOTP seed: Ctrl-C reaches the child from the terminal and ends the demo through it;
+        // SIGTERM and SIGHUP are passed on to the child, or stop the demo before it starts one.
+        SignalRelay.install()
+        defer { SignalRelay.stop() }
         var template = Array("\(NSTemporaryDirectory().hasSuffix("/") ? String(NSTemporaryDirectory().dropLast()) : NSTemporaryDirectory())/rolecall-demo.XXXXXX".utf8CString)
         guard let created = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
             throw ProfileError("cannot create a temporary directory: \(String(cString: strerror(errno)))")
         }
         let base = String(cString: created)
         defer { try? FileManager.default.removeItem(atPath: base) }
-        // Ctrl-C reaches the child (same process group) and ends the demo, but must not end rolecall
-        // before it removes the temporary home, which holds a CA key and a TOTP seed.
-        signal(SIGINT, SIG_IGN)
-        signal(SIGQUIT, SIG_IGN)
         var environment = Console.environment
         environment["ROLECALL_HOME"] = "\(base)/home"
         environment[SessionEnvironment.sessionVariable] = nil
@@ -88,6 +89,7 @@ enum DemoRun {
 
         let started = try await SessionStarter(context: context).start(.init(profileName: "demo"), mfa: .code(code))
         let issued = started.issued
+        defer { issued.credentials.wipe() }
         let lifetime = Int(issued.certificate.notValidAfter.timeIntervalSince(issued.certificate.notValidBefore))
         step("single-use certificate lived \(lifetime) s; CreateSession asked for \(issued.durationSeconds) s; credentials until \(RFC3339.string(from: issued.credentials.expiration))")
 
@@ -97,23 +99,32 @@ enum DemoRun {
         let awsAvailable = (try? ProcessLauncher.resolve("aws", path: environment["PATH"])) != nil
         let target = !command.isEmpty ? command
             : awsAvailable ? ["aws", "sts", "get-caller-identity", "--endpoint-url", endpoint, "--output", "json"] : []
+        if let number = SignalRelay.received {
+            step("stopped by signal \(number); removing the temporary home")
+            return 128 + number
+        }
         guard !target.isEmpty else {
             step("the aws CLI is not installed; the variables a command would get (secrets masked):")
             for variable in variables {
                 let masked = ["AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"].contains(variable.name) ? "<\(variable.value.count) characters>" : variable.value
                 Console.out("\(variable.name)=\(masked)\n")
             }
-            issued.credentials.wipe()
             return 0
         }
         step("running: \(target.joined(separator: " "))")
         let core = CoreLimit.current()
         // The exec path up to execve; the child is spawned rather than exec'd because the emulator
         // lives in this process and must answer the child's calls.
-        let pid = try ProcessLauncher.spawn(command: target, environment: childEnvironment, coreLimit: core, ownProcessGroup: false)
+        let pid: pid_t
+        do {
+            pid = try ProcessLauncher.spawn(command: target, environment: childEnvironment, coreLimit: core, ownProcessGroup: false)
+        } catch {
+            // As exec: 127 not found, 126 not executable, with the shell's message.
+            Console.err("rolecall: \(error.description)\n")
+            return error.exitCode
+        }
         issued.credentials.wipe()
-        let forwarding = Supervisor.forwardSignals(to: pid)
-        defer { forwarding.forEach { $0.cancel() } }
+        SignalRelay.relay(to: pid)
         let status = await Task.detached { ProcessLauncher.wait(for: pid) }.value
         step(status == 0 ? "done; removing the temporary home" : "the command exited with status \(status)")
         return status

@@ -119,6 +119,16 @@ import TestSupport
         #expect(outcome.status == 0, "\(outcome.stderr)")
         #expect(outcome.stdout == "dev\n")
     }
+
+    @Test func mfaCommandDoesNotReadTheChildsStdin() async throws {
+        let world = try await CLIWorld.withEmulator()
+        // An --mfa-command that reads stdin (as a careless script or a prompting tool would) gets
+        // nothing: every byte of stdin is the child's.
+        let outcome = try await world.rolecall(["exec", "--quiet", "--mfa-command", "read line; cat >/dev/null; echo \(world.code())", "--", "cat"],
+                                               input: "first line\nsecond line\n")
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(outcome.stdout == "first line\nsecond line\n")
+    }
 }
 
 enum EmulatorHarnessNames {

@@ -33,6 +33,10 @@ import TestSupport
         #expect(outcome.status == 1)
         #expect(outcome.stdout.isEmpty)
         #expect(outcome.stderr.contains("only available to one session"))
+        let firstLine = outcome.stderr.split(separator: "\n").first.map(String.init) ?? ""
+        #expect(firstLine == "rolecall: profile team.dev-1 requires per-session MFA, so its credentials are only available to one session.",
+                "\(outcome.stderr)")
+        #expect(!firstLine.hasPrefix("rolecall: rolecall:"))
         #expect(outcome.stderr.contains(#"eval "$(rolecall env --profile team.dev-1)""#))
         #expect(outcome.stderr.contains("rolecall exec --profile team.dev-1 -- aws sts get-caller-identity"))
         #expect(world.createSessions.isEmpty)
@@ -93,5 +97,63 @@ import TestSupport
         #expect(try FileManager.default.contentsOfDirectory(atPath: base).isEmpty, "the temporary home was removed")
         let custom = try await ProcessRunner.run(Paths.rolecall, ["demo", "--", "sh", "-c", "exit 4"], environment: environment)
         #expect(custom.status == 4)
+    }
+
+    /// The demo's temporary homes under `directory` (TMPDIR): `rolecall-demo.XXXXXX`.
+    static func demoHomes(in directory: String) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasPrefix("rolecall-demo.") }
+    }
+
+    @Test func demoExitsLikeExecWhenTheCommandIsNotFound() async throws {
+        let base = try Paths.temporaryDirectory()
+        let environment = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": base, "TMPDIR": base]
+        let missing = try await ProcessRunner.run(Paths.rolecall, ["demo", "--", "no-such-command-xyz"], environment: environment)
+        #expect(missing.status == 127, "\(missing.stderr)")
+        #expect(missing.stderr.contains("rolecall: no-such-command-xyz: command not found"), "\(missing.stderr)")
+        let plain = base + "/not-executable"
+        try "echo hi\n".write(toFile: plain, atomically: true, encoding: .utf8)
+        let denied = try await ProcessRunner.run(Paths.rolecall, ["demo", "--", plain], environment: environment)
+        #expect(denied.status == 126, "\(denied.stderr)")
+        #expect(denied.stderr.contains("cannot execute"), "\(denied.stderr)")
+        #expect(Self.demoHomes(in: base).isEmpty, "the temporary home was removed")
+    }
+
+    /// Starts `rolecall demo -- sleep 5` with stderr in a file, sends `signal` once stderr shows
+    /// `step`, and returns rolecall's exit status, how long it took after the signal, and TMPDIR.
+    /// Started by swift-subprocess through `sh -c exec` (for its pid): unlike Foundation's Process,
+    /// it clears the signal mask, which rolecall hands down to its command.
+    func demo(signal number: Int32, at step: String) async throws -> (status: Int32, seconds: TimeInterval, tmp: String) {
+        let base = try Paths.temporaryDirectory()
+        let tmp = base + "/tmp"
+        try FileManager.default.createDirectory(atPath: tmp, withIntermediateDirectories: true)
+        let (log, pidFile) = (base + "/stderr", base + "/pid")
+        let environment = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": base, "TMPDIR": tmp]
+        async let outcome = ProcessRunner.run("/bin/sh", ["-c", #"echo $$ > "$1"; exec "$2" demo -- sleep 5 2> "$3""#, "sh", pidFile, Paths.rolecall, log],
+                                              environment: environment)
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline, !((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").contains(step) {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        let pid = try #require(Int32((try String(contentsOfFile: pidFile, encoding: .utf8)).trimmingCharacters(in: .whitespacesAndNewlines)))
+        #expect(Self.demoHomes(in: tmp).count == 1, "the demo's home exists while it runs")
+        let sent = Date()
+        kill(pid, number)
+        let status = try await outcome.status
+        return (status, Date().timeIntervalSince(sent), tmp)
+    }
+
+    @Test(arguments: [SIGTERM, SIGHUP])
+    func demoSignalledDuringTheCommandStopsItAndRemovesTheHome(signal number: Int32) async throws {
+        let outcome = try await demo(signal: number, at: "demo: running: sleep 5")
+        #expect(outcome.status == 128 + number, "the signal was passed on to the command")
+        #expect(outcome.seconds < 4, "without waiting for sleep 5 to end")
+        #expect(Self.demoHomes(in: outcome.tmp).isEmpty, "the temporary home was removed")
+    }
+
+    @Test func demoTerminatedBeforeTheCommandStartsRemovesTheHomeAndRunsNothing() async throws {
+        let outcome = try await demo(signal: SIGTERM, at: "demo: temporary home")
+        #expect(outcome.status == 128 + SIGTERM)
+        #expect(outcome.seconds < 4, "the command was not started")
+        #expect(Self.demoHomes(in: outcome.tmp).isEmpty, "the temporary home was removed")
     }
 }

@@ -124,28 +124,29 @@ import TestSupport
     }
 
     @Test func noSecretOnDiskDuringTheSession() async throws {
+        // The same check as exec's and env's: files and writes traced, changed files searched.
+        let check = NoSecretOnDiskTests()
         let world = try await CLIWorld.withEmulator()
-        let log = world.base + "/strace.log"
+        let before = check.snapshot(world.base)
         let script = #"curl -s -H "Authorization: $AWS_CONTAINER_AUTHORIZATION_TOKEN" "$AWS_CONTAINER_CREDENTIALS_FULL_URI""#
-        let outcome = try await ProcessRunner.run("strace", ["-f", "-qq", "-e", "trace=%file", "-o", log, Paths.rolecall,
-                                                             "exec", "--server", "--quiet", "--mfa-code", world.code(), "--", "sh", "-c", script],
-                                                  environment: world.environment)
+        let (outcome, written) = try await check.traced(world, ["exec", "--server", "--quiet", "--mfa-code", world.code(), "--", "sh", "-c", script])
         #expect(outcome.status == 0, "\(outcome.stderr)")
         let served = try #require(try JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)) as? [String: String])
         let secrets = [served["SecretAccessKey"], served["Token"]].compactMap { $0 }
         #expect(secrets.count == 2)
-        let trace = try String(contentsOfFile: log, encoding: .utf8)
-        let writes = trace.split(separator: "\n").filter { ($0.contains("O_WRONLY") || $0.contains("O_RDWR") || $0.contains("O_CREAT")) && !$0.contains("= -1") }
-        let allowed = ["\(world.home)/.lock", "\(world.home)/mfa-state.json", "\(world.home)/.mfa-state.json.", "/dev/null", "/dev/tty"]
-        let unexpected = writes.filter { line in !allowed.contains { line.contains("\"\($0)") } }
+        let unexpected = written.filter { !check.isAllowed($0, home: world.home) }
         #expect(unexpected.isEmpty, "opened for writing: \(unexpected)")
+        let changedFiles = check.changed(before, check.snapshot(world.base))
+        #expect(changedFiles.contains("\(world.home)/mfa-state.json"), "the run's changes were seen")
+        check.assertNoSecretsIn(changedFiles, secrets: secrets)
+        // And no file at all under the test's HOME, TMPDIR and ROLECALL_HOME holds the served secrets.
         for file in FileManager.default.enumerator(atPath: world.base)?.compactMap({ $0 as? String }) ?? [] where !file.hasSuffix("strace.log") {
             let content = (try? String(contentsOfFile: world.base + "/" + file, encoding: .utf8)) ?? ""
             for secret in secrets { #expect(!content.contains(secret), "\(file)") }
         }
     }
-
 }
+
 enum CoreLimitOfTests {
     static var current: String {
         var limit = rlimit()

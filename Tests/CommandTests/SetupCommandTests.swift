@@ -129,6 +129,58 @@ import TestSupport
         #expect(outcome.stderr.contains(message), "\(outcome.stderr)")
     }
 
+    static let badARNs: [(option: String, value: String, reason: String, form: String)] = [
+        ("--profile-arn", "arn:aws-mars:rolesanywhere:us-east-1:123456789012:profile/p", "unknown partition \"aws-mars\"",
+         "arn:aws:rolesanywhere:REGION:123456789012:profile/ID"),
+        ("--profile-arn", "arn:aws:rolesanywhere:us-east-1:123456789012:trust-anchor/t", "the resource must start with profile/",
+         "arn:aws:rolesanywhere:REGION:123456789012:profile/ID"),
+        ("--trust-anchor-arn", "arn:aws-mars:rolesanywhere:us-east-1:123456789012:trust-anchor/t", "unknown partition \"aws-mars\"",
+         "arn:aws:rolesanywhere:REGION:123456789012:trust-anchor/ID"),
+        ("--trust-anchor-arn", "arn:aws:rolesanywhere:us-east-1:123456789012:profile/p", "the resource must start with trust-anchor/",
+         "arn:aws:rolesanywhere:REGION:123456789012:trust-anchor/ID"),
+        ("--role-arn", "arn:aws:iam::123456789012:user/dev", "the resource must start with role/", "arn:aws:iam::123456789012:role/NAME"),
+    ]
+
+    @Test(arguments: badARNs)
+    func profileAddShowsTheExpectedARNForm(option: String, value: String, reason: String, form: String) async throws {
+        let world = try await CLIWorld.initialized()
+        var options = ["--role-arn": "arn:aws:iam::123456789012:role/dev",
+                       "--profile-arn": "arn:aws:rolesanywhere:us-east-1:123456789012:profile/p",
+                       "--trust-anchor-arn": "arn:aws:rolesanywhere:us-east-1:123456789012:trust-anchor/t"]
+        options[option] = value
+        let outcome = try await world.rolecall(["profile", "add", "dev"] + options.flatMap { [$0.key, $0.value] })
+        #expect(outcome.status == 1 || outcome.status == 2, "\(outcome.stderr)")
+        #expect(outcome.stderr.contains(reason), "\(outcome.stderr)")
+        #expect(outcome.stderr.contains("expected \(form)"), "\(outcome.stderr)")
+        let list = try await world.rolecall(["profile", "list", "--json"])
+        #expect(list.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "[]", "nothing was added")
+    }
+
+    @Test(arguments: [["profile", "show", "nope"], ["profile", "show", "nope", "--json"], ["profile", "remove", "nope"]])
+    func unknownProfileNamesPointAtTheList(arguments: [String]) async throws {
+        let world = try await CLIWorld.initialized()
+        let outcome = try await world.rolecall(arguments)
+        #expect(outcome.status == 1, "\(outcome.stderr)")
+        #expect(outcome.stdout.isEmpty)
+        #expect(outcome.stderr.contains("no profile named nope"), "\(outcome.stderr)")
+        #expect(outcome.stderr.contains("`rolecall profile list`"), "\(outcome.stderr)")
+    }
+
+    @Test func mfaRemoveWithAWrongCodeKeepsTheDevice() async throws {
+        let world = try await CLIWorld.initialized()
+        let added = try await world.rolecall(["mfa", "add", "laptop", "--mfa-code", world.code()])
+        try #require(added.status == 0, "\(added.stderr)")
+        // A code no step in the accepted window produces.
+        let accepted = Set((-1...2).map { world.code(offset: Int64($0)) })
+        let wrong = try #require(["000000", "111111", "222222", "333333", "444444"].first { !accepted.contains($0) })
+        let refused = try await world.rolecall(["mfa", "remove", "laptop", "--mfa-code", wrong])
+        #expect(refused.status == 1, "\(refused.stderr)")
+        #expect(refused.stderr.contains("wrong MFA code"), "\(refused.stderr)")
+        let list = try await world.rolecall(["mfa", "list", "--json"])
+        let devices = try #require(try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: Any]])
+        #expect(devices.compactMap { $0["name"] as? String }.sorted() == ["default", "laptop"])
+    }
+
     @Test func looseHomePermissionsAreRefusedWithTheFix() async throws {
         let world = try await CLIWorld.initialized()
         chmod(world.home, 0o755)

@@ -64,6 +64,68 @@ import X509
         #expect(leaf.notValidBefore == Self.now.addingTimeInterval(-10))
     }
 
+    /// A leaf as a relying party sees it: serialised to DER and parsed back, with the DER.
+    func issuedAndReparsed(_ kind: CertificateKind, now: Date = now) throws -> (Certificate, der: [UInt8]) {
+        let authority = try CertificateAuthority.generate(commonName: "CA", now: now)
+        let leaf = try authority.issueLeaf(for: SigningKey.generateP256().certificatePublicKey, user: "u", kind: kind, now: now)
+        let der = try leaf.derBytes()
+        return (try Certificate(derEncoded: der), der)
+    }
+
+    /// The serial's INTEGER content octets as encoded (swift-certificates' `SerialNumber` keeps the
+    /// magnitude only, so the sign is read from the DER itself).
+    static func serialOctets(_ der: [UInt8]) throws -> ArraySlice<UInt8> {
+        let certificate = try DER.parse(der)
+        guard case .constructed(let parts) = certificate.content, let tbs = parts.first(where: { _ in true }),
+              case .constructed(let fields) = tbs.content
+        else { throw ASN1Error.invalidASN1Object(reason: "not a certificate") }
+        var iterator = fields.makeIterator()
+        var node = iterator.next()
+        if node?.identifier == ASN1Identifier(tagWithNumber: 0, tagClass: .contextSpecific) { node = iterator.next() }
+        guard let serial = node, serial.identifier == .integer, case .primitive(let octets) = serial.content
+        else { throw ASN1Error.invalidASN1Object(reason: "no serial") }
+        return octets
+    }
+
+    /// The value's size in bits of a positive DER INTEGER's content octets.
+    static func bits(_ octets: ArraySlice<UInt8>) -> Int {
+        let significant = octets.drop { $0 == 0 }
+        guard let first = significant.first else { return 0 }
+        return (significant.count - 1) * 8 + (8 - first.leadingZeroBitCount)
+    }
+
+    @Test(arguments: kinds)
+    func leafParsedBackFromDERHasTheLeafProfile(kind: CertificateKind, lifetime: TimeInterval) throws {
+        let (leaf, der) = try issuedAndReparsed(kind)
+        let basic = try #require(leaf.extensions[oid: .X509ExtensionID.basicConstraints])
+        #expect(basic.critical)
+        #expect(try leaf.extensions.basicConstraints == .notCertificateAuthority)
+        let usage = try #require(leaf.extensions[oid: .X509ExtensionID.keyUsage])
+        #expect(usage.critical)
+        #expect(try leaf.extensions.keyUsage == KeyUsage(digitalSignature: true))
+        #expect(try leaf.extensions.extendedKeyUsage.map(Array.init) == [.clientAuth])
+        let octets = try Self.serialOctets(der)
+        #expect((octets.first ?? 0x80) < 0x80, "a positive DER integer")
+        #expect(octets.count == 1 || !(octets.first == 0 && octets.dropFirst().first! < 0x80), "minimally encoded")
+        let bits = Self.bits(octets)
+        #expect(bits > 0 && bits <= 128, "\(bits) bits")
+        #expect(Self.bits(leaf.serialNumber.bytes) == bits)
+        #expect(leaf.notValidAfter.timeIntervalSince(Self.now) == lifetime)
+        #expect(Self.now.timeIntervalSince(leaf.notValidBefore) == CertificateKind.backdating)
+    }
+
+    @Test(arguments: kinds)
+    func backdatingNeverExceedsTenSecondsAtAFractionalSecond(kind: CertificateKind, lifetime: TimeInterval) throws {
+        let now = Self.now.addingTimeInterval(0.7)
+        let (leaf, _) = try issuedAndReparsed(kind, now: now)
+        let backdated = now.timeIntervalSince(leaf.notValidBefore)
+        #expect(backdated <= CertificateKind.backdating && backdated > CertificateKind.backdating - 1, "back-dated \(backdated) s")
+        #expect(leaf.notValidBefore == Date(timeIntervalSince1970: 1_899_999_991))
+        #expect(leaf.notValidAfter.timeIntervalSince(now) <= lifetime)
+        let validity = kind.validity(at: now)
+        #expect(now.timeIntervalSince(validity.notBefore) <= CertificateKind.backdating)
+    }
+
     @Test func serialsAreRandomAndPositive() throws {
         let authority = try CertificateAuthority.generate(commonName: "CA", now: Self.now)
         var serials = Set<String>()

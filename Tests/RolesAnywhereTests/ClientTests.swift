@@ -117,6 +117,9 @@ import X509
             ("Unable to assume role arn:aws:iam::123456789012:role/r: the profile does not list it", .role),
             ("Signature validation failed: the signature does not match the request and the certificate's key", .signature),
             ("Invalid certificate: the signing certificate is expired or not yet valid", .certificate),
+            // Scope problems are signature problems, even when the message names the trust anchor.
+            ("Credential scope region us-west-2 does not match the trust anchor's region us-east-1: signature rejected", .signature),
+            ("Credential should be scoped to a valid region.", .signature),
         ]
         for (awsMessage, part) in cases {
             let transport = CannedTransport {

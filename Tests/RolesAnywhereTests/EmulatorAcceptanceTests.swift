@@ -32,11 +32,12 @@ import X509
     }
 
     /// A request signed by `iam-rolesanywhere-session`.
-    func pythonSigned(body: Body = Body(), key: SigningKey? = nil, leaf: Certificate? = nil, chain: Certificate? = nil, at time: Date = Date()) async throws -> SignableRequest {
+    func pythonSigned(body: Body = Body(), key: SigningKey? = nil, leaf: Certificate? = nil, chain: Certificate? = nil, at time: Date = Date(),
+                      region: String = "us-east-1") async throws -> SignableRequest {
         let signingKey = key ?? .p256(.init())
         let certificate = try leaf ?? pki.leaf(for: signingKey)
         var request: [String: Any] = [
-            "certificate": certificate.pem, "privateKey": signingKey.testPEM, "region": "us-east-1",
+            "certificate": certificate.pem, "privateKey": signingKey.testPEM, "region": region,
             "url": "https://rolesanywhere.us-east-1.amazonaws.com/sessions", "body": body.json,
             "amzDate": AmzDate.string(from: time),
         ]
@@ -115,10 +116,49 @@ import X509
         let index = try #require(request.headers.firstIndex { $0.name.lowercased() == "authorization" })
         var authorization = try #require(AuthorizationHeader(parsing: request.headers[index].value))
         authorization.credential = "12345"
-        request.headers[index].value = authorization.description
+        request.headers[index].value = authorization.headerValue()
         let response = await emulator.handle(request)
         #expect(response.status == 403)
         #expect(message(response).contains("serial"))
+    }
+
+    /// What our client makes of an emulator refusal: the part it names to the user.
+    func refusedPart(_ response: EmulatorResponse) -> RolesAnywhereError.RefusedPart? {
+        do {
+            _ = try CreateSessionResponseDecoder.decode(TransportResponse(status: response.status, headers: response.headers, body: response.body), now: Date())
+            return nil
+        } catch {
+            return error.refusedPart
+        }
+    }
+
+    @Test func credentialScopeInAnotherRegionIsASignatureRefusal() async throws {
+        // Validly signed, but for us-west-2 while the trust anchor lives in us-east-1.
+        let response = await emulator.handle(try await pythonSigned(region: "us-west-2"))
+        #expect(response.status == 403)
+        #expect(message(response).contains("us-west-2"), "\(message(response))")
+        #expect(refusedPart(response) == .signature, "\(message(response))")
+    }
+
+    @Test func credentialScopeForAnotherServiceIsASignatureRefusal() async throws {
+        var request = try await pythonSigned()
+        let index = try #require(request.headers.firstIndex { $0.name.lowercased() == "authorization" })
+        var authorization = try #require(AuthorizationHeader(parsing: request.headers[index].value))
+        authorization.scope.service = "sts"
+        request.headers[index].value = authorization.headerValue()
+        let response = await emulator.handle(request)
+        #expect(response.status == 403)
+        #expect(message(response).contains("service sts"), "\(message(response))")
+        #expect(refusedPart(response) == .signature, "\(message(response))")
+    }
+
+    @Test func credentialSerialThatIsNotTheLeafIsASignatureRefusal() async throws {
+        var request = try await pythonSigned()
+        let index = try #require(request.headers.firstIndex { $0.name.lowercased() == "authorization" })
+        var authorization = try #require(AuthorizationHeader(parsing: request.headers[index].value))
+        authorization.credential = "12345"
+        request.headers[index].value = authorization.headerValue()
+        #expect(refusedPart(await emulator.handle(request)) == .signature)
     }
 
     @Test func refusesForeignCA() async throws {

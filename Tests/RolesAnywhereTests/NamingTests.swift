@@ -47,3 +47,31 @@ import Testing
         #expect(DurationText.format(61) == "1m1s")
     }
 }
+
+@Suite struct DurationTextTests {
+    @Test(arguments: [("900", 900), ("15m", 900), ("1h30m", 5400), ("12h", 43_200), ("8784h", 31_622_400)])
+    func acceptedForms(text: String, seconds: Int) throws {
+        #expect(try DurationText.seconds(text) == seconds)
+        #expect(try DurationText.seconds(DurationText.format(seconds)) == seconds)
+    }
+
+    /// Fuzzing found "58888888888888303": accepted as seconds, but `format` made it longer than the
+    /// parser takes. Values beyond a year are now refused.
+    @Test(arguments: ["58888888888888303", "31622401", "8785h", "9999999999h", "-1"])
+    func absurdDurationsAreRefused(text: String) {
+        #expect(throws: DurationText.Invalid.self) { try DurationText.seconds(text) }
+    }
+}
+
+@Suite struct ARNMessageTests {
+    /// Fuzzing found an unknown partition echoed whole, control bytes included.
+    @Test func echoedInputIsPrintableAndBounded() {
+        let partition = "aws-us-gov" + String(repeating: "\u{1b}[31m\u{7f}é", count: 400)
+        for text in ["arn:\(partition):iam::123456789012:role/x", String(repeating: "\u{1b}", count: 5000)] {
+            #expect { try ARN(text, kind: .role) } throws: { error in
+                let message = "\(error)"
+                return message.utf8.count < 600 && !message.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7f }
+            }
+        }
+    }
+}

@@ -50,6 +50,22 @@ import TestSupport
         #expect(endpoint.refusalCount >= 4)
     }
 
+    @Test func otherMethodsAreRefusedAndCountedByTheEndpoint() async throws {
+        let (endpoint, uri, task, reports) = try await start()
+        defer { task.cancel() }
+        let token = endpoint.token.unsafeStringValue()
+        let post = try await curl(["-X", "POST", "-H", "Authorization: \(token)", "--data", "x=1", uri])
+        #expect(post.code == "405")
+        #expect(post.body.contains("refused") && !post.body.contains("AccessKeyId"))
+        #expect(try await curl(["-X", "PUT", "-H", "Authorization: \(token)", uri]).code == "405")
+        #expect(try await curl(["-X", "DELETE", "-H", "Authorization: \(token)", uri]).code == "405")
+        #expect(try await curl(["-X", "POST", "-H", "Authorization: \(token)", uri + "/other"]).code == "404")
+        #expect(try await curl(["-X", "POST", "http://127.0.0.1:\(URLComponents(string: uri)?.port ?? 0)/"]).code == "404")
+        #expect(endpoint.refusalCount == 5)
+        #expect(reports.all.filter { $0.contains("method POST") && $0.contains("HTTP 405") }.count == 1, "\(reports.all)")
+        #expect(reports.all.filter { $0.contains("unknown path") }.count == 2, "\(reports.all)")
+    }
+
     @Test func bindsLoopbackOnly() async throws {
         let (_, uri, task, _) = try await start()
         defer { task.cancel() }

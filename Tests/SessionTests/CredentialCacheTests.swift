@@ -70,14 +70,42 @@ final class FakeCreateSession: @unchecked Sendable {
         #expect(fake.calls == 1)
     }
 
-    @Test func sessionsShrinkTowardTheWindowButNeverBelow900() async throws {
+    @Test func sessionsShrinkToTheWindowAndNeverOutliveIt() async throws {
         let clock = TestClock()
         let fake = FakeCreateSession(clock: clock)
-        let cache = CredentialCache(windowEnd: clock.now.addingTimeInterval(2000), policyDurationSeconds: 3600, now: { clock.now }, fetch: fake.fetch)
-        _ = try await cache.credentials()
-        clock.advance(1750) // 250 s left in a 2 000 s session: refresh, 250 s of window left
-        _ = try await cache.credentials()
-        #expect(fake.durations == [2000, 900])
+        let windowEnd = clock.now.addingTimeInterval(5000)
+        let cache = CredentialCache(windowEnd: windowEnd, policyDurationSeconds: 3600, now: { clock.now }, fetch: fake.fetch)
+        let first = try await cache.credentials()
+        clock.advance(3400) // 200 s left, 1 600 s of window: a session of the window's rest
+        let second = try await cache.credentials()
+        #expect(fake.durations == [3600, 1600])
+        #expect(first.expiration <= windowEnd && second.expiration <= windowEnd)
+    }
+
+    @Test func withLessThan900SecondsOfWindowLeftTheCurrentCredentialsServeToTheirEnd() async throws {
+        let clock = TestClock()
+        let fake = FakeCreateSession(clock: clock)
+        let cache = CredentialCache(windowEnd: clock.now.addingTimeInterval(4000), policyDurationSeconds: 3600, now: { clock.now }, fetch: fake.fetch)
+        let first = try await cache.credentials()
+        clock.advance(3400) // 200 s left in the credentials, 600 s in the window: too little for CreateSession's 900 s
+        let served = try await cache.credentials()
+        #expect(try body(served)["AccessKeyId"] == "ASIAFAKE1")
+        clock.advance(199)
+        #expect(try body(try await cache.credentials())["AccessKeyId"] == "ASIAFAKE1")
+        clock.advance(1) // the credentials have expired; the window has 400 s left but nothing to serve
+        await #expect { try await cache.credentials() } throws: { error in
+            "\(error)".contains("MFA window") && "\(error)".contains("rolecall exec --server")
+        }
+        #expect(fake.durations == [3600], "no CreateSession that would outlive the certificate")
+        #expect(first.body.count == 0, "the expired credentials were wiped")
+    }
+
+    @Test func aWindowShorterThan900SecondsNeverCallsCreateSession() async throws {
+        let clock = TestClock()
+        let fake = FakeCreateSession(clock: clock)
+        let cache = CredentialCache(windowEnd: clock.now.addingTimeInterval(899), policyDurationSeconds: 3600, now: { clock.now }, fetch: fake.fetch)
+        await #expect(throws: CredentialCache.Failure.self) { try await cache.credentials() }
+        #expect(fake.calls == 0)
     }
 
     @Test func afterTheWindowTheAnswerIsWindowOver() async throws {

@@ -63,6 +63,7 @@ import Testing
         #expect(text.contains(#"eval "$(rolecall env --profile 'team'\''s dev')""#))
         #expect(text.contains("rolecall exec --profile 'team'\\''s dev' -- aws sts get-caller-identity"))
         #expect(text.contains("only available to one session"))
+        #expect(!text.hasPrefix("rolecall:"), "the command line adds the prefix")
     }
 
     @Test func exitCodesFromWaitStatus() {

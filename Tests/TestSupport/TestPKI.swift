@@ -31,6 +31,33 @@ public struct TestPKI: Sendable {
         return Authority(certificate: certificate, key: key)
     }
 
+    /// `count` intermediates, each signed by the one before (the first by the root).
+    public func intermediates(_ count: Int, now: Date = Date()) throws -> [Authority] {
+        var chain: [Authority] = []
+        for index in 0..<count {
+            let key = SigningKey.p256(P256.Signing.PrivateKey())
+            let issuer = chain.last ?? root
+            let certificate = try Self.issue(
+                subject: "Test Intermediate \(index)", publicKey: key.certificatePublicKey, issuer: issuer.certificate, issuerKey: issuer.key,
+                notBefore: now.addingTimeInterval(-3600), notAfter: now.addingTimeInterval(86400), isCA: true
+            )
+            chain.append(Authority(certificate: certificate, key: key))
+        }
+        return chain
+    }
+
+    /// A leaf for any public key, e.g. one of a type Roles Anywhere does not accept.
+    public func leaf(forPublicKey publicKey: Certificate.PublicKey) throws -> Certificate {
+        try Self.issue(subject: "test-user", publicKey: publicKey, issuer: root.certificate, issuerKey: root.key,
+                       notBefore: Date().addingTimeInterval(-10), notAfter: Date().addingTimeInterval(60), isCA: false)
+    }
+
+    /// A self-signed certificate that is not a CA.
+    public static func selfSignedLeaf(for key: SigningKey) throws -> Certificate {
+        try issue(subject: "test-user", publicKey: key.certificatePublicKey, issuer: nil, issuerKey: key,
+                  notBefore: Date().addingTimeInterval(-10), notAfter: Date().addingTimeInterval(60), isCA: false)
+    }
+
     /// A leaf for `key`, signed by `issuer` (the root by default).
     public func leaf(for key: SigningKey, issuer: Authority? = nil, notBefore: Date = Date().addingTimeInterval(-10),
                      notAfter: Date = Date().addingTimeInterval(60), isCA: Bool = false) throws -> Certificate {

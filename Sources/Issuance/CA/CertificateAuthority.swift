@@ -19,9 +19,9 @@ public struct CertificateAuthority: Sendable, CustomStringConvertible {
         self.key = key
     }
 
-    /// A new CA valid from `now` for 10 years.
-    public static func generate(commonName: String, now: Date) throws -> CertificateAuthority {
-        let key = P256.Signing.PrivateKey()
+    /// A new CA valid from `now` for 10 years, with a fresh key unless one is given (fuzzing seeds
+    /// need a fixed one).
+    public static func generate(commonName: String, now: Date, key: P256.Signing.PrivateKey = .init()) throws -> CertificateAuthority {
         let publicKey = Certificate.PublicKey(key.publicKey)
         let name = try DistinguishedName {
             OrganizationName("rolecall")
@@ -32,7 +32,7 @@ public struct CertificateAuthority: Sendable, CustomStringConvertible {
             version: .v3,
             serialNumber: randomSerial(),
             publicKey: publicKey,
-            notValidBefore: issued.addingTimeInterval(-CertificateKind.backdating),
+            notValidBefore: CertificateKind.backdatedNotBefore(at: now),
             notValidAfter: issued.addingTimeInterval(lifetime),
             issuer: name,
             subject: name,

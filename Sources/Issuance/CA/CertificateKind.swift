@@ -38,10 +38,17 @@ public enum CertificateKind: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    /// `notBefore` and `notAfter` for a certificate issued at `now`.
+    /// `notBefore` and `notAfter` for a certificate issued at `now`, in whole seconds as X.509 times
+    /// hold them: notAfter no later than `now + lifetime`, notBefore no earlier than `now - backdating`.
     public func validity(at now: Date) -> (notBefore: Date, notAfter: Date) {
         let issued = Date(timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down))
-        return (issued.addingTimeInterval(-Self.backdating), issued.addingTimeInterval(lifetime))
+        return (Self.backdatedNotBefore(at: now), issued.addingTimeInterval(lifetime))
+    }
+
+    /// `now - backdating` rounded up to the whole second: rounding down would back-date by up to
+    /// a second more than the allowance.
+    public static func backdatedNotBefore(at now: Date) -> Date {
+        Date(timeIntervalSince1970: (now.timeIntervalSince1970 - backdating).rounded(.up))
     }
 
     public var name: String {

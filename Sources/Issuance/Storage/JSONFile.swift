@@ -16,12 +16,17 @@ public struct JSONFile<Document: Codable>: Sendable {
     public func load() throws -> Document? {
         guard var bytes = try directory.read(name) else { return nil }
         defer { wipeIfSecret(&bytes) }
+        return try Self.decode(bytes, path: path)
+    }
+
+    /// The document in `bytes`, or `StoreError.damaged` naming `path` and the line.
+    public static func decode(_ bytes: [UInt8], path: String) throws -> Document {
         do {
             let decoder = JSONDecoder()
             decoder.dateDecodingStrategy = .iso8601
             return try decoder.decode(Document.self, from: Data(bytes))
         } catch {
-            throw StoreError.damaged(path, detail: Self.describe(error, in: bytes))
+            throw StoreError.damaged(path, detail: describe(error, in: bytes))
         }
     }
 
@@ -60,6 +65,8 @@ public struct JSONFile<Document: Codable>: Sendable {
             return nil
         } catch {
             let text = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? ""
+            // A truncated file: the error is at its last line.
+            if text.contains("end of file") { return line(at: bytes.count, in: bytes) }
             guard let range = text.range(of: #"character \d+"#, options: .regularExpression),
                   let index = Int(text[range].dropFirst("character ".count))
             else { return nil }

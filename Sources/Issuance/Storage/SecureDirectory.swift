@@ -32,10 +32,13 @@ public struct SecureDirectory: Sendable {
         try checkDirectory()
     }
 
-    /// Refuses a directory that is not ours, not a directory, or open to group or others.
+    /// Refuses a directory that is a symbolic link, not ours, not a directory, or open to group or
+    /// others. Only the last component is checked for a link: whoever could swap it could point
+    /// rolecall at a directory they prepared; links higher up the path are the system's business.
     public func checkDirectory() throws(StoreError) {
         var info = stat()
-        guard stat(path, &info) == 0 else { throw .missing(path) }
+        guard lstat(path, &info) == 0 else { throw .missing(path) }
+        if info.st_mode & S_IFMT == S_IFLNK { throw .symbolicLinkDirectory(path) }
         guard info.st_mode & S_IFMT == S_IFDIR else { throw .notADirectory(path) }
         guard info.st_uid == geteuid() else { throw .wrongOwner(path) }
         guard info.st_mode & 0o077 == 0 else { throw .loosePermissions(path, mode: info.st_mode & 0o777, fix: "chmod 700") }
@@ -133,6 +136,10 @@ public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     static func missing(_ path: String) -> StoreError { .init(description: "\(path) does not exist: run `rolecall init` first") }
     static func notADirectory(_ path: String) -> StoreError { .init(description: "\(path) is not a directory") }
     static func wrongOwner(_ path: String) -> StoreError { .init(description: "\(path) belongs to another user: refusing to use it") }
+    static func symbolicLinkDirectory(_ path: String) -> StoreError {
+        let target = (try? FileManager.default.destinationOfSymbolicLink(atPath: path)).map { " (it points to \($0))" } ?? ""
+        return .init(description: "\(path) is a symbolic link\(target): refusing to follow it; set ROLECALL_HOME to the real directory")
+    }
     static func symbolicLink(_ path: String) -> StoreError { .init(description: "\(path) is a symbolic link: refusing to follow it; replace it with a regular file") }
     static func tooLarge(_ path: String) -> StoreError { .init(description: "\(path) is larger than \(SecureDirectory.maximumFileBytes) bytes: it is damaged; move it aside and restore it") }
     static func loosePermissions(_ path: String, mode: mode_t, fix: String) -> StoreError {

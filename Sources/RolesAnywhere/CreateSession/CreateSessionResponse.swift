@@ -40,7 +40,8 @@ public struct CreateSessionResponseBody: Codable, Sendable {
     }
 
     /// Decoded only transiently: `CreateSessionResponseDecoder` moves the secrets into `SecretBytes`.
-    public struct Credentials: Codable, Sendable {
+    /// Its description and mirror (`dump`, nested printing) name the key id and expiry only.
+    public struct Credentials: Codable, Sendable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
         public var accessKeyId: String
         public var expiration: String
         public var secretAccessKey: String
@@ -50,6 +51,17 @@ public struct CreateSessionResponseBody: Codable, Sendable {
             self.expiration = expiration
             self.secretAccessKey = secretAccessKey
             self.sessionToken = sessionToken
+        }
+
+        public var description: String {
+            "Credentials(accessKeyId: \(accessKeyId), expiration: \(expiration), secretAccessKey: <redacted>, sessionToken: <redacted>)"
+        }
+
+        public var debugDescription: String { description }
+
+        public var customMirror: Mirror {
+            Mirror(self, children: ["accessKeyId": accessKeyId, "expiration": expiration,
+                                    "secretAccessKey": "<redacted>", "sessionToken": "<redacted>"])
         }
     }
 

@@ -31,12 +31,11 @@ public struct ARN: Sendable, Hashable, CustomStringConvertible {
 
     public init(_ text: String, kind: Kind) throws(Invalid) {
         func invalid(_ problem: String) -> Invalid {
-            let shown = text.count > 200 ? String(text.prefix(200)) + "…" : text
-            return Invalid(description: "invalid \(kind.rawValue) ARN \"\(shown.unicodeScalars.map { $0.isASCII && $0.value >= 0x20 ? String($0) : "?" }.joined())\": \(problem); expected \(kind.example)")
+            Invalid(description: "invalid \(kind.rawValue) ARN \"\(printableExcerpt(text, limit: 200))\": \(problem); expected \(kind.example)")
         }
         let fields = text.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
         guard fields.count == 6, fields[0] == "arn" else { throw invalid("it does not have the six fields arn:partition:service:region:account:resource") }
-        guard Self.partitions.contains(String(fields[1])) else { throw invalid("unknown partition \"\(fields[1])\"") }
+        guard Self.partitions.contains(String(fields[1])) else { throw invalid("unknown partition \"\(printableExcerpt(fields[1], limit: 20))\"") }
         guard fields[2] == kind.service else { throw invalid("the service must be \(kind.service)") }
         if kind == .role {
             guard fields[3].isEmpty else { throw invalid("IAM role ARNs have no region") }

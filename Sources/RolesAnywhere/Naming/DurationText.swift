@@ -4,12 +4,16 @@ public enum DurationText {
         public let description: String
     }
 
+    /// No duration rolecall takes comes near a year; a larger number is a typo. The bound also keeps
+    /// every accepted value printable by `format` and parseable again (found by fuzzing).
+    public static let maximumSeconds = 366 * 86_400
+
     /// Seconds for `text`; nil-free: a malformed value throws with the accepted forms.
     public static func seconds(_ text: String) throws(Invalid) -> Int {
-        let invalid = Invalid(description: "invalid duration \"\(text.prefix(40))\": use seconds (3600) or units such as 15m, 1h, 1h30m")
+        let invalid = Invalid(description: "invalid duration \"\(printableExcerpt(text, limit: 40))\": use seconds (3600) or units such as 15m, 1h, 1h30m")
         guard !text.isEmpty, text.count <= 20 else { throw invalid }
         if let plain = Int(text) {
-            guard plain >= 0 else { throw invalid }
+            guard (0...maximumSeconds).contains(plain) else { throw invalid }
             return plain
         }
         var total = 0
@@ -35,7 +39,7 @@ public enum DurationText {
             number = ""
             lastUnit = unit
         }
-        guard number.isEmpty else { throw invalid }
+        guard number.isEmpty, total <= maximumSeconds else { throw invalid }
         return total
     }
 

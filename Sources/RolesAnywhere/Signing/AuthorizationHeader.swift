@@ -16,8 +16,14 @@ public struct AuthorizationHeader: Sendable, Equatable, CustomStringConvertible 
         self.signature = signature
     }
 
-    public var description: String {
+    /// The header value to send, signature included. Not `description`: a signature is proof of
+    /// the key and must not reach logs or error text by interpolation.
+    public func headerValue() -> String {
         "\(algorithm) Credential=\(credential)/\(scope), SignedHeaders=\(signedHeaders.joined(separator: ";")), Signature=\(signature)"
+    }
+
+    public var description: String {
+        "\(algorithm) Credential=\(credential)/\(scope), SignedHeaders=\(signedHeaders.joined(separator: ";")), Signature=<redacted>"
     }
 
     /// Parses a header value; nil when any part is missing or malformed.

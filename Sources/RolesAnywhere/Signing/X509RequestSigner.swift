@@ -17,10 +17,13 @@ public struct X509RequestSigner: Sendable {
     }
 
     /// The signed request plus the intermediate strings, for tests and cross-checks.
-    public struct Result: Sendable {
+    public struct Result: Sendable, CustomStringConvertible {
         public var request: SignableRequest
         public var canonicalRequest: String
         public var stringToSign: String
+
+        /// The canonical request holds the leaf certificate; only the request's redacted form shows.
+        public var description: String { "X509RequestSigner.Result(\(request))" }
     }
 
     public func sign(method: String, host: String, path: String, body: [UInt8], at date: Date) throws -> Result {
@@ -51,7 +54,7 @@ public struct X509RequestSigner: Sendable {
             signedHeaders: signedHeaders,
             signature: signature.hexString
         )
-        request.headers.append(("Authorization", authorization.description))
+        request.headers.append(("Authorization", authorization.headerValue()))
         return Result(request: request, canonicalRequest: canonical, stringToSign: stringToSign)
     }
 }

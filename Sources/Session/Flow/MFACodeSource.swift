@@ -34,6 +34,8 @@ public enum MFACodeSource: Sendable, CustomStringConvertible {
         process.arguments = ["-c", command]
         let output = Pipe()
         process.standardOutput = output
+        // stdin belongs to the child that runs after us; the command must not consume any of it.
+        process.standardInput = FileHandle.nullDevice
         do { try process.run() } catch {
             throw MFAError.unavailable("could not run the --mfa-command: \(error.localizedDescription)")
         }

@@ -17,10 +17,11 @@ public enum CredentialProcessOutput {
     }
 
     /// Why credential-process refuses a per-session-MFA profile, and the two commands that work.
+    /// No "rolecall: " prefix: the command line adds it, as it does to every error.
     public static func refusal(profile: String) -> String {
         let name = shellQuoted(profile)
         return """
-        rolecall: profile \(name) requires per-session MFA, so its credentials are only available to one session.
+        profile \(name) requires per-session MFA, so its credentials are only available to one session.
         credential_process would let an SDK cache or re-run it outside that session, so it is refused.
         Use one of these instead:
           eval "$(rolecall env --profile \(name))"

@@ -26,12 +26,12 @@ public final class ContainerCredentialsEndpoint: Sendable {
 
     /// Serves until the task is cancelled; `onListening` gets the full URI once connections are accepted.
     public func run(onListening: @escaping @Sendable (String) async -> Void) async throws {
-        let router = Router(context: PeerRequestContext.self)
-        router.get("**") { request, context in await self.respond(request, context) }
-        router.get("/") { request, context in await self.respond(request, context) }
+        // No router: every request, whatever its method or path, is judged (and counted) by `respond`,
+        // not answered by a framework default nobody logs.
+        let responder = CallbackResponder<PeerRequestContext> { request, context in await self.respond(request, context) }
         let path = self.path
         let app = Application(
-            router: router,
+            responder: responder,
             configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: nil),
             onServerRunning: { channel in
                 await onListening("http://127.0.0.1:\(channel.localAddress?.port ?? 0)\(path)")
@@ -49,6 +49,9 @@ public final class ContainerCredentialsEndpoint: Sendable {
             return refuse(.forbidden, "a Host header that is not 127.0.0.1 (possible DNS rebinding)")
         }
         guard request.uri.path == path else { return refuse(.notFound, "an unknown path") }
+        guard request.method == .get else {
+            return refuse(.methodNotAllowed, "method \(request.method.rawValue.prefix(20)), not GET", headers: [.allow: "GET"])
+        }
         let presented = request.headers[.authorization] ?? ""
         guard SecretBytes(presented) == token else { return refuse(.unauthorized, "a missing or wrong authorization token") }
         do {
@@ -63,10 +66,12 @@ public final class ContainerCredentialsEndpoint: Sendable {
         }
     }
 
-    private func refuse(_ status: HTTPResponse.Status, _ reason: String) -> Response {
+    private func refuse(_ status: HTTPResponse.Status, _ reason: String, headers extra: HTTPFields = [:]) -> Response {
         let count = refusals.increment()
         report("rolecall: refused credential request #\(count) (\(reason)): HTTP \(status.code)")
-        return Response(status: status, headers: [.contentType: "application/json"],
+        var headers: HTTPFields = [.contentType: "application/json"]
+        headers.append(contentsOf: extra)
+        return Response(status: status, headers: headers,
                         body: ResponseBody(byteBuffer: ByteBuffer(string: Self.errorJSON("refused"))))
     }
 

@@ -2,7 +2,9 @@ import Foundation
 import RolesAnywhere
 
 /// The supervisor's current AWS credentials: fetched with CreateSession, refreshed when less than
-/// 5 minutes or 10 % of their life remain, never after the certificate (the MFA window) ends.
+/// 5 minutes or 10 % of their life remain, never valid beyond the certificate (the MFA window).
+/// CreateSession grants no less than 900 s, so with less than that left in the window there is no
+/// refresh: the current credentials are served until they expire, then the window is over.
 /// Concurrent callers share one refresh.
 public actor CredentialCache {
     /// The container-credentials JSON for one credential set, kept in locked memory.
@@ -19,7 +21,7 @@ public actor CredentialCache {
         public var description: String {
             switch self {
             case .windowOver(let end):
-                "the MFA window of this rolecall session ended at \(RFC3339.string(from: end)); exit this session and start a new one with `rolecall exec --server`"
+                "the MFA window of this rolecall session is over (its certificate expires at \(RFC3339.string(from: end)), and AWS sessions last at least 15 minutes); exit this session and start a new one with `rolecall exec --server`"
             case .refreshFailed(let reason):
                 "rolecall could not refresh the credentials: \(reason)"
             }
@@ -56,7 +58,13 @@ public actor CredentialCache {
         if let inFlight {
             task = inFlight
         } else {
-            let duration = durationSeconds(at: time)
+            guard let duration = durationSeconds(at: time) else {
+                // Too late for a session that would end within the window: what is left of the
+                // current one, then nothing.
+                if let current, current.expiration > time { return current }
+                wipe()
+                throw Failure.windowOver(windowEnd)
+            }
             task = Task { [fetch, now] () throws -> Entry in
                 let credentials = try await fetch(duration)
                 defer { credentials.wipe() }
@@ -89,10 +97,12 @@ public actor CredentialCache {
         return entry.expiration.timeIntervalSince(time) < margin
     }
 
-    /// The policy's duration, shortened toward the window's end, never below CreateSession's 900 s.
-    func durationSeconds(at time: Date) -> Int {
-        let windowLeft = Int(windowEnd.timeIntervalSince(time))
-        return min(policyDurationSeconds, max(SessionDurationPolicy.minimumSeconds, windowLeft))
+    /// The policy's duration shortened to the window's end; nil when less than CreateSession's
+    /// 900 s are left, since any session asked for then would outlive the certificate.
+    func durationSeconds(at time: Date) -> Int? {
+        let windowLeft = Int(windowEnd.timeIntervalSince(time).rounded(.down))
+        guard windowLeft >= SessionDurationPolicy.minimumSeconds else { return nil }
+        return min(policyDurationSeconds, windowLeft)
     }
 
     public func wipe() {

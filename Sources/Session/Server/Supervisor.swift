@@ -29,6 +29,11 @@ public struct Supervisor: Sendable {
         for warning in ProcessHardening.hardenProcess() { report("rolecall: warning: \(warning)") }
 
         let profile = try starter.profile(for: selection)
+        // Credentials never outlive the certificate, and CreateSession grants no less than 900 s:
+        // a shorter MFA window could serve nothing. Said before the MFA code is spent.
+        if let interval = profile.mfaVerificationIntervalSeconds, interval < SessionDurationPolicy.minimumSeconds {
+            throw ProfileError("profile \(shellQuoted(profile.name)) has an MFA window of \(DurationText.format(interval)), shorter than the shortest AWS session (15m): `exec --server` needs `--mfa-interval 15m` or more")
+        }
         let held = try await certifyIntoLockedMemory(profile, selection, mfa: mfa)
         let (key, lockedCertificate, certificate, client, baseRequest) = (held.key, held.certificate, held.parsedCertificate, held.client, held.request)
         for warning in key.warnings + lockedCertificate.warnings { report("rolecall: warning: \(warning)") }

@@ -1,0 +1,92 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// SECURITY.md's hostile-input rows that need the built executable: each ends in a clear error and an
+/// exit status, writes nothing and loses nothing.
+@Suite struct HostileInputTests {
+    static func bytes(_ path: String) -> [UInt8]? {
+        FileManager.default.contents(atPath: path).map { Array($0) }
+    }
+
+    static let damagedConfigs: [(String, [UInt8], String)] = [
+        ("truncated", Array(#"{"profiles": [{"name": "dev", "roleArn": "#.utf8), "invalid JSON at line 1"),
+        ("malformed", Array("{\n  \"profiles\": [\n    {,}\n  ]\n}\n".utf8), "invalid JSON at line 3"),
+        ("wrong shape", Array(#"{"profiles": {"name": "dev"}}"#.utf8), "wrong type at profiles"),
+        ("binary", [0xff, 0xfe, 0x00, 0x01, 0x7b], "invalid JSON"),
+        ("huge", Array(repeating: UInt8(ascii: " "), count: 2 << 20) + Array("{}".utf8), "larger than"),
+    ]
+
+    @Test(arguments: damagedConfigs)
+    func aDamagedConfigNamesTheFileAndIsLeftAlone(name: String, content: [UInt8], message: String) async throws {
+        let world = try await CLIWorld.withEmulator()
+        let path = world.home + "/config.json"
+        try Data(content).write(to: URL(fileURLWithPath: path))
+        chmod(path, 0o600)
+        for arguments in [["profile", "list"], ["env", "--profile", "dev", "--mfa-code", world.code()],
+                          ["profile", "add", "other", "--role-arn", EmulatorHarness.roleArn, "--profile-arn", EmulatorHarness.profileArn,
+                           "--trust-anchor-arn", EmulatorHarness.trustAnchorArn]] {
+            let outcome = try await world.rolecall(arguments)
+            #expect(outcome.status == 1, "\(name): \(arguments[0]) \(outcome.stderr)")
+            #expect(outcome.stdout.isEmpty)
+            #expect(outcome.stderr.contains(path) && outcome.stderr.contains(message), "\(name): \(outcome.stderr)")
+            #expect(outcome.stderr.count < 600, "the message does not echo the file")
+        }
+        #expect(Self.bytes(path) == content, "\(name): the damaged file is never overwritten")
+        #expect(world.createSessions.isEmpty)
+    }
+
+    @Test func aSymlinkedHomeIsRefused() async throws {
+        let world = try await CLIWorld.withEmulator()
+        let link = world.base + "/linked-home"
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: world.home)
+        let outcome = try await world.rolecall(["profile", "list"], environment: ["ROLECALL_HOME": link])
+        #expect(outcome.status == 1)
+        #expect(outcome.stderr.contains("symbolic link"), "\(outcome.stderr)")
+    }
+
+    @Test func aSymlinkedStateFileIsRefusedAndItsTargetUntouched() async throws {
+        let world = try await CLIWorld.withEmulator()
+        let target = world.base + "/elsewhere.json"
+        try Data("precious\n".utf8).write(to: URL(fileURLWithPath: target))
+        try? FileManager.default.removeItem(atPath: world.home + "/mfa-state.json")
+        try FileManager.default.createSymbolicLink(atPath: world.home + "/mfa-state.json", withDestinationPath: target)
+        let outcome = try await world.rolecall(["env", "--profile", "dev", "--mfa-code", world.code()])
+        #expect(outcome.status == 1)
+        #expect(outcome.stdout.isEmpty)
+        #expect(outcome.stderr.contains("mfa-state.json"), "\(outcome.stderr)")
+        #expect(Self.bytes(target) == Array("precious\n".utf8))
+        #expect(world.createSessions.isEmpty)
+    }
+
+    @Test(arguments: ["12345", "1234567", "12a456", "١٢٣٤٥٦", "123 456", "'$(id)'"])
+    func malformedCodesAreRefusedWithoutCountingAsAFailure(code: String) async throws {
+        let world = try await CLIWorld.withEmulator()
+        for _ in 0..<6 {
+            let outcome = try await world.rolecall(["env", "--profile", "dev", "--mfa-code", code])
+            #expect(outcome.status == 1)
+            #expect(outcome.stderr.contains("6 digits"), "\(outcome.stderr)")
+        }
+        // Six malformed codes did not lock the device: a good code still works.
+        let good = try await world.rolecall(["env", "--profile", "dev", "--mfa-code", world.code()])
+        #expect(good.status == 0, "\(good.stderr)")
+        #expect(world.createSessions.count == 1)
+    }
+
+    @Test func concurrentSessionsRacingOnOneCodeLetExactlyOneWin() async throws {
+        let world = try await CLIWorld.withEmulator()
+        let code = world.code()
+        let outcomes = try await withThrowingTaskGroup(of: ProcessOutcome.self) { group in
+            for _ in 0..<8 {
+                group.addTask { try await world.rolecall(["env", "--profile", "dev", "--mfa-code", code]) }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(outcomes.filter { $0.status == 0 }.count == 1)
+        for loser in outcomes where loser.status != 0 {
+            #expect(loser.status == 1 && loser.stdout.isEmpty)
+            #expect(loser.stderr.contains("code already used"), "\(loser.stderr)")
+        }
+        #expect(world.createSessions.count == 1)
+    }
+}

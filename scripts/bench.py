@@ -1,0 +1,264 @@
+"""rolecall's benchmarks, driven by scripts/bench: every figure against the bundled emulator on loopback,
+release binaries, commands interleaved round by round, medians with min/max, each ratio from this run.
+
+Writes the generated part of BENCHMARKS.md (between the markers) and prints it.
+"""
+import argparse
+import datetime
+import json
+import os
+import platform
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pyotp
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+
+ACCOUNT = "123456789012"
+ROLE = f"arn:aws:iam::{ACCOUNT}:role/bench"
+PROFILE = f"arn:aws:rolesanywhere:us-east-1:{ACCOUNT}:profile/bench"
+ANCHOR = f"arn:aws:rolesanywhere:us-east-1:{ACCOUNT}:trust-anchor/rolecall"
+PYTHON_ANCHOR = f"arn:aws:rolesanywhere:us-east-1:{ACCOUNT}:trust-anchor/python"
+BODY = json.dumps({"durationSeconds": 3600, "profileArn": PROFILE, "roleArn": ROLE, "trustAnchorArn": PYTHON_ANCHOR})
+BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
+
+# The Python client in a fresh process, as a user would run it. It always builds an https:// URL;
+# the emulator speaks plain HTTP on loopback, so the request is sent to http:// instead (the client
+# does all its own work, minus TLS, which rolecall does not pay here either).
+PYTHON_CLIENT = """
+import sys
+from botocore import awsrequest
+import iam_rolesanywhere_session.iam_rolesanywhere_session as module
+class PlainRequest(awsrequest.AWSRequest):
+    def __init__(self, *args, url=None, **kwargs):
+        super().__init__(*args, url=url.replace("https://", "http://", 1), **kwargs)
+module.AWSRequest = PlainRequest
+session = module.IAMRolesAnywhereSession(profile_arn=sys.argv[1], role_arn=sys.argv[2], trust_anchor_arn=sys.argv[3],
+    certificate=open(sys.argv[4], "rb").read(), private_key=open(sys.argv[5], "rb").read(), endpoint=sys.argv[6])
+assert session.get_refreshable_credentials().get_frozen_credentials().access_key.startswith("ASIA")
+"""
+
+# Inside `exec --server`: N credential requests on one keep-alive connection, then the supervisor's
+# (our parent's) peak resident set size.
+SERVER_CLIENT = """
+import http.client, json, os, sys, time, urllib.parse
+url = urllib.parse.urlsplit(os.environ["AWS_CONTAINER_CREDENTIALS_FULL_URI"])
+headers = {"Authorization": os.environ["AWS_CONTAINER_AUTHORIZATION_TOKEN"]}
+count = int(sys.argv[1])
+connection = http.client.HTTPConnection(url.hostname, url.port)
+latencies = []
+started = time.perf_counter()
+for _ in range(count):
+    begin = time.perf_counter()
+    connection.request("GET", url.path, headers=headers)
+    response = connection.getresponse()
+    body = response.read()
+    assert response.status == 200 and b"AccessKeyId" in body, response.status
+    latencies.append(time.perf_counter() - begin)
+elapsed = time.perf_counter() - started
+status = open(f"/proc/{os.getppid()}/status").read()
+peak = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:"))
+locked = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmLck:"))
+latencies.sort()
+print(json.dumps({"requests": count, "perSecond": count / elapsed, "p50ms": latencies[count // 2] * 1e3,
+                  "p99ms": latencies[int(count * 0.99)] * 1e3, "peakRSSKiB": peak, "lockedKiB": locked}))
+"""
+
+
+def run(argv, env, check=True, capture=True):
+    result = subprocess.run(argv, env=env, stdout=subprocess.PIPE if capture else subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)
+    if check and result.returncode != 0:
+        sys.exit(f"bench: {' '.join(argv[:3])}… failed ({result.returncode}): {result.stderr.strip()[-500:]}")
+    return result
+
+
+def timed(argv, env):
+    started = time.perf_counter()
+    result = subprocess.run(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    elapsed = (time.perf_counter() - started) * 1e3
+    if result.returncode != 0:
+        sys.exit(f"bench: {' '.join(argv[:4])}… failed ({result.returncode}): {result.stderr.decode()[-500:]}")
+    return elapsed
+
+
+def python_pki(directory):
+    """A second trust anchor for the clients nobody here wrote (curl, the Python client)."""
+    now = datetime.datetime.now(datetime.timezone.utc)
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "bench python CA")])
+    ca = (x509.CertificateBuilder().subject_name(ca_name).issuer_name(ca_name).public_key(ca_key.public_key())
+          .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(hours=1))
+          .not_valid_after(now + datetime.timedelta(days=1))
+          .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+          .sign(ca_key, hashes.SHA256()))
+    key = ec.generate_private_key(ec.SECP256R1())
+    leaf = (x509.CertificateBuilder().subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "bench")]))
+            .issuer_name(ca_name).public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(minutes=5)).not_valid_after(now + datetime.timedelta(days=1))
+            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+            .sign(ca_key, hashes.SHA256()))
+    pem = serialization.Encoding.PEM
+    (directory / "python-ca.pem").write_bytes(ca.public_bytes(pem))
+    (directory / "python-leaf.pem").write_bytes(leaf.public_bytes(pem))
+    (directory / "python-key.pem").write_bytes(key.private_bytes(pem, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+
+
+def presigned_curl(directory, url):
+    """curl with a CreateSession signed by AWS's own signer: the physical floor of one call."""
+    from botocore.awsrequest import AWSRequest
+    from iam_rolesanywhere_session import IAMRolesAnywhereSigner
+
+    signer = IAMRolesAnywhereSigner(certificate=(directory / "python-leaf.pem").read_bytes(),
+                                    private_key=(directory / "python-key.pem").read_bytes(), region="us-east-1")
+    request = AWSRequest(method="POST", url=f"{url}/sessions", data=BODY.encode())
+    signer.add_auth(request)
+    argv = ["curl", "-sS", "--fail", "-o", "/dev/null", "-X", "POST", f"{url}/sessions", "--data-binary", BODY]
+    for name, value in request.headers.items():
+        argv += ["-H", f"{name}: {value}"]
+    return argv
+
+
+def summary(samples):
+    return {"median": statistics.median(samples), "min": min(samples), "max": max(samples), "n": len(samples)}
+
+
+def machine():
+    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), platform.processor())
+    memory = next(int(line.split()[1]) for line in open("/proc/meminfo") if line.startswith("MemTotal")) // 1024 // 1024
+    swift = subprocess.run(["swift", "--version"], capture_output=True, text=True).stdout.splitlines()[0]
+    return f"{cpu}, {os.cpu_count()} cores, {memory} GiB, Linux {platform.release()}; {swift}"
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--bin", required=True, help="directory with release rolecall, rolesanywhere-emulator, rolecall-bench")
+    parser.add_argument("--rounds", type=int, default=30)
+    parser.add_argument("--server-requests", type=int, default=1000)
+    parser.add_argument("--output", default="BENCHMARKS.md")
+    arguments = parser.parse_args()
+    binaries = Path(arguments.bin)
+    rolecall = str(binaries / "rolecall")
+
+    directory = Path(tempfile.mkdtemp(prefix="rolecall-bench."))
+    env = {"PATH": os.environ["PATH"], "HOME": str(directory), "ROLECALL_HOME": str(directory / "home"),
+           "TMPDIR": str(directory), "LANG": "C.UTF-8"}
+    emulator = None
+    try:
+        initialized = json.loads(run([rolecall, "init", "--user", "bench", "--json"], env).stdout)
+        totp = pyotp.parse_uri(initialized["otpauthURI"])
+        (directory / "rolecall-ca.pem").write_text(initialized["caCertificatePEM"])
+        python_pki(directory)
+        config = {"accountId": ACCOUNT,
+                  "trustAnchors": [{"arn": ANCHOR, "certificatePath": "rolecall-ca.pem"},
+                                   {"arn": PYTHON_ANCHOR, "certificatePath": "python-ca.pem"}],
+                  "profiles": [{"arn": PROFILE, "roleArns": [ROLE], "durationSeconds": 3600}],
+                  "roles": [{"arn": ROLE, "maxSessionDuration": 3600}]}
+        (directory / "emulator.json").write_text(json.dumps(config))
+        emulator = subprocess.Popen([str(binaries / "rolesanywhere-emulator"), "--config", str(directory / "emulator.json"), "--port", "0"],
+                                    stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        url = emulator.stdout.readline().strip()
+        for name, mfa in [("nomfa", "off"), ("mfa", "required")]:
+            run([rolecall, "profile", "add", name, "--role-arn", ROLE, "--profile-arn", PROFILE, "--trust-anchor-arn", ANCHOR,
+                 "--mfa", mfa, "--endpoint", url], env)
+
+        python_client = [sys.executable, "-c", PYTHON_CLIENT, PROFILE, ROLE, PYTHON_ANCHOR,
+                         str(directory / "python-leaf.pem"), str(directory / "python-key.pem"), url.removeprefix("http://")]
+        commands = {
+            "process start (/bin/true)": ["/bin/true"],
+            "rolecall --version": [rolecall, "--version"],
+            "curl, pre-signed CreateSession": None,  # re-signed every round, outside the timing
+            "rolecall credential-process": [rolecall, "credential-process", "--profile", "nomfa"],
+            "rolecall exec -- true": [rolecall, "exec", "--profile", "nomfa", "--quiet", "--", "true"],
+            "Python iam-rolesanywhere-session": python_client,
+        }
+        samples = {name: [] for name in commands}
+        for name, argv in commands.items():  # one warm-up each: page cache, emulator code paths
+            timed(argv or presigned_curl(directory, url), env)
+        for _ in range(arguments.rounds):
+            order = list(commands.items())
+            random.shuffle(order)
+            for name, argv in order:
+                samples[name].append(timed(argv or presigned_curl(directory, url), env))
+        figures = {name: summary(values) for name, values in samples.items()}
+
+        micro = [json.loads(line) for line in run([str(binaries / "rolecall-bench")], env).stdout.splitlines()]
+
+        server = json.loads(run([rolecall, "exec", "--server", "--profile", "mfa", "--mfa-code", totp.now(), "--quiet", "--",
+                                 sys.executable, "-c", SERVER_CLIENT, str(arguments.server_requests)], env).stdout)
+    finally:
+        if emulator:
+            emulator.terminate()
+        subprocess.run(["rm", "-rf", str(directory)])
+
+    write(arguments.output, figures, micro, server, arguments.rounds)
+
+
+def write(output, figures, micro, server, rounds):
+    def row(name):
+        f = figures[name]
+        return f"| {name} | {f['median']:.1f} | {f['min']:.1f} | {f['max']:.1f} |"
+
+    curl = figures["curl, pre-signed CreateSession"]["median"]
+    process = figures["rolecall credential-process"]["median"]
+    python = figures["Python iam-rolesanywhere-session"]["median"]
+    execute = figures["rolecall exec -- true"]["median"]
+    version = figures["rolecall --version"]["median"]
+    ratio_curl = process / curl
+    beyond = (process - curl) / (python - curl)
+    exec_overhead = execute - curl
+
+    def verdict(met):
+        return "**met**" if met else "**missed**"
+
+    goals = [
+        ("1. credential-process ÷ curl floor", f"{ratio_curl:.2f}×", "≤ 1.5×", ratio_curl <= 1.5),
+        ("2. (credential-process − curl) ÷ (Python client − curl)", f"{beyond:.3f}×", "≤ 0.2×", beyond <= 0.2),
+        ("3. exec -- true beyond one CreateSession round trip (exec − curl)", f"{exec_overhead:.1f} ms", "< 30 ms", exec_overhead < 30),
+        ("4. rolecall --version start-up", f"{version:.1f} ms", "< 15 ms", version < 15),
+        ("6. --server peak RSS over the requests", f"{server['peakRSSKiB'] / 1024:.1f} MB", "< 20 MB", server["peakRSSKiB"] < 20 * 1024),
+    ]
+    lines = [
+        BEGIN,
+        f"Generated by `scripts/bench` on {datetime.date.today().isoformat()} — {machine()}.",
+        f"Release build, stripped, static Swift standard library; emulator on loopback; {rounds} rounds, the commands",
+        "in a new random order each round; wall time of a fresh process per call, in milliseconds.",
+        "",
+        "| command | median | min | max |",
+        "| --- | ---: | ---: | ---: |",
+        *[row(name) for name in figures],
+        "",
+        "| goal | this run | target | |",
+        "| --- | ---: | ---: | --- |",
+        *[f"| {name} | {value} | {target} | {verdict(met)} |" for name, value, target, met in goals],
+        "",
+        "In-process (`rolecall-bench`, batches of 50, about a second each), microseconds per operation:",
+        "",
+        "| operation | median | min | max | operations |",
+        "| --- | ---: | ---: | ---: | ---: |",
+        *[f"| {m['name']} | {m['medianMicroseconds']:.1f} | {m['minMicroseconds']:.1f} | {m['maxMicroseconds']:.1f} | {m['iterations']} |" for m in micro],
+        "",
+        f"`exec --server`: {server['requests']} credential requests on one keep-alive loopback connection: "
+        f"{server['perSecond']:.0f} requests/s, p50 {server['p50ms']:.2f} ms, p99 {server['p99ms']:.2f} ms; "
+        f"supervisor peak RSS {server['peakRSSKiB'] / 1024:.1f} MB, locked {server['lockedKiB']} KiB.",
+        END,
+    ]
+    generated = "\n".join(lines)
+    path = Path(output)
+    text = path.read_text() if path.exists() else f"# Benchmarks\n\n{BEGIN}\n{END}\n"
+    head, _, rest = text.partition(BEGIN)
+    _, _, tail = rest.partition(END)
+    path.write_text(head + generated + tail)
+    print(generated)
+
+
+if __name__ == "__main__":
+    main()
