@@ -67,9 +67,11 @@ elapsed = time.perf_counter() - started
 status = open(f"/proc/{os.getppid()}/status").read()
 peak = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:"))
 locked = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmLck:"))
+anonymous = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("RssAnon:"))
 latencies.sort()
 print(json.dumps({"requests": count, "perSecond": count / elapsed, "p50ms": latencies[count // 2] * 1e3,
-                  "p99ms": latencies[int(count * 0.99)] * 1e3, "peakRSSKiB": peak, "lockedKiB": locked}))
+                  "p99ms": latencies[int(count * 0.99)] * 1e3, "peakRSSKiB": peak, "lockedKiB": locked,
+                  "anonymousKiB": anonymous}))
 """
 
 
@@ -248,7 +250,8 @@ def write(output, figures, micro, server, rounds):
         "",
         f"`exec --server`: {server['requests']} credential requests on one keep-alive loopback connection: "
         f"{server['perSecond']:.0f} requests/s, p50 {server['p50ms']:.2f} ms, p99 {server['p99ms']:.2f} ms; "
-        f"supervisor peak RSS {server['peakRSSKiB'] / 1024:.1f} MB, locked {server['lockedKiB']} KiB.",
+        f"supervisor peak RSS {server['peakRSSKiB'] / 1024:.1f} MB, of which anonymous (its own memory, not pages of the "
+        f"binary) {server['anonymousKiB'] / 1024:.1f} MB at the end; locked {server['lockedKiB']} KiB.",
         END,
     ]
     generated = "\n".join(lines)

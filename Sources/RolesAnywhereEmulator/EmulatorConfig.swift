@@ -6,6 +6,7 @@ import X509
 /// The emulator's configuration file. Key names are a contract (tests and demos write them):
 /// `accountId`, `trustAnchors[].arn|certificatePath|enabled`,
 /// `profiles[].arn|roleArns|durationSeconds|acceptRoleSessionName|enabled`, `roles[].arn|maxSessionDuration`.
+/// Optional keys take AWS's defaults: enabled, 3600 s, no role session name.
 public struct EmulatorConfig: Sendable, Codable {
     public struct TrustAnchor: Sendable, Codable {
         public var arn: String
@@ -17,6 +18,13 @@ public struct EmulatorConfig: Sendable, Codable {
             self.arn = arn
             self.certificatePath = certificatePath
             self.enabled = enabled
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            self.init(arn: try container.decode(String.self, forKey: .arn),
+                      certificatePath: try container.decode(String.self, forKey: .certificatePath),
+                      enabled: try container.decodeIfPresent(Bool.self, forKey: .enabled) ?? true)
         }
     }
 
@@ -34,6 +42,15 @@ public struct EmulatorConfig: Sendable, Codable {
             self.acceptRoleSessionName = acceptRoleSessionName
             self.enabled = enabled
         }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            self.init(arn: try container.decode(String.self, forKey: .arn),
+                      roleArns: try container.decode([String].self, forKey: .roleArns),
+                      durationSeconds: try container.decodeIfPresent(Int.self, forKey: .durationSeconds) ?? 3600,
+                      acceptRoleSessionName: try container.decodeIfPresent(Bool.self, forKey: .acceptRoleSessionName) ?? false,
+                      enabled: try container.decodeIfPresent(Bool.self, forKey: .enabled) ?? true)
+        }
     }
 
     public struct Role: Sendable, Codable {
@@ -43,6 +60,12 @@ public struct EmulatorConfig: Sendable, Codable {
         public init(arn: String, maxSessionDuration: Int = 3600) {
             self.arn = arn
             self.maxSessionDuration = maxSessionDuration
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            self.init(arn: try container.decode(String.self, forKey: .arn),
+                      maxSessionDuration: try container.decodeIfPresent(Int.self, forKey: .maxSessionDuration) ?? 3600)
         }
     }
 

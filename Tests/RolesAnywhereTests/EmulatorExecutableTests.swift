@@ -107,3 +107,22 @@ final class OffsetClock: @unchecked Sendable {
     }
     var now: Date { Date().addingTimeInterval(offset) }
 }
+
+@Suite struct EmulatorConfigDefaultsTests {
+    /// Only what AWS requires is required; the rest takes AWS's defaults.
+    @Test func optionalKeysTakeAWSDefaults() throws {
+        let json = """
+            {"accountId": "123456789012",
+             "trustAnchors": [{"arn": "\(EmulatorHarness.trustAnchorArn)", "certificatePath": "ca.pem"}],
+             "profiles": [{"arn": "\(EmulatorHarness.profileArn)", "roleArns": ["\(EmulatorHarness.roleArn)"]}],
+             "roles": [{"arn": "\(EmulatorHarness.roleArn)"}]}
+            """
+        let config = try JSONDecoder().decode(EmulatorConfig.self, from: Data(json.utf8))
+        #expect(config.trustAnchors[0].enabled)
+        #expect(config.profiles[0].enabled && !config.profiles[0].acceptRoleSessionName && config.profiles[0].durationSeconds == 3600)
+        #expect(config.roles[0].maxSessionDuration == 3600)
+        #expect(throws: DecodingError.self) {
+            try JSONDecoder().decode(EmulatorConfig.self, from: Data(#"{"accountId":"1","trustAnchors":[{"arn":"a"}],"profiles":[],"roles":[]}"#.utf8))
+        }
+    }
+}

@@ -28,10 +28,16 @@ import TestSupport
         Self.hostile.enumerated().map { ("ROLECALL_T\($0.offset)", $0.element) }
     }
 
+    /// Loads the rendered lines the way README tells users to (`eval "$(rolecall env)"`,
+    /// `rolecall env --format fish | source`), with `cat` standing in for rolecall.
     func roundTrip(shell: String, format: ShellFormat, printer: String) async throws -> [String] {
         unlink(Self.marker)
-        let script = format.render(set: variables, unset: ["AWS_PROFILE"]) + printer
-        let outcome = try await ProcessRunner.run(shell, [], environment: ["PATH": "/usr/bin:/bin", "HOME": "/tmp", "AWS_PROFILE": "leak"], input: script)
+        let directory = try Paths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let rendered = directory + "/env"
+        try format.render(set: variables, unset: ["AWS_PROFILE"]).write(toFile: rendered, atomically: true, encoding: .utf8)
+        let load = format == .fish ? "cat \(rendered) | source\n" : "eval \"$(cat \(rendered))\"\n"
+        let outcome = try await ProcessRunner.run(shell, [], environment: ["PATH": "/usr/bin:/bin", "HOME": "/tmp", "AWS_PROFILE": "leak"], input: load + printer)
         #expect(outcome.status == 0, "\(shell): \(outcome.stderr)")
         #expect(access(Self.marker, F_OK) != 0, "\(shell) ran a command from a value")
         return outcome.stdout.split(separator: "\0", omittingEmptySubsequences: false).map(String.init)

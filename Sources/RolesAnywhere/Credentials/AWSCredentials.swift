@@ -42,12 +42,12 @@ public enum RFC3339 {
     }
 
     /// Parses `YYYY-MM-DDTHH:MM:SS[.fff](Z|±HH:MM)`; returns nil for anything else.
+    ///
+    /// The format styles are FoundationEssentials' own parser: `ISO8601DateFormatter` loaded ICU's
+    /// data, which cost every `credential-process` call milliseconds and the `--server` supervisor
+    /// tens of megabytes of resident memory (BENCHMARKS.md).
     public static func date(from string: String) -> Date? {
-        let withFraction = ISO8601DateFormatter()
-        withFraction.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        if let date = withFraction.date(from: string) { return date }
-        let plain = ISO8601DateFormatter()
-        plain.formatOptions = [.withInternetDateTime]
-        return plain.date(from: string)
+        (try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(string))
+            ?? (try? Date.ISO8601FormatStyle().parse(string))
     }
 }
