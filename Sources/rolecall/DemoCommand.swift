@@ -125,7 +125,7 @@ enum DemoRun {
         }
         issued.credentials.wipe()
         SignalRelay.relay(to: pid)
-        let status = await Task.detached { ProcessLauncher.wait(for: pid) }.value
+        let status = await ProcessLauncher.waitOffThePool(for: pid)
         step(status == 0 ? "done; removing the temporary home" : "the command exited with status \(status)")
         return status
     }

@@ -107,7 +107,26 @@ def otpauth(request):
     return {"code": parsed.at(request["time"]), "name": parsed.name, "issuer": parsed.issuer, "built": built}
 
 
+def session(request):
+    """AWS's Python client end to end against the emulator's HTTP endpoint. The client always builds an
+    https:// URL; the emulator speaks plain HTTP on loopback, so only the scheme is swapped."""
+    from botocore import awsrequest
+    import iam_rolesanywhere_session.iam_rolesanywhere_session as module
+
+    class PlainRequest(awsrequest.AWSRequest):
+        def __init__(self, *args, url=None, **kwargs):
+            super().__init__(*args, url=url.replace("https://", "http://", 1), **kwargs)
+
+    module.AWSRequest = PlainRequest
+    client = module.IAMRolesAnywhereSession(
+        profile_arn=request["profileArn"], role_arn=request["roleArn"], trust_anchor_arn=request["trustAnchorArn"],
+        certificate=request["certificate"].encode(), private_key=request["privateKey"].encode(),
+        endpoint=request["endpoint"], session_duration=request["durationSeconds"])
+    credentials = client.get_refreshable_credentials().get_frozen_credentials()
+    return {"accessKeyId": credentials.access_key}
+
+
 if __name__ == "__main__":
     command = sys.argv[1]
-    answer = {"sign": sign, "verify": verify, "certificate": certificate, "totp": totp, "otpauth": otpauth}[command](json.load(sys.stdin))
+    answer = {"sign": sign, "verify": verify, "certificate": certificate, "totp": totp, "otpauth": otpauth, "session": session}[command](json.load(sys.stdin))
     json.dump(answer, sys.stdout)

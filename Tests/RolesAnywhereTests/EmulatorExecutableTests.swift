@@ -126,3 +126,21 @@ final class OffsetClock: @unchecked Sendable {
         }
     }
 }
+
+@Suite struct PythonClientOverHTTPTests {
+    /// AWS's own client (signing, HTTP, JSON) against the emulator's HTTP endpoint, not just its handler.
+    @Test func awsPythonClientGetsCredentialsFromTheEmulator() async throws {
+        let pki = try TestPKI.make()
+        let harness = try await EmulatorHarness.start(try EmulatorHarness.standardConfig(caPEM: pki.root.certificate.pem, directory: try Paths.temporaryDirectory()))
+        defer { harness.stop() }
+        let key = SigningKey.p256(.init())
+        let answer = try await Python.crosscheck("session", [
+            "profileArn": EmulatorHarness.profileArn, "roleArn": EmulatorHarness.roleArn, "trustAnchorArn": EmulatorHarness.trustAnchorArn,
+            "certificate": try pki.leaf(for: key).pem, "privateKey": key.testPEM,
+            "endpoint": String(harness.url.dropFirst("http://".count)), "durationSeconds": 900,
+        ])
+        #expect((answer["accessKeyId"] as? String)?.hasPrefix("ASIA") == true)
+        let record = try #require(harness.records.last)
+        #expect(record.action == "CreateSession" && record.status == 201 && record.durationSeconds == 900)
+    }
+}

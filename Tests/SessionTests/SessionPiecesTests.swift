@@ -72,3 +72,23 @@ import Testing
         #expect(ProcessLauncher.exitCode(fromWaitStatus: SIGKILL) == 137)
     }
 }
+
+@Suite struct ChildWaitTests {
+    /// More children being waited for than the cooperative pool has threads: async work (the
+    /// `--server` endpoint's handlers, in real life) must still run while they live.
+    @Test func waitingForChildrenLeavesThePoolFree() async throws {
+        let count = ProcessInfo.processInfo.activeProcessorCount + 2
+        let pids = try (0..<count).map { _ in
+            try ProcessLauncher.spawn(command: ["/bin/sleep", "3"], environment: ["PATH": "/bin:/usr/bin"],
+                                      coreLimit: CoreLimit.current(), ownProcessGroup: true)
+        }
+        let waits = pids.map { pid in Task { await ProcessLauncher.waitOffThePool(for: pid) } }
+        let clock = ContinuousClock()
+        let started = clock.now
+        // Give the waits time to start, then ask the pool for a little work.
+        try await Task.sleep(for: .milliseconds(200))
+        let answered = await Task { clock.now }.value
+        #expect(answered - started < .seconds(2), "async work waited for the children to exit")
+        for wait in waits { #expect(await wait.value == 0) }
+    }
+}

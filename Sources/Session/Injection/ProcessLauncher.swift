@@ -77,6 +77,15 @@ public enum ProcessLauncher {
         return status < 0 ? 1 : exitCode(fromWaitStatus: status)
     }
 
+    /// `wait(for:terminal:)` on a thread of its own. A blocking `waitpid` inside a task would hold one
+    /// of the few cooperative-pool threads (one, on a one-CPU machine) for the child's whole life,
+    /// and the supervisor's endpoint, which the child calls, needs those threads to answer.
+    public static func waitOffThePool(for pid: pid_t, terminal: Int32? = nil) async -> Int32 {
+        await withCheckedContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(returning: wait(for: pid, terminal: terminal)) }
+        }
+    }
+
     public static func exitCode(fromWaitStatus status: Int32) -> Int32 {
         let signal = status & 0x7f
         if signal == 0 { return (status >> 8) & 0xff }

@@ -69,7 +69,7 @@ public struct Supervisor: Sendable {
         let pid = try ProcessLauncher.spawn(command: target, environment: SessionEnvironment.child(of: context.environment, adding: variables),
                                             coreLimit: coreLimit, ownProcessGroup: terminal != nil, terminal: terminal)
         let forwarding = Self.forwardSignals(to: terminal != nil ? -pid : pid)
-        let status = await Task.detached { ProcessLauncher.wait(for: pid, terminal: terminal) }.value
+        let status = await ProcessLauncher.waitOffThePool(for: pid, terminal: terminal)
 
         // The child is gone: nothing may outlive it.
         forwarding.forEach { $0.cancel() }
