@@ -12,7 +12,7 @@ struct CACommand: AsyncParsableCommand {
     )
 
     struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print the CA certificate (PEM) to register as a trust anchor.")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "Print the CA certificate (PEM) to register as a trust anchor.")
 
         @Flag(help: "Print JSON with the fingerprint and expiry.")
         var json = false
@@ -45,7 +45,7 @@ struct CACommand: AsyncParsableCommand {
     }
 
     struct Rotate: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Create a new CA; the old one stays in `ca show --all` until `ca remove-old`.")
+        static let configuration = CommandConfiguration(commandName: "rotate", abstract: "Create a new CA; the old one stays in `ca show --all` until `ca remove-old`.")
 
         @OptionGroup var mfa: MFAOptions
 

@@ -11,7 +11,7 @@ struct MFACommand: AsyncParsableCommand {
     )
 
     struct Add: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Add a TOTP device (needs a code from an existing one).")
+        static let configuration = CommandConfiguration(commandName: "add", abstract: "Add a TOTP device (needs a code from an existing one).")
 
         @Argument(help: "A name for the new device.")
         var name: String
@@ -29,7 +29,7 @@ struct MFACommand: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List TOTP devices (never their secrets).")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List TOTP devices (never their secrets).")
 
         @Flag(help: "Print JSON.")
         var json = false
@@ -59,7 +59,7 @@ struct MFACommand: AsyncParsableCommand {
     }
 
     struct Remove: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Remove a TOTP device (needs a code).")
+        static let configuration = CommandConfiguration(commandName: "remove", abstract: "Remove a TOTP device (needs a code).")
 
         @Argument(help: "The device to remove.")
         var name: String

@@ -11,7 +11,7 @@ struct ProfileCommand: AsyncParsableCommand {
     )
 
     struct Add: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Add a profile.")
+        static let configuration = CommandConfiguration(commandName: "add", abstract: "Add a profile.")
 
         @Argument(help: "The profile's name.")
         var name: String
@@ -67,7 +67,7 @@ struct ProfileCommand: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List profiles.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List profiles.")
 
         @Flag(help: "Print JSON.")
         var json = false
@@ -88,7 +88,7 @@ struct ProfileCommand: AsyncParsableCommand {
     }
 
     struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show one profile.")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "Show one profile.")
 
         @Argument(help: "The profile's name.")
         var name: String
@@ -119,7 +119,7 @@ struct ProfileCommand: AsyncParsableCommand {
     }
 
     struct Remove: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Remove a profile.")
+        static let configuration = CommandConfiguration(commandName: "remove", abstract: "Remove a profile.")
 
         @Argument(help: "The profile's name.")
         var name: String

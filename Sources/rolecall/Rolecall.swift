@@ -1,6 +1,9 @@
 import ArgumentParser
 import Foundation
 
+/// Every command names itself (`commandName`): otherwise argument-parser derives the name with
+/// `String(describing:)` on the type, and each of those costs the Swift runtime a scan of every
+/// protocol conformance in this large binary on every start (BENCHMARKS.md).
 @main
 struct Rolecall: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
