@@ -9,16 +9,35 @@ import TestSupport
         FileManager.default.contents(atPath: path).map { Array($0) }
     }
 
-    static let damagedConfigs: [(String, [UInt8], String)] = [
-        ("truncated", Array(#"{"profiles": [{"name": "dev", "roleArn": "#.utf8), "invalid JSON at line 1"),
-        ("malformed", Array("{\n  \"profiles\": [\n    {,}\n  ]\n}\n".utf8), "invalid JSON at line 3"),
-        ("wrong shape", Array(#"{"profiles": {"name": "dev"}}"#.utf8), "wrong type at profiles"),
-        ("binary", [0xff, 0xfe, 0x00, 0x01, 0x7b], "invalid JSON"),
-        ("huge", Array(repeating: UInt8(ascii: " "), count: 2 << 20) + Array("{}".utf8), "larger than"),
-    ]
+    /// Named cases rather than the bytes as arguments: Swift Testing prints every argument, and the
+    /// huge one would put megabytes into the log.
+    enum DamagedConfig: String, CaseIterable, Sendable {
+        case truncated, malformed, wrongShape, binary, huge
 
-    @Test(arguments: damagedConfigs)
-    func aDamagedConfigNamesTheFileAndIsLeftAlone(name: String, content: [UInt8], message: String) async throws {
+        var content: [UInt8] {
+            switch self {
+            case .truncated: Array(#"{"profiles": [{"name": "dev", "roleArn": "#.utf8)
+            case .malformed: Array("{\n  \"profiles\": [\n    {,}\n  ]\n}\n".utf8)
+            case .wrongShape: Array(#"{"profiles": {"name": "dev"}}"#.utf8)
+            case .binary: [0xff, 0xfe, 0x00, 0x01, 0x7b]
+            case .huge: Array(repeating: UInt8(ascii: " "), count: 2 << 20) + Array("{}".utf8)
+            }
+        }
+
+        var message: String {
+            switch self {
+            case .truncated: "invalid JSON at line 1"
+            case .malformed: "invalid JSON at line 3"
+            case .wrongShape: "wrong type at profiles"
+            case .binary: "invalid JSON"
+            case .huge: "larger than"
+            }
+        }
+    }
+
+    @Test(arguments: DamagedConfig.allCases)
+    func aDamagedConfigNamesTheFileAndIsLeftAlone(damaged: DamagedConfig) async throws {
+        let (name, content, message) = (damaged.rawValue, damaged.content, damaged.message)
         let world = try await CLIWorld.withEmulator()
         let path = world.home + "/config.json"
         try Data(content).write(to: URL(fileURLWithPath: path))

@@ -11,6 +11,9 @@ import TestSupport
         process.arguments = ["\(Paths.packageRoot)/Tests/Python/hostile_server.py"]
         let output = Pipe()
         process.standardOutput = output
+        // Not the test runner's stderr: a server outliving its test would hold it open and keep
+        // `swift test` waiting for its end.
+        process.standardError = FileHandle.nullDevice
         try process.run()
         var line = Data()
         while true {
@@ -31,7 +34,8 @@ import TestSupport
     @Test(arguments: cases)
     func hostileResponsesEndInClearErrors(mode: String, message: String) async throws {
         let (server, port) = try Self.startServer()
-        defer { server.terminate() }
+        // SIGKILL: a child of the test runner may inherit a mask that blocks SIGTERM.
+        defer { kill(server.processIdentifier, SIGKILL); server.waitUntilExit() }
         let key = SigningKey.p256(.init())
         let identity = SigningIdentity(certificate: try TestPKI.make().leaf(for: key), key: key, isSingleUse: true)
         let client = CreateSessionClient(endpoint: try Endpoint(parsing: "http://127.0.0.1:\(port)/\(mode)"), region: "us-east-1",
