@@ -74,14 +74,34 @@ import TestSupport
         return ""
     }
 
-    @Test func signalsAreForwardedToTheChild() async throws {
+    /// Each signal issue 5 names reaches the child once; the supervisor outlives it and exits with
+    /// the child's status.
+    @Test(arguments: [("INT", SIGINT), ("TERM", SIGTERM), ("HUP", SIGHUP), ("QUIT", SIGQUIT), ("WINCH", SIGWINCH)])
+    func signalsAreForwardedToTheChild(name: String, number: Int32) async throws {
         let world = try await CLIWorld.withEmulator()
-        let (process, report) = try startSupervised(world, script: #"trap 'echo got-int >> "$REPORT"; exit 9' INT; echo ready > "$REPORT"; while :; do sleep 0.05; done"#)
+        let (process, report) = try startSupervised(world, script: #"trap 'echo got-\#(name) >> "$REPORT"; exit 9' \#(name); echo ready > "$REPORT"; while :; do sleep 0.05; done"#)
         #expect(try await Self.firstLine(of: report) == "ready")
-        process.interrupt()
+        kill(process.processIdentifier, number)
         process.waitUntilExit()
-        #expect(process.terminationStatus == 9)
-        #expect(try String(contentsOfFile: report, encoding: .utf8).contains("got-int"))
+        #expect(process.terminationStatus == 9, "\(name)")
+        let lines = try String(contentsOfFile: report, encoding: .utf8).split(separator: "\n")
+        #expect(lines == ["ready", "got-\(name)"], "\(name) reached the child exactly once")
+    }
+
+    /// An interactive shell under `--server` on a real terminal: it is the terminal's foreground
+    /// process group (so Ctrl-C, Ctrl-Z and reads reach it, not the supervisor) and its exit status
+    /// is rolecall's.
+    @Test func anInteractiveShellOwnsTheTerminal() async throws {
+        let world = try await CLIWorld.withEmulator()
+        let typed = #"echo "fg=$(ps -o tpgid= -p $$ | tr -d ' ') pg=$(ps -o pgid= -p $$ | tr -d ' ')"; exit 3"# + "\n"
+        let outcome = try await ProcessRunner.run(Paths.python, ["\(Paths.packageRoot)/Tests/Python/pty_run.py", typed,
+                                                                Paths.rolecall, "exec", "--server", "--quiet", "--mfa-code", world.code(), "--", "sh", "-i"],
+                                                  environment: world.environment)
+        let answer = try #require(try JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)) as? [String: Any], "\(outcome.stderr)")
+        let output = answer["output"] as? String ?? ""
+        #expect(answer["status"] as? Int == 3, "\(output)")
+        let match = try #require(output.firstMatch(of: /fg=(\d+) pg=(\d+)/), "\(output)")
+        #expect(match.1 == match.2, "the shell's group \(match.2) is the terminal's foreground group \(match.1)")
     }
 
     @Test func whenTheSupervisorDiesTheNextRequestFails() async throws {
