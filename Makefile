@@ -7,20 +7,22 @@ ZSHDIR = $(DESTDIR)$(PREFIX)/share/zsh/site-functions
 FISHDIR = $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
 SCRATCH ?= .build-release
 PRODUCTS ?= rolecall rolesanywhere-emulator
-COMMIT := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)$(shell git diff --quiet HEAD 2>/dev/null || echo -dirty)
+# safe.directory: `sudo make install` runs git as root in a checkout owned by someone else.
+GIT = git -c safe.directory='$(CURDIR)'
+COMMIT := $(shell h=$$($(GIT) rev-parse --short=12 HEAD 2>/dev/null) && { $(GIT) diff --quiet HEAD 2>/dev/null && echo $$h || echo $$h-dirty; } || echo unknown)
 STAMP = Sources/CBuildInfo/BuildCommit.h
 SWIFT_FLAGS = -c release --static-swift-stdlib --scratch-path $(SCRATCH)
 BIN = $(SCRATCH)/release
 
 .PHONY: build stamp install uninstall
 
-# The header changes only when the commit does, so an unchanged tree rebuilds nothing.
+# The stamp exists only during `make build`, so a plain `swift build` never reports a stale commit.
 stamp:
-	@printf '#define ROLECALL_GIT_COMMIT "%s"\n' '$(COMMIT)' > $(STAMP).new
-	@cmp -s $(STAMP).new $(STAMP) && rm $(STAMP).new || mv $(STAMP).new $(STAMP)
+	@printf '#define ROLECALL_GIT_COMMIT "%s"\n' '$(COMMIT)' > $(STAMP)
 
 build: stamp
-	for product in $(PRODUCTS); do swift build $(SWIFT_FLAGS) --product $$product || exit 1; done
+	for product in $(PRODUCTS); do swift build $(SWIFT_FLAGS) --product $$product || { rm -f $(STAMP); exit 1; }; done
+	rm -f $(STAMP)
 	for product in $(PRODUCTS); do strip -o $(BIN)/$$product.stripped $(BIN)/$$product && mv $(BIN)/$$product.stripped $(BIN)/$$product || exit 1; done
 
 install: build

@@ -183,7 +183,7 @@ complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_flags_or_opti
 complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_flags_or_options "rolecall profile add" region' -l 'region' -d 'AWS region (default: the trust anchor\'s).' -rfka ''
 complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_flags_or_options "rolecall profile add" duration' -l 'duration' -d 'Longest AWS session, 15m to 12h or seconds.' -rfka ''
 complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_flags_or_options "rolecall profile add" mfa' -l 'mfa' -d 'required: a single-use certificate per session after a TOTP check; off: no MFA.' -rfka 'required off'
-complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_flags_or_options "rolecall profile add" mfa-interval' -l 'mfa-interval' -d 'How long one MFA check lets `exec --server` refresh credentials (1m to 12h).' -rfka ''
+complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_flags_or_options "rolecall profile add" mfa-interval' -l 'mfa-interval' -d 'How long one MFA check lets `exec --server` refresh credentials (16m to 12h; default 1h).' -rfka ''
 complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_flags_or_options "rolecall profile add" endpoint' -l 'endpoint' -d 'Roles Anywhere endpoint URL (default: $AWS_ENDPOINT_URL_ROLESANYWHERE or the region\'s).' -rfka ''
 complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_flags_or_options "rolecall profile add" role-session-name' -l 'role-session-name' -d 'Session name to ask for (the Roles Anywhere profile must accept it).' -rfka ''
 complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_flags_or_options "rolecall profile add" version' -l 'version' -d 'Show the version.'

@@ -268,7 +268,7 @@ _rolecall_profile_add() {
         '--region[AWS region (default\: the trust anchor'\''s).]:region:'
         '--duration[Longest AWS session, 15m to 12h or seconds.]:duration:'
         '--mfa[required\: a single-use certificate per session after a TOTP check; off\: no MFA.]:mfa:{__rolecall_complete "${___mfa[@]}"}'
-        '--mfa-interval[How long one MFA check lets `exec --server` refresh credentials (1m to 12h).]:mfa-interval:'
+        '--mfa-interval[How long one MFA check lets `exec --server` refresh credentials (16m to 12h; default 1h).]:mfa-interval:'
         '--endpoint[Roles Anywhere endpoint URL (default\: $AWS_ENDPOINT_URL_ROLESANYWHERE or the region'\''s).]:endpoint:'
         '--role-session-name[Session name to ask for (the Roles Anywhere profile must accept it).]:role-session-name:'
         '--version[Show the version.]'

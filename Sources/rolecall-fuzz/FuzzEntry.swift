@@ -14,11 +14,15 @@ enum FuzzEntry {
             try FuzzSeeds.write(to: arguments[2])
             return
         }
-        guard let target = FuzzTargets.all[arguments[1]] else { usage() }
-        FuzzTargets.selected = target
         #if FUZZING
+        // The target is the first argument, or ROLECALL_FUZZ_TARGET when libFuzzer re-runs this
+        // binary for -merge, -fork or -minimize_crash with its own flags only.
+        let named = ProcessInfo.processInfo.environment["ROLECALL_FUZZ_TARGET"]
+        let fromArgument = FuzzTargets.all[arguments[1]] != nil
+        guard let target = FuzzTargets.all[fromArgument ? arguments[1] : named ?? ""] else { usage() }
+        FuzzTargets.selected = target
         // libFuzzer sees argv without the target name.
-        var argv: [UnsafeMutablePointer<CChar>?] = ([arguments[0]] + arguments.dropFirst(2)).map { strdup($0) } + [nil]
+        var argv: [UnsafeMutablePointer<CChar>?] = ([arguments[0]] + arguments.dropFirst(fromArgument ? 2 : 1)).map { strdup($0) } + [nil]
         var argc = CInt(argv.count - 1)
         let status = argv.withUnsafeMutableBufferPointer { buffer in
             var base: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = buffer.baseAddress
@@ -26,8 +30,11 @@ enum FuzzEntry {
         }
         exit(status)
         #else
+        guard let target = FuzzTargets.all[arguments[1]] else { usage() }
         for path in arguments.dropFirst(2) {
             let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+            // Seeds signed to be accepted must stay accepted, or fuzzing never gets past the signature.
+            FuzzTargets.requireAcceptance = FuzzSeeds.acceptedSeedNames.contains(URL(fileURLWithPath: path).lastPathComponent)
             bytes.withUnsafeBytes { target($0) }
         }
         print("\(arguments[1]): \(arguments.count - 2) inputs, no crash")

@@ -77,6 +77,9 @@ enum FuzzSeeds {
 
     // MARK: The corpora
 
+    /// Seeds the emulator must accept (the replay checks it).
+    static let acceptedSeedNames: Set<String> = ["create-session.txt", "session-name.txt"]
+
     static func write(to directory: String) throws {
         let leafKey = SigningKey.p256(fixtureKey(2))
         let leaf = try authority.issueLeaf(for: leafKey.certificatePublicKey, user: "fuzz", kind: .singleUse, now: signingDate)
@@ -102,8 +105,8 @@ enum FuzzSeeds {
             "config": ["profile.json": Array(config), "empty.json": Array(#"{"profiles":[]}"#.utf8), "broken.json": Array("{\"profiles\": [\n{\"name\": 1}".utf8)],
             "certificate": ["ca.pem": Array(caPEM.utf8), "chain.pem": Array((leafPEM + "\n" + caPEM).utf8), "leaf.der": leafDER.serializedBytes,
                             "key.pem": Array(fixtureKey(2).pemRepresentation.utf8)],
-            "response": ["created.json": [0] + Array(createSessionAnswer.utf8),
-                         "denied.json": [3] + Array(#"{"message":"Untrusted certificate. Insufficient certificate"}"#.utf8)],
+            "response": ["created.json": [1, 0] + Array(createSessionAnswer.utf8),
+                         "denied.json": [3, 1] + Array(#"{"message":"Untrusted certificate. Insufficient certificate"}"#.utf8)],
             "emulator-request": ["create-session.txt": text(of: try signedCreateSession()),
                                  "session-name.txt": text(of: try signedCreateSession(roleSessionName: "alice")),
                                  "get-caller-identity.txt": text(of: getCallerIdentity)],

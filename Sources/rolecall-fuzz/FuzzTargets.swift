@@ -23,6 +23,8 @@ enum FuzzTargets {
 
     /// Set once by `FuzzEntry` before any input runs.
     nonisolated(unsafe) static var selected: Target = { _ in }
+    /// Set by the replay for seeds that must be accepted (201), not just answered.
+    nonisolated(unsafe) static var requireAcceptance = false
 
     /// `config.json`: decoding, then each profile's validation; errors must name the file.
     static let config: Target = { bytes in
@@ -51,15 +53,18 @@ enum FuzzTargets {
         _ = try? SigningKey(unsafePEM: text)
     }
 
-    /// A CreateSession response: the first byte picks the status, the rest is the body. Whatever
-    /// the server sends, the error text stays short and credentials that pass are plain tokens.
+    /// A CreateSession response: the first byte picks the status, the second the error type, the
+    /// rest is the body. Whatever the server sends, the error text stays short and credentials that
+    /// pass are plain tokens.
     static let response: Target = { bytes in
-        guard let first = bytes.first else { return }
+        guard bytes.count >= 2 else { return }
         let statuses = [200, 201, 400, 403, 404, 429, 500, 503]
+        let errorTypes = ["", "AccessDeniedException:", "InvalidSignatureException:", "ValidationException:",
+                          "ThrottlingException:", "ResourceNotFoundException:http://internal.amazon.com/"]
         let response = TransportResponse(
-            status: statuses[Int(first) % statuses.count],
-            headers: [("x-amzn-RequestId", "fuzz"), ("x-amzn-ErrorType", first & 1 == 0 ? "AccessDeniedException:" : "")],
-            body: Array(bytes.dropFirst())
+            status: statuses[Int(bytes[0]) % statuses.count],
+            headers: [("x-amzn-RequestId", "fuzz"), ("x-amzn-ErrorType", errorTypes[Int(bytes[1]) % errorTypes.count])],
+            body: Array(bytes.dropFirst(2))
         )
         do {
             let result = try CreateSessionResponseDecoder.decode(response, now: FuzzSeeds.signingDate)
@@ -84,6 +89,7 @@ enum FuzzTargets {
         }
         done.wait()
         precondition([200, 201, 400, 403, 404, 405].contains(status.value), "unexpected status \(status.value)")
+        precondition(!requireAcceptance || status.value == 201, "a seed signed to be accepted got \(status.value): regenerate the seeds")
     }
 
     /// Durations: a value that parses formats back to the same number of seconds, and the policy

@@ -126,6 +126,8 @@ enum DemoRun {
         issued.credentials.wipe()
         SignalRelay.relay(to: pid)
         let status = await ProcessLauncher.waitOffThePool(for: pid)
+        // The pid is reaped and may be reused: no signal may follow it from here on.
+        SignalRelay.stop()
         step(status == 0 ? "done; removing the temporary home" : "the command exited with status \(status)")
         return status
     }

@@ -34,7 +34,7 @@ struct ProfileCommand: AsyncParsableCommand {
         @Option(help: "required: a single-use certificate per session after a TOTP check; off: no MFA.")
         var mfa: Profile.MFAMode = .required
 
-        @Option(name: .customLong("mfa-interval"), help: "How long one MFA check lets `exec --server` refresh credentials (1m to 12h).")
+        @Option(name: .customLong("mfa-interval"), help: "How long one MFA check lets `exec --server` refresh credentials (16m to 12h; default 1h).")
         var mfaInterval: String?
 
         @Option(help: "Roles Anywhere endpoint URL (default: $AWS_ENDPOINT_URL_ROLESANYWHERE or the region's).")

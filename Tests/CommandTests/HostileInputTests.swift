@@ -55,13 +55,20 @@ import TestSupport
         #expect(world.createSessions.isEmpty)
     }
 
-    @Test func aSymlinkedHomeIsRefused() async throws {
+    /// Also written with a trailing slash, which makes `lstat` follow the link (review finding).
+    @Test(arguments: ["", "/", "//"])
+    func aSymlinkedHomeIsRefused(suffix: String) async throws {
         let world = try await CLIWorld.withEmulator()
         let link = world.base + "/linked-home"
         try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: world.home)
-        let outcome = try await world.rolecall(["profile", "list"], environment: ["ROLECALL_HOME": link])
-        #expect(outcome.status == 1)
-        #expect(outcome.stderr.contains("symbolic link"), "\(outcome.stderr)")
+        for arguments in [["profile", "list"], ["env", "--profile", "dev", "--mfa-code", world.code()]] {
+            let outcome = try await world.rolecall(arguments, environment: ["ROLECALL_HOME": link + suffix])
+            #expect(outcome.status == 1)
+            #expect(outcome.stdout.isEmpty)
+            #expect(outcome.stderr.contains("symbolic link (it points to \(world.home))") && outcome.stderr.contains("set ROLECALL_HOME"),
+                    "\(outcome.stderr)")
+        }
+        #expect(world.createSessions.isEmpty)
     }
 
     @Test func aSymlinkedStateFileIsRefusedAndItsTargetUntouched() async throws {

@@ -30,6 +30,15 @@ import Testing
         }
     }
 
+    /// Review finding: URLs that do not parse were echoed whole, password included.
+    @Test(arguments: ["https://alice:s3cretpw@", "https://alice:s3cretpw@/x", "http://bob:s3cretpw@10.0.0.1", "ftp://u:s3cretpw@h",
+                      "https://u:s3cretpw@example.com/?q=1", "https://u:s3cretpw@example.com:99999"])
+    func passwordsAreNeverEchoed(url: String) {
+        #expect { try Endpoint(parsing: url) } throws: { error in
+            !"\(error)".contains("s3cretpw") && "\(error)".contains("***@")
+        }
+    }
+
     @Test func portIsKeptInHostHeader() throws {
         let endpoint = try Endpoint(parsing: "http://127.0.0.1:4567/base/")
         #expect(endpoint.hostHeader == "127.0.0.1:4567")

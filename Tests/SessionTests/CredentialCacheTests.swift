@@ -121,3 +121,27 @@ final class FakeCreateSession: @unchecked Sendable {
         #expect(fake.calls == 1)
     }
 }
+
+@Suite struct MFAWindowMinimumTests {
+    /// The shortest window a profile accepts still serves credentials when the first request comes
+    /// a little after certification (review finding: 15m left 899 s by then, and nothing was served).
+    @Test func theShortestAcceptedWindowServesCredentials() async throws {
+        let clock = TestClock()
+        let fake = FakeCreateSession(clock: clock)
+        let windowEnd = clock.now.addingTimeInterval(TimeInterval(Profile.minimumMFAIntervalSeconds))
+        let cache = CredentialCache(windowEnd: windowEnd, policyDurationSeconds: 3600, now: { clock.now }, fetch: fake.fetch)
+        clock.advance(30.5)
+        _ = try await cache.credentials()
+        #expect(fake.calls == 1)
+        #expect(fake.durations == [Profile.minimumMFAIntervalSeconds - 31], "as long as the window allows, never past it")
+    }
+
+    @Test(arguments: [("15m", false), ("16m", true), ("12h", true), ("13h", false)])
+    func profilesAcceptOnlyWindowsThatCanServe(interval: String, accepted: Bool) throws {
+        let profile = Profile(name: "p", roleArn: "arn:aws:iam::123456789012:role/r",
+                              profileArn: "arn:aws:rolesanywhere:us-east-1:123456789012:profile/p",
+                              trustAnchorArn: "arn:aws:rolesanywhere:us-east-1:123456789012:trust-anchor/t",
+                              mfaVerificationIntervalSeconds: try DurationText.seconds(interval))
+        if accepted { try profile.validate() } else { #expect(throws: ProfileError.self) { try profile.validate() } }
+    }
+}

@@ -1,4 +1,5 @@
 import Foundation
+import RolesAnywhere
 
 /// A private directory of small state files: directory 0700, files 0600, owned by this user.
 ///
@@ -37,8 +38,11 @@ public struct SecureDirectory: Sendable {
     /// rolecall at a directory they prepared; links higher up the path are the system's business.
     public func checkDirectory() throws(StoreError) {
         var info = stat()
-        guard lstat(path, &info) == 0 else { throw .missing(path) }
-        if info.st_mode & S_IFMT == S_IFLNK { throw .symbolicLinkDirectory(path) }
+        // Without trailing slashes: `lstat("link/")` follows the link.
+        var unslashed = Substring(path)
+        while unslashed.count > 1, unslashed.hasSuffix("/") { unslashed = unslashed.dropLast() }
+        guard lstat(String(unslashed), &info) == 0 else { throw .missing(path) }
+        if info.st_mode & S_IFMT == S_IFLNK { throw .symbolicLinkDirectory(String(unslashed)) }
         guard info.st_mode & S_IFMT == S_IFDIR else { throw .notADirectory(path) }
         guard info.st_uid == geteuid() else { throw .wrongOwner(path) }
         guard info.st_mode & 0o077 == 0 else { throw .loosePermissions(path, mode: info.st_mode & 0o777, fix: "chmod 700") }
@@ -137,7 +141,7 @@ public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     static func notADirectory(_ path: String) -> StoreError { .init(description: "\(path) is not a directory") }
     static func wrongOwner(_ path: String) -> StoreError { .init(description: "\(path) belongs to another user: refusing to use it") }
     static func symbolicLinkDirectory(_ path: String) -> StoreError {
-        let target = (try? FileManager.default.destinationOfSymbolicLink(atPath: path)).map { " (it points to \($0))" } ?? ""
+        let target = (try? FileManager.default.destinationOfSymbolicLink(atPath: path)).map { " (it points to \(printableExcerpt($0, limit: 200)))" } ?? ""
         return .init(description: "\(path) is a symbolic link\(target): refusing to follow it; set ROLECALL_HOME to the real directory")
     }
     static func symbolicLink(_ path: String) -> StoreError { .init(description: "\(path) is a symbolic link: refusing to follow it; replace it with a regular file") }

@@ -27,7 +27,7 @@ public struct OTPAuthURI: Sendable, CustomStringConvertible {
 
         var parameters: [String: String] = [:]
         for item in components.queryItems ?? [] {
-            guard parameters[item.name.lowercased()] == nil else { throw invalid("parameter \(item.name.prefix(20)) appears twice") }
+            guard parameters[item.name.lowercased()] == nil else { throw invalid("parameter \(printableExcerpt(item.name, limit: 20)) appears twice") }
             parameters[item.name.lowercased()] = item.value ?? ""
         }
         let expected = ["algorithm": "SHA1", "digits": String(TOTP.digits), "period": String(Int(TOTP.period))]

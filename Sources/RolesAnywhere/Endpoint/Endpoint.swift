@@ -10,22 +10,23 @@ public struct Endpoint: Sendable, Equatable, CustomStringConvertible {
 
     /// Parses and checks an endpoint URL: http(s) only, no user name or password, http only for loopback.
     public init(parsing text: String) throws(RolesAnywhereError) {
+        let shown = Self.shown(text)
         guard let components = URLComponents(string: text), let scheme = components.scheme?.lowercased(),
               let host = components.host, !host.isEmpty
-        else { throw .invalidEndpoint(text, reason: "expected a URL such as https://rolesanywhere.us-east-1.amazonaws.com") }
+        else { throw .invalidEndpoint(shown, reason: "expected a URL such as https://rolesanywhere.us-east-1.amazonaws.com") }
         guard components.user == nil, components.password == nil else {
-            throw .invalidEndpoint("\(scheme)://…@\(host)", reason: "a user name or password in the URL is not allowed")
+            throw .invalidEndpoint("\(scheme)://***@\(host)", reason: "a user name or password in the URL is not allowed")
         }
         guard components.query == nil, components.fragment == nil else {
-            throw .invalidEndpoint(text, reason: "a query or fragment is not allowed")
+            throw .invalidEndpoint(shown, reason: "a query or fragment is not allowed")
         }
         if let port = components.port, !(1...65535).contains(port) {
-            throw .invalidEndpoint(text, reason: "the port must be between 1 and 65535")
+            throw .invalidEndpoint(shown, reason: "the port must be between 1 and 65535")
         }
         switch scheme {
         case "https": break
-        case "http": guard Self.isLoopback(host) else { throw .insecureEndpoint(text) }
-        default: throw .invalidEndpoint(text, reason: "only https:// is supported")
+        case "http": guard Self.isLoopback(host) else { throw .insecureEndpoint(shown) }
+        default: throw .invalidEndpoint(shown, reason: "only https:// is supported")
         }
         self.scheme = scheme
         self.host = host.hasPrefix("[") ? host : (host.contains(":") ? "[\(host)]" : host)
@@ -33,6 +34,19 @@ public struct Endpoint: Sendable, Equatable, CustomStringConvertible {
         var path = components.path
         while path.hasSuffix("/") { path.removeLast() }
         self.basePath = path
+    }
+
+    /// The URL as an error may show it: no user name or password, even when the URL does not parse
+    /// (`https://alice:secret@`), printable and bounded.
+    static func shown(_ text: String) -> String {
+        var text = Substring(text)
+        if let schemeEnd = text.range(of: "://") {
+            let authorityEnd = text[schemeEnd.upperBound...].firstIndex(where: { "/?#".contains($0) }) ?? text.endIndex
+            if let at = text[schemeEnd.upperBound..<authorityEnd].lastIndex(of: "@") {
+                text = text[..<schemeEnd.upperBound] + "***" + text[at...]
+            }
+        }
+        return printableExcerpt(text, limit: 200)
     }
 
     /// The standard endpoint for a region.

@@ -62,8 +62,8 @@ public struct Profile: Codable, Sendable, Equatable {
         guard (SessionDurationPolicy.minimumSeconds...SessionDurationPolicy.maximumSeconds).contains(durationSeconds) else {
             throw ProfileError("--duration must be between 15m and 12h (900 to 43200 seconds), got \(durationSeconds) s")
         }
-        if let interval = mfaVerificationIntervalSeconds, !(60...43_200).contains(interval) {
-            throw ProfileError("the MFA verification interval must be between 1m and 12h, got \(interval) s")
+        if let interval = mfaVerificationIntervalSeconds, !(Self.minimumMFAIntervalSeconds...43_200).contains(interval) {
+            throw ProfileError("--mfa-interval must be between 16m and 12h, got \(DurationText.format(interval)): `exec --server` needs room for one AWS session of at least 15m")
         }
         if let endpoint {
             do { _ = try Endpoint(parsing: endpoint) } catch { throw ProfileError(error.description) }
@@ -74,6 +74,11 @@ public struct Profile: Codable, Sendable, Equatable {
             else { throw ProfileError("--role-session-name must be 2 to 64 characters of letters, digits and +=,.@-_") }
         }
     }
+
+    /// The shortest MFA window `exec --server` can use: CreateSession's 900 s floor, which no
+    /// credentials may outlive the certificate by, plus a minute for the time between certifying
+    /// and the first CreateSession (and the certificate's whole-second notAfter).
+    public static let minimumMFAIntervalSeconds = SessionDurationPolicy.minimumSeconds + 60
 
     /// The region to use: the profile's, else the trust anchor ARN's.
     public var effectiveRegion: String {

@@ -31,8 +31,8 @@ public struct Supervisor: Sendable {
         let profile = try starter.profile(for: selection)
         // Credentials never outlive the certificate, and CreateSession grants no less than 900 s:
         // a shorter MFA window could serve nothing. Said before the MFA code is spent.
-        if let interval = profile.mfaVerificationIntervalSeconds, interval < SessionDurationPolicy.minimumSeconds {
-            throw ProfileError("profile \(shellQuoted(profile.name)) has an MFA window of \(DurationText.format(interval)), shorter than the shortest AWS session (15m): `exec --server` needs `--mfa-interval 15m` or more")
+        if let interval = profile.mfaVerificationIntervalSeconds, interval < Profile.minimumMFAIntervalSeconds {
+            throw ProfileError("profile \(shellQuoted(profile.name)) has an MFA window of \(DurationText.format(interval)), too short for one AWS session of at least 15m: `exec --server` needs `--mfa-interval 16m` or more")
         }
         let held = try await certifyIntoLockedMemory(profile, selection, mfa: mfa)
         let (key, lockedCertificate, certificate, client, baseRequest) = (held.key, held.certificate, held.parsedCertificate, held.client, held.request)
@@ -66,13 +66,25 @@ public struct Supervisor: Sendable {
         let terminal: Int32? = isatty(STDIN_FILENO) == 1 && tcgetpgrp(STDIN_FILENO) == getpgrp() ? STDIN_FILENO : nil
         signal(SIGTTOU, SIG_IGN)
         let target = command.isEmpty ? ProcessLauncher.defaultCommand(environment: context.environment) : command
-        let pid = try ProcessLauncher.spawn(command: target, environment: SessionEnvironment.child(of: context.environment, adding: variables),
+        // Handlers before the child exists: a signal sent as soon as the child runs must reach it,
+        // not end the supervisor with the child orphaned (a test caught exactly that race).
+        SignalRelay.install(recording: [], relaying: Self.forwardedSignals)
+        let pid: pid_t
+        do {
+            pid = try ProcessLauncher.spawn(command: target, environment: SessionEnvironment.child(of: context.environment, adding: variables),
                                             coreLimit: coreLimit, ownProcessGroup: terminal != nil, terminal: terminal)
-        let forwarding = Self.forwardSignals(to: terminal != nil ? -pid : pid)
+        } catch {
+            server.cancel()
+            await cache.wipe()
+            key.wipe()
+            lockedCertificate.wipe()
+            throw error
+        }
+        SignalRelay.relay(to: terminal != nil ? -pid : pid)
         let status = await ProcessLauncher.waitOffThePool(for: pid, terminal: terminal)
 
         // The child is gone: nothing may outlive it.
-        forwarding.forEach { $0.cancel() }
+        SignalRelay.stop()
         server.cancel()
         await cache.wipe()
         key.wipe()
@@ -106,18 +118,6 @@ public struct Supervisor: Sendable {
             client: held.client,
             request: held.request
         )
-    }
-
-    /// Forwards the signals a person or a process manager sends the supervisor to the child.
-    public static func forwardSignals(to target: pid_t) -> [any DispatchSourceSignal] {
-        let queue = DispatchQueue(label: "rolecall.signals")
-        return forwardedSignals.map { number in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
-            source.setEventHandler { kill(target, number) }
-            source.resume()
-            return source
-        }
     }
 }
 
