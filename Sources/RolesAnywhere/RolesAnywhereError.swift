@@ -86,7 +86,7 @@ public struct RolesAnywhereError: Error, Sendable, Equatable, CustomStringConver
     }
 
     static func insecureEndpoint(_ endpoint: String) -> RolesAnywhereError {
-        .init(code: .insecureEndpoint, message: "refusing \(endpoint): credentials never cross a network in clear text; use https:// (http:// is allowed for loopback addresses only)")
+        .init(code: .insecureEndpoint, message: "refusing \(printable(endpoint)): credentials never cross a network in clear text; use https:// (http:// is allowed for loopback addresses only)")
     }
 
     static func invalidEndpoint(_ endpoint: String, reason: String) -> RolesAnywhereError {
@@ -101,11 +101,8 @@ public struct RolesAnywhereError: Error, Sendable, Equatable, CustomStringConver
         .init(code: .unsupportedKey, message: "unsupported private key: Roles Anywhere accepts RSA, P-256 and P-384 keys")
     }
 
-    /// Keeps error text printable and bounded, whatever a server sent.
-    static func printable(_ text: String) -> String {
-        let cleaned = String(text.unicodeScalars.map { $0.properties.generalCategory == .control ? " " : Character($0) })
-        return cleaned.count > 300 ? String(cleaned.prefix(300)) + "…" : cleaned
-    }
+    /// Keeps error text printable and bounded, whatever a server or a user sent.
+    static func printable(_ text: some StringProtocol) -> String { printableExcerpt(text, limit: 300) }
 }
 
 extension RolesAnywhereError.RefusedPart {

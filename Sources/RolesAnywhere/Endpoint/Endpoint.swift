@@ -37,7 +37,7 @@ public struct Endpoint: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// The URL as an error may show it: no user name or password, even when the URL does not parse
-    /// (`https://alice:secret@`), printable and bounded.
+    /// (`https://alice:secret@`). The error itself keeps it printable and bounded.
     static func shown(_ text: String) -> String {
         var text = Substring(text)
         if let schemeEnd = text.range(of: "://") {
@@ -46,7 +46,7 @@ public struct Endpoint: Sendable, Equatable, CustomStringConvertible {
                 text = text[..<schemeEnd.upperBound] + "***" + text[at...]
             }
         }
-        return printableExcerpt(text, limit: 200)
+        return String(text)
     }
 
     /// The standard endpoint for a region.

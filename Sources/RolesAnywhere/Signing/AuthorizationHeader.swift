@@ -18,12 +18,12 @@ public struct AuthorizationHeader: Sendable, Equatable, CustomStringConvertible 
 
     /// The header value to send, signature included. Not `description`: a signature is proof of
     /// the key and must not reach logs or error text by interpolation.
-    public func headerValue() -> String {
-        "\(algorithm) Credential=\(credential)/\(scope), SignedHeaders=\(signedHeaders.joined(separator: ";")), Signature=\(signature)"
-    }
+    public func headerValue() -> String { rendered(signature: signature) }
 
-    public var description: String {
-        "\(algorithm) Credential=\(credential)/\(scope), SignedHeaders=\(signedHeaders.joined(separator: ";")), Signature=<redacted>"
+    public var description: String { rendered(signature: "<redacted>") }
+
+    private func rendered(signature: String) -> String {
+        "\(algorithm) Credential=\(credential)/\(scope), SignedHeaders=\(signedHeaders.joined(separator: ";")), Signature=\(signature)"
     }
 
     /// Parses a header value; nil when any part is missing or malformed.

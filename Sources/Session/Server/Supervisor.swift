@@ -69,26 +69,25 @@ public struct Supervisor: Sendable {
         // Handlers before the child exists: a signal sent as soon as the child runs must reach it,
         // not end the supervisor with the child orphaned (a test caught exactly that race).
         SignalRelay.install(recording: [], relaying: Self.forwardedSignals)
+        // Without a child (it could not start, or it is gone) nothing may outlive it.
+        func releaseEverything() async {
+            SignalRelay.stop()
+            server.cancel()
+            await cache.wipe()
+            key.wipe()
+            lockedCertificate.wipe()
+        }
         let pid: pid_t
         do {
             pid = try ProcessLauncher.spawn(command: target, environment: SessionEnvironment.child(of: context.environment, adding: variables),
                                             coreLimit: coreLimit, ownProcessGroup: terminal != nil, terminal: terminal)
         } catch {
-            server.cancel()
-            await cache.wipe()
-            key.wipe()
-            lockedCertificate.wipe()
+            await releaseEverything()
             throw error
         }
         SignalRelay.relay(to: terminal != nil ? -pid : pid)
         let status = await ProcessLauncher.waitOffThePool(for: pid, terminal: terminal)
-
-        // The child is gone: nothing may outlive it.
-        SignalRelay.stop()
-        server.cancel()
-        await cache.wipe()
-        key.wipe()
-        lockedCertificate.wipe()
+        await releaseEverything()
         if let terminal { tcsetpgrp(terminal, getpgrp()) }
         return status
     }
