@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "Issuance", targets: ["Issuance"]),
         .library(name: "Session", targets: ["Session"]),
         .library(name: "RolesAnywhereEmulator", targets: ["RolesAnywhereEmulator"]),
+        .library(name: "IssuerServer", targets: ["IssuerServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -24,6 +25,11 @@ let package = Package(
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/swift-extras/swift-extras-base64", from: "1.2.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/vapor/sqlite-nio", from: "1.13.2"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         .target(
@@ -48,6 +54,34 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
+        // The team issuer's storage: one protocol, SQLite and PostgreSQL behind it.
+        .target(
+            name: "IssuerStorage",
+            dependencies: [
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "IssuerServer",
+            dependencies: [
+                "Issuance", "RolesAnywhere", "IssuerStorage",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .target(name: "CHardening"),
@@ -84,6 +118,7 @@ let package = Package(
                 "Issuance",
                 "Session",
                 "RolesAnywhereEmulator",
+                "IssuerServer",
                 "CBuildInfo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -143,6 +178,18 @@ let package = Package(
             dependencies: [
                 "rolecall", "rolesanywhere-emulator", "TestSupport", "Issuance", "Session", "RolesAnywhere", "RolesAnywhereEmulator",
                 .product(name: "X509", package: "swift-certificates"),
+            ]
+        ),
+        .testTarget(
+            name: "IssuerStorageTests",
+            dependencies: ["IssuerStorage", "TestSupport"]
+        ),
+        .testTarget(
+            name: "IssuerServerTests",
+            dependencies: [
+                "IssuerServer", "IssuerStorage", "Issuance", "Session", "RolesAnywhere", "TestSupport",
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .target(

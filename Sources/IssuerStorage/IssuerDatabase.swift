@@ -1,0 +1,182 @@
+import Foundation
+
+/// Everything the team issuer keeps, behind one protocol with an SQLite and a PostgreSQL
+/// implementation (one shared test suite runs against both).
+///
+/// Replicas share nothing but the database, so every rule that must hold across replicas is a
+/// single atomic statement here: the TOTP replay guard is a unique row per (user, device, step),
+/// failure counts are incremented in the database, settings are written once.
+/// Secrets arrive sealed (AES-GCM under the issuer key); this layer never sees them in clear.
+public protocol IssuerDatabase: Sendable {
+    /// Creates or upgrades the schema. Safe when several replicas start at once.
+    func migrate() async throws
+    /// Releases connections; the database is unusable afterwards.
+    func close() async throws
+
+    // MARK: Settings (write-once named blobs: sealed token key, TLS identity, …)
+    func setting(_ name: String) async throws -> [UInt8]?
+    /// Stores `value` unless `name` exists; returns what is stored afterwards (the first writer's
+    /// value when replicas race).
+    func insertSettingIfAbsent(_ name: String, value: [UInt8]) async throws -> [UInt8]
+
+    // MARK: Certificate authorities
+    /// Oldest first; the last one not retired signs.
+    func authorities() async throws -> [StoredAuthority]
+    /// Adds a CA and retires every other, in one transaction.
+    func addAuthority(certificatePEM: String, sealedPrivateKey: [UInt8], createdAt: Date) async throws
+
+    // MARK: Users
+    /// Throws `StorageError.conflict` when the name exists.
+    func addUser(_ user: UserRecord) async throws
+    func user(named name: String) async throws -> UserRecord?
+    /// Sorted by name.
+    func users() async throws -> [UserRecord]
+    /// False when there is no such user.
+    func setDisabled(_ disabled: Bool, user: String) async throws -> Bool
+    /// Removes the user with their grants, lockout state and accepted TOTP steps (audit rows stay).
+    /// False when there is no such user.
+    func removeUser(named name: String) async throws -> Bool
+
+    // MARK: Role grants
+    /// Inserts, or replaces the grant for the same (user, role ARN). Throws `StorageError.notFound`
+    /// when the user does not exist.
+    func putGrant(_ grant: RoleGrant) async throws
+    /// One user's grants, or everyone's when `user` is nil; sorted by user then role ARN.
+    func grants(user: String?) async throws -> [RoleGrant]
+    /// False when there was no such grant.
+    func revokeGrant(user: String, roleArn: String) async throws -> Bool
+
+    // MARK: MFA replay guard and lockout
+    /// Records that TOTP time step `step` of `user`'s `device` was accepted. Returns false (and
+    /// records nothing) when that step or a later one was already accepted, by any replica.
+    func acceptTOTPStep(user: String, device: String, step: Int64, at time: Date) async throws -> Bool
+    func lockout(user: String) async throws -> LockoutState
+    /// Adds one failure atomically and sets `lockedUntil` to `time + lockout(newCount)` when that
+    /// is positive; returns the new state.
+    func recordFailure(user: String, at time: Date, lockout: @Sendable (Int) -> TimeInterval) async throws -> LockoutState
+    /// Back to zero failures, unlocked (after a success).
+    func resetFailures(user: String) async throws
+
+    // MARK: Audit
+    func appendAudit(_ record: AuditRecord) async throws
+    /// Rows at or after `since`, oldest first, at most `limit`.
+    func audit(since: Date, limit: Int) async throws -> [AuditRecord]
+}
+
+public struct UserRecord: Sendable, Equatable {
+    public var name: String
+    /// A bcrypt hash (`$2b$…`), never the password.
+    public var passwordHash: String
+    /// The TOTP seed, sealed with the issuer key.
+    public var sealedTOTPSeed: [UInt8]
+    public var disabled: Bool
+    /// How long a login session of this user lasts.
+    public var loginSessionSeconds: Int
+    public var createdAt: Date
+
+    public init(name: String, passwordHash: String, sealedTOTPSeed: [UInt8], disabled: Bool = false,
+                loginSessionSeconds: Int, createdAt: Date) {
+        self.name = name
+        self.passwordHash = passwordHash
+        self.sealedTOTPSeed = sealedTOTPSeed
+        self.disabled = disabled
+        self.loginSessionSeconds = loginSessionSeconds
+        self.createdAt = createdAt
+    }
+}
+
+/// One user's permission to use one role, and how.
+public struct RoleGrant: Sendable, Equatable, Codable {
+    public var user: String
+    public var roleArn: String
+    public var profileArn: String
+    public var trustAnchorArn: String
+    public var region: String?
+    public var maxDurationSeconds: Int
+    /// "per-session", "login" or "off" (the server's `MFARequirement` raw values).
+    public var mfa: String
+    public var createdAt: Date
+
+    public init(user: String, roleArn: String, profileArn: String, trustAnchorArn: String, region: String?,
+                maxDurationSeconds: Int, mfa: String, createdAt: Date) {
+        self.user = user
+        self.roleArn = roleArn
+        self.profileArn = profileArn
+        self.trustAnchorArn = trustAnchorArn
+        self.region = region
+        self.maxDurationSeconds = maxDurationSeconds
+        self.mfa = mfa
+        self.createdAt = createdAt
+    }
+}
+
+public struct StoredAuthority: Sendable, Equatable {
+    public var id: Int64
+    public var certificatePEM: String
+    public var sealedPrivateKey: [UInt8]
+    public var createdAt: Date
+    public var retired: Bool
+
+    public init(id: Int64, certificatePEM: String, sealedPrivateKey: [UInt8], createdAt: Date, retired: Bool) {
+        self.id = id
+        self.certificatePEM = certificatePEM
+        self.sealedPrivateKey = sealedPrivateKey
+        self.createdAt = createdAt
+        self.retired = retired
+    }
+}
+
+public struct LockoutState: Sendable, Equatable {
+    public var failures: Int
+    public var lockedUntil: Date?
+
+    public init(failures: Int = 0, lockedUntil: Date? = nil) {
+        self.failures = failures
+        self.lockedUntil = lockedUntil
+    }
+}
+
+/// One decision of the issuer: a login, an issuance, a refusal (with its reason) or a lockout.
+public struct AuditRecord: Sendable, Equatable, Codable {
+    public var time: Date
+    /// "login", "certificate" or "lockout".
+    public var event: String
+    public var user: String?
+    public var roleArn: String?
+    /// The certificate kind asked for ("single-use", "in-memory", "standard").
+    public var kind: String?
+    /// The issued certificate's serial, hex.
+    public var serial: String?
+    public var clientAddress: String?
+    /// "ok", or the refusal reason ("wrong-password", "role-not-allowed", …).
+    public var result: String
+
+    public init(time: Date, event: String, user: String?, roleArn: String? = nil, kind: String? = nil,
+                serial: String? = nil, clientAddress: String?, result: String) {
+        self.time = time
+        self.event = event
+        self.user = user
+        self.roleArn = roleArn
+        self.kind = kind
+        self.serial = serial
+        self.clientAddress = clientAddress
+        self.result = result
+    }
+}
+
+/// Storage failures. Messages name the database but never its password.
+public enum StorageError: Error, Sendable, Equatable, CustomStringConvertible {
+    case conflict(String)
+    case notFound(String)
+    case unsupportedURL(String)
+    case unavailable(String)
+
+    public var description: String {
+        switch self {
+        case .conflict(let what): "\(what) already exists"
+        case .notFound(let what): "\(what) does not exist"
+        case .unsupportedURL(let detail): "unsupported --database: \(detail); use sqlite:PATH or postgres://USER@HOST:PORT/DB"
+        case .unavailable(let detail): "the issuer database is unavailable: \(detail)"
+        }
+    }
+}
