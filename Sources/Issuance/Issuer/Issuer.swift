@@ -1,3 +1,4 @@
+import RolesAnywhere
 import X509
 
 /// Proof of a fresh MFA check that travels with an issuance request.
@@ -7,9 +8,63 @@ public enum MFAProof: Sendable, CustomStringConvertible {
     public var description: String { "MFAProof.totp(<redacted>)" }
 }
 
-/// Certifies a public key for one kind of use. The local (embedded) issuer and the team issuer
-/// service implement it; callers hold only the public half of the key they generated.
+/// What the caller asks an issuer to certify: a CSR signed by a key that never leaves the caller's
+/// memory, for one role and one kind of use.
+public struct IssuanceRequest: Sendable, CustomStringConvertible {
+    public var csr: CertificateSigningRequest
+    public var kind: CertificateKind
+    public var roleArn: String
+    public var mfaProof: MFAProof?
+
+    public init(csr: CertificateSigningRequest, kind: CertificateKind, roleArn: String, mfaProof: MFAProof?) {
+        self.csr = csr
+        self.kind = kind
+        self.roleArn = roleArn
+        self.mfaProof = mfaProof
+    }
+
+    /// A request whose CSR is signed by `key` (the subject is only a label: issuers name the
+    /// certificate after the authenticated person, never after what the CSR says).
+    public init(key: SigningKey, kind: CertificateKind, roleArn: String, mfaProof: MFAProof?) throws {
+        let subject = try DistinguishedName { CommonName("rolecall") }
+        let csr = try CertificateSigningRequest(
+            version: .v1, subject: subject, privateKey: key.certificatePrivateKey,
+            attributes: CertificateSigningRequest.Attributes(), signatureAlgorithm: .ecdsaWithSHA256
+        )
+        self.init(csr: csr, kind: kind, roleArn: roleArn, mfaProof: mfaProof)
+    }
+
+    /// The CSR's public key, once its self-signature (proof of possession) verifies.
+    public func verifiedPublicKey() throws(IssuanceRefusal) -> Certificate.PublicKey {
+        guard csr.publicKey.isValidSignature(csr.signature, for: csr) else {
+            throw IssuanceRefusal(reason: .badCSR, message: "the certificate signing request's signature does not verify")
+        }
+        return csr.publicKey
+    }
+
+    public var description: String { "IssuanceRequest(\(kind), role: \(roleArn), mfa: \(mfaProof == nil ? "none" : "<redacted>"))" }
+}
+
+/// A certificate chain and the limits the AWS session must also respect.
+public struct IssuedCertificate: Sendable {
+    /// Leaf first.
+    public var chain: [Certificate]
+    /// Seconds left in the login session the certificate came from; nil when no login session
+    /// bounds it (the local issuer).
+    public var loginSecondsLeft: Int?
+    /// The longest AWS session the issuer's policy allows for this role; nil when it sets none.
+    public var roleMaxDurationSeconds: Int?
+
+    public init(chain: [Certificate], loginSecondsLeft: Int? = nil, roleMaxDurationSeconds: Int? = nil) {
+        self.chain = chain
+        self.loginSecondsLeft = loginSecondsLeft
+        self.roleMaxDurationSeconds = roleMaxDurationSeconds
+    }
+}
+
+/// Certifies the key of a CSR for one kind of use. The local (embedded) issuer and the team
+/// issuer service implement it; callers keep the private key.
 public protocol Issuer: Sendable {
-    /// The certificate chain, leaf first. Throws `MFAError` when the proof is missing or refused.
-    func issue(publicKey: Certificate.PublicKey, kind: CertificateKind, identity: String, mfaProof: MFAProof?) async throws -> [Certificate]
+    /// Throws `MFAError` when the proof is missing or refused, `IssuanceRefusal` for policy.
+    func issue(_ request: IssuanceRequest) async throws -> IssuedCertificate
 }

@@ -14,16 +14,17 @@ public struct LocalIssuer: Issuer {
         self.now = now
     }
 
-    public func issue(publicKey: Certificate.PublicKey, kind: CertificateKind, identity: String, mfaProof: MFAProof?) async throws -> [Certificate] {
-        if kind.requiresMFA {
-            guard case .totp(let code)? = mfaProof else {
-                throw MFAError.unavailable("a \(kind.name) certificate needs an MFA code")
+    public func issue(_ request: IssuanceRequest) async throws -> IssuedCertificate {
+        let publicKey = try request.verifiedPublicKey()
+        if request.kind.requiresMFA {
+            guard case .totp(let code)? = request.mfaProof else {
+                throw MFAError.unavailable("a \(request.kind.name) certificate needs an MFA code")
             }
             // The accepted step is on disk before the certificate exists.
             _ = try verifier.verify(code: code, devices: try store.devices())
         }
         let authority = try store.currentAuthority()
-        return [try authority.issueLeaf(for: publicKey, user: identity, kind: kind, now: now())]
+        return IssuedCertificate(chain: [try authority.issueLeaf(for: publicKey, user: try store.user(), kind: request.kind, now: now())])
     }
 
     /// Checks a code without issuing anything (for `mfa add`, `mfa remove`, `ca rotate`).

@@ -21,10 +21,14 @@ public struct Profile: Codable, Sendable, Equatable {
     public var roleSessionName: String?
     /// How long one MFA check lets `exec --server` keep refreshing (default 1 h, at most 12 h).
     public var mfaVerificationIntervalSeconds: Int?
+    /// Set for profiles written by `rolecall login`: certificates come from the team issuer of
+    /// the current login (this is its first URL, for display), not from the local CA.
+    public var issuer: String?
 
     public init(name: String, roleArn: String, profileArn: String, trustAnchorArn: String, region: String? = nil,
                 durationSeconds: Int = SessionDurationPolicy.defaultSeconds, mfa: MFAMode = .required,
-                endpoint: String? = nil, roleSessionName: String? = nil, mfaVerificationIntervalSeconds: Int? = nil) {
+                endpoint: String? = nil, roleSessionName: String? = nil, mfaVerificationIntervalSeconds: Int? = nil,
+                issuer: String? = nil) {
         self.name = name
         self.roleArn = roleArn
         self.profileArn = profileArn
@@ -35,6 +39,7 @@ public struct Profile: Codable, Sendable, Equatable {
         self.endpoint = endpoint
         self.roleSessionName = roleSessionName
         self.mfaVerificationIntervalSeconds = mfaVerificationIntervalSeconds
+        self.issuer = issuer
     }
 
     /// Checks every field, with messages that show the expected form.

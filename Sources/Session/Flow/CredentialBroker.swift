@@ -39,9 +39,10 @@ public struct CredentialBroker: Sendable {
     }
 
     private let context: SessionContext
-    private let issuer: any Issuer
+    /// Nil: the profile's own issuer (`SessionContext.issuer(for:)`).
+    private let issuer: (any Issuer)?
 
-    public init(context: SessionContext, issuer: any Issuer) {
+    public init(context: SessionContext, issuer: (any Issuer)?) {
         self.context = context
         self.issuer = issuer
     }
@@ -68,23 +69,34 @@ public struct CredentialBroker: Sendable {
         let profile = request.profile
         let region = try RegionResolver.resolve(explicit: request.region ?? profile.region ?? profile.effectiveRegion, environment: context.environment)
         let endpoint = try Endpoint.resolve(explicit: request.endpoint ?? profile.endpoint, region: region, environment: context.environment)
-        let duration = try SessionDurationPolicy.durationSeconds(for: .init(
-            requestedSeconds: request.requestedDurationSeconds,
-            loginSecondsLeft: request.loginSecondsLeft,
-            profileLimitSeconds: profile.durationSeconds
-        ))
-        let proof: MFAProof? = kind.requiresMFA ? .totp(code: try mfaCode()) : nil
+        let issuer = try self.issuer ?? context.issuer(for: profile)
+        // Checked before the MFA code is spent; checked again with the issuer's own figures.
+        _ = try duration(request, issued: nil)
+        // A team issuer decides per role; the embedded one per kind.
+        let needsCode = profile.mfa == .required || (profile.issuer == nil && kind.requiresMFA)
+        let proof: MFAProof? = needsCode ? .totp(code: try mfaCode()) : nil
         let key = SigningKey.generateP256()
-        let chain = try await issuer.issue(
-            publicKey: key.certificatePublicKey, kind: kind, identity: try context.issuerStore.user(), mfaProof: proof
-        )
-        guard let leaf = chain.first else { throw MFAError.unavailable("the issuer returned no certificate") }
-        let identity = SigningIdentity(certificate: leaf, intermediates: Array(chain.dropFirst()), key: key, isSingleUse: kind.isSingleUse)
+        let issued = try await issuer.issue(IssuanceRequest(key: key, kind: kind, roleArn: profile.roleArn, mfaProof: proof))
+        guard let leaf = issued.chain.first else { throw MFAError.unavailable("the issuer returned no certificate") }
+        let identity = SigningIdentity(certificate: leaf, intermediates: Array(issued.chain.dropFirst()), key: key, isSingleUse: kind.isSingleUse)
         let client = CreateSessionClient(endpoint: endpoint, region: region, transport: context.transport, now: context.now)
         let createSession = CreateSessionRequest(
-            durationSeconds: duration, profileArn: profile.profileArn, roleArn: profile.roleArn,
+            durationSeconds: try duration(request, issued: issued), profileArn: profile.profileArn, roleArn: profile.roleArn,
             trustAnchorArn: profile.trustAnchorArn, roleSessionName: profile.roleSessionName
         )
         return HeldIdentity(identity: identity, client: client, request: createSession)
+    }
+
+    /// The AWS session length: the request, the profile, and what the issuer says is left of the
+    /// login session and allowed for the role.
+    private func duration(_ request: Request, issued: IssuedCertificate?) throws -> Int {
+        var loginLeft = request.loginSecondsLeft
+        if let left = issued?.loginSecondsLeft { loginLeft = min(loginLeft ?? .max, left) }
+        return try SessionDurationPolicy.durationSeconds(for: .init(
+            requestedSeconds: request.requestedDurationSeconds,
+            loginSecondsLeft: loginLeft,
+            profileLimitSeconds: request.profile.durationSeconds,
+            roleLimitSeconds: issued?.roleMaxDurationSeconds
+        ))
     }
 }

@@ -8,6 +8,8 @@ public struct SessionContext: Sendable {
     public var now: @Sendable () -> Date
     public var transport: any HTTPTransport
     public var home: SecureDirectory
+    /// How to reach the team issuer; nil means HTTPS with the login's pinned certificate.
+    public var issuerTransport: (@Sendable (IssuerLogin) throws -> any HTTPTransport)?
 
     public init(environment: [String: String], now: @escaping @Sendable () -> Date = Date.init,
                 transport: any HTTPTransport, home: SecureDirectory? = nil) {
@@ -21,6 +23,19 @@ public struct SessionContext: Sendable {
     public var issuerStore: IssuerStore { IssuerStore(directory: home) }
     public var mfaState: FileMFAStateStore { FileMFAStateStore(directory: home) }
 
+    public var loginStore: IssuerLoginStore { IssuerLoginStore(directory: home) }
+
     /// The embedded issuer over this home.
     public var localIssuer: LocalIssuer { LocalIssuer(store: issuerStore, mfaState: mfaState, now: now) }
+
+    /// The issuer that certifies keys for `profile`: the team issuer of the current login for
+    /// profiles `rolecall login` wrote, else the embedded one.
+    public func issuer(for profile: Profile) throws -> any Issuer {
+        guard profile.issuer != nil else { return localIssuer }
+        let login = try loginStore.load()
+        guard login.secondsLeft(at: now()) > 0 else {
+            throw IssuanceRefusal(reason: .tokenExpired, message: "the login session with the team issuer ended at \(RFC3339.string(from: login.expiresAt)): run `rolecall login` again")
+        }
+        return RemoteIssuer(login: login, transport: try issuerTransport?(login) ?? IssuerTLS.transport(pinnedCertificatePEM: login.pinnedCertificatePEM))
+    }
 }

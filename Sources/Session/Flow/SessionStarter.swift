@@ -32,11 +32,12 @@ public struct SessionStarter: Sendable {
     }
 
     public let context: SessionContext
-    private let issuer: any Issuer
+    /// Nil: each profile's own issuer.
+    let issuer: (any Issuer)?
 
     public init(context: SessionContext, issuer: (any Issuer)? = nil) {
         self.context = context
-        self.issuer = issuer ?? context.localIssuer
+        self.issuer = issuer
     }
 
     public func refuseNesting() throws {
@@ -53,8 +54,11 @@ public struct SessionStarter: Sendable {
         )
     }
 
-    public func brokerRequest(_ profile: Profile, _ selection: Selection) -> CredentialBroker.Request {
-        .init(profile: profile, requestedDurationSeconds: selection.durationSeconds, region: selection.region, endpoint: selection.endpoint)
+    /// For a team issuer's profile, what is left of the login session bounds the AWS session.
+    public func brokerRequest(_ profile: Profile, _ selection: Selection) throws -> CredentialBroker.Request {
+        let loginLeft = profile.issuer == nil ? nil : try context.loginStore.loadIfPresent()?.secondsLeft(at: context.now())
+        return .init(profile: profile, requestedDurationSeconds: selection.durationSeconds, region: selection.region,
+                     endpoint: selection.endpoint, loginSecondsLeft: loginLeft)
     }
 
     /// The per-session flow for `exec` and `env`.
@@ -62,7 +66,7 @@ public struct SessionStarter: Sendable {
         try refuseNesting()
         let profile = try profile(for: selection)
         let issued = try await CredentialBroker(context: context, issuer: issuer)
-            .obtain(brokerRequest(profile, selection), mfaCode: { try mfa.obtain() })
+            .obtain(try brokerRequest(profile, selection), mfaCode: { try mfa.obtain() })
         return Started(profile: profile, issued: issued)
     }
 
@@ -71,7 +75,7 @@ public struct SessionStarter: Sendable {
         let profile = try profile(for: Selection(profileName: profileName))
         guard profile.mfa == .off else { throw CredentialProcessRefused(profile: profile.name) }
         let issued = try await CredentialBroker(context: context, issuer: issuer)
-            .obtain(brokerRequest(profile, Selection(profileName: profileName)), mfaCode: {
+            .obtain(try brokerRequest(profile, Selection(profileName: profileName)), mfaCode: {
                 throw MFAError.unavailable("profile needs no MFA")
             })
         return issued.credentials

@@ -12,12 +12,10 @@ public struct Supervisor: Sendable {
     public static let forwardedSignals: [Int32] = [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGWINCH]
 
     private let starter: SessionStarter
-    private let issuer: any Issuer
     private let report: @Sendable (String) -> Void
 
-    public init(starter: SessionStarter, issuer: (any Issuer)? = nil, report: @escaping @Sendable (String) -> Void) {
+    public init(starter: SessionStarter, report: @escaping @Sendable (String) -> Void) {
         self.starter = starter
-        self.issuer = issuer ?? starter.context.localIssuer
         self.report = report
     }
 
@@ -105,8 +103,8 @@ public struct Supervisor: Sendable {
     /// released when this returns, leaving the locked copy as the only long-lived one.
     private func certifyIntoLockedMemory(_ profile: Profile, _ selection: SessionStarter.Selection, mfa: MFACodeSource) async throws -> LockedIdentity {
         let interval = TimeInterval(profile.mfaVerificationIntervalSeconds ?? Int(CertificateKind.defaultVerificationInterval))
-        let held = try await CredentialBroker(context: starter.context, issuer: issuer).certify(
-            starter.brokerRequest(profile, selection),
+        let held = try await CredentialBroker(context: starter.context, issuer: starter.issuer).certify(
+            try starter.brokerRequest(profile, selection),
             kind: .inMemory(verificationInterval: interval, holderLifetime: nil),
             mfaCode: { try mfa.obtain() }
         )

@@ -1,0 +1,158 @@
+import Foundation
+
+/// The team issuer's JSON API (docs/issuer-api.md), shared by the service and its client so the
+/// two cannot drift apart. Field names are the contract.
+public enum IssuerAPI {
+    public static let loginPath = "/v1/login"
+    public static let certificatesPath = "/v1/certificates"
+    public static let serverCertificatePath = "/v1/server-certificate"
+
+    /// `GET /v1/server-certificate`: the TLS certificate the service presents, so that a client
+    /// given its SHA-256 fingerprint can pin it (and from then on verify TLS against it alone).
+    public struct ServerCertificate: Codable, Sendable {
+        public var certificate: String
+        public init(certificate: String) { self.certificate = certificate }
+    }
+
+    /// `POST /v1/login`.
+    public struct LoginRequest: Codable, Sendable, CustomStringConvertible {
+        public var user: String
+        public var password: String
+        /// Needed for roles with `login` MFA and for any later per-session check to make sense;
+        /// a login without it can use `off` roles only.
+        public var totp: String?
+
+        public init(user: String, password: String, totp: String?) {
+            self.user = user
+            self.password = password
+            self.totp = totp
+        }
+
+        public var description: String { "LoginRequest(user: \(user), password: <redacted>, totp: \(totp == nil ? "none" : "<redacted>"))" }
+    }
+
+    /// A role the user may use, with what the client needs to write a profile for it.
+    public struct Role: Codable, Sendable, Equatable {
+        public var roleArn: String
+        public var profileArn: String
+        public var trustAnchorArn: String
+        public var region: String?
+        public var maxDurationSeconds: Int
+        /// "per-session", "login" or "off".
+        public var mfa: String
+
+        public init(roleArn: String, profileArn: String, trustAnchorArn: String, region: String?, maxDurationSeconds: Int, mfa: String) {
+            self.roleArn = roleArn
+            self.profileArn = profileArn
+            self.trustAnchorArn = trustAnchorArn
+            self.region = region
+            self.maxDurationSeconds = maxDurationSeconds
+            self.mfa = mfa
+        }
+    }
+
+    public struct LoginResponse: Codable, Sendable, CustomStringConvertible {
+        public var token: String
+        public var user: String
+        public var expiresAt: Date
+        /// Whether this login session passed a TOTP check.
+        public var mfa: Bool
+        public var roles: [Role]
+
+        public init(token: String, user: String, expiresAt: Date, mfa: Bool, roles: [Role]) {
+            self.token = token
+            self.user = user
+            self.expiresAt = expiresAt
+            self.mfa = mfa
+            self.roles = roles
+        }
+
+        public var description: String { "LoginResponse(user: \(user), token: <redacted>, expiresAt: \(expiresAt), roles: \(roles.count))" }
+    }
+
+    /// `POST /v1/certificates`, with `Authorization: Bearer <login token>`.
+    public struct CertificateRequest: Codable, Sendable, CustomStringConvertible {
+        /// PKCS#10, PEM.
+        public var csr: String
+        public var roleArn: String
+        /// "single-use", "in-memory" or "standard".
+        public var kind: String
+        /// For in-memory certificates: the MFA verification interval asked for.
+        public var lifetimeSeconds: Int?
+        /// For standard certificates: the AWS session length the profile asks for.
+        public var sessionSeconds: Int?
+        /// Required when the role needs per-session MFA.
+        public var totp: String?
+
+        public init(csr: String, roleArn: String, kind: String, lifetimeSeconds: Int?, sessionSeconds: Int?, totp: String?) {
+            self.csr = csr
+            self.roleArn = roleArn
+            self.kind = kind
+            self.lifetimeSeconds = lifetimeSeconds
+            self.sessionSeconds = sessionSeconds
+            self.totp = totp
+        }
+
+        public var description: String { "CertificateRequest(role: \(roleArn), kind: \(kind), totp: \(totp == nil ? "none" : "<redacted>"))" }
+    }
+
+    public struct CertificateResponse: Codable, Sendable {
+        /// PEM certificates, leaf first.
+        public var certificateChain: [String]
+        /// The duration-policy inputs: what is left of the login session, and the role's limit.
+        public var loginSecondsLeft: Int
+        public var roleMaxDurationSeconds: Int
+
+        public init(certificateChain: [String], loginSecondsLeft: Int, roleMaxDurationSeconds: Int) {
+            self.certificateChain = certificateChain
+            self.loginSecondsLeft = loginSecondsLeft
+            self.roleMaxDurationSeconds = roleMaxDurationSeconds
+        }
+    }
+
+    /// Every non-2xx answer.
+    public struct ErrorResponse: Codable, Sendable {
+        /// An `IssuanceRefusal.Reason` raw value, or an MFA error code.
+        public var error: String
+        public var message: String
+
+        public init(error: String, message: String) {
+            self.error = error
+            self.message = message
+        }
+    }
+
+    public static func encoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }
+
+    public static func decoder() -> JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }
+}
+
+extension CertificateKind {
+    /// The kind for an API request; `lifetimeSeconds` is the in-memory verification interval.
+    public init?(apiName: String, lifetimeSeconds: Int?, sessionSeconds: Int?) {
+        switch apiName {
+        case "single-use": self = .singleUse
+        case "in-memory": self = .inMemory(verificationInterval: TimeInterval(lifetimeSeconds ?? Int(Self.defaultVerificationInterval)), holderLifetime: nil)
+        case "standard": self = .standard(sessionDuration: TimeInterval(sessionSeconds ?? 3600))
+        default: return nil
+        }
+    }
+
+    /// What `init(apiName:…)` needs to rebuild this kind on the other side.
+    public var apiFields: (name: String, lifetimeSeconds: Int?, sessionSeconds: Int?) {
+        switch self {
+        case .singleUse: (name, nil, nil)
+        case .inMemory(let interval, _): (name, Int(interval), nil)
+        case .standard(let duration): (name, nil, Int(duration))
+        }
+    }
+}

@@ -1,0 +1,81 @@
+import AsyncHTTPClient
+import Crypto
+import Foundation
+import NIOCore
+import NIOSSL
+import RolesAnywhere
+import X509
+
+/// TLS towards the team issuer: either the system trust store, or exactly one pinned certificate.
+///
+/// Pinning works on the certificate, not only its hash: `pinnedCertificate` fetches the
+/// certificate the service says it presents, keeps it only if its SHA-256 equals the fingerprint
+/// the administrator published, and every later connection is then fully verified (chain and
+/// host name) against that certificate as the sole trust root. A man in the middle of the first
+/// fetch cannot produce a certificate with the published fingerprint.
+public enum IssuerTLS {
+    public static func configuration(pinnedCertificatePEM: String?) throws -> TLSConfiguration {
+        var tls = TLSConfiguration.makeClientConfiguration()
+        tls.minimumTLSVersion = .tlsv12
+        if let pinnedCertificatePEM {
+            tls.trustRoots = .certificates([try NIOSSLCertificate(bytes: Array(pinnedCertificatePEM.utf8), format: .pem)])
+        }
+        return tls
+    }
+
+    /// A transport for a few requests: its own HTTP client, shut down after each exchange.
+    public static func transport(pinnedCertificatePEM: String?) throws -> any HTTPTransport {
+        OneShotTransport(tls: try configuration(pinnedCertificatePEM: pinnedCertificatePEM), verifies: true)
+    }
+
+    /// Lower-case hex without separators; accepts `AA:BB:…` and upper case.
+    public static func normalizedFingerprint(_ text: String) -> String? {
+        let hex = text.lowercased().filter { $0 != ":" }
+        guard hex.count == 64, hex.allSatisfy(\.isHexDigit) else { return nil }
+        return hex
+    }
+
+    public static func fingerprint(_ certificate: Certificate) throws -> String {
+        SHA256.hash(data: try certificate.derBytes()).hexString
+    }
+
+    /// The service's certificate when its fingerprint is `expected`; refused otherwise.
+    public static func pinnedCertificate(urls: [String], expected fingerprint: String) async throws -> String {
+        guard let expected = normalizedFingerprint(fingerprint) else {
+            throw IssuanceRefusal(reason: .badRequest, message: "--pin-sha256 must be 64 hex digits (colons allowed), as `rolecall issuer serve` prints it")
+        }
+        // Unverified on purpose, and only for this fetch: what it returns is checked against the
+        // fingerprint before anything trusts it.
+        let connection = IssuerConnection(urls: urls, transport: OneShotTransport(tls: .makeClientConfiguration(), verifies: false))
+        let answer = try await connection.get(IssuerAPI.serverCertificatePath, as: IssuerAPI.ServerCertificate.self)
+        guard let certificate = try? Certificate(pemEncoded: answer.certificate), let actual = try? Self.fingerprint(certificate) else {
+            throw IssuanceRefusal(reason: .unavailable, message: "the team issuer's certificate does not parse")
+        }
+        guard actual == expected else {
+            throw IssuanceRefusal(reason: .badRequest, message: "the team issuer presents a certificate with SHA-256 \(actual), not the pinned \(expected): do not log in; ask the issuer's administrator")
+        }
+        return try certificate.serializeAsPEM().pemString
+    }
+}
+
+/// An async-http-client transport whose client lives for one exchange.
+struct OneShotTransport: HTTPTransport {
+    let tls: TLSConfiguration
+    let verifies: Bool
+
+    func send(_ request: TransportRequest) async throws -> TransportResponse {
+        var tls = tls
+        if !verifies { tls.certificateVerification = .none }
+        var configuration = HTTPClient.Configuration(tlsConfiguration: tls)
+        configuration.timeout = .init(connect: .seconds(10), read: .seconds(30))
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        do {
+            let response = try await AsyncHTTPClientTransport(client: client).send(request)
+            try await client.shutdown()
+            return response
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
+    }
+}

@@ -1,0 +1,36 @@
+import Foundation
+import RolesAnywhere
+import X509
+
+/// The `Issuer` backed by the team issuer service: the CSR, the role and (for per-session MFA)
+/// the TOTP code go to the server with the login token; the private key stays here.
+public struct RemoteIssuer: Issuer {
+    private let login: IssuerLogin
+    private let connection: IssuerConnection
+
+    public init(login: IssuerLogin, transport: any HTTPTransport) {
+        self.login = login
+        self.connection = IssuerConnection(urls: login.urls, transport: transport)
+    }
+
+    public func issue(_ request: IssuanceRequest) async throws -> IssuedCertificate {
+        let kind = request.kind.apiFields
+        var totp: String?
+        if case .totp(let code)? = request.mfaProof { totp = code }
+        let answer = try await connection.post(IssuerAPI.certificatesPath, IssuerAPI.CertificateRequest(
+            csr: try request.csr.serializeAsPEM().pemString, roleArn: request.roleArn, kind: kind.name,
+            lifetimeSeconds: kind.lifetimeSeconds, sessionSeconds: kind.sessionSeconds, totp: totp
+        ), token: login.token, as: IssuerAPI.CertificateResponse.self)
+        let chain: [Certificate]
+        do {
+            chain = try answer.certificateChain.map { try Certificate(pemEncoded: $0) }
+        } catch {
+            throw IssuanceRefusal(reason: .unavailable, message: "the team issuer returned a certificate that does not parse")
+        }
+        // The server must certify our key, not some other one.
+        guard let leaf = chain.first, leaf.publicKey == request.csr.publicKey else {
+            throw IssuanceRefusal(reason: .unavailable, message: "the team issuer returned a certificate for another key")
+        }
+        return IssuedCertificate(chain: chain, loginSecondsLeft: answer.loginSecondsLeft, roleMaxDurationSeconds: answer.roleMaxDurationSeconds)
+    }
+}
