@@ -1,0 +1,148 @@
+import Foundation
+import Issuance
+import IssuerStorage
+import RolesAnywhere
+import X509
+
+/// The administrator's commands (`rolecall issuer init|user|role|audit|ca`), run locally against
+/// the database with the issuer key.
+public struct IssuerAdmin: Sendable {
+    public let database: any IssuerDatabase
+    let vault: IssuerVault
+    private let hasher: PasswordHasher
+    private let now: @Sendable () -> Date
+
+    public static let defaultLoginSessionSeconds = 12 * 3600
+
+    public init(database: any IssuerDatabase, key: IssuerKey, bcryptCost: UInt8 = PasswordHasher.defaultCost, now: @escaping @Sendable () -> Date = Date.init) {
+        self.database = database
+        self.vault = IssuerVault(database: database, key: key)
+        self.hasher = PasswordHasher(cost: bcryptCost)
+        self.now = now
+    }
+
+    // MARK: Setup and CA
+
+    /// A new CA and token key; refuses an issuer that has a CA already.
+    public func initialize(commonName: String) async throws -> CertificateAuthority {
+        guard try await database.authorities().isEmpty else {
+            throw IssuerSetupError("this issuer database has a CA already: see `rolecall issuer ca show`")
+        }
+        let authority = try CertificateAuthority.generate(commonName: commonName, now: now())
+        try await vault.addAuthority(authority, now: now())
+        try await vault.createTokenKey()
+        return authority
+    }
+
+    public func currentAuthority() async throws -> CertificateAuthority { try await vault.currentAuthority() }
+
+    /// Every CA, oldest first, and whether it is retired.
+    public func authorities() async throws -> [(certificate: Certificate, retired: Bool, createdAt: Date)] {
+        try await database.authorities().map { (try Certificate(pemEncoded: $0.certificatePEM), $0.retired, $0.createdAt) }
+    }
+
+    /// A new CA signs from now on; the old ones stay listed (their certificates expire within 12 h).
+    public func rotateAuthority(commonName: String) async throws -> CertificateAuthority {
+        let authority = try CertificateAuthority.generate(commonName: commonName, now: now())
+        try await vault.addAuthority(authority, now: now())
+        return authority
+    }
+
+    // MARK: Users
+
+    public struct Enrollment: Sendable, CustomStringConvertible {
+        public let user: String
+        /// Shown once; only its bcrypt hash is kept.
+        public let password: SecretBytes
+        /// Shown once; the seed is kept sealed.
+        public let otpauthURI: SecretBytes
+
+        public var description: String { "Enrollment(\(user), password: <redacted>, otpauthURI: <redacted>)" }
+    }
+
+    public func addUser(_ name: String, loginSessionSeconds: Int = defaultLoginSessionSeconds) async throws -> Enrollment {
+        try Self.validate(userName: name)
+        guard (SessionDurationPolicy.minimumSeconds...7 * 86_400).contains(loginSessionSeconds) else {
+            throw IssuerSetupError("--login-session must be between 15m and 7 days (168h)")
+        }
+        var generator = SystemRandomNumberGenerator()
+        let seed = TOTPSecret.generate(using: &generator)
+        defer { seed.wipe() }
+        let password = Self.generatePassword(using: &generator)
+        try await database.addUser(UserRecord(
+            name: name, passwordHash: try await hasher.hash(password.unsafeStringValue()), sealedTOTPSeed: try vault.sealSeed(seed, user: name),
+            loginSessionSeconds: loginSessionSeconds, createdAt: now()
+        ))
+        return Enrollment(user: name, password: password, otpauthURI: SecretBytes(TOTPSecret.otpauthURI(user: name, secret: seed, issuer: "rolecall issuer")))
+    }
+
+    public func users() async throws -> [UserRecord] { try await database.users() }
+
+    public func setDisabled(_ disabled: Bool, user: String) async throws {
+        guard try await database.setDisabled(disabled, user: user) else { throw Self.noUser(user) }
+    }
+
+    public func removeUser(_ name: String) async throws {
+        guard try await database.removeUser(named: name) else { throw Self.noUser(name) }
+    }
+
+    // MARK: Roles
+
+    public func allowRole(user: String, roleArn: String, profileArn: String, trustAnchorArn: String, region: String?,
+                          maxDurationSeconds: Int, mfa: MFARequirement) async throws {
+        do {
+            _ = try ARN(roleArn, kind: .role)
+            let profile = try ARN(profileArn, kind: .profile)
+            let anchor = try ARN(trustAnchorArn, kind: .trustAnchor)
+            guard profile.region == anchor.region else {
+                throw IssuerSetupError("the profile ARN is in \(profile.region) but the trust anchor ARN in \(anchor.region): both must be in the same region")
+            }
+        } catch let error as ARN.Invalid {
+            throw IssuerSetupError(error.description)
+        }
+        if let region, !RegionResolver.isValidRegion(region) {
+            throw IssuerSetupError("invalid region \"\(printableExcerpt(region, limit: 40))\": expected a name such as us-east-1")
+        }
+        guard (SessionDurationPolicy.minimumSeconds...SessionDurationPolicy.maximumSeconds).contains(maxDurationSeconds) else {
+            throw IssuerSetupError("--max-duration must be between 15m and 12h")
+        }
+        do {
+            try await database.putGrant(RoleGrant(user: user, roleArn: roleArn, profileArn: profileArn, trustAnchorArn: trustAnchorArn,
+                                                  region: region, maxDurationSeconds: maxDurationSeconds, mfa: mfa.rawValue, createdAt: now()))
+        } catch StorageError.notFound {
+            throw Self.noUser(user)
+        }
+    }
+
+    public func grants(user: String?) async throws -> [RoleGrant] { try await database.grants(user: user) }
+
+    public func revokeRole(user: String, roleArn: String) async throws {
+        guard try await database.revokeGrant(user: user, roleArn: roleArn) else {
+            throw IssuerSetupError("\(user) has no grant for \(printableExcerpt(roleArn, limit: 200)): see `rolecall issuer role list`")
+        }
+    }
+
+    // MARK: Audit
+
+    public func audit(since: Date, limit: Int = 10_000) async throws -> [AuditRecord] {
+        try await database.audit(since: since, limit: limit)
+    }
+
+    // MARK: Helpers
+
+    static func validate(userName name: String) throws {
+        guard (1...64).contains(name.count), name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._@-".contains($0)) }) else {
+            throw IssuerSetupError("invalid user name \"\(printableExcerpt(name, limit: 64))\": use 1 to 64 letters, digits, '.', '_', '@' or '-'")
+        }
+    }
+
+    static func noUser(_ name: String) -> IssuerSetupError {
+        IssuerSetupError("no user named \(printableExcerpt(name, limit: 64)): see `rolecall issuer user list`")
+    }
+
+    /// 24 characters from an alphabet without look-alikes: about 137 bits.
+    static func generatePassword(using generator: inout some RandomNumberGenerator) -> SecretBytes {
+        let alphabet = Array("abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789".utf8)
+        return SecretBytes((0..<24).map { _ in alphabet.randomElement(using: &generator)! })
+    }
+}

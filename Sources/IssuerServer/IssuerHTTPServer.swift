@@ -1,0 +1,87 @@
+import Foundation
+import Hummingbird
+import Issuance
+import HummingbirdTLS
+import Logging
+import NIOCore
+import NIOSSL
+import RolesAnywhere
+import X509
+
+/// `rolecall issuer serve`: the service over TLS until SIGTERM or SIGINT.
+public struct IssuerHTTPServer: Sendable {
+    /// `--tls-cert` and `--tls-key`: PEM files; without them the server's own self-signed
+    /// certificate (made once, kept sealed in the database) is used.
+    public struct TLSFiles: Sendable {
+        public var certificatePath: String
+        public var keyPath: String
+        public init(certificatePath: String, keyPath: String) {
+            self.certificatePath = certificatePath
+            self.keyPath = keyPath
+        }
+    }
+
+    /// What `onListening` is told.
+    public struct Listening: Sendable {
+        public let url: String
+        public let fingerprintSHA256: String
+        public let selfSigned: Bool
+    }
+
+    let service: IssuerService
+    let host: String
+    let port: Int
+    let tlsFiles: TLSFiles?
+    let logger: Logger
+
+    public init(service: IssuerService, host: String, port: Int, tlsFiles: TLSFiles?, logger: Logger) {
+        self.service = service
+        self.host = host
+        self.port = port
+        self.tlsFiles = tlsFiles
+        self.logger = logger
+    }
+
+    /// Serves until SIGTERM/SIGINT (when `handleSignals`) or until the task is cancelled.
+    public func run(handleSignals: Bool, onListening: @escaping @Sendable (Listening) async -> Void) async throws {
+        let (tls, certificatePEM, selfSigned) = try await tlsConfiguration()
+        let fingerprint = try IssuerTLS.fingerprint(try Certificate(pemEncoded: certificatePEM))
+        let host = self.host
+        let app = Application(
+            router: IssuerRoutes.router(service: service, serverCertificatePEM: certificatePEM),
+            server: try .tls(.http1(), tlsConfiguration: tls),
+            configuration: .init(address: .hostname(host, port: port), serverName: nil),
+            onServerRunning: { channel in
+                let shown = host.contains(":") ? "[\(host)]" : host
+                await onListening(Listening(url: "https://\(shown):\(channel.localAddress?.port ?? 0)", fingerprintSHA256: fingerprint, selfSigned: selfSigned))
+            },
+            logger: logger
+        )
+        if handleSignals {
+            try await app.runService()
+        } else {
+            try await app.run()
+        }
+    }
+
+    private func tlsConfiguration() async throws -> (TLSConfiguration, String, Bool) {
+        if let tlsFiles {
+            do {
+                let chain = try NIOSSLCertificate.fromPEMFile(tlsFiles.certificatePath)
+                guard let leaf = chain.first else { throw IssuerSetupError("\(tlsFiles.certificatePath) holds no certificate") }
+                let key = try NIOSSLPrivateKey(file: tlsFiles.keyPath, format: .pem)
+                let leafPEM = try Certificate(derEncoded: try leaf.toDERBytes()).serializeAsPEM().pemString
+                return (.makeServerConfiguration(certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key)), leafPEM, false)
+            } catch let error as IssuerSetupError {
+                throw error
+            } catch {
+                throw IssuerSetupError("cannot use --tls-cert \(tlsFiles.certificatePath) and --tls-key \(tlsFiles.keyPath): they must be PEM files (\(error))")
+            }
+        }
+        let identity = try await service.vault.tlsIdentity(hosts: [host], now: service.now())
+        defer { identity.keyPEM.wipe() }
+        let certificate = try NIOSSLCertificate(bytes: Array(identity.certificatePEM.utf8), format: .pem)
+        let key = try identity.keyPEM.withUnsafeBytes { try NIOSSLPrivateKey(bytes: Array($0), format: .pem) }
+        return (.makeServerConfiguration(certificateChain: [.certificate(certificate)], privateKey: .privateKey(key)), identity.certificatePEM, true)
+    }
+}

@@ -1,0 +1,216 @@
+import Foundation
+import Issuance
+import IssuerStorage
+import Logging
+import RolesAnywhere
+import X509
+
+/// The team issuer's decisions, independent of HTTP: logins and certificates, each one audited.
+///
+/// Every rule that must hold across replicas lives in the database (replay guard, failure counts,
+/// lockout); this type holds no state of its own beyond the per-replica rate limiter.
+public struct IssuerService: Sendable {
+    public struct Options: Sendable {
+        /// bcrypt cost for new passwords (tests use a low one).
+        public var bcryptCost: UInt8 = PasswordHasher.defaultCost
+        /// Logins per client address per minute, per replica.
+        public var loginAttemptsPerMinute = 30
+
+        public init() {}
+    }
+
+    static let device = "default"
+    /// Certificates are refused when the login session has less left than one AWS session can be.
+    static let shortestUsefulLogin = SessionDurationPolicy.minimumSeconds
+
+    let database: any IssuerDatabase
+    let vault: IssuerVault
+    let metrics: IssuerMetrics
+    private let limiter: RateLimiter
+    private let hasher: PasswordHasher
+    /// Checked against when the user does not exist, so that answering takes as long either way.
+    private let decoyHash: String
+    private let logger: Logger
+    let now: @Sendable () -> Date
+
+    public static func make(database: any IssuerDatabase, key: IssuerKey, metrics: IssuerMetrics = IssuerMetrics(), options: Options = Options(),
+                            logger: Logger = Logger(label: "rolecall.issuer"), now: @escaping @Sendable () -> Date = Date.init) async throws -> IssuerService {
+        let hasher = PasswordHasher(cost: options.bcryptCost)
+        return IssuerService(
+            database: database, vault: IssuerVault(database: database, key: key), metrics: metrics,
+            limiter: RateLimiter(limit: options.loginAttemptsPerMinute), hasher: hasher,
+            decoyHash: try await hasher.hash(IssuerKey.generateText()), logger: logger, now: now
+        )
+    }
+
+    // MARK: Login
+
+    public func login(_ request: IssuerAPI.LoginRequest, client: String?) async throws -> IssuerAPI.LoginResponse {
+        let time = now()
+        var audit = AuditRecord(time: time, event: "login", user: Self.printable(request.user), clientAddress: client, result: "ok")
+        do {
+            guard await limiter.allow(client ?? "unknown", now: time) else {
+                throw IssuanceRefusal(reason: .rateLimited, message: "too many login attempts from this address: wait a minute")
+            }
+            let wrongCredentials = "wrong user name or password"
+            guard let user = try await database.user(named: request.user) else {
+                _ = try await hasher.verify(request.password, hash: decoyHash)
+                throw IssuanceRefusal(reason: .unknownUser, message: wrongCredentials)
+            }
+            try await refuseIfLocked(user.name, at: time)
+            guard try await hasher.verify(request.password, hash: user.passwordHash) else {
+                try await countFailure(user.name, at: time, client: client)
+                throw IssuanceRefusal(reason: .wrongPassword, message: wrongCredentials)
+            }
+            guard !user.disabled else {
+                throw IssuanceRefusal(reason: .userDisabled, message: "user \(user.name) is disabled: ask the issuer's administrator")
+            }
+            if let code = request.totp { try await checkCode(code, of: user, at: time, client: client) }
+            try await database.resetFailures(user: user.name)
+            let expiresAt = Date(timeIntervalSince1970: (time.timeIntervalSince1970 + Double(user.loginSessionSeconds)).rounded(.down))
+            let token = try await vault.tokenSigner().token(for: .init(
+                user: user.name, issuedAt: time, expiresAt: expiresAt, mfa: request.totp != nil, id: UUID().uuidString
+            ))
+            let roles = try await database.grants(user: user.name).map {
+                IssuerAPI.Role(roleArn: $0.roleArn, profileArn: $0.profileArn, trustAnchorArn: $0.trustAnchorArn,
+                               region: $0.region, maxDurationSeconds: $0.maxDurationSeconds, mfa: $0.mfa)
+            }
+            try await database.appendAudit(audit)
+            metrics.loggedIn()
+            return IssuerAPI.LoginResponse(token: token, user: user.name, expiresAt: expiresAt, mfa: request.totp != nil, roles: roles)
+        } catch {
+            throw try await refusal(error, audit: &audit)
+        }
+    }
+
+    // MARK: Certificates
+
+    public func issue(_ request: IssuerAPI.CertificateRequest, token: String?, client: String?) async throws -> IssuerAPI.CertificateResponse {
+        let time = now()
+        var audit = AuditRecord(time: time, event: "certificate", user: nil, roleArn: Self.printable(request.roleArn),
+                                kind: Self.printable(request.kind), clientAddress: client, result: "ok")
+        do {
+            guard let token else {
+                throw IssuanceRefusal(reason: .unauthenticated, message: "no login token: run `rolecall login`")
+            }
+            let claims = try await vault.tokenSigner().verify(token, now: time)
+            audit.user = claims.user
+            guard let user = try await database.user(named: claims.user) else {
+                throw IssuanceRefusal(reason: .unknownUser, message: "user \(claims.user) no longer exists")
+            }
+            guard !user.disabled else {
+                throw IssuanceRefusal(reason: .userDisabled, message: "user \(user.name) is disabled: ask the issuer's administrator")
+            }
+            guard let grant = try await database.grants(user: user.name).first(where: { $0.roleArn == request.roleArn }) else {
+                throw IssuanceRefusal(reason: .roleNotAllowed, message: "\(user.name) may not use \(Self.printable(request.roleArn)): ask the issuer's administrator (`rolecall issuer role allow`)")
+            }
+            let requirement = MFARequirement(rawValue: grant.mfa) ?? .perSession
+            guard let kind = CertificateKind(apiName: request.kind, lifetimeSeconds: request.lifetimeSeconds, sessionSeconds: request.sessionSeconds),
+                  request.lifetimeSeconds.map({ $0 > 0 }) ?? true, request.sessionSeconds.map({ $0 > 0 }) ?? true
+            else {
+                throw IssuanceRefusal(reason: .badRequest, message: "unknown certificate kind \(Self.printable(request.kind)): use single-use, in-memory or standard")
+            }
+            guard requirement.allows(kind) else {
+                throw IssuanceRefusal(reason: .kindNotAllowed, message: "\(grant.roleArn) needs per-session MFA: a \(kind.name) certificate is not allowed for it (use `rolecall exec` or `rolecall env`)")
+            }
+            if requirement == .login && !claims.mfa {
+                throw IssuanceRefusal(reason: .mfaRequired, message: "\(grant.roleArn) needs a login with an MFA code: run `rolecall login` again")
+            }
+            let loginLeft = Int(claims.expiresAt.timeIntervalSince(time).rounded(.down))
+            guard loginLeft >= Self.shortestUsefulLogin else {
+                throw IssuanceRefusal(reason: .loginTooShort, message: "the login session has \(loginLeft) s left, less than one AWS session (15m): run `rolecall login` again")
+            }
+            let publicKey = try Self.verifiedKey(csrPEM: request.csr, kind: kind, roleArn: grant.roleArn)
+            if requirement == .perSession {
+                guard let code = request.totp else {
+                    throw IssuanceRefusal(reason: .mfaRequired, message: "\(grant.roleArn) needs an MFA code with every certificate")
+                }
+                try await refuseIfLocked(user.name, at: time)
+                try await checkCode(code, of: user, at: time, client: client)
+                try await database.resetFailures(user: user.name)
+            }
+            let bounded = Self.bound(kind, loginSecondsLeft: loginLeft, roleMaxSeconds: grant.maxDurationSeconds)
+            let leaf = try await vault.currentAuthority().issueLeaf(for: publicKey, user: user.name, kind: bounded, now: time)
+            audit.serial = Array(leaf.serialNumber.bytes).hexString
+            try await database.appendAudit(audit)
+            metrics.issued(kind: kind.name)
+            return IssuerAPI.CertificateResponse(
+                certificateChain: [try leaf.serializeAsPEM().pemString],
+                loginSecondsLeft: loginLeft, roleMaxDurationSeconds: grant.maxDurationSeconds
+            )
+        } catch {
+            throw try await refusal(error, audit: &audit)
+        }
+    }
+
+    /// Lifetimes as in local mode, and never beyond the login session: single-use 60 s;
+    /// in-memory bounded by the MFA interval asked for (at most 12 h); standard by the session
+    /// asked for and the role's limit.
+    static func bound(_ kind: CertificateKind, loginSecondsLeft: Int, roleMaxSeconds: Int) -> CertificateKind {
+        let login = TimeInterval(loginSecondsLeft)
+        switch kind {
+        case .singleUse:
+            return .singleUse
+        case .inMemory(let interval, _):
+            return .inMemory(verificationInterval: interval, holderLifetime: login)
+        case .standard(let duration):
+            return .standard(sessionDuration: min(duration, TimeInterval(roleMaxSeconds), login))
+        }
+    }
+
+    static func verifiedKey(csrPEM: String, kind: CertificateKind, roleArn: String) throws -> Certificate.PublicKey {
+        guard csrPEM.utf8.count < 16_384, let csr = try? CertificateSigningRequest(pemEncoded: csrPEM) else {
+            throw IssuanceRefusal(reason: .badCSR, message: "the certificate signing request does not parse (PKCS#10 PEM expected)")
+        }
+        return try IssuanceRequest(csr: csr, kind: kind, roleArn: roleArn, mfaProof: nil).verifiedPublicKey()
+    }
+
+    // MARK: MFA, lockout
+
+    private func refuseIfLocked(_ user: String, at time: Date) async throws {
+        if let until = try await database.lockout(user: user).lockedUntil, until > time {
+            let seconds = max(Int(until.timeIntervalSince(time).rounded(.up)), 1)
+            throw IssuanceRefusal(reason: .locked, message: "too many failed attempts: \(user) is locked for \(seconds) s more")
+        }
+    }
+
+    /// A TOTP code of `user`, accepted at most once across every replica.
+    private func checkCode(_ code: String, of user: UserRecord, at time: Date, client: String?) async throws {
+        let seed = try vault.openSeed(user.sealedTOTPSeed, user: user.name)
+        defer { seed.wipe() }
+        guard TOTP.isWellFormed(code), let step = TOTP.matchingStep(code: code, secret: seed, at: time) else {
+            try await countFailure(user.name, at: time, client: client)
+            throw IssuanceRefusal(reason: .wrongCode, message: "wrong MFA code: check the device's clock and try the next code")
+        }
+        guard try await database.acceptTOTPStep(user: user.name, device: Self.device, step: step, at: time) else {
+            throw IssuanceRefusal(reason: .replayedCode, message: "MFA code already used: wait for the next one")
+        }
+    }
+
+    /// One more failure in the database; the failure that locks the user is audited as a lockout.
+    private func countFailure(_ user: String, at time: Date, client: String?) async throws {
+        let state = try await database.recordFailure(user: user, at: time, lockout: { TOTPVerifier.lockout(afterFailures: $0) })
+        if state.failures >= TOTPVerifier.failuresBeforeLockout {
+            try await database.appendAudit(AuditRecord(time: time, event: "lockout", user: user, clientAddress: client, result: "locked"))
+        }
+    }
+
+    /// Audits the refusal and turns it into what the client is told.
+    private func refusal(_ error: any Error, audit: inout AuditRecord) async throws -> IssuanceRefusal {
+        let refusal = error as? IssuanceRefusal ?? {
+            logger.error("request failed", metadata: ["error": "\(printableExcerpt(String(describing: error), limit: 300))"])
+            return IssuanceRefusal(reason: .unavailable, message: "the issuer could not answer: try again, or another issuer URL")
+        }()
+        audit.result = refusal.reason.rawValue
+        metrics.refused(reason: refusal.reason.rawValue)
+        do {
+            try await database.appendAudit(audit)
+        } catch {
+            logger.error("audit row not written", metadata: ["event": "\(audit.event)", "result": "\(audit.result)"])
+        }
+        return refusal
+    }
+
+    /// Names from requests are shown to administrators: bounded and printable.
+    static func printable(_ text: String) -> String { printableExcerpt(text, limit: 200) }
+}

@@ -1,0 +1,89 @@
+import Crypto
+import Foundation
+import Issuance
+import IssuerStorage
+import RolesAnywhere
+import X509
+
+/// The issuer's secrets as the database keeps them: sealed with the issuer key, each bound to
+/// its purpose. Nothing here is cached: a CA rotated by `issuer ca rotate` signs the next
+/// certificate on every replica.
+struct IssuerVault: Sendable {
+    let database: any IssuerDatabase
+    let key: IssuerKey
+
+    static let tokenKeySetting = "token-key"
+    static let tlsIdentitySetting = "tls-identity"
+
+    // MARK: CA
+
+    func addAuthority(_ authority: CertificateAuthority, now: Date) async throws {
+        let pem = try authority.certificatePEM()
+        var keyBytes = Array(authority.unsafePrivateKeyPEM().utf8)
+        defer { wipeBytes(&keyBytes) }
+        try await database.addAuthority(certificatePEM: pem, sealedPrivateKey: try key.seal(keyBytes, context: Self.caContext(pem)), createdAt: now)
+    }
+
+    func currentAuthority() async throws -> CertificateAuthority {
+        guard let stored = try await database.authorities().last(where: { !$0.retired }) else {
+            throw IssuerSetupError("the issuer has no CA: run `rolecall issuer init`")
+        }
+        var keyBytes = try key.open(stored.sealedPrivateKey, context: Self.caContext(stored.certificatePEM))
+        defer { wipeBytes(&keyBytes) }
+        return CertificateAuthority(
+            certificate: try Certificate(pemEncoded: stored.certificatePEM),
+            key: try P256.Signing.PrivateKey(pemRepresentation: String(decoding: keyBytes, as: UTF8.self))
+        )
+    }
+
+    private static func caContext(_ certificatePEM: String) -> String {
+        "ca-key:" + SHA256.hash(data: Array(certificatePEM.utf8)).hexString
+    }
+
+    // MARK: Login tokens
+
+    /// Created by `issuer init`; the same for every replica.
+    func tokenSigner() async throws -> LoginTokenSigner {
+        guard let sealed = try await database.setting(Self.tokenKeySetting) else {
+            throw IssuerSetupError("the issuer has no token key: run `rolecall issuer init`")
+        }
+        var bytes = try key.open(sealed, context: Self.tokenKeySetting)
+        defer { wipeBytes(&bytes) }
+        return LoginTokenSigner(key: SymmetricKey(data: bytes))
+    }
+
+    func createTokenKey() async throws {
+        var bytes = SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) }
+        defer { wipeBytes(&bytes) }
+        _ = try await database.insertSettingIfAbsent(Self.tokenKeySetting, value: try key.seal(bytes, context: Self.tokenKeySetting))
+    }
+
+    // MARK: TOTP seeds
+
+    func sealSeed(_ seed: SecretBytes, user: String) throws -> [UInt8] {
+        try seed.withUnsafeBytes { try key.seal(Array($0), context: "totp:" + user) }
+    }
+
+    func openSeed(_ sealed: [UInt8], user: String) throws -> SecretBytes {
+        SecretBytes(try key.open(sealed, context: "totp:" + user))
+    }
+
+    // MARK: TLS identity
+
+    /// The server's TLS certificate and key: created once and shared by every replica, so one
+    /// pinned fingerprint fits them all. Returns (certificate PEM, key PEM).
+    func tlsIdentity(hosts: [String], now: Date) async throws -> (certificatePEM: String, keyPEM: SecretBytes) {
+        let stored: [UInt8]
+        if let existing = try await database.setting(Self.tlsIdentitySetting) {
+            stored = existing
+        } else {
+            var fresh = try SelfSignedServerCertificate.generate(hosts: hosts, now: now).encoded()
+            defer { wipeBytes(&fresh) }
+            // Replicas starting together: the first one's certificate wins, everyone uses it.
+            stored = try await database.insertSettingIfAbsent(Self.tlsIdentitySetting, value: try key.seal(fresh, context: Self.tlsIdentitySetting))
+        }
+        var opened = try key.open(stored, context: Self.tlsIdentitySetting)
+        defer { wipeBytes(&opened) }
+        return try SelfSignedServerCertificate.decode(opened)
+    }
+}

@@ -1,0 +1,22 @@
+import Issuance
+
+/// How much MFA a role asks for (`issuer role allow --mfa`).
+public enum MFARequirement: String, Sendable, CaseIterable {
+    /// A fresh TOTP code with every certificate: single-use (`exec`, `env`) or in-memory
+    /// (`exec --server`) certificates only.
+    case perSession = "per-session"
+    /// The TOTP check at login covers every certificate until the login session ends.
+    case login
+    /// No MFA: a login with the password alone may use the role.
+    case off
+
+    /// Which kinds of certificate the role may be issued: a per-session role never gets a
+    /// standard certificate, which would outlive the MFA check on disk-friendly terms.
+    public func allows(_ kind: CertificateKind) -> Bool {
+        !(self == .perSession && kind.apiFields.name == CertificateKind.standard(sessionDuration: 0).name)
+    }
+
+    /// What a client profile for the role looks like: per-session roles keep per-session MFA
+    /// (and so no credential_process).
+    public var needsCodePerCertificate: Bool { self == .perSession }
+}
