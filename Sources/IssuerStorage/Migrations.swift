@@ -1,0 +1,82 @@
+import Foundation
+
+/// The schema's versions, applied in order and recorded in `schema_migrations`.
+///
+/// Replicas that start together serialise on the migration transaction: SQLite's `BEGIN IMMEDIATE`
+/// takes the database's write lock, PostgreSQL takes a transaction-scoped advisory lock first (two
+/// `CREATE TABLE IF NOT EXISTS` racing would otherwise collide). Whoever comes second finds the
+/// versions recorded and applies nothing.
+enum Migrations {
+    struct Migration: Sendable {
+        var version: Int
+        /// One statement per element (neither driver runs several in one call).
+        var statements: @Sendable (SQLDialect) -> [String]
+    }
+
+    /// Never edit a shipped migration: append a new version.
+    static let all: [Migration] = [
+        Migration(version: 1) { dialect in
+            // Integers are BIGINT, times microseconds since 1970 (see `Date.sqlValue`), names TEXT.
+            let bytes = dialect == .sqlite ? "BLOB" : "BYTEA"
+            let identity = dialect == .sqlite
+                ? "INTEGER PRIMARY KEY AUTOINCREMENT" : "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY"
+            return [
+                "CREATE TABLE settings (name TEXT PRIMARY KEY, value \(bytes) NOT NULL)",
+                """
+                CREATE TABLE authorities (id \(identity), certificate_pem TEXT NOT NULL,
+                    sealed_private_key \(bytes) NOT NULL, created_at BIGINT NOT NULL, retired BOOLEAN NOT NULL)
+                """,
+                """
+                CREATE TABLE users (name TEXT PRIMARY KEY, password_hash TEXT NOT NULL,
+                    sealed_totp_seed \(bytes) NOT NULL, disabled BOOLEAN NOT NULL,
+                    login_session_seconds BIGINT NOT NULL, created_at BIGINT NOT NULL)
+                """,
+                """
+                CREATE TABLE grants (user_name TEXT NOT NULL REFERENCES users (name) ON DELETE CASCADE,
+                    role_arn TEXT NOT NULL, profile_arn TEXT NOT NULL, trust_anchor_arn TEXT NOT NULL, region TEXT,
+                    max_duration_seconds BIGINT NOT NULL, mfa TEXT NOT NULL, created_at BIGINT NOT NULL,
+                    PRIMARY KEY (user_name, role_arn))
+                """,
+                // The last accepted TOTP step of each (user, device): the replay guard.
+                """
+                CREATE TABLE totp_steps (user_name TEXT NOT NULL REFERENCES users (name) ON DELETE CASCADE,
+                    device TEXT NOT NULL, step BIGINT NOT NULL, accepted_at BIGINT NOT NULL,
+                    PRIMARY KEY (user_name, device))
+                """,
+                """
+                CREATE TABLE lockouts (user_name TEXT PRIMARY KEY REFERENCES users (name) ON DELETE CASCADE,
+                    failures BIGINT NOT NULL, locked_until BIGINT)
+                """,
+                // No foreign key: audit rows outlive their users.
+                """
+                CREATE TABLE audit (id \(identity), occurred_at BIGINT NOT NULL, event TEXT NOT NULL,
+                    user_name TEXT, role_arn TEXT, kind TEXT, serial TEXT, client_address TEXT, result TEXT NOT NULL)
+                """,
+                "CREATE INDEX audit_occurred_at ON audit (occurred_at, id)",
+            ]
+        },
+    ]
+
+    /// Key of the PostgreSQL advisory lock that migrations hold ("rcmigrat" in ASCII).
+    static let postgresLockKey: Int64 = 0x7263_6D69_6772_6174
+
+    static func apply(on executor: any SQLExecutor) async throws {
+        let dialect = executor.dialect
+        try await executor.transaction { transaction in
+            if dialect == .postgres {
+                try await transaction.query("SELECT FROM pg_advisory_xact_lock($1)", [postgresLockKey])
+            }
+            try await transaction.query(
+                "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL)")
+            let applied = Set(try await transaction.query("SELECT version FROM schema_migrations")
+                .map { try $0.get("version", as: Int.self) })
+            for migration in all where !applied.contains(migration.version) {
+                for statement in migration.statements(dialect) {
+                    try await transaction.query(statement)
+                }
+                try await transaction.query(
+                    "INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)", [migration.version, Date()])
+            }
+        }
+    }
+}

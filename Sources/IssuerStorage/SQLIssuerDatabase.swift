@@ -1,0 +1,226 @@
+import Foundation
+
+/// The `IssuerDatabase` rules, written once in SQL that both dialects accept; `SQLiteIssuerDatabase`
+/// and `PostgresIssuerDatabase` only supply how statements run.
+///
+/// Every cross-replica rule is one statement (an upsert whose `RETURNING` says whether it took
+/// effect) or one transaction, so it holds however many replicas and admin commands share the database.
+/// `@unchecked` only because the class is not final (the two backends subclass it to name themselves):
+/// its one stored property is immutable and `Sendable`.
+public class SQLIssuerDatabase: IssuerDatabase, @unchecked Sendable {
+    let executor: any SQLExecutor
+
+    init(executor: any SQLExecutor) {
+        self.executor = executor
+    }
+
+    public func migrate() async throws {
+        try await Migrations.apply(on: executor)
+    }
+
+    public func close() async throws {
+        try await executor.close()
+    }
+
+    // MARK: Settings
+
+    public func setting(_ name: String) async throws -> [UInt8]? {
+        try await executor.query("SELECT value FROM settings WHERE name = $1", [name]).first?.get("value")
+    }
+
+    public func insertSettingIfAbsent(_ name: String, value: [UInt8]) async throws -> [UInt8] {
+        try await executor.query(
+            "INSERT INTO settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING", [name, value])
+        // Settings are never deleted, so whichever writer won, its value is there now.
+        guard let stored = try await setting(name) else {
+            throw StorageError.unavailable("setting \(name) is missing right after it was written")
+        }
+        return stored
+    }
+
+    // MARK: Certificate authorities
+
+    public func authorities() async throws -> [StoredAuthority] {
+        try await executor.query(
+            "SELECT id, certificate_pem, sealed_private_key, created_at, retired FROM authorities ORDER BY id"
+        ).map {
+            StoredAuthority(id: try $0.get("id"), certificatePEM: try $0.get("certificate_pem"),
+                            sealedPrivateKey: try $0.get("sealed_private_key"), createdAt: try $0.get("created_at"),
+                            retired: try $0.get("retired"))
+        }
+    }
+
+    public func addAuthority(certificatePEM: String, sealedPrivateKey: [UInt8], createdAt: Date) async throws {
+        try await executor.transaction { transaction in
+            try await transaction.query("UPDATE authorities SET retired = TRUE WHERE NOT retired")
+            try await transaction.query(
+                """
+                INSERT INTO authorities (certificate_pem, sealed_private_key, created_at, retired)
+                VALUES ($1, $2, $3, FALSE)
+                """, [certificatePEM, sealedPrivateKey, createdAt])
+        }
+    }
+
+    // MARK: Users
+
+    private static let userColumns = "name, password_hash, sealed_totp_seed, disabled, login_session_seconds, created_at"
+
+    public func addUser(_ user: UserRecord) async throws {
+        let inserted = try await executor.query(
+            """
+            INSERT INTO users (\(Self.userColumns)) VALUES ($1, $2, $3, $4, $5, $6)
+            ON CONFLICT (name) DO NOTHING RETURNING name
+            """,
+            [user.name, user.passwordHash, user.sealedTOTPSeed, user.disabled, user.loginSessionSeconds, user.createdAt])
+        if inserted.isEmpty {
+            throw StorageError.conflict("user \(user.name)")
+        }
+    }
+
+    public func user(named name: String) async throws -> UserRecord? {
+        try await executor.query("SELECT \(Self.userColumns) FROM users WHERE name = $1", [name])
+            .first.map(Self.userRecord)
+    }
+
+    /// Sorted here rather than in SQL: the two databases' collations would order names differently.
+    public func users() async throws -> [UserRecord] {
+        try await executor.query("SELECT \(Self.userColumns) FROM users")
+            .map(Self.userRecord)
+            .sorted { $0.name < $1.name }
+    }
+
+    public func setDisabled(_ disabled: Bool, user: String) async throws -> Bool {
+        try await !executor.query(
+            "UPDATE users SET disabled = $1 WHERE name = $2 RETURNING name", [disabled, user]).isEmpty
+    }
+
+    /// Grants, lockout state and accepted TOTP steps go with the user (ON DELETE CASCADE).
+    public func removeUser(named name: String) async throws -> Bool {
+        try await !executor.query("DELETE FROM users WHERE name = $1 RETURNING name", [name]).isEmpty
+    }
+
+    private static func userRecord(_ row: SQLRow) throws -> UserRecord {
+        UserRecord(name: try row.get("name"), passwordHash: try row.get("password_hash"),
+                   sealedTOTPSeed: try row.get("sealed_totp_seed"), disabled: try row.get("disabled"),
+                   loginSessionSeconds: try row.get("login_session_seconds"), createdAt: try row.get("created_at"))
+    }
+
+    // MARK: Role grants
+
+    private static let grantColumns =
+        "user_name, role_arn, profile_arn, trust_anchor_arn, region, max_duration_seconds, mfa, created_at"
+
+    /// Selecting the user row makes "no such user" an empty result rather than a constraint error.
+    public func putGrant(_ grant: RoleGrant) async throws {
+        let written = try await executor.query(
+            """
+            INSERT INTO grants (\(Self.grantColumns))
+            SELECT name, $2, $3, $4, $5, $6, $7, $8 FROM users WHERE name = $1
+            ON CONFLICT (user_name, role_arn) DO UPDATE SET
+                profile_arn = excluded.profile_arn, trust_anchor_arn = excluded.trust_anchor_arn,
+                region = excluded.region, max_duration_seconds = excluded.max_duration_seconds,
+                mfa = excluded.mfa, created_at = excluded.created_at
+            RETURNING user_name
+            """,
+            [grant.user, grant.roleArn, grant.profileArn, grant.trustAnchorArn, grant.region,
+             grant.maxDurationSeconds, grant.mfa, grant.createdAt])
+        if written.isEmpty {
+            throw StorageError.notFound("user \(grant.user)")
+        }
+    }
+
+    public func grants(user: String?) async throws -> [RoleGrant] {
+        let rows = if let user {
+            try await executor.query("SELECT \(Self.grantColumns) FROM grants WHERE user_name = $1", [user])
+        } else {
+            try await executor.query("SELECT \(Self.grantColumns) FROM grants")
+        }
+        return try rows.map {
+            RoleGrant(user: try $0.get("user_name"), roleArn: try $0.get("role_arn"),
+                      profileArn: try $0.get("profile_arn"), trustAnchorArn: try $0.get("trust_anchor_arn"),
+                      region: try $0.get("region"), maxDurationSeconds: try $0.get("max_duration_seconds"),
+                      mfa: try $0.get("mfa"), createdAt: try $0.get("created_at"))
+        }.sorted { ($0.user, $0.roleArn) < ($1.user, $1.roleArn) }
+    }
+
+    public func revokeGrant(user: String, roleArn: String) async throws -> Bool {
+        try await !executor.query(
+            "DELETE FROM grants WHERE user_name = $1 AND role_arn = $2 RETURNING user_name", [user, roleArn]).isEmpty
+    }
+
+    // MARK: MFA replay guard and lockout
+
+    /// One row per (user, device) holding the last accepted step: the conditional upsert returns a row
+    /// only when it inserted or moved the step forward, and the database serialises racing writers on
+    /// that row. An unknown user has nothing accepted (false).
+    public func acceptTOTPStep(user: String, device: String, step: Int64, at time: Date) async throws -> Bool {
+        try await !executor.query(
+            """
+            INSERT INTO totp_steps (user_name, device, step, accepted_at)
+            SELECT name, $2, $3, $4 FROM users WHERE name = $1
+            ON CONFLICT (user_name, device) DO UPDATE SET step = excluded.step, accepted_at = excluded.accepted_at
+            WHERE totp_steps.step < excluded.step
+            RETURNING step
+            """, [user, device, step, time]).isEmpty
+    }
+
+    public func lockout(user: String) async throws -> LockoutState {
+        try await executor.query("SELECT failures, locked_until FROM lockouts WHERE user_name = $1", [user])
+            .first.map { LockoutState(failures: try $0.get("failures"), lockedUntil: try $0.get("locked_until")) }
+            ?? LockoutState()
+    }
+
+    /// In one transaction, so that racing failures set `lockedUntil` in the order they were counted.
+    /// Throws `StorageError.notFound` for an unknown user (failures are only counted for real accounts).
+    public func recordFailure(user: String, at time: Date,
+                              lockout: @Sendable (Int) -> TimeInterval) async throws -> LockoutState {
+        try await executor.transaction { transaction in
+            let counted = try await transaction.query(
+                """
+                INSERT INTO lockouts (user_name, failures) SELECT name, 1 FROM users WHERE name = $1
+                ON CONFLICT (user_name) DO UPDATE SET failures = lockouts.failures + 1
+                RETURNING failures, locked_until
+                """, [user])
+            guard let row = counted.first else {
+                throw StorageError.notFound("user \(user)")
+            }
+            var state = LockoutState(failures: try row.get("failures"), lockedUntil: try row.get("locked_until"))
+            let duration = lockout(state.failures)
+            if duration > 0 {
+                let until = time.addingTimeInterval(duration)
+                try await transaction.query("UPDATE lockouts SET locked_until = $1 WHERE user_name = $2", [until, user])
+                state.lockedUntil = until
+            }
+            return state
+        }
+    }
+
+    public func resetFailures(user: String) async throws {
+        try await executor.query("DELETE FROM lockouts WHERE user_name = $1", [user])
+    }
+
+    // MARK: Audit
+
+    public func appendAudit(_ record: AuditRecord) async throws {
+        try await executor.query(
+            """
+            INSERT INTO audit (occurred_at, event, user_name, role_arn, kind, serial, client_address, result)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+            """,
+            [record.time, record.event, record.user, record.roleArn, record.kind, record.serial,
+             record.clientAddress, record.result])
+    }
+
+    public func audit(since: Date, limit: Int) async throws -> [AuditRecord] {
+        try await executor.query(
+            """
+            SELECT occurred_at, event, user_name, role_arn, kind, serial, client_address, result FROM audit
+            WHERE occurred_at >= $1 ORDER BY occurred_at, id LIMIT $2
+            """, [since, max(0, limit)]
+        ).map {
+            AuditRecord(time: try $0.get("occurred_at"), event: try $0.get("event"), user: try $0.get("user_name"),
+                        roleArn: try $0.get("role_arn"), kind: try $0.get("kind"), serial: try $0.get("serial"),
+                        clientAddress: try $0.get("client_address"), result: try $0.get("result"))
+        }
+    }
+}
