@@ -38,7 +38,7 @@ public struct Endpoint: Sendable, Equatable, CustomStringConvertible {
 
     /// The URL as an error may show it: no user name or password, even when the URL does not parse
     /// (`https://alice:secret@`). The error itself keeps it printable and bounded.
-    static func shown(_ text: String) -> String {
+    public static func shown(_ text: String) -> String {
         var text = Substring(text)
         if let schemeEnd = text.range(of: "://") {
             let authorityEnd = text[schemeEnd.upperBound...].firstIndex(where: { "/?#".contains($0) }) ?? text.endIndex

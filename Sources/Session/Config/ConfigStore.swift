@@ -50,4 +50,24 @@ public struct ConfigStore: Sendable {
             try file.save(document)
         }
     }
+
+    /// Replaces the profiles of the previous team-issuer login with `profiles`; a name taken by a
+    /// profile of the user's own is left alone and returned.
+    public func replaceIssuerProfiles(with profiles: [Profile]) throws -> [String] {
+        for profile in profiles { try profile.validate() }
+        return try file.directory.withLock {
+            var document = try file.load() ?? Document()
+            document.profiles.removeAll { $0.issuer != nil }
+            var skipped: [String] = []
+            for profile in profiles {
+                if document.profiles.contains(where: { $0.name == profile.name }) {
+                    skipped.append(profile.name)
+                } else {
+                    document.profiles.append(profile)
+                }
+            }
+            try file.save(document)
+            return skipped
+        }
+    }
 }

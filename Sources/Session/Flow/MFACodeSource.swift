@@ -1,5 +1,6 @@
 import Foundation
 import Issuance
+import RolesAnywhere
 
 /// Where the TOTP code comes from: a flag, a command's first line of output, or a prompt on the
 /// terminal. Never stdin: stdin belongs to the child.
@@ -49,14 +50,23 @@ public enum MFACodeSource: Sendable, CustomStringConvertible {
     }
 
     static func prompt(_ label: String) throws -> String {
-        let descriptor = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC)
-        guard descriptor >= 0 else {
+        guard let code = TerminalPrompt.askWithoutEcho("MFA code for \(label): ", limit: 64) else {
             throw MFAError.unavailable("an MFA code is needed and there is no terminal to ask on: pass --mfa-code CODE or --mfa-command CMD")
         }
+        return code
+    }
+}
+
+/// Questions on the controlling terminal (`/dev/tty`), never on stdin, with echo off.
+public enum TerminalPrompt {
+    /// The answer, trimmed; nil when there is no terminal.
+    public static func askWithoutEcho(_ question: String, limit: Int) -> String? {
+        let descriptor = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
-        let question = Array("MFA code for \(label): ".utf8)
-        _ = question.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-        // No echo while the code is typed; the terminal's settings come back afterwards.
+        let bytes = Array(question.utf8)
+        _ = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+        // No echo while the answer is typed; the terminal's settings come back afterwards.
         var saved = termios()
         let haveSettings = tcgetattr(descriptor, &saved) == 0
         if haveSettings {
@@ -69,8 +79,9 @@ public enum MFACodeSource: Sendable, CustomStringConvertible {
             _ = write(descriptor, "\n", 1)
         }
         var line: [UInt8] = []
+        defer { wipeBytes(&line) }
         var byte: UInt8 = 0
-        while line.count < 64 {
+        while line.count < limit {
             let count = read(descriptor, &byte, 1)
             if count < 0 && errno == EINTR { continue }
             guard count == 1, byte != UInt8(ascii: "\n") else { break }

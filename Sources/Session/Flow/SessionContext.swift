@@ -8,8 +8,8 @@ public struct SessionContext: Sendable {
     public var now: @Sendable () -> Date
     public var transport: any HTTPTransport
     public var home: SecureDirectory
-    /// How to reach the team issuer; nil means HTTPS with the login's pinned certificate.
-    public var issuerTransport: (@Sendable (IssuerLogin) throws -> any HTTPTransport)?
+    /// How to reach the team issuer, given the pinned certificate; nil means HTTPS.
+    public var issuerTransport: (@Sendable (_ pinnedCertificatePEM: String?) throws -> any HTTPTransport)?
 
     public init(environment: [String: String], now: @escaping @Sendable () -> Date = Date.init,
                 transport: any HTTPTransport, home: SecureDirectory? = nil) {
@@ -28,6 +28,10 @@ public struct SessionContext: Sendable {
     /// The embedded issuer over this home.
     public var localIssuer: LocalIssuer { LocalIssuer(store: issuerStore, mfaState: mfaState, now: now) }
 
+    public func teamIssuerTransport(pinnedCertificatePEM: String?) throws -> any HTTPTransport {
+        try issuerTransport?(pinnedCertificatePEM) ?? IssuerTLS.transport(pinnedCertificatePEM: pinnedCertificatePEM)
+    }
+
     /// The issuer that certifies keys for `profile`: the team issuer of the current login for
     /// profiles `rolecall login` wrote, else the embedded one.
     public func issuer(for profile: Profile) throws -> any Issuer {
@@ -36,6 +40,6 @@ public struct SessionContext: Sendable {
         guard login.secondsLeft(at: now()) > 0 else {
             throw IssuanceRefusal(reason: .tokenExpired, message: "the login session with the team issuer ended at \(RFC3339.string(from: login.expiresAt)): run `rolecall login` again")
         }
-        return RemoteIssuer(login: login, transport: try issuerTransport?(login) ?? IssuerTLS.transport(pinnedCertificatePEM: login.pinnedCertificatePEM))
+        return RemoteIssuer(login: login, transport: try teamIssuerTransport(pinnedCertificatePEM: login.pinnedCertificatePEM))
     }
 }

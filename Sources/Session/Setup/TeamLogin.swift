@@ -1,0 +1,68 @@
+import Foundation
+import Issuance
+import RolesAnywhere
+
+/// `rolecall login` and `rolecall logout`: a login session with the team issuer on disk (the
+/// token, 0600) and a profile per allowed role, bound to that issuer.
+public struct TeamLogin: Sendable {
+    public struct Result: Sendable {
+        public let login: IssuerLogin
+        public let profiles: [Profile]
+        /// Names of roles not written because one of the user's own profiles has that name.
+        public let skipped: [String]
+    }
+
+    private let context: SessionContext
+
+    public init(context: SessionContext) { self.context = context }
+
+    public func login(urls: [String], user: String, password: String, totp: String?, pinSHA256: String?) async throws -> Result {
+        try Self.validate(urls)
+        let pinned = try await pinSHA256.asyncMap { try await IssuerTLS.pinnedCertificate(urls: urls, expected: $0) }
+        let connection = IssuerConnection(urls: urls, transport: try context.teamIssuerTransport(pinnedCertificatePEM: pinned))
+        let answer = try await connection.post(IssuerAPI.loginPath, IssuerAPI.LoginRequest(user: user, password: password, totp: totp),
+                                               as: IssuerAPI.LoginResponse.self)
+        let login = IssuerLogin(urls: urls, user: answer.user, token: answer.token, expiresAt: answer.expiresAt, mfa: answer.mfa, pinnedCertificatePEM: pinned)
+        let profiles = answer.roles.map { Self.profile(for: $0, issuer: urls[0]) }
+        try context.home.create()
+        try context.loginStore.save(login)
+        let skipped = try context.config.replaceIssuerProfiles(with: profiles)
+        return Result(login: login, profiles: profiles.filter { !skipped.contains($0.name) }, skipped: skipped)
+    }
+
+    /// Deletes the login token; false when there was none. The profiles stay (they say to log in).
+    public func logout() throws -> Bool {
+        try context.loginStore.remove()
+    }
+
+    /// A profile named after the role (the last part of its name), with the issuer's limits.
+    static func profile(for role: IssuerAPI.Role, issuer: String) -> Profile {
+        let roleName = role.roleArn.split(separator: "/").last.map(String.init) ?? "role"
+        var name = String(roleName.filter { $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) }.prefix(64))
+        if name.isEmpty { name = "role" }
+        return Profile(
+            name: name, roleArn: role.roleArn, profileArn: role.profileArn, trustAnchorArn: role.trustAnchorArn, region: role.region,
+            durationSeconds: min(max(role.maxDurationSeconds, SessionDurationPolicy.minimumSeconds), SessionDurationPolicy.maximumSeconds),
+            mfa: role.mfa == "per-session" ? .required : .off, issuer: issuer
+        )
+    }
+
+    /// HTTPS only: the password and the token travel to these URLs.
+    static func validate(_ urls: [String]) throws {
+        guard !urls.isEmpty else { throw ProfileError("give at least one --issuer URL") }
+        for url in urls {
+            guard let components = URLComponents(string: url), components.scheme == "https", let host = components.host, !host.isEmpty,
+                  components.user == nil, components.password == nil
+            else {
+                throw ProfileError("--issuer must be an https:// URL without credentials, got \"\(printableExcerpt(Endpoint.shown(url), limit: 200))\"")
+            }
+        }
+    }
+}
+
+extension Optional {
+    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
+        guard let self else { return nil }
+        return try await transform(self)
+    }
+}

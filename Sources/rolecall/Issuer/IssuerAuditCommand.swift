@@ -1,0 +1,33 @@
+import ArgumentParser
+import Foundation
+import IssuerServer
+import RolesAnywhere
+
+struct IssuerAuditCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "audit",
+        abstract: "Show the issuer's decisions: logins, certificates, refusals with their reason, lockouts."
+    )
+
+    @OptionGroup var options: IssuerOptions
+
+    @Option(help: "How far back, e.g. 15m, 1h, 24h.")
+    var since = "1h"
+
+    @Flag(help: "Print a JSON array.")
+    var json = false
+
+    func run() async throws {
+        try await Console.reportingErrors {
+            let seconds = try DurationText.seconds(since)
+            let records = try await options.withAdmin { try await $0.audit(since: Date().addingTimeInterval(-TimeInterval(seconds))) }
+            if json { return try printJSON(records) }
+            Console.out("TIME\tEVENT\tUSER\tROLE\tKIND\tSERIAL\tCLIENT\tRESULT\n")
+            for record in records {
+                let fields = [RFC3339.string(from: record.time), record.event, record.user ?? "-", record.roleArn ?? "-",
+                              record.kind ?? "-", record.serial ?? "-", record.clientAddress ?? "-", record.result]
+                Console.out(fields.map { printableExcerpt($0, limit: 200) }.joined(separator: "\t") + "\n")
+            }
+        }
+    }
+}

@@ -1,0 +1,46 @@
+import ArgumentParser
+import Foundation
+import IssuerServer
+
+struct IssuerInitCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "init",
+        abstract: "Create the issuer's database, key, CA and login-token key (once)."
+    )
+
+    @OptionGroup var options: IssuerOptions
+
+    @Option(name: .customLong("ca-name"), help: "The CA's common name.")
+    var caName = "rolecall team issuer"
+
+    func run() async throws {
+        try await Console.reportingErrors {
+            let location = options.location
+            let created = try location.createKey()
+            let database = try await location.openDatabase()
+            let fingerprint: String
+            do {
+                fingerprint = try await IssuerAdmin(database: database, key: created.key).initialize(commonName: caName).fingerprintSHA256
+                try await database.close()
+            } catch {
+                try? await database.close()
+                throw error
+            }
+            let keyLine = created.wroteFile
+                ? "Issuer key written to \(location.keyFile) (0600). Back it up: without it the CA and TOTP seeds cannot be opened. For replicas, give every one the same key in $\(IssuerKey.environmentVariable)."
+                : "Issuer key taken from $\(IssuerKey.environmentVariable)."
+            Console.out("""
+            Issuer set up in \(location.shownDatabase).
+            \(keyLine)
+            CA fingerprint (SHA-256): \(fingerprint)
+
+            Next steps:
+              1. Register the CA as an IAM Roles Anywhere trust anchor:  rolecall issuer ca show > issuer-ca.pem
+              2. Add a user:      rolecall issuer user add NAME
+              3. Allow a role:    rolecall issuer role allow NAME ROLE_ARN --profile-arn ARN --trust-anchor-arn ARN
+              4. Serve:           rolecall issuer serve --listen 127.0.0.1:8443
+
+            """)
+        }
+    }
+}

@@ -1,0 +1,94 @@
+import ArgumentParser
+import Foundation
+import IssuerServer
+import RolesAnywhere
+
+extension MFARequirement: ExpressibleByArgument {}
+
+struct IssuerRoleCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "role",
+        abstract: "Which user may use which role, and how.",
+        subcommands: [Allow.self, List.self, Revoke.self]
+    )
+
+    struct Allow: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "allow", abstract: "Allow a user a role (replaces an earlier grant of the same role).")
+
+        @OptionGroup var options: IssuerOptions
+
+        @Argument(help: "The user's name.")
+        var user: String
+
+        @Argument(help: "arn:aws:iam::ACCOUNT:role/NAME")
+        var roleArn: String
+
+        @Option(name: .customLong("profile-arn"), help: "arn:aws:rolesanywhere:REGION:ACCOUNT:profile/ID")
+        var profileArn: String
+
+        @Option(name: .customLong("trust-anchor-arn"), help: "arn:aws:rolesanywhere:REGION:ACCOUNT:trust-anchor/ID")
+        var trustAnchorArn: String
+
+        @Option(help: "AWS region (default: the trust anchor's).")
+        var region: String?
+
+        @Option(name: .customLong("max-duration"), help: "Longest AWS session, 15m to 12h.")
+        var maxDuration = "1h"
+
+        @Option(help: "per-session: a TOTP code with every certificate; login: the login's TOTP check covers it; off: no MFA.")
+        var mfa: MFARequirement = .perSession
+
+        func run() async throws {
+            try await Console.reportingErrors {
+                let seconds = try DurationText.seconds(maxDuration)
+                try await options.withAdmin {
+                    try await $0.allowRole(user: user, roleArn: roleArn, profileArn: profileArn, trustAnchorArn: trustAnchorArn,
+                                           region: region, maxDurationSeconds: seconds, mfa: mfa)
+                }
+                Console.out("Allowed \(user) \(roleArn) (MFA \(mfa.rawValue), at most \(DurationText.format(seconds))).\n")
+            }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List role grants.")
+
+        @OptionGroup var options: IssuerOptions
+
+        @Option(help: "Only this user's grants.")
+        var user: String?
+
+        @Flag(help: "Print JSON.")
+        var json = false
+
+        func run() async throws {
+            try await Console.reportingErrors {
+                let grants = try await options.withAdmin { try await $0.grants(user: user) }
+                if json { return try printJSON(grants) }
+                Console.out("USER\tROLE\tMFA\tMAX DURATION\n")
+                for grant in grants {
+                    Console.out("\(grant.user)\t\(grant.roleArn)\t\(grant.mfa)\t\(DurationText.format(grant.maxDurationSeconds))\n")
+                }
+            }
+        }
+    }
+
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "revoke", abstract: "Take a role away from a user.")
+
+        @OptionGroup var options: IssuerOptions
+
+        @Argument(help: "The user's name.")
+        var user: String
+
+        @Argument(help: "The role ARN.")
+        var roleArn: String
+
+        func run() async throws {
+            try await Console.reportingErrors {
+                try await options.withAdmin { try await $0.revokeRole(user: user, roleArn: roleArn) }
+                Console.out("Revoked \(roleArn) from \(user).\n")
+            }
+        }
+    }
+}

@@ -1,0 +1,84 @@
+import ArgumentParser
+import Foundation
+import IssuerServer
+import Logging
+
+struct IssuerServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the issuer API over TLS until SIGTERM or SIGINT.",
+        discussion: """
+        Without --tls-cert, the server uses its own self-signed certificate (made on first start and \
+        shared by every replica of the database) and prints its SHA-256 fingerprint for \
+        `rolecall login --pin-sha256`. Several replicas may serve one PostgreSQL database.
+        """
+    )
+
+    @OptionGroup var options: IssuerOptions
+
+    @Option(help: "HOST:PORT to listen on ([::1]:PORT for IPv6; port 0 picks one).")
+    var listen = "127.0.0.1:8443"
+
+    @Option(name: .customLong("tls-cert"), help: "PEM certificate chain to present.")
+    var tlsCert: String?
+
+    @Option(name: .customLong("tls-key"), help: "PEM private key of --tls-cert.")
+    var tlsKey: String?
+
+    @Option(name: .customLong("login-attempts-per-minute"), help: "Logins allowed per client address per minute, per replica.")
+    var loginAttemptsPerMinute = 30
+
+    func validate() throws {
+        if (tlsCert == nil) != (tlsKey == nil) { throw ValidationError("give --tls-cert and --tls-key together") }
+        guard ListenAddress(listen) != nil else { throw ValidationError("--listen must be HOST:PORT, e.g. 127.0.0.1:8443 or [::1]:8443") }
+        guard loginAttemptsPerMinute > 0 else { throw ValidationError("--login-attempts-per-minute must be positive") }
+    }
+
+    func run() async throws {
+        try await Console.reportingErrors {
+            guard let address = ListenAddress(listen) else { return }
+            let location = options.location
+            let key = try location.key()
+            var logger = Logger(label: "rolecall-issuer")
+            logger.logLevel = .info
+            let database = try await location.openDatabase(logger: logger)
+            var serviceOptions = IssuerService.Options()
+            serviceOptions.loginAttemptsPerMinute = loginAttemptsPerMinute
+            let service = try await IssuerService.make(database: database, key: key, options: serviceOptions, logger: logger)
+            let server = IssuerHTTPServer(
+                service: service, host: address.host, port: address.port,
+                tlsFiles: tlsCert.flatMap { cert in tlsKey.map { .init(certificatePath: cert, keyPath: $0) } }, logger: logger
+            )
+            do {
+                try await server.run(handleSignals: true) { listening in
+                    let source = listening.selfSigned ? "self-signed, kept in the database" : "from --tls-cert"
+                    Console.out("""
+                    rolecall issuer: serving \(listening.url) (database \(location.shownDatabase))
+                    TLS certificate SHA-256 (\(source)): \(listening.fingerprintSHA256)
+                    Clients: rolecall login --issuer \(listening.url) --user NAME --pin-sha256 \(listening.fingerprintSHA256)
+
+                    """)
+                }
+                try await database.close()
+            } catch {
+                try? await database.close()
+                throw error
+            }
+        }
+    }
+}
+
+/// `HOST:PORT`, `[V6]:PORT`.
+struct ListenAddress {
+    let host: String
+    let port: Int
+
+    init?(_ text: String) {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65_535).contains(port) else { return nil }
+        var host = String(text[..<colon])
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        guard !host.isEmpty else { return nil }
+        self.host = host
+        self.port = port
+    }
+}

@@ -1,0 +1,130 @@
+import ArgumentParser
+import Foundation
+import IssuerServer
+import RolesAnywhere
+
+struct IssuerUserCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "user",
+        abstract: "Manage the people who may log in.",
+        subcommands: [Add.self, List.self, Disable.self, Enable.self, Remove.self]
+    )
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "add",
+            abstract: "Add a user; prints their password and TOTP enrollment URI once."
+        )
+
+        @OptionGroup var options: IssuerOptions
+
+        @Argument(help: "The user's name (letters, digits, '.', '_', '@', '-').")
+        var name: String
+
+        @Option(name: .customLong("login-session"), help: "How long a login session lasts, 15m to 168h.")
+        var loginSession = "12h"
+
+        @Flag(help: "Print {user, password, otpauthURI} as JSON and nothing else.")
+        var json = false
+
+        func run() async throws {
+            try await Console.reportingErrors {
+                let seconds = try DurationText.seconds(loginSession)
+                let enrollment = try await options.withAdmin { try await $0.addUser(name, loginSessionSeconds: seconds) }
+                defer {
+                    enrollment.password.wipe()
+                    enrollment.otpauthURI.wipe()
+                }
+                if json {
+                    try printJSON(["user": enrollment.user, "password": enrollment.password.unsafeStringValue(), "otpauthURI": enrollment.otpauthURI.unsafeStringValue()])
+                    return
+                }
+                Console.out("""
+                Added \(enrollment.user). Give them these two secrets over a trusted channel; they are shown only now.
+
+                Password: \(enrollment.password.unsafeStringValue())
+                TOTP device (add it to an authenticator app):
+                  \(enrollment.otpauthURI.unsafeStringValue())
+
+                """)
+                if let qr = QRCode.render(enrollment.otpauthURI.unsafeStringValue()) { Console.out(qr + "\n") }
+            }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List users (never their secrets).")
+
+        @OptionGroup var options: IssuerOptions
+
+        @Flag(help: "Print JSON.")
+        var json = false
+
+        struct Row: Encodable {
+            let name: String
+            let disabled: Bool
+            let loginSessionSeconds: Int
+            let created: Date
+        }
+
+        func run() async throws {
+            try await Console.reportingErrors {
+                let rows = try await options.withAdmin { try await $0.users() }
+                    .map { Row(name: $0.name, disabled: $0.disabled, loginSessionSeconds: $0.loginSessionSeconds, created: $0.createdAt) }
+                if json { return try printJSON(rows) }
+                Console.out("NAME\tSTATUS\tLOGIN SESSION\tCREATED\n")
+                for row in rows {
+                    Console.out("\(row.name)\t\(row.disabled ? "disabled" : "active")\t\(DurationText.format(row.loginSessionSeconds))\t\(RFC3339.string(from: row.created))\n")
+                }
+            }
+        }
+    }
+
+    struct Disable: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "disable", abstract: "Refuse the user's logins and certificates from now on.")
+
+        @OptionGroup var options: IssuerOptions
+
+        @Argument(help: "The user's name.")
+        var name: String
+
+        func run() async throws {
+            try await Console.reportingErrors {
+                try await options.withAdmin { try await $0.setDisabled(true, user: name) }
+                Console.out("Disabled \(name): their login sessions get no more certificates.\n")
+            }
+        }
+    }
+
+    struct Enable: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "enable", abstract: "Allow a disabled user again.")
+
+        @OptionGroup var options: IssuerOptions
+
+        @Argument(help: "The user's name.")
+        var name: String
+
+        func run() async throws {
+            try await Console.reportingErrors {
+                try await options.withAdmin { try await $0.setDisabled(false, user: name) }
+                Console.out("Enabled \(name).\n")
+            }
+        }
+    }
+
+    struct Remove: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "remove", abstract: "Remove a user and their role grants (audit rows stay).")
+
+        @OptionGroup var options: IssuerOptions
+
+        @Argument(help: "The user's name.")
+        var name: String
+
+        func run() async throws {
+            try await Console.reportingErrors {
+                try await options.withAdmin { try await $0.removeUser(name) }
+                Console.out("Removed \(name).\n")
+            }
+        }
+    }
+}
