@@ -4,15 +4,6 @@ import RolesAnywhere
 import Testing
 import TestSupport
 
-/// A clock tests move by hand.
-final class ManualClock: @unchecked Sendable {
-    private let lock = NSLock()
-    private var current: Date
-    init(_ start: Date) { current = start }
-    var now: Date { lock.withLock { current } }
-    func advance(_ seconds: TimeInterval) { lock.withLock { current = current.addingTimeInterval(seconds) } }
-}
-
 @Suite struct TOTPVerifierTests {
     let directory: SecureDirectory
     let clock = ManualClock(Date(timeIntervalSince1970: 1_900_000_005))

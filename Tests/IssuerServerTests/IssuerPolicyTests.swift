@@ -1,0 +1,265 @@
+import Crypto
+import Foundation
+import Issuance
+@testable import IssuerServer
+import IssuerStorage
+import RolesAnywhere
+import Testing
+import TestSupport
+import X509
+
+/// Every refusal the issue names, over HTTPS through the client rolecall uses, each with its
+/// audit row; and what an accepted request gets.
+@Suite struct IssuerPolicyTests {
+    /// The last audit row, after the request.
+    func lastAudit(_ world: IssuerWorld) async throws -> AuditRecord {
+        try #require(try await world.admin.audit(since: .distantPast).last)
+    }
+
+    func expectRefusal(_ expected: String, _ world: IssuerWorld, user: String?, event: String = "certificate",
+                       _ body: () async throws -> Void) async throws {
+        do {
+            try await body()
+            Issue.record("expected the refusal \(expected)")
+        } catch {
+            #expect(refusalReason(error) == expected || refusalReason(error) == "mfa-" + expected.mfaCode, "\(error)")
+        }
+        let row = try await lastAudit(world)
+        #expect(row.event == event)
+        #expect(row.user == user)
+        #expect(row.result == expected)
+        #expect(row.clientAddress == "127.0.0.1")
+    }
+
+    @Test(arguments: Backend.available)
+    func aLoginAndASingleUseCertificateAreIssuedAndAudited(_ backend: Backend) async throws {
+        try await IssuerWorld.with(backend) { world in
+            let alice = try await world.addPerson()
+            let replica = try await world.replica()
+            let client = IssuerClient(replica)
+            let login = try await client.login(alice, totp: world.code(alice))
+            #expect(login.mfa)
+            #expect(login.expiresAt == world.clock.now.addingTimeInterval(12 * 3600).rounded)
+            world.clock.advance(30)
+            let (issued, key) = try await client.certificate(login, totp: world.code(alice))
+            let leaf = try #require(issued.chain.first)
+            #expect(leaf.publicKey == key.certificatePublicKey)
+            #expect(leaf.subject.description.contains("CN=alice"))
+            #expect(world.authority.certificate.publicKey.isValidSignature(leaf.signature, for: leaf))
+            #expect(leaf.notValidAfter.timeIntervalSince(world.clock.now) <= 60)
+            #expect(issued.loginSecondsLeft == 12 * 3600 - 30)
+            #expect(issued.roleMaxDurationSeconds == 3600)
+            let rows = try await world.admin.audit(since: .distantPast)
+            #expect(rows.map(\.event) == ["login", "certificate"])
+            #expect(rows.map(\.result) == ["ok", "ok"])
+            #expect(rows[1].serial == Array(leaf.serialNumber.bytes).hexString)
+            #expect(rows[1].kind == "single-use")
+            #expect(rows[1].roleArn == IssuerWorld.roleArn)
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func lifetimesFollowTheKindAndNeverOutliveTheLogin(_ backend: Backend) async throws {
+        try await IssuerWorld.with(backend) { world in
+            let alice = try await world.addPerson(loginSessionSeconds: 3600)
+            let replica = try await world.replica()
+            let client = IssuerClient(replica)
+            let login = try await client.login(alice, totp: world.code(alice))
+            world.clock.advance(30)
+            // In-memory for 12 h asked, 3570 s of login left.
+            let (inMemory, _) = try await client.certificate(login, kind: .inMemory(verificationInterval: 12 * 3600, holderLifetime: nil), totp: world.code(alice))
+            #expect(try #require(inMemory.chain.first).notValidAfter <= login.expiresAt)
+            #expect(try #require(inMemory.chain.first).notValidAfter.timeIntervalSince(world.clock.now) >= 3500)
+            // Standard for the login-MFA role (limit 2 h): bounded by the login session.
+            let (standard, _) = try await client.certificate(login, role: IssuerWorld.loginRoleArn, kind: .standard(sessionDuration: 7200), totp: nil)
+            #expect(try #require(standard.chain.first).notValidAfter <= login.expiresAt)
+            // Standard for the no-MFA role (limit 30 m): bounded by the role.
+            let (open, _) = try await client.certificate(login, role: IssuerWorld.openRoleArn, kind: .standard(sessionDuration: 7200), totp: nil)
+            #expect(try #require(open.chain.first).notValidAfter.timeIntervalSince(world.clock.now) <= 1800)
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func unknownAndDisabledUsersAreRefused(_ backend: Backend) async throws {
+        try await IssuerWorld.with(backend) { world in
+            let alice = try await world.addPerson()
+            let replica = try await world.replica()
+            let client = IssuerClient(replica)
+            let mallory = IssuerWorld.Person(name: "mallory", password: "guess", seed: alice.seed)
+            try await expectRefusal("unknown-user", world, user: "mallory", event: "login") {
+                _ = try await client.login(mallory, totp: nil)
+            }
+            let login = try await client.login(alice, totp: world.code(alice))
+            try await world.admin.setDisabled(true, user: "alice")
+            world.clock.advance(30)
+            try await expectRefusal("user-disabled", world, user: "alice") {
+                _ = try await client.certificate(login, totp: world.code(alice))
+            }
+            try await expectRefusal("user-disabled", world, user: "alice", event: "login") {
+                _ = try await client.login(alice, totp: nil)
+            }
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func roleNotAllowedAndKindNotAllowedAreRefused(_ backend: Backend) async throws {
+        try await IssuerWorld.with(backend) { world in
+            let alice = try await world.addPerson()
+            let replica = try await world.replica()
+            let client = IssuerClient(replica)
+            let login = try await client.login(alice, totp: world.code(alice))
+            world.clock.advance(30)
+            try await expectRefusal("role-not-allowed", world, user: "alice") {
+                _ = try await client.certificate(login, role: "arn:aws:iam::111122223333:role/admin", totp: world.code(alice))
+            }
+            // A standard certificate would outlive the per-session check.
+            try await expectRefusal("kind-not-allowed", world, user: "alice") {
+                _ = try await client.certificate(login, kind: .standard(sessionDuration: 3600), totp: world.code(alice))
+            }
+            // A login without a code reaches the no-MFA role only.
+            let passwordOnly = try await client.login(alice, totp: nil)
+            try await expectRefusal("mfa-required", world, user: "alice") {
+                _ = try await client.certificate(passwordOnly, role: IssuerWorld.loginRoleArn, kind: .standard(sessionDuration: 3600), totp: nil)
+            }
+            _ = try await client.certificate(passwordOnly, role: IssuerWorld.openRoleArn, kind: .standard(sessionDuration: 900), totp: nil)
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func expiredAndTamperedTokensAreRefused(_ backend: Backend) async throws {
+        try await IssuerWorld.with(backend) { world in
+            let alice = try await world.addPerson(loginSessionSeconds: 1800)
+            let replica = try await world.replica()
+            let client = IssuerClient(replica)
+            var login = try await client.login(alice, totp: world.code(alice))
+            let genuine = login.token
+            // Another user's name in the claims, the signature left as it was.
+            let parts = genuine.split(separator: ".")
+            let claims = try #require(Data(base64Encoded: String(parts[1]).base64Padded(urlSafe: true)))
+            let forged = String(decoding: claims, as: UTF8.self).replacingOccurrences(of: "\"alice\"", with: "\"admin\"")
+            login.token = "v1." + Data(forged.utf8).base64URLEncoded + "." + parts[2]
+            try await expectRefusal("token-invalid", world, user: nil) {
+                _ = try await client.certificate(login, totp: world.code(alice, steps: 1))
+            }
+            login.token = genuine
+            // 1800 s login: at 901 s left it still works, at 899 s it cannot fit an AWS session.
+            world.clock.advance(899)
+            _ = try await client.certificate(login, role: IssuerWorld.openRoleArn, kind: .standard(sessionDuration: 900), totp: nil)
+            world.clock.advance(2)
+            try await expectRefusal("login-too-short", world, user: "alice") {
+                _ = try await client.certificate(login, role: IssuerWorld.openRoleArn, kind: .standard(sessionDuration: 900), totp: nil)
+            }
+            world.clock.advance(900)
+            try await expectRefusal("token-expired", world, user: nil) {
+                _ = try await client.certificate(login, role: IssuerWorld.openRoleArn, kind: .standard(sessionDuration: 900), totp: nil)
+            }
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func aCSRWhoseSignatureDoesNotVerifyIsRefused(_ backend: Backend) async throws {
+        try await IssuerWorld.with(backend) { world in
+            let alice = try await world.addPerson()
+            let replica = try await world.replica()
+            let client = IssuerClient(replica)
+            let login = try await client.login(alice, totp: world.code(alice))
+            world.clock.advance(30)
+            // Someone else's public key under our signature: no proof of possession.
+            let signed = try IssuanceRequest(key: .generateP256(), kind: .singleUse, roleArn: IssuerWorld.roleArn, mfaProof: nil).csr
+            let csr = try CertificateSigningRequest(
+                version: .v1, subject: signed.subject, publicKey: SigningKey.generateP256().certificatePublicKey,
+                attributes: signed.attributes, signatureAlgorithm: signed.signatureAlgorithm, signature: signed.signature
+            )
+            let issuer = RemoteIssuer(login: login, transport: try IssuerTLS.transport(pinnedCertificatePEM: client.pinnedCertificatePEM))
+            try await expectRefusal("bad-csr", world, user: "alice") {
+                _ = try await issuer.issue(IssuanceRequest(csr: csr, kind: .singleUse, roleArn: IssuerWorld.roleArn, mfaProof: .totp(code: world.code(alice))))
+            }
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func perSessionCodesAreRequiredCheckedAndUsedOnce(_ backend: Backend) async throws {
+        try await IssuerWorld.with(backend) { world in
+            let alice = try await world.addPerson()
+            let replica = try await world.replica()
+            let client = IssuerClient(replica)
+            let login = try await client.login(alice, totp: world.code(alice))
+            try await expectRefusal("mfa-required", world, user: "alice") {
+                _ = try await client.certificate(login, totp: nil)
+            }
+            // The login spent this step's code.
+            try await expectRefusal("replayed-code", world, user: "alice") {
+                _ = try await client.certificate(login, totp: world.code(alice))
+            }
+            let wrong = String(format: "%06d", (Int(world.code(alice, steps: 1))! + 1) % 1_000_000)
+            try await expectRefusal("wrong-code", world, user: "alice") {
+                _ = try await client.certificate(login, totp: wrong)
+            }
+            _ = try await client.certificate(login, totp: world.code(alice, steps: 1))
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func repeatedFailuresLockTheUserEvenWithTheRightPassword(_ backend: Backend) async throws {
+        try await IssuerWorld.with(backend) { world in
+            let alice = try await world.addPerson()
+            let replica = try await world.replica()
+            let client = IssuerClient(replica)
+            for _ in 0..<TOTPVerifier.failuresBeforeLockout {
+                await #expect(throws: IssuanceRefusal.self) { _ = try await client.login(alice, password: "wrong", totp: nil) }
+            }
+            let rows = try await world.admin.audit(since: .distantPast)
+            #expect(rows.filter { $0.result == "wrong-password" }.count == TOTPVerifier.failuresBeforeLockout)
+            #expect(rows.last?.event == "lockout")
+            try await expectRefusal("locked", world, user: "alice", event: "login") {
+                _ = try await client.login(alice, totp: world.code(alice))
+            }
+            world.clock.advance(TOTPVerifier.firstLockout + 1)
+            _ = try await client.login(alice, totp: world.code(alice, steps: 1))
+        }
+    }
+
+    @Test func loginsAreRateLimitedPerAddress() async throws {
+        try await IssuerWorld.with(.sqlite) { world in
+            let alice = try await world.addPerson()
+            var options = IssuerService.Options.fast
+            options.loginAttemptsPerMinute = 2
+            let replica = try await world.replica(options: options)
+            let client = IssuerClient(replica)
+            _ = try await client.login(alice, totp: nil)
+            _ = try await client.login(alice, totp: nil)
+            try await expectRefusal("rate-limited", world, user: "alice", event: "login") {
+                _ = try await client.login(alice, totp: nil)
+            }
+            world.clock.advance(61)
+            _ = try await client.login(alice, totp: nil)
+        }
+    }
+}
+
+extension String {
+    var mfaCode: String {
+        switch self {
+        case "wrong-code": "wrong"
+        case "replayed-code": "replayed"
+        case "locked": "locked"
+        case "mfa-required": "unavailable"
+        default: self
+        }
+    }
+
+    func base64Padded(urlSafe: Bool) -> String {
+        let standard = urlSafe ? replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/") : self
+        return standard + String(repeating: "=", count: (4 - standard.count % 4) % 4)
+    }
+}
+
+extension Data {
+    var base64URLEncoded: String {
+        base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+}
+
+extension Date {
+    var rounded: Date { Date(timeIntervalSince1970: timeIntervalSince1970.rounded(.down)) }
+}
