@@ -1,0 +1,94 @@
+import Foundation
+@testable import IssuerStorage
+import Logging
+import Testing
+import TestSupport
+
+/// A database the shared suite runs against: SQLite always, PostgreSQL when
+/// `ROLECALL_TEST_POSTGRES_URL` names a server (`scripts/postgres-test-server` starts one).
+enum Backend: Sendable, CustomTestStringConvertible {
+    case sqlite
+    case postgres(adminURL: String)
+
+    static var available: [Backend] {
+        [.sqlite] + (ProcessInfo.processInfo.environment["ROLECALL_TEST_POSTGRES_URL"].map { [.postgres(adminURL: $0)] } ?? [])
+    }
+
+    var testDescription: String {
+        switch self {
+        case .sqlite: "SQLite"
+        case .postgres: "PostgreSQL"
+        }
+    }
+
+    static let logger = Logger(label: "rolecall.storage-tests", factory: { _ in SwiftLogNoOpLogHandler() })
+
+    /// Runs `body` with a database of its own (a temporary file, or a database created for it on the
+    /// server), deleted afterwards along with every instance `body` opened.
+    func withFreshDatabase(_ body: (FreshDatabase) async throws -> Void) async throws {
+        switch self {
+        case .sqlite:
+            let directory = try Paths.temporaryDirectory("rolecall-storage")
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            let database = FreshDatabase(url: "sqlite:\(directory)/issuer.db")
+            try await database.run(body)
+        case .postgres(let adminURL):
+            let name = "rc_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
+            var components = try #require(URLComponents(string: adminURL))
+            components.path = "/" + name
+            let url = try #require(components.string)
+            let admin = try #require(try await IssuerDatabases.open(adminURL, logger: Self.logger) as? SQLIssuerDatabase)
+            // Identifiers cannot be bound; the name is ours (hex), not external input.
+            try await admin.executor.query("CREATE DATABASE \(name)")
+            do {
+                try await FreshDatabase(url: url).run(body)
+            } catch {
+                try? await admin.executor.query("DROP DATABASE \(name) WITH (FORCE)")
+                try? await admin.close()
+                throw error
+            }
+            try await admin.executor.query("DROP DATABASE \(name) WITH (FORCE)")
+            try await admin.close()
+        }
+    }
+}
+
+/// One test's database; `open` gives as many independent instances (connections, pools) as a test
+/// needs, standing for replicas or an admin command in another process.
+final class FreshDatabase: Sendable {
+    let url: String
+    private let opened = Opened()
+
+    private actor Opened {
+        var instances: [any IssuerDatabase] = []
+        func add(_ instance: any IssuerDatabase) { instances.append(instance) }
+    }
+
+    init(url: String) {
+        self.url = url
+    }
+
+    /// A new instance, migrated unless told otherwise.
+    func open(migrated: Bool = true) async throws -> SQLIssuerDatabase {
+        let instance = try #require(try await IssuerDatabases.open(url, logger: Backend.logger) as? SQLIssuerDatabase)
+        await opened.add(instance)
+        if migrated {
+            try await instance.migrate()
+        }
+        return instance
+    }
+
+    fileprivate func run(_ body: (FreshDatabase) async throws -> Void) async throws {
+        let outcome: Result<Void, any Error>
+        do {
+            try await body(self)
+            outcome = .success(())
+        } catch {
+            outcome = .failure(error)
+        }
+        for instance in await opened.instances {
+            try await instance.close()
+        }
+        try outcome.get()
+    }
+}

@@ -1,0 +1,312 @@
+import Foundation
+@testable import IssuerStorage
+import Synchronization
+import Testing
+
+/// Every `IssuerDatabase` method, against every available backend (see `Backend.available`).
+@Suite struct IssuerDatabaseSuite {
+    /// Times with binary fractions survive the microsecond storage exactly, so records compare with `==`.
+    static func time(_ offset: Double) -> Date {
+        Date(timeIntervalSince1970: 1_700_000_000 + offset)
+    }
+
+    static func user(_ name: String, seed: [UInt8] = [1, 2, 3], at offset: Double = 0) -> UserRecord {
+        UserRecord(name: name, passwordHash: "$2b$12$hash-of-\(name)", sealedTOTPSeed: seed,
+                   loginSessionSeconds: 43_200, createdAt: time(offset))
+    }
+
+    static func grant(_ user: String, _ role: String, profile: String = "profile/p", region: String? = "eu-west-1",
+                      mfa: String = "per-session", at offset: Double = 0) -> RoleGrant {
+        RoleGrant(user: user, roleArn: "arn:aws:iam::123456789012:role/\(role)",
+                  profileArn: "arn:aws:rolesanywhere:eu-west-1:123456789012:\(profile)",
+                  trustAnchorArn: "arn:aws:rolesanywhere:eu-west-1:123456789012:trust-anchor/t",
+                  region: region, maxDurationSeconds: 3600, mfa: mfa, createdAt: time(offset))
+    }
+
+    // MARK: Migrations
+
+    @Test(arguments: Backend.available)
+    func migrationsApplyOnceWhenRunTwiceAndConcurrently(_ backend: Backend) async throws {
+        try await backend.withFreshDatabase { database in
+            let first = try await database.open(migrated: false)
+            let second = try await database.open(migrated: false)
+            async let a: Void = first.migrate()
+            async let b: Void = second.migrate()
+            _ = try await (a, b)
+            try await first.migrate()
+            let versions = try await first.executor.query("SELECT version FROM schema_migrations ORDER BY version")
+                .map { try $0.get("version", as: Int.self) }
+            #expect(versions == Migrations.all.map(\.version))
+            // The schema is usable from both.
+            try await first.addUser(Self.user("alice"))
+            #expect(try await second.user(named: "alice") == Self.user("alice"))
+        }
+    }
+
+    // MARK: Settings
+
+    @Test(arguments: Backend.available)
+    func settingsAreWrittenOnceByTheFirstWriter(_ backend: Backend) async throws {
+        try await backend.withFreshDatabase { database in
+            let first = try await database.open()
+            let second = try await database.open()
+            #expect(try await first.setting("token-key") == nil)
+            async let a = first.insertSettingIfAbsent("token-key", value: [1, 1, 1])
+            async let b = second.insertSettingIfAbsent("token-key", value: [2, 2, 2])
+            let (fromFirst, fromSecond) = try await (a, b)
+            #expect(fromFirst == fromSecond)
+            #expect([[1, 1, 1], [2, 2, 2]].contains(fromFirst))
+            #expect(try await first.setting("token-key") == fromFirst)
+            #expect(try await second.insertSettingIfAbsent("token-key", value: [3]) == fromFirst)
+
+            let blob = (0...255).map { UInt8($0) }
+            #expect(try await first.insertSettingIfAbsent("tls-identity", value: blob) == blob)
+            #expect(try await second.setting("tls-identity") == blob)
+            #expect(try await first.setting("unknown") == nil)
+        }
+    }
+
+    // MARK: Certificate authorities
+
+    @Test(arguments: Backend.available)
+    func addingAnAuthorityRetiresTheOthers(_ backend: Backend) async throws {
+        try await backend.withFreshDatabase { database in
+            let db = try await database.open()
+            #expect(try await db.authorities().isEmpty)
+            try await db.addAuthority(certificatePEM: "-----BEGIN CERTIFICATE-----\nA\n", sealedPrivateKey: [0xA],
+                                      createdAt: Self.time(1))
+            try await db.addAuthority(certificatePEM: "-----BEGIN CERTIFICATE-----\nB\n", sealedPrivateKey: [0xB, 0],
+                                      createdAt: Self.time(2))
+            let two = try await db.authorities()
+            try #require(two.count == 2)
+            #expect(two[0].id < two[1].id)
+            #expect(two[0] == StoredAuthority(id: two[0].id, certificatePEM: "-----BEGIN CERTIFICATE-----\nA\n",
+                                              sealedPrivateKey: [0xA], createdAt: Self.time(1), retired: true))
+            #expect(two[1] == StoredAuthority(id: two[1].id, certificatePEM: "-----BEGIN CERTIFICATE-----\nB\n",
+                                              sealedPrivateKey: [0xB, 0], createdAt: Self.time(2), retired: false))
+
+            try await db.addAuthority(certificatePEM: "C", sealedPrivateKey: [0xC], createdAt: Self.time(3))
+            let three = try await db.authorities()
+            #expect(three.map(\.certificatePEM) == ["-----BEGIN CERTIFICATE-----\nA\n", "-----BEGIN CERTIFICATE-----\nB\n", "C"])
+            #expect(three.map(\.retired) == [true, true, false])
+            #expect(three[1].id < three[2].id)
+        }
+    }
+
+    // MARK: Users
+
+    @Test(arguments: Backend.available)
+    func usersAreAddedOnceListedSortedAndDisabled(_ backend: Backend) async throws {
+        try await backend.withFreshDatabase { database in
+            let db = try await database.open()
+            let carol = Self.user("carol", seed: [9], at: 0.5)
+            try await db.addUser(carol)
+            try await db.addUser(Self.user("alice"))
+            try await db.addUser(Self.user("bob", seed: []))
+            await #expect(throws: StorageError.conflict("user alice")) {
+                try await db.addUser(Self.user("alice", seed: [7]))
+            }
+            #expect(try await db.user(named: "alice") == Self.user("alice"))
+            #expect(try await db.user(named: "carol") == carol)
+            #expect(try await db.user(named: "bob")?.sealedTOTPSeed == [])
+            #expect(try await db.user(named: "nobody") == nil)
+            #expect(try await db.users().map(\.name) == ["alice", "bob", "carol"])
+
+            #expect(try await db.setDisabled(true, user: "bob"))
+            #expect(try await db.user(named: "bob")?.disabled == true)
+            #expect(try await db.users().map(\.disabled) == [false, true, false])
+            #expect(try await db.setDisabled(false, user: "bob"))
+            #expect(try await db.user(named: "bob")?.disabled == false)
+            #expect(try await !db.setDisabled(true, user: "nobody"))
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func removingAUserTakesTheirStateButLeavesTheAudit(_ backend: Backend) async throws {
+        try await backend.withFreshDatabase { database in
+            let db = try await database.open()
+            try await db.addUser(Self.user("alice"))
+            try await db.addUser(Self.user("bob"))
+            try await db.putGrant(Self.grant("alice", "admin"))
+            try await db.putGrant(Self.grant("bob", "admin"))
+            _ = try await db.recordFailure(user: "alice", at: Self.time(1)) { _ in 60 }
+            #expect(try await db.acceptTOTPStep(user: "alice", device: "phone", step: 100, at: Self.time(1)))
+            let audit = AuditRecord(time: Self.time(1), event: "login", user: "alice", clientAddress: "10.0.0.1", result: "ok")
+            try await db.appendAudit(audit)
+
+            #expect(try await db.removeUser(named: "alice"))
+            #expect(try await db.user(named: "alice") == nil)
+            #expect(try await db.grants(user: "alice").isEmpty)
+            #expect(try await db.lockout(user: "alice") == LockoutState())
+            #expect(try await db.audit(since: Self.time(0), limit: 10) == [audit])
+            #expect(try await db.grants(user: nil) == [Self.grant("bob", "admin")])
+
+            // Re-added, alice starts over: her old accepted step is gone.
+            try await db.addUser(Self.user("alice"))
+            #expect(try await db.acceptTOTPStep(user: "alice", device: "phone", step: 100, at: Self.time(2)))
+            #expect(try await !db.removeUser(named: "nobody"))
+        }
+    }
+
+    // MARK: Grants
+
+    @Test(arguments: Backend.available)
+    func grantsArePutReplacedListedAndRevoked(_ backend: Backend) async throws {
+        try await backend.withFreshDatabase { database in
+            let db = try await database.open()
+            for name in ["bob", "alice"] { try await db.addUser(Self.user(name)) }
+            try await db.putGrant(Self.grant("bob", "reader"))
+            try await db.putGrant(Self.grant("alice", "writer"))
+            try await db.putGrant(Self.grant("alice", "admin"))
+            let replaced = Self.grant("alice", "admin", profile: "profile/other", region: nil, mfa: "login", at: 5)
+            try await db.putGrant(replaced)
+
+            #expect(try await db.grants(user: "alice") == [replaced, Self.grant("alice", "writer")])
+            #expect(try await db.grants(user: nil) == [replaced, Self.grant("alice", "writer"), Self.grant("bob", "reader")])
+            #expect(try await db.grants(user: "nobody").isEmpty)
+
+            #expect(try await db.revokeGrant(user: "alice", roleArn: replaced.roleArn))
+            #expect(try await !db.revokeGrant(user: "alice", roleArn: replaced.roleArn))
+            #expect(try await !db.revokeGrant(user: "bob", roleArn: replaced.roleArn))
+            #expect(try await db.grants(user: "alice") == [Self.grant("alice", "writer")])
+
+            await #expect(throws: StorageError.notFound("user nobody")) {
+                try await db.putGrant(Self.grant("nobody", "admin"))
+            }
+            #expect(try await db.grants(user: "nobody").isEmpty)
+        }
+    }
+
+    // MARK: Replay guard
+
+    @Test(arguments: Backend.available)
+    func aTOTPStepIsAcceptedOnceAndNeverAnEarlierOne(_ backend: Backend) async throws {
+        try await backend.withFreshDatabase { database in
+            let db = try await database.open()
+            let other = try await database.open()
+            try await db.addUser(Self.user("alice"))
+            try await db.addUser(Self.user("bob"))
+            #expect(try await db.acceptTOTPStep(user: "alice", device: "phone", step: 100, at: Self.time(0)))
+            #expect(try await !db.acceptTOTPStep(user: "alice", device: "phone", step: 100, at: Self.time(1)))
+            #expect(try await !other.acceptTOTPStep(user: "alice", device: "phone", step: 100, at: Self.time(1)))
+            #expect(try await !db.acceptTOTPStep(user: "alice", device: "phone", step: 99, at: Self.time(1)))
+            #expect(try await other.acceptTOTPStep(user: "alice", device: "phone", step: 101, at: Self.time(2)))
+            #expect(try await !db.acceptTOTPStep(user: "alice", device: "phone", step: 101, at: Self.time(2)))
+            // Other devices and users have guards of their own.
+            #expect(try await db.acceptTOTPStep(user: "alice", device: "laptop", step: 100, at: Self.time(2)))
+            #expect(try await db.acceptTOTPStep(user: "bob", device: "phone", step: 100, at: Self.time(2)))
+            #expect(try await db.acceptTOTPStep(user: "bob", device: "phone", step: 50_000_000_000, at: Self.time(3)))
+            // Nothing is accepted for a user who does not exist.
+            #expect(try await !db.acceptTOTPStep(user: "nobody", device: "phone", step: 100, at: Self.time(2)))
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func racingReplicasAcceptAStepExactlyOnce(_ backend: Backend) async throws {
+        try await backend.withFreshDatabase { database in
+            let replicas = [try await database.open(), try await database.open()]
+            try await replicas[0].addUser(Self.user("alice"))
+            for step in Int64(100)...102 {
+                let accepted = try await withThrowingTaskGroup(of: Bool.self) { group in
+                    for attempt in 0..<50 {
+                        let replica = replicas[attempt % 2]
+                        group.addTask {
+                            try await replica.acceptTOTPStep(user: "alice", device: "phone", step: step, at: Self.time(0))
+                        }
+                    }
+                    return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+                }
+                #expect(accepted == 1, "step \(step)")
+            }
+        }
+    }
+
+    // MARK: Lockout
+
+    @Test(arguments: Backend.available)
+    func failuresAreCountedAtomicallyAndLockUntilReset(_ backend: Backend) async throws {
+        try await backend.withFreshDatabase { database in
+            let replicas = [try await database.open(), try await database.open()]
+            let db = replicas[0]
+            try await db.addUser(Self.user("alice"))
+            #expect(try await db.lockout(user: "alice") == LockoutState())
+            #expect(try await db.lockout(user: "nobody") == LockoutState(failures: 0, lockedUntil: nil))
+
+            let counts = try await withThrowingTaskGroup(of: Int.self) { group in
+                for attempt in 0..<20 {
+                    let replica = replicas[attempt % 2]
+                    group.addTask {
+                        try await replica.recordFailure(user: "alice", at: Self.time(0)) { _ in 0 }.failures
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(counts.sorted() == Array(1...20))
+            #expect(try await db.lockout(user: "alice") == LockoutState(failures: 20, lockedUntil: nil))
+
+            let seen = Mutex<Int?>(nil)
+            let locked = try await replicas[1].recordFailure(user: "alice", at: Self.time(10)) { count in
+                seen.withLock { $0 = count }
+                return count > 20 ? 300.5 : 0
+            }
+            #expect(seen.withLock { $0 } == 21)
+            #expect(locked == LockoutState(failures: 21, lockedUntil: Self.time(310.5)))
+            #expect(try await db.lockout(user: "alice") == locked)
+            // A failure whose lockout is zero keeps the running lock.
+            let kept = try await db.recordFailure(user: "alice", at: Self.time(20)) { _ in 0 }
+            #expect(kept == LockoutState(failures: 22, lockedUntil: Self.time(310.5)))
+
+            try await db.resetFailures(user: "alice")
+            #expect(try await db.lockout(user: "alice") == LockoutState())
+            try await db.resetFailures(user: "nobody")
+            await #expect(throws: StorageError.notFound("user nobody")) {
+                try await db.recordFailure(user: "nobody", at: Self.time(0)) { _ in 60 }
+            }
+            #expect(try await db.lockout(user: "nobody") == LockoutState())
+        }
+    }
+
+    // MARK: Audit
+
+    @Test(arguments: Backend.available)
+    func auditIsReadOldestFirstFromATimeWithALimit(_ backend: Backend) async throws {
+        try await backend.withFreshDatabase { database in
+            let db = try await database.open()
+            let full = AuditRecord(time: Self.time(2), event: "certificate", user: "alice",
+                                   roleArn: "arn:aws:iam::123456789012:role/admin", kind: "single-use",
+                                   serial: "0a1b2c", clientAddress: "192.0.2.7", result: "ok")
+            let bare = AuditRecord(time: Self.time(1), event: "login", user: nil, clientAddress: nil, result: "unknown-user")
+            let lockout = AuditRecord(time: Self.time(3), event: "lockout", user: "bob", clientAddress: "::1", result: "locked")
+            let sameTime = AuditRecord(time: Self.time(3), event: "login", user: "bob", clientAddress: "::1", result: "wrong-password")
+            let early = AuditRecord(time: Self.time(-100), event: "login", user: "carol", clientAddress: "10.0.0.1", result: "ok")
+            for record in [full, bare, lockout, sameTime, early] {
+                try await db.appendAudit(record)
+            }
+            #expect(try await db.audit(since: Self.time(0), limit: 100) == [bare, full, lockout, sameTime])
+            #expect(try await db.audit(since: Self.time(2), limit: 100) == [full, lockout, sameTime])
+            #expect(try await db.audit(since: Self.time(0), limit: 2) == [bare, full])
+            #expect(try await db.audit(since: .distantPast, limit: 1) == [early])
+            #expect(try await db.audit(since: Self.time(3.25), limit: 100).isEmpty)
+            #expect(try await db.audit(since: Self.time(0), limit: 0).isEmpty)
+        }
+    }
+
+    // MARK: Dates
+
+    @Test(arguments: Backend.available)
+    func datesRoundTripToTheMicrosecond(_ backend: Backend) async throws {
+        try await backend.withFreshDatabase { database in
+            let db = try await database.open()
+            let now = Date()
+            let dates = [now, Date(timeIntervalSince1970: 1_700_000_000.123_456), Date(timeIntervalSince1970: -86_400.5)]
+            for (index, date) in dates.enumerated() {
+                try await db.appendAudit(AuditRecord(time: date, event: "login", user: "u\(index)", clientAddress: nil, result: "ok"))
+            }
+            let stored = try await db.audit(since: .distantPast, limit: 10)
+            try #require(stored.count == dates.count)
+            for (read, written) in zip(stored, dates.sorted()) {
+                #expect(abs(read.time.timeIntervalSince(written)) < 0.000_001)
+            }
+        }
+    }
+}
