@@ -199,6 +199,8 @@ let package = Package(
             dependencies: [
                 "RolesAnywhere",
                 "RolesAnywhereEmulator",
+                "IssuerStorage",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),

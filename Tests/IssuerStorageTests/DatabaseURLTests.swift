@@ -1,6 +1,7 @@
 import Foundation
 @testable import IssuerStorage
 import Testing
+import TestSupport
 
 /// `--database` values: what they open, what they refuse, and that no message shows a password.
 @Suite struct DatabaseURLTests {

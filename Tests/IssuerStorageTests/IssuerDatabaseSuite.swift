@@ -2,6 +2,7 @@ import Foundation
 @testable import IssuerStorage
 import Synchronization
 import Testing
+import TestSupport
 
 /// Every `IssuerDatabase` method, against every available backend (see `Backend.available`).
 @Suite struct IssuerDatabaseSuite {

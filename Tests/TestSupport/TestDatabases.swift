@@ -2,30 +2,29 @@ import Foundation
 @testable import IssuerStorage
 import Logging
 import Testing
-import TestSupport
 
 /// A database the shared suite runs against: SQLite always, PostgreSQL when
 /// `ROLECALL_TEST_POSTGRES_URL` names a server (`scripts/postgres-test-server` starts one).
-enum Backend: Sendable, CustomTestStringConvertible {
+public enum Backend: Sendable, CustomTestStringConvertible {
     case sqlite
     case postgres(adminURL: String)
 
-    static var available: [Backend] {
+    public static var available: [Backend] {
         [.sqlite] + (ProcessInfo.processInfo.environment["ROLECALL_TEST_POSTGRES_URL"].map { [.postgres(adminURL: $0)] } ?? [])
     }
 
-    var testDescription: String {
+    public var testDescription: String {
         switch self {
         case .sqlite: "SQLite"
         case .postgres: "PostgreSQL"
         }
     }
 
-    static let logger = Logger(label: "rolecall.storage-tests", factory: { _ in SwiftLogNoOpLogHandler() })
+    public static let logger = Logger(label: "rolecall.storage-tests", factory: { _ in SwiftLogNoOpLogHandler() })
 
     /// Runs `body` with a database of its own (a temporary file, or a database created for it on the
     /// server), deleted afterwards along with every instance `body` opened.
-    func withFreshDatabase(_ body: (FreshDatabase) async throws -> Void) async throws {
+    public func withFreshDatabase(_ body: (FreshDatabase) async throws -> Void) async throws {
         switch self {
         case .sqlite:
             let directory = try Paths.temporaryDirectory("rolecall-storage")
@@ -55,8 +54,8 @@ enum Backend: Sendable, CustomTestStringConvertible {
 
 /// One test's database; `open` gives as many independent instances (connections, pools) as a test
 /// needs, standing for replicas or an admin command in another process.
-final class FreshDatabase: Sendable {
-    let url: String
+public final class FreshDatabase: Sendable {
+    public let url: String
     private let opened = Opened()
 
     private actor Opened {
@@ -69,7 +68,7 @@ final class FreshDatabase: Sendable {
     }
 
     /// A new instance, migrated unless told otherwise.
-    func open(migrated: Bool = true) async throws -> SQLIssuerDatabase {
+    public func open(migrated: Bool = true) async throws -> SQLIssuerDatabase {
         let instance = try #require(try await IssuerDatabases.open(url, logger: Backend.logger) as? SQLIssuerDatabase)
         await opened.add(instance)
         if migrated {
