@@ -69,6 +69,20 @@ import TestSupport
         #expect(!message.contains("hunter2"))
     }
 
+    /// The test server has no TLS: `sslmode=require` must refuse it rather than fall back to plaintext.
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["ROLECALL_TEST_POSTGRES_URL"] != nil))
+    func requiredTLSIsNotDowngraded() async throws {
+        var components = try #require(ProcessInfo.processInfo.environment["ROLECALL_TEST_POSTGRES_URL"].flatMap(URLComponents.init(string:)))
+        components.queryItems = [URLQueryItem(name: "sslmode", value: "require")]
+        let url = try #require(components.string)
+        let error = await #expect(throws: StorageError.self) {
+            try await IssuerDatabases.open(url, logger: Backend.logger)
+        }
+        let message = "\(try #require(error))"
+        #expect(message.contains("sslUnsupported"), "\(message)")
+        #expect(!message.contains(try #require(components.password)))
+    }
+
     @Test(arguments: [
         ("postgres://issuer:secret@db:5432/rolecall", "postgres://issuer:***@db:5432/rolecall"),
         ("postgresql://issuer:p@ss@db/rolecall", "postgresql://issuer:***@db/rolecall"),
