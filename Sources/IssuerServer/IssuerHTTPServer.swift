@@ -78,7 +78,8 @@ public struct IssuerHTTPServer: Sendable {
                 throw IssuerSetupError("cannot use --tls-cert \(tlsFiles.certificatePath) and --tls-key \(tlsFiles.keyPath): they must be PEM files (\(error))")
             }
         }
-        let identity = try await service.vault.tlsIdentity(hosts: [host], now: service.now())
+        // TLS clients check validity against the real time, whatever clock the service decides by.
+        let identity = try await service.vault.tlsIdentity(hosts: [host], now: Date())
         defer { identity.keyPEM.wipe() }
         let certificate = try NIOSSLCertificate(bytes: Array(identity.certificatePEM.utf8), format: .pem)
         let key = try identity.keyPEM.withUnsafeBytes { try NIOSSLPrivateKey(bytes: Array($0), format: .pem) }
