@@ -133,8 +133,13 @@ struct IssuerClient: Sendable {
         self.pinnedCertificatePEM = pinnedCertificatePEM
     }
 
+    /// A stopped replica refuses connections; failing over to the next costs this.
+    var transport: any HTTPTransport {
+        get throws { try IssuerTLS.transport(pinnedCertificatePEM: pinnedCertificatePEM, connectTimeout: .milliseconds(300)) }
+    }
+
     var connection: IssuerConnection {
-        get throws { IssuerConnection(urls: urls, transport: try IssuerTLS.transport(pinnedCertificatePEM: pinnedCertificatePEM)) }
+        get throws { IssuerConnection(urls: urls, transport: try transport) }
     }
 
     func login(_ person: IssuerWorld.Person, password: String? = nil, totp: String?) async throws -> IssuerLogin {
@@ -146,7 +151,7 @@ struct IssuerClient: Sendable {
     /// A certificate for a fresh key through `RemoteIssuer`, as `exec` asks for one.
     func certificate(_ login: IssuerLogin, role: String = IssuerWorld.roleArn, kind: CertificateKind = .singleUse, totp: String?) async throws -> (IssuedCertificate, SigningKey) {
         let key = SigningKey.generateP256()
-        let issuer = RemoteIssuer(login: login, transport: try IssuerTLS.transport(pinnedCertificatePEM: pinnedCertificatePEM))
+        let issuer = RemoteIssuer(login: login, transport: try transport)
         let issued = try await issuer.issue(IssuanceRequest(key: key, kind: kind, roleArn: role, mfaProof: totp.map { .totp(code: $0) }))
         return (issued, key)
     }

@@ -23,9 +23,13 @@ public enum IssuerTLS {
         return tls
     }
 
+    /// How long to try reaching one issuer URL before the next. async-http-client keeps retrying
+    /// a refused connection until this passes, so it is also what failing over costs.
+    public static let defaultConnectTimeout: Duration = .seconds(3)
+
     /// A transport for a few requests: its own HTTP client, shut down after each exchange.
-    public static func transport(pinnedCertificatePEM: String?) throws -> any HTTPTransport {
-        OneShotTransport(tls: try configuration(pinnedCertificatePEM: pinnedCertificatePEM), verifies: true)
+    public static func transport(pinnedCertificatePEM: String?, connectTimeout: Duration = defaultConnectTimeout) throws -> any HTTPTransport {
+        OneShotTransport(tls: try configuration(pinnedCertificatePEM: pinnedCertificatePEM), verifies: true, connectTimeout: connectTimeout)
     }
 
     /// Lower-case hex without separators; accepts `AA:BB:…` and upper case.
@@ -46,7 +50,7 @@ public enum IssuerTLS {
         }
         // Unverified on purpose, and only for this fetch: what it returns is checked against the
         // fingerprint before anything trusts it.
-        let connection = IssuerConnection(urls: urls, transport: OneShotTransport(tls: .makeClientConfiguration(), verifies: false))
+        let connection = IssuerConnection(urls: urls, transport: OneShotTransport(tls: .makeClientConfiguration(), verifies: false, connectTimeout: defaultConnectTimeout))
         let answer = try await connection.get(IssuerAPI.serverCertificatePath, as: IssuerAPI.ServerCertificate.self)
         guard let certificate = try? Certificate(pemEncoded: answer.certificate), let actual = try? Self.fingerprint(certificate) else {
             throw IssuanceRefusal(reason: .unavailable, message: "the team issuer's certificate does not parse")
@@ -62,12 +66,13 @@ public enum IssuerTLS {
 struct OneShotTransport: HTTPTransport {
     let tls: TLSConfiguration
     let verifies: Bool
+    let connectTimeout: Duration
 
     func send(_ request: TransportRequest) async throws -> TransportResponse {
         var tls = tls
         if !verifies { tls.certificateVerification = .none }
         var configuration = HTTPClient.Configuration(tlsConfiguration: tls)
-        configuration.timeout = .init(connect: .seconds(10), read: .seconds(30))
+        configuration.timeout = .init(connect: .nanoseconds(Int64(connectTimeout / .nanoseconds(1))), read: .seconds(30))
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         do {
             let response = try await AsyncHTTPClientTransport(client: client).send(request)
