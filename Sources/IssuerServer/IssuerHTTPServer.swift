@@ -32,13 +32,17 @@ public struct IssuerHTTPServer: Sendable {
     let host: String
     let port: Int
     let tlsFiles: TLSFiles?
+    /// More host names or addresses for the self-signed certificate (the one a load balancer or
+    /// other replicas are reached by). They count when the certificate is first made.
+    let tlsNames: [String]
     let logger: Logger
 
-    public init(service: IssuerService, host: String, port: Int, tlsFiles: TLSFiles?, logger: Logger) {
+    public init(service: IssuerService, host: String, port: Int, tlsFiles: TLSFiles?, tlsNames: [String] = [], logger: Logger) {
         self.service = service
         self.host = host
         self.port = port
         self.tlsFiles = tlsFiles
+        self.tlsNames = tlsNames
         self.logger = logger
     }
 
@@ -79,7 +83,7 @@ public struct IssuerHTTPServer: Sendable {
             }
         }
         // TLS clients check validity against the real time, whatever clock the service decides by.
-        let identity = try await service.vault.tlsIdentity(hosts: [host], now: Date())
+        let identity = try await service.vault.tlsIdentity(hosts: [host] + tlsNames, now: Date())
         defer { identity.keyPEM.wipe() }
         let certificate = try NIOSSLCertificate(bytes: Array(identity.certificatePEM.utf8), format: .pem)
         let key = try identity.keyPEM.withUnsafeBytes { try NIOSSLPrivateKey(bytes: Array($0), format: .pem) }

@@ -1,6 +1,6 @@
 import Prometheus
 
-/// `GET /metrics`: issuances by kind, refusals by reason, logins by result, request latency.
+/// `GET /metrics`: issuances by kind, refusals by reason, successful logins, request latency.
 public struct IssuerMetrics: Sendable {
     public let registry = PrometheusCollectorRegistry()
 

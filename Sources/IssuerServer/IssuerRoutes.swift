@@ -62,6 +62,7 @@ enum IssuerRoutes {
         do {
             return json(try await body(), status: .ok)
         } catch let refusal as IssuanceRefusal {
+            if refusal.reason == .badRequest { service.metrics.refused(reason: refusal.reason.rawValue) }
             return json(IssuerAPI.ErrorResponse(error: refusal.reason.rawValue, message: refusal.message), status: status(for: refusal.reason))
         }
     }

@@ -5,7 +5,8 @@ import Logging
 import RolesAnywhere
 import X509
 
-/// The team issuer's decisions, independent of HTTP: logins and certificates, each one audited.
+/// The team issuer's decisions, independent of HTTP: every login and certificate request that
+/// parses is decided here and audited (a body that does not parse is only counted in the metrics).
 ///
 /// Every rule that must hold across replicas lives in the database (replay guard, failure counts,
 /// lockout); this type holds no state of its own beyond the per-replica rate limiter.
@@ -65,11 +66,16 @@ public struct IssuerService: Sendable {
             guard !user.disabled else {
                 throw IssuanceRefusal(reason: .userDisabled, message: "user \(user.name) is disabled: ask the issuer's administrator")
             }
-            if let code = request.totp { try await checkCode(code, of: user, at: time, client: client) }
-            try await database.resetFailures(user: user.name)
+            if let code = request.totp {
+                try await checkCode(code, of: user, at: time, client: client)
+                // Only a TOTP success clears the count: a password alone must not wipe out failed
+                // code guesses, or anyone with the password could guess codes without end.
+                try await database.resetFailures(user: user.name)
+            }
             let expiresAt = Date(timeIntervalSince1970: (time.timeIntervalSince1970 + Double(user.loginSessionSeconds)).rounded(.down))
             let token = try await vault.tokenSigner().token(for: .init(
-                user: user.name, issuedAt: time, expiresAt: expiresAt, mfa: request.totp != nil, id: UUID().uuidString
+                user: user.name, userCreated: Int64(user.createdAt.timeIntervalSince1970.rounded(.down)),
+                issuedAt: time, expiresAt: expiresAt, mfa: request.totp != nil, id: UUID().uuidString
             ))
             let roles = try await database.grants(user: user.name).map {
                 IssuerAPI.Role(roleArn: $0.roleArn, profileArn: $0.profileArn, trustAnchorArn: $0.trustAnchorArn,
@@ -95,8 +101,11 @@ public struct IssuerService: Sendable {
             }
             let claims = try await vault.tokenSigner().verify(token, now: time)
             audit.user = claims.user
-            guard let user = try await database.user(named: claims.user) else {
-                throw IssuanceRefusal(reason: .unknownUser, message: "user \(claims.user) no longer exists")
+            // A user removed and added again under the same name is another account.
+            guard let user = try await database.user(named: claims.user),
+                  Int64(user.createdAt.timeIntervalSince1970.rounded(.down)) == claims.userCreated
+            else {
+                throw IssuanceRefusal(reason: .unknownUser, message: "user \(claims.user) no longer exists: run `rolecall login` again")
             }
             guard !user.disabled else {
                 throw IssuanceRefusal(reason: .userDisabled, message: "user \(user.name) is disabled: ask the issuer's administrator")
@@ -105,10 +114,11 @@ public struct IssuerService: Sendable {
                 throw IssuanceRefusal(reason: .roleNotAllowed, message: "\(user.name) may not use \(Self.printable(request.roleArn)): ask the issuer's administrator (`rolecall issuer role allow`)")
             }
             let requirement = MFARequirement(rawValue: grant.mfa) ?? .perSession
-            guard let kind = CertificateKind(apiName: request.kind, lifetimeSeconds: request.lifetimeSeconds, sessionSeconds: request.sessionSeconds),
-                  request.lifetimeSeconds.map({ $0 > 0 }) ?? true, request.sessionSeconds.map({ $0 > 0 }) ?? true
-            else {
+            guard let kind = CertificateKind(apiName: request.kind, lifetimeSeconds: request.lifetimeSeconds, sessionSeconds: request.sessionSeconds) else {
                 throw IssuanceRefusal(reason: .badRequest, message: "unknown certificate kind \(Self.printable(request.kind)): use single-use, in-memory or standard")
+            }
+            guard request.lifetimeSeconds.map({ $0 > 0 }) ?? true, request.sessionSeconds.map({ $0 > 0 }) ?? true else {
+                throw IssuanceRefusal(reason: .badRequest, message: "lifetimeSeconds and sessionSeconds must be positive")
             }
             guard requirement.allows(kind) else {
                 throw IssuanceRefusal(reason: .kindNotAllowed, message: "\(grant.roleArn) needs per-session MFA: a \(kind.name) certificate is not allowed for it (use `rolecall exec` or `rolecall env`)")
@@ -207,6 +217,10 @@ public struct IssuerService: Sendable {
             try await database.appendAudit(audit)
         } catch {
             logger.error("audit row not written", metadata: ["event": "\(audit.event)", "result": "\(audit.result)"])
+        }
+        // The audit row tells an unknown user from a wrong password; the answer must not.
+        if refusal.reason == .unknownUser && audit.event == "login" {
+            return IssuanceRefusal(reason: .wrongPassword, message: refusal.message)
         }
         return refusal
     }

@@ -8,6 +8,9 @@ import Issuance
 struct LoginTokenSigner: Sendable {
     struct Claims: Codable, Sendable, Equatable {
         var user: String
+        /// When the user's account was created (whole seconds): a token outlives neither the
+        /// account nor a later account of the same name.
+        var userCreated: Int64
         var issuedAt: Date
         var expiresAt: Date
         /// Whether the login passed a TOTP check.

@@ -37,11 +37,11 @@ enum Migrations {
                     max_duration_seconds BIGINT NOT NULL, mfa TEXT NOT NULL, created_at BIGINT NOT NULL,
                     PRIMARY KEY (user_name, role_arn))
                 """,
-                // The last accepted TOTP step of each (user, device): the replay guard.
+                // The replay guard: a unique row per (user, device, accepted time step).
                 """
                 CREATE TABLE totp_steps (user_name TEXT NOT NULL REFERENCES users (name) ON DELETE CASCADE,
                     device TEXT NOT NULL, step BIGINT NOT NULL, accepted_at BIGINT NOT NULL,
-                    PRIMARY KEY (user_name, device))
+                    PRIMARY KEY (user_name, device, step))
                 """,
                 """
                 CREATE TABLE lockouts (user_name TEXT PRIMARY KEY REFERENCES users (name) ON DELETE CASCADE,

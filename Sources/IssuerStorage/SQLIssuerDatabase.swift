@@ -150,18 +150,24 @@ public class SQLIssuerDatabase: IssuerDatabase, @unchecked Sendable {
 
     // MARK: MFA replay guard and lockout
 
-    /// One row per (user, device) holding the last accepted step: the conditional upsert returns a row
-    /// only when it inserted or moved the step forward, and the database serialises racing writers on
-    /// that row. An unknown user has nothing accepted (false).
+    /// A unique row per (user, device, step): of two replicas inserting the same step, the primary
+    /// key lets exactly one succeed. A step at or below one already accepted is refused too, and
+    /// rows more than two steps older than the newest are dropped (the window is ±1 step). An
+    /// unknown user has nothing accepted (false).
     public func acceptTOTPStep(user: String, device: String, step: Int64, at time: Date) async throws -> Bool {
-        try await !executor.query(
+        let accepted = try await !executor.query(
             """
             INSERT INTO totp_steps (user_name, device, step, accepted_at)
             SELECT name, $2, $3, $4 FROM users WHERE name = $1
-            ON CONFLICT (user_name, device) DO UPDATE SET step = excluded.step, accepted_at = excluded.accepted_at
-            WHERE totp_steps.step < excluded.step
+                AND NOT EXISTS (SELECT 1 FROM totp_steps WHERE user_name = $1 AND device = $2 AND step >= $3)
+            ON CONFLICT (user_name, device, step) DO NOTHING
             RETURNING step
             """, [user, device, step, time]).isEmpty
+        if accepted {
+            try await executor.query("DELETE FROM totp_steps WHERE user_name = $1 AND device = $2 AND step < $3",
+                                     [user, device, step - 2])
+        }
+        return accepted
     }
 
     public func lockout(user: String) async throws -> LockoutState {

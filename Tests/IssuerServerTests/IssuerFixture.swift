@@ -122,20 +122,17 @@ struct IssuerWorld: Sendable {
 struct IssuerClient: Sendable {
     let urls: [String]
     let pinnedCertificatePEM: String
+    /// A stopped replica refuses connections; failing over to the next costs this.
+    let connectTimeout: Duration
 
-    init(_ replicas: IssuerReplica...) {
+    init(_ replicas: IssuerReplica..., connectTimeout: Duration = .seconds(20)) {
         urls = replicas.map(\.url)
         pinnedCertificatePEM = replicas[0].pinnedCertificatePEM
+        self.connectTimeout = connectTimeout
     }
 
-    init(urls: [String], pinnedCertificatePEM: String) {
-        self.urls = urls
-        self.pinnedCertificatePEM = pinnedCertificatePEM
-    }
-
-    /// A stopped replica refuses connections; failing over to the next costs this.
     var transport: any HTTPTransport {
-        get throws { try IssuerTLS.transport(pinnedCertificatePEM: pinnedCertificatePEM, connectTimeout: .milliseconds(300)) }
+        get throws { try IssuerTLS.transport(pinnedCertificatePEM: pinnedCertificatePEM, connectTimeout: connectTimeout) }
     }
 
     var connection: IssuerConnection {

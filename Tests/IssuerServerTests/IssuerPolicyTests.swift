@@ -16,13 +16,15 @@ import X509
         try #require(try await world.admin.audit(since: .distantPast).last)
     }
 
-    func expectRefusal(_ expected: String, _ world: IssuerWorld, user: String?, event: String = "certificate",
+    /// `expected` is the audit row's result; `answered` what the client is told, when it differs.
+    func expectRefusal(_ expected: String, answered: String? = nil, _ world: IssuerWorld, user: String?, event: String = "certificate",
                        _ body: () async throws -> Void) async throws {
+        let answer = answered ?? expected
         do {
             try await body()
             Issue.record("expected the refusal \(expected)")
         } catch {
-            #expect(refusalReason(error) == expected || refusalReason(error) == "mfa-" + expected.mfaCode, "\(error)")
+            #expect(refusalReason(error) == answer || refusalReason(error) == "mfa-" + answer.mfaCode, "\(error)")
         }
         let row = try await lastAudit(world)
         #expect(row.event == event)
@@ -86,7 +88,8 @@ import X509
             let replica = try await world.replica()
             let client = IssuerClient(replica)
             let mallory = IssuerWorld.Person(name: "mallory", password: "guess", seed: alice.seed)
-            try await expectRefusal("unknown-user", world, user: "mallory", event: "login") {
+            // Told apart in the audit only: the answer is the same as for a wrong password.
+            try await expectRefusal("unknown-user", answered: "wrong-password", world, user: "mallory", event: "login") {
                 _ = try await client.login(mallory, totp: nil)
             }
             let login = try await client.login(alice, totp: world.code(alice))
@@ -233,6 +236,37 @@ import X509
             }
             world.clock.advance(61)
             _ = try await client.login(alice, totp: nil)
+        }
+    }
+}
+
+extension IssuerPolicyTests {
+    @Test func aPasswordAloneDoesNotClearFailedCodeGuesses() async throws {
+        try await IssuerWorld.with(.sqlite) { world in
+            let alice = try await world.addPerson()
+            let client = IssuerClient(try await world.replica())
+            let login = try await client.login(alice, totp: nil)
+            let wrong = String(format: "%06d", (Int(world.code(alice))! + 1) % 1_000_000)
+            for round in 0..<TOTPVerifier.failuresBeforeLockout {
+                await #expect(throws: MFAError.self) { _ = try await client.certificate(login, totp: wrong) }
+                if round == 2 { _ = try await client.login(alice, totp: nil) }
+            }
+            let error = await #expect(throws: MFAError.self) { _ = try await client.certificate(login, totp: world.code(alice)) }
+            #expect(error?.code == .locked)
+        }
+    }
+
+    @Test func aTokenDoesNotOutliveItsAccount() async throws {
+        try await IssuerWorld.with(.sqlite) { world in
+            let alice = try await world.addPerson()
+            let client = IssuerClient(try await world.replica())
+            let login = try await client.login(alice, totp: world.code(alice))
+            try await world.admin.removeUser("alice")
+            world.clock.advance(1)
+            try await world.addPerson()
+            try await expectRefusal("unknown-user", world, user: "alice") {
+                _ = try await client.certificate(login, role: IssuerWorld.openRoleArn, kind: .standard(sessionDuration: 900), totp: nil)
+            }
         }
     }
 }

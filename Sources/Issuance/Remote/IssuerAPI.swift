@@ -18,8 +18,8 @@ public enum IssuerAPI {
     public struct LoginRequest: Codable, Sendable, CustomStringConvertible {
         public var user: String
         public var password: String
-        /// Needed for roles with `login` MFA and for any later per-session check to make sense;
-        /// a login without it can use `off` roles only.
+        /// Needed for roles with `login` MFA; a login without it can use `off` roles, and
+        /// `per-session` roles with a code sent with each certificate request.
         public var totp: String?
 
         public init(user: String, password: String, totp: String?) {
@@ -112,7 +112,7 @@ public enum IssuerAPI {
 
     /// Every non-2xx answer.
     public struct ErrorResponse: Codable, Sendable {
-        /// An `IssuanceRefusal.Reason` raw value, or an MFA error code.
+        /// An `IssuanceRefusal.Reason` raw value.
         public var error: String
         public var message: String
 

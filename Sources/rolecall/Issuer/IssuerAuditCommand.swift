@@ -20,7 +20,11 @@ struct IssuerAuditCommand: AsyncParsableCommand {
     func run() async throws {
         try await Console.reportingErrors {
             let seconds = try DurationText.seconds(since)
-            let records = try await options.withAdmin { try await $0.audit(since: Date().addingTimeInterval(-TimeInterval(seconds))) }
+            let limit = 10_000
+            let records = try await options.withAdmin { try await $0.audit(since: Date().addingTimeInterval(-TimeInterval(seconds)), limit: limit) }
+            if records.count == limit {
+                Console.err("rolecall: warning: showing the first \(limit) rows only: give a shorter --since\n")
+            }
             if json { return try printJSON(records) }
             Console.out("TIME\tEVENT\tUSER\tROLE\tKIND\tSERIAL\tCLIENT\tRESULT\n")
             for record in records {

@@ -25,6 +25,9 @@ struct IssuerServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("tls-key"), help: "PEM private key of --tls-cert.")
     var tlsKey: String?
 
+    @Option(name: .customLong("tls-name"), help: "Another host name or IP address for the self-signed certificate (repeatable; used when it is first made, e.g. the replicas' load balancer name).")
+    var tlsNames: [String] = []
+
     @Option(name: .customLong("login-attempts-per-minute"), help: "Logins allowed per client address per minute, per replica.")
     var loginAttemptsPerMinute = 30
 
@@ -47,7 +50,7 @@ struct IssuerServeCommand: AsyncParsableCommand {
             let service = try await IssuerService.make(database: database, key: key, options: serviceOptions, logger: logger)
             let server = IssuerHTTPServer(
                 service: service, host: address.host, port: address.port,
-                tlsFiles: tlsCert.flatMap { cert in tlsKey.map { .init(certificatePath: cert, keyPath: $0) } }, logger: logger
+                tlsFiles: tlsCert.flatMap { cert in tlsKey.map { .init(certificatePath: cert, keyPath: $0) } }, tlsNames: tlsNames, logger: logger
             )
             do {
                 try await server.run(handleSignals: true) { listening in
