@@ -1,0 +1,113 @@
+import Foundation
+import Issuance
+import RolesAnywhere
+import Testing
+import TestSupport
+
+/// The team issuer from the command line: `issuer init|user|role|ca|serve`, then a person's
+/// `login` and `exec -- aws sts get-caller-identity` against the bundled emulator.
+@Suite struct TeamIssuerCommandTests {
+    /// An issuer set up by its administrator, serving on loopback, and a person's empty home.
+    struct Team {
+        let world: CLIWorld
+        let administrator: [String: String]
+        let server: BackgroundProcess
+        let url: String
+        let fingerprint: String
+        let password: String
+
+        static func start() async throws -> Team {
+            let base = try Paths.temporaryDirectory("rolecall-team")
+            let person = [
+                "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": base, "TMPDIR": base,
+                "ROLECALL_HOME": base + "/home", "SHELL": "/bin/sh", "LANG": "C.UTF-8",
+                "AWS_CONFIG_FILE": base + "/aws-config", "AWS_SHARED_CREDENTIALS_FILE": base + "/aws-credentials",
+            ]
+            let administrator = person.merging(["ROLECALL_HOME": base + "/issuer-admin"]) { $1 }
+            func admin(_ arguments: [String]) async throws -> String {
+                let outcome = try await ProcessRunner.run(Paths.rolecall, ["issuer"] + arguments, environment: administrator)
+                try #require(outcome.status == 0, "issuer \(arguments.joined(separator: " ")): \(outcome.stderr)")
+                return outcome.stdout
+            }
+            _ = try await admin(["init"])
+            let enrollment = try #require(try JSONSerialization.jsonObject(with: Data(try await admin(["user", "add", "alice", "--json"]).utf8)) as? [String: String])
+            _ = try await admin(["role", "allow", "alice", EmulatorHarness.roleArn, "--profile-arn", EmulatorHarness.profileArn,
+                                 "--trust-anchor-arn", EmulatorHarness.trustAnchorArn, "--mfa", "per-session"])
+            let caPEM = try await admin(["ca", "show"])
+            let harness = try await EmulatorHarness.start(try EmulatorHarness.standardConfig(caPEM: caPEM, directory: base))
+            let server = try BackgroundProcess(Paths.rolecall, ["issuer", "serve", "--listen", "127.0.0.1:0"], environment: administrator, directory: base)
+            let line = try #require(try await server.waitForOutput(matching: #"--issuer https://\S+ --user NAME --pin-sha256 [0-9a-f]{64}"#), "serve: \(server.errors)")
+            let words = line.split(separator: " ")
+            let world = CLIWorld(base: base, home: base + "/home", secret: try OTPAuthURI(parsing: try #require(enrollment["otpauthURI"])).secret,
+                                 caPEM: caPEM, harness: harness,
+                                 environment: person.merging(["AWS_ENDPOINT_URL_ROLESANYWHERE": harness.url, "AWS_ENDPOINT_URL_STS": harness.url]) { $1 })
+            return Team(world: world, administrator: administrator, server: server, url: String(words[1]),
+                        fingerprint: String(words[words.count - 1]), password: try #require(enrollment["password"]))
+        }
+
+        func login(code: String) async throws -> ProcessOutcome {
+            try await world.rolecall(["login", "--issuer", url, "--user", "alice", "--pin-sha256", fingerprint, "--password-stdin", "--mfa-code", code],
+                                     input: password + "\n")
+        }
+
+        func stop() {
+            server.kill()
+            world.harness?.stop()
+        }
+    }
+
+    @Test func loginThenExecGetsCredentialsWithOnlyTheLoginTokenOnDisk() async throws {
+        let team = try await Team.start()
+        defer { team.stop() }
+        let login = try await team.login(code: team.world.code())
+        #expect(login.status == 0, "\(login.stderr)")
+        #expect(login.stdout.contains("profile test-role: \(EmulatorHarness.roleArn) (TOTP code per session)"))
+        // Remote mode keeps no CA, no TOTP seed: the home holds the profiles and the login token.
+        let files = try FileManager.default.contentsOfDirectory(atPath: team.world.home).filter { !$0.hasPrefix(".") }.sorted()
+        #expect(files == ["config.json", "login.json"])
+        let token = try String(contentsOfFile: team.world.home + "/login.json", encoding: .utf8)
+        #expect(!token.contains("PRIVATE KEY") && !token.contains(team.password))
+
+        let (outcome, written) = try await NoSecretOnDiskTests().traced(team.world, [
+            "exec", "--profile", "test-role", "--mfa-code", team.world.code(offset: 1), "--",
+            "aws", "sts", "get-caller-identity", "--output", "json",
+        ])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(outcome.stdout.contains("arn:aws:sts::\(EmulatorHarness.account):assumed-role/test-role/"))
+        // Nothing at all is written: the key, certificate and credentials stay in memory.
+        #expect(written.filter { $0 != "/dev/null" && $0 != "/dev/tty" && !$0.hasPrefix("/proc/") } == [])
+        #expect(team.world.createSessions.count == 1)
+
+        let audit = try await ProcessRunner.run(Paths.rolecall, ["issuer", "audit", "--json"], environment: team.administrator)
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(audit.stdout.utf8)) as? [[String: Any]])
+        #expect(rows.map { "\($0["event"]!)/\($0["result"]!)" } == ["login/ok", "certificate/ok"])
+    }
+
+    @Test func perSessionRolesStayOutOfCredentialProcessAndLogoutEndsTheSession() async throws {
+        let team = try await Team.start()
+        defer { team.stop() }
+        #expect(try await team.login(code: team.world.code()).status == 0)
+        let refused = try await team.world.rolecall(["credential-process", "--profile", "test-role"])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("rolecall exec"))
+
+        let logout = try await team.world.rolecall(["logout"])
+        #expect(logout.status == 0 && logout.stdout == "Logged out.\n")
+        #expect(!FileManager.default.fileExists(atPath: team.world.home + "/login.json"))
+        let after = try await team.world.rolecall(["exec", "--profile", "test-role", "--mfa-code", team.world.code(offset: 1), "--", "true"])
+        #expect(after.status == 1)
+        #expect(after.stderr.contains("not logged in to a team issuer: run `rolecall login"))
+    }
+
+    @Test func aWrongPinIsRefusedBeforeThePasswordIsSent() async throws {
+        let team = try await Team.start()
+        defer { team.stop() }
+        let wrong = String(team.fingerprint.reversed())
+        let outcome = try await team.world.rolecall(["login", "--issuer", team.url, "--user", "alice", "--pin-sha256", wrong, "--password-stdin",
+                                                     "--mfa-code", team.world.code()], input: team.password + "\n")
+        #expect(outcome.status == 1)
+        #expect(outcome.stderr.contains("not the pinned \(wrong)"))
+        let audit = try await ProcessRunner.run(Paths.rolecall, ["issuer", "audit", "--json"], environment: team.administrator)
+        #expect(audit.stdout == "[]\n")
+    }
+}
