@@ -173,13 +173,13 @@ _rolecall() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    init|ca|mfa|profile|exec|env|credential-process|aws-config|status|demo|help)
+    init|ca|mfa|profile|exec|env|credential-process|aws-config|status|demo|issuer|login|logout|help)
         # Offer subcommand argument completions
         "_rolecall_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'init ca mfa profile exec env credential-process aws-config status demo help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'init ca mfa profile exec env credential-process aws-config status demo issuer login logout help' -- "${cur}"))
         ;;
     esac
 }
@@ -518,6 +518,413 @@ _rolecall_demo() {
     repeating_options=()
     non_repeating_options=()
     __rolecall_offer_flags_options -1
+}
+
+_rolecall_issuer() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __rolecall_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    init|serve|user|role|audit|ca)
+        # Offer subcommand argument completions
+        "_rolecall_issuer_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'init serve user role audit ca' -- "${cur}"))
+        ;;
+    esac
+}
+
+_rolecall_issuer_init() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--database --key-file --ca-name)
+    __rolecall_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--database')
+        return
+        ;;
+    '--key-file')
+        return
+        ;;
+    '--ca-name')
+        return
+        ;;
+    esac
+}
+
+_rolecall_issuer_serve() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=(--tls-name)
+    non_repeating_options=(--database --key-file --listen --tls-cert --tls-key --login-attempts-per-minute)
+    __rolecall_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--database')
+        return
+        ;;
+    '--key-file')
+        return
+        ;;
+    '--listen')
+        return
+        ;;
+    '--tls-cert')
+        return
+        ;;
+    '--tls-key')
+        return
+        ;;
+    '--tls-name')
+        return
+        ;;
+    '--login-attempts-per-minute')
+        return
+        ;;
+    esac
+}
+
+_rolecall_issuer_user() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __rolecall_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    add|list|disable|enable|remove)
+        # Offer subcommand argument completions
+        "_rolecall_issuer_user_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'add list disable enable remove' -- "${cur}"))
+        ;;
+    esac
+}
+
+_rolecall_issuer_user_add() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--database --key-file --login-session)
+    __rolecall_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--database')
+        return
+        ;;
+    '--key-file')
+        return
+        ;;
+    '--login-session')
+        return
+        ;;
+    esac
+}
+
+_rolecall_issuer_user_list() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--database --key-file)
+    __rolecall_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--database')
+        return
+        ;;
+    '--key-file')
+        return
+        ;;
+    esac
+}
+
+_rolecall_issuer_user_disable() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--database --key-file)
+    __rolecall_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--database')
+        return
+        ;;
+    '--key-file')
+        return
+        ;;
+    esac
+}
+
+_rolecall_issuer_user_enable() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--database --key-file)
+    __rolecall_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--database')
+        return
+        ;;
+    '--key-file')
+        return
+        ;;
+    esac
+}
+
+_rolecall_issuer_user_remove() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--database --key-file)
+    __rolecall_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--database')
+        return
+        ;;
+    '--key-file')
+        return
+        ;;
+    esac
+}
+
+_rolecall_issuer_role() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __rolecall_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    allow|list|revoke)
+        # Offer subcommand argument completions
+        "_rolecall_issuer_role_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'allow list revoke' -- "${cur}"))
+        ;;
+    esac
+}
+
+_rolecall_issuer_role_allow() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--database --key-file --profile-arn --trust-anchor-arn --region --max-duration --mfa)
+    __rolecall_offer_flags_options 2
+
+    # Offer option value completions
+    case "${prev}" in
+    '--database')
+        return
+        ;;
+    '--key-file')
+        return
+        ;;
+    '--profile-arn')
+        return
+        ;;
+    '--trust-anchor-arn')
+        return
+        ;;
+    '--region')
+        return
+        ;;
+    '--max-duration')
+        return
+        ;;
+    '--mfa')
+        __rolecall_add_completions -W 'per-session'$'\n''login'$'\n''off'
+        return
+        ;;
+    esac
+}
+
+_rolecall_issuer_role_list() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--database --key-file --user)
+    __rolecall_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--database')
+        return
+        ;;
+    '--key-file')
+        return
+        ;;
+    '--user')
+        return
+        ;;
+    esac
+}
+
+_rolecall_issuer_role_revoke() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--database --key-file)
+    __rolecall_offer_flags_options 2
+
+    # Offer option value completions
+    case "${prev}" in
+    '--database')
+        return
+        ;;
+    '--key-file')
+        return
+        ;;
+    esac
+}
+
+_rolecall_issuer_audit() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--database --key-file --since)
+    __rolecall_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--database')
+        return
+        ;;
+    '--key-file')
+        return
+        ;;
+    '--since')
+        return
+        ;;
+    esac
+}
+
+_rolecall_issuer_ca() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __rolecall_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    show|rotate)
+        # Offer subcommand argument completions
+        "_rolecall_issuer_ca_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'show rotate' -- "${cur}"))
+        ;;
+    esac
+}
+
+_rolecall_issuer_ca_show() {
+    repeating_flags=()
+    non_repeating_flags=(--all --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--database --key-file)
+    __rolecall_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--database')
+        return
+        ;;
+    '--key-file')
+        return
+        ;;
+    esac
+}
+
+_rolecall_issuer_ca_rotate() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--database --key-file --ca-name)
+    __rolecall_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--database')
+        return
+        ;;
+    '--key-file')
+        return
+        ;;
+    '--ca-name')
+        return
+        ;;
+    esac
+}
+
+_rolecall_login() {
+    repeating_flags=()
+    non_repeating_flags=(--password-stdin --no-mfa --version -h --help)
+    repeating_options=(--issuer)
+    non_repeating_options=(--user --pin-sha256 --mfa-code --mfa-command)
+    __rolecall_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--issuer')
+        return
+        ;;
+    '--user')
+        return
+        ;;
+    '--pin-sha256')
+        return
+        ;;
+    '--mfa-code')
+        return
+        ;;
+    '--mfa-command')
+        return
+        ;;
+    esac
+}
+
+_rolecall_logout() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __rolecall_offer_flags_options 0
 }
 
 _rolecall_help() {

@@ -60,13 +60,16 @@ _rolecall() {
             'aws-config:Print ~/.aws/config blocks for rolecall'\''s profiles (never edits the file).'
             'status:Show the CA, profiles, MFA devices and the current session (inside exec).'
             'demo:Run the whole flow against the bundled emulator: no AWS account needed.'
+            'issuer:The team issuer service: CA and MFA off the laptop, per-role policy, audit.'
+            'login:Log in to a team issuer: a login session on disk (never AWS credentials) and a profile per allowed role.'
+            'logout:Delete the team issuer login session (the profiles stay and ask you to log in).'
             'help:Show subcommand help information.'
         )
         _describe -V subcommand subcommands && ret=0
         ;;
     arg)
         case "${words[1]}" in
-        init|ca|mfa|profile|exec|env|credential-process|aws-config|status|demo|help)
+        init|ca|mfa|profile|exec|env|credential-process|aws-config|status|demo|issuer|login|logout|help)
             "_rolecall_${words[1]}" && ret=0
             ;;
         esac
@@ -395,6 +398,357 @@ _rolecall_demo() {
     local -i ret=1
     local -ar arg_specs=(
         '*:command:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_rolecall_issuer() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+        '(-): :->command'
+        '(-)*:: :->arg'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+    case "${state}" in
+    command)
+        local -ar subcommands=(
+            'init:Create the issuer'\''s database, key, CA and login-token key (once).'
+            'serve:Serve the issuer API over TLS until SIGTERM or SIGINT.'
+            'user:Manage the people who may log in.'
+            'role:Which user may use which role, and how.'
+            'audit:Show the issuer'\''s decisions: logins, certificates, refusals with their reason, lockouts.'
+            'ca:The issuer'\''s CA: show it to register as a trust anchor, or rotate it.'
+        )
+        _describe -V subcommand subcommands && ret=0
+        ;;
+    arg)
+        case "${words[1]}" in
+        init|serve|user|role|audit|ca)
+            "_rolecall_issuer_${words[1]}" && ret=0
+            ;;
+        esac
+        ;;
+    esac
+
+    return "${ret}"
+}
+
+_rolecall_issuer_init() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--database[sqlite\:PATH or postgres\://USER@HOST\:PORT/DB (default\: $ROLECALL_ISSUER_DATABASE, else sqlite in $ROLECALL_HOME/issuer).]:database:'
+        '--key-file[The file holding the issuer key (default\: $ROLECALL_HOME/issuer/issuer.key; $ROLECALL_ISSUER_KEY wins).]:key-file:'
+        '--ca-name[The CA'\''s common name.]:ca-name:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_rolecall_issuer_serve() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--database[sqlite\:PATH or postgres\://USER@HOST\:PORT/DB (default\: $ROLECALL_ISSUER_DATABASE, else sqlite in $ROLECALL_HOME/issuer).]:database:'
+        '--key-file[The file holding the issuer key (default\: $ROLECALL_HOME/issuer/issuer.key; $ROLECALL_ISSUER_KEY wins).]:key-file:'
+        '--listen[HOST\:PORT to listen on (\[\:\:1\]\:PORT for IPv6; port 0 picks one).]:listen:'
+        '--tls-cert[PEM certificate chain to present.]:tls-cert:'
+        '--tls-key[PEM private key of --tls-cert.]:tls-key:'
+        '*--tls-name[Another host name or IP address for the self-signed certificate (repeatable; used when it is first made, e.g. the replicas'\'' load balancer name).]:tls-name:'
+        '--login-attempts-per-minute[Logins allowed per client address per minute, per replica.]:login-attempts-per-minute:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_rolecall_issuer_user() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+        '(-): :->command'
+        '(-)*:: :->arg'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+    case "${state}" in
+    command)
+        local -ar subcommands=(
+            'add:Add a user; prints their password and TOTP enrollment URI once.'
+            'list:List users (never their secrets).'
+            'disable:Refuse the user'\''s logins and certificates from now on.'
+            'enable:Allow a disabled user again.'
+            'remove:Remove a user and their role grants (audit rows stay).'
+        )
+        _describe -V subcommand subcommands && ret=0
+        ;;
+    arg)
+        case "${words[1]}" in
+        add|list|disable|enable|remove)
+            "_rolecall_issuer_user_${words[1]}" && ret=0
+            ;;
+        esac
+        ;;
+    esac
+
+    return "${ret}"
+}
+
+_rolecall_issuer_user_add() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--database[sqlite\:PATH or postgres\://USER@HOST\:PORT/DB (default\: $ROLECALL_ISSUER_DATABASE, else sqlite in $ROLECALL_HOME/issuer).]:database:'
+        '--key-file[The file holding the issuer key (default\: $ROLECALL_HOME/issuer/issuer.key; $ROLECALL_ISSUER_KEY wins).]:key-file:'
+        ':name:'
+        '--login-session[How long a login session lasts, 15m to 168h.]:login-session:'
+        '--json[Print {user, password, otpauthURI} as JSON and nothing else.]'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_rolecall_issuer_user_list() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--database[sqlite\:PATH or postgres\://USER@HOST\:PORT/DB (default\: $ROLECALL_ISSUER_DATABASE, else sqlite in $ROLECALL_HOME/issuer).]:database:'
+        '--key-file[The file holding the issuer key (default\: $ROLECALL_HOME/issuer/issuer.key; $ROLECALL_ISSUER_KEY wins).]:key-file:'
+        '--json[Print JSON.]'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_rolecall_issuer_user_disable() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--database[sqlite\:PATH or postgres\://USER@HOST\:PORT/DB (default\: $ROLECALL_ISSUER_DATABASE, else sqlite in $ROLECALL_HOME/issuer).]:database:'
+        '--key-file[The file holding the issuer key (default\: $ROLECALL_HOME/issuer/issuer.key; $ROLECALL_ISSUER_KEY wins).]:key-file:'
+        ':name:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_rolecall_issuer_user_enable() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--database[sqlite\:PATH or postgres\://USER@HOST\:PORT/DB (default\: $ROLECALL_ISSUER_DATABASE, else sqlite in $ROLECALL_HOME/issuer).]:database:'
+        '--key-file[The file holding the issuer key (default\: $ROLECALL_HOME/issuer/issuer.key; $ROLECALL_ISSUER_KEY wins).]:key-file:'
+        ':name:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_rolecall_issuer_user_remove() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--database[sqlite\:PATH or postgres\://USER@HOST\:PORT/DB (default\: $ROLECALL_ISSUER_DATABASE, else sqlite in $ROLECALL_HOME/issuer).]:database:'
+        '--key-file[The file holding the issuer key (default\: $ROLECALL_HOME/issuer/issuer.key; $ROLECALL_ISSUER_KEY wins).]:key-file:'
+        ':name:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_rolecall_issuer_role() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+        '(-): :->command'
+        '(-)*:: :->arg'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+    case "${state}" in
+    command)
+        local -ar subcommands=(
+            'allow:Allow a user a role (replaces an earlier grant of the same role).'
+            'list:List role grants.'
+            'revoke:Take a role away from a user.'
+        )
+        _describe -V subcommand subcommands && ret=0
+        ;;
+    arg)
+        case "${words[1]}" in
+        allow|list|revoke)
+            "_rolecall_issuer_role_${words[1]}" && ret=0
+            ;;
+        esac
+        ;;
+    esac
+
+    return "${ret}"
+}
+
+_rolecall_issuer_role_allow() {
+    local -i ret=1
+    local -ar ___mfa=('per-session' 'login' 'off')
+    local -ar arg_specs=(
+        '--database[sqlite\:PATH or postgres\://USER@HOST\:PORT/DB (default\: $ROLECALL_ISSUER_DATABASE, else sqlite in $ROLECALL_HOME/issuer).]:database:'
+        '--key-file[The file holding the issuer key (default\: $ROLECALL_HOME/issuer/issuer.key; $ROLECALL_ISSUER_KEY wins).]:key-file:'
+        ':user:'
+        ':role-arn:'
+        '--profile-arn[arn\:aws\:rolesanywhere\:REGION\:ACCOUNT\:profile/ID]:profile-arn:'
+        '--trust-anchor-arn[arn\:aws\:rolesanywhere\:REGION\:ACCOUNT\:trust-anchor/ID]:trust-anchor-arn:'
+        '--region[AWS region (default\: the trust anchor'\''s).]:region:'
+        '--max-duration[Longest AWS session, 15m to 12h.]:max-duration:'
+        '--mfa[per-session\: a TOTP code with every certificate; login\: the login'\''s TOTP check covers it; off\: no MFA.]:mfa:{__rolecall_complete "${___mfa[@]}"}'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_rolecall_issuer_role_list() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--database[sqlite\:PATH or postgres\://USER@HOST\:PORT/DB (default\: $ROLECALL_ISSUER_DATABASE, else sqlite in $ROLECALL_HOME/issuer).]:database:'
+        '--key-file[The file holding the issuer key (default\: $ROLECALL_HOME/issuer/issuer.key; $ROLECALL_ISSUER_KEY wins).]:key-file:'
+        '--user[Only this user'\''s grants.]:user:'
+        '--json[Print JSON.]'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_rolecall_issuer_role_revoke() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--database[sqlite\:PATH or postgres\://USER@HOST\:PORT/DB (default\: $ROLECALL_ISSUER_DATABASE, else sqlite in $ROLECALL_HOME/issuer).]:database:'
+        '--key-file[The file holding the issuer key (default\: $ROLECALL_HOME/issuer/issuer.key; $ROLECALL_ISSUER_KEY wins).]:key-file:'
+        ':user:'
+        ':role-arn:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_rolecall_issuer_audit() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--database[sqlite\:PATH or postgres\://USER@HOST\:PORT/DB (default\: $ROLECALL_ISSUER_DATABASE, else sqlite in $ROLECALL_HOME/issuer).]:database:'
+        '--key-file[The file holding the issuer key (default\: $ROLECALL_HOME/issuer/issuer.key; $ROLECALL_ISSUER_KEY wins).]:key-file:'
+        '--since[How far back, e.g. 15m, 1h, 24h.]:since:'
+        '--json[Print a JSON array.]'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_rolecall_issuer_ca() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+        '(-): :->command'
+        '(-)*:: :->arg'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+    case "${state}" in
+    command)
+        local -ar subcommands=(
+            'show:Print the current CA certificate (PEM).'
+            'rotate:Make a new CA sign from now on (the old one is retired).'
+        )
+        _describe -V subcommand subcommands && ret=0
+        ;;
+    arg)
+        case "${words[1]}" in
+        show|rotate)
+            "_rolecall_issuer_ca_${words[1]}" && ret=0
+            ;;
+        esac
+        ;;
+    esac
+
+    return "${ret}"
+}
+
+_rolecall_issuer_ca_show() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--database[sqlite\:PATH or postgres\://USER@HOST\:PORT/DB (default\: $ROLECALL_ISSUER_DATABASE, else sqlite in $ROLECALL_HOME/issuer).]:database:'
+        '--key-file[The file holding the issuer key (default\: $ROLECALL_HOME/issuer/issuer.key; $ROLECALL_ISSUER_KEY wins).]:key-file:'
+        '--all[Every CA, retired ones too, oldest first.]'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_rolecall_issuer_ca_rotate() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--database[sqlite\:PATH or postgres\://USER@HOST\:PORT/DB (default\: $ROLECALL_ISSUER_DATABASE, else sqlite in $ROLECALL_HOME/issuer).]:database:'
+        '--key-file[The file holding the issuer key (default\: $ROLECALL_HOME/issuer/issuer.key; $ROLECALL_ISSUER_KEY wins).]:key-file:'
+        '--ca-name[The new CA'\''s common name.]:ca-name:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_rolecall_login() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '*--issuer[The issuer'\''s https\:// URL; repeat for replicas (the next is tried when one cannot be reached).]:issuer:'
+        '--user[Your user name at the issuer.]:user:'
+        '--pin-sha256[The SHA-256 fingerprint `rolecall issuer serve` printed; trust only that certificate.]:pin-sha256:'
+        '--password-stdin[Read the password from the first line of stdin instead of the terminal.]'
+        '--no-mfa[Log in without a TOTP code (only roles with --mfa off can be used).]'
+        '--mfa-code[The current TOTP code (visible in the process list; prefer the prompt or --mfa-command).]:mfa-code:'
+        '--mfa-command[A command whose first line of output is the code, e.g. '\''ykman oath accounts code -s rolecall'\''.]:mfa-command:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_rolecall_logout() {
+    local -i ret=1
+    local -ar arg_specs=(
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
