@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// The `IssuerDatabase` rules, written once in SQL that both dialects accept; `SQLiteIssuerDatabase`
 /// and `PostgresIssuerDatabase` only supply how statements run.
@@ -6,9 +7,10 @@ import Foundation
 /// Every cross-replica rule is one statement (an upsert whose `RETURNING` says whether it took
 /// effect) or one transaction, so it holds however many replicas and admin commands share the database.
 /// `@unchecked` only because the class is not final (the two backends subclass it to name themselves):
-/// its one stored property is immutable and `Sendable`.
+/// its stored properties are immutable and `Sendable`.
 public class SQLIssuerDatabase: IssuerDatabase, @unchecked Sendable {
     let executor: any SQLExecutor
+    private let closed = Mutex(false)
 
     init(executor: any SQLExecutor) {
         self.executor = executor
@@ -18,7 +20,9 @@ public class SQLIssuerDatabase: IssuerDatabase, @unchecked Sendable {
         try await Migrations.apply(on: executor)
     }
 
+    /// Closing twice does nothing the second time.
     public func close() async throws {
+        guard closed.withLock({ closed in defer { closed = true }; return !closed }) else { return }
         try await executor.close()
     }
 

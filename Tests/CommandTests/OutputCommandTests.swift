@@ -118,7 +118,7 @@ import TestSupport
         #expect(Self.demoHomes(in: base).isEmpty, "the temporary home was removed")
     }
 
-    /// Starts `rolecall demo -- sleep 5` with stderr in a file, sends `signal` once stderr shows
+    /// Starts `rolecall demo -- sleep 60` with stderr in a file, sends `signal` once stderr shows
     /// `step`, and returns rolecall's exit status, how long it took after the signal, and TMPDIR.
     /// Started by swift-subprocess through `sh -c exec` (for its pid): unlike Foundation's Process,
     /// it clears the signal mask, which rolecall hands down to its command.
@@ -128,7 +128,7 @@ import TestSupport
         try FileManager.default.createDirectory(atPath: tmp, withIntermediateDirectories: true)
         let (log, pidFile) = (base + "/stderr", base + "/pid")
         let environment = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": base, "TMPDIR": tmp]
-        async let outcome = ProcessRunner.run("/bin/sh", ["-c", #"echo $$ > "$1"; exec "$2" demo -- sleep 5 2> "$3""#, "sh", pidFile, Paths.rolecall, log],
+        async let outcome = ProcessRunner.run("/bin/sh", ["-c", #"echo $$ > "$1"; exec "$2" demo -- sleep 60 2> "$3""#, "sh", pidFile, Paths.rolecall, log],
                                               environment: environment)
         let deadline = Date().addingTimeInterval(30)
         while Date() < deadline, !((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").contains(step) {
@@ -144,16 +144,16 @@ import TestSupport
 
     @Test(arguments: [SIGTERM, SIGHUP])
     func demoSignalledDuringTheCommandStopsItAndRemovesTheHome(signal number: Int32) async throws {
-        let outcome = try await demo(signal: number, at: "demo: running: sleep 5")
+        let outcome = try await demo(signal: number, at: "demo: running: sleep 60")
         #expect(outcome.status == 128 + number, "the signal was passed on to the command")
-        #expect(outcome.seconds < 4, "without waiting for sleep 5 to end")
+        #expect(outcome.seconds < 30, "without waiting for sleep 60 to end")
         #expect(Self.demoHomes(in: outcome.tmp).isEmpty, "the temporary home was removed")
     }
 
     @Test func demoTerminatedBeforeTheCommandStartsRemovesTheHomeAndRunsNothing() async throws {
         let outcome = try await demo(signal: SIGTERM, at: "demo: temporary home")
         #expect(outcome.status == 128 + SIGTERM)
-        #expect(outcome.seconds < 4, "the command was not started")
+        #expect(outcome.seconds < 30, "the command was not started")
         #expect(Self.demoHomes(in: outcome.tmp).isEmpty, "the temporary home was removed")
     }
 }

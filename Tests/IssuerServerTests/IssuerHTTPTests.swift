@@ -1,0 +1,60 @@
+import Foundation
+import Issuance
+@testable import IssuerServer
+import RolesAnywhere
+import Testing
+import TestSupport
+
+/// What is not a decision of the service: bodies that do not parse, health and metrics.
+@Suite struct IssuerHTTPTests {
+    func send(_ client: IssuerClient, _ method: String, _ path: String, body: [UInt8] = []) async throws -> TransportResponse {
+        try await client.transport.send(TransportRequest(method: method, url: client.urls[0] + path,
+                                                         headers: [(name: "content-type", value: "application/json")], body: body))
+    }
+
+    @Test func malformedAndOversizedBodiesAreRefusedAndCounted() async throws {
+        try await IssuerWorld.with(.sqlite) { world in
+            let client = IssuerClient(try await world.replica())
+            for body in [Array("{\"user\": 1}".utf8), Array("not json".utf8), [UInt8](repeating: 0x7B, count: 70_000)] {
+                let response = try await send(client, "POST", IssuerAPI.loginPath, body: body)
+                #expect(response.status == 400)
+                let refusal = try IssuerAPI.decoder().decode(IssuerAPI.ErrorResponse.self, from: Data(response.body))
+                #expect(refusal.error == "bad-request")
+            }
+            let metrics = String(decoding: try await send(client, "GET", "/metrics").body, as: UTF8.self)
+            #expect(metrics.contains(#"rolecall_issuer_refusals_total{reason="bad-request"} 3"#))
+        }
+    }
+
+    @Test func metricsCountIssuancesRefusalsAndLatencyAndHealthNeedsTheDatabase() async throws {
+        try await IssuerWorld.with(.sqlite) { world in
+            let alice = try await world.addPerson()
+            let replica = try await world.replica()
+            let client = IssuerClient(replica)
+            let login = try await client.login(alice, totp: world.code(alice))
+            _ = try await client.certificate(login, role: IssuerWorld.openRoleArn, kind: .standard(sessionDuration: 900), totp: nil)
+            await #expect(throws: IssuanceRefusal.self) { _ = try await client.login(alice, password: "wrong", totp: nil) }
+            let metrics = String(decoding: try await send(client, "GET", "/metrics").body, as: UTF8.self)
+            #expect(metrics.contains(#"rolecall_issuer_certificates_issued_total{kind="standard"} 1"#))
+            #expect(metrics.contains(#"rolecall_issuer_refusals_total{reason="wrong-password"} 1"#))
+            #expect(metrics.contains("rolecall_issuer_logins_total 1"))
+            #expect(metrics.contains(#"rolecall_issuer_request_duration_seconds_count{route="certificates"} 1"#))
+            #expect(!metrics.contains(alice.password))
+
+            let healthy = try await send(client, "GET", "/healthz")
+            #expect(healthy.status == 200)
+            try await replica.service.database.close()
+            let unhealthy = try await send(client, "GET", "/healthz")
+            #expect(unhealthy.status == 503)
+        }
+    }
+
+    @Test func secretsStayOutOfDescriptions() throws {
+        let login = IssuerAPI.LoginRequest(user: "alice", password: "hunter2-password", totp: "123456")
+        let token = IssuerLogin(urls: ["https://issuer"], user: "alice", token: "v1.secret-token", expiresAt: Date(), mfa: true, pinnedCertificatePEM: nil)
+        let request = IssuerAPI.CertificateRequest(csr: "", roleArn: "r", kind: "single-use", lifetimeSeconds: nil, sessionSeconds: nil, totp: "654321")
+        for text in ["\(login)", "\(token)", "\(request)", "\(try IssuerKey(text: IssuerKey.generateText()))"] {
+            for secret in ["hunter2-password", "123456", "v1.secret-token", "654321"] { #expect(!text.contains(secret)) }
+        }
+    }
+}
