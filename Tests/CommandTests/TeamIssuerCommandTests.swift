@@ -16,7 +16,7 @@ import TestSupport
         let fingerprint: String
         let password: String
 
-        static func start() async throws -> Team {
+        static func start(mfa: String = "per-session") async throws -> Team {
             let base = try Paths.temporaryDirectory("rolecall-team")
             let person = [
                 "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": base, "TMPDIR": base,
@@ -32,7 +32,7 @@ import TestSupport
             _ = try await admin(["init"])
             let enrollment = try #require(try JSONSerialization.jsonObject(with: Data(try await admin(["user", "add", "alice", "--json"]).utf8)) as? [String: String])
             _ = try await admin(["role", "allow", "alice", EmulatorHarness.roleArn, "--profile-arn", EmulatorHarness.profileArn,
-                                 "--trust-anchor-arn", EmulatorHarness.trustAnchorArn, "--mfa", "per-session"])
+                                 "--trust-anchor-arn", EmulatorHarness.trustAnchorArn, "--mfa", mfa])
             let caPEM = try await admin(["ca", "show"])
             let harness = try await EmulatorHarness.start(try EmulatorHarness.standardConfig(caPEM: caPEM, directory: base))
             let server = try BackgroundProcess(Paths.rolecall, ["issuer", "serve", "--listen", "127.0.0.1:0"], environment: administrator, directory: base)
@@ -45,9 +45,10 @@ import TestSupport
                         fingerprint: String(words[words.count - 1]), password: try #require(enrollment["password"]))
         }
 
-        func login(code: String) async throws -> ProcessOutcome {
-            try await world.rolecall(["login", "--issuer", url, "--user", "alice", "--pin-sha256", fingerprint, "--password-stdin", "--mfa-code", code],
-                                     input: password + "\n")
+        /// Without a code: `--no-mfa`.
+        func login(code: String?) async throws -> ProcessOutcome {
+            try await world.rolecall(["login", "--issuer", url, "--user", "alice", "--pin-sha256", fingerprint, "--password-stdin"]
+                                     + (code.map { ["--mfa-code", $0] } ?? ["--no-mfa"]), input: password + "\n")
         }
 
         func stop() {
@@ -109,5 +110,38 @@ import TestSupport
         #expect(outcome.stderr.contains("not the pinned \(wrong)"))
         let audit = try await ProcessRunner.run(Paths.rolecall, ["issuer", "audit", "--json"], environment: team.administrator)
         #expect(audit.stdout == "[]\n")
+    }
+
+    @Test func envAndServerModeWorkUnchangedWithACodePerSession() async throws {
+        let team = try await Team.start()
+        defer { team.stop() }
+        // A password-only login: each per-session command brings its own code.
+        #expect(try await team.login(code: nil).status == 0)
+        let env = try await team.world.rolecall(["env", "--profile", "test-role", "--mfa-code", team.world.code()])
+        #expect(env.status == 0, "\(env.stderr)")
+        #expect(env.stdout.contains("export AWS_SECRET_ACCESS_KEY="))
+        let served = try await team.world.rolecall(["exec", "--server", "--quiet", "--profile", "test-role", "--mfa-code", team.world.code(offset: 1), "--",
+                                                    "aws", "sts", "get-caller-identity", "--query", "Arn", "--output", "text"])
+        #expect(served.status == 0, "\(served.stderr)")
+        #expect(served.stdout.hasPrefix("arn:aws:sts::\(EmulatorHarness.account):assumed-role/test-role/"))
+        let lifetime = try #require(team.world.createSessions.last?.certificateLifetimeSeconds)
+        #expect(lifetime > 60, "an in-memory certificate for the MFA window")
+        #expect(team.world.createSessions.count == 2)
+    }
+
+    @Test func aLoginMFARoleServesCredentialProcessWithoutFurtherCodes() async throws {
+        let team = try await Team.start(mfa: "login")
+        defer { team.stop() }
+        let login = try await team.login(code: team.world.code())
+        #expect(login.stdout.contains("profile test-role: \(EmulatorHarness.roleArn) (no code per session)"))
+        for _ in 0..<2 {
+            let outcome = try await team.world.rolecall(["credential-process", "--profile", "test-role"])
+            #expect(outcome.status == 0, "\(outcome.stderr)")
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)) as? [String: Any])
+            #expect(object["Version"] as? Int == 1)
+        }
+        // The certificate never outlives the login session, whatever the role allows.
+        let lifetime = try #require(team.world.createSessions.last?.certificateLifetimeSeconds)
+        #expect(lifetime <= 3610)
     }
 }
