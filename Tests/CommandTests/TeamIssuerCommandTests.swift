@@ -16,14 +16,20 @@ import TestSupport
         let fingerprint: String
         let password: String
 
-        static func start(mfa: String = "per-session") async throws -> Team {
+        /// `database`: a database URL shared by several `issuer serve` processes (they also share the
+        /// issuer key through the environment); nil for the default SQLite file.
+        static func start(mfa: String = "per-session", database: String? = nil) async throws -> Team {
             let base = try Paths.temporaryDirectory("rolecall-team")
             let person = [
                 "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": base, "TMPDIR": base,
                 "ROLECALL_HOME": base + "/home", "SHELL": "/bin/sh", "LANG": "C.UTF-8",
                 "AWS_CONFIG_FILE": base + "/aws-config", "AWS_SHARED_CREDENTIALS_FILE": base + "/aws-credentials",
             ]
-            let administrator = person.merging(["ROLECALL_HOME": base + "/issuer-admin"]) { $1 }
+            var administrator = person.merging(["ROLECALL_HOME": base + "/issuer-admin"]) { $1 }
+            if let database {
+                administrator["ROLECALL_ISSUER_DATABASE"] = database
+                administrator["ROLECALL_ISSUER_KEY"] = IssuerTestKey.text
+            }
             func admin(_ arguments: [String]) async throws -> String {
                 let outcome = try await ProcessRunner.run(Paths.rolecall, ["issuer"] + arguments, environment: administrator)
                 try #require(outcome.status == 0, "issuer \(arguments.joined(separator: " ")): \(outcome.stderr)")
@@ -49,6 +55,13 @@ import TestSupport
         func login(code: String?) async throws -> ProcessOutcome {
             try await world.rolecall(["login", "--issuer", url, "--user", "alice", "--pin-sha256", fingerprint, "--password-stdin"]
                                      + (code.map { ["--mfa-code", $0] } ?? ["--no-mfa"]), input: password + "\n")
+        }
+
+        /// Another `issuer serve` on the same database: a replica. Returns it with its URL.
+        func replica() async throws -> (BackgroundProcess, String) {
+            let process = try BackgroundProcess(Paths.rolecall, ["issuer", "serve", "--listen", "127.0.0.1:0"], environment: administrator, directory: world.base)
+            let line = try #require(try await process.waitForOutput(matching: #"--issuer https://\S+"#), "serve: \(process.errors)")
+            return (process, String(line.dropFirst("--issuer ".count)))
         }
 
         func stop() {
@@ -144,4 +157,35 @@ import TestSupport
         let lifetime = try #require(team.world.createSessions.last?.certificateLifetimeSeconds)
         #expect(lifetime <= 3610)
     }
+
+    /// Two `issuer serve` processes on one PostgreSQL database; the first is killed mid-run and the
+    /// person's commands carry on through the second, with every certificate audited.
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["ROLECALL_TEST_POSTGRES_URL"] != nil))
+    func killingOneReplicaMidRunLosesNothing() async throws {
+        let backend = try #require(Backend.available.last)
+        try await backend.withFreshDatabase { database in
+            let team = try await Team.start(mfa: "login", database: database.url)
+            defer { team.stop() }
+            let (second, secondURL) = try await team.replica()
+            defer { second.kill() }
+            let login = try await team.world.rolecall(["login", "--issuer", team.url, "--issuer", secondURL, "--user", "alice",
+                                                       "--pin-sha256", team.fingerprint, "--password-stdin", "--mfa-code", team.world.code()],
+                                                      input: team.password + "\n")
+            #expect(login.status == 0, "\(login.stderr)")
+            for round in 0..<8 {
+                if round == 5 { team.server.kill() }
+                let outcome = try await team.world.rolecall(["credential-process", "--profile", "test-role"])
+                #expect(outcome.status == 0, "round \(round): \(outcome.stderr)")
+            }
+            let audit = try await ProcessRunner.run(Paths.rolecall, ["issuer", "audit", "--json"], environment: team.administrator)
+            let rows = try #require(try JSONSerialization.jsonObject(with: Data(audit.stdout.utf8)) as? [[String: Any]])
+            #expect(rows.filter { $0["event"] as? String == "certificate" && $0["result"] as? String == "ok" }.count == 8)
+            #expect(team.world.createSessions.count == 8)
+        }
+    }
+}
+
+/// One issuer key for the replicas of a test (they must share it, as real replicas do).
+enum IssuerTestKey {
+    static let text = Data((0..<32).map { _ in UInt8.random(in: 0...255) }).base64EncodedString()
 }
