@@ -81,6 +81,9 @@ import TestSupport
         #expect(files == ["config.json", "login.json"])
         let token = try String(contentsOfFile: team.world.home + "/login.json", encoding: .utf8)
         #expect(!token.contains("PRIVATE KEY") && !token.contains(team.password))
+        let status = try await team.world.rolecall(["status"])
+        #expect(status.status == 0 && !status.stdout.contains("problem"), "\(status.stdout)")
+        #expect(status.stdout.contains("team issuer: alice at \(team.url), login session 1"))
 
         let (outcome, written) = try await NoSecretOnDiskTests().traced(team.world, [
             "exec", "--profile", "test-role", "--mfa-code", team.world.code(offset: 1), "--",

@@ -18,6 +18,8 @@ public struct StatusReport: Sendable {
     public let profiles: [Profile]
     public let devices: [LocalSetup.Device]
     public let session: CurrentSession?
+    /// The team issuer login, when there is one (never its token).
+    public let teamLogin: (user: String, urls: [String], expiresAt: Date)?
     public let now: Date
 
     public static func gather(context: SessionContext) -> StatusReport {
@@ -34,18 +36,23 @@ public struct StatusReport: Sendable {
         var authority: CertificateAuthority?
         var profiles: [Profile] = []
         var devices: [LocalSetup.Device] = []
+        var login: IssuerLogin?
         do {
             try context.home.checkDirectory()
-            authority = try context.issuerStore.currentAuthority()
+            login = try context.loginStore.loadIfPresent()
             profiles = try context.config.profiles()
-            devices = try LocalSetup(context: context).devices()
+            // A person who only uses a team issuer has no local CA, and needs none.
+            if login == nil || FileManager.default.fileExists(atPath: context.issuerStore.path) {
+                authority = try context.issuerStore.currentAuthority()
+                devices = try LocalSetup(context: context).devices()
+            }
         } catch {
             problem = "\(error)"
         }
         return StatusReport(
             home: context.home.path, problem: problem, caFingerprint: authority?.fingerprintSHA256,
             caExpires: authority?.certificate.notValidAfter, profiles: profiles, devices: devices,
-            session: session, now: context.now()
+            session: session, teamLogin: login.map { ($0.user, $0.urls, $0.expiresAt) }, now: context.now()
         )
     }
 
@@ -59,6 +66,9 @@ public struct StatusReport: Sendable {
         lines.append("MFA devices: " + (devices.isEmpty ? "none" : devices.map { device in
             device.name + (device.lockedUntil.map { " (locked until \(RFC3339.string(from: $0)))" } ?? "")
         }.joined(separator: ", ")))
+        if let teamLogin {
+            lines.append("team issuer: \(teamLogin.user) at \(teamLogin.urls.joined(separator: ", ")), login session \(left(until: teamLogin.expiresAt))")
+        }
         if let session {
             var line = "session: \(session.profile)"
             if let role = session.roleArn { line += ", role \(role)" }
@@ -80,6 +90,10 @@ public struct StatusReport: Sendable {
             },
         ]
         object["problem"] = problem ?? NSNull()
+        object["teamIssuer"] = teamLogin.map { login -> [String: Any] in
+            ["user": login.user, "urls": login.urls, "loginExpires": RFC3339.string(from: login.expiresAt),
+             "secondsLeft": max(Int(login.expiresAt.timeIntervalSince(now)), 0)]
+        } ?? NSNull()
         object["ca"] = caFingerprint.map { ["fingerprintSHA256": $0, "notValidAfter": caExpires.map(RFC3339.string(from:)) ?? ""] } ?? NSNull()
         if let session {
             var value: [String: Any] = ["profile": session.profile]
