@@ -53,7 +53,8 @@ public struct IssuerHTTPServer: Sendable {
         let host = self.host
         let app = Application(
             router: IssuerRoutes.router(service: service, serverCertificatePEM: certificatePEM),
-            server: try .tls(.http1(), tlsConfiguration: tls),
+            // Idle connections are closed, so slow clients cannot hold every connection open.
+            server: try .tls(.http1(configuration: .init(idleTimeout: .seconds(30))), tlsConfiguration: tls),
             configuration: .init(address: .hostname(host, port: port), serverName: nil),
             onServerRunning: { channel in
                 let shown = host.contains(":") ? "[\(host)]" : host
@@ -69,6 +70,12 @@ public struct IssuerHTTPServer: Sendable {
     }
 
     private func tlsConfiguration() async throws -> (TLSConfiguration, String, Bool) {
+        var (tls, pem, selfSigned) = try await presentedIdentity()
+        tls.minimumTLSVersion = .tlsv12
+        return (tls, pem, selfSigned)
+    }
+
+    private func presentedIdentity() async throws -> (TLSConfiguration, String, Bool) {
         if let tlsFiles {
             do {
                 let chain = try NIOSSLCertificate.fromPEMFile(tlsFiles.certificatePath)

@@ -46,7 +46,9 @@ public struct IssuerKey: Sendable, CustomStringConvertible {
 
     func open(_ sealed: [UInt8], context: String) throws -> [UInt8] {
         do {
-            return Array(try AES.GCM.open(AES.GCM.SealedBox(combined: sealed), using: key, authenticating: Array(context.utf8)))
+            var opened = try AES.GCM.open(AES.GCM.SealedBox(combined: sealed), using: key, authenticating: Array(context.utf8))
+            defer { opened.resetBytes(in: 0..<opened.count) }
+            return Array(opened)
         } catch {
             throw IssuerSetupError("a sealed \(context.split(separator: ":").first ?? "value") does not open with this issuer key: is \(Self.environmentVariable) or the key file the one `issuer init` made?")
         }

@@ -12,9 +12,12 @@ public struct IssuerLocation: Sendable {
     public let keyFile: String
     public let environment: [String: String]
     let directory: String
+    /// `--database` carried a password: every local user can read argv.
+    private let passwordInArguments: Bool
 
     public init(database: String?, keyFile: String?, environment: [String: String], home: String) {
         directory = home + "/issuer"
+        passwordInArguments = database.flatMap { URLComponents(string: $0)?.password } != nil
         databaseURL = database ?? environment[Self.databaseVariable].flatMap { $0.isEmpty ? nil : $0 } ?? "sqlite:\(home)/issuer/issuer.sqlite"
         self.keyFile = keyFile ?? directory + "/issuer.key"
         self.environment = environment
@@ -28,6 +31,9 @@ public struct IssuerLocation: Sendable {
 
     /// The database, migrated.
     public func openDatabase(logger: Logger = Logger(label: "rolecall.issuer")) async throws -> any IssuerDatabase {
+        guard !passwordInArguments else {
+            throw IssuerSetupError("a password in --database is visible to every user of this machine (ps): put the URL in $\(Self.databaseVariable) instead")
+        }
         if databaseURL.hasPrefix("sqlite:") { try createDefaultDirectory() }
         let database = try await IssuerDatabases.open(databaseURL, logger: logger)
         do {

@@ -12,7 +12,8 @@ import X509
 /// lockout); this type holds no state of its own beyond the per-replica rate limiter.
 public struct IssuerService: Sendable {
     public struct Options: Sendable {
-        /// bcrypt cost for new passwords (tests use a low one).
+        /// bcrypt cost of the decoy hash checked for unknown users: the cost `issuer user add`
+        /// hashes passwords with, so both answers take as long (tests use a low one).
         public var bcryptCost: UInt8 = PasswordHasher.defaultCost
         /// Logins per client address per minute, per replica.
         public var loginAttemptsPerMinute = 30
@@ -28,6 +29,7 @@ public struct IssuerService: Sendable {
     let vault: IssuerVault
     let metrics: IssuerMetrics
     private let limiter: RateLimiter
+    private let userLocks = UserLocks()
     private let hasher: PasswordHasher
     /// Checked against when the user does not exist, so that answering takes as long either way.
     private let decoyHash: String
@@ -54,23 +56,26 @@ public struct IssuerService: Sendable {
                 throw IssuanceRefusal(reason: .rateLimited, message: "too many login attempts from this address: wait a minute")
             }
             let wrongCredentials = "wrong user name or password"
-            guard let user = try await database.user(named: request.user) else {
+            // A name no user can have never reaches the database (PostgreSQL refuses some bytes).
+            guard (try? IssuerAdmin.validate(userName: request.user)) != nil, let user = try await database.user(named: request.user) else {
                 _ = try await hasher.verify(request.password, hash: decoyHash)
                 throw IssuanceRefusal(reason: .unknownUser, message: wrongCredentials)
             }
-            try await refuseIfLocked(user.name, at: time)
-            guard try await hasher.verify(request.password, hash: user.passwordHash) else {
-                try await countFailure(user.name, at: time, client: client)
-                throw IssuanceRefusal(reason: .wrongPassword, message: wrongCredentials)
-            }
-            guard !user.disabled else {
-                throw IssuanceRefusal(reason: .userDisabled, message: "user \(user.name) is disabled: ask the issuer's administrator")
-            }
-            if let code = request.totp {
-                try await checkCode(code, of: user, at: time, client: client)
-                // Only a TOTP success clears the count: a password alone must not wipe out failed
-                // code guesses, or anyone with the password could guess codes without end.
-                try await database.resetFailures(user: user.name)
+            try await userLocks.lock(for: user.name).withLock {
+                try await refuseIfLocked(user.name, at: time)
+                guard try await hasher.verify(request.password, hash: user.passwordHash) else {
+                    try await countFailure(user.name, at: time, client: client)
+                    throw IssuanceRefusal(reason: .wrongPassword, message: wrongCredentials)
+                }
+                guard !user.disabled else {
+                    throw IssuanceRefusal(reason: .userDisabled, message: "user \(user.name) is disabled: ask the issuer's administrator")
+                }
+                if let code = request.totp {
+                    try await checkCode(code, of: user, at: time, client: client)
+                    // Only a TOTP success clears the count: a password alone must not wipe out
+                    // failed code guesses, or anyone with the password could guess codes without end.
+                    try await database.resetFailures(user: user.name)
+                }
             }
             let expiresAt = Date(timeIntervalSince1970: (time.timeIntervalSince1970 + Double(user.loginSessionSeconds)).rounded(.down))
             let token = try await vault.tokenSigner().token(for: .init(
@@ -135,12 +140,14 @@ public struct IssuerService: Sendable {
                 guard let code = request.totp else {
                     throw IssuanceRefusal(reason: .mfaRequired, message: "\(grant.roleArn) needs an MFA code with every certificate")
                 }
-                try await refuseIfLocked(user.name, at: time)
-                try await checkCode(code, of: user, at: time, client: client)
-                try await database.resetFailures(user: user.name)
+                try await userLocks.lock(for: user.name).withLock {
+                    try await refuseIfLocked(user.name, at: time)
+                    try await checkCode(code, of: user, at: time, client: client)
+                    try await database.resetFailures(user: user.name)
+                }
             }
             let bounded = Self.bound(kind, loginSecondsLeft: loginLeft, roleMaxSeconds: grant.maxDurationSeconds)
-            let leaf = try await vault.currentAuthority().issueLeaf(for: publicKey, user: user.name, kind: bounded, now: time)
+            let leaf = try await vault.currentAuthority().issueLeaf(for: publicKey, user: user.name, role: Self.roleName(grant.roleArn), kind: bounded, now: time)
             audit.serial = Array(leaf.serialNumber.bytes).hexString
             try await database.appendAudit(audit)
             metrics.issued(kind: kind.name)
@@ -154,15 +161,17 @@ public struct IssuerService: Sendable {
     }
 
     /// Lifetimes as in local mode, and never beyond the login session: single-use 60 s;
-    /// in-memory bounded by the MFA interval asked for (at most 12 h); standard by the session
-    /// asked for and the role's limit.
+    /// in-memory bounded by the MFA interval asked for (at most 12 h) and by the role's limit
+    /// (but never below what one 15-minute AWS session needs); standard by the session asked for
+    /// and the role's limit.
     static func bound(_ kind: CertificateKind, loginSecondsLeft: Int, roleMaxSeconds: Int) -> CertificateKind {
         let login = TimeInterval(loginSecondsLeft)
         switch kind {
         case .singleUse:
             return .singleUse
         case .inMemory(let interval, _):
-            return .inMemory(verificationInterval: interval, holderLifetime: login)
+            let roleBound = TimeInterval(max(roleMaxSeconds, SessionDurationPolicy.minimumSeconds + 60))
+            return .inMemory(verificationInterval: min(interval, roleBound), holderLifetime: login)
         case .standard(let duration):
             return .standard(sessionDuration: min(duration, TimeInterval(roleMaxSeconds), login))
         }
@@ -212,17 +221,23 @@ public struct IssuerService: Sendable {
             return IssuanceRefusal(reason: .unavailable, message: "the issuer could not answer: try again, or another issuer URL")
         }()
         audit.result = refusal.reason.rawValue
-        metrics.refused(reason: refusal.reason.rawValue)
         do {
             try await database.appendAudit(audit)
         } catch {
             logger.error("audit row not written", metadata: ["event": "\(audit.event)", "result": "\(audit.result)"])
         }
-        // The audit row tells an unknown user from a wrong password; the answer must not.
-        if refusal.reason == .unknownUser && audit.event == "login" {
-            return IssuanceRefusal(reason: .wrongPassword, message: refusal.message)
-        }
-        return refusal
+        // The audit row tells an unknown user from a wrong password; the answer and the public
+        // metrics must not.
+        let answer = refusal.reason == .unknownUser && audit.event == "login"
+            ? IssuanceRefusal(reason: .wrongPassword, message: refusal.message) : refusal
+        metrics.refused(reason: answer.reason.rawValue)
+        return answer
+    }
+
+    /// `dev` for `arn:aws:iam::…:role/team/dev`: what the certificate's OU says, so that a role's
+    /// trust policy can admit only certificates issued for it (docs/issuer-api.md).
+    static func roleName(_ roleArn: String) -> String {
+        String(roleArn.split(separator: "/").last ?? Substring(roleArn))
     }
 
     /// Names from requests are shown to administrators: bounded and printable.

@@ -11,12 +11,9 @@ public enum MFARequirement: String, Sendable, CaseIterable {
     case off
 
     /// Which kinds of certificate the role may be issued: a per-session role never gets a
-    /// standard certificate, which would outlive the MFA check on disk-friendly terms.
+    /// standard certificate, which could be used without a fresh code for its whole life.
     public func allows(_ kind: CertificateKind) -> Bool {
-        !(self == .perSession && kind.apiFields.name == CertificateKind.standard(sessionDuration: 0).name)
+        if self == .perSession, case .standard = kind { return false }
+        return true
     }
-
-    /// What a client profile for the role looks like: per-session roles keep per-session MFA
-    /// (and so no credential_process).
-    public var needsCodePerCertificate: Bool { self == .perSession }
 }

@@ -1,10 +1,12 @@
 /// Lets one task at a time through, across suspension points (an actor alone lets callers interleave
 /// at every `await`). Waiters are served first come, first served.
-actor AsyncLock {
+public actor AsyncLock {
     private var held = false
     private var waiters: [CheckedContinuation<Void, Never>] = []
 
-    nonisolated func withLock<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+    public init() {}
+
+    public nonisolated func withLock<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
         await acquire()
         do {
             let result = try await body()

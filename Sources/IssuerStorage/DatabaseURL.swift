@@ -66,7 +66,9 @@ enum DatabaseLocation: Equatable {
         guard components.path.hasPrefix("/"), !database.isEmpty, !database.contains("/") else {
             throw StorageError.unsupportedURL("\(shown) names no database (postgres://USER@HOST/DB)")
         }
-        var requireTLS = false
+        // TLS unless the server is on this machine or the URL says sslmode=disable: the database
+        // holds what decides who may mint certificates (password hashes, grants).
+        var requireTLS = !["127.0.0.1", "::1", "localhost"].contains(host.lowercased())
         for item in components.queryItems ?? [] {
             switch (item.name, item.value) {
             case ("sslmode", "disable"):

@@ -63,7 +63,7 @@ public protocol IssuerDatabase: Sendable {
     func audit(since: Date, limit: Int) async throws -> [AuditRecord]
 }
 
-public struct UserRecord: Sendable, Equatable {
+public struct UserRecord: Sendable, Equatable, CustomStringConvertible {
     public var name: String
     /// A bcrypt hash (`$2b$…`), never the password.
     public var passwordHash: String
@@ -83,6 +83,8 @@ public struct UserRecord: Sendable, Equatable {
         self.loginSessionSeconds = loginSessionSeconds
         self.createdAt = createdAt
     }
+
+    public var description: String { "UserRecord(\(name), disabled: \(disabled), password hash and TOTP seed: <redacted>)" }
 }
 
 /// One user's permission to use one role, and how.

@@ -39,6 +39,12 @@ import TestSupport
             #expect(metrics.contains(#"rolecall_issuer_refusals_total{reason="wrong-password"} 1"#))
             #expect(metrics.contains("rolecall_issuer_logins_total 1"))
             #expect(metrics.contains(#"rolecall_issuer_request_duration_seconds_count{route="certificates"} 1"#))
+            // An unknown user looks like a wrong password from outside, metrics included.
+            let nobody = IssuerWorld.Person(name: "nobody", password: "x", seed: alice.seed)
+            await #expect(throws: IssuanceRefusal.self) { _ = try await client.login(nobody, totp: nil) }
+            let after = String(decoding: try await send(client, "GET", "/metrics").body, as: UTF8.self)
+            #expect(after.contains(#"rolecall_issuer_refusals_total{reason="wrong-password"} 2"#))
+            #expect(!after.contains("unknown-user"))
             #expect(!metrics.contains(alice.password))
 
             let healthy = try await send(client, "GET", "/healthz")
@@ -47,6 +53,13 @@ import TestSupport
             let unhealthy = try await send(client, "GET", "/healthz")
             #expect(unhealthy.status == 503)
         }
+    }
+
+    @Test func aDatabasePasswordOnTheCommandLineIsRefused() async throws {
+        let location = IssuerLocation(database: "postgres://issuer:hunter2@db.example/rolecall", keyFile: nil, environment: [:], home: "/nonexistent")
+        let error = await #expect(throws: IssuerSetupError.self) { _ = try await location.openDatabase() }
+        #expect(error?.description.contains("ROLECALL_ISSUER_DATABASE") == true)
+        #expect(error?.description.contains("hunter2") == false)
     }
 
     @Test func secretsStayOutOfDescriptions() throws {

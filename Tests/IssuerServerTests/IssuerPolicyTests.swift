@@ -47,6 +47,8 @@ import X509
             let leaf = try #require(issued.chain.first)
             #expect(leaf.publicKey == key.certificatePublicKey)
             #expect(leaf.subject.description.contains("CN=alice"))
+            // The role the policy was checked for, for the role's trust policy to require.
+            #expect(leaf.subject.description.contains("OU=dev"))
             #expect(world.authority.certificate.publicKey.isValidSignature(leaf.signature, for: leaf))
             #expect(leaf.notValidAfter.timeIntervalSince(world.clock.now) <= 60)
             #expect(issued.loginSecondsLeft == 12 * 3600 - 30)
@@ -253,6 +255,32 @@ extension IssuerPolicyTests {
             }
             let error = await #expect(throws: MFAError.self) { _ = try await client.certificate(login, totp: world.code(alice)) }
             #expect(error?.code == .locked)
+        }
+    }
+
+    /// Straight into the service, so that the guesses really arrive together (over HTTPS each
+    /// would first wait for its own TLS handshake).
+    @Test func parallelGuessesCannotAllPassTheLockoutCheck() async throws {
+        try await IssuerWorld.with(.sqlite) { world in
+            let alice = try await world.addPerson()
+            let replica = try await world.replica()
+            let login = try await IssuerClient(replica).login(alice, totp: nil)
+            let csr = try IssuanceRequest(key: .generateP256(), kind: .singleUse, roleArn: IssuerWorld.roleArn, mfaProof: nil).csr.serializeAsPEM().pemString
+            let right = world.code(alice)
+            let guesses = (1...20).map { String(format: "%06d", (Int(right)! + $0) % 1_000_000) }
+            let answers = await withTaskGroup(of: String?.self) { group in
+                for guess in guesses {
+                    group.addTask {
+                        let request = IssuerAPI.CertificateRequest(csr: csr, roleArn: IssuerWorld.roleArn, kind: "single-use",
+                                                                   lifetimeSeconds: nil, sessionSeconds: nil, totp: guess)
+                        do { _ = try await replica.service.issue(request, token: login.token, client: "127.0.0.1"); return "issued" }
+                        catch { return refusalReason(error) }
+                    }
+                }
+                return await group.reduce(into: [String?]()) { $0.append($1) }
+            }
+            #expect(answers.filter { $0 == "wrong-code" }.count == TOTPVerifier.failuresBeforeLockout, "\(answers)")
+            #expect(answers.filter { $0 == "locked" }.count == guesses.count - TOTPVerifier.failuresBeforeLockout)
         }
     }
 

@@ -47,12 +47,14 @@ public struct CertificateAuthority: Sendable, CustomStringConvertible {
         return CertificateAuthority(certificate: certificate, key: key)
     }
 
-    /// A leaf for `publicKey`: CN = `user`, 128-bit random serial, CA:false,
-    /// digitalSignature (critical), clientAuth, key identifiers. Never outlives the CA.
-    public func issueLeaf(for publicKey: Certificate.PublicKey, user: String, kind: CertificateKind, now: Date) throws -> Certificate {
+    /// A leaf for `publicKey`: CN = `user` (and OU = `role` when given: the team issuer names the
+    /// role it checked the policy for), 128-bit random serial, CA:false, digitalSignature
+    /// (critical), clientAuth, key identifiers. Never outlives the CA.
+    public func issueLeaf(for publicKey: Certificate.PublicKey, user: String, role: String? = nil, kind: CertificateKind, now: Date) throws -> Certificate {
         let validity = kind.validity(at: now)
         let subject = try DistinguishedName {
             OrganizationName("rolecall")
+            if let role { OrganizationalUnitName(role) }
             CommonName(user)
         }
         let authorityKeyId = try certificate.extensions.subjectKeyIdentifier?.keyIdentifier

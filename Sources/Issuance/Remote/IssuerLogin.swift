@@ -35,8 +35,6 @@ public struct IssuerLoginStore: Sendable {
         self.file = JSONFile(directory: directory, name: "login.json")
     }
 
-    public var path: String { file.path }
-
     /// The current login, or a message saying how to log in.
     public func load() throws -> IssuerLogin {
         guard let login = try file.load() else {

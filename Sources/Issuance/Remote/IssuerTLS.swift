@@ -71,7 +71,8 @@ struct OneShotTransport: HTTPTransport {
     func send(_ request: TransportRequest) async throws -> TransportResponse {
         var tls = tls
         if !verifies { tls.certificateVerification = .none }
-        var configuration = HTTPClient.Configuration(tlsConfiguration: tls)
+        // No redirects: one could send the password on to another origin, even over plain HTTP.
+        var configuration = HTTPClient.Configuration(tlsConfiguration: tls, redirectConfiguration: .disallow)
         configuration.timeout = .init(connect: .nanoseconds(Int64(connectTimeout / .nanoseconds(1))), read: .seconds(30))
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         do {

@@ -23,7 +23,7 @@ public struct TeamLogin: Sendable {
         let answer = try await connection.post(IssuerAPI.loginPath, IssuerAPI.LoginRequest(user: user, password: password, totp: totp),
                                                as: IssuerAPI.LoginResponse.self)
         let login = IssuerLogin(urls: urls, user: answer.user, token: answer.token, expiresAt: answer.expiresAt, mfa: answer.mfa, pinnedCertificatePEM: pinned)
-        let profiles = answer.roles.map { Self.profile(for: $0, issuer: urls[0]) }
+        let profiles = Self.profiles(for: answer.roles, issuer: urls[0])
         try context.home.create()
         try context.loginStore.save(login)
         let skipped = try context.config.replaceIssuerProfiles(with: profiles)
@@ -33,6 +33,21 @@ public struct TeamLogin: Sendable {
     /// Deletes the login token; false when there was none. The profiles stay (they say to log in).
     public func logout() throws -> Bool {
         try context.loginStore.remove()
+    }
+
+    /// Profiles named after their roles; a role name that two grants share (`dev` in two accounts)
+    /// gets its account added for the second.
+    static func profiles(for roles: [IssuerAPI.Role], issuer: String) -> [Profile] {
+        var taken: Set<String> = []
+        return roles.map { role in
+            var profile = profile(for: role, issuer: issuer)
+            if taken.contains(profile.name) {
+                let account = role.roleArn.split(separator: ":", omittingEmptySubsequences: false).dropFirst(4).first.map(String.init) ?? "other"
+                profile.name = String((profile.name.prefix(51) + "-" + account).prefix(64))
+            }
+            taken.insert(profile.name)
+            return profile
+        }
     }
 
     /// A profile named after the role (the last part of its name), with the issuer's limits.

@@ -16,10 +16,15 @@ struct IssuerInitCommand: AsyncParsableCommand {
     func run() async throws {
         try await Console.reportingErrors {
             let location = options.location
-            let created = try location.createKey()
             let database = try await location.openDatabase()
+            let created: (key: IssuerKey, wroteFile: Bool)
             let fingerprint: String
             do {
+                // Before a key file is written: a second init must leave the first one's key alone.
+                guard try await database.authorities().isEmpty else {
+                    throw IssuerSetupError("this issuer database has a CA already: see `rolecall issuer ca show`")
+                }
+                created = try location.createKey()
                 fingerprint = try await IssuerAdmin(database: database, key: created.key).initialize(commonName: caName).fingerprintSHA256
                 try await database.close()
             } catch {

@@ -54,11 +54,15 @@ struct IssuerServeCommand: AsyncParsableCommand {
             )
             do {
                 try await server.run(handleSignals: true) { listening in
-                    let source = listening.selfSigned ? "self-signed, kept in the database" : "from --tls-cert"
+                    // A pin is the only trust root the client uses: it fits the self-signed certificate
+                    // (a CA-issued leaf is verified with the system's trust store instead).
+                    let clients = listening.selfSigned
+                        ? "rolecall login --issuer \(listening.url) --user NAME --pin-sha256 \(listening.fingerprintSHA256)"
+                        : "rolecall login --issuer \(listening.url) --user NAME"
                     Console.out("""
                     rolecall issuer: serving \(listening.url) (database \(location.shownDatabase))
-                    TLS certificate SHA-256 (\(source)): \(listening.fingerprintSHA256)
-                    Clients: rolecall login --issuer \(listening.url) --user NAME --pin-sha256 \(listening.fingerprintSHA256)
+                    TLS certificate SHA-256 (\(listening.selfSigned ? "self-signed, kept in the database" : "from --tls-cert")): \(listening.fingerprintSHA256)
+                    Clients: \(clients)
 
                     """)
                 }
