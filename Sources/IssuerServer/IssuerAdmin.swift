@@ -91,13 +91,8 @@ public struct IssuerAdmin: Sendable {
     public func allowRole(user: String, roleArn: String, profileArn: String, trustAnchorArn: String, region: String?,
                           maxDurationSeconds: Int, mfa: MFARequirement) async throws {
         do {
-            _ = try ARN(roleArn, kind: .role)
-            let profile = try ARN(profileArn, kind: .profile)
-            let anchor = try ARN(trustAnchorArn, kind: .trustAnchor)
-            guard profile.region == anchor.region else {
-                throw IssuerSetupError("the profile ARN is in \(profile.region) but the trust anchor ARN in \(anchor.region): both must be in the same region")
-            }
-        } catch let error as ARN.Invalid {
+            try ARN.checkSessionTarget(roleArn: roleArn, profileArn: profileArn, trustAnchorArn: trustAnchorArn)
+        } catch {
             throw IssuerSetupError(error.description)
         }
         if let region, !RegionResolver.isValidRegion(region) {

@@ -147,7 +147,10 @@ public struct IssuerService: Sendable {
                 }
             }
             let bounded = Self.bound(kind, loginSecondsLeft: loginLeft, roleMaxSeconds: grant.maxDurationSeconds)
-            let leaf = try await vault.currentAuthority().issueLeaf(for: publicKey, user: user.name, role: Self.roleName(grant.roleArn), kind: bounded, now: time)
+            // The OU names the role, so each role's trust policy can admit only its own certificates
+            // (docs/issuer-api.md, "Binding certificates to roles").
+            let leaf = try await vault.currentAuthority().issueLeaf(for: publicKey, user: user.name, role: (try? ARN(grant.roleArn, kind: .role))?.shortName,
+                                                                    kind: bounded, now: time)
             audit.serial = Array(leaf.serialNumber.bytes).hexString
             try await database.appendAudit(audit)
             metrics.issued(kind: kind.name)
@@ -232,12 +235,6 @@ public struct IssuerService: Sendable {
             ? IssuanceRefusal(reason: .wrongPassword, message: refusal.message) : refusal
         metrics.refused(reason: answer.reason.rawValue)
         return answer
-    }
-
-    /// `dev` for `arn:aws:iam::…:role/team/dev`: what the certificate's OU says, so that a role's
-    /// trust policy can admit only certificates issued for it (docs/issuer-api.md).
-    static func roleName(_ roleArn: String) -> String {
-        String(roleArn.split(separator: "/").last ?? Substring(roleArn))
     }
 
     /// Names from requests are shown to administrators: bounded and printable.

@@ -59,6 +59,17 @@ public struct ARN: Sendable, Hashable, CustomStringConvertible {
 
     /// The last path element of a role ARN: `role/team/dev` → `dev`.
     public var shortName: String { String(resourceName.split(separator: "/").last ?? Substring(resourceName)) }
+
+    /// The three ARNs of one CreateSession: each well-formed, the profile and the trust anchor in
+    /// one region (Roles Anywhere looks both up in the region it is called in).
+    public static func checkSessionTarget(roleArn: String, profileArn: String, trustAnchorArn: String) throws(Invalid) {
+        _ = try ARN(roleArn, kind: .role)
+        let profile = try ARN(profileArn, kind: .profile)
+        let anchor = try ARN(trustAnchorArn, kind: .trustAnchor)
+        guard profile.region == anchor.region else {
+            throw Invalid(description: "the profile ARN is in \(profile.region) but the trust anchor ARN in \(anchor.region): both must be in the same region")
+        }
+    }
 }
 
 extension Character {

@@ -48,18 +48,9 @@ public struct Profile: Codable, Sendable, Equatable {
             throw ProfileError("invalid profile name \"\(name.prefix(64))\": use 1 to 64 letters, digits, '.', '_' or '-'")
         }
         do {
-            _ = try ARN(roleArn, kind: .role)
-            let profile = try ARN(profileArn, kind: .profile)
-            let anchor = try ARN(trustAnchorArn, kind: .trustAnchor)
-            guard profile.region == anchor.region else {
-                throw ProfileError("the profile ARN is in \(profile.region) but the trust anchor ARN in \(anchor.region): both must be in the same region")
-            }
-        } catch let error as ARN.Invalid {
-            throw ProfileError(error.description)
-        } catch let error as ProfileError {
-            throw error
+            try ARN.checkSessionTarget(roleArn: roleArn, profileArn: profileArn, trustAnchorArn: trustAnchorArn)
         } catch {
-            throw ProfileError("\(error)")
+            throw ProfileError(error.description)
         }
         if let region, !RegionResolver.isValidRegion(region) {
             throw ProfileError("invalid region \"\(region.prefix(40))\": expected a name such as us-east-1")

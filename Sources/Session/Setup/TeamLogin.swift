@@ -42,7 +42,7 @@ public struct TeamLogin: Sendable {
         return roles.map { role in
             var profile = profile(for: role, issuer: issuer)
             if taken.contains(profile.name) {
-                let account = role.roleArn.split(separator: ":", omittingEmptySubsequences: false).dropFirst(4).first.map(String.init) ?? "other"
+                let account = (try? ARN(role.roleArn, kind: .role))?.account ?? "other"
                 profile.name = String((profile.name.prefix(51) + "-" + account).prefix(64))
             }
             taken.insert(profile.name)
@@ -52,7 +52,7 @@ public struct TeamLogin: Sendable {
 
     /// A profile named after the role (the last part of its name), with the issuer's limits.
     static func profile(for role: IssuerAPI.Role, issuer: String) -> Profile {
-        let roleName = role.roleArn.split(separator: "/").last.map(String.init) ?? "role"
+        let roleName = (try? ARN(role.roleArn, kind: .role))?.shortName ?? "role"
         var name = String(roleName.filter { $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) }.prefix(64))
         if name.isEmpty { name = "role" }
         return Profile(
