@@ -145,6 +145,15 @@ let package = Package(
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
         ),
+        // A loopback load test of the team issuer for scripts/bench-issuer (SQLite, PostgreSQL).
+        .executableTarget(
+            name: "rolecall-issuer-load",
+            dependencies: [
+                "IssuerServer", "IssuerStorage", "Issuance", "RolesAnywhere",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "rolesanywhere-emulator",
             dependencies: [

@@ -1,0 +1,78 @@
+import AsyncHTTPClient
+import Foundation
+import Issuance
+import Logging
+import RolesAnywhere
+
+/// A bounded loopback load test of the team issuer: an issuer set up in this process on the
+/// database given, one login, then `--clients` clients asking for certificates for `--seconds`.
+@main
+enum IssuerLoad {
+    static func main() async {
+        let options: LoadOptions
+        do {
+            options = try LoadOptions(arguments: Array(CommandLine.arguments.dropFirst()))
+        } catch {
+            say("\(error)\n\(LoadOptions.usage)")
+            exit(2)
+        }
+        do {
+            try await run(options)
+        } catch {
+            say(printableExcerpt(String(describing: error), limit: 600))
+            exit(1)
+        }
+    }
+
+    static func run(_ options: LoadOptions) async throws {
+        let home = try privateDirectory()
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let issuer = try await LoadIssuer.start(databaseURL: options.database, home: home, replicas: options.replicas,
+                                                logger: logger(.error), serverLogger: logger(.critical))
+        let outcome = await Result {
+            let pinned = try await IssuerTLS.pinnedCertificate(urls: issuer.urls, expected: issuer.fingerprint)
+            let http = try LoadClients.httpClient(pinnedCertificatePEM: pinned, clients: options.clients)
+            let measured = await Result {
+                let transport = AsyncHTTPClientTransport(client: http)
+                let login = try await LoadClients.logIn(to: issuer, transport: transport, pinnedCertificatePEM: pinned)
+                let (warmUp, timed, elapsed) = await LoadClients(login: login, transport: transport, clients: options.clients).run(seconds: options.seconds)
+                for (kind, message) in timed.examples.merging(warmUp.examples, uniquingKeysWith: { first, _ in first }).sorted(by: { $0.key < $1.key }) {
+                    say("first \(kind) error: \(message)")
+                }
+                return LoadReport(options: options, warmUp: warmUp, timed: timed, elapsed: elapsed)
+            }
+            try await http.shutdown()
+            return try measured.get()
+        }
+        await issuer.stop()
+        let report = try outcome.get()
+        print(try report.jsonLine())
+        say(report.humanLine)
+        say("note: " + LoadReport.notes)
+    }
+
+    /// To standard error. The service and the database log at `.error` what made a request fail;
+    /// the HTTP server's log stays quiet (it reports cancelled connections when the test stops).
+    static func logger(_ level: Logger.Level) -> Logger {
+        var logger = Logger(label: "rolecall-issuer-load", factory: { StreamLogHandler.standardError(label: $0) })
+        logger.logLevel = level
+        return logger
+    }
+
+    /// A 0700 directory for the issuer key.
+    static func privateDirectory() throws -> String {
+        let path = NSTemporaryDirectory() + "rolecall-issuer-load-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        return path
+    }
+
+    static func say(_ text: String) {
+        FileHandle.standardError.write(Data("rolecall-issuer-load: \(text)\n".utf8))
+    }
+}
+
+extension Result where Failure == any Error {
+    init(catching body: () async throws -> Success) async {
+        do { self = .success(try await body()) } catch { self = .failure(error) }
+    }
+}

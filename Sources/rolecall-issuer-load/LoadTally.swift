@@ -1,0 +1,68 @@
+import Foundation
+import Issuance
+import RolesAnywhere
+
+/// What clients saw: the latency of every certificate issued, and the errors by kind with the first
+/// message of each kind (messages hold no secrets: the client's errors never quote the token).
+struct LoadTally: Sendable {
+    private(set) var milliseconds: [Double] = []
+    private(set) var errors: [String: Int] = [:]
+    private(set) var examples: [String: String] = [:]
+
+    var requests: Int { milliseconds.count + errorCount }
+    var errorCount: Int { errors.values.reduce(0, +) }
+
+    /// One certificate for a fresh P-256 key, as `rolecall` asks for one. The key and CSR are made
+    /// before the clock starts: the latency is the round trip and the server's work.
+    mutating func issueOne(_ issuer: RemoteIssuer) async {
+        let request: IssuanceRequest
+        do {
+            request = try IssuanceRequest(key: .generateP256(), kind: .standard(sessionDuration: 3600), roleArn: LoadIssuer.roleArn, mfaProof: nil)
+        } catch {
+            record(error)
+            return
+        }
+        let started = ContinuousClock.now
+        do {
+            _ = try await issuer.issue(request)
+            milliseconds.append((ContinuousClock.now - started) / .milliseconds(1))
+        } catch {
+            record(error)
+        }
+    }
+
+    mutating func merge(_ other: LoadTally) {
+        milliseconds += other.milliseconds
+        errors.merge(other.errors, uniquingKeysWith: +)
+        examples.merge(other.examples, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// The latency below which a fraction `quantile` of the certificates came (nearest rank).
+    func percentile(_ quantile: Double) -> Double {
+        guard !milliseconds.isEmpty else { return 0 }
+        let sorted = milliseconds.sorted()
+        let rank = Int((Double(sorted.count) * quantile).rounded(.up))
+        return sorted[min(max(rank, 1), sorted.count) - 1]
+    }
+
+    private mutating func record(_ error: any Error) {
+        let kind = Self.kind(of: error)
+        errors[kind, default: 0] += 1
+        if examples[kind] == nil { examples[kind] = printableExcerpt(String(describing: error), limit: 300) }
+    }
+
+    /// A refusal's reason; a 503 (the service's "could not answer", e.g. a database error) and a
+    /// failed connection are both "no team issuer answered" to the client, told apart here.
+    static func kind(of error: any Error) -> String {
+        switch error {
+        case let refusal as IssuanceRefusal where refusal.reason == .unavailable && refusal.message.hasPrefix("no team issuer answered"):
+            refusal.message.contains("HTTP 503") ? "http-503" : "connection"
+        case let refusal as IssuanceRefusal:
+            refusal.reason.rawValue
+        case let mfa as MFAError:
+            "mfa-\(mfa.code.rawValue)"
+        default:
+            String(describing: type(of: error))
+        }
+    }
+}
