@@ -42,6 +42,8 @@ let package = Package(
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -52,6 +54,7 @@ let package = Package(
                 "CHardening",
                 .product(name: "ExtrasBase64", package: "swift-extras-base64"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -175,6 +178,7 @@ let package = Package(
                 "Issuance", "TestSupport",
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
         ),
         .testTarget(
@@ -187,7 +191,7 @@ let package = Package(
         .testTarget(
             name: "CommandTests",
             dependencies: [
-                "rolecall", "rolesanywhere-emulator", "TestSupport", "Issuance", "Session", "RolesAnywhere", "RolesAnywhereEmulator",
+                "rolecall", "rolesanywhere-emulator", "TestSupport", "Issuance", "IssuerStorage", "Session", "RolesAnywhere", "RolesAnywhereEmulator",
                 .product(name: "X509", package: "swift-certificates"),
             ]
         ),

@@ -568,7 +568,7 @@ _rolecall_issuer_serve() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=(--tls-name)
-    non_repeating_options=(--database --key-file --listen --tls-cert --tls-key --login-attempts-per-minute)
+    non_repeating_options=(--database --key-file --listen --tls-cert --tls-key --login-attempts-per-minute --certificates-per-minute)
     __rolecall_offer_flags_options 0
 
     # Offer option value completions
@@ -594,6 +594,9 @@ _rolecall_issuer_serve() {
     '--login-attempts-per-minute')
         return
         ;;
+    '--certificates-per-minute')
+        return
+        ;;
     esac
 }
 
@@ -609,13 +612,13 @@ _rolecall_issuer_user() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    add|list|disable|enable|remove)
+    add|list|reset|disable|enable|remove)
         # Offer subcommand argument completions
         "_rolecall_issuer_user_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'add list disable enable remove' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'add list reset disable enable remove' -- "${cur}"))
         ;;
     esac
 }
@@ -647,6 +650,24 @@ _rolecall_issuer_user_list() {
     repeating_options=()
     non_repeating_options=(--database --key-file)
     __rolecall_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--database')
+        return
+        ;;
+    '--key-file')
+        return
+        ;;
+    esac
+}
+
+_rolecall_issuer_user_reset() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--database --key-file)
+    __rolecall_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in

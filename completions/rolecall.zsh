@@ -463,6 +463,7 @@ _rolecall_issuer_serve() {
         '--tls-key[PEM private key of --tls-cert.]:tls-key:'
         '*--tls-name[Another host name or IP address for the self-signed certificate (repeatable; used when it is first made, e.g. the replicas'\'' load balancer name).]:tls-name:'
         '--login-attempts-per-minute[Logins allowed per client address per minute, per replica.]:login-attempts-per-minute:'
+        '--certificates-per-minute[Certificates allowed per user per minute, per replica.]:certificates-per-minute:'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
@@ -483,9 +484,10 @@ _rolecall_issuer_user() {
     case "${state}" in
     command)
         local -ar subcommands=(
-            'add:Add a user; prints their password and TOTP enrollment URI once.'
+            'add:Add a user; prints their one-time password and TOTP enrollment URI once.'
             'list:List users (never their secrets).'
-            'disable:Refuse the user'\''s logins and certificates from now on.'
+            'reset:Give a user a new one-time password (printed once); their TOTP device stays.'
+            'disable:Refuse the user'\''s logins and certificates from now on; enabling again does not revive their login sessions.'
             'enable:Allow a disabled user again.'
             'remove:Remove a user and their role grants (audit rows stay).'
         )
@@ -493,7 +495,7 @@ _rolecall_issuer_user() {
         ;;
     arg)
         case "${words[1]}" in
-        add|list|disable|enable|remove)
+        add|list|reset|disable|enable|remove)
             "_rolecall_issuer_user_${words[1]}" && ret=0
             ;;
         esac
@@ -525,6 +527,21 @@ _rolecall_issuer_user_list() {
         '--database[sqlite\:PATH or postgres\://USER@HOST\:PORT/DB (default\: $ROLECALL_ISSUER_DATABASE, else sqlite in $ROLECALL_HOME/issuer).]:database:'
         '--key-file[The file holding the issuer key (default\: $ROLECALL_HOME/issuer/issuer.key; $ROLECALL_ISSUER_KEY wins).]:key-file:'
         '--json[Print JSON.]'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_rolecall_issuer_user_reset() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--database[sqlite\:PATH or postgres\://USER@HOST\:PORT/DB (default\: $ROLECALL_ISSUER_DATABASE, else sqlite in $ROLECALL_HOME/issuer).]:database:'
+        '--key-file[The file holding the issuer key (default\: $ROLECALL_HOME/issuer/issuer.key; $ROLECALL_ISSUER_KEY wins).]:key-file:'
+        ':name:'
+        '--json[Print {user, password} as JSON and nothing else.]'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
@@ -734,7 +751,7 @@ _rolecall_login() {
         '*--issuer[The issuer'\''s https\:// URL; repeat for replicas (the next is tried when one cannot be reached).]:issuer:'
         '--user[Your user name at the issuer.]:user:'
         '--pin-sha256[The SHA-256 fingerprint `rolecall issuer serve` printed; trust only that certificate.]:pin-sha256:'
-        '--password-stdin[Read the password from the first line of stdin instead of the terminal.]'
+        '--password-stdin[Read the password from the first line of stdin instead of the terminal (and a new one, when asked for, from the second).]'
         '--no-mfa[Log in without a TOTP code (only roles with --mfa off can be used).]'
         '--mfa-code[The current TOTP code (visible in the process list; prefer the prompt or --mfa-command).]:mfa-code:'
         '--mfa-command[A command whose first line of output is the code, e.g. '\''ykman oath accounts code -s rolecall'\''.]:mfa-command:'

@@ -23,18 +23,26 @@ public struct IssuerAdmin: Sendable {
 
     // MARK: Setup and CA
 
-    /// A new CA and token key; refuses an issuer that has a CA already.
-    public func initialize(commonName: String) async throws -> CertificateAuthority {
-        guard try await database.authorities().isEmpty else {
-            throw IssuerSetupError("this issuer database has a CA already: see `rolecall issuer ca show`")
-        }
-        let authority = try CertificateAuthority.generate(commonName: commonName, now: now())
-        try await vault.addAuthority(authority, now: now())
-        try await vault.createTokenKey()
-        return authority
+    /// Whether `issuer init` completed on this database: it has a CA and a token key.
+    public static func isInitialized(_ database: any IssuerDatabase) async throws -> Bool {
+        let hasAuthority = try await !database.authorities().isEmpty
+        let hasTokenKey = try await database.setting(IssuerVault.tokenKeySetting) != nil
+        return hasAuthority && hasTokenKey
     }
 
-    public func currentAuthority() async throws -> CertificateAuthority { try await vault.currentAuthority() }
+    public static let alreadyInitialized = IssuerSetupError("this issuer database has a CA already: see `rolecall issuer ca show`")
+
+    /// A new CA and token key, or whichever of the two an interrupted `init` did not write (each
+    /// existing one must open with this key); refuses an issuer that has both.
+    public func initialize(commonName: String) async throws -> CertificateAuthority {
+        guard try await !Self.isInitialized(database) else { throw Self.alreadyInitialized }
+        try await vault.createTokenKey()
+        _ = try await vault.tokenSigner()
+        if try await !database.authorities().isEmpty { return try await vault.currentAuthority() }
+        let authority = try CertificateAuthority.generate(commonName: commonName, now: now())
+        try await vault.addAuthority(authority, now: now())
+        return authority
+    }
 
     /// Every CA, oldest first, and whether it is retired.
     public func authorities() async throws -> [(certificate: Certificate, retired: Bool, createdAt: Date)] {
@@ -52,7 +60,7 @@ public struct IssuerAdmin: Sendable {
 
     public struct Enrollment: Sendable, CustomStringConvertible {
         public let user: String
-        /// Shown once; only its bcrypt hash is kept.
+        /// Shown once; only its bcrypt hash is kept. A one-time password: the first login replaces it.
         public let password: SecretBytes
         /// Shown once; the seed is kept sealed.
         public let otpauthURI: SecretBytes
@@ -71,15 +79,28 @@ public struct IssuerAdmin: Sendable {
         let password = Self.generatePassword(using: &generator)
         try await database.addUser(UserRecord(
             name: name, passwordHash: try await hasher.hash(password.unsafeStringValue()), sealedTOTPSeed: try vault.sealSeed(seed, user: name),
-            loginSessionSeconds: loginSessionSeconds, createdAt: now()
+            loginSessionSeconds: loginSessionSeconds, createdAt: now(), passwordMustChange: true
         ))
         return Enrollment(user: name, password: password, otpauthURI: SecretBytes(TOTPSecret.otpauthURI(user: name, secret: seed, issuer: "rolecall issuer")))
     }
 
     public func users() async throws -> [UserRecord] { try await database.users() }
 
+    /// A new one-time password for `user` (forgotten, or shown to someone it should not have
+    /// been); the next login must replace it. Their TOTP device stays.
+    public func resetPassword(user: String) async throws -> SecretBytes {
+        var generator = SystemRandomNumberGenerator()
+        let password = Self.generatePassword(using: &generator)
+        guard try await database.setPassword(user: user, hash: try await hasher.hash(password.unsafeStringValue()), mustChange: true) else {
+            password.wipe()
+            throw Self.noUser(user)
+        }
+        try await database.appendAudit(AuditRecord(time: now(), event: "password-reset", user: user, clientAddress: nil, result: "ok"))
+        return password
+    }
+
     public func setDisabled(_ disabled: Bool, user: String) async throws {
-        guard try await database.setDisabled(disabled, user: user) else { throw Self.noUser(user) }
+        guard try await database.setDisabled(disabled, user: user, at: now()) else { throw Self.noUser(user) }
     }
 
     public func removeUser(_ name: String) async throws {

@@ -92,6 +92,9 @@ public struct IssuerHTTPServer: Sendable {
         // TLS clients check validity against the real time, whatever clock the service decides by.
         let identity = try await service.vault.tlsIdentity(hosts: [host] + tlsNames, now: Date())
         defer { identity.keyPEM.wipe() }
+        if identity.renewed {
+            logger.warning("the self-signed TLS certificate was near its end and has been renewed: clients must run `rolecall login` again with the new --pin-sha256")
+        }
         let certificate = try NIOSSLCertificate(bytes: Array(identity.certificatePEM.utf8), format: .pem)
         let key = try identity.keyPEM.withUnsafeBytes { try NIOSSLPrivateKey(bytes: Array($0), format: .pem) }
         return (.makeServerConfiguration(certificateChain: [.certificate(certificate)], privateKey: .privateKey(key)), identity.certificatePEM, true)

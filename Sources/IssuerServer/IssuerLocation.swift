@@ -45,14 +45,17 @@ public struct IssuerLocation: Sendable {
         return database
     }
 
-    /// For `issuer init`: the key from the environment, else a new key file (refused if one exists).
-    /// Returns the key and whether a file was written.
-    public func createKey() throws -> (key: IssuerKey, wroteFile: Bool) {
-        if let text = environment[IssuerKey.environmentVariable], !text.isEmpty { return (try IssuerKey(text: text), false) }
+    public enum KeySource: Sendable { case environment, existingFile, newFile }
+
+    /// For `issuer init`: the key from the environment, else the key file, written when there is
+    /// none (an existing one is kept: it may be the key of an `init` that stopped half-way).
+    public func createKey() throws -> (key: IssuerKey, source: KeySource) {
+        if let text = environment[IssuerKey.environmentVariable], !text.isEmpty { return (try IssuerKey(text: text), .environment) }
         try createDefaultDirectory()
+        if FileManager.default.fileExists(atPath: keyFile) { return (try key(), .existingFile) }
         let text = IssuerKey.generateText()
         try KeyFile.create(keyFile, text: text)
-        return (try IssuerKey(text: text), true)
+        return (try IssuerKey(text: text), .newFile)
     }
 
     /// `<home>/issuer`, 0700, when the defaults point there.

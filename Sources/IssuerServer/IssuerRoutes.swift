@@ -26,13 +26,13 @@ enum IssuerRoutes {
         let router = Router(context: IssuerRequestContext.self)
         router.post(.init(IssuerAPI.loginPath)) { request, context in
             try await answer(route: "login", service: service) {
-                let body = try await decode(IssuerAPI.LoginRequest.self, request, context)
+                let body = try await decode(IssuerAPI.LoginRequest.self, request, context, metrics: service.metrics)
                 return try await service.login(body, client: context.clientAddress)
             }
         }
         router.post(.init(IssuerAPI.certificatesPath)) { request, context in
             try await answer(route: "certificates", service: service) {
-                let body = try await decode(IssuerAPI.CertificateRequest.self, request, context)
+                let body = try await decode(IssuerAPI.CertificateRequest.self, request, context, metrics: service.metrics)
                 return try await service.issue(body, token: bearerToken(request), client: context.clientAddress)
             }
         }
@@ -62,21 +62,24 @@ enum IssuerRoutes {
         do {
             return json(try await body(), status: .ok)
         } catch let refusal as IssuanceRefusal {
-            if refusal.reason == .badRequest { service.metrics.refused(reason: refusal.reason.rawValue) }
             return json(IssuerAPI.ErrorResponse(error: refusal.reason.rawValue, message: refusal.message), status: status(for: refusal.reason))
         }
     }
 
-    private static func decode<T: Decodable>(_ type: T.Type, _ request: Request, _ context: IssuerRequestContext) async throws -> T {
+    /// The body, or a `bad-request` refusal. Such a body never reaches `IssuerService`, which
+    /// counts (and audits) every other refusal, so it is counted here.
+    private static func decode<T: Decodable>(_ type: T.Type, _ request: Request, _ context: IssuerRequestContext, metrics: IssuerMetrics) async throws -> T {
         let body: ByteBuffer
         do {
             body = try await request.body.collect(upTo: context.maxUploadSize)
         } catch {
+            metrics.refused(reason: IssuanceRefusal.Reason.badRequest.rawValue)
             throw IssuanceRefusal(reason: .badRequest, message: "the request body is larger than \(context.maxUploadSize) bytes")
         }
         do {
             return try IssuerAPI.decoder().decode(T.self, from: Data(buffer: body))
         } catch {
+            metrics.refused(reason: IssuanceRefusal.Reason.badRequest.rawValue)
             throw IssuanceRefusal(reason: .badRequest, message: "the request body is not the JSON docs/issuer-api.md describes")
         }
     }
@@ -95,7 +98,7 @@ enum IssuerRoutes {
         switch reason {
         case .badRequest, .badCSR: .badRequest
         case .unauthenticated, .wrongPassword, .unknownUser, .tokenExpired, .tokenInvalid, .wrongCode, .replayedCode: .unauthorized
-        case .userDisabled, .roleNotAllowed, .kindNotAllowed, .mfaRequired, .loginTooShort: .forbidden
+        case .userDisabled, .roleNotAllowed, .kindNotAllowed, .mfaRequired, .loginTooShort, .passwordChangeRequired: .forbidden
         case .locked: .init(code: 423, reasonPhrase: "Locked")
         case .rateLimited: .tooManyRequests
         case .unavailable: .serviceUnavailable

@@ -17,6 +17,8 @@ public struct IssuerService: Sendable {
         public var bcryptCost: UInt8 = PasswordHasher.defaultCost
         /// Logins per client address per minute, per replica.
         public var loginAttemptsPerMinute = 30
+        /// Certificates per user per minute, per replica; nil for no limit (the load test).
+        public var certificatesPerUserPerMinute: Int? = 120
 
         public init() {}
     }
@@ -29,6 +31,7 @@ public struct IssuerService: Sendable {
     let vault: IssuerVault
     let metrics: IssuerMetrics
     private let limiter: RateLimiter
+    private let certificateLimiter: RateLimiter?
     private let userLocks = UserLocks()
     private let hasher: PasswordHasher
     /// Checked against when the user does not exist, so that answering takes as long either way.
@@ -39,9 +42,15 @@ public struct IssuerService: Sendable {
     public static func make(database: any IssuerDatabase, key: IssuerKey, metrics: IssuerMetrics = IssuerMetrics(), options: Options = Options(),
                             logger: Logger = Logger(label: "rolecall.issuer"), now: @escaping @Sendable () -> Date = Date.init) async throws -> IssuerService {
         let hasher = PasswordHasher(cost: options.bcryptCost)
+        // A replica given another issuer key (or an uninitialised database) stops here, rather
+        // than starting healthy and answering every request `unavailable`.
+        let vault = IssuerVault(database: database, key: key)
+        _ = try await vault.tokenSigner()
+        _ = try await vault.currentAuthority()
         return IssuerService(
-            database: database, vault: IssuerVault(database: database, key: key), metrics: metrics,
-            limiter: RateLimiter(limit: options.loginAttemptsPerMinute), hasher: hasher,
+            database: database, vault: vault, metrics: metrics,
+            limiter: RateLimiter(limit: options.loginAttemptsPerMinute),
+            certificateLimiter: options.certificatesPerUserPerMinute.map { RateLimiter(limit: $0) }, hasher: hasher,
             decoyHash: try await hasher.hash(IssuerKey.generateText()), logger: logger, now: now
         )
     }
@@ -70,16 +79,24 @@ public struct IssuerService: Sendable {
                 guard !user.disabled else {
                     throw IssuanceRefusal(reason: .userDisabled, message: "user \(user.name) is disabled: ask the issuer's administrator")
                 }
+                // Before the code is checked, so that the same code can come with the new password.
+                try Self.checkPasswordChange(request, mustChange: user.passwordMustChange)
                 if let code = request.totp {
                     try await checkCode(code, of: user, at: time, client: client)
                     // Only a TOTP success clears the count: a password alone must not wipe out
                     // failed code guesses, or anyone with the password could guess codes without end.
                     try await database.resetFailures(user: user.name)
                 }
+                if let newPassword = request.newPassword {
+                    guard try await database.setPassword(user: user.name, hash: try await hasher.hash(newPassword), mustChange: false) else {
+                        throw IssuanceRefusal(reason: .unknownUser, message: wrongCredentials)
+                    }
+                    try await database.appendAudit(AuditRecord(time: time, event: "password-change", user: user.name, clientAddress: client, result: "ok"))
+                }
             }
             let expiresAt = Date(timeIntervalSince1970: (time.timeIntervalSince1970 + Double(user.loginSessionSeconds)).rounded(.down))
             let token = try await vault.tokenSigner().token(for: .init(
-                user: user.name, userCreated: Int64(user.createdAt.timeIntervalSince1970.rounded(.down)),
+                user: user.name, userCreated: LoginTokenSigner.Claims.accountStamp(user.createdAt),
                 issuedAt: time, expiresAt: expiresAt, mfa: request.totp != nil, id: UUID().uuidString
             ))
             let roles = try await database.grants(user: user.name).map {
@@ -108,12 +125,21 @@ public struct IssuerService: Sendable {
             audit.user = claims.user
             // A user removed and added again under the same name is another account.
             guard let user = try await database.user(named: claims.user),
-                  Int64(user.createdAt.timeIntervalSince1970.rounded(.down)) == claims.userCreated
+                  LoginTokenSigner.Claims.accountStamp(user.createdAt) == claims.userCreated
             else {
                 throw IssuanceRefusal(reason: .unknownUser, message: "user \(claims.user) no longer exists: run `rolecall login` again")
             }
             guard !user.disabled else {
                 throw IssuanceRefusal(reason: .userDisabled, message: "user \(user.name) is disabled: ask the issuer's administrator")
+            }
+            // Disabling ends every session for good: enabling again does not revive old tokens.
+            guard claims.issuedAt > user.tokensValidAfter else {
+                throw IssuanceRefusal(reason: .tokenInvalid, message: "this login session was ended by the issuer's administrator: run `rolecall login` again")
+            }
+            // Per authenticated user: a token for a role without per-session MFA must not mint
+            // certificates without end.
+            if let certificateLimiter, !(await certificateLimiter.allow(user.name, now: time)) {
+                throw IssuanceRefusal(reason: .rateLimited, message: "too many certificates for \(user.name) in the last minute: wait a minute")
             }
             guard let grant = try await database.grants(user: user.name).first(where: { $0.roleArn == request.roleArn }) else {
                 throw IssuanceRefusal(reason: .roleNotAllowed, message: "\(user.name) may not use \(Self.printable(request.roleArn)): ask the issuer's administrator (`rolecall issuer role allow`)")
@@ -185,6 +211,27 @@ public struct IssuerService: Sendable {
             throw IssuanceRefusal(reason: .badCSR, message: "the certificate signing request does not parse (PKCS#10 PEM expected)")
         }
         return try IssuanceRequest(csr: csr, kind: kind, roleArn: roleArn, mfaProof: nil).verifiedPublicKey()
+    }
+
+    /// A one-time password must be replaced, and a new password needs the TOTP check too: the
+    /// password alone (perhaps read off the administrator's screen) must not set one.
+    static func checkPasswordChange(_ request: IssuerAPI.LoginRequest, mustChange: Bool) throws {
+        guard let newPassword = request.newPassword else {
+            if mustChange {
+                throw IssuanceRefusal(reason: .passwordChangeRequired, message: "the password from `rolecall issuer user add` works once: choose a new one (`rolecall login` asks for it)")
+            }
+            return
+        }
+        guard request.totp != nil else {
+            throw IssuanceRefusal(reason: .mfaRequired, message: "changing the password needs an MFA code too")
+        }
+        let bounds = IssuerAPI.newPasswordBytes
+        guard bounds.contains(newPassword.utf8.count) else {
+            throw IssuanceRefusal(reason: .badRequest, message: "a new password must be \(bounds.lowerBound) to \(bounds.upperBound) bytes long")
+        }
+        guard newPassword != request.password else {
+            throw IssuanceRefusal(reason: .badRequest, message: "the new password must differ from the one it replaces")
+        }
     }
 
     // MARK: MFA, lockout

@@ -70,20 +70,39 @@ struct IssuerVault: Sendable {
 
     // MARK: TLS identity
 
+    struct TLSIdentity {
+        let certificatePEM: String
+        let keyPEM: SecretBytes
+        /// Made by this call, replacing one that expired or was about to: clients pin anew.
+        let renewed: Bool
+    }
+
     /// The server's TLS certificate and key: created once and shared by every replica, so one
-    /// pinned fingerprint fits them all. Returns (certificate PEM, key PEM).
-    func tlsIdentity(hosts: [String], now: Date) async throws -> (certificatePEM: String, keyPEM: SecretBytes) {
-        let stored: [UInt8]
-        if let existing = try await database.setting(Self.tlsIdentitySetting) {
-            stored = existing
-        } else {
-            var fresh = try SelfSignedServerCertificate.generate(hosts: hosts, now: now).encoded()
-            defer { wipeBytes(&fresh) }
-            // Replicas starting together: the first one's certificate wins, everyone uses it.
-            stored = try await database.insertSettingIfAbsent(Self.tlsIdentitySetting, value: try key.seal(fresh, context: Self.tlsIdentitySetting))
+    /// pinned fingerprint fits them all. Renewed `SelfSignedServerCertificate.renewBefore` its
+    /// end (or after it), by whichever replica starts first then.
+    func tlsIdentity(hosts: [String], now: Date) async throws -> TLSIdentity {
+        let fresh = { () throws -> [UInt8] in
+            var encoded = try SelfSignedServerCertificate.generate(hosts: hosts, now: now).encoded()
+            defer { wipeBytes(&encoded) }
+            return try key.seal(encoded, context: Self.tlsIdentitySetting)
         }
-        var opened = try key.open(stored, context: Self.tlsIdentitySetting)
+        guard let existing = try await database.setting(Self.tlsIdentitySetting) else {
+            // Replicas starting together: the first one's certificate wins, everyone uses it.
+            return try open(try await database.insertSettingIfAbsent(Self.tlsIdentitySetting, value: try fresh()), renewed: false)
+        }
+        let current = try open(existing, renewed: false)
+        guard try Certificate(pemEncoded: current.certificatePEM).notValidAfter.timeIntervalSince(now) < SelfSignedServerCertificate.renewBefore else {
+            return current
+        }
+        current.keyPEM.wipe()
+        let stored = try await database.replaceSetting(Self.tlsIdentitySetting, expected: existing, with: try fresh())
+        return try open(stored, renewed: stored != existing)
+    }
+
+    private func open(_ sealed: [UInt8], renewed: Bool) throws -> TLSIdentity {
+        var opened = try key.open(sealed, context: Self.tlsIdentitySetting)
         defer { wipeBytes(&opened) }
-        return try SelfSignedServerCertificate.decode(opened)
+        let (certificatePEM, keyPEM) = try SelfSignedServerCertificate.decode(opened)
+        return TLSIdentity(certificatePEM: certificatePEM, keyPEM: keyPEM, renewed: renewed)
     }
 }

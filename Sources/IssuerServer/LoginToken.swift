@@ -8,7 +8,7 @@ import Issuance
 struct LoginTokenSigner: Sendable {
     struct Claims: Codable, Sendable, Equatable {
         var user: String
-        /// When the user's account was created (whole seconds): a token outlives neither the
+        /// When the user's account was created (`accountStamp`): a token outlives neither the
         /// account nor a later account of the same name.
         var userCreated: Int64
         var issuedAt: Date
@@ -17,6 +17,12 @@ struct LoginTokenSigner: Sendable {
         var mfa: Bool
         /// Random, so two logins in the same second differ.
         var id: String
+
+        /// Microseconds since 1970, the precision the database keeps times in: an account removed
+        /// and added again within the same second is still another account.
+        static func accountStamp(_ created: Date) -> Int64 {
+            Int64((created.timeIntervalSince1970 * 1_000_000).rounded(.down))
+        }
     }
 
     private static let prefix = "v1."

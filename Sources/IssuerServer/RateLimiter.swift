@@ -1,7 +1,8 @@
 import Foundation
 
-/// At most `limit` attempts per client address in any `window`, per replica. It slows password
-/// guessing from one address; the per-user lockout in the database is what holds across replicas.
+/// At most `limit` attempts per key in any `window`, per replica: logins per client address (it
+/// slows password guessing from one address; the per-user lockout in the database is what holds
+/// across replicas) and certificates per user.
 actor RateLimiter {
     private let limit: Int
     private let window: TimeInterval
@@ -12,14 +13,14 @@ actor RateLimiter {
         self.window = window
     }
 
-    /// Records an attempt; false when the address is over its limit.
-    func allow(_ address: String, now: Date) -> Bool {
-        let recent = (attempts[address] ?? []).filter { now.timeIntervalSince($0) < window }
+    /// Records an attempt; false when `key` (a client address, a user) is over its limit.
+    func allow(_ key: String, now: Date) -> Bool {
+        let recent = (attempts[key] ?? []).filter { now.timeIntervalSince($0) < window }
         guard recent.count < limit else {
-            attempts[address] = recent
+            attempts[key] = recent
             return false
         }
-        attempts[address] = recent + [now]
+        attempts[key] = recent + [now]
         // Forget idle addresses now and then, so the table stays small.
         if attempts.count > 10_000 { attempts = attempts.filter { $0.value.contains { now.timeIntervalSince($0) < window } } }
         return true

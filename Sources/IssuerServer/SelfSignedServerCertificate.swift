@@ -12,6 +12,8 @@ struct SelfSignedServerCertificate {
     let key: P256.Signing.PrivateKey
 
     static let lifetime: TimeInterval = 2 * 365 * 24 * 3600
+    /// A replica starting this close to the end makes a new one (clients then pin its fingerprint).
+    static let renewBefore: TimeInterval = 30 * 24 * 3600
 
     static func generate(hosts: [String], now: Date) throws -> SelfSignedServerCertificate {
         let key = P256.Signing.PrivateKey()

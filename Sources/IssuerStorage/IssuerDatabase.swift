@@ -13,11 +13,14 @@ public protocol IssuerDatabase: Sendable {
     /// Releases connections; the database is unusable afterwards.
     func close() async throws
 
-    // MARK: Settings (write-once named blobs: sealed token key, TLS identity, …)
+    // MARK: Settings (named blobs, never deleted: sealed token key, TLS identity, …)
     func setting(_ name: String) async throws -> [UInt8]?
     /// Stores `value` unless `name` exists; returns what is stored afterwards (the first writer's
     /// value when replicas race).
     func insertSettingIfAbsent(_ name: String, value: [UInt8]) async throws -> [UInt8]
+    /// Stores `value` if `name` still holds `expected`; returns what is stored afterwards (the first
+    /// writer's value when replicas race to replace the same one).
+    func replaceSetting(_ name: String, expected: [UInt8], with value: [UInt8]) async throws -> [UInt8]
 
     // MARK: Certificate authorities
     /// Oldest first; the last one not retired signs.
@@ -31,8 +34,12 @@ public protocol IssuerDatabase: Sendable {
     func user(named name: String) async throws -> UserRecord?
     /// Sorted by name.
     func users() async throws -> [UserRecord]
-    /// False when there is no such user.
-    func setDisabled(_ disabled: Bool, user: String) async throws -> Bool
+    /// False when there is no such user. Disabling also refuses every login token issued up to
+    /// `time` (`UserRecord.tokensValidAfter`), so enabling again does not revive them.
+    func setDisabled(_ disabled: Bool, user: String, at time: Date) async throws -> Bool
+    /// Replaces the password hash; `mustChange` makes it a one-time password. False when there
+    /// is no such user.
+    func setPassword(user: String, hash: String, mustChange: Bool) async throws -> Bool
     /// Removes the user with their grants, lockout state and accepted TOTP steps (audit rows stay).
     /// False when there is no such user.
     func removeUser(named name: String) async throws -> Bool
@@ -73,15 +80,21 @@ public struct UserRecord: Sendable, Equatable, CustomStringConvertible {
     /// How long a login session of this user lasts.
     public var loginSessionSeconds: Int
     public var createdAt: Date
+    /// Login tokens issued at or before this time are refused (set when the user is disabled).
+    public var tokensValidAfter: Date
+    /// The password is a one-time password: the next login must replace it.
+    public var passwordMustChange: Bool
 
     public init(name: String, passwordHash: String, sealedTOTPSeed: [UInt8], disabled: Bool = false,
-                loginSessionSeconds: Int, createdAt: Date) {
+                loginSessionSeconds: Int, createdAt: Date, tokensValidAfter: Date = Date(timeIntervalSince1970: 0), passwordMustChange: Bool = false) {
         self.name = name
         self.passwordHash = passwordHash
         self.sealedTOTPSeed = sealedTOTPSeed
         self.disabled = disabled
         self.loginSessionSeconds = loginSessionSeconds
         self.createdAt = createdAt
+        self.tokensValidAfter = tokensValidAfter
+        self.passwordMustChange = passwordMustChange
     }
 
     public var description: String { "UserRecord(\(name), disabled: \(disabled), password hash and TOTP seed: <redacted>)" }

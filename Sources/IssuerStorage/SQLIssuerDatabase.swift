@@ -35,7 +35,16 @@ public class SQLIssuerDatabase: IssuerDatabase, @unchecked Sendable {
     public func insertSettingIfAbsent(_ name: String, value: [UInt8]) async throws -> [UInt8] {
         try await executor.query(
             "INSERT INTO settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING", [name, value])
-        // Settings are never deleted, so whichever writer won, its value is there now.
+        return try await storedSetting(name)
+    }
+
+    public func replaceSetting(_ name: String, expected: [UInt8], with value: [UInt8]) async throws -> [UInt8] {
+        try await executor.query("UPDATE settings SET value = $3 WHERE name = $1 AND value = $2", [name, expected, value])
+        return try await storedSetting(name)
+    }
+
+    /// Settings are never deleted, so whichever writer won, its value is there now.
+    private func storedSetting(_ name: String) async throws -> [UInt8] {
         guard let stored = try await setting(name) else {
             throw StorageError.unavailable("setting \(name) is missing right after it was written")
         }
@@ -67,15 +76,17 @@ public class SQLIssuerDatabase: IssuerDatabase, @unchecked Sendable {
 
     // MARK: Users
 
-    private static let userColumns = "name, password_hash, sealed_totp_seed, disabled, login_session_seconds, created_at"
+    private static let userColumns =
+        "name, password_hash, sealed_totp_seed, disabled, login_session_seconds, created_at, tokens_valid_after, password_must_change"
 
     public func addUser(_ user: UserRecord) async throws {
         let inserted = try await executor.query(
             """
-            INSERT INTO users (\(Self.userColumns)) VALUES ($1, $2, $3, $4, $5, $6)
+            INSERT INTO users (\(Self.userColumns)) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
             ON CONFLICT (name) DO NOTHING RETURNING name
             """,
-            [user.name, user.passwordHash, user.sealedTOTPSeed, user.disabled, user.loginSessionSeconds, user.createdAt])
+            [user.name, user.passwordHash, user.sealedTOTPSeed, user.disabled, user.loginSessionSeconds, user.createdAt, user.tokensValidAfter,
+             user.passwordMustChange])
         if inserted.isEmpty {
             throw StorageError.conflict("user \(user.name)")
         }
@@ -93,9 +104,16 @@ public class SQLIssuerDatabase: IssuerDatabase, @unchecked Sendable {
             .sorted { $0.name < $1.name }
     }
 
-    public func setDisabled(_ disabled: Bool, user: String) async throws -> Bool {
+    public func setDisabled(_ disabled: Bool, user: String, at time: Date) async throws -> Bool {
+        let updated = disabled
+            ? try await executor.query("UPDATE users SET disabled = TRUE, tokens_valid_after = $2 WHERE name = $1 RETURNING name", [user, time])
+            : try await executor.query("UPDATE users SET disabled = FALSE WHERE name = $1 RETURNING name", [user])
+        return !updated.isEmpty
+    }
+
+    public func setPassword(user: String, hash: String, mustChange: Bool) async throws -> Bool {
         try await !executor.query(
-            "UPDATE users SET disabled = $1 WHERE name = $2 RETURNING name", [disabled, user]).isEmpty
+            "UPDATE users SET password_hash = $2, password_must_change = $3 WHERE name = $1 RETURNING name", [user, hash, mustChange]).isEmpty
     }
 
     /// Grants, lockout state and accepted TOTP steps go with the user (ON DELETE CASCADE).
@@ -106,7 +124,8 @@ public class SQLIssuerDatabase: IssuerDatabase, @unchecked Sendable {
     private static func userRecord(_ row: SQLRow) throws -> UserRecord {
         UserRecord(name: try row.get("name"), passwordHash: try row.get("password_hash"),
                    sealedTOTPSeed: try row.get("sealed_totp_seed"), disabled: try row.get("disabled"),
-                   loginSessionSeconds: try row.get("login_session_seconds"), createdAt: try row.get("created_at"))
+                   loginSessionSeconds: try row.get("login_session_seconds"), createdAt: try row.get("created_at"),
+                   tokensValidAfter: try row.get("tokens_valid_after"), passwordMustChange: try row.get("password_must_change"))
     }
 
     // MARK: Role grants

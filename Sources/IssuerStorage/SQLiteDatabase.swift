@@ -22,8 +22,10 @@ struct SQLiteExecutor: SQLExecutor {
 
     var dialect: SQLDialect { .sqlite }
 
-    /// How long a statement waits for another connection's write lock before failing.
-    static let busyTimeoutMilliseconds = 5000
+    /// How long a statement waits for another connection's write lock before failing. Generous: the
+    /// holder's transaction resumes on Swift's shared thread pool between statements, which a busy
+    /// machine can keep it waiting for (5 s was seen to run out when every core was busy).
+    static let busyTimeoutMilliseconds = 30_000
 
     static func open(path: String, logger: Logger) async throws -> SQLiteExecutor {
         let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import Issuance
+import IssuerServer
 import RolesAnywhere
 
 /// `clients` concurrent clients, each asking for certificates one after another, all over one
@@ -11,12 +12,14 @@ struct LoadClients {
     let transport: any HTTPTransport
     let clients: Int
 
-    /// One login with password and TOTP code, as `rolecall login` does; its token serves every client.
+    /// One login with password and TOTP code, as `rolecall login` does the first time (replacing the
+    /// one-time password); its token serves every client.
     static func logIn(to issuer: LoadIssuer, transport: any HTTPTransport, pinnedCertificatePEM: String) async throws -> IssuerLogin {
         let code = TOTP.code(secret: issuer.totpSeed, step: TOTP.step(at: Date()))
         let answer = try await IssuerConnection(urls: issuer.urls, transport: transport).post(
             IssuerAPI.loginPath,
-            IssuerAPI.LoginRequest(user: LoadIssuer.user, password: issuer.password.unsafeStringValue(), totp: code),
+            IssuerAPI.LoginRequest(user: LoadIssuer.user, password: issuer.password.unsafeStringValue(), totp: code,
+                                   newPassword: IssuerKey.generateText()),
             as: IssuerAPI.LoginResponse.self)
         return IssuerLogin(urls: issuer.urls, user: answer.user, token: answer.token, expiresAt: answer.expiresAt, mfa: answer.mfa,
                            pinnedCertificatePEM: pinnedCertificatePEM)

@@ -45,7 +45,10 @@ struct LoadIssuer {
         var fingerprint = ""
         var servers: [Task<Void, any Error>] = []
         for database in databases {
-            let service = try await IssuerService.make(database: database, key: key, logger: logger)
+            // One user stands for all the clients: no per-user certificate limit.
+            var options = IssuerService.Options()
+            options.certificatesPerUserPerMinute = nil
+            let service = try await IssuerService.make(database: database, key: key, options: options, logger: logger)
             let server = IssuerHTTPServer(service: service, host: "127.0.0.1", port: 0, tlsFiles: nil, logger: serverLogger)
             let (listening, continuation) = AsyncStream.makeStream(of: IssuerHTTPServer.Listening.self)
             servers.append(Task { try await server.run(handleSignals: false) { continuation.yield($0) } })

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Issuance
 import RolesAnywhere
 import Session
 
@@ -8,7 +9,8 @@ struct LoginCommand: AsyncParsableCommand {
         commandName: "login",
         abstract: "Log in to a team issuer: a login session on disk (never AWS credentials) and a profile per allowed role.",
         discussion: """
-        Asks for the password and a TOTP code on the terminal. Roles that need per-session MFA still \
+        Asks for the password and a TOTP code on the terminal; the first login replaces the one-time \
+        password from the administrator with one you choose. Roles that need per-session MFA still \
         ask for a code with every `exec` or `env`: the login session alone cannot get their credentials. \
         Example: rolecall login --issuer https://issuer.example:8443 --user alice --pin-sha256 FP
         """
@@ -23,7 +25,7 @@ struct LoginCommand: AsyncParsableCommand {
     @Option(name: .customLong("pin-sha256"), help: "The SHA-256 fingerprint `rolecall issuer serve` printed; trust only that certificate.")
     var pinSHA256: String?
 
-    @Flag(name: .customLong("password-stdin"), help: "Read the password from the first line of stdin instead of the terminal.")
+    @Flag(name: .customLong("password-stdin"), help: "Read the password from the first line of stdin instead of the terminal (and a new one, when asked for, from the second).")
     var passwordStdin = false
 
     @Flag(name: .customLong("no-mfa"), help: "Log in without a TOTP code (only roles with --mfa off can be used).")
@@ -39,8 +41,19 @@ struct LoginCommand: AsyncParsableCommand {
         try await Console.reportingErrors {
             let password = try readPassword()
             let code = noMFA ? nil : try mfa.source(label: "\(user) at the team issuer").obtain()
-            let result = try await TeamLogin(context: Console.context())
-                .login(urls: issuers, user: user, password: password, totp: code, pinSHA256: pinSHA256)
+            let teamLogin = TeamLogin(context: Console.context())
+            let result: TeamLogin.Result
+            do {
+                result = try await teamLogin.login(urls: issuers, user: user, password: password, totp: code, pinSHA256: pinSHA256)
+            } catch let refusal as IssuanceRefusal where refusal.reason == .passwordChangeRequired {
+                // The first login replaces the one-time password; the issuer refused before it
+                // checked the code, so the same code goes with the new password.
+                guard code != nil else { throw ValidationError("your first login sets a new password and needs an MFA code: leave out --no-mfa") }
+                Console.err("The password from your administrator works once: choose your own.\n")
+                let newPassword = try readNewPassword()
+                result = try await teamLogin.login(urls: issuers, user: user, password: password, totp: code, newPassword: newPassword, pinSHA256: pinSHA256)
+                Console.out("Password changed: use the new one from now on.\n")
+            }
             Console.out("Logged in as \(result.login.user) until \(RFC3339.string(from: result.login.expiresAt))\(result.login.mfa ? " (MFA checked)" : "").\n")
             if result.profiles.isEmpty {
                 Console.out("No roles are allowed to \(result.login.user) yet: ask the issuer's administrator (`rolecall issuer role allow`).\n")
@@ -62,10 +75,32 @@ struct LoginCommand: AsyncParsableCommand {
             }
             return line
         }
-        guard let password = TerminalPrompt.askWithoutEcho("Password for \(user): ", limit: 256), !password.isEmpty else {
+        guard let password = TerminalPrompt.askWithoutEcho("Password for \(user): ", limit: 256, exact: true), !password.isEmpty else {
             throw ValidationError("a password is needed and there is no terminal to ask on: use --password-stdin")
         }
         return password
+    }
+
+    /// Typed twice on the terminal, or the second line of stdin with --password-stdin.
+    private func readNewPassword() throws -> String {
+        let bounds = IssuerAPI.newPasswordBytes
+        let rule = "a new password must be \(bounds.lowerBound) to \(bounds.upperBound) bytes long"
+        if passwordStdin {
+            guard let line = readLine(strippingNewline: true), !line.isEmpty else {
+                throw ValidationError("--password-stdin: a new password is needed on the line after the password")
+            }
+            guard bounds.contains(line.utf8.count) else { throw ValidationError(rule) }
+            return line
+        }
+        let question = "New password (\(bounds.lowerBound) to \(bounds.upperBound) bytes): "
+        guard let first = TerminalPrompt.askWithoutEcho(question, limit: 256, exact: true),
+              let second = TerminalPrompt.askWithoutEcho("Again: ", limit: 256, exact: true)
+        else {
+            throw ValidationError("a new password is needed and there is no terminal to ask on: use --password-stdin")
+        }
+        guard first == second else { throw ValidationError("the two new passwords differ: run `rolecall login` again") }
+        guard bounds.contains(first.utf8.count) else { throw ValidationError(rule) }
+        return first
     }
 }
 

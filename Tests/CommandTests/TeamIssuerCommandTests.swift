@@ -1,5 +1,6 @@
 import Foundation
 import Issuance
+import IssuerStorage
 import RolesAnywhere
 import Testing
 import TestSupport
@@ -17,8 +18,10 @@ import TestSupport
         let password: String
 
         /// `database`: a database URL shared by several `issuer serve` processes (they also share the
-        /// issuer key through the environment); nil for the default SQLite file.
-        static func start(mfa: String = "per-session", database: String? = nil) async throws -> Team {
+        /// issuer key through the environment); nil for the default SQLite file. `enrolled`: alice's
+        /// password is no longer the one-time password (as after her first login, without spending
+        /// a TOTP step on it); false leaves the first login to the test.
+        static func start(mfa: String = "per-session", database: String? = nil, enrolled: Bool = true) async throws -> Team {
             let base = try Paths.temporaryDirectory("rolecall-team")
             let person = [
                 "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": base, "TMPDIR": base,
@@ -37,6 +40,12 @@ import TestSupport
             }
             _ = try await admin(["init"])
             let enrollment = try #require(try JSONSerialization.jsonObject(with: Data(try await admin(["user", "add", "alice", "--json"]).utf8)) as? [String: String])
+            if enrolled {
+                let store = try await IssuerDatabases.open(database ?? "sqlite:\(base)/issuer-admin/issuer/issuer.sqlite", logger: Backend.logger)
+                let hash = try #require(try await store.user(named: "alice")).passwordHash
+                try #require(try await store.setPassword(user: "alice", hash: hash, mustChange: false))
+                try await store.close()
+            }
             _ = try await admin(["role", "allow", "alice", EmulatorHarness.roleArn, "--profile-arn", EmulatorHarness.profileArn,
                                  "--trust-anchor-arn", EmulatorHarness.trustAnchorArn, "--mfa", mfa])
             let caPEM = try await admin(["ca", "show"])
@@ -79,6 +88,10 @@ import TestSupport
         // Remote mode keeps no CA, no TOTP seed: the home holds the profiles and the login token.
         let files = try FileManager.default.contentsOfDirectory(atPath: team.world.home).filter { !$0.hasPrefix(".") }.sorted()
         #expect(files == ["config.json", "login.json"])
+        for file in files {
+            let mode = try FileManager.default.attributesOfItem(atPath: team.world.home + "/" + file)[.posixPermissions] as? Int
+            #expect(mode == 0o600, "\(file)")
+        }
         let token = try String(contentsOfFile: team.world.home + "/login.json", encoding: .utf8)
         #expect(!token.contains("PRIVATE KEY") && !token.contains(team.password))
         let status = try await team.world.rolecall(["status"])
@@ -98,6 +111,32 @@ import TestSupport
         let audit = try await ProcessRunner.run(Paths.rolecall, ["issuer", "audit", "--json"], environment: team.administrator)
         let rows = try #require(try JSONSerialization.jsonObject(with: Data(audit.stdout.utf8)) as? [[String: Any]])
         #expect(rows.map { "\($0["event"]!)/\($0["result"]!)" } == ["login/ok", "certificate/ok"])
+    }
+
+    @Test func theFirstLoginReplacesTheOneTimePassword() async throws {
+        let team = try await Team.start(enrolled: false)
+        defer { team.stop() }
+        func login(_ extra: [String], input: String) async throws -> ProcessOutcome {
+            try await team.world.rolecall(["login", "--issuer", team.url, "--user", "alice", "--pin-sha256", team.fingerprint, "--password-stdin"] + extra,
+                                          input: input)
+        }
+        let noCode = try await login(["--no-mfa"], input: team.password + "\n")
+        #expect(noCode.status == 1)
+        #expect(noCode.stderr.contains("needs an MFA code: leave out --no-mfa"), "\(noCode.stderr)")
+        let short = try await login(["--mfa-code", team.world.code()], input: team.password + "\nshort\n")
+        #expect(short.status == 1)
+        #expect(short.stderr.contains("12 to 72 bytes"), "\(short.stderr)")
+        // Neither attempt spent the code.
+        let first = try await login(["--mfa-code", team.world.code()], input: team.password + "\nmy own long password\n")
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.contains("Password changed"))
+        #expect(!first.stdout.contains("my own long password") && !first.stderr.contains("my own long password"))
+        let users = try await ProcessRunner.run(Paths.rolecall, ["issuer", "user", "list", "--json"], environment: team.administrator)
+        #expect(users.stdout.contains(#""passwordMustChange":false"#), "\(users.stdout)")
+        #expect(try await login(["--no-mfa"], input: team.password + "\n").status == 1)
+        let again = try await login(["--no-mfa"], input: "my own long password\n")
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(!again.stdout.contains("Password changed"))
     }
 
     @Test func perSessionRolesStayOutOfCredentialProcessAndLogoutEndsTheSession() async throws {
@@ -163,7 +202,7 @@ import TestSupport
 
     /// Two `issuer serve` processes on one PostgreSQL database; the first is killed mid-run and the
     /// person's commands carry on through the second, with every certificate audited.
-    @Test(.enabled(if: ProcessInfo.processInfo.environment["ROLECALL_TEST_POSTGRES_URL"] != nil))
+    @Test(.enabled(if: Backend.postgresURL != nil))
     func killingOneReplicaMidRunLosesNothing() async throws {
         let backend = try #require(Backend.available.last)
         try await backend.withFreshDatabase { database in

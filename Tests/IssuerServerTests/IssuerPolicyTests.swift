@@ -103,6 +103,14 @@ import X509
             try await expectRefusal("user-disabled", world, user: "alice", event: "login") {
                 _ = try await client.login(alice, totp: nil)
             }
+            // Enabled again: the sessions from before the disable stay ended; a new login works.
+            try await world.admin.setDisabled(false, user: "alice")
+            try await expectRefusal("token-invalid", world, user: "alice") {
+                _ = try await client.certificate(login, role: IssuerWorld.openRoleArn, kind: .standard(sessionDuration: 900), totp: nil)
+            }
+            world.clock.advance(1)
+            let again = try await client.login(alice, totp: nil)
+            _ = try await client.certificate(again, role: IssuerWorld.openRoleArn, kind: .standard(sessionDuration: 900), totp: nil)
         }
     }
 
@@ -224,6 +232,42 @@ import X509
         }
     }
 
+    /// The password `issuer user add` prints works once: the first login must replace it, with a
+    /// TOTP code, and the refusal comes before the code is checked so the same code can follow.
+    @Test(arguments: Backend.available)
+    func theFirstLoginReplacesTheOneTimePassword(_ backend: Backend) async throws {
+        try await IssuerWorld.with(backend) { world in
+            let alice = try await world.addPerson(enrolled: false)
+            let client = IssuerClient(try await world.replica())
+            let code = world.code(alice)
+            func login(password: String? = nil, totp: String?, newPassword: String?) async throws -> IssuerAPI.LoginResponse {
+                try await client.connection.post(IssuerAPI.loginPath, IssuerAPI.LoginRequest(user: "alice", password: password ?? alice.password, totp: totp, newPassword: newPassword),
+                                                 as: IssuerAPI.LoginResponse.self)
+            }
+            try await expectRefusal("password-change-required", world, user: "alice", event: "login") { _ = try await login(totp: code, newPassword: nil) }
+            try await expectRefusal("password-change-required", world, user: "alice", event: "login") { _ = try await login(totp: nil, newPassword: nil) }
+            try await expectRefusal("mfa-required", world, user: "alice", event: "login") { _ = try await login(totp: nil, newPassword: "a new password of mine") }
+            try await expectRefusal("bad-request", world, user: "alice", event: "login") { _ = try await login(totp: code, newPassword: "too short") }
+            try await expectRefusal("bad-request", world, user: "alice", event: "login") { _ = try await login(totp: code, newPassword: String(repeating: "x", count: 73)) }
+            try await expectRefusal("bad-request", world, user: "alice", event: "login") { _ = try await login(totp: code, newPassword: alice.password) }
+            // None of those spent the code.
+            let answer = try await login(totp: code, newPassword: "a new password of mine")
+            #expect(answer.mfa)
+            let rows = try await world.admin.audit(since: .distantPast).suffix(2)
+            #expect(rows.map { "\($0.event)/\($0.result)" } == ["password-change/ok", "login/ok"])
+            #expect(try await world.admin.users().first?.passwordMustChange == false)
+            try await expectRefusal("wrong-password", world, user: "alice", event: "login") { _ = try await login(totp: nil, newPassword: nil) }
+            _ = try await login(password: "a new password of mine", totp: nil, newPassword: nil)
+            // A reset gives a new one-time password; the chosen one stops working.
+            let reset = try await world.admin.resetPassword(user: "alice").unsafeStringValue()
+            try await expectRefusal("wrong-password", world, user: "alice", event: "login") { _ = try await login(password: "a new password of mine", totp: nil, newPassword: nil) }
+            try await expectRefusal("password-change-required", world, user: "alice", event: "login") { _ = try await login(password: reset, totp: nil, newPassword: nil) }
+            let audit = try await world.admin.audit(since: .distantPast)
+            #expect(audit.contains { $0.event == "password-reset" && $0.user == "alice" })
+            await #expect(throws: IssuerSetupError.self) { _ = try await world.admin.resetPassword(user: "nobody") }
+        }
+    }
+
     @Test func loginsAreRateLimitedPerAddress() async throws {
         try await IssuerWorld.with(.sqlite) { world in
             let alice = try await world.addPerson()
@@ -238,6 +282,27 @@ import X509
             }
             world.clock.advance(61)
             _ = try await client.login(alice, totp: nil)
+        }
+    }
+
+    @Test func certificatesAreRateLimitedPerUser() async throws {
+        try await IssuerWorld.with(.sqlite) { world in
+            let alice = try await world.addPerson()
+            let bob = try await world.addPerson("bob")
+            var options = IssuerService.Options.fast
+            options.certificatesPerUserPerMinute = 2
+            let client = IssuerClient(try await world.replica(options: options))
+            let (aliceLogin, bobLogin) = (try await client.login(alice, totp: nil), try await client.login(bob, totp: nil))
+            func certificate(_ login: IssuerLogin) async throws {
+                _ = try await client.certificate(login, role: IssuerWorld.openRoleArn, kind: .standard(sessionDuration: 900), totp: nil)
+            }
+            try await certificate(aliceLogin)
+            try await certificate(aliceLogin)
+            try await expectRefusal("rate-limited", world, user: "alice") { try await certificate(aliceLogin) }
+            // Another user from the same address is not held back by alice.
+            try await certificate(bobLogin)
+            world.clock.advance(61)
+            try await certificate(aliceLogin)
         }
     }
 }
@@ -290,7 +355,8 @@ extension IssuerPolicyTests {
             let client = IssuerClient(try await world.replica())
             let login = try await client.login(alice, totp: world.code(alice))
             try await world.admin.removeUser("alice")
-            world.clock.advance(1)
+            // Within the same second: the new account is still another account.
+            world.clock.advance(0.25)
             try await world.addPerson()
             try await expectRefusal("unknown-user", world, user: "alice") {
                 _ = try await client.certificate(login, role: IssuerWorld.openRoleArn, kind: .standard(sessionDuration: 900), totp: nil)

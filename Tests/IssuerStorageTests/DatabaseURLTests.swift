@@ -55,9 +55,9 @@ import TestSupport
         #expect(!message.contains("hunter2"))
     }
 
-    @Test(.enabled(if: ProcessInfo.processInfo.environment["ROLECALL_TEST_POSTGRES_URL"] != nil))
+    @Test(.enabled(if: Backend.postgresURL != nil))
     func aWrongPasswordIsReportedWithoutIt() async throws {
-        let admin = try #require(ProcessInfo.processInfo.environment["ROLECALL_TEST_POSTGRES_URL"].flatMap(URLComponents.init(string:)))
+        let admin = try #require(Backend.postgresURL.flatMap(URLComponents.init(string:)))
         var wrong = admin
         wrong.password = "hunter2-wrong"
         let url = try #require(wrong.string)
@@ -70,9 +70,9 @@ import TestSupport
     }
 
     /// The test server has no TLS: `sslmode=require` must refuse it rather than fall back to plaintext.
-    @Test(.enabled(if: ProcessInfo.processInfo.environment["ROLECALL_TEST_POSTGRES_URL"] != nil))
+    @Test(.enabled(if: Backend.postgresURL != nil))
     func requiredTLSIsNotDowngraded() async throws {
-        var components = try #require(ProcessInfo.processInfo.environment["ROLECALL_TEST_POSTGRES_URL"].flatMap(URLComponents.init(string:)))
+        var components = try #require(Backend.postgresURL.flatMap(URLComponents.init(string:)))
         components.queryItems = [URLQueryItem(name: "sslmode", value: "require")]
         let url = try #require(components.string)
         let error = await #expect(throws: StorageError.self) {

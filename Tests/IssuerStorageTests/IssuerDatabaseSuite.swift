@@ -6,6 +6,12 @@ import TestSupport
 
 /// Every `IssuerDatabase` method, against every available backend (see `Backend.available`).
 @Suite struct IssuerDatabaseSuite {
+    /// Where the PostgreSQL cases are required (`scripts/test`, CI), their absence is a failure.
+    @Test func postgresIsThereWhereRequired() {
+        #expect(!Backend.postgresRequired || Backend.postgresURL != nil,
+                "ROLECALL_TEST_REQUIRE_POSTGRES=1 but ROLECALL_TEST_POSTGRES_URL is unset: scripts/postgres-test-server did not start")
+    }
+
     /// Times with binary fractions survive the microsecond storage exactly, so records compare with `==`.
     static func time(_ offset: Double) -> Date {
         Date(timeIntervalSince1970: 1_700_000_000 + offset)
@@ -44,6 +50,23 @@ import TestSupport
         }
     }
 
+    /// A database of an earlier version keeps its rows through later migrations.
+    @Test(arguments: Backend.available)
+    func anEarlierSchemaIsUpgradedWithItsRows(_ backend: Backend) async throws {
+        try await backend.withFreshDatabase { database in
+            let db = try await database.open(migrated: false)
+            let dialect = db.executor.dialect
+            try await db.executor.query("CREATE TABLE schema_migrations (version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL)")
+            for statement in Migrations.all[0].statements(dialect) { try await db.executor.query(statement) }
+            try await db.executor.query("INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)", [1, Self.time(0)])
+            try await db.executor.query(
+                "INSERT INTO users (name, password_hash, sealed_totp_seed, disabled, login_session_seconds, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+                ["alice", "$2b$12$hash-of-alice", [UInt8]([1, 2, 3]), false, 43_200, Self.time(0)])
+            try await db.migrate()
+            #expect(try await db.user(named: "alice") == Self.user("alice"))
+        }
+    }
+
     // MARK: Settings
 
     @Test(arguments: Backend.available)
@@ -64,6 +87,14 @@ import TestSupport
             #expect(try await first.insertSettingIfAbsent("tls-identity", value: blob) == blob)
             #expect(try await second.setting("tls-identity") == blob)
             #expect(try await first.setting("unknown") == nil)
+
+            // Two replicas replacing the same value: one wins, both see it; a stale replace changes nothing.
+            async let c = first.replaceSetting("tls-identity", expected: blob, with: [4, 4])
+            async let d = second.replaceSetting("tls-identity", expected: blob, with: [5, 5])
+            let (replacedByFirst, replacedBySecond) = try await (c, d)
+            #expect(replacedByFirst == replacedBySecond)
+            #expect([[4, 4], [5, 5]].contains(replacedByFirst))
+            #expect(try await first.replaceSetting("tls-identity", expected: blob, with: [6]) == replacedByFirst)
         }
     }
 
@@ -113,12 +144,23 @@ import TestSupport
             #expect(try await db.user(named: "nobody") == nil)
             #expect(try await db.users().map(\.name) == ["alice", "bob", "carol"])
 
-            #expect(try await db.setDisabled(true, user: "bob"))
+            #expect(try await db.user(named: "bob")?.tokensValidAfter == Date(timeIntervalSince1970: 0))
+            #expect(try await db.setDisabled(true, user: "bob", at: Self.time(5.5)))
             #expect(try await db.user(named: "bob")?.disabled == true)
+            #expect(try await db.user(named: "bob")?.tokensValidAfter == Self.time(5.5))
             #expect(try await db.users().map(\.disabled) == [false, true, false])
-            #expect(try await db.setDisabled(false, user: "bob"))
+            // Enabling keeps the tokens from before the disable refused.
+            #expect(try await db.setDisabled(false, user: "bob", at: Self.time(7)))
             #expect(try await db.user(named: "bob")?.disabled == false)
-            #expect(try await !db.setDisabled(true, user: "nobody"))
+            #expect(try await db.user(named: "bob")?.tokensValidAfter == Self.time(5.5))
+            #expect(try await !db.setDisabled(true, user: "nobody", at: Self.time(8)))
+
+            #expect(try await db.user(named: "carol")?.passwordMustChange == false)
+            #expect(try await db.setPassword(user: "carol", hash: "$2b$12$new-hash", mustChange: true))
+            #expect(try await db.user(named: "carol")?.passwordHash == "$2b$12$new-hash")
+            #expect(try await db.user(named: "carol")?.passwordMustChange == true)
+            #expect(try await db.user(named: "alice")?.passwordHash == "$2b$12$hash-of-alice")
+            #expect(try await !db.setPassword(user: "nobody", hash: "x", mustChange: false))
         }
     }
 

@@ -5,25 +5,6 @@ import TestSupport
 
 /// CreateSession against a server that misbehaves: each ends in a clear, typed error.
 @Suite(.serialized) struct HostileServerTests {
-    static func startServer() throws -> (Process, Int) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Paths.python)
-        process.arguments = ["\(Paths.packageRoot)/Tests/Python/hostile_server.py"]
-        let output = Pipe()
-        process.standardOutput = output
-        // Not the test runner's stderr: a server outliving its test would hold it open and keep
-        // `swift test` waiting for its end.
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        var line = Data()
-        while true {
-            let byte = output.fileHandleForReading.readData(ofLength: 1)
-            if byte.isEmpty || byte.first == UInt8(ascii: "\n") { break }
-            line.append(byte)
-        }
-        return (process, Int(String(decoding: line, as: UTF8.self)) ?? 0)
-    }
-
     static let cases: [(String, String)] = [
         ("slow", "timed out"),
         ("close", "could not reach"),
@@ -33,9 +14,9 @@ import TestSupport
 
     @Test(arguments: cases)
     func hostileResponsesEndInClearErrors(mode: String, message: String) async throws {
-        let (server, port) = try Self.startServer()
-        // SIGKILL: a child of the test runner may inherit a mask that blocks SIGTERM.
-        defer { kill(server.processIdentifier, SIGKILL); server.waitUntilExit() }
+        let server = try HostileServer.start()
+        defer { server.stop() }
+        let port = server.port
         let key = SigningKey.p256(.init())
         let identity = SigningIdentity(certificate: try TestPKI.make().leaf(for: key), key: key, isSingleUse: true)
         let client = CreateSessionClient(endpoint: try Endpoint(parsing: "http://127.0.0.1:\(port)/\(mode)"), region: "us-east-1",

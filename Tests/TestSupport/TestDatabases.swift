@@ -5,12 +5,22 @@ import Testing
 
 /// A database the shared suite runs against: SQLite always, PostgreSQL when
 /// `ROLECALL_TEST_POSTGRES_URL` names a server (`scripts/postgres-test-server` starts one).
+/// `scripts/test` also sets `ROLECALL_TEST_REQUIRE_POSTGRES=1`, so that a server that did not
+/// start fails a test instead of leaving the PostgreSQL cases out unnoticed.
 public enum Backend: Sendable, CustomTestStringConvertible {
     case sqlite
     case postgres(adminURL: String)
 
+    public static var postgresURL: String? {
+        ProcessInfo.processInfo.environment["ROLECALL_TEST_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    public static var postgresRequired: Bool {
+        ProcessInfo.processInfo.environment["ROLECALL_TEST_REQUIRE_POSTGRES"] == "1"
+    }
+
     public static var available: [Backend] {
-        [.sqlite] + (ProcessInfo.processInfo.environment["ROLECALL_TEST_POSTGRES_URL"].map { [.postgres(adminURL: $0)] } ?? [])
+        [.sqlite] + (postgresURL.map { [.postgres(adminURL: $0)] } ?? [])
     }
 
     public var testDescription: String {

@@ -18,6 +18,7 @@ public struct IssuanceRefusal: Error, Sendable, Equatable, CustomStringConvertib
         case locked = "locked"
         case rateLimited = "rate-limited"
         case loginTooShort = "login-too-short"
+        case passwordChangeRequired = "password-change-required"
         case unavailable = "unavailable"
     }
 

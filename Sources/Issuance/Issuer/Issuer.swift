@@ -1,3 +1,5 @@
+import Crypto
+import _CryptoExtras
 import RolesAnywhere
 import X509
 
@@ -34,12 +36,22 @@ public struct IssuanceRequest: Sendable, CustomStringConvertible {
         self.init(csr: csr, kind: kind, roleArn: roleArn, mfaProof: mfaProof)
     }
 
-    /// The CSR's public key, once its self-signature (proof of possession) verifies.
+    /// The CSR's public key, once its self-signature (proof of possession) verifies and the key is
+    /// one rolecall signs CreateSession with (P-256, P-384, RSA of 2048 bits or more): a weak key
+    /// must not get a certificate that opens AWS.
     public func verifiedPublicKey() throws(IssuanceRefusal) -> Certificate.PublicKey {
+        guard Self.isAcceptable(csr.publicKey) else {
+            throw IssuanceRefusal(reason: .badCSR, message: "the certificate signing request's key is not P-256, P-384 or RSA of at least 2048 bits")
+        }
         guard csr.publicKey.isValidSignature(csr.signature, for: csr) else {
             throw IssuanceRefusal(reason: .badCSR, message: "the certificate signing request's signature does not verify")
         }
         return csr.publicKey
+    }
+
+    static func isAcceptable(_ key: Certificate.PublicKey) -> Bool {
+        if P256.Signing.PublicKey(key) != nil || P384.Signing.PublicKey(key) != nil { return true }
+        return _RSA.Signing.PublicKey(key).map { $0.keySizeInBits >= 2048 } ?? false
     }
 
     public var description: String { "IssuanceRequest(\(kind), role: \(roleArn), mfa: \(mfaProof == nil ? "none" : "<redacted>"))" }

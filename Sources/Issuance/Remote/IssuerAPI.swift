@@ -7,6 +7,10 @@ public enum IssuerAPI {
     public static let certificatesPath = "/v1/certificates"
     public static let serverCertificatePath = "/v1/server-certificate"
 
+    /// Lengths (UTF-8 bytes) of a password a person chooses: at least 12, and at most 72, where
+    /// bcrypt stops reading (a longer one would be cut without a word).
+    public static let newPasswordBytes = 12...72
+
     /// `GET /v1/server-certificate`: the TLS certificate the service presents, so that a client
     /// given its SHA-256 fingerprint can pin it (and from then on verify TLS against it alone).
     public struct ServerCertificate: Codable, Sendable {
@@ -21,14 +25,20 @@ public enum IssuerAPI {
         /// Needed for roles with `login` MFA; a login without it can use `off` roles, and
         /// `per-session` roles with a code sent with each certificate request.
         public var totp: String?
+        /// Replaces the password; needs `totp`. Required while the password is the one-time
+        /// password `issuer user add` or `issuer user reset` printed.
+        public var newPassword: String?
 
-        public init(user: String, password: String, totp: String?) {
+        public init(user: String, password: String, totp: String?, newPassword: String? = nil) {
             self.user = user
             self.password = password
             self.totp = totp
+            self.newPassword = newPassword
         }
 
-        public var description: String { "LoginRequest(user: \(user), password: <redacted>, totp: \(totp == nil ? "none" : "<redacted>"))" }
+        public var description: String {
+            "LoginRequest(user: \(user), password: <redacted>, totp: \(totp == nil ? "none" : "<redacted>"), newPassword: \(newPassword == nil ? "none" : "<redacted>"))"
+        }
     }
 
     /// A role the user may use, with what the client needs to write a profile for it.

@@ -1,8 +1,11 @@
 import Foundation
 import RolesAnywhere
 
-/// JSON requests to the team issuer, trying each URL in turn while the failure is a connection
-/// failure (the replica is down); an answer, even a refusal, ends the search.
+/// JSON requests to the team issuer, trying each URL in turn while the request certainly never
+/// reached a replica (no connection or no TLS session) or a load balancer says none is there;
+/// an answer, even a refusal, ends the search. A failure after the request was sent (a reset, a
+/// read timeout) also ends it: that replica may have spent the TOTP code or counted a wrong
+/// password, and sending it again would only burn the code or count the failure twice.
 public struct IssuerConnection: Sendable {
     public let urls: [String]
     private let transport: any HTTPTransport
@@ -31,7 +34,11 @@ public struct IssuerConnection: Sendable {
             do {
                 response = try await transport.send(TransportRequest(method: method, url: Self.join(url, path), headers: headers, body: body))
             } catch let error as TransportError {
-                failures.append("\(printableExcerpt(url, limit: 200)): \(printableExcerpt(error.reason, limit: 300))")
+                let failure = "\(printableExcerpt(url, limit: 200)): \(printableExcerpt(error.reason, limit: 300))"
+                guard error.neverSent else {
+                    throw IssuanceRefusal(reason: .unavailable, message: "the team issuer did not answer (\(failure)): the request may have been received, so it was not sent again; try again with the next MFA code")
+                }
+                failures.append(failure)
                 continue
             }
             // A replica that is shutting down or behind a load balancer without a healthy backend.

@@ -1,6 +1,14 @@
 import AsyncHTTPClient
 import NIOCore
 import NIOHTTP1
+import NIOPosix
+import NIOSSL
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The production transport: async-http-client, TLS verified by the system trust store,
 /// bounded response size and time.
@@ -34,11 +42,30 @@ public struct AsyncHTTPClientTransport: HTTPTransport {
             _ = error
             throw TransportError("the response was larger than \(Self.maximumResponseBytes) bytes")
         } catch let error as HTTPClientError {
-            throw TransportError(Self.reason(for: error))
+            throw TransportError(Self.reason(for: error), neverSent: Self.neverSent(error))
         } catch let error as TransportError {
             throw error
         } catch {
-            throw TransportError("\(error)")
+            throw TransportError("\(error)", neverSent: Self.neverSent(error))
+        }
+    }
+
+    /// Failures that happen before the request is written: no connection, or no TLS session.
+    /// Anything later (a reset, a read timeout) may come after the server acted on the request.
+    static func neverSent(_ error: any Error) -> Bool {
+        switch error {
+        case let error as HTTPClientError:
+            [.connectTimeout, .tlsHandshakeTimeout].contains(error)
+        case is NIOConnectionError:
+            true
+        case ChannelError.connectTimeout:
+            true
+        case let error as IOError:
+            [ECONNREFUSED, ENETUNREACH, EHOSTUNREACH].contains(error.errnoCode)
+        case NIOSSLError.handshakeFailed:
+            true
+        default:
+            false
         }
     }
 

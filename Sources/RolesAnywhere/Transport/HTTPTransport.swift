@@ -37,6 +37,14 @@ public struct TransportResponse: Sendable {
 /// A transport failure before any HTTP status arrived (refused, reset, timed out, too large).
 public struct TransportError: Error, Sendable, CustomStringConvertible {
     public let reason: String
-    public init(_ reason: String) { self.reason = reason }
+    /// True only when the request certainly never reached the server (no connection or no TLS
+    /// session was made), so sending it to another server cannot make it count twice.
+    public let neverSent: Bool
+
+    public init(_ reason: String, neverSent: Bool = false) {
+        self.reason = reason
+        self.neverSent = neverSent
+    }
+
     public var description: String { reason }
 }

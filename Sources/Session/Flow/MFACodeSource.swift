@@ -59,8 +59,9 @@ public enum MFACodeSource: Sendable, CustomStringConvertible {
 
 /// Questions on the controlling terminal (`/dev/tty`), never on stdin, with echo off.
 public enum TerminalPrompt {
-    /// The answer, trimmed; nil when there is no terminal.
-    public static func askWithoutEcho(_ question: String, limit: Int) -> String? {
+    /// The answer (at most `limit` bytes of it), trimmed of white space at both ends unless `exact`
+    /// (passwords: a space may be part of one); nil when there is no terminal.
+    public static func askWithoutEcho(_ question: String, limit: Int, exact: Bool = false) -> String? {
         let descriptor = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC)
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
@@ -81,12 +82,14 @@ public enum TerminalPrompt {
         var line: [UInt8] = []
         defer { wipeBytes(&line) }
         var byte: UInt8 = 0
-        while line.count < limit {
+        while true {
             let count = read(descriptor, &byte, 1)
             if count < 0 && errno == EINTR { continue }
             guard count == 1, byte != UInt8(ascii: "\n") else { break }
-            line.append(byte)
+            // Read to the end of the line even when it is too long, so nothing is left for the next question.
+            if line.count < limit { line.append(byte) }
         }
-        return String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let answer = String(decoding: line, as: UTF8.self)
+        return exact ? answer : answer.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }

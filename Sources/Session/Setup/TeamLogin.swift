@@ -16,14 +16,22 @@ public struct TeamLogin: Sendable {
 
     public init(context: SessionContext) { self.context = context }
 
-    public func login(urls: [String], user: String, password: String, totp: String?, pinSHA256: String?) async throws -> Result {
+    /// `newPassword` replaces the password (the issuer asks for one while the password is the
+    /// one-time password from `issuer user add`: `IssuanceRefusal.Reason.passwordChangeRequired`).
+    public func login(urls: [String], user: String, password: String, totp: String?, newPassword: String? = nil, pinSHA256: String?) async throws -> Result {
         try Self.validate(urls)
         let pinned = try await pinSHA256.asyncMap { try await IssuerTLS.pinnedCertificate(urls: urls, expected: $0) }
         let connection = IssuerConnection(urls: urls, transport: try context.teamIssuerTransport(pinnedCertificatePEM: pinned))
-        let answer = try await connection.post(IssuerAPI.loginPath, IssuerAPI.LoginRequest(user: user, password: password, totp: totp),
+        let answer = try await connection.post(IssuerAPI.loginPath, IssuerAPI.LoginRequest(user: user, password: password, totp: totp, newPassword: newPassword),
                                                as: IssuerAPI.LoginResponse.self)
+        // The name is printed and becomes part of file contents: it must be the one asked for.
+        guard answer.user == user else {
+            throw IssuanceRefusal(reason: .unavailable, message: "the team issuer answered for another user than \(printableExcerpt(user, limit: 100))")
+        }
         let login = IssuerLogin(urls: urls, user: answer.user, token: answer.token, expiresAt: answer.expiresAt, mfa: answer.mfa, pinnedCertificatePEM: pinned)
         let profiles = Self.profiles(for: answer.roles, issuer: urls[0])
+        // Checked before anything is written, so a bad role leaves the previous login as it was.
+        for profile in profiles { try profile.validate() }
         try context.home.create()
         try context.loginStore.save(login)
         let skipped = try context.config.replaceIssuerProfiles(with: profiles)
@@ -36,14 +44,18 @@ public struct TeamLogin: Sendable {
     }
 
     /// Profiles named after their roles; a role name that two grants share (`dev` in two accounts)
-    /// gets its account added for the second.
+    /// gets its account added for the second, and a number after that while the name is taken.
     static func profiles(for roles: [IssuerAPI.Role], issuer: String) -> [Profile] {
         var taken: Set<String> = []
         return roles.map { role in
             var profile = profile(for: role, issuer: issuer)
-            if taken.contains(profile.name) {
-                let account = (try? ARN(role.roleArn, kind: .role))?.account ?? "other"
-                profile.name = String((profile.name.prefix(51) + "-" + account).prefix(64))
+            let base = profile.name
+            let account = (try? ARN(role.roleArn, kind: .role))?.account ?? "other"
+            var attempt = 0
+            while taken.contains(profile.name) {
+                attempt += 1
+                let suffix = attempt == 1 ? "-\(account)" : "-\(account)-\(attempt)"
+                profile.name = String(base.prefix(64 - suffix.count)) + suffix
             }
             taken.insert(profile.name)
             return profile
@@ -58,7 +70,7 @@ public struct TeamLogin: Sendable {
         return Profile(
             name: name, roleArn: role.roleArn, profileArn: role.profileArn, trustAnchorArn: role.trustAnchorArn, region: role.region,
             durationSeconds: min(max(role.maxDurationSeconds, SessionDurationPolicy.minimumSeconds), SessionDurationPolicy.maximumSeconds),
-            mfa: role.mfa == "per-session" ? .required : .off, issuer: issuer
+            mfa: Profile.MFAMode(issuerRequirement: role.mfa), issuer: issuer
         )
     }
 
@@ -79,5 +91,14 @@ extension Optional {
     func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
         guard let self else { return nil }
         return try await transform(self)
+    }
+}
+
+extension Profile.MFAMode {
+    /// The client side of a grant's MFA requirement. Only the two values that need no code per
+    /// session turn it off: anything else (a newer server's value, a typo) fails closed, so
+    /// `credential-process` stays refused.
+    init(issuerRequirement: String) {
+        self = ["off", "login"].contains(issuerRequirement) ? .off : .required
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Issuance
 import IssuerServer
 import Session
 
@@ -51,8 +52,5 @@ struct IssuerOptions: ParsableArguments {
 
 /// JSON for `--json` output: sorted keys, no escaped slashes.
 func printJSON(_ value: some Encodable) throws {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-    encoder.dateEncodingStrategy = .iso8601
-    Console.out(String(decoding: try encoder.encode(value), as: UTF8.self) + "\n")
+    Console.out(String(decoding: try IssuerAPI.encoder().encode(value), as: UTF8.self) + "\n")
 }

@@ -17,13 +17,11 @@ struct IssuerInitCommand: AsyncParsableCommand {
         try await Console.reportingErrors {
             let location = options.location
             let database = try await location.openDatabase()
-            let created: (key: IssuerKey, wroteFile: Bool)
+            let created: (key: IssuerKey, source: IssuerLocation.KeySource)
             let fingerprint: String
             do {
                 // Before a key file is written: a second init must leave the first one's key alone.
-                guard try await database.authorities().isEmpty else {
-                    throw IssuerSetupError("this issuer database has a CA already: see `rolecall issuer ca show`")
-                }
+                guard try await !IssuerAdmin.isInitialized(database) else { throw IssuerAdmin.alreadyInitialized }
                 created = try location.createKey()
                 fingerprint = try await IssuerAdmin(database: database, key: created.key).initialize(commonName: caName).fingerprintSHA256
                 try await database.close()
@@ -31,9 +29,11 @@ struct IssuerInitCommand: AsyncParsableCommand {
                 try? await database.close()
                 throw error
             }
-            let keyLine = created.wroteFile
-                ? "Issuer key written to \(location.keyFile) (0600). Back it up: without it the CA and TOTP seeds cannot be opened. For replicas, give every one the same key in $\(IssuerKey.environmentVariable)."
-                : "Issuer key taken from $\(IssuerKey.environmentVariable)."
+            let keyLine = switch created.source {
+            case .newFile: "Issuer key written to \(location.keyFile) (0600). Back it up: without it the CA and TOTP seeds cannot be opened. For replicas, give every one the same key in $\(IssuerKey.environmentVariable)."
+            case .existingFile: "Issuer key taken from \(location.keyFile), which an earlier `issuer init` wrote."
+            case .environment: "Issuer key taken from $\(IssuerKey.environmentVariable)."
+            }
             Console.out("""
             Issuer set up in \(location.shownDatabase).
             \(keyLine)

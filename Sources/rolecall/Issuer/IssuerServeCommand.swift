@@ -31,10 +31,14 @@ struct IssuerServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("login-attempts-per-minute"), help: "Logins allowed per client address per minute, per replica.")
     var loginAttemptsPerMinute = 30
 
+    @Option(name: .customLong("certificates-per-minute"), help: "Certificates allowed per user per minute, per replica.")
+    var certificatesPerMinute = 120
+
     func validate() throws {
         if (tlsCert == nil) != (tlsKey == nil) { throw ValidationError("give --tls-cert and --tls-key together") }
         guard ListenAddress(listen) != nil else { throw ValidationError("--listen must be HOST:PORT, e.g. 127.0.0.1:8443 or [::1]:8443") }
         guard loginAttemptsPerMinute > 0 else { throw ValidationError("--login-attempts-per-minute must be positive") }
+        guard certificatesPerMinute > 0 else { throw ValidationError("--certificates-per-minute must be positive") }
     }
 
     func run() async throws {
@@ -47,6 +51,7 @@ struct IssuerServeCommand: AsyncParsableCommand {
             let database = try await location.openDatabase(logger: logger)
             var serviceOptions = IssuerService.Options()
             serviceOptions.loginAttemptsPerMinute = loginAttemptsPerMinute
+            serviceOptions.certificatesPerUserPerMinute = certificatesPerMinute
             let service = try await IssuerService.make(database: database, key: key, options: serviceOptions, logger: logger)
             let server = IssuerHTTPServer(
                 service: service, host: address.host, port: address.port,

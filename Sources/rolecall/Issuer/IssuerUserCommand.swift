@@ -7,13 +7,13 @@ struct IssuerUserCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "user",
         abstract: "Manage the people who may log in.",
-        subcommands: [Add.self, List.self, Disable.self, Enable.self, Remove.self]
+        subcommands: [Add.self, List.self, Reset.self, Disable.self, Enable.self, Remove.self]
     )
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "add",
-            abstract: "Add a user; prints their password and TOTP enrollment URI once."
+            abstract: "Add a user; prints their one-time password and TOTP enrollment URI once."
         )
 
         @OptionGroup var options: IssuerOptions
@@ -42,7 +42,7 @@ struct IssuerUserCommand: AsyncParsableCommand {
                 Console.out("""
                 Added \(enrollment.user). Give them these two secrets over a trusted channel; they are shown only now.
 
-                Password: \(enrollment.password.unsafeStringValue())
+                One-time password (their first `rolecall login` replaces it): \(enrollment.password.unsafeStringValue())
                 TOTP device (add it to an authenticator app):
                   \(enrollment.otpauthURI.unsafeStringValue())
 
@@ -63,6 +63,8 @@ struct IssuerUserCommand: AsyncParsableCommand {
         struct Row: Encodable {
             let name: String
             let disabled: Bool
+            /// Still the one-time password from `add` or `reset`.
+            let passwordMustChange: Bool
             let loginSessionSeconds: Int
             let created: Date
         }
@@ -70,18 +72,44 @@ struct IssuerUserCommand: AsyncParsableCommand {
         func run() async throws {
             try await Console.reportingErrors {
                 let rows = try await options.withAdmin { try await $0.users() }
-                    .map { Row(name: $0.name, disabled: $0.disabled, loginSessionSeconds: $0.loginSessionSeconds, created: $0.createdAt) }
+                    .map { Row(name: $0.name, disabled: $0.disabled, passwordMustChange: $0.passwordMustChange,
+                               loginSessionSeconds: $0.loginSessionSeconds, created: $0.createdAt) }
                 if json { return try printJSON(rows) }
                 Console.out("NAME\tSTATUS\tLOGIN SESSION\tCREATED\n")
                 for row in rows {
-                    Console.out("\(row.name)\t\(row.disabled ? "disabled" : "active")\t\(DurationText.format(row.loginSessionSeconds))\t\(RFC3339.string(from: row.created))\n")
+                    let status = row.disabled ? "disabled" : row.passwordMustChange ? "one-time-password" : "active"
+                    Console.out("\(row.name)\t\(status)\t\(DurationText.format(row.loginSessionSeconds))\t\(RFC3339.string(from: row.created))\n")
                 }
             }
         }
     }
 
+    struct Reset: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "reset",
+            abstract: "Give a user a new one-time password (printed once); their TOTP device stays."
+        )
+
+        @OptionGroup var options: IssuerOptions
+
+        @Argument(help: "The user's name.")
+        var name: String
+
+        @Flag(help: "Print {user, password} as JSON and nothing else.")
+        var json = false
+
+        func run() async throws {
+            try await Console.reportingErrors {
+                let password = try await options.withAdmin { try await $0.resetPassword(user: name) }
+                defer { password.wipe() }
+                if json { return try printJSON(["user": name, "password": password.unsafeStringValue()]) }
+                Console.out("One-time password for \(name) (their next `rolecall login` replaces it; shown only now): \(password.unsafeStringValue())\n")
+            }
+        }
+    }
+
     struct Disable: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "disable", abstract: "Refuse the user's logins and certificates from now on.")
+        static let configuration = CommandConfiguration(commandName: "disable", abstract: "Refuse the user's logins and certificates from now on; enabling again does not revive their login sessions.")
 
         @OptionGroup var options: IssuerOptions
 

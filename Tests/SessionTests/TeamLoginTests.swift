@@ -1,0 +1,38 @@
+import Issuance
+@testable import Session
+import Testing
+
+/// The profiles `rolecall login` writes from the roles the issuer allows.
+@Suite struct TeamLoginTests {
+    static func role(_ arn: String, mfa: String = "per-session") -> IssuerAPI.Role {
+        IssuerAPI.Role(roleArn: arn, profileArn: "arn:aws:rolesanywhere:us-east-1:111122223333:profile/p",
+                       trustAnchorArn: "arn:aws:rolesanywhere:us-east-1:111122223333:trust-anchor/t",
+                       region: nil, maxDurationSeconds: 3600, mfa: mfa)
+    }
+
+    @Test func rolesSharingANameGetDistinctValidProfileNames() throws {
+        let roles = [
+            Self.role("arn:aws:iam::111122223333:role/dev"),
+            Self.role("arn:aws:iam::444455556666:role/dev"),
+            Self.role("arn:aws:iam::444455556666:role/team/dev"),
+            Self.role("arn:aws:iam::111122223333:role/ops"),
+        ]
+        let profiles = TeamLogin.profiles(for: roles, issuer: "https://issuer")
+        #expect(profiles.map(\.name) == ["dev", "dev-444455556666", "dev-444455556666-2", "ops"])
+        for profile in profiles { try profile.validate() }
+    }
+
+    @Test func longRoleNamesStayWithinTheProfileNameLimit() throws {
+        let long = String(repeating: "r", count: 64)
+        let profiles = TeamLogin.profiles(for: (0..<3).map { _ in Self.role("arn:aws:iam::111122223333:role/\(long)") }, issuer: "https://issuer")
+        #expect(Set(profiles.map(\.name)).count == 3)
+        #expect(profiles.allSatisfy { $0.name.count <= 64 })
+    }
+
+    /// Only the requirements that need no code per session allow credential-process; anything
+    /// else fails closed.
+    @Test(arguments: [("per-session", Profile.MFAMode.required), ("login", .off), ("off", .off), ("per-request", .required), ("", .required)])
+    func mfaRequirementsFailClosed(_ requirement: String, _ expected: Profile.MFAMode) {
+        #expect(Profile.MFAMode(issuerRequirement: requirement) == expected)
+    }
+}
