@@ -304,7 +304,7 @@ complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_flags_or_opti
 complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_flags_or_options "rolecall issuer user" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_positional "rolecall issuer user" -eq 1' -fa 'add' -d 'Add a user; prints their one-time password and TOTP enrollment URI once.'
 complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_positional "rolecall issuer user" -eq 1' -fa 'list' -d 'List users (never their secrets).'
-complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_positional "rolecall issuer user" -eq 1' -fa 'reset' -d 'Give a user a new one-time password (printed once); their TOTP device stays.'
+complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_positional "rolecall issuer user" -eq 1' -fa 'reset' -d 'Give a user a new one-time password (printed once), end their login sessions and lift a lockout; their TOTP device stays.'
 complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_positional "rolecall issuer user" -eq 1' -fa 'disable' -d 'Refuse the user\'s logins and certificates from now on; enabling again does not revive their login sessions.'
 complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_positional "rolecall issuer user" -eq 1' -fa 'enable' -d 'Allow a disabled user again.'
 complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_positional "rolecall issuer user" -eq 1' -fa 'remove' -d 'Remove a user and their role grants (audit rows stay).'

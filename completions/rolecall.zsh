@@ -486,7 +486,7 @@ _rolecall_issuer_user() {
         local -ar subcommands=(
             'add:Add a user; prints their one-time password and TOTP enrollment URI once.'
             'list:List users (never their secrets).'
-            'reset:Give a user a new one-time password (printed once); their TOTP device stays.'
+            'reset:Give a user a new one-time password (printed once), end their login sessions and lift a lockout; their TOTP device stays.'
             'disable:Refuse the user'\''s logins and certificates from now on; enabling again does not revive their login sessions.'
             'enable:Allow a disabled user again.'
             'remove:Remove a user and their role grants (audit rows stay).'

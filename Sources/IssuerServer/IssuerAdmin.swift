@@ -87,20 +87,22 @@ public struct IssuerAdmin: Sendable {
     public func users() async throws -> [UserRecord] { try await database.users() }
 
     /// A new one-time password for `user` (forgotten, or shown to someone it should not have
-    /// been); the next login must replace it. Their TOTP device stays.
+    /// been); the next login must replace it. Their login sessions end and a lockout is lifted;
+    /// their TOTP device stays.
     public func resetPassword(user: String) async throws -> SecretBytes {
         var generator = SystemRandomNumberGenerator()
         let password = Self.generatePassword(using: &generator)
-        guard try await database.setPassword(user: user, hash: try await hasher.hash(password.unsafeStringValue()), mustChange: true) else {
+        guard try await database.setPassword(user: user, hash: try await hasher.hash(password.unsafeStringValue()), mustChange: true, replacing: nil) else {
             password.wipe()
             throw Self.noUser(user)
         }
+        try await database.resetFailures(user: user)
         try await database.appendAudit(AuditRecord(time: now(), event: "password-reset", user: user, clientAddress: nil, result: "ok"))
         return password
     }
 
     public func setDisabled(_ disabled: Bool, user: String) async throws {
-        guard try await database.setDisabled(disabled, user: user, at: now()) else { throw Self.noUser(user) }
+        guard try await database.setDisabled(disabled, user: user) else { throw Self.noUser(user) }
     }
 
     public func removeUser(_ name: String) async throws {

@@ -88,15 +88,18 @@ public struct IssuerService: Sendable {
                     try await database.resetFailures(user: user.name)
                 }
                 if let newPassword = request.newPassword {
-                    guard try await database.setPassword(user: user.name, hash: try await hasher.hash(newPassword), mustChange: false) else {
-                        throw IssuanceRefusal(reason: .unknownUser, message: wrongCredentials)
+                    // Only over the password just checked: a reset or another change meanwhile wins.
+                    guard try await database.setPassword(user: user.name, hash: try await hasher.hash(newPassword), mustChange: false,
+                                                         replacing: user.passwordHash)
+                    else {
+                        throw IssuanceRefusal(reason: .wrongPassword, message: wrongCredentials)
                     }
                     try await database.appendAudit(AuditRecord(time: time, event: "password-change", user: user.name, clientAddress: client, result: "ok"))
                 }
             }
             let expiresAt = Date(timeIntervalSince1970: (time.timeIntervalSince1970 + Double(user.loginSessionSeconds)).rounded(.down))
             let token = try await vault.tokenSigner().token(for: .init(
-                user: user.name, userCreated: LoginTokenSigner.Claims.accountStamp(user.createdAt),
+                user: user.name, userCreated: LoginTokenSigner.Claims.accountStamp(user.createdAt), generation: user.tokenGeneration,
                 issuedAt: time, expiresAt: expiresAt, mfa: request.totp != nil, id: UUID().uuidString
             ))
             let roles = try await database.grants(user: user.name).map {
@@ -132,8 +135,8 @@ public struct IssuerService: Sendable {
             guard !user.disabled else {
                 throw IssuanceRefusal(reason: .userDisabled, message: "user \(user.name) is disabled: ask the issuer's administrator")
             }
-            // Disabling ends every session for good: enabling again does not revive old tokens.
-            guard claims.issuedAt > user.tokensValidAfter else {
+            // Disabling (or a reset) ends every session for good: enabling again revives no old token.
+            guard claims.generation == user.tokenGeneration else {
                 throw IssuanceRefusal(reason: .tokenInvalid, message: "this login session was ended by the issuer's administrator: run `rolecall login` again")
             }
             // Per authenticated user: a token for a role without per-session MFA must not mint
@@ -218,16 +221,15 @@ public struct IssuerService: Sendable {
     static func checkPasswordChange(_ request: IssuerAPI.LoginRequest, mustChange: Bool) throws {
         guard let newPassword = request.newPassword else {
             if mustChange {
-                throw IssuanceRefusal(reason: .passwordChangeRequired, message: "the password from `rolecall issuer user add` works once: choose a new one (`rolecall login` asks for it)")
+                throw IssuanceRefusal(reason: .passwordChangeRequired, message: "this one-time password from the administrator works once: choose a new one (`rolecall login` asks for it)")
             }
             return
         }
         guard request.totp != nil else {
             throw IssuanceRefusal(reason: .mfaRequired, message: "changing the password needs an MFA code too")
         }
-        let bounds = IssuerAPI.newPasswordBytes
-        guard bounds.contains(newPassword.utf8.count) else {
-            throw IssuanceRefusal(reason: .badRequest, message: "a new password must be \(bounds.lowerBound) to \(bounds.upperBound) bytes long")
+        if let problem = IssuerAPI.newPasswordProblem(newPassword) {
+            throw IssuanceRefusal(reason: .badRequest, message: problem)
         }
         guard newPassword != request.password else {
             throw IssuanceRefusal(reason: .badRequest, message: "the new password must differ from the one it replaces")

@@ -81,21 +81,24 @@ struct IssuerVault: Sendable {
     /// pinned fingerprint fits them all. Renewed `SelfSignedServerCertificate.renewBefore` its
     /// end (or after it), by whichever replica starts first then.
     func tlsIdentity(hosts: [String], now: Date) async throws -> TLSIdentity {
-        let fresh = { () throws -> [UInt8] in
-            var encoded = try SelfSignedServerCertificate.generate(hosts: hosts, now: now).encoded()
+        let fresh = { (kept: [GeneralName]) throws -> [UInt8] in
+            var encoded = try SelfSignedServerCertificate.generate(hosts: hosts, keeping: kept, now: now).encoded()
             defer { wipeBytes(&encoded) }
             return try key.seal(encoded, context: Self.tlsIdentitySetting)
         }
         guard let existing = try await database.setting(Self.tlsIdentitySetting) else {
             // Replicas starting together: the first one's certificate wins, everyone uses it.
-            return try open(try await database.insertSettingIfAbsent(Self.tlsIdentitySetting, value: try fresh()), renewed: false)
+            return try open(try await database.insertSettingIfAbsent(Self.tlsIdentitySetting, value: try fresh([])), renewed: false)
         }
         let current = try open(existing, renewed: false)
-        guard try Certificate(pemEncoded: current.certificatePEM).notValidAfter.timeIntervalSince(now) < SelfSignedServerCertificate.renewBefore else {
+        let certificate = try Certificate(pemEncoded: current.certificatePEM)
+        guard certificate.notValidAfter.timeIntervalSince(now) < SelfSignedServerCertificate.renewBefore else {
             return current
         }
         current.keyPEM.wipe()
-        let stored = try await database.replaceSetting(Self.tlsIdentitySetting, expected: existing, with: try fresh())
+        // The renewal keeps every name the old one had: other replicas may be reached by them.
+        let kept = try certificate.extensions.subjectAlternativeNames.map { Array($0) } ?? []
+        let stored = try await database.replaceSetting(Self.tlsIdentitySetting, expected: existing, with: try fresh(kept))
         return try open(stored, renewed: stored != existing)
     }
 

@@ -11,6 +11,9 @@ struct LoginTokenSigner: Sendable {
         /// When the user's account was created (`accountStamp`): a token outlives neither the
         /// account nor a later account of the same name.
         var userCreated: Int64
+        /// The user's token generation at login: a disable or a password reset since then raised
+        /// it, and the token is refused.
+        var generation: Int64
         var issuedAt: Date
         var expiresAt: Date
         /// Whether the login passed a TOTP check.
@@ -21,7 +24,7 @@ struct LoginTokenSigner: Sendable {
         /// Microseconds since 1970, the precision the database keeps times in: an account removed
         /// and added again within the same second is still another account.
         static func accountStamp(_ created: Date) -> Int64 {
-            Int64((created.timeIntervalSince1970 * 1_000_000).rounded(.down))
+            Int64((created.timeIntervalSince1970 * 1_000_000).rounded())
         }
     }
 

@@ -15,19 +15,21 @@ struct SelfSignedServerCertificate {
     /// A replica starting this close to the end makes a new one (clients then pin its fingerprint).
     static let renewBefore: TimeInterval = 30 * 24 * 3600
 
-    static func generate(hosts: [String], now: Date) throws -> SelfSignedServerCertificate {
+    /// `keeping`: the names of the certificate this one renews (other replicas' hosts among them).
+    static func generate(hosts: [String], keeping kept: [GeneralName] = [], now: Date) throws -> SelfSignedServerCertificate {
         let key = P256.Signing.PrivateKey()
         let name = try DistinguishedName {
             OrganizationName("rolecall")
             CommonName("rolecall issuer")
         }
-        var names: [GeneralName] = []
+        var names = kept
         for host in Set(hosts + ["localhost", "127.0.0.1", "::1"]).sorted() {
-            if let address = ipAddressBytes(host) {
-                names.append(.ipAddress(ASN1OctetString(contentBytes: ArraySlice(address))))
+            let name: GeneralName = if let address = ipAddressBytes(host) {
+                .ipAddress(ASN1OctetString(contentBytes: ArraySlice(address)))
             } else {
-                names.append(.dnsName(host))
+                .dnsName(host)
             }
+            if !names.contains(name) { names.append(name) }
         }
         let certificate = try Certificate(
             version: .v3,

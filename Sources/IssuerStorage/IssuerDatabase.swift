@@ -34,12 +34,13 @@ public protocol IssuerDatabase: Sendable {
     func user(named name: String) async throws -> UserRecord?
     /// Sorted by name.
     func users() async throws -> [UserRecord]
-    /// False when there is no such user. Disabling also refuses every login token issued up to
-    /// `time` (`UserRecord.tokensValidAfter`), so enabling again does not revive them.
-    func setDisabled(_ disabled: Bool, user: String, at time: Date) async throws -> Bool
-    /// Replaces the password hash; `mustChange` makes it a one-time password. False when there
-    /// is no such user.
-    func setPassword(user: String, hash: String, mustChange: Bool) async throws -> Bool
+    /// False when there is no such user. Disabling also raises the user's token generation, so
+    /// enabling again does not revive the login tokens from before.
+    func setDisabled(_ disabled: Bool, user: String) async throws -> Bool
+    /// Replaces the password hash if it is still `expected` (nil: whatever it is); `mustChange`
+    /// makes it a one-time password, and then the token generation is raised too (a reset ends
+    /// the user's login sessions). False when there is no such user or the hash had changed.
+    func setPassword(user: String, hash: String, mustChange: Bool, replacing expected: String?) async throws -> Bool
     /// Removes the user with their grants, lockout state and accepted TOTP steps (audit rows stay).
     /// False when there is no such user.
     func removeUser(named name: String) async throws -> Bool
@@ -80,20 +81,21 @@ public struct UserRecord: Sendable, Equatable, CustomStringConvertible {
     /// How long a login session of this user lasts.
     public var loginSessionSeconds: Int
     public var createdAt: Date
-    /// Login tokens issued at or before this time are refused (set when the user is disabled).
-    public var tokensValidAfter: Date
+    /// Carried by login tokens; raised by a disable or a password reset, which refuses every token
+    /// issued before.
+    public var tokenGeneration: Int64
     /// The password is a one-time password: the next login must replace it.
     public var passwordMustChange: Bool
 
     public init(name: String, passwordHash: String, sealedTOTPSeed: [UInt8], disabled: Bool = false,
-                loginSessionSeconds: Int, createdAt: Date, tokensValidAfter: Date = Date(timeIntervalSince1970: 0), passwordMustChange: Bool = false) {
+                loginSessionSeconds: Int, createdAt: Date, tokenGeneration: Int64 = 0, passwordMustChange: Bool = false) {
         self.name = name
         self.passwordHash = passwordHash
         self.sealedTOTPSeed = sealedTOTPSeed
         self.disabled = disabled
         self.loginSessionSeconds = loginSessionSeconds
         self.createdAt = createdAt
-        self.tokensValidAfter = tokensValidAfter
+        self.tokenGeneration = tokenGeneration
         self.passwordMustChange = passwordMustChange
     }
 

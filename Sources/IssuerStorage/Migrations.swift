@@ -55,12 +55,13 @@ enum Migrations {
                 "CREATE INDEX audit_occurred_at ON audit (occurred_at, id)",
             ]
         },
-        // Login tokens issued up to this time are refused: disabling a user ends their sessions
-        // for good, not only while the account stays disabled. A password that must be changed
-        // at the next login is a one-time password (from `issuer user add` or `reset`).
+        // Login tokens carry the user's token generation, which disabling (or a password reset)
+        // raises: that ends their sessions for good, not only while the account stays disabled.
+        // A password that must be changed at the next login is a one-time password (from
+        // `issuer user add` or `reset`).
         Migration(version: 2) { _ in
             [
-                "ALTER TABLE users ADD COLUMN tokens_valid_after BIGINT NOT NULL DEFAULT 0",
+                "ALTER TABLE users ADD COLUMN token_generation BIGINT NOT NULL DEFAULT 0",
                 "ALTER TABLE users ADD COLUMN password_must_change BOOLEAN NOT NULL DEFAULT FALSE",
             ]
         },

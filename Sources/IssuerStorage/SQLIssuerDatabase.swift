@@ -77,7 +77,7 @@ public class SQLIssuerDatabase: IssuerDatabase, @unchecked Sendable {
     // MARK: Users
 
     private static let userColumns =
-        "name, password_hash, sealed_totp_seed, disabled, login_session_seconds, created_at, tokens_valid_after, password_must_change"
+        "name, password_hash, sealed_totp_seed, disabled, login_session_seconds, created_at, token_generation, password_must_change"
 
     public func addUser(_ user: UserRecord) async throws {
         let inserted = try await executor.query(
@@ -85,7 +85,7 @@ public class SQLIssuerDatabase: IssuerDatabase, @unchecked Sendable {
             INSERT INTO users (\(Self.userColumns)) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
             ON CONFLICT (name) DO NOTHING RETURNING name
             """,
-            [user.name, user.passwordHash, user.sealedTOTPSeed, user.disabled, user.loginSessionSeconds, user.createdAt, user.tokensValidAfter,
+            [user.name, user.passwordHash, user.sealedTOTPSeed, user.disabled, user.loginSessionSeconds, user.createdAt, user.tokenGeneration,
              user.passwordMustChange])
         if inserted.isEmpty {
             throw StorageError.conflict("user \(user.name)")
@@ -104,16 +104,27 @@ public class SQLIssuerDatabase: IssuerDatabase, @unchecked Sendable {
             .sorted { $0.name < $1.name }
     }
 
-    public func setDisabled(_ disabled: Bool, user: String, at time: Date) async throws -> Bool {
-        let updated = disabled
-            ? try await executor.query("UPDATE users SET disabled = TRUE, tokens_valid_after = $2 WHERE name = $1 RETURNING name", [user, time])
-            : try await executor.query("UPDATE users SET disabled = FALSE WHERE name = $1 RETURNING name", [user])
-        return !updated.isEmpty
+    public func setDisabled(_ disabled: Bool, user: String) async throws -> Bool {
+        let statement = disabled
+            ? "UPDATE users SET disabled = TRUE, token_generation = token_generation + 1 WHERE name = $1 RETURNING name"
+            : "UPDATE users SET disabled = FALSE WHERE name = $1 RETURNING name"
+        return try await !executor.query(statement, [user]).isEmpty
     }
 
-    public func setPassword(user: String, hash: String, mustChange: Bool) async throws -> Bool {
-        try await !executor.query(
-            "UPDATE users SET password_hash = $2, password_must_change = $3 WHERE name = $1 RETURNING name", [user, hash, mustChange]).isEmpty
+    public func setPassword(user: String, hash: String, mustChange: Bool, replacing expected: String?) async throws -> Bool {
+        let generation = mustChange ? "token_generation + 1" : "token_generation"
+        if let expected {
+            return try await !executor.query(
+                """
+                UPDATE users SET password_hash = $2, password_must_change = $3, token_generation = \(generation)
+                WHERE name = $1 AND password_hash = $4 RETURNING name
+                """, [user, hash, mustChange, expected]).isEmpty
+        }
+        return try await !executor.query(
+            """
+            UPDATE users SET password_hash = $2, password_must_change = $3, token_generation = \(generation)
+            WHERE name = $1 RETURNING name
+            """, [user, hash, mustChange]).isEmpty
     }
 
     /// Grants, lockout state and accepted TOTP steps go with the user (ON DELETE CASCADE).
@@ -125,7 +136,7 @@ public class SQLIssuerDatabase: IssuerDatabase, @unchecked Sendable {
         UserRecord(name: try row.get("name"), passwordHash: try row.get("password_hash"),
                    sealedTOTPSeed: try row.get("sealed_totp_seed"), disabled: try row.get("disabled"),
                    loginSessionSeconds: try row.get("login_session_seconds"), createdAt: try row.get("created_at"),
-                   tokensValidAfter: try row.get("tokens_valid_after"), passwordMustChange: try row.get("password_must_change"))
+                   tokenGeneration: try row.get("token_generation"), passwordMustChange: try row.get("password_must_change"))
     }
 
     // MARK: Role grants

@@ -40,18 +40,21 @@ struct LoginCommand: AsyncParsableCommand {
     func run() async throws {
         try await Console.reportingErrors {
             let password = try readPassword()
-            let code = noMFA ? nil : try mfa.source(label: "\(user) at the team issuer").obtain()
+            let codes = mfa.source(label: "\(user) at the team issuer")
+            let code = noMFA ? nil : try codes.obtain()
             let teamLogin = TeamLogin(context: Console.context())
             let result: TeamLogin.Result
             do {
                 result = try await teamLogin.login(urls: issuers, user: user, password: password, totp: code, pinSHA256: pinSHA256)
             } catch let refusal as IssuanceRefusal where refusal.reason == .passwordChangeRequired {
-                // The first login replaces the one-time password; the issuer refused before it
-                // checked the code, so the same code goes with the new password.
+                // The first login replaces the one-time password. The issuer refused before it
+                // checked the code, which is still unspent; a prompt or command gives a fresh one
+                // all the same, as typing the new password twice may outlast the code's window.
                 guard code != nil else { throw ValidationError("your first login sets a new password and needs an MFA code: leave out --no-mfa") }
                 Console.err("The password from your administrator works once: choose your own.\n")
                 let newPassword = try readNewPassword()
-                result = try await teamLogin.login(urls: issuers, user: user, password: password, totp: code, newPassword: newPassword, pinSHA256: pinSHA256)
+                let freshCode = try mfa.mfaCode ?? codes.obtain()
+                result = try await teamLogin.login(urls: issuers, user: user, password: password, totp: freshCode, newPassword: newPassword, pinSHA256: pinSHA256)
                 Console.out("Password changed: use the new one from now on.\n")
             }
             Console.out("Logged in as \(result.login.user) until \(RFC3339.string(from: result.login.expiresAt))\(result.login.mfa ? " (MFA checked)" : "").\n")
@@ -83,24 +86,24 @@ struct LoginCommand: AsyncParsableCommand {
 
     /// Typed twice on the terminal, or the second line of stdin with --password-stdin.
     private func readNewPassword() throws -> String {
-        let bounds = IssuerAPI.newPasswordBytes
-        let rule = "a new password must be \(bounds.lowerBound) to \(bounds.upperBound) bytes long"
+        let chosen: String
         if passwordStdin {
             guard let line = readLine(strippingNewline: true), !line.isEmpty else {
                 throw ValidationError("--password-stdin: a new password is needed on the line after the password")
             }
-            guard bounds.contains(line.utf8.count) else { throw ValidationError(rule) }
-            return line
+            chosen = line
+        } else {
+            let bounds = IssuerAPI.newPasswordBytes
+            guard let first = TerminalPrompt.askWithoutEcho("New password (\(bounds.lowerBound) to \(bounds.upperBound) bytes): ", limit: 256, exact: true),
+                  let second = TerminalPrompt.askWithoutEcho("Again: ", limit: 256, exact: true)
+            else {
+                throw ValidationError("a new password is needed and there is no terminal to ask on: use --password-stdin")
+            }
+            guard first == second else { throw ValidationError("the two new passwords differ: run `rolecall login` again") }
+            chosen = first
         }
-        let question = "New password (\(bounds.lowerBound) to \(bounds.upperBound) bytes): "
-        guard let first = TerminalPrompt.askWithoutEcho(question, limit: 256, exact: true),
-              let second = TerminalPrompt.askWithoutEcho("Again: ", limit: 256, exact: true)
-        else {
-            throw ValidationError("a new password is needed and there is no terminal to ask on: use --password-stdin")
-        }
-        guard first == second else { throw ValidationError("the two new passwords differ: run `rolecall login` again") }
-        guard bounds.contains(first.utf8.count) else { throw ValidationError(rule) }
-        return first
+        if let problem = IssuerAPI.newPasswordProblem(chosen) { throw ValidationError(problem) }
+        return chosen
     }
 }
 

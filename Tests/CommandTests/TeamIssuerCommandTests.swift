@@ -43,7 +43,7 @@ import TestSupport
             if enrolled {
                 let store = try await IssuerDatabases.open(database ?? "sqlite:\(base)/issuer-admin/issuer/issuer.sqlite", logger: Backend.logger)
                 let hash = try #require(try await store.user(named: "alice")).passwordHash
-                try #require(try await store.setPassword(user: "alice", hash: hash, mustChange: false))
+                try #require(try await store.setPassword(user: "alice", hash: hash, mustChange: false, replacing: hash))
                 try await store.close()
             }
             _ = try await admin(["role", "allow", "alice", EmulatorHarness.roleArn, "--profile-arn", EmulatorHarness.profileArn,
@@ -123,11 +123,15 @@ import TestSupport
         let noCode = try await login(["--no-mfa"], input: team.password + "\n")
         #expect(noCode.status == 1)
         #expect(noCode.stderr.contains("needs an MFA code: leave out --no-mfa"), "\(noCode.stderr)")
-        let short = try await login(["--mfa-code", team.world.code()], input: team.password + "\nshort\n")
+        // One code for every attempt: none of the refused ones spends it.
+        let code = team.world.code(offset: 1)
+        let short = try await login(["--mfa-code", code], input: team.password + "\nshort\n")
         #expect(short.status == 1)
         #expect(short.stderr.contains("12 to 72 bytes"), "\(short.stderr)")
-        // Neither attempt spent the code.
-        let first = try await login(["--mfa-code", team.world.code()], input: team.password + "\nmy own long password\n")
+        let control = try await login(["--mfa-code", code], input: team.password + "\nab\u{7}defghijklmnop\n")
+        #expect(control.status == 1)
+        #expect(control.stderr.contains("control characters"), "\(control.stderr)")
+        let first = try await login(["--mfa-code", code], input: team.password + "\nmy own long password\n")
         #expect(first.status == 0, "\(first.stderr)")
         #expect(first.stdout.contains("Password changed"))
         #expect(!first.stdout.contains("my own long password") && !first.stderr.contains("my own long password"))

@@ -30,42 +30,55 @@ import TestSupport
         try await IssuerConnection(urls: ["https://a", "https://b"], transport: replicas).get(IssuerAPI.serverCertificatePath, as: IssuerAPI.ServerCertificate.self)
     }
 
+    /// A POST, as a login or a certificate request (the fake answers any path alike).
+    func post(_ replicas: FakeReplicas) async throws -> IssuerAPI.ServerCertificate {
+        try await IssuerConnection(urls: ["https://a", "https://b"], transport: replicas)
+            .post(IssuerAPI.loginPath, IssuerAPI.LoginRequest(user: "alice", password: "p", totp: "123456"), as: IssuerAPI.ServerCertificate.self)
+    }
+
     @Test(arguments: [
         TransportError("connection refused", neverSent: true),
         TransportError("TLS handshake failed", neverSent: true),
     ])
     func aReplicaThatWasNeverReachedIsSkipped(_ failure: TransportError) async throws {
         let replicas = FakeReplicas(["a": { throw failure }, "b": Self.ok])
-        #expect(try await ask(replicas).certificate == "pem")
+        #expect(try await post(replicas).certificate == "pem")
         #expect(replicas.asked.withLock { $0 } == ["a", "b"])
     }
 
     @Test(arguments: [502, 503])
     func aLoadBalancerWithoutABackendIsSkipped(_ status: Int) async throws {
         let replicas = FakeReplicas(["a": { TransportResponse(status: status, body: []) }, "b": Self.ok])
-        #expect(try await ask(replicas).certificate == "pem")
+        #expect(try await post(replicas).certificate == "pem")
         #expect(replicas.asked.withLock { $0 } == ["a", "b"])
     }
 
-    @Test func aFailureAfterTheRequestWasSentIsNotRetried() async throws {
+    @Test func aPostThatFailedAfterItWasSentIsNotSentAgain() async throws {
         let replicas = FakeReplicas(["a": { throw TransportError("the server closed the connection") }, "b": Self.ok])
-        let error = await #expect(throws: IssuanceRefusal.self) { _ = try await ask(replicas) }
+        let error = await #expect(throws: IssuanceRefusal.self) { _ = try await post(replicas) }
         #expect(error?.reason == .unavailable)
         #expect(error?.message.contains("was not sent again") == true)
         #expect(replicas.asked.withLock { $0 } == ["a"])
     }
 
+    /// A GET changes nothing: any failure moves on.
+    @Test func aGetGoesOnWhateverTheFailure() async throws {
+        let replicas = FakeReplicas(["a": { throw TransportError("the server closed the connection") }, "b": Self.ok])
+        #expect(try await ask(replicas).certificate == "pem")
+        #expect(replicas.asked.withLock { $0 } == ["a", "b"])
+    }
+
     @Test func aRefusalEndsTheSearch() async throws {
         let refusal = Array(#"{"error":"wrong-password","message":"wrong user name or password"}"#.utf8)
         let replicas = FakeReplicas(["a": { TransportResponse(status: 401, body: refusal) }, "b": Self.ok])
-        let error = await #expect(throws: IssuanceRefusal.self) { _ = try await ask(replicas) }
+        let error = await #expect(throws: IssuanceRefusal.self) { _ = try await post(replicas) }
         #expect(error?.reason == .wrongPassword)
         #expect(replicas.asked.withLock { $0 } == ["a"])
     }
 
     @Test func noReplicaAnsweringNamesEveryURL() async throws {
         let replicas = FakeReplicas(["a": { throw TransportError("connection refused", neverSent: true) }, "b": { TransportResponse(status: 502, body: []) }])
-        let error = await #expect(throws: IssuanceRefusal.self) { _ = try await ask(replicas) }
+        let error = await #expect(throws: IssuanceRefusal.self) { _ = try await post(replicas) }
         #expect(error?.message.contains("https://a: connection refused") == true)
         #expect(error?.message.contains("https://b: HTTP 502") == true)
     }

@@ -40,6 +40,19 @@ import X509
         }
     }
 
+    @Test func anInitStoppedAfterTheTokenKeyIsFinishedByTheNext() async throws {
+        try await Backend.sqlite.withFreshDatabase { fresh in
+            let database = try await fresh.open()
+            let key = try IssuerKey(text: IssuerKey.generateText())
+            try await IssuerVault(database: database, key: key).createTokenKey()
+            let tokenKey = try await database.setting(IssuerVault.tokenKeySetting)
+            #expect(try await !IssuerAdmin.isInitialized(database))
+            _ = try await Self.admin(database, key).initialize(commonName: "again")
+            #expect(try await IssuerAdmin.isInitialized(database))
+            #expect(try await database.setting(IssuerVault.tokenKeySetting) == tokenKey)
+        }
+    }
+
     @Test func aHalfInitialisedIssuerIsNotFinishedWithAnotherKey() async throws {
         try await Backend.sqlite.withFreshDatabase { fresh in
             let database = try await fresh.open()
@@ -81,9 +94,15 @@ import X509
             let later = try await vault.tlsIdentity(hosts: ["127.0.0.1"], now: ends.addingTimeInterval(-SelfSignedServerCertificate.renewBefore - 60))
             #expect(!later.renewed && later.certificatePEM == first.certificatePEM)
             let near = ends.addingTimeInterval(-SelfSignedServerCertificate.renewBefore + 60)
-            let renewed = try await vault.tlsIdentity(hosts: ["127.0.0.1"], now: near)
+            let renewed = try await vault.tlsIdentity(hosts: ["issuer-b.example"], now: near)
             #expect(renewed.renewed && renewed.certificatePEM != first.certificatePEM)
-            #expect(try Certificate(pemEncoded: renewed.certificatePEM).notValidAfter > ends)
+            let renewal = try Certificate(pemEncoded: renewed.certificatePEM)
+            #expect(renewal.notValidAfter > ends)
+            // Every name of the old one stays (other replicas are reached by them), and the new host joins.
+            let oldNames = Set(try #require(try Certificate(pemEncoded: first.certificatePEM).extensions.subjectAlternativeNames))
+            let newNames = Set(try #require(try renewal.extensions.subjectAlternativeNames))
+            #expect(newNames.isSuperset(of: oldNames))
+            #expect(newNames.contains(.dnsName("issuer-b.example")))
             // Another replica starting at the same time uses the renewed one.
             let other = try await IssuerVault(database: try await fresh.open(), key: key).tlsIdentity(hosts: ["127.0.0.1"], now: near)
             #expect(!other.renewed && other.certificatePEM == renewed.certificatePEM)

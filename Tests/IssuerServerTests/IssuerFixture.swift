@@ -101,7 +101,7 @@ struct IssuerWorld: Sendable {
         if enrolled {
             // As if the one-time password had been replaced by itself, without spending a TOTP step.
             let hash = try #require(try await admin.database.user(named: name)).passwordHash
-            try #require(try await admin.database.setPassword(user: name, hash: hash, mustChange: false))
+            try #require(try await admin.database.setPassword(user: name, hash: hash, mustChange: false, replacing: hash))
         }
         try await admin.allowRole(user: name, roleArn: Self.roleArn, profileArn: Self.profileArn, trustAnchorArn: Self.trustAnchorArn,
                                   region: nil, maxDurationSeconds: 3600, mfa: .perSession)
@@ -150,6 +150,12 @@ struct IssuerClient: Sendable {
         let answer = try await connection.post(IssuerAPI.loginPath, IssuerAPI.LoginRequest(user: person.name, password: password ?? person.password, totp: totp),
                                                as: IssuerAPI.LoginResponse.self)
         return IssuerLogin(urls: urls, user: answer.user, token: answer.token, expiresAt: answer.expiresAt, mfa: answer.mfa, pinnedCertificatePEM: pinnedCertificatePEM)
+    }
+
+    /// A 15-minute standard certificate for the role without MFA: needs nothing but the login.
+    @discardableResult
+    func openRoleCertificate(_ login: IssuerLogin) async throws -> (IssuedCertificate, SigningKey) {
+        try await certificate(login, role: IssuerWorld.openRoleArn, kind: .standard(sessionDuration: 900), totp: nil)
     }
 
     /// A certificate for a fresh key through `RemoteIssuer`, as `exec` asks for one.

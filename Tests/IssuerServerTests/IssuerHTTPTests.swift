@@ -32,7 +32,7 @@ import TestSupport
             let replica = try await world.replica()
             let client = IssuerClient(replica)
             let login = try await client.login(alice, totp: world.code(alice))
-            _ = try await client.certificate(login, role: IssuerWorld.openRoleArn, kind: .standard(sessionDuration: 900), totp: nil)
+            _ = try await client.openRoleCertificate(login)
             await #expect(throws: IssuanceRefusal.self) { _ = try await client.login(alice, password: "wrong", totp: nil) }
             let metrics = String(decoding: try await send(client, "GET", "/metrics").body, as: UTF8.self)
             #expect(metrics.contains(#"rolecall_issuer_certificates_issued_total{kind="standard"} 1"#))

@@ -103,14 +103,14 @@ import X509
             try await expectRefusal("user-disabled", world, user: "alice", event: "login") {
                 _ = try await client.login(alice, totp: nil)
             }
-            // Enabled again: the sessions from before the disable stay ended; a new login works.
+            // Enabled again: the sessions from before the disable stay ended; a new login, even
+            // within the same second, works.
             try await world.admin.setDisabled(false, user: "alice")
             try await expectRefusal("token-invalid", world, user: "alice") {
-                _ = try await client.certificate(login, role: IssuerWorld.openRoleArn, kind: .standard(sessionDuration: 900), totp: nil)
+                _ = try await client.openRoleCertificate(login)
             }
-            world.clock.advance(1)
             let again = try await client.login(alice, totp: nil)
-            _ = try await client.certificate(again, role: IssuerWorld.openRoleArn, kind: .standard(sessionDuration: 900), totp: nil)
+            _ = try await client.openRoleCertificate(again)
         }
     }
 
@@ -134,7 +134,7 @@ import X509
             try await expectRefusal("mfa-required", world, user: "alice") {
                 _ = try await client.certificate(passwordOnly, role: IssuerWorld.loginRoleArn, kind: .standard(sessionDuration: 3600), totp: nil)
             }
-            _ = try await client.certificate(passwordOnly, role: IssuerWorld.openRoleArn, kind: .standard(sessionDuration: 900), totp: nil)
+            _ = try await client.openRoleCertificate(passwordOnly)
         }
     }
 
@@ -157,14 +157,14 @@ import X509
             login.token = genuine
             // 1800 s login: at 901 s left it still works, at 899 s it cannot fit an AWS session.
             world.clock.advance(899)
-            _ = try await client.certificate(login, role: IssuerWorld.openRoleArn, kind: .standard(sessionDuration: 900), totp: nil)
+            _ = try await client.openRoleCertificate(login)
             world.clock.advance(2)
             try await expectRefusal("login-too-short", world, user: "alice") {
-                _ = try await client.certificate(login, role: IssuerWorld.openRoleArn, kind: .standard(sessionDuration: 900), totp: nil)
+                _ = try await client.openRoleCertificate(login)
             }
             world.clock.advance(900)
             try await expectRefusal("token-expired", world, user: nil) {
-                _ = try await client.certificate(login, role: IssuerWorld.openRoleArn, kind: .standard(sessionDuration: 900), totp: nil)
+                _ = try await client.openRoleCertificate(login)
             }
         }
     }
@@ -258,8 +258,13 @@ import X509
             #expect(try await world.admin.users().first?.passwordMustChange == false)
             try await expectRefusal("wrong-password", world, user: "alice", event: "login") { _ = try await login(totp: nil, newPassword: nil) }
             _ = try await login(password: "a new password of mine", totp: nil, newPassword: nil)
-            // A reset gives a new one-time password; the chosen one stops working.
+            try await expectRefusal("bad-request", world, user: "alice", event: "login") {
+                _ = try await login(password: "a new password of mine", totp: world.code(alice, steps: 1), newPassword: "nul\u{0}byte-after-it")
+            }
+            // A reset gives a new one-time password and ends the sessions; the chosen one stops working.
+            let session = try await client.login(alice, password: "a new password of mine", totp: nil)
             let reset = try await world.admin.resetPassword(user: "alice").unsafeStringValue()
+            try await expectRefusal("token-invalid", world, user: "alice") { _ = try await client.openRoleCertificate(session) }
             try await expectRefusal("wrong-password", world, user: "alice", event: "login") { _ = try await login(password: "a new password of mine", totp: nil, newPassword: nil) }
             try await expectRefusal("password-change-required", world, user: "alice", event: "login") { _ = try await login(password: reset, totp: nil, newPassword: nil) }
             let audit = try await world.admin.audit(since: .distantPast)
@@ -293,16 +298,13 @@ import X509
             options.certificatesPerUserPerMinute = 2
             let client = IssuerClient(try await world.replica(options: options))
             let (aliceLogin, bobLogin) = (try await client.login(alice, totp: nil), try await client.login(bob, totp: nil))
-            func certificate(_ login: IssuerLogin) async throws {
-                _ = try await client.certificate(login, role: IssuerWorld.openRoleArn, kind: .standard(sessionDuration: 900), totp: nil)
-            }
-            try await certificate(aliceLogin)
-            try await certificate(aliceLogin)
-            try await expectRefusal("rate-limited", world, user: "alice") { try await certificate(aliceLogin) }
+            try await client.openRoleCertificate(aliceLogin)
+            try await client.openRoleCertificate(aliceLogin)
+            try await expectRefusal("rate-limited", world, user: "alice") { try await client.openRoleCertificate(aliceLogin) }
             // Another user from the same address is not held back by alice.
-            try await certificate(bobLogin)
+            try await client.openRoleCertificate(bobLogin)
             world.clock.advance(61)
-            try await certificate(aliceLogin)
+            try await client.openRoleCertificate(aliceLogin)
         }
     }
 }
@@ -359,7 +361,7 @@ extension IssuerPolicyTests {
             world.clock.advance(0.25)
             try await world.addPerson()
             try await expectRefusal("unknown-user", world, user: "alice") {
-                _ = try await client.certificate(login, role: IssuerWorld.openRoleArn, kind: .standard(sessionDuration: 900), totp: nil)
+                _ = try await client.openRoleCertificate(login)
             }
         }
     }

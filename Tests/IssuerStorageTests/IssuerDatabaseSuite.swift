@@ -144,23 +144,31 @@ import TestSupport
             #expect(try await db.user(named: "nobody") == nil)
             #expect(try await db.users().map(\.name) == ["alice", "bob", "carol"])
 
-            #expect(try await db.user(named: "bob")?.tokensValidAfter == Date(timeIntervalSince1970: 0))
-            #expect(try await db.setDisabled(true, user: "bob", at: Self.time(5.5)))
+            #expect(try await db.user(named: "bob")?.tokenGeneration == 0)
+            #expect(try await db.setDisabled(true, user: "bob"))
             #expect(try await db.user(named: "bob")?.disabled == true)
-            #expect(try await db.user(named: "bob")?.tokensValidAfter == Self.time(5.5))
+            #expect(try await db.user(named: "bob")?.tokenGeneration == 1)
             #expect(try await db.users().map(\.disabled) == [false, true, false])
             // Enabling keeps the tokens from before the disable refused.
-            #expect(try await db.setDisabled(false, user: "bob", at: Self.time(7)))
+            #expect(try await db.setDisabled(false, user: "bob"))
             #expect(try await db.user(named: "bob")?.disabled == false)
-            #expect(try await db.user(named: "bob")?.tokensValidAfter == Self.time(5.5))
-            #expect(try await !db.setDisabled(true, user: "nobody", at: Self.time(8)))
+            #expect(try await db.user(named: "bob")?.tokenGeneration == 1)
+            #expect(try await !db.setDisabled(true, user: "nobody"))
 
+            // A one-time password (a reset) raises the generation; a chosen one replaces only the
+            // hash it was checked against.
             #expect(try await db.user(named: "carol")?.passwordMustChange == false)
-            #expect(try await db.setPassword(user: "carol", hash: "$2b$12$new-hash", mustChange: true))
-            #expect(try await db.user(named: "carol")?.passwordHash == "$2b$12$new-hash")
+            #expect(try await db.setPassword(user: "carol", hash: "$2b$12$reset", mustChange: true, replacing: nil))
             #expect(try await db.user(named: "carol")?.passwordMustChange == true)
+            #expect(try await db.user(named: "carol")?.tokenGeneration == 1)
+            #expect(try await !db.setPassword(user: "carol", hash: "$2b$12$chosen", mustChange: false, replacing: "$2b$12$hash-of-carol"))
+            #expect(try await db.user(named: "carol")?.passwordHash == "$2b$12$reset")
+            #expect(try await db.setPassword(user: "carol", hash: "$2b$12$chosen", mustChange: false, replacing: "$2b$12$reset"))
+            #expect(try await db.user(named: "carol")?.passwordHash == "$2b$12$chosen")
+            #expect(try await db.user(named: "carol")?.passwordMustChange == false)
+            #expect(try await db.user(named: "carol")?.tokenGeneration == 1)
             #expect(try await db.user(named: "alice")?.passwordHash == "$2b$12$hash-of-alice")
-            #expect(try await !db.setPassword(user: "nobody", hash: "x", mustChange: false))
+            #expect(try await !db.setPassword(user: "nobody", hash: "x", mustChange: false, replacing: nil))
         }
     }
 

@@ -11,6 +11,18 @@ public enum IssuerAPI {
     /// bcrypt stops reading (a longer one would be cut without a word).
     public static let newPasswordBytes = 12...72
 
+    /// Why a password cannot be chosen, or nil. Control characters are refused: bcrypt reads up to
+    /// the first NUL, so one would cut the password short behind the length check.
+    public static func newPasswordProblem(_ password: String) -> String? {
+        guard newPasswordBytes.contains(password.utf8.count) else {
+            return "a new password must be \(newPasswordBytes.lowerBound) to \(newPasswordBytes.upperBound) bytes long"
+        }
+        guard !password.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            return "a new password must not contain control characters"
+        }
+        return nil
+    }
+
     /// `GET /v1/server-certificate`: the TLS certificate the service presents, so that a client
     /// given its SHA-256 fingerprint can pin it (and from then on verify TLS against it alone).
     public struct ServerCertificate: Codable, Sendable {

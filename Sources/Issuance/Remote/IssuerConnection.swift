@@ -3,9 +3,10 @@ import RolesAnywhere
 
 /// JSON requests to the team issuer, trying each URL in turn while the request certainly never
 /// reached a replica (no connection or no TLS session) or a load balancer says none is there;
-/// an answer, even a refusal, ends the search. A failure after the request was sent (a reset, a
+/// an answer, even a refusal, ends the search. A POST that failed after it was sent (a reset, a
 /// read timeout) also ends it: that replica may have spent the TOTP code or counted a wrong
-/// password, and sending it again would only burn the code or count the failure twice.
+/// password, and sending it again would only burn the code or count the failure twice. A GET
+/// changes nothing and goes on to the next URL whatever the failure.
 public struct IssuerConnection: Sendable {
     public let urls: [String]
     private let transport: any HTTPTransport
@@ -35,7 +36,7 @@ public struct IssuerConnection: Sendable {
                 response = try await transport.send(TransportRequest(method: method, url: Self.join(url, path), headers: headers, body: body))
             } catch let error as TransportError {
                 let failure = "\(printableExcerpt(url, limit: 200)): \(printableExcerpt(error.reason, limit: 300))"
-                guard error.neverSent else {
+                guard error.neverSent || method == "GET" else {
                     throw IssuanceRefusal(reason: .unavailable, message: "the team issuer did not answer (\(failure)): the request may have been received, so it was not sent again; try again with the next MFA code")
                 }
                 failures.append(failure)

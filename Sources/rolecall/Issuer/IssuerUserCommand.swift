@@ -87,7 +87,7 @@ struct IssuerUserCommand: AsyncParsableCommand {
     struct Reset: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "reset",
-            abstract: "Give a user a new one-time password (printed once); their TOTP device stays."
+            abstract: "Give a user a new one-time password (printed once), end their login sessions and lift a lockout; their TOTP device stays."
         )
 
         @OptionGroup var options: IssuerOptions
