@@ -11,7 +11,7 @@ enum IssuerLoad {
     static func main() async {
         let options: LoadOptions
         do {
-            options = try LoadOptions(arguments: Array(CommandLine.arguments.dropFirst()))
+            options = try LoadOptions(arguments: Array(CommandLine.arguments.dropFirst()), environment: ProcessInfo.processInfo.environment)
         } catch {
             say("\(error)\n\(LoadOptions.usage)")
             exit(2)

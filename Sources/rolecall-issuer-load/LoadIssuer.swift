@@ -26,7 +26,7 @@ struct LoadIssuer {
 
     /// `home` is a private temporary directory: the issuer key file goes there.
     static func start(databaseURL: String, home: String, replicas: Int, logger: Logger, serverLogger: Logger) async throws -> LoadIssuer {
-        let location = IssuerLocation(database: databaseURL, keyFile: nil, environment: [:], home: home)
+        let location = IssuerLocation(database: nil, keyFile: nil, environment: [IssuerLocation.databaseVariable: databaseURL], home: home)
         let key = try location.createKey().key
         var databases = [try await location.openDatabase(logger: logger)]
         let admin = IssuerAdmin(database: databases[0], key: key)

@@ -1,6 +1,10 @@
-/// The command line: `--database URL [--seconds N] [--clients N] [--replicas N]`.
+import IssuerServer
+
+/// The command line: `[--database URL] [--seconds N] [--clients N] [--replicas N]`; the database
+/// URL from `ROLECALL_ISSUER_DATABASE` when `--database` is not given (as `rolecall issuer`
+/// refuses, a URL with a password belongs there, not in argv).
 struct LoadOptions: Sendable {
-    static let usage = "usage: rolecall-issuer-load --database sqlite:PATH|postgres://USER:PASSWORD@HOST:PORT/DB [--seconds N] [--clients N] [--replicas N]"
+    static let usage = "usage: [ROLECALL_ISSUER_DATABASE=postgres://USER:PASSWORD@HOST:PORT/DB] rolecall-issuer-load [--database sqlite:PATH] [--seconds N] [--clients N] [--replicas N]"
 
     /// An empty database: the load test initialises an issuer in it.
     var database = ""
@@ -12,7 +16,8 @@ struct LoadOptions: Sendable {
     /// "sqlite" or "postgres", as the report names it.
     var databaseKind: String { database.hasPrefix("sqlite:") ? "sqlite" : "postgres" }
 
-    init(arguments: [String]) throws(UsageError) {
+    init(arguments: [String], environment: [String: String]) throws(UsageError) {
+        database = environment[IssuerLocation.databaseVariable] ?? ""
         var rest = arguments[...]
         while let flag = rest.popFirst() {
             guard let value = rest.popFirst() else { throw UsageError("\(flag) needs a value") }
@@ -25,7 +30,7 @@ struct LoadOptions: Sendable {
             }
         }
         guard database.hasPrefix("sqlite:") || database.hasPrefix("postgres://") || database.hasPrefix("postgresql://") else {
-            throw UsageError("--database must be sqlite:PATH or postgres://…")
+            throw UsageError("--database (or $\(IssuerLocation.databaseVariable)) must be sqlite:PATH or postgres://…")
         }
     }
 
