@@ -21,7 +21,7 @@ actor RateLimiter {
             return false
         }
         attempts[key] = recent + [now]
-        // Forget idle addresses now and then, so the table stays small.
+        // Forget idle keys now and then, so the table stays small.
         if attempts.count > 10_000 { attempts = attempts.filter { $0.value.contains { now.timeIntervalSince($0) < window } } }
         return true
     }

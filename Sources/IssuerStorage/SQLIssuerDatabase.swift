@@ -113,18 +113,11 @@ public class SQLIssuerDatabase: IssuerDatabase, @unchecked Sendable {
 
     public func setPassword(user: String, hash: String, mustChange: Bool, replacing expected: String?) async throws -> Bool {
         let generation = mustChange ? "token_generation + 1" : "token_generation"
-        if let expected {
-            return try await !executor.query(
-                """
-                UPDATE users SET password_hash = $2, password_must_change = $3, token_generation = \(generation)
-                WHERE name = $1 AND password_hash = $4 RETURNING name
-                """, [user, hash, mustChange, expected]).isEmpty
-        }
         return try await !executor.query(
             """
             UPDATE users SET password_hash = $2, password_must_change = $3, token_generation = \(generation)
-            WHERE name = $1 RETURNING name
-            """, [user, hash, mustChange]).isEmpty
+            WHERE name = $1 AND password_hash = COALESCE($4, password_hash) RETURNING name
+            """, [user, hash, mustChange, expected]).isEmpty
     }
 
     /// Grants, lockout state and accepted TOTP steps go with the user (ON DELETE CASCADE).

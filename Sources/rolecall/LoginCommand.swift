@@ -49,12 +49,13 @@ struct LoginCommand: AsyncParsableCommand {
             } catch let refusal as IssuanceRefusal where refusal.reason == .passwordChangeRequired {
                 // The first login replaces the one-time password. The issuer refused before it
                 // checked the code, which is still unspent; a prompt or command gives a fresh one
-                // all the same, as typing the new password twice may outlast the code's window.
+                // all the same (--mfa-code the same one), as typing the new password twice may
+                // outlast the code's window.
                 guard code != nil else { throw ValidationError("your first login sets a new password and needs an MFA code: leave out --no-mfa") }
                 Console.err("The password from your administrator works once: choose your own.\n")
                 let newPassword = try readNewPassword()
-                let freshCode = try mfa.mfaCode ?? codes.obtain()
-                result = try await teamLogin.login(urls: issuers, user: user, password: password, totp: freshCode, newPassword: newPassword, pinSHA256: pinSHA256)
+                result = try await teamLogin.login(urls: issuers, user: user, password: password, totp: try codes.obtain(), newPassword: newPassword,
+                                                   pinSHA256: pinSHA256)
                 Console.out("Password changed: use the new one from now on.\n")
             }
             Console.out("Logged in as \(result.login.user) until \(RFC3339.string(from: result.login.expiresAt))\(result.login.mfa ? " (MFA checked)" : "").\n")
@@ -72,12 +73,7 @@ struct LoginCommand: AsyncParsableCommand {
     }
 
     private func readPassword() throws -> String {
-        if passwordStdin {
-            guard let line = readLine(strippingNewline: true), !line.isEmpty else {
-                throw ValidationError("--password-stdin: stdin held no password line")
-            }
-            return line
-        }
+        if passwordStdin { return try stdinLine(orSay: "stdin held no password line") }
         guard let password = TerminalPrompt.askWithoutEcho("Password for \(user): ", limit: 256, exact: true), !password.isEmpty else {
             throw ValidationError("a password is needed and there is no terminal to ask on: use --password-stdin")
         }
@@ -88,10 +84,7 @@ struct LoginCommand: AsyncParsableCommand {
     private func readNewPassword() throws -> String {
         let chosen: String
         if passwordStdin {
-            guard let line = readLine(strippingNewline: true), !line.isEmpty else {
-                throw ValidationError("--password-stdin: a new password is needed on the line after the password")
-            }
-            chosen = line
+            chosen = try stdinLine(orSay: "a new password is needed on the line after the password")
         } else {
             let bounds = IssuerAPI.newPasswordBytes
             guard let first = TerminalPrompt.askWithoutEcho("New password (\(bounds.lowerBound) to \(bounds.upperBound) bytes): ", limit: 256, exact: true),
@@ -104,6 +97,12 @@ struct LoginCommand: AsyncParsableCommand {
         }
         if let problem = IssuerAPI.newPasswordProblem(chosen) { throw ValidationError(problem) }
         return chosen
+    }
+
+    /// The next line of stdin (--password-stdin), not empty.
+    private func stdinLine(orSay missing: String) throws -> String {
+        guard let line = readLine(strippingNewline: true), !line.isEmpty else { throw ValidationError("--password-stdin: " + missing) }
+        return line
     }
 }
 
