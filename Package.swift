@@ -6,8 +6,11 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "rolecall", targets: ["rolecall"]),
+        .executable(name: "rolecall-issuer", targets: ["rolecall-issuer"]),
         .executable(name: "rolesanywhere-emulator", targets: ["rolesanywhere-emulator"]),
         .library(name: "RolesAnywhere", targets: ["RolesAnywhere"]),
+        .library(name: "IssuerProtocol", targets: ["IssuerProtocol"]),
+        .library(name: "IssuanceCore", targets: ["IssuanceCore"]),
         .library(name: "Issuance", targets: ["Issuance"]),
         .library(name: "Session", targets: ["Session"]),
         .library(name: "RolesAnywhereEmulator", targets: ["RolesAnywhereEmulator"]),
@@ -47,19 +50,39 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The team issuer's wire vocabulary, shared by the service and its client; no logic of either.
         .target(
-            name: "Issuance",
+            name: "IssuerProtocol",
             dependencies: [
                 "RolesAnywhere",
-                "CHardening",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        // What the client and the team issuer both run: the CA, certificate kinds, TOTP and its lockout.
+        .target(
+            name: "IssuanceCore",
+            dependencies: [
+                "RolesAnywhere",
+                "IssuerProtocol",
                 .product(name: "ExtrasBase64", package: "swift-extras-base64"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
+            ]
+        ),
+        // The client's issuers: the local one (state files, replay guard) and the team issuer's client.
+        .target(
+            name: "Issuance",
+            dependencies: [
+                "RolesAnywhere",
+                "IssuanceCore",
+                "IssuerProtocol",
+                "CHardening",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
@@ -75,7 +98,7 @@ let package = Package(
         .target(
             name: "IssuerServer",
             dependencies: [
-                "Issuance", "RolesAnywhere", "IssuerStorage",
+                "IssuanceCore", "IssuerProtocol", "RolesAnywhere", "IssuerStorage",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ExtrasBase64", package: "swift-extras-base64"),
                 .product(name: "X509", package: "swift-certificates"),
@@ -91,15 +114,27 @@ let package = Package(
         ),
         .target(name: "CHardening"),
         .target(name: "CBuildInfo"),
+        // What every executable's command layer shares: printing, errors, exit codes, --version.
+        .target(
+            name: "CommandLineSupport",
+            dependencies: [
+                "CBuildInfo",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         .target(
             name: "Session",
             dependencies: [
                 "RolesAnywhere",
+                "IssuanceCore",
+                "IssuerProtocol",
                 "Issuance",
                 "CHardening",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
-                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -120,12 +155,25 @@ let package = Package(
             name: "rolecall",
             dependencies: [
                 "RolesAnywhere",
+                "IssuanceCore",
+                "IssuerProtocol",
                 "Issuance",
                 "Session",
-                "RolesAnywhereEmulator",
-                "IssuerServer",
-                "CBuildInfo",
+                "CommandLineSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "rolecall-issuer",
+            dependencies: [
+                "IssuerServer",
+                "IssuerStorage",
+                "IssuanceCore",
+                "IssuerProtocol",
+                "RolesAnywhere",
+                "CommandLineSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // Fuzz targets; a plain build replays inputs, scripts/fuzz builds it with libFuzzer.
@@ -133,7 +181,7 @@ let package = Package(
         .executableTarget(
             name: "rolecall-fuzz",
             dependencies: [
-                "RolesAnywhere", "RolesAnywhereEmulator", "Issuance", "Session", "CFuzzDriver",
+                "RolesAnywhere", "RolesAnywhereEmulator", "IssuanceCore", "IssuerProtocol", "Issuance", "Session", "CFuzzDriver",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
@@ -143,7 +191,7 @@ let package = Package(
         .executableTarget(
             name: "rolecall-bench",
             dependencies: [
-                "RolesAnywhere", "Issuance",
+                "RolesAnywhere", "IssuanceCore",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
@@ -152,7 +200,7 @@ let package = Package(
         .executableTarget(
             name: "rolecall-issuer-load",
             dependencies: [
-                "IssuerServer", "IssuerStorage", "Issuance", "RolesAnywhere",
+                "IssuerServer", "IssuerStorage", "IssuanceCore", "IssuerProtocol", "Issuance", "RolesAnywhere",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -175,7 +223,7 @@ let package = Package(
         .testTarget(
             name: "IssuanceTests",
             dependencies: [
-                "Issuance", "TestSupport",
+                "Issuance", "IssuanceCore", "IssuerProtocol", "TestSupport",
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
@@ -184,14 +232,14 @@ let package = Package(
         .testTarget(
             name: "SessionTests",
             dependencies: [
-                "Session", "Issuance", "TestSupport",
+                "Session", "Issuance", "IssuanceCore", "IssuerProtocol", "TestSupport",
                 .product(name: "X509", package: "swift-certificates"),
             ]
         ),
         .testTarget(
             name: "CommandTests",
             dependencies: [
-                "rolecall", "rolesanywhere-emulator", "TestSupport", "Issuance", "IssuerStorage", "Session", "RolesAnywhere", "RolesAnywhereEmulator",
+                "rolecall", "rolecall-issuer", "rolesanywhere-emulator", "TestSupport", "Issuance", "IssuanceCore", "IssuerProtocol", "IssuerStorage", "Session", "RolesAnywhere", "RolesAnywhereEmulator",
                 .product(name: "X509", package: "swift-certificates"),
             ]
         ),
@@ -202,7 +250,7 @@ let package = Package(
         .testTarget(
             name: "IssuerServerTests",
             dependencies: [
-                "IssuerServer", "IssuerStorage", "Issuance", "Session", "RolesAnywhere", "TestSupport",
+                "IssuerServer", "IssuerStorage", "IssuanceCore", "IssuerProtocol", "Issuance", "Session", "RolesAnywhere", "TestSupport",
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]

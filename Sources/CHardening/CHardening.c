@@ -111,7 +111,7 @@ int rolecall_execve(const char *path, char *const argv[], char *const envp[]) {
 
 pid_t rolecall_spawn(const char *path, char *const argv[], char *const envp[],
                      unsigned long long core_soft, unsigned long long core_hard,
-                     int own_process_group, int terminal_fd, int *exec_errno) {
+                     int own_process_group, int terminal_fd, const int stdio[3], int *exec_errno) {
     int report[2];
     *exec_errno = 0;
     if (pipe2(report, O_CLOEXEC) != 0) { *exec_errno = errno; return -1; }
@@ -132,6 +132,9 @@ pid_t rolecall_spawn(const char *path, char *const argv[], char *const envp[],
                 signal(SIGTTOU, SIG_IGN);  // a background group may not take the terminal otherwise
                 tcsetpgrp(terminal_fd, getpid());
             }
+        }
+        for (int fd = 0; fd < 3; fd++) {
+            if (stdio != NULL && stdio[fd] >= 0 && stdio[fd] != fd) dup2(stdio[fd], fd);
         }
         restore_initial_signals();
         execve(path, argv, envp);

@@ -1,5 +1,6 @@
 import Foundation
-import Issuance
+import IssuanceCore
+import IssuerProtocol
 import IssuerStorage
 import RolesAnywhere
 import X509
@@ -149,8 +150,8 @@ public struct IssuerAdmin: Sendable {
     // MARK: Helpers
 
     static func validate(userName name: String) throws {
-        guard (1...64).contains(name.count), name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._@-".contains($0)) }) else {
-            throw IssuerSetupError("invalid user name \"\(printableExcerpt(name, limit: 64))\": use 1 to 64 letters, digits, '.', '_', '@' or '-'")
+        guard UserName.isValid(name) else {
+            throw IssuerSetupError("invalid user name \"\(printableExcerpt(name, limit: 64))\": use \(UserName.rule)")
         }
     }
 

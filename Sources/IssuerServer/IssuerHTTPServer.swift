@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
-import Issuance
 import HummingbirdTLS
+import IssuerProtocol
 import Logging
 import NIOCore
 import NIOSSL
@@ -49,7 +49,7 @@ public struct IssuerHTTPServer: Sendable {
     /// Serves until SIGTERM/SIGINT (when `handleSignals`) or until the task is cancelled.
     public func run(handleSignals: Bool, onListening: @escaping @Sendable (Listening) async -> Void) async throws {
         let (tls, certificatePEM, selfSigned) = try await tlsConfiguration()
-        let fingerprint = try IssuerTLS.fingerprint(try Certificate(pemEncoded: certificatePEM))
+        let fingerprint = CertificateFingerprint.sha256(der: try Certificate(pemEncoded: certificatePEM).derBytes())
         let host = self.host
         let app = Application(
             router: IssuerRoutes.router(service: service, serverCertificatePEM: certificatePEM),

@@ -1,7 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
-import Issuance
+import IssuerProtocol
 import NIOCore
 
 /// The request context: Hummingbird's, plus the client's address for audit rows and rate limits.

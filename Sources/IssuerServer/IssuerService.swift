@@ -1,5 +1,6 @@
 import Foundation
-import Issuance
+import IssuanceCore
+import IssuerProtocol
 import IssuerStorage
 import Logging
 import RolesAnywhere
@@ -154,7 +155,7 @@ public struct IssuerService: Sendable {
             guard request.lifetimeSeconds.map({ $0 > 0 }) ?? true, request.sessionSeconds.map({ $0 > 0 }) ?? true else {
                 throw IssuanceRefusal(reason: .badRequest, message: "lifetimeSeconds and sessionSeconds must be positive")
             }
-            guard requirement.allows(kind) else {
+            guard requirement.allows(kind.kindName) else {
                 throw IssuanceRefusal(reason: .kindNotAllowed, message: "\(grant.roleArn) needs per-session MFA: a \(kind.name) certificate is not allowed for it (use `rolecall exec` or `rolecall env`)")
             }
             if requirement == .login && !claims.mfa {
@@ -240,8 +241,8 @@ public struct IssuerService: Sendable {
 
     private func refuseIfLocked(_ user: String, at time: Date) async throws {
         if let until = try await database.lockout(user: user).lockedUntil, until > time {
-            let seconds = max(Int(until.timeIntervalSince(time).rounded(.up)), 1)
-            throw IssuanceRefusal(reason: .locked, message: "too many failed attempts: \(user) is locked for \(seconds) s more")
+            // Passwords count as well as codes: a password guesser is locked out too.
+            throw IssuanceRefusal(reason: .locked, message: TOTPLockout.message(user, after: "failed attempts", until: until, now: time))
         }
     }
 
@@ -260,8 +261,8 @@ public struct IssuerService: Sendable {
 
     /// One more failure in the database; the failure that locks the user is audited as a lockout.
     private func countFailure(_ user: String, at time: Date, client: String?) async throws {
-        let state = try await database.recordFailure(user: user, at: time, lockout: { TOTPVerifier.lockout(afterFailures: $0) })
-        if state.failures >= TOTPVerifier.failuresBeforeLockout {
+        let state = try await database.recordFailure(user: user, at: time, lockout: { TOTPLockout.duration(afterFailures: $0) })
+        if state.failures >= TOTPLockout.failuresBeforeLockout {
             try await database.appendAudit(AuditRecord(time: time, event: "lockout", user: user, clientAddress: client, result: "locked"))
         }
     }

@@ -1,6 +1,6 @@
 import Crypto
 import Foundation
-import Issuance
+import IssuanceCore
 import IssuerStorage
 import RolesAnywhere
 import X509

@@ -1,7 +1,7 @@
 import Crypto
 import ExtrasBase64
 import Foundation
-import Issuance
+import IssuerProtocol
 
 /// Login session tokens: `v1.<base64url JSON claims>.<base64url HMAC-SHA256>`, signed with a key
 /// every replica shares (sealed in the database). Stateless, so any replica checks any token.

@@ -128,8 +128,8 @@ extension Emulator {
         }
         if let name = body.roleSessionName {
             guard profile.acceptRoleSessionName else { return invalid("roleSessionName is not accepted by this profile") }
-            guard (2...64).contains(name.count), name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "+=,.@-_".contains($0)) }) else {
-                return invalid("roleSessionName must be 2 to 64 characters of [A-Za-z0-9+=,.@-_]")
+            guard RoleSessionName.isValid(name) else {
+                return invalid("roleSessionName must be \(RoleSessionName.rule)")
             }
         }
 

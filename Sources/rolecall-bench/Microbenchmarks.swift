@@ -1,6 +1,6 @@
 import Crypto
 import Foundation
-import Issuance
+import IssuanceCore
 import RolesAnywhere
 import _CryptoExtras
 

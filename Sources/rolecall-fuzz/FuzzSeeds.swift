@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import Issuance
+import IssuanceCore
 import RolesAnywhere
 import RolesAnywhereEmulator
 import Session

@@ -1,5 +1,6 @@
 import Foundation
 import Issuance
+import IssuanceCore
 import RolesAnywhere
 import RolesAnywhereEmulator
 import Session

@@ -1,6 +1,8 @@
 import AsyncHTTPClient
 import Foundation
 import Issuance
+import IssuanceCore
+import IssuerProtocol
 import IssuerServer
 import RolesAnywhere
 

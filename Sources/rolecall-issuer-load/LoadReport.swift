@@ -1,4 +1,5 @@
 import Foundation
+import IssuanceCore
 
 /// One run's figures: a JSON line on standard output (what scripts/bench-issuer reads) and a line
 /// for people on standard error.

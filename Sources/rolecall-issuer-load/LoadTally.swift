@@ -1,5 +1,7 @@
 import Foundation
 import Issuance
+import IssuanceCore
+import IssuerProtocol
 import RolesAnywhere
 
 /// What clients saw: the latency of every certificate issued, and the errors by kind with the first

@@ -1,8 +1,9 @@
 import ArgumentParser
+import CommandLineSupport
 import Foundation
 import Issuance
+import IssuanceCore
 import RolesAnywhere
-import RolesAnywhereEmulator
 import Session
 
 struct DemoCommand: AsyncParsableCommand {
@@ -10,7 +11,7 @@ struct DemoCommand: AsyncParsableCommand {
         commandName: "demo",
         abstract: "Run the whole flow against the bundled emulator: no AWS account needed.",
         discussion: """
-        Starts the Roles Anywhere emulator on loopback, creates a temporary home, runs `init`, registers \
+        Starts rolesanywhere-emulator (installed next to rolecall) on loopback, creates a temporary home, runs `init`, registers \
         the CA as a trust anchor, adds an MFA profile, computes the TOTP code itself, and runs COMMAND \
         (default: aws sts get-caller-identity) through the exec path. The temporary home is removed afterwards.
         """
@@ -61,21 +62,12 @@ enum DemoRun {
 
         let caPath = "\(base)/ca.pem"
         try initialized.caCertificatePEM.write(toFile: caPath, atomically: true, encoding: .utf8)
-        let config = EmulatorConfig(
-            accountId: account,
-            trustAnchors: [.init(arn: trustAnchorArn, certificatePath: caPath)],
-            profiles: [.init(arn: profileArn, roleArns: [roleArn], durationSeconds: 3600)],
-            roles: [.init(arn: roleArn, maxSessionDuration: 3600)]
-        )
-        let emulator = Emulator(config: try LoadedEmulatorConfig(config, baseDirectory: URL(fileURLWithPath: base)))
-        let (urls, continuation) = AsyncStream.makeStream(of: String.self)
-        let server = Task {
-            try await EmulatorServer(emulator: emulator).run { url in continuation.yield(url) }
-        }
-        defer { server.cancel() }
-        var iterator = urls.makeAsyncIterator()
-        guard let endpoint = await iterator.next() else { throw ProfileError("the emulator did not start") }
-        step("emulator listening on \(endpoint); rolecall's CA registered as trust anchor \(trustAnchorArn)")
+        let configPath = "\(base)/emulator.json"
+        try JSONEncoder().encode(DemoEmulatorConfig(caPath: caPath)).write(to: URL(fileURLWithPath: configPath))
+        let emulator = try EmulatorChild.start(configPath: configPath, logPath: "\(base)/emulator.log", environment: Console.environment)
+        defer { emulator.stop() }
+        let endpoint = emulator.url
+        step("emulator (pid \(emulator.pid)) listening on \(endpoint); rolecall's CA registered as trust anchor \(trustAnchorArn)")
 
         let profile = Profile(name: "demo", roleArn: roleArn, profileArn: profileArn, trustAnchorArn: trustAnchorArn,
                               region: region, durationSeconds: 3600, mfa: .required, endpoint: endpoint)
@@ -113,8 +105,8 @@ enum DemoRun {
         }
         step("running: \(target.joined(separator: " "))")
         let core = CoreLimit.current()
-        // The exec path up to execve; the child is spawned rather than exec'd because the emulator
-        // lives in this process and must answer the child's calls.
+        // The exec path up to execve; the child is spawned rather than exec'd because the demo must
+        // stop the emulator and remove the temporary home once the command ends.
         let pid: pid_t
         do {
             pid = try ProcessLauncher.spawn(command: target, environment: childEnvironment, coreLimit: core, ownProcessGroup: false)
@@ -130,5 +122,21 @@ enum DemoRun {
         SignalRelay.stop()
         step(status == 0 ? "done; removing the temporary home" : "the command exited with status \(status)")
         return status
+    }
+}
+
+/// The emulator's configuration file for the demo (the key names are the emulator's contract).
+struct DemoEmulatorConfig: Encodable {
+    struct TrustAnchor: Encodable { var arn: String; var certificatePath: String }
+    struct Profile: Encodable { var arn: String; var roleArns: [String]; var durationSeconds: Int }
+    struct Role: Encodable { var arn: String; var maxSessionDuration: Int }
+
+    var accountId = DemoRun.account
+    var trustAnchors: [TrustAnchor]
+    var profiles = [Profile(arn: DemoRun.profileArn, roleArns: [DemoRun.roleArn], durationSeconds: 3600)]
+    var roles = [Role(arn: DemoRun.roleArn, maxSessionDuration: 3600)]
+
+    init(caPath: String) {
+        trustAnchors = [TrustAnchor(arn: DemoRun.trustAnchorArn, certificatePath: caPath)]
     }
 }

@@ -1,6 +1,9 @@
 import ArgumentParser
+import CommandLineSupport
 import Foundation
 import Issuance
+import IssuanceCore
+import IssuerProtocol
 import RolesAnywhere
 import Session
 

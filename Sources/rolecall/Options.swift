@@ -1,4 +1,5 @@
 import ArgumentParser
+import IssuanceCore
 import RolesAnywhere
 import Session
 

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import CommandLineSupport
 
 /// Every command names itself (`commandName`): otherwise argument-parser derives the name with
 /// `String(describing:)` on the type, and each of those costs the Swift runtime a scan of every
@@ -14,30 +14,21 @@ struct Rolecall: AsyncParsableCommand {
         CreateSession once, and hands the credentials to one process tree only. Nothing secret is \
         written to disk. Start with `rolecall demo` (no AWS account needed) or `rolecall init`.
         """,
-        version: BuildInfo.versionLine,
+        version: BuildInfo.versionLine("rolecall"),
         subcommands: [
             InitCommand.self, CACommand.self, MFACommand.self, ProfileCommand.self,
             ExecCommand.self, EnvCommand.self, CredentialProcessCommand.self, AWSConfigCommand.self,
-            StatusCommand.self, DemoCommand.self, IssuerCommand.self, LoginCommand.self, LogoutCommand.self,
+            StatusCommand.self, DemoCommand.self, IssuerHandoff.self, LoginCommand.self, LogoutCommand.self,
         ]
     )
 
-    /// argument-parser's own flow, except that usage errors exit 2 as DESIGN.md's contract says
-    /// (argument-parser would use 64).
     static func main() async {
-        do {
-            var command = try parseAsRoot()
-            if var asyncCommand = command as? any AsyncParsableCommand {
-                try await asyncCommand.run()
-            } else {
-                try command.run()
-            }
-        } catch {
-            if exitCode(for: error) == .validationFailure {
-                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
-                Foundation.exit(2)
-            }
-            exit(withError: error)
+        // Handed off before parsing, so that every argument, `--help` and `--version` among them,
+        // reaches rolecall-issuer as typed.
+        let arguments = CommandLine.arguments
+        if arguments.count > 1, arguments[1] == IssuerHandoff.configuration.commandName {
+            do { try IssuerHandoff.handOff(Array(arguments.dropFirst(2))) } catch { exit(withError: error) }
         }
+        await CommandMain.run(Self.self)
     }
 }

@@ -22,6 +22,9 @@ struct EmulatorCommand: AsyncParsableCommand {
     @Option(help: "The address to bind; loopback unless you say otherwise.")
     var host: String = "127.0.0.1"
 
+    @Flag(name: .customLong("until-stdin-closes"), help: "Stop when standard input closes (a parent that ends, however it ends, takes the emulator along).")
+    var untilStdinCloses = false
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
     }
@@ -33,6 +36,15 @@ struct EmulatorCommand: AsyncParsableCommand {
         } catch {
             FileHandle.standardError.write(Data("rolesanywhere-emulator: \(error)\n".utf8))
             throw ExitCode(1)
+        }
+        if untilStdinCloses {
+            Thread.detachNewThread {
+                var byte: UInt8 = 0
+                while true {
+                    let got = read(STDIN_FILENO, &byte, 1)
+                    if got == 0 || (got < 0 && errno != EINTR) { Foundation.exit(0) }
+                }
+            }
         }
         let emulator = Emulator(config: loaded, log: { record in
             FileHandle.standardError.write(Data((record.jsonLine() + "\n").utf8))

@@ -1,6 +1,8 @@
 import Crypto
 import _CryptoExtras
 @testable import Issuance
+import IssuanceCore
+import IssuerProtocol
 import RolesAnywhere
 import Testing
 import X509

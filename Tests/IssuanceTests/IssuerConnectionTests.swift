@@ -1,5 +1,6 @@
 import Foundation
 import Issuance
+import IssuerProtocol
 import RolesAnywhere
 import Synchronization
 import Testing

@@ -1,5 +1,6 @@
 import Foundation
 import Issuance
+import IssuanceCore
 import RolesAnywhere
 import Testing
 import TestSupport
@@ -42,12 +43,12 @@ import TestSupport
     }
 
     @Test func lockoutScheduleDoublesUpToFifteenMinutes() throws {
-        #expect(TOTPVerifier.lockout(afterFailures: 4) == 0)
-        #expect(TOTPVerifier.lockout(afterFailures: 5) == 30)
-        #expect(TOTPVerifier.lockout(afterFailures: 6) == 60)
-        #expect(TOTPVerifier.lockout(afterFailures: 7) == 120)
-        #expect(TOTPVerifier.lockout(afterFailures: 10) == 900)
-        #expect(TOTPVerifier.lockout(afterFailures: 50) == 900)
+        #expect(TOTPLockout.duration(afterFailures: 4) == 0)
+        #expect(TOTPLockout.duration(afterFailures: 5) == 30)
+        #expect(TOTPLockout.duration(afterFailures: 6) == 60)
+        #expect(TOTPLockout.duration(afterFailures: 7) == 120)
+        #expect(TOTPLockout.duration(afterFailures: 10) == 900)
+        #expect(TOTPLockout.duration(afterFailures: 50) == 900)
     }
 
     @Test func fiveFailuresLockTheDeviceThenASuccessResets() throws {

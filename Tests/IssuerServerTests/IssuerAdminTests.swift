@@ -1,6 +1,7 @@
 import Foundation
 import Issuance
 @testable import IssuerServer
+import IssuanceCore
 import IssuerStorage
 import Testing
 import TestSupport

@@ -2,6 +2,8 @@ import Crypto
 import Foundation
 import Issuance
 @testable import IssuerServer
+import IssuanceCore
+import IssuerProtocol
 import IssuerStorage
 import Logging
 import RolesAnywhere

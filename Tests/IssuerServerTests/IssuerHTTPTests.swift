@@ -1,6 +1,7 @@
 import Foundation
 import Issuance
 @testable import IssuerServer
+import IssuerProtocol
 import RolesAnywhere
 import Testing
 import TestSupport

@@ -2,6 +2,8 @@ import Crypto
 import Foundation
 import Issuance
 @testable import IssuerServer
+import IssuanceCore
+import IssuerProtocol
 import IssuerStorage
 import RolesAnywhere
 import Testing
@@ -218,16 +220,16 @@ import X509
             let alice = try await world.addPerson()
             let replica = try await world.replica()
             let client = IssuerClient(replica)
-            for _ in 0..<TOTPVerifier.failuresBeforeLockout {
+            for _ in 0..<TOTPLockout.failuresBeforeLockout {
                 await #expect(throws: IssuanceRefusal.self) { _ = try await client.login(alice, password: "wrong", totp: nil) }
             }
             let rows = try await world.admin.audit(since: .distantPast)
-            #expect(rows.filter { $0.result == "wrong-password" }.count == TOTPVerifier.failuresBeforeLockout)
+            #expect(rows.filter { $0.result == "wrong-password" }.count == TOTPLockout.failuresBeforeLockout)
             #expect(rows.filter { $0.event == "lockout" }.map(\.user) == ["alice"])
             try await expectRefusal("locked", world, user: "alice", event: "login") {
                 _ = try await client.login(alice, totp: world.code(alice))
             }
-            world.clock.advance(TOTPVerifier.firstLockout + 1)
+            world.clock.advance(TOTPLockout.firstLockout + 1)
             _ = try await client.login(alice, totp: world.code(alice, steps: 1))
         }
     }
@@ -316,7 +318,7 @@ extension IssuerPolicyTests {
             let client = IssuerClient(try await world.replica())
             let login = try await client.login(alice, totp: nil)
             let wrong = String(format: "%06d", (Int(world.code(alice))! + 1) % 1_000_000)
-            for round in 0..<TOTPVerifier.failuresBeforeLockout {
+            for round in 0..<TOTPLockout.failuresBeforeLockout {
                 await #expect(throws: MFAError.self) { _ = try await client.certificate(login, totp: wrong) }
                 if round == 2 { _ = try await client.login(alice, totp: nil) }
             }
@@ -346,8 +348,8 @@ extension IssuerPolicyTests {
                 }
                 return await group.reduce(into: [String?]()) { $0.append($1) }
             }
-            #expect(answers.filter { $0 == "wrong-code" }.count == TOTPVerifier.failuresBeforeLockout, "\(answers)")
-            #expect(answers.filter { $0 == "locked" }.count == guesses.count - TOTPVerifier.failuresBeforeLockout)
+            #expect(answers.filter { $0 == "wrong-code" }.count == TOTPLockout.failuresBeforeLockout, "\(answers)")
+            #expect(answers.filter { $0 == "locked" }.count == guesses.count - TOTPLockout.failuresBeforeLockout)
         }
     }
 

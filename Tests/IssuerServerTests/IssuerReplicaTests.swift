@@ -1,6 +1,8 @@
 import Foundation
 import Issuance
 @testable import IssuerServer
+import IssuanceCore
+import IssuerProtocol
 import IssuerStorage
 import RolesAnywhere
 import Testing
@@ -50,12 +52,12 @@ import X509
         try await IssuerWorld.with(backend) { world in
             let alice = try await world.addPerson()
             let (a, b) = (try await world.replica(), try await world.replica())
-            for _ in 0..<TOTPVerifier.failuresBeforeLockout {
+            for _ in 0..<TOTPLockout.failuresBeforeLockout {
                 await #expect(throws: IssuanceRefusal.self) { _ = try await IssuerClient(a).login(alice, password: "wrong", totp: nil) }
             }
             let error = await #expect(throws: MFAError.self) { _ = try await IssuerClient(b).login(alice, totp: world.code(alice)) }
             #expect(error?.code == .locked)
-            world.clock.advance(TOTPVerifier.firstLockout + 1)
+            world.clock.advance(TOTPLockout.firstLockout + 1)
             _ = try await IssuerClient(b).login(alice, totp: world.code(alice, steps: 1))
         }
     }

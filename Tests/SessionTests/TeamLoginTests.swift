@@ -1,5 +1,6 @@
 import Issuance
 @testable import Session
+import IssuerProtocol
 import Testing
 
 /// The profiles `rolecall login` writes from the roles the issuer allows.

@@ -23,7 +23,7 @@ void rolecall_secure_zero(void *address, size_t length);
 /// (reported through a close-on-exec pipe).
 pid_t rolecall_spawn(const char *path, char *const argv[], char *const envp[],
                      unsigned long long core_soft, unsigned long long core_hard,
-                     int own_process_group, int terminal_fd, int *exec_errno);
+                     int own_process_group, int terminal_fd, const int stdio[3], int *exec_errno);
 /// Waits for `pid` to exit and returns its wait status. When the child stops (Ctrl-Z) while it
 /// owns `terminal_fd`, the terminal is handed back and the supervisor stops too; when the shell
 /// continues the supervisor, the terminal goes back to the child and the child continues.

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import IssuanceCore
 import RolesAnywhere
 import X509
 

@@ -1,4 +1,5 @@
 import Foundation
+import IssuanceCore
 import X509
 
 /// The embedded issuer: checks the TOTP code against the local devices (replay guard and lockout

@@ -1,4 +1,5 @@
 import Foundation
+import IssuerProtocol
 import RolesAnywhere
 
 /// JSON requests to the team issuer, trying each URL in turn while the request certainly never

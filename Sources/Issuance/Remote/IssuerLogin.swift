@@ -1,4 +1,5 @@
 import Foundation
+import IssuerProtocol
 
 /// A login session with the team issuer: the only thing remote mode keeps on disk
 /// (`login.json`, 0600). Alone it cannot mint a certificate for a per-session-MFA role.

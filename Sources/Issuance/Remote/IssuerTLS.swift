@@ -1,5 +1,5 @@
 import AsyncHTTPClient
-import Crypto
+import IssuerProtocol
 import Foundation
 import NIOCore
 import NIOSSL
@@ -32,27 +32,16 @@ public enum IssuerTLS {
         OneShotTransport(tls: try configuration(pinnedCertificatePEM: pinnedCertificatePEM), verifies: true, connectTimeout: connectTimeout)
     }
 
-    /// Lower-case hex without separators; accepts `AA:BB:…` and upper case.
-    public static func normalizedFingerprint(_ text: String) -> String? {
-        let hex = text.lowercased().filter { $0 != ":" }
-        guard hex.count == 64, hex.allSatisfy(\.isHexDigit) else { return nil }
-        return hex
-    }
-
-    public static func fingerprint(_ certificate: Certificate) throws -> String {
-        SHA256.hash(data: try certificate.derBytes()).hexString
-    }
-
     /// The service's certificate when its fingerprint is `expected`; refused otherwise.
     public static func pinnedCertificate(urls: [String], expected fingerprint: String) async throws -> String {
-        guard let expected = normalizedFingerprint(fingerprint) else {
+        guard let expected = CertificateFingerprint.normalized(fingerprint) else {
             throw IssuanceRefusal(reason: .badRequest, message: "--pin-sha256 must be 64 hex digits (colons allowed), as `rolecall issuer serve` prints it")
         }
         // Unverified on purpose, and only for this fetch: what it returns is checked against the
         // fingerprint before anything trusts it.
         let connection = IssuerConnection(urls: urls, transport: OneShotTransport(tls: .makeClientConfiguration(), verifies: false, connectTimeout: defaultConnectTimeout))
         let answer = try await connection.get(IssuerAPI.serverCertificatePath, as: IssuerAPI.ServerCertificate.self)
-        guard let certificate = try? Certificate(pemEncoded: answer.certificate), let actual = try? Self.fingerprint(certificate) else {
+        guard let certificate = try? Certificate(pemEncoded: answer.certificate), let actual = try? CertificateFingerprint.sha256(der: certificate.derBytes()) else {
             throw IssuanceRefusal(reason: .unavailable, message: "the team issuer's certificate does not parse")
         }
         guard actual == expected else {

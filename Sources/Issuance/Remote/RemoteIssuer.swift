@@ -1,4 +1,6 @@
 import Foundation
+import IssuanceCore
+import IssuerProtocol
 import RolesAnywhere
 import X509
 

@@ -1,11 +1,12 @@
 import Foundation
+import IssuanceCore
 import RolesAnywhere
 
 /// Checks a TOTP code against a person's devices with a replay guard and lockout.
 ///
 /// A code is accepted once: the accepted step is stored durably before `verify` returns, so a
-/// certificate is only ever issued after the replay guard has moved on. Five consecutive failures
-/// lock a device for 30 s, doubling with each further failure up to 15 minutes; a success resets it.
+/// certificate is only ever issued after the replay guard has moved on. Repeated failures lock a
+/// device as `TOTPLockout` says.
 public struct TOTPVerifier: Sendable {
     public struct Device: Sendable {
         public let name: String
@@ -15,10 +16,6 @@ public struct TOTPVerifier: Sendable {
             self.secret = secret
         }
     }
-
-    public static let failuresBeforeLockout = 5
-    public static let firstLockout: TimeInterval = 30
-    public static let longestLockout: TimeInterval = 15 * 60
 
     private let store: any MFAStateStore
     private let now: @Sendable () -> Date
@@ -56,20 +53,13 @@ public struct TOTPVerifier: Sendable {
             for device in open {
                 var record = state.devices[device.name] ?? .init()
                 record.consecutiveFailures += 1
-                if record.consecutiveFailures >= Self.failuresBeforeLockout {
-                    record.lockedUntil = time.addingTimeInterval(Self.lockout(afterFailures: record.consecutiveFailures))
+                if record.consecutiveFailures >= TOTPLockout.failuresBeforeLockout {
+                    record.lockedUntil = time.addingTimeInterval(TOTPLockout.duration(afterFailures: record.consecutiveFailures))
                 }
                 state.devices[device.name] = record
             }
             throw MFAError.wrongCode()
         }
-    }
-
-    /// 30 s at the fifth failure, doubling with each further one, at most 15 minutes.
-    public static func lockout(afterFailures failures: Int) -> TimeInterval {
-        guard failures >= failuresBeforeLockout else { return 0 }
-        let doublings = min(failures - failuresBeforeLockout, 10)
-        return min(firstLockout * Double(1 << doublings), longestLockout)
     }
 }
 
@@ -84,8 +74,7 @@ public struct MFAError: Error, Sendable, Equatable, CustomStringConvertible {
     static func replayed() -> MFAError { .init(code: .replayed, description: "code already used, wait for the next one") }
     static func noDevice() -> MFAError { .init(code: .noDevice, description: "no MFA device is registered: run `rolecall init` or `rolecall mfa add`") }
     static func locked(until: Date, now: Date) -> MFAError {
-        let seconds = max(Int(until.timeIntervalSince(now).rounded(.up)), 1)
-        return .init(code: .locked, description: "too many wrong MFA codes: the device is locked for \(seconds) s more (until \(RFC3339.string(from: until)))")
+        .init(code: .locked, description: TOTPLockout.message("the device", after: "wrong MFA codes", until: until, now: now))
     }
     public static func unavailable(_ reason: String) -> MFAError { .init(code: .unavailable, description: reason) }
 }

@@ -65,9 +65,7 @@ public struct Profile: Codable, Sendable, Equatable {
             do { _ = try Endpoint(parsing: endpoint) } catch { throw ProfileError(error.description) }
         }
         if let roleSessionName {
-            guard (2...64).contains(roleSessionName.count),
-                  roleSessionName.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "+=,.@-_".contains($0)) })
-            else { throw ProfileError("--role-session-name must be 2 to 64 characters of letters, digits and +=,.@-_") }
+            guard RoleSessionName.isValid(roleSessionName) else { throw ProfileError("--role-session-name must be \(RoleSessionName.rule)") }
         }
     }
 

@@ -1,5 +1,7 @@
 import Foundation
 import Issuance
+import IssuanceCore
+import IssuerProtocol
 import RolesAnywhere
 
 /// What a command touches outside itself, so tests run the same code with fakes.

@@ -40,11 +40,12 @@ public enum ProcessLauncher {
         throw .notFound(command)
     }
 
-    /// Replaces this process with `command`. Returns only by throwing.
-    public static func replace(command: [String], environment: [String: String]) throws(LaunchError) -> Never {
+    /// Replaces this process with `command`; its argv[0] is `argumentZero` when given, else
+    /// `command[0]`. Returns only by throwing.
+    public static func replace(command: [String], environment: [String: String], argumentZero: String? = nil) throws(LaunchError) -> Never {
         let executable = try resolve(command[0], path: environment["PATH"])
         let environmentStrings = environment.map { "\($0.key)=\($0.value)" }
-        var failure = withCStrings(command) { argv in
+        var failure = withCStrings([argumentZero ?? command[0]] + command.dropFirst()) { argv in
             withCStrings(environmentStrings) { envp in rolecall_execve(executable, argv, envp) }
         }
         if failure == ENOEXEC {
@@ -57,13 +58,18 @@ public enum ProcessLauncher {
     }
 
     /// Starts `command` as a child that gets back the core-dump limit the supervisor gave up.
+    /// `standardStreams` replaces the child's descriptors 0, 1 and 2 where an entry is not -1.
     public static func spawn(command: [String], environment: [String: String], coreLimit: (soft: UInt64, hard: UInt64),
-                             ownProcessGroup: Bool, terminal: Int32? = nil) throws(LaunchError) -> pid_t {
+                             ownProcessGroup: Bool, terminal: Int32? = nil,
+                             standardStreams: [Int32] = [-1, -1, -1]) throws(LaunchError) -> pid_t {
+        precondition(standardStreams.count == 3)
         let executable = try resolve(command[0], path: environment["PATH"])
         var failure: Int32 = 0
         let pid = withCStrings(command) { argv in
             withCStrings(environment.map { "\($0.key)=\($0.value)" }) { envp in
-                rolecall_spawn(executable, argv, envp, coreLimit.soft, coreLimit.hard, ownProcessGroup ? 1 : 0, terminal ?? -1, &failure)
+                standardStreams.withUnsafeBufferPointer { streams in
+                    rolecall_spawn(executable, argv, envp, coreLimit.soft, coreLimit.hard, ownProcessGroup ? 1 : 0, terminal ?? -1, streams.baseAddress, &failure)
+                }
             }
         }
         guard pid > 0 else { throw .cannotExecute(command[0], errno: failure) }

@@ -1,5 +1,6 @@
 import Foundation
 import Issuance
+import IssuanceCore
 import RolesAnywhere
 
 /// What `rolecall status` shows: CA, profiles, MFA devices (no secrets), and the current session.

@@ -2,6 +2,7 @@ import Crypto
 import Dispatch
 import Foundation
 import Issuance
+import IssuanceCore
 import RolesAnywhere
 import X509
 

@@ -1,6 +1,8 @@
 import Crypto
 import Foundation
 import Issuance
+import IssuanceCore
+import IssuerProtocol
 import RolesAnywhere
 
 /// `init`, `ca` and `mfa`: creating and changing the local issuer's state.
@@ -28,8 +30,8 @@ public struct LocalSetup: Sendable {
 
     /// Creates the home, the CA and a first TOTP device. Refuses an existing home, changing nothing.
     public func initialize(user: String) throws -> Initialized {
-        guard Self.isValidUser(user) else {
-            throw ProfileError("invalid user name \"\(user.prefix(64))\": use 1 to 64 letters, digits, '.', '_', '@' or '-'")
+        guard UserName.isValid(user) else {
+            throw ProfileError("invalid user name \"\(printableExcerpt(user, limit: 64))\": use \(UserName.rule)")
         }
         let home = context.home
         if FileManager.default.fileExists(atPath: context.issuerStore.path) {
@@ -92,9 +94,5 @@ public struct LocalSetup: Sendable {
             let locked = record?.lockedUntil.flatMap { $0 > context.now() ? $0 : nil }
             return Device(name: info.name, createdAt: info.createdAt, lastUsed: record?.lastUsed, lockedUntil: locked)
         }
-    }
-
-    static func isValidUser(_ user: String) -> Bool {
-        (1...64).contains(user.count) && user.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "._@-".contains($0)) }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Issuance
+import IssuerProtocol
 import RolesAnywhere
 
 /// `rolecall login` and `rolecall logout`: a login session with the team issuer on disk (the

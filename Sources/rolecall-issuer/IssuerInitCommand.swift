@@ -1,5 +1,7 @@
 import ArgumentParser
+import CommandLineSupport
 import Foundation
+import IssuanceCore
 import IssuerServer
 
 struct IssuerInitCommand: AsyncParsableCommand {

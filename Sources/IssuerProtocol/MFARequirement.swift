@@ -1,6 +1,4 @@
-import Issuance
-
-/// How much MFA a role asks for (`issuer role allow --mfa`).
+/// How much MFA a role asks for (`rolecall-issuer role allow --mfa`, and the API's `Role.mfa`).
 public enum MFARequirement: String, Sendable, CaseIterable {
     /// A fresh TOTP code with every certificate: single-use (`exec`, `env`) or in-memory
     /// (`exec --server`) certificates only.
@@ -12,8 +10,7 @@ public enum MFARequirement: String, Sendable, CaseIterable {
 
     /// Which kinds of certificate the role may be issued: a per-session role never gets a
     /// standard certificate, which could be used without a fresh code for its whole life.
-    public func allows(_ kind: CertificateKind) -> Bool {
-        if self == .perSession, case .standard = kind { return false }
-        return true
+    public func allows(_ kind: CertificateKindName) -> Bool {
+        !(self == .perSession && kind == .standard)
     }
 }

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import IssuerProtocol
 import RolesAnywhere
 import SwiftASN1
 import X509
@@ -89,7 +90,7 @@ public struct CertificateAuthority: Sendable, CustomStringConvertible {
 
     /// SHA-256 of the certificate's DER, as colon-free lower-case hex.
     public var fingerprintSHA256: String {
-        (try? SHA256.hash(data: certificate.derBytes()).hexString) ?? ""
+        (try? CertificateFingerprint.sha256(der: certificate.derBytes())) ?? ""
     }
 
     public func certificatePEM() throws -> String {

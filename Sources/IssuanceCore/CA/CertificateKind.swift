@@ -1,4 +1,5 @@
 import Foundation
+import IssuerProtocol
 
 /// The three kinds of leaf certificate, each with its own lifetime rule.
 public enum CertificateKind: Sendable, Equatable, CustomStringConvertible {
@@ -51,13 +52,35 @@ public enum CertificateKind: Sendable, Equatable, CustomStringConvertible {
         Date(timeIntervalSince1970: (now.timeIntervalSince1970 - backdating).rounded(.up))
     }
 
-    public var name: String {
+    public var kindName: CertificateKindName {
         switch self {
-        case .singleUse: "single-use"
-        case .inMemory: "in-memory"
-        case .standard: "standard"
+        case .singleUse: .singleUse
+        case .inMemory: .inMemory
+        case .standard: .standard
         }
     }
 
+    /// The kind's name as the API, the audit log and messages write it.
+    public var name: String { kindName.rawValue }
+
     public var description: String { "\(name) (\(Int(lifetime)) s)" }
+
+    /// The kind for an API request; `lifetimeSeconds` is the in-memory verification interval.
+    public init?(apiName: String, lifetimeSeconds: Int?, sessionSeconds: Int?) {
+        switch CertificateKindName(rawValue: apiName) {
+        case .singleUse: self = .singleUse
+        case .inMemory: self = .inMemory(verificationInterval: TimeInterval(lifetimeSeconds ?? Int(Self.defaultVerificationInterval)), holderLifetime: nil)
+        case .standard: self = .standard(sessionDuration: TimeInterval(sessionSeconds ?? 3600))
+        case nil: return nil
+        }
+    }
+
+    /// What `init(apiName:…)` needs to rebuild this kind on the other side.
+    public var apiFields: (name: String, lifetimeSeconds: Int?, sessionSeconds: Int?) {
+        switch self {
+        case .singleUse: (name, nil, nil)
+        case .inMemory(let interval, _): (name, Int(interval), nil)
+        case .standard(let duration): (name, nil, Int(duration))
+        }
+    }
 }

@@ -1,5 +1,8 @@
 import ArgumentParser
+import CommandLineSupport
 import Foundation
+import IssuanceCore
+import IssuerProtocol
 import IssuerServer
 import RolesAnywhere
 

@@ -60,7 +60,7 @@ public enum IssuerAPI {
         public var trustAnchorArn: String
         public var region: String?
         public var maxDurationSeconds: Int
-        /// "per-session", "login" or "off".
+        /// An `MFARequirement` raw value: "per-session", "login" or "off".
         public var mfa: String
 
         public init(roleArn: String, profileArn: String, trustAnchorArn: String, region: String?, maxDurationSeconds: Int, mfa: String) {
@@ -97,7 +97,7 @@ public enum IssuerAPI {
         /// PKCS#10, PEM.
         public var csr: String
         public var roleArn: String
-        /// "single-use", "in-memory" or "standard".
+        /// A `CertificateKindName` raw value: "single-use", "in-memory" or "standard".
         public var kind: String
         /// For in-memory certificates: the MFA verification interval asked for.
         public var lifetimeSeconds: Int?
@@ -155,26 +155,5 @@ public enum IssuerAPI {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
         return decoder
-    }
-}
-
-extension CertificateKind {
-    /// The kind for an API request; `lifetimeSeconds` is the in-memory verification interval.
-    public init?(apiName: String, lifetimeSeconds: Int?, sessionSeconds: Int?) {
-        switch apiName {
-        case "single-use": self = .singleUse
-        case "in-memory": self = .inMemory(verificationInterval: TimeInterval(lifetimeSeconds ?? Int(Self.defaultVerificationInterval)), holderLifetime: nil)
-        case "standard": self = .standard(sessionDuration: TimeInterval(sessionSeconds ?? 3600))
-        default: return nil
-        }
-    }
-
-    /// What `init(apiName:…)` needs to rebuild this kind on the other side.
-    public var apiFields: (name: String, lifetimeSeconds: Int?, sessionSeconds: Int?) {
-        switch self {
-        case .singleUse: (name, nil, nil)
-        case .inMemory(let interval, _): (name, Int(interval), nil)
-        case .standard(let duration): (name, nil, Int(duration))
-        }
     }
 }

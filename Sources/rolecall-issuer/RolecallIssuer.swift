@@ -1,24 +1,29 @@
 import ArgumentParser
+import CommandLineSupport
 import Foundation
-import Issuance
+import IssuanceCore
+import IssuerProtocol
 import IssuerServer
-import Session
 
-/// `rolecall issuer …`: the team issuer service and its administration.
-struct IssuerCommand: AsyncParsableCommand {
+/// `rolecall-issuer …` (also `rolecall issuer …`): the team issuer service and its administration.
+@main
+struct RolecallIssuer: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "issuer",
+        commandName: "rolecall-issuer",
         abstract: "The team issuer service: CA and MFA off the laptop, per-role policy, audit.",
         discussion: """
         The issuer keeps its CA, users and audit log in SQLite (default) or PostgreSQL, its secrets \
         sealed with a key from $ROLECALL_ISSUER_KEY or a key file. Start with `rolecall issuer init`, \
         add users and roles, then `rolecall issuer serve`; people run `rolecall login`.
         """,
+        version: BuildInfo.versionLine("rolecall-issuer"),
         subcommands: [
             IssuerInitCommand.self, IssuerServeCommand.self, IssuerUserCommand.self,
             IssuerRoleCommand.self, IssuerAuditCommand.self, IssuerCACommand.self,
         ]
     )
+
+    static func main() async { await CommandMain.run(Self.self) }
 }
 
 /// Where the issuer's database and key are.
