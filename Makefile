@@ -6,7 +6,9 @@ BASHDIR = $(DESTDIR)$(PREFIX)/share/bash-completion/completions
 ZSHDIR = $(DESTDIR)$(PREFIX)/share/zsh/site-functions
 FISHDIR = $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
 SCRATCH ?= .build-release
-PRODUCTS ?= rolecall rolesanywhere-emulator
+PRODUCTS ?= rolecall rolecall-issuer rolesanywhere-emulator
+# The programs with completions of their own (the emulator is for tests and demos).
+COMPLETED = rolecall rolecall-issuer
 # safe.directory: `sudo make install` runs git as root in a checkout owned by someone else.
 GIT = git -c safe.directory='$(CURDIR)'
 COMMIT := $(shell h=$$($(GIT) rev-parse --short=12 HEAD 2>/dev/null) && { $(GIT) diff --quiet HEAD 2>/dev/null && echo $$h || echo $$h-dirty; } || echo unknown)
@@ -27,13 +29,13 @@ build: stamp
 
 install: build
 	install -d $(BINDIR) $(MANDIR) $(BASHDIR) $(ZSHDIR) $(FISHDIR)
-	install -m 0755 $(BIN)/rolecall $(BIN)/rolesanywhere-emulator $(BINDIR)/
-	install -m 0644 man/rolecall.1 man/rolesanywhere-emulator.1 $(MANDIR)/
-	install -m 0644 completions/rolecall.bash $(BASHDIR)/rolecall
-	install -m 0644 completions/rolecall.zsh $(ZSHDIR)/_rolecall
-	install -m 0644 completions/rolecall.fish $(FISHDIR)/rolecall.fish
+	for product in $(PRODUCTS); do install -m 0755 $(BIN)/$$product $(BINDIR)/ && install -m 0644 man/$$product.1 $(MANDIR)/ || exit 1; done
+	for program in $(COMPLETED); do \
+	    install -m 0644 completions/$$program.bash $(BASHDIR)/$$program && \
+	    install -m 0644 completions/$$program.zsh $(ZSHDIR)/_$$program && \
+	    install -m 0644 completions/$$program.fish $(FISHDIR)/$$program.fish || exit 1; \
+	done
 
 uninstall:
-	rm -f $(BINDIR)/rolecall $(BINDIR)/rolesanywhere-emulator
-	rm -f $(MANDIR)/rolecall.1 $(MANDIR)/rolesanywhere-emulator.1
-	rm -f $(BASHDIR)/rolecall $(ZSHDIR)/_rolecall $(FISHDIR)/rolecall.fish
+	for product in $(PRODUCTS); do rm -f $(BINDIR)/$$product $(MANDIR)/$$product.1; done
+	for program in $(COMPLETED); do rm -f $(BASHDIR)/$$program $(ZSHDIR)/_$$program $(FISHDIR)/$$program.fish; done

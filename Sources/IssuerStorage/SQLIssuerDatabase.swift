@@ -16,6 +16,12 @@ public class SQLIssuerDatabase: IssuerDatabase, @unchecked Sendable {
         self.executor = executor
     }
 
+    /// One statement outside the store's own schema (`CREATE DATABASE` for a test's database):
+    /// for the package's test helpers only.
+    package func executeAdministrative(_ sql: String) async throws {
+        try await executor.query(sql)
+    }
+
     public func migrate() async throws {
         try await Migrations.apply(on: executor)
     }

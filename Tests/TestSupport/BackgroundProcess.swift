@@ -35,6 +35,14 @@ public final class BackgroundProcess: @unchecked Sendable {
         return nil
     }
 
+    public var pid: pid_t { process.processIdentifier }
+
+    /// Waits for the program to end: its exit status, or 128 + signal.
+    public func exitStatus() -> Int32 {
+        process.waitUntilExit()
+        return process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
+    }
+
     public func kill() {
         if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()

@@ -1,5 +1,5 @@
 import Foundation
-@testable import IssuerStorage
+import IssuerStorage
 import Logging
 import Testing
 
@@ -48,15 +48,15 @@ public enum Backend: Sendable, CustomTestStringConvertible {
             let url = try #require(components.string)
             let admin = try #require(try await IssuerDatabases.open(adminURL, logger: Self.logger) as? SQLIssuerDatabase)
             // Identifiers cannot be bound; the name is ours (hex), not external input.
-            try await admin.executor.query("CREATE DATABASE \(name)")
+            try await admin.executeAdministrative("CREATE DATABASE \(name)")
             do {
                 try await FreshDatabase(url: url).run(body)
             } catch {
-                try? await admin.executor.query("DROP DATABASE \(name) WITH (FORCE)")
+                try? await admin.executeAdministrative("DROP DATABASE \(name) WITH (FORCE)")
                 try? await admin.close()
                 throw error
             }
-            try await admin.executor.query("DROP DATABASE \(name) WITH (FORCE)")
+            try await admin.executeAdministrative("DROP DATABASE \(name) WITH (FORCE)")
             try await admin.close()
         }
     }

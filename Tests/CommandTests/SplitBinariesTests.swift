@@ -1,0 +1,98 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The three programs: `rolecall` hands `issuer …` to `rolecall-issuer`, starts
+/// `rolesanywhere-emulator` for `demo`, and carries no code of either (ARCHITECTURE.md, "Binaries").
+@Suite struct SplitBinariesTests {
+    static var issuer: String { "\(Paths.products)/rolecall-issuer" }
+
+    static func administrator(_ base: String) -> [String: String] {
+        ["PATH": "/usr/bin:/bin", "HOME": base, "ROLECALL_HOME": base + "/home", "LANG": "C.UTF-8"]
+    }
+
+    @Test func issuerCommandsPassThroughTheHandoffWithTheirExitCodes() async throws {
+        let base = try Paths.temporaryDirectory("rolecall-handoff")
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        // An empty PATH of rolecall's own: rolecall-issuer is found next to rolecall.
+        let environment = Self.administrator(base)
+        let initialized = try await ProcessRunner.run(Paths.rolecall, ["issuer", "init"], environment: environment)
+        try #require(initialized.status == 0, "\(initialized.stderr)")
+        let added = try await ProcessRunner.run(Paths.rolecall, ["issuer", "user", "add", "alice", "--json"], environment: environment)
+        try #require(added.status == 0, "\(added.stderr)")
+
+        let handedOff = try await ProcessRunner.run(Paths.rolecall, ["issuer", "user", "list"], environment: environment)
+        let direct = try await ProcessRunner.run(Self.issuer, ["user", "list"], environment: environment)
+        #expect(handedOff.status == 0, "\(handedOff.stderr)")
+        #expect(handedOff.stdout == direct.stdout)
+        #expect(handedOff.stdout.contains("alice\tenabled"), "\(handedOff.stdout)")
+
+        // A user error (1) and a usage error (2) come back as rolecall-issuer gave them.
+        let missing = try await ProcessRunner.run(Paths.rolecall, ["issuer", "user", "remove", "nobody"], environment: environment)
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("no user named nobody"), "\(missing.stderr)")
+        let usage = try await ProcessRunner.run(Paths.rolecall, ["issuer", "user", "list", "--no-such-flag"], environment: environment)
+        #expect(usage.status == 2, "\(usage.stderr)")
+        // `--help` reaches rolecall-issuer unparsed.
+        let help = try await ProcessRunner.run(Paths.rolecall, ["issuer", "--help"], environment: environment)
+        #expect(help.status == 0)
+        #expect(help.stdout.contains("USAGE: rolecall-issuer"), "\(help.stdout)")
+    }
+
+    @Test func aSignalEndingTheIssuerIsTheCallersToo() async throws {
+        let base = try Paths.temporaryDirectory("rolecall-handoff")
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        let environment = Self.administrator(base)
+        let initialized = try await ProcessRunner.run(Paths.rolecall, ["issuer", "init"], environment: environment)
+        try #require(initialized.status == 0, "\(initialized.stderr)")
+        let server = try BackgroundProcess(Paths.rolecall, ["issuer", "serve", "--listen", "127.0.0.1:0"], environment: environment, directory: base)
+        _ = try #require(try await server.waitForOutput(matching: "https://"), "serve: \(server.errors)")
+        // The handoff replaced the process: the pid rolecall started as is rolecall-issuer's, so a
+        // signal sent to it reaches the server, and its end is what the caller sees.
+        let running = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(server.pid)/exe")
+        #expect(running.hasSuffix("/rolecall-issuer"), "\(running)")
+        kill(server.pid, SIGKILL)
+        #expect(server.exitStatus() == 128 + SIGKILL)
+    }
+
+    @Test func withoutRolecallIssuerTheHandoffSaysSoInOneLine() async throws {
+        let base = try Paths.temporaryDirectory("rolecall-alone")
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        try FileManager.default.copyItem(atPath: Paths.rolecall, toPath: base + "/rolecall")
+        let outcome = try await ProcessRunner.run(base + "/rolecall", ["issuer", "user", "list"], environment: Self.administrator(base))
+        #expect(outcome.status == 1)
+        let lines = outcome.stderr.split(separator: "\n")
+        #expect(lines.count == 1, "\(outcome.stderr)")
+        #expect(outcome.stderr.hasPrefix("rolecall: rolecall-issuer is not installed"), "\(outcome.stderr)")
+    }
+
+    @Test func theDemoRunsTheEmulatorAsAProcessOfItsOwn() async throws {
+        let base = try Paths.temporaryDirectory("rolecall-demo-test")
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        let environment = ["PATH": "/usr/bin:/bin", "HOME": base, "TMPDIR": base]
+        let outcome = try await ProcessRunner.run(Paths.rolecall, ["demo", "--", "sh", "-c", "echo \"$AWS_ACCESS_KEY_ID\""], environment: environment)
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(outcome.stdout.hasPrefix("ASIA"), "\(outcome.stdout)")
+        let line = try #require(outcome.stderr.split(separator: "\n").first { $0.contains("emulator (pid ") }, "\(outcome.stderr)")
+        let pid = try #require(pid_t(line.split(separator: "(pid ")[1].prefix { $0.isNumber }))
+        #expect(kill(pid, 0) == -1 && errno == ESRCH, "the emulator was stopped and reaped when the demo ended")
+    }
+
+    /// Swift mangles a module's name into every symbol it defines (`$s` + length + name), so a
+    /// module the client links shows up in its symbol table.
+    static let serverModules = ["PostgresNIO", "SQLiteNIO", "Prometheus", "HummingbirdBcrypt", "Hummingbird",
+                                "IssuerServer", "IssuerStorage", "RolesAnywhereEmulator"]
+
+    static func definedModules(_ binary: String) async throws -> Set<String> {
+        let symbols = try await ProcessRunner.run("nm", ["--defined-only", binary])
+        try #require(symbols.status == 0, "nm: \(symbols.stderr)")
+        return Set(serverModules.filter { module in symbols.stdout.contains("$s\(module.utf8.count)\(module)") })
+    }
+
+    @Test func theClientLinksNoServerModule() async throws {
+        #expect(try await Self.definedModules(Paths.rolecall).isEmpty)
+        // The check sees what it looks for: the issuer and the emulator do link theirs.
+        #expect(try await Self.definedModules(Self.issuer).isSuperset(of: ["IssuerServer", "IssuerStorage", "PostgresNIO", "SQLiteNIO", "Hummingbird"]))
+        #expect(try await Self.definedModules(Paths.emulator).contains("RolesAnywhereEmulator"))
+    }
+}
