@@ -113,12 +113,15 @@ let package = Package(
             ]
         ),
         .target(name: "CHardening"),
+        // Starting helper programs: argv and envp in wiped C strings, a run with its output captured.
+        .target(name: "ChildProcess", dependencies: ["CHardening"]),
         .target(name: "CBuildInfo"),
         // What every executable's command layer shares: printing, errors, exit codes, --version.
         .target(
             name: "CommandLineSupport",
             dependencies: [
                 "CBuildInfo",
+                "ChildProcess",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -130,6 +133,7 @@ let package = Package(
                 "IssuerProtocol",
                 "Issuance",
                 "CHardening",
+                "ChildProcess",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -179,3 +179,67 @@ int rolecall_wait_child(pid_t pid, int terminal_fd) {
         kill(-pid, SIGCONT);
     }
 }
+
+int rolecall_run_capture(const char *path, char *const argv[], char *const envp[],
+                         const unsigned char *input, size_t input_length,
+                         unsigned char *output, size_t output_capacity, size_t *output_length,
+                         int discard_stderr, int *exit_status) {
+    int in[2], out[2], report[2];
+    *output_length = 0;
+    if (pipe2(in, O_CLOEXEC) != 0) return errno;
+    if (pipe2(out, O_CLOEXEC) != 0) { int e = errno; close(in[0]); close(in[1]); return e; }
+    if (pipe2(report, O_CLOEXEC) != 0) { int e = errno; close(in[0]); close(in[1]); close(out[0]); close(out[1]); return e; }
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0) {
+        int e = errno;
+        close(in[0]); close(in[1]); close(out[0]); close(out[1]); close(report[0]); close(report[1]);
+        return e;
+    }
+    if (pid == 0) {
+        // Only async-signal-safe calls between fork and execve.
+        dup2(in[0], 0);
+        dup2(out[1], 1);
+        if (discard_stderr) {
+            int null_fd = open("/dev/null", O_WRONLY);
+            if (null_fd >= 0) dup2(null_fd, 2);
+        }
+        restore_initial_signals();
+        execve(path, argv, envp);
+        int failure = errno;
+        ssize_t ignored = write(report[1], &failure, sizeof failure);
+        (void)ignored;
+        _exit(127);
+    }
+    close(in[0]); close(out[1]); close(report[1]);
+    int failure = 0;
+    ssize_t got;
+    do { got = read(report[0], &failure, sizeof failure); } while (got < 0 && errno == EINTR);
+    close(report[0]);
+    if (got != (ssize_t)sizeof failure) {
+        failure = 0;
+        // The input is small (a URI, nothing); a child that stops reading early is not waited for.
+        size_t written = 0;
+        while (written < input_length) {
+            ssize_t n = write(in[1], input + written, input_length - written);
+            if (n < 0 && errno == EINTR) continue;
+            if (n <= 0) break;
+            written += (size_t)n;
+        }
+    }
+    close(in[1]);
+    for (;;) {
+        unsigned char discard[512];
+        unsigned char *target = *output_length < output_capacity ? output + *output_length : discard;
+        size_t room = *output_length < output_capacity ? output_capacity - *output_length : sizeof discard;
+        ssize_t n = read(out[0], target, room);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        if (target != discard) *output_length += (size_t)n;
+    }
+    close(out[0]);
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
+    *exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    return failure;
+}

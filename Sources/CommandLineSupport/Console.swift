@@ -1,14 +1,33 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Printing and the real-world context; the only place an executable touches the process.
 public enum Console {
-    public static func out(_ text: String) {
-        FileHandle.standardOutput.write(Data(text.utf8))
-    }
+    public static func out(_ text: String) { writeAll(text, to: STDOUT_FILENO) }
 
-    public static func err(_ text: String) {
-        FileHandle.standardError.write(Data(text.utf8))
+    public static func err(_ text: String) { writeAll(text, to: STDERR_FILENO) }
+
+    /// All of `text`, unbuffered, as FileHandle would write it.
+    private static func writeAll(_ text: String, to descriptor: Int32) {
+        var text = text
+        text.withUTF8 { bytes in
+            var offset = 0
+            while offset < bytes.count {
+                let written = write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+                if written < 0, errno == EINTR { continue }
+                guard written > 0 else { return }
+                offset += written
+            }
+        }
     }
 
     public static var environment: [String: String] { ProcessInfo.processInfo.environment }
@@ -54,7 +73,7 @@ public enum CommandMain {
         } catch {
             if root.exitCode(for: error) == .validationFailure {
                 Console.err(root.fullMessage(for: error) + "\n")
-                Foundation.exit(2)
+                exit(2)
             }
             root.exit(withError: error)
         }

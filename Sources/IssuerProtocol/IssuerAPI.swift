@@ -1,4 +1,13 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The team issuer's JSON API (docs/issuer-api.md), shared by the service and its client so the
 /// two cannot drift apart. Field names are the contract.

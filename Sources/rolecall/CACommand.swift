@@ -1,6 +1,15 @@
 import ArgumentParser
 import CommandLineSupport
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import RolesAnywhere
 import Session
 import X509
@@ -27,17 +36,16 @@ struct CACommand: AsyncParsableCommand {
                 var entries = try store.allAuthorityCertificates()
                 if !all { entries = entries.filter { !$0.retired } }
                 if json {
-                    let objects = try entries.map { entry -> [String: Any] in
+                    let objects = try entries.map { entry -> JSONValue in
                         [
-                            "certificatePEM": try entry.certificate.serializeAsPEM().pemString + "\n",
-                            "fingerprintSHA256": try SHA256Fingerprint.of(entry.certificate),
-                            "notValidAfter": RFC3339.string(from: entry.certificate.notValidAfter),
-                            "current": !entry.retired,
+                            "certificatePEM": .string(try entry.certificate.serializeAsPEM().pemString + "\n"),
+                            "fingerprintSHA256": .string(try SHA256Fingerprint.of(entry.certificate)),
+                            "notValidAfter": .string(RFC3339.string(from: entry.certificate.notValidAfter)),
+                            "current": .bool(!entry.retired),
                         ]
                     }
-                    let value: Any = all ? objects : (objects.first ?? [:])
-                    let data = try JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .withoutEscapingSlashes])
-                    Console.out(String(decoding: data, as: UTF8.self) + "\n")
+                    let value: JSONValue = all ? .array(objects) : (objects.first ?? [:])
+                    Console.out(value.line + "\n")
                 } else {
                     for entry in entries { Console.out(try entry.certificate.serializeAsPEM().pemString + "\n") }
                 }

@@ -1,6 +1,15 @@
 import ArgumentParser
 import CommandLineSupport
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Issuance
 import IssuanceCore
 import RolesAnywhere
@@ -45,7 +54,8 @@ enum DemoRun {
         // SIGTERM and SIGHUP are passed on to the child, or stop the demo before it starts one.
         SignalRelay.install()
         defer { SignalRelay.stop() }
-        var template = Array("\(NSTemporaryDirectory().hasSuffix("/") ? String(NSTemporaryDirectory().dropLast()) : NSTemporaryDirectory())/rolecall-demo.XXXXXX".utf8CString)
+        let temporary = Console.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+        var template = Array("\(temporary.hasSuffix("/") ? String(temporary.dropLast()) : temporary)/rolecall-demo.XXXXXX".utf8CString)
         guard let created = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
             throw ProfileError("cannot create a temporary directory: \(String(cString: strerror(errno)))")
         }

@@ -1,6 +1,15 @@
 import ArgumentParser
 import CommandLineSupport
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import IssuanceCore
 import Session
 
@@ -22,12 +31,11 @@ struct InitCommand: AsyncParsableCommand {
             let name = user ?? context.environment["USER"] ?? "rolecall-user"
             let result = try LocalSetup(context: context).initialize(user: name)
             if json {
-                let object = [
-                    "user": result.user, "otpauthURI": result.otpauthURI,
-                    "caCertificatePEM": result.caCertificatePEM, "caFingerprintSHA256": result.caFingerprintSHA256,
+                let object: JSONValue = [
+                    "user": .string(result.user), "otpauthURI": .string(result.otpauthURI),
+                    "caCertificatePEM": .string(result.caCertificatePEM), "caFingerprintSHA256": .string(result.caFingerprintSHA256),
                 ]
-                let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
-                Console.out(String(decoding: data, as: UTF8.self) + "\n")
+                Console.out(object.line + "\n")
                 return
             }
             Console.out("""

@@ -1,6 +1,15 @@
 import ArgumentParser
 import CommandLineSupport
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import IssuanceCore
 import RolesAnywhere
 import Session
@@ -40,14 +49,12 @@ struct MFACommand: AsyncParsableCommand {
             try await Console.reportingErrors {
                 let devices = try LocalSetup(context: Console.context()).devices()
                 if json {
-                    let objects = devices.map { device -> [String: Any] in
-                        var object: [String: Any] = ["name": device.name, "created": RFC3339.string(from: device.createdAt)]
-                        object["lastUsed"] = device.lastUsed.map(RFC3339.string(from:)) ?? NSNull()
-                        object["lockedUntil"] = device.lockedUntil.map(RFC3339.string(from:)) ?? NSNull()
-                        return object
-                    }
-                    let data = try JSONSerialization.data(withJSONObject: objects, options: [.sortedKeys, .withoutEscapingSlashes])
-                    Console.out(String(decoding: data, as: UTF8.self) + "\n")
+                    let objects: JSONValue = .array(devices.map { device in
+                        ["name": .string(device.name), "created": .string(RFC3339.string(from: device.createdAt)),
+                         "lastUsed": .string(device.lastUsed.map(RFC3339.string(from:))),
+                         "lockedUntil": .string(device.lockedUntil.map(RFC3339.string(from:)))]
+                    })
+                    Console.out(objects.line + "\n")
                     return
                 }
                 Console.out("NAME\tCREATED\tLAST USED\tLOCKED UNTIL\n")

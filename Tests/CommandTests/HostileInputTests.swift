@@ -26,8 +26,8 @@ import TestSupport
 
         var message: String {
             switch self {
-            case .truncated: "invalid JSON at line 1"
-            case .malformed: "invalid JSON at line 3"
+            case .truncated: "invalid JSON (not well-formed)"
+            case .malformed: "invalid JSON (not well-formed)"
             case .wrongShape: "wrong type at profiles"
             case .binary: "invalid JSON"
             case .huge: "larger than"

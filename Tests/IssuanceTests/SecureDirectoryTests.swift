@@ -42,14 +42,14 @@ import TestSupport
         #expect { try directory.read("link.json") } throws: { "\($0)".contains("symbolic link") }
     }
 
-    @Test func damagedJSONNamesFileAndLineAndIsLeftAlone() throws {
+    @Test func damagedJSONNamesTheFileAndIsLeftAlone() throws {
         struct Document: Codable { var profiles: [String] }
         let text = "{\n  \"profiles\": [\n    \"a\",\n    oops\n  ]\n}\n"
         try directory.write("config.json", Array(text.utf8))
         let file = JSONFile<Document>(directory: directory, name: "config.json")
         #expect { try file.load() } throws: { error in
             let message = "\(error)"
-            return message.contains(directory.filePath("config.json")) && message.contains("line 4")
+            return message.contains(directory.filePath("config.json")) && message.contains("invalid JSON")
         }
         #expect(try directory.read("config.json") == Array(text.utf8))
     }

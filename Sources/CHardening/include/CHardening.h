@@ -33,4 +33,11 @@ void rolecall_core_limit(unsigned long long *soft, unsigned long long *hard);
 /// Flushes every stdio stream, restores the signal mask and ignored signals the process started
 /// with, then replaces the process image. Returns only on failure (errno).
 int rolecall_execve(const char *path, char *const argv[], char *const envp[]);
+/// Runs `path` with `input` on its stdin (then closed) and its stdout captured into `output`
+/// (at most `output_capacity` bytes; the rest is read and dropped), waits for it and gives its exit
+/// status (128 + signal when killed). Returns 0, or the errno of a failed start.
+int rolecall_run_capture(const char *path, char *const argv[], char *const envp[],
+                         const unsigned char *input, size_t input_length,
+                         unsigned char *output, size_t output_capacity, size_t *output_length,
+                         int discard_stderr, int *exit_status);
 #endif

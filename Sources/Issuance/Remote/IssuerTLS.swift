@@ -1,6 +1,15 @@
 import AsyncHTTPClient
 import IssuerProtocol
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import NIOCore
 import NIOSSL
 import RolesAnywhere

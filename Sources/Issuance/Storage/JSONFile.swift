@@ -1,4 +1,13 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import RolesAnywhere
 
 /// Reads and writes one JSON document in a `SecureDirectory`, with errors that name the file and line.
@@ -26,7 +35,7 @@ public struct JSONFile<Document: Codable>: Sendable {
             decoder.dateDecodingStrategy = .iso8601
             return try decoder.decode(Document.self, from: Data(bytes))
         } catch {
-            throw StoreError.damaged(path, detail: describe(error, in: bytes))
+            throw StoreError.damaged(path, detail: describe(error))
         }
     }
 
@@ -42,11 +51,12 @@ public struct JSONFile<Document: Codable>: Sendable {
     /// The files hold key material and TOTP seeds; zero the transient copies.
     private func wipeIfSecret(_ bytes: inout [UInt8]) { wipeBytes(&bytes) }
 
-    /// "invalid JSON at line 3", "missing key profiles[0].name": never the file's content (it may hold secrets).
-    static func describe(_ error: any Error, in bytes: [UInt8]) -> String {
+    /// "invalid JSON (not well-formed)", "missing key profiles[0].name": never the file's content (it
+    /// may hold secrets). FoundationEssentials' decoder does not say where a syntax error is.
+    static func describe(_ error: any Error) -> String {
         switch error {
         case DecodingError.dataCorrupted(let context) where context.codingPath.isEmpty:
-            return syntaxErrorLine(in: bytes).map { "invalid JSON at line \($0)" } ?? "invalid JSON"
+            return "invalid JSON (not well-formed)"
         case DecodingError.dataCorrupted(let context):
             return "invalid value at \(keyPath(context.codingPath))"
         case DecodingError.keyNotFound(let key, let context):
@@ -58,27 +68,7 @@ public struct JSONFile<Document: Codable>: Sendable {
         }
     }
 
-    /// JSONDecoder gives no position; JSONSerialization says "around character N".
-    static func syntaxErrorLine(in bytes: [UInt8]) -> Int? {
-        do {
-            _ = try JSONSerialization.jsonObject(with: Data(bytes))
-            return nil
-        } catch {
-            let text = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? ""
-            // A truncated file: the error is at its last line.
-            if text.contains("end of file") { return line(at: bytes.count, in: bytes) }
-            guard let range = text.range(of: #"character \d+"#, options: .regularExpression),
-                  let index = Int(text[range].dropFirst("character ".count))
-            else { return nil }
-            return line(at: index, in: bytes)
-        }
-    }
-
-    static func line(at index: Int, in bytes: [UInt8]) -> Int {
-        bytes.prefix(index).reduce(1) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
-    }
-
     static func keyPath(_ keys: [any CodingKey]) -> String {
-        keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined().trimmingCharacters(in: CharacterSet(charactersIn: "."))
+        keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined().drop { $0 == "." }.description
     }
 }

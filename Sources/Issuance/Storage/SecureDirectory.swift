@@ -1,4 +1,13 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import RolesAnywhere
 
 /// A private directory of small state files: directory 0700, files 0600, owned by this user.
@@ -27,7 +36,7 @@ public struct SecureDirectory: Sendable {
             do {
                 try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             } catch {
-                throw .cannotCreate(path, reason: error.localizedDescription)
+                throw .cannotCreate(path, reason: String(describing: error))
             }
         }
         try checkDirectory()
@@ -67,7 +76,7 @@ public struct SecureDirectory: Sendable {
         var bytes = [UInt8](repeating: 0, count: Int(info.st_size))
         var offset = 0
         while offset < bytes.count {
-            let count = bytes.withUnsafeMutableBytes { Foundation.read(descriptor, $0.baseAddress! + offset, $0.count - offset) }
+            let count = bytes.withUnsafeMutableBytes { posixRead(descriptor, $0.baseAddress! + offset, $0.count - offset) }
             if count < 0 && errno == EINTR { continue }
             guard count > 0 else { break }
             offset += count
@@ -95,7 +104,7 @@ public struct SecureDirectory: Sendable {
         fchmod(descriptor, 0o600)
         var offset = 0
         while offset < bytes.count {
-            let count = bytes.withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
+            let count = bytes.withUnsafeBytes { posixWrite(descriptor, $0.baseAddress! + offset, $0.count - offset) }
             if count < 0 && errno == EINTR { continue }
             guard count > 0 else { throw .cannotWrite(file, reason: String(cString: strerror(errno))) }
             offset += count
@@ -159,8 +168,12 @@ public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
 
 /// POSIX shell single-quoting: safe to paste into sh, bash, zsh.
 public func shellQuoted(_ text: String) -> String {
-    if !text.isEmpty, text.unicodeScalars.allSatisfy({ $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "/._-+=:,@%".unicodeScalars.contains($0)) }) {
+    if !text.isEmpty, text.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || $0.properties.numericType != nil || "/._-+=:,@%".unicodeScalars.contains($0)) }) {
         return text
     }
-    return "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    return "'" + text.replacing("'", with: "'\\''") + "'"
 }
+
+// The system calls, under names that the methods `read` and `write` above do not shadow.
+private func posixRead(_ descriptor: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int { read(descriptor, buffer, count) }
+private func posixWrite(_ descriptor: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int { write(descriptor, buffer, count) }

@@ -1,6 +1,15 @@
 import Crypto
 import ExtrasBase64
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import RolesAnywhere
 
 /// RFC 6238 time-based one-time passwords: HMAC-SHA-1, 6 digits, 30-second steps.
@@ -62,12 +71,8 @@ public enum TOTPSecret {
 
     /// `otpauth://totp/rolecall:<user>?secret=…&issuer=rolecall&algorithm=SHA1&digits=6&period=30`.
     public static func otpauthURI(user: String, secret: SecretBytes, issuer: String = "rolecall") -> String {
-        let label = "\(issuer):\(user)".addingPercentEncoding(withAllowedCharacters: .otpauthLabelAllowed) ?? issuer
-        let issuerQuery = issuer.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed.subtracting(CharacterSet(charactersIn: "&=+"))) ?? issuer
-        return "otpauth://totp/\(label)?secret=\(base32(secret))&issuer=\(issuerQuery)&algorithm=SHA1&digits=\(TOTP.digits)&period=\(Int(TOTP.period))"
+        // Issuer and user are percent-encoded (RFC 3986) apart; the colon between them stays literal.
+        let label = "\(CanonicalRequest.uriEncode(issuer)):\(CanonicalRequest.uriEncode(user))"
+        return "otpauth://totp/\(label)?secret=\(base32(secret))&issuer=\(CanonicalRequest.uriEncode(issuer))&algorithm=SHA1&digits=\(TOTP.digits)&period=\(Int(TOTP.period))"
     }
-}
-
-extension CharacterSet {
-    static let otpauthLabelAllowed = CharacterSet.urlPathAllowed.subtracting(CharacterSet(charactersIn: "/?#"))
 }

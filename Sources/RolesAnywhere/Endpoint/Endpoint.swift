@@ -1,4 +1,13 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Where CreateSession goes: `https://rolesanywhere.<region>.amazonaws.com`, or an override.
 public struct Endpoint: Sendable, Equatable, CustomStringConvertible {
@@ -40,7 +49,7 @@ public struct Endpoint: Sendable, Equatable, CustomStringConvertible {
     /// (`https://alice:secret@`). The error itself keeps it printable and bounded.
     public static func shown(_ text: String) -> String {
         var text = Substring(text)
-        if let schemeEnd = text.range(of: "://") {
+        if let schemeEnd = text.firstRange(of: "://") {
             let authorityEnd = text[schemeEnd.upperBound...].firstIndex(where: { "/?#".contains($0) }) ?? text.endIndex
             if let at = text[schemeEnd.upperBound..<authorityEnd].lastIndex(of: "@") {
                 text = text[..<schemeEnd.upperBound] + "***" + text[at...]
@@ -74,7 +83,7 @@ public struct Endpoint: Sendable, Equatable, CustomStringConvertible {
 
     /// 127.0.0.0/8, ::1 and localhost.
     public static func isLoopback(_ host: String) -> Bool {
-        let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")).lowercased()
+        let bare = (host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host).lowercased()
         if bare == "localhost" || bare == "::1" || bare == "0:0:0:0:0:0:0:1" { return true }
         let octets = bare.split(separator: ".", omittingEmptySubsequences: false)
         guard octets.count == 4, octets.allSatisfy({ UInt8($0) != nil }) else { return false }

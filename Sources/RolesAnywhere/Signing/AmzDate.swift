@@ -1,16 +1,18 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// SigV4's `X-Amz-Date` form, `yyyyMMdd'T'HHmmss'Z'`, in UTC.
 public enum AmzDate {
     public static func string(from date: Date) -> String {
-        var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
-        var parts = tm()
-        gmtime_r(&seconds, &parts)
-        return String(
-            format: "%04d%02d%02dT%02d%02d%02dZ",
-            Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday),
-            Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec)
-        )
+        UTCTime(date).text(dateSeparator: "", timeSeparator: "")
     }
 
     public static func date(from string: String) -> Date? {
@@ -32,5 +34,27 @@ public enum AmzDate {
         parts.tm_min = minute
         parts.tm_sec = second
         return Date(timeIntervalSince1970: TimeInterval(timegm(&parts)))
+    }
+}
+
+/// A moment's calendar fields in UTC, whole seconds, written `YYYY?MM?DDTHH?MM?SSZ` (gmtime_r: no
+/// ICU, no locale).
+struct UTCTime {
+    let fields: [(value: Int, width: Int)]
+
+    init(_ date: Date) {
+        var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        fields = [(Int(parts.tm_year) + 1900, 4), (Int(parts.tm_mon) + 1, 2), (Int(parts.tm_mday), 2),
+                  (Int(parts.tm_hour), 2), (Int(parts.tm_min), 2), (Int(parts.tm_sec), 2)]
+    }
+
+    func text(dateSeparator: String, timeSeparator: String) -> String {
+        let padded = fields.map { field in
+            let digits = String(field.value)
+            return String(repeating: "0", count: max(field.width - digits.count, 0)) + digits
+        }
+        return padded[0...2].joined(separator: dateSeparator) + "T" + padded[3...5].joined(separator: timeSeparator) + "Z"
     }
 }

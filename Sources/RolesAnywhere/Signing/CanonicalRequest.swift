@@ -1,5 +1,14 @@
 import Crypto
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The parts of an HTTP request that SigV4 signs.
 public struct SignableRequest: Sendable {
@@ -72,7 +81,7 @@ public enum CanonicalRequest {
     static func canonicalPath(_ path: String) -> String {
         guard !path.isEmpty else { return "/" }
         return path.split(separator: "/", omittingEmptySubsequences: false)
-            .map { uriEncode(String($0).removingPercentEncoding ?? String($0)) }
+            .map { uriEncode(percentDecoded(String($0)) ?? String($0)) }
             .joined(separator: "/")
     }
 
@@ -80,8 +89,8 @@ public enum CanonicalRequest {
         guard !query.isEmpty else { return "" }
         let pairs = query.split(separator: "&").map { item -> (String, String) in
             let parts = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let key = String(parts[0]).removingPercentEncoding ?? String(parts[0])
-            let value = parts.count > 1 ? (String(parts[1]).removingPercentEncoding ?? String(parts[1])) : ""
+            let key = percentDecoded(String(parts[0])) ?? String(parts[0])
+            let value = parts.count > 1 ? (percentDecoded(String(parts[1])) ?? String(parts[1])) : ""
             return (uriEncode(key), uriEncode(value))
         }
         return pairs.sorted { $0.0 == $1.0 ? $0.1 < $1.1 : $0.0 < $1.0 }
@@ -89,8 +98,22 @@ public enum CanonicalRequest {
             .joined(separator: "&")
     }
 
+    /// `%XX` sequences back to their bytes, as a path or query arrives before `uriEncode` encodes it
+    /// once, canonically; nil when a `%` is not followed by two hex digits or the bytes are not UTF-8.
+    static func percentDecoded(_ string: String) -> String? {
+        var bytes: [UInt8] = []
+        var rest = string.utf8[...]
+        while let byte = rest.popFirst() {
+            guard byte == UInt8(ascii: "%") else { bytes.append(byte); continue }
+            guard rest.count >= 2, let decoded = RolesAnywhere.bytes(fromHex: String(decoding: rest.prefix(2), as: UTF8.self)) else { return nil }
+            bytes += decoded
+            rest = rest.dropFirst(2)
+        }
+        return String(validating: bytes, as: UTF8.self)
+    }
+
     /// RFC 3986 encoding of everything but unreserved characters, upper-case hex.
-    static func uriEncode(_ string: String) -> String {
+    public static func uriEncode(_ string: String) -> String {
         var result = ""
         for byte in string.utf8 {
             switch byte {
@@ -99,7 +122,7 @@ public enum CanonicalRequest {
                  UInt8(ascii: "."), UInt8(ascii: "~"):
                 result.unicodeScalars.append(Unicode.Scalar(byte))
             default:
-                result += String(format: "%%%02X", byte)
+                result += "%" + [byte].hexString.uppercased()
             }
         }
         return result

@@ -1,4 +1,14 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import ChildProcess
 import Issuance
 import RolesAnywhere
 
@@ -30,23 +40,19 @@ public enum MFACodeSource: Sendable, CustomStringConvertible {
     }
 
     static func run(_ command: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", command]
-        let output = Pipe()
-        process.standardOutput = output
-        // stdin belongs to the child that runs after us; the command must not consume any of it.
-        process.standardInput = FileHandle.nullDevice
-        do { try process.run() } catch {
-            throw MFAError.unavailable("could not run the --mfa-command: \(error.localizedDescription)")
+        // stdin is an empty pipe: it belongs to the child that runs after us, and the command must
+        // not consume any of it.
+        let run: CapturedRun
+        do { run = try CapturedRun.run("/bin/sh", ["-c", command], outputLimit: 1024) } catch {
+            throw MFAError.unavailable("could not run the --mfa-command: \(error.description)")
         }
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw MFAError.unavailable("the --mfa-command exited with status \(process.terminationStatus)")
+        var output = run.output
+        defer { wipeBytes(&output) }
+        guard run.status == 0 else {
+            throw MFAError.unavailable("the --mfa-command exited with status \(run.status)")
         }
-        let line = String(decoding: data.prefix(1024), as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).first ?? ""
-        return line.trimmingCharacters(in: .whitespacesAndNewlines)
+        let line = String(decoding: output, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).first ?? ""
+        return trimmedWhitespace(line)
     }
 
     static func prompt(_ label: String) throws -> String {
@@ -90,6 +96,11 @@ public enum TerminalPrompt {
             if line.count < limit { line.append(byte) }
         }
         let answer = String(decoding: line, as: UTF8.self)
-        return exact ? answer : answer.trimmingCharacters(in: .whitespacesAndNewlines)
+        return exact ? answer : trimmedWhitespace(answer[...])
     }
+}
+
+/// `text` without the spaces, tabs and line ends around it.
+private func trimmedWhitespace(_ text: Substring) -> String {
+    String(text.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
 }

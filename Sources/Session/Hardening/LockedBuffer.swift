@@ -1,5 +1,15 @@
 import CHardening
+import Synchronization
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Secret bytes in their own pages: locked in memory (never swapped) and excluded from core dumps.
 /// Zeroed, unlocked and unmapped by `wipe()` or when released.
@@ -9,7 +19,7 @@ public final class LockedBuffer: @unchecked Sendable {
     private let base: UnsafeMutableRawPointer
     private let capacity: Int
     private var length: Int
-    private let lockLock = NSLock()
+    private let lockLock = Mutex(())
     public private(set) var warnings: [String] = []
 
     public init(_ bytes: some Collection<UInt8>) {
@@ -24,17 +34,17 @@ public final class LockedBuffer: @unchecked Sendable {
         _ = UnsafeMutableRawBufferPointer(start: base, count: length).initializeMemory(as: UInt8.self, from: bytes)
     }
 
-    public var count: Int { lockLock.withLock { length } }
+    public var count: Int { lockLock.withLock { _ in length } }
 
     /// Runs `body` with the bytes; they must not escape it.
     public func withBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
-        try lockLock.withLock { try body(UnsafeRawBufferPointer(start: base, count: length)) }
+        try lockLock.withLock { _ in try body(UnsafeRawBufferPointer(start: base, count: length)) }
     }
 
     public var bytes: [UInt8] { withBytes { Array($0) } }
 
     public func wipe() {
-        lockLock.withLock {
+        lockLock.withLock { _ in
             rolecall_secure_zero(base, capacity)
             length = 0
         }

@@ -1,5 +1,14 @@
 import CHardening
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The core-dump limit, read before the supervisor sets its own to zero so its child gets it back.
 public enum CoreLimit {

@@ -1,4 +1,13 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// rolecall's other programs (`rolecall-issuer`, `rolesanywhere-emulator`), found the way git finds
 /// its external subcommands: next to the running binary first, so an install keeps its programs

@@ -1,5 +1,16 @@
 import CHardening
+import ChildProcess
+import Dispatch
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Starts the session's command: either by replacing rolecall (`exec`) or as a supervised child
 /// (`exec --server`, `demo`).
@@ -45,13 +56,13 @@ public enum ProcessLauncher {
     public static func replace(command: [String], environment: [String: String], argumentZero: String? = nil) throws(LaunchError) -> Never {
         let executable = try resolve(command[0], path: environment["PATH"])
         let environmentStrings = environment.map { "\($0.key)=\($0.value)" }
-        var failure = withCStrings([argumentZero ?? command[0]] + command.dropFirst()) { argv in
-            withCStrings(environmentStrings) { envp in rolecall_execve(executable, argv, envp) }
+        var failure = CStrings.with([argumentZero ?? command[0]] + command.dropFirst()) { argv in
+            CStrings.with(environmentStrings) { envp in rolecall_execve(executable, argv, envp) }
         }
         if failure == ENOEXEC {
             // A script without a #! line: run it with /bin/sh, as execvp and shells do.
-            failure = withCStrings(["/bin/sh", executable] + command.dropFirst()) { argv in
-                withCStrings(environmentStrings) { envp in rolecall_execve("/bin/sh", argv, envp) }
+            failure = CStrings.with(["/bin/sh", executable] + command.dropFirst()) { argv in
+                CStrings.with(environmentStrings) { envp in rolecall_execve("/bin/sh", argv, envp) }
             }
         }
         throw .cannotExecute(command[0], errno: failure)
@@ -65,8 +76,8 @@ public enum ProcessLauncher {
         precondition(standardStreams.count == 3)
         let executable = try resolve(command[0], path: environment["PATH"])
         var failure: Int32 = 0
-        let pid = withCStrings(command) { argv in
-            withCStrings(environment.map { "\($0.key)=\($0.value)" }) { envp in
+        let pid = CStrings.with(command) { argv in
+            CStrings.with(environment.map { "\($0.key)=\($0.value)" }) { envp in
                 standardStreams.withUnsafeBufferPointer { streams in
                     rolecall_spawn(executable, argv, envp, coreLimit.soft, coreLimit.hard, ownProcessGroup ? 1 : 0, terminal ?? -1, streams.baseAddress, &failure)
                 }
@@ -88,7 +99,7 @@ public enum ProcessLauncher {
     /// and the supervisor's endpoint, which the child calls, needs those threads to answer.
     public static func waitOffThePool(for pid: pid_t, terminal: Int32? = nil) async -> Int32 {
         await withCheckedContinuation { continuation in
-            Thread.detachNewThread { continuation.resume(returning: wait(for: pid, terminal: terminal)) }
+            DispatchQueue.global().async { continuation.resume(returning: wait(for: pid, terminal: terminal)) }
         }
     }
 
@@ -96,20 +107,5 @@ public enum ProcessLauncher {
         let signal = status & 0x7f
         if signal == 0 { return (status >> 8) & 0xff }
         return 128 + signal
-    }
-
-    /// Runs `body` with a NULL-terminated C array of copies of `strings`, zeroed and freed afterwards
-    /// (the environment strings hold credentials).
-    static func withCStrings<R>(_ strings: [String], _ body: ([UnsafeMutablePointer<CChar>?]) -> R) -> R {
-        var pointers: [UnsafeMutablePointer<CChar>?] = strings.map { strdup($0) }
-        pointers.append(nil)
-        defer {
-            for pointer in pointers {
-                guard let pointer else { continue }
-                rolecall_secure_zero(pointer, strlen(pointer))
-                free(pointer)
-            }
-        }
-        return body(pointers)
     }
 }

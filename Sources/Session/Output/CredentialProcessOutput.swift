@@ -1,19 +1,27 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Issuance
 import RolesAnywhere
 
 /// The JSON that AWS's `credential_process` setting expects (Version 1).
 public enum CredentialProcessOutput {
     public static func render(_ credentials: AWSCredentials) -> String {
-        let object: [String: Any] = [
+        let object: JSONValue = [
             "Version": 1,
-            "AccessKeyId": credentials.accessKeyId,
-            "SecretAccessKey": credentials.secretAccessKey.unsafeStringValue(),
-            "SessionToken": credentials.sessionToken.unsafeStringValue(),
-            "Expiration": RFC3339.string(from: credentials.expiration),
+            "AccessKeyId": .string(credentials.accessKeyId),
+            "SecretAccessKey": .string(credentials.secretAccessKey.unsafeStringValue()),
+            "SessionToken": .string(credentials.sessionToken.unsafeStringValue()),
+            "Expiration": .string(RFC3339.string(from: credentials.expiration)),
         ]
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
-        return String(decoding: data, as: UTF8.self) + "\n"
+        return object.line + "\n"
     }
 
     /// Why credential-process refuses a per-session-MFA profile, and the two commands that work.

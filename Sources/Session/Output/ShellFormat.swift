@@ -1,4 +1,13 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Prints variables for a shell to evaluate. Every value is quoted so that no byte of it, whatever
 /// a server sent, can run as a command in bash, dash, zsh, fish or PowerShell.
@@ -20,22 +29,22 @@ public enum ShellFormat: String, Sendable, CaseIterable {
             lines += variables.map { "$Env:\($0.name) = \(Self.powershellQuoted($0.value))" }
             return lines.joined(separator: "\n") + "\n"
         case .json:
-            var object: [String: Any] = [:]
-            object["variables"] = Dictionary(variables.map { ($0.name, $0.value) }, uniquingKeysWith: { $1 })
-            object["unset"] = names
-            let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
-            return String(decoding: data, as: UTF8.self) + "\n"
+            let object: JSONValue = [
+                "variables": .object(Dictionary(variables.map { ($0.name, JSONValue.string($0.value)) }, uniquingKeysWith: { $1 })),
+                "unset": .array(names.map(JSONValue.string)),
+            ]
+            return object.line + "\n"
         }
     }
 
     /// Single quotes; a quote becomes `'\''`. Nothing is special inside single quotes in POSIX shells.
     public static func posixQuoted(_ value: String) -> String {
-        "'" + value.replacingOccurrences(of: "'", with: "'\\''") + "'"
+        "'" + value.replacing("'", with: "'\\''") + "'"
     }
 
     /// fish single quotes: only `\` and `'` are special, each escaped with a backslash.
     public static func fishQuoted(_ value: String) -> String {
-        "'" + value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'") + "'"
+        "'" + value.replacing("\\", with: "\\\\").replacing("'", with: "\\'") + "'"
     }
 
     /// PowerShell verbatim strings: every single-quote character (including the typographic

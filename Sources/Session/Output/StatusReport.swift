@@ -1,4 +1,13 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Issuance
 import IssuanceCore
 import RolesAnywhere
@@ -83,32 +92,26 @@ public struct StatusReport: Sendable {
     }
 
     public func json() -> String {
-        var object: [String: Any] = [
-            "home": home,
-            "profiles": profiles.map { ["name": $0.name, "roleArn": $0.roleArn, "mfa": $0.mfa.rawValue] },
-            "mfaDevices": devices.map { device -> [String: Any] in
-                ["name": device.name, "lockedUntil": device.lockedUntil.map(RFC3339.string(from:)) ?? NSNull()]
-            },
+        func secondsLeft(_ until: Date?) -> JSONValue { .int(until.map { max(Int($0.timeIntervalSince(now)), 0) }) }
+        let object: JSONValue = [
+            "home": .string(home),
+            "profiles": .array(profiles.map { ["name": .string($0.name), "roleArn": .string($0.roleArn), "mfa": .string($0.mfa.rawValue)] }),
+            "mfaDevices": .array(devices.map { ["name": .string($0.name), "lockedUntil": .string($0.lockedUntil.map(RFC3339.string(from:)))] }),
+            "problem": .string(problem),
+            "teamIssuer": teamLogin.map { login in
+                ["user": .string(login.user), "urls": .array(login.urls.map(JSONValue.string)),
+                 "loginExpires": .string(RFC3339.string(from: login.expiresAt)), "secondsLeft": secondsLeft(login.expiresAt)]
+            } ?? .null,
+            "ca": caFingerprint.map { ["fingerprintSHA256": .string($0), "notValidAfter": .string(caExpires.map(RFC3339.string(from:)) ?? "")] } ?? .null,
+            "session": session.map { session in
+                ["profile": .string(session.profile), "roleArn": .string(session.roleArn),
+                 "credentialsExpire": .string(session.credentialsExpire.map(RFC3339.string(from:))),
+                 "secondsLeft": secondsLeft(session.credentialsExpire),
+                 "mfaWindowEnds": .string(session.mfaWindowEnds.map(RFC3339.string(from:))),
+                 "mfaWindowSecondsLeft": secondsLeft(session.mfaWindowEnds)]
+            } ?? .null,
         ]
-        object["problem"] = problem ?? NSNull()
-        object["teamIssuer"] = teamLogin.map { login -> [String: Any] in
-            ["user": login.user, "urls": login.urls, "loginExpires": RFC3339.string(from: login.expiresAt),
-             "secondsLeft": max(Int(login.expiresAt.timeIntervalSince(now)), 0)]
-        } ?? NSNull()
-        object["ca"] = caFingerprint.map { ["fingerprintSHA256": $0, "notValidAfter": caExpires.map(RFC3339.string(from:)) ?? ""] } ?? NSNull()
-        if let session {
-            var value: [String: Any] = ["profile": session.profile]
-            value["roleArn"] = session.roleArn ?? NSNull()
-            value["credentialsExpire"] = session.credentialsExpire.map(RFC3339.string(from:)) ?? NSNull()
-            value["secondsLeft"] = session.credentialsExpire.map { max(Int($0.timeIntervalSince(now)), 0) } ?? NSNull()
-            value["mfaWindowEnds"] = session.mfaWindowEnds.map(RFC3339.string(from:)) ?? NSNull()
-            value["mfaWindowSecondsLeft"] = session.mfaWindowEnds.map { max(Int($0.timeIntervalSince(now)), 0) } ?? NSNull()
-            object["session"] = value
-        } else {
-            object["session"] = NSNull()
-        }
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
-        return String(decoding: data, as: UTF8.self) + "\n"
+        return object.line + "\n"
     }
 
     private func left(until date: Date) -> String {

@@ -1,4 +1,13 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import RolesAnywhere
 
 /// The supervisor's current AWS credentials: fetched with CreateSession, refreshed when less than
@@ -117,6 +126,8 @@ public actor CredentialCache {
             "Token": credentials.sessionToken.unsafeStringValue(),
             "Expiration": RFC3339.string(from: credentials.expiration),
         ]
-        return Array((try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data())
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return Array((try? encoder.encode(object)) ?? Data())
     }
 }
