@@ -25,7 +25,7 @@ import TestSupport
         let direct = try await ProcessRunner.run(Self.issuer, ["user", "list"], environment: environment)
         #expect(handedOff.status == 0, "\(handedOff.stderr)")
         #expect(handedOff.stdout == direct.stdout)
-        #expect(handedOff.stdout.contains("alice\tenabled"), "\(handedOff.stdout)")
+        #expect(handedOff.stdout.contains("alice\tone-time-password"), "\(handedOff.stdout)")
 
         // A user error (1) and a usage error (2) come back as rolecall-issuer gave them.
         let missing = try await ProcessRunner.run(Paths.rolecall, ["issuer", "user", "remove", "nobody"], environment: environment)
@@ -84,9 +84,12 @@ import TestSupport
                                 "IssuerServer", "IssuerStorage", "RolesAnywhereEmulator"]
 
     static func definedModules(_ binary: String) async throws -> Set<String> {
-        let symbols = try await ProcessRunner.run("nm", ["--defined-only", binary])
-        try #require(symbols.status == 0, "nm: \(symbols.stderr)")
-        return Set(serverModules.filter { module in symbols.stdout.contains("$s\(module.utf8.count)\(module)") })
+        let prefixes = serverModules.map { "\\$s\($0.utf8.count)\($0)[^a-zA-Z]" }.joined(separator: "|")
+        // The symbol table is large: grep keeps only the module prefixes that occur.
+        let found = try await ProcessRunner.run("bash", ["-c", "set -o pipefail; nm --defined-only \"$0\" | grep -oE '\(prefixes)' | sort -u", binary])
+        // grep's 1 is "none found"; anything else is nm or grep failing.
+        try #require(found.status == 0 || found.status == 1, "nm: \(found.stderr)")
+        return Set(serverModules.filter { module in found.stdout.contains("$s\(module.utf8.count)\(module)") })
     }
 
     @Test func theClientLinksNoServerModule() async throws {
