@@ -3,7 +3,7 @@ import Testing
 import TestSupport
 
 /// `exec` through the built executable against the emulator, with the real `aws` CLI inside.
-@Suite struct ExecCommandTests {
+@Suite(.removesTemporaryFiles) struct ExecCommandTests {
     @Test func awsCLIInsideExecGetsTheAssumedRole() async throws {
         let world = try await CLIWorld.withEmulator()
         let url = try #require(world.harness?.url)
@@ -135,7 +135,7 @@ enum EmulatorHarnessNames {
     static let roleArn = "arn:aws:iam::123456789012:role/test-role"
 }
 
-@Suite struct ExecDetailsTests {
+@Suite(.removesTemporaryFiles) struct ExecDetailsTests {
     @Test func sessionsDefaultToOneHourUnderTheProfileLimit() async throws {
         let world = try await CLIWorld.withEmulator()
         let outcome = try await world.rolecall(["exec", "--quiet", "--mfa-code", world.code(), "--", "true"])

@@ -5,7 +5,7 @@ import TestSupport
 /// The checked-in fuzz corpora (seeds, and every input that once crashed a target) replayed through
 /// the targets built without the fuzzer: a fixed crash stays fixed, and a seed that stops parsing
 /// shows up here before a fuzzing run would waste its minutes on it.
-@Suite struct FuzzCorpusTests {
+@Suite(.removesTemporaryFiles) struct FuzzCorpusTests {
     static let targets = ["config", "certificate", "response", "emulator-request", "duration", "arn", "otpauth"]
 
     @Test(arguments: targets)

@@ -4,7 +4,7 @@ import TestSupport
 
 /// SECURITY.md's hostile-input rows that need the built executable: each ends in a clear error and an
 /// exit status, writes nothing and loses nothing.
-@Suite struct HostileInputTests {
+@Suite(.removesTemporaryFiles) struct HostileInputTests {
     static func bytes(_ path: String) -> [UInt8]? {
         FileManager.default.contents(atPath: path).map { Array($0) }
     }

@@ -2,8 +2,8 @@ import Foundation
 import Testing
 import TestSupport
 
-/// Rule 2: with per-session MFA no credential, key or certificate is written to any file.
-@Suite struct NoSecretOnDiskTests {
+/// With per-session MFA no credential, key or certificate is written to any file (SECURITY.md).
+@Suite(.removesTemporaryFiles) struct NoSecretOnDiskTests {
     /// Runs rolecall under `strace -f` and returns (outcome, the files opened for writing).
     func traced(_ world: CLIWorld, _ arguments: [String]) async throws -> (ProcessOutcome, [String]) {
         let log = world.base + "/strace.log"
@@ -45,9 +45,8 @@ import TestSupport
 
     func assertNoSecretsIn(_ files: [String], secrets: [String]) {
         for file in files where !file.hasSuffix("strace.log") {
-            let content = (try? String(contentsOfFile: file, encoding: .utf8)) ?? ""
-            for secret in secrets { #expect(!content.contains(secret), "\(file) holds a secret") }
-            #expect(!content.contains("PRIVATE KEY"), "\(file) holds a private key")
+            for secret in secrets { #expect(!FileBytes.contains(file, secret), "\(file) holds a secret") }
+            #expect(!FileBytes.contains(file, "PRIVATE KEY"), "\(file) holds a private key")
         }
     }
 

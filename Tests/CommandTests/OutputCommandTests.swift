@@ -3,7 +3,7 @@ import Testing
 import TestSupport
 
 /// `env`, `credential-process`, `aws-config`, `status` and `demo` through the built executable.
-@Suite struct OutputCommandTests {
+@Suite(.removesTemporaryFiles) struct OutputCommandTests {
     @Test func envOutputEvaluatesInBashToWorkingCredentials() async throws {
         let world = try await CLIWorld.withEmulator()
         let url = try #require(world.harness?.url)

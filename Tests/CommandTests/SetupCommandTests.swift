@@ -5,7 +5,7 @@ import Testing
 import TestSupport
 
 /// `init`, `ca`, `mfa` and `profile` through the built executable.
-@Suite struct SetupCommandTests {
+@Suite(.removesTemporaryFiles) struct SetupCommandTests {
     @Test func initCreatesAPrivateHomeAndPrintsTheContractedJSON() async throws {
         let world = try await CLIWorld.initialized(user: "alice")
         var info = stat()

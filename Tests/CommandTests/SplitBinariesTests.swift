@@ -4,7 +4,7 @@ import TestSupport
 
 /// The three programs: `rolecall` hands `issuer …` to `rolecall-issuer`, starts
 /// `rolesanywhere-emulator` for `demo`, and carries no code of either (ARCHITECTURE.md, "Binaries").
-@Suite struct SplitBinariesTests {
+@Suite(.removesTemporaryFiles) struct SplitBinariesTests {
     static var issuer: String { "\(Paths.products)/rolecall-issuer" }
 
     static func administrator(_ base: String) -> [String: String] {

@@ -8,7 +8,7 @@ import TestSupport
 
 /// The team issuer from the command line: `issuer init|user|role|ca|serve`, then a person's
 /// `login` and `exec -- aws sts get-caller-identity` against the bundled emulator.
-@Suite struct TeamIssuerCommandTests {
+@Suite(.removesTemporaryFiles) struct TeamIssuerCommandTests {
     /// An issuer set up by its administrator, serving on loopback, and a person's empty home.
     struct Team {
         let world: CLIWorld

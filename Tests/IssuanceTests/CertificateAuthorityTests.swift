@@ -7,7 +7,7 @@ import Testing
 import TestSupport
 import X509
 
-@Suite struct CertificateAuthorityTests {
+@Suite(.removesTemporaryFiles) struct CertificateAuthorityTests {
     static let now = Date(timeIntervalSince1970: 1_900_000_000)
 
     @Test func caHasTheRequiredExtensionsAsPythonReadsThem() async throws {

@@ -9,7 +9,7 @@ import TestSupport
 /// Which failures send a request on to the next issuer URL: only those where it certainly never
 /// reached a replica, and a load balancer's 502/503. Anything else could spend a TOTP code twice
 /// over (the second replica then says "replayed") or count a wrong password twice.
-@Suite struct IssuerConnectionTests {
+@Suite(.removesTemporaryFiles) struct IssuerConnectionTests {
     /// Answers per URL host; records which hosts were asked.
     final class FakeReplicas: HTTPTransport {
         let answers: [String: @Sendable () throws -> TransportResponse]

@@ -3,7 +3,7 @@ import Issuance
 import Testing
 import TestSupport
 
-@Suite struct SecureDirectoryTests {
+@Suite(.removesTemporaryFiles) struct SecureDirectoryTests {
     let directory: SecureDirectory
 
     init() throws {

@@ -5,7 +5,7 @@ import RolesAnywhere
 import Testing
 import TestSupport
 
-@Suite struct TOTPTests {
+@Suite(.removesTemporaryFiles) struct TOTPTests {
     /// RFC 6238 Appendix B, SHA-1 rows (8 digits).
     static let vectors: [(TimeInterval, String)] = [
         (59, "94287082"), (1_111_111_109, "07081804"), (1_111_111_111, "14050471"),
@@ -54,7 +54,7 @@ import TestSupport
     }
 }
 
-@Suite struct OTPAuthURITests {
+@Suite(.removesTemporaryFiles) struct OTPAuthURITests {
     @Test func pyotpAndOurParserAgreeOnTheURIsEachSideBuilds() async throws {
         var generator = SystemRandomNumberGenerator()
         let secret = TOTPSecret.generate(using: &generator)

@@ -5,7 +5,7 @@ import RolesAnywhere
 import Testing
 import TestSupport
 
-@Suite struct TOTPVerifierTests {
+@Suite(.removesTemporaryFiles) struct TOTPVerifierTests {
     let directory: SecureDirectory
     let clock = ManualClock(Date(timeIntervalSince1970: 1_900_000_005))
     let device = TOTPVerifier.Device(name: "phone", secret: SecretBytes("12345678901234567890"))

@@ -7,7 +7,7 @@ import Testing
 import TestSupport
 
 /// `issuer init` and what a replica checks when it starts.
-@Suite struct IssuerAdminTests {
+@Suite(.removesTemporaryFiles) struct IssuerAdminTests {
     static func admin(_ database: any IssuerDatabase, _ key: IssuerKey) -> IssuerAdmin {
         IssuerAdmin(database: database, key: key, bcryptCost: 4)
     }

@@ -7,7 +7,7 @@ import Testing
 import TestSupport
 
 /// What is not a decision of the service: bodies that do not parse, health and metrics.
-@Suite struct IssuerHTTPTests {
+@Suite(.removesTemporaryFiles) struct IssuerHTTPTests {
     func send(_ client: IssuerClient, _ method: String, _ path: String, body: [UInt8] = []) async throws -> TransportResponse {
         try await client.transport.send(TransportRequest(method: method, url: client.urls[0] + path,
                                                          headers: [(name: "content-type", value: "application/json")], body: body))

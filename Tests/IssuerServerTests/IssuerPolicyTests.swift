@@ -10,9 +10,9 @@ import Testing
 import TestSupport
 import X509
 
-/// Every refusal the issue names, over HTTPS through the client rolecall uses, each with its
+/// Every refusal docs/issuer-api.md names, over HTTPS through the client rolecall uses, each with its
 /// audit row; and what an accepted request gets.
-@Suite struct IssuerPolicyTests {
+@Suite(.removesTemporaryFiles) struct IssuerPolicyTests {
     /// The last audit row, after the request.
     func lastAudit(_ world: IssuerWorld) async throws -> AuditRecord {
         try #require(try await world.admin.audit(since: .distantPast).last)

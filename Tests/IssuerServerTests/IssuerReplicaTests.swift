@@ -11,7 +11,7 @@ import X509
 
 /// Two replicas on one database (PostgreSQL when `ROLECALL_TEST_POSTGRES_URL` is set, as in CI;
 /// SQLite too): what one accepts or counts holds on the other, and losing one loses nothing.
-@Suite struct IssuerReplicaTests {
+@Suite(.removesTemporaryFiles) struct IssuerReplicaTests {
     /// Straight into both replicas' services, so that the requests really arrive together (over
     /// HTTPS each would first wait for its own TLS handshake); within a replica one user's checks
     /// are serialised, so it is the database's replay guard that must let only one through.

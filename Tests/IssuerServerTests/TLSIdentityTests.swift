@@ -6,7 +6,7 @@ import TestSupport
 import X509
 
 /// The self-signed TLS identity every replica shares.
-@Suite struct TLSIdentityTests {
+@Suite(.removesTemporaryFiles) struct TLSIdentityTests {
     @Test func theSelfSignedCertificateIsKeptUntilNearItsEndThenRenewedOnce() async throws {
         try await Backend.sqlite.withFreshDatabase { fresh in
             let database = try await fresh.open()

@@ -4,7 +4,7 @@ import Testing
 import TestSupport
 
 /// `--database` values: what they open, what they refuse, and that no message shows a password.
-@Suite struct DatabaseURLTests {
+@Suite(.removesTemporaryFiles) struct DatabaseURLTests {
     @Test func sqliteURLsNameAPath() throws {
         #expect(try DatabaseLocation("sqlite:issuer.db") == .sqlite(path: "issuer.db"))
         #expect(try DatabaseLocation("sqlite:/var/lib/rolecall/issuer.db") == .sqlite(path: "/var/lib/rolecall/issuer.db"))

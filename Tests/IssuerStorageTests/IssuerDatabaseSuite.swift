@@ -5,7 +5,7 @@ import Testing
 import TestSupport
 
 /// Every `IssuerDatabase` method, against every available backend (see `Backend.available`).
-@Suite struct IssuerDatabaseSuite {
+@Suite(.removesTemporaryFiles) struct IssuerDatabaseSuite {
     /// Where the PostgreSQL cases are required (`scripts/test`, CI), their absence is a failure.
     @Test func postgresIsThereWhereRequired() {
         #expect(!Backend.postgresRequired || Backend.postgresURL != nil,

@@ -4,7 +4,7 @@ import Testing
 import TestSupport
 
 /// What only the SQLite backend has: a file, its mode, its journal.
-@Suite struct SQLiteFileTests {
+@Suite(.removesTemporaryFiles) struct SQLiteFileTests {
     /// Under the usual umask (022) a file created without a mode would be 0644.
     @Test func theFileIsPrivateAndJournalledInWALMode() async throws {
         let directory = try Paths.temporaryDirectory("rolecall-storage")

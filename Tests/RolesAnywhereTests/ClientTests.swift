@@ -5,7 +5,7 @@ import TestSupport
 import X509
 
 /// Our CreateSession client against our emulator over real HTTP, then the `aws` CLI with the result.
-@Suite struct ClientTests {
+@Suite(.removesTemporaryFiles) struct ClientTests {
     @Test func endToEndThenAWSCLIGetsAssumedRoleIdentity() async throws {
         let pki = try TestPKI.make()
         let directory = try Paths.temporaryDirectory()

@@ -6,7 +6,7 @@ import TestSupport
 import X509
 
 /// The emulator judged by requests signed by AWS's own Python signer, then tampered with.
-@Suite struct EmulatorAcceptanceTests {
+@Suite(.removesTemporaryFiles) struct EmulatorAcceptanceTests {
     let pki: TestPKI
     let emulator: Emulator
     let directory: String

@@ -5,7 +5,7 @@ import Testing
 import TestSupport
 
 /// The `rolesanywhere-emulator` executable's contract: first stdout line, request log, config errors.
-@Suite struct EmulatorExecutableTests {
+@Suite(.removesTemporaryFiles) struct EmulatorExecutableTests {
     func writeConfig(_ directory: String, caPEM: String, dropping key: String? = nil) throws -> String {
         try caPEM.write(toFile: directory + "/ca.pem", atomically: true, encoding: .utf8)
         var object: [String: Any] = [
@@ -108,7 +108,7 @@ final class OffsetClock: @unchecked Sendable {
     var now: Date { Date().addingTimeInterval(offset) }
 }
 
-@Suite struct EmulatorConfigDefaultsTests {
+@Suite(.removesTemporaryFiles) struct EmulatorConfigDefaultsTests {
     /// Only what AWS requires is required; the rest takes AWS's defaults.
     @Test func optionalKeysTakeAWSDefaults() throws {
         let json = """
@@ -127,7 +127,7 @@ final class OffsetClock: @unchecked Sendable {
     }
 }
 
-@Suite struct PythonClientOverHTTPTests {
+@Suite(.removesTemporaryFiles) struct PythonClientOverHTTPTests {
     /// AWS's own client (signing, HTTP, JSON) against the emulator's HTTP endpoint, not just its handler.
     @Test func awsPythonClientGetsCredentialsFromTheEmulator() async throws {
         let pki = try TestPKI.make()

@@ -9,7 +9,7 @@ import X509
 /// SECURITY.md's certificate rows: chains that are too long, self-signed leaves, key types Roles
 /// Anywhere does not accept. The emulator refuses each as AWS does; the client refuses what it can
 /// know before sending.
-@Suite struct HostileCertificateTests {
+@Suite(.removesTemporaryFiles) struct HostileCertificateTests {
     let pki: TestPKI
     let emulator: Emulator
 

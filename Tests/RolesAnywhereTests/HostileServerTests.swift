@@ -4,7 +4,7 @@ import Testing
 import TestSupport
 
 /// CreateSession against a server that misbehaves: each ends in a clear, typed error.
-@Suite(.serialized) struct HostileServerTests {
+@Suite(.serialized, .removesTemporaryFiles) struct HostileServerTests {
     static let cases: [(String, String)] = [
         ("slow", "timed out"),
         ("close", "could not reach"),

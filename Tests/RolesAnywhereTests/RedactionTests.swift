@@ -3,9 +3,9 @@ import RolesAnywhere
 import Testing
 import TestSupport
 
-/// Rule 4: no signature, certificate body, secret or token in any `description`, including the
+/// Secrets stay out of sight (ARCHITECTURE.md): no signature, certificate body, secret or token in any `description`, including the
 /// errors the client throws when a server refuses or answers nonsense.
-@Suite struct RedactionTests {
+@Suite(.removesTemporaryFiles) struct RedactionTests {
     /// A request signed with a leaf and an intermediate, so both X-Amz-X509 headers are present.
     func signed() throws -> (X509RequestSigner.Result, forbidden: [String]) {
         let pki = try TestPKI.make()

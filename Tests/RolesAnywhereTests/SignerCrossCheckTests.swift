@@ -5,7 +5,7 @@ import TestSupport
 import X509
 
 /// Our signer against AWS's Python signer (`iam-rolesanywhere-session`) and the `cryptography` package.
-@Suite struct SignerCrossCheckTests {
+@Suite(.removesTemporaryFiles) struct SignerCrossCheckTests {
     enum KeyType: String, CaseIterable, CustomTestStringConvertible {
         case rsa2048, p256, p384
         var testDescription: String { rawValue }

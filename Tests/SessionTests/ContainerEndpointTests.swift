@@ -5,7 +5,7 @@ import Testing
 import TestSupport
 
 /// The container-credentials endpoint's guards, in-process, with curl as the client.
-@Suite struct ContainerEndpointTests {
+@Suite(.removesTemporaryFiles) struct ContainerEndpointTests {
     final class Reports: @unchecked Sendable {
         private let lock = NSLock()
         private var lines: [String] = []

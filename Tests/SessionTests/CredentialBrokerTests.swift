@@ -7,7 +7,7 @@ import Testing
 import TestSupport
 
 /// The per-session flow against the emulator, in-process.
-@Suite struct CredentialBrokerTests {
+@Suite(.removesTemporaryFiles) struct CredentialBrokerTests {
     struct World {
         let context: SessionContext
         let harness: EmulatorHarness

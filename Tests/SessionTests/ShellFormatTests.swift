@@ -4,7 +4,7 @@ import Testing
 import TestSupport
 
 /// Hostile values survive `eval` byte for byte in real shells, and run nothing.
-@Suite struct ShellFormatTests {
+@Suite(.removesTemporaryFiles) struct ShellFormatTests {
     static let marker = "/tmp/rolecall-pwned-\(getpid())"
     static let hostile: [String] = [
         "plain",

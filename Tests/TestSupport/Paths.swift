@@ -33,9 +33,17 @@ public enum Paths {
 
     public static var crosscheckScript: String { "\(packageRoot)/Tests/Python/crosscheck.py" }
 
-    /// A fresh private temporary directory, removed by the caller.
+    /// A fresh private temporary directory: inside the running test's root, which is removed when
+    /// the test ends (`.removesTemporaryFiles`), else removed when the test process exits.
     public static func temporaryDirectory(_ prefix: String = "rolecall-test") throws -> String {
-        var template = Array("/tmp/\(prefix).XXXXXX".utf8CString)
+        if let root = TemporaryFiles.root { return try makeTemporaryDirectory(in: root, prefix: prefix) }
+        let directory = try makeTemporaryDirectory(in: "/tmp", prefix: prefix)
+        TemporaryFiles.remember(directory)
+        return directory
+    }
+
+    static func makeTemporaryDirectory(in parent: String, prefix: String) throws -> String {
+        var template = Array("\(parent)/\(prefix).XXXXXX".utf8CString)
         guard let created = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
             throw CocoaError(.fileWriteUnknown)
         }

@@ -34,7 +34,7 @@ public struct SessionStarter: Sendable {
         public let profile: Profile
         public let issued: CredentialBroker.Issued
 
-        /// The variables of DESIGN.md, for the child or for printing.
+        /// The variables the child gets (ARCHITECTURE.md, "How a request flows"), for the child or for printing.
         public var variables: [(name: String, value: String)] {
             SessionEnvironment.staticCredentials(issued.credentials, region: issued.region, session: profile.name, roleArn: profile.roleArn)
         }
