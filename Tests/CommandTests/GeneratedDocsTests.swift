@@ -25,9 +25,12 @@ import TestSupport
         #expect(checkedIn.contains(".Sh SYNOPSIS"))
     }
 
-    static let manInstalled = ["/usr/bin/man", "/usr/local/bin/man", "/bin/man"].contains { FileManager.default.isExecutableFile(atPath: $0) }
+    /// Whether `man` is on PATH, where the `sh -c` below looks for it.
+    static let manInstalled = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").contains {
+        FileManager.default.isExecutableFile(atPath: "\($0)/man")
+    }
 
-    @Test(.enabled(if: manInstalled, "man is not installed (scripts/test installs man-db)"),
+    @Test(.enabled(if: manInstalled, "man is not on PATH (scripts/test installs man-db)"),
           arguments: ["rolecall.1", "rolecall-issuer.1"])
     func manPageRenders(page: String) async throws {
         let outcome = try await ProcessRunner.run("sh", ["-c", "MANWIDTH=80 man -l \(Paths.packageRoot)/man/\(page) | head -5"])

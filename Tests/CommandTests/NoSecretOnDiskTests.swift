@@ -2,7 +2,8 @@ import Foundation
 import Testing
 import TestSupport
 
-/// With per-session MFA no credential, key or certificate is written to any file (SECURITY.md).
+/// With per-session MFA no credential, key or certificate is written to any file (ARCHITECTURE.md,
+/// "Nothing secret on disk").
 @Suite(.removesTemporaryFiles) struct NoSecretOnDiskTests {
     /// Runs rolecall under `strace -f` and returns (outcome, the files opened for writing).
     func traced(_ world: CLIWorld, _ arguments: [String]) async throws -> (ProcessOutcome, [String]) {

@@ -74,8 +74,8 @@ import TestSupport
         return ""
     }
 
-    /// Each signal issue 5 names reaches the child once; the supervisor outlives it and exits with
-    /// the child's status.
+    /// Each of these signals reaches the child once; the supervisor outlives it and exits with the
+    /// child's status.
     @Test(arguments: [("INT", SIGINT), ("TERM", SIGTERM), ("HUP", SIGHUP), ("QUIT", SIGQUIT), ("WINCH", SIGWINCH)])
     func signalsAreForwardedToTheChild(name: String, number: Int32) async throws {
         let world = try await CLIWorld.withEmulator()

@@ -3,8 +3,8 @@ import RolesAnywhere
 import Testing
 import TestSupport
 
-/// Secrets stay out of sight (ARCHITECTURE.md): no signature, certificate body, secret or token in any `description`, including the
-/// errors the client throws when a server refuses or answers nonsense.
+/// No signature, certificate body, secret or token in any `description`, including the errors the
+/// client throws when a server refuses or answers nonsense (ARCHITECTURE.md, "Secrets stay out of sight").
 @Suite(.removesTemporaryFiles) struct RedactionTests {
     /// A request signed with a leaf and an intermediate, so both X-Amz-X509 headers are present.
     func signed() throws -> (X509RequestSigner.Result, forbidden: [String]) {

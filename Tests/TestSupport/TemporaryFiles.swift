@@ -15,6 +15,9 @@ public struct RemovesTemporaryFiles: SuiteTrait, TestTrait, TestScoping {
     public func provideScope(for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void) async throws {
         let root = try Paths.makeTemporaryDirectory(in: "/tmp", prefix: "rolecall-test-run")
         defer { try? FileManager.default.removeItem(atPath: root) }
+        // Searchable by others, not listable: a test may run rolecall as another user (setpriv) in a
+        // directory inside it. Each directory in it is mkdtemp's own 0700.
+        chmod(root, 0o711)
         try await TemporaryFiles.$root.withValue(root) { try await function() }
     }
 }
