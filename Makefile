@@ -15,6 +15,8 @@ COMMIT := $(shell h=$$($(GIT) rev-parse --short=12 HEAD 2>/dev/null) && { $(GIT)
 STAMP = Sources/CBuildInfo/BuildCommit.h
 SWIFT_FLAGS = -c release --static-swift-stdlib --scratch-path $(SCRATCH)
 BIN = $(SCRATCH)/release
+# Stripped copies for installing; the unstripped binaries stay for symbol checks (scripts/bench).
+STRIPPED = $(SCRATCH)/stripped
 
 .PHONY: build stamp install uninstall
 
@@ -25,11 +27,12 @@ stamp:
 build: stamp
 	for product in $(PRODUCTS); do swift build $(SWIFT_FLAGS) --product $$product || { rm -f $(STAMP); exit 1; }; done
 	rm -f $(STAMP)
-	for product in $(PRODUCTS); do strip -o $(BIN)/$$product.stripped $(BIN)/$$product && mv $(BIN)/$$product.stripped $(BIN)/$$product || exit 1; done
+	mkdir -p $(STRIPPED)
+	for product in $(PRODUCTS); do strip -o $(STRIPPED)/$$product $(BIN)/$$product || exit 1; done
 
 install: build
 	install -d $(BINDIR) $(MANDIR) $(BASHDIR) $(ZSHDIR) $(FISHDIR)
-	for product in $(PRODUCTS); do install -m 0755 $(BIN)/$$product $(BINDIR)/ && install -m 0644 man/$$product.1 $(MANDIR)/ || exit 1; done
+	for product in $(PRODUCTS); do install -m 0755 $(STRIPPED)/$$product $(BINDIR)/ && install -m 0644 man/$$product.1 $(MANDIR)/ || exit 1; done
 	for program in $(COMPLETED); do \
 	    install -m 0644 completions/$$program.bash $(BASHDIR)/$$program && \
 	    install -m 0644 completions/$$program.zsh $(ZSHDIR)/_$$program && \
