@@ -3,11 +3,6 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// The team issuer's JSON API (docs/issuer-api.md), shared by the service and its client so the
 /// two cannot drift apart. Field names are the contract.

@@ -5,11 +5,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import IssuerProtocol
 import RolesAnywhere
 import Session
 import X509
@@ -39,7 +35,7 @@ struct CACommand: AsyncParsableCommand {
                     let objects = try entries.map { entry -> JSONValue in
                         [
                             "certificatePEM": .string(try entry.certificate.serializeAsPEM().pemString + "\n"),
-                            "fingerprintSHA256": .string(try SHA256Fingerprint.of(entry.certificate)),
+                            "fingerprintSHA256": .string(CertificateFingerprint.sha256(der: try entry.certificate.derBytes())),
                             "notValidAfter": .string(RFC3339.string(from: entry.certificate.notValidAfter)),
                             "current": .bool(!entry.retired),
                         ]
@@ -78,11 +74,5 @@ struct CACommand: AsyncParsableCommand {
                 Console.err("Removed \(removed) old CA\(removed == 1 ? "" : "s").\n")
             }
         }
-    }
-}
-
-enum SHA256Fingerprint {
-    static func of(_ certificate: Certificate) throws -> String {
-        CanonicalRequest.hexSHA256(try certificate.derBytes())
     }
 }

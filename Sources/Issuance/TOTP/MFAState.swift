@@ -3,11 +3,6 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// What the replay guard and lockout remember about each TOTP device (persisted, not secret).
 public struct MFAState: Codable, Sendable, Equatable {

@@ -3,11 +3,6 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import RolesAnywhere
 
 /// How long repeated wrong TOTP codes lock a device or a user out, and how that is said: the same

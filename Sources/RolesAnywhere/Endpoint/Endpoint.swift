@@ -3,11 +3,6 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Where CreateSession goes: `https://rolesanywhere.<region>.amazonaws.com`, or an override.
 public struct Endpoint: Sendable, Equatable, CustomStringConvertible {

@@ -3,11 +3,6 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Signs a request the way IAM Roles Anywhere expects (`AWS4-X509-*-SHA256`).
 ///

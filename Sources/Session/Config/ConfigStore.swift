@@ -3,11 +3,6 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Issuance
 
 /// `config.json` in the home: the user's profiles. Human-readable; state lives elsewhere.

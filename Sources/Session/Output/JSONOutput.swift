@@ -3,11 +3,6 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// A JSON value for the commands' `--json` output, where a key may hold `null` (which a Codable
 /// struct would leave out) and values of several types sit side by side.

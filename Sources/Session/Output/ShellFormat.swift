@@ -3,11 +3,6 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Prints variables for a shell to evaluate. Every value is quoted so that no byte of it, whatever
 /// a server sent, can run as a command in bash, dash, zsh, fish or PowerShell.
