@@ -43,11 +43,20 @@ let package = Package(
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The client's HTTPS: RolesAnywhere's transport seam over async-http-client. Only the client
+        // (and the load test) link it; the team issuer and the emulator serve, they do not call out.
+        .target(
+            name: "HTTPSTransport",
+            dependencies: [
+                "RolesAnywhere",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // The team issuer's wire vocabulary, shared by the service and its client; no logic of either.
@@ -76,6 +85,7 @@ let package = Package(
             name: "Issuance",
             dependencies: [
                 "RolesAnywhere",
+                "HTTPSTransport",
                 "IssuanceCore",
                 "IssuerProtocol",
                 "CHardening",
@@ -129,6 +139,7 @@ let package = Package(
             name: "Session",
             dependencies: [
                 "RolesAnywhere",
+                "HTTPSTransport",
                 "IssuanceCore",
                 "IssuerProtocol",
                 "Issuance",
@@ -159,6 +170,7 @@ let package = Package(
             name: "rolecall",
             dependencies: [
                 "RolesAnywhere",
+                "HTTPSTransport",
                 "IssuanceCore",
                 "IssuerProtocol",
                 "Issuance",
@@ -204,7 +216,7 @@ let package = Package(
         .executableTarget(
             name: "rolecall-issuer-load",
             dependencies: [
-                "IssuerServer", "IssuerStorage", "IssuanceCore", "IssuerProtocol", "Issuance", "RolesAnywhere",
+                "IssuerServer", "IssuerStorage", "IssuanceCore", "IssuerProtocol", "Issuance", "RolesAnywhere", "HTTPSTransport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -219,7 +231,7 @@ let package = Package(
         .testTarget(
             name: "RolesAnywhereTests",
             dependencies: [
-                "RolesAnywhere", "RolesAnywhereEmulator", "TestSupport",
+                "RolesAnywhere", "HTTPSTransport", "RolesAnywhereEmulator", "TestSupport",
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
@@ -236,7 +248,7 @@ let package = Package(
         .testTarget(
             name: "SessionTests",
             dependencies: [
-                "Session", "Issuance", "IssuanceCore", "IssuerProtocol", "TestSupport",
+                "Session", "Issuance", "IssuanceCore", "IssuerProtocol", "HTTPSTransport", "TestSupport",
                 .product(name: "X509", package: "swift-certificates"),
             ]
         ),

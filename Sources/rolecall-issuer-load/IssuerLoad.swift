@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import HTTPSTransport
 import Issuance
 import Logging
 import RolesAnywhere

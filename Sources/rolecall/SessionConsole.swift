@@ -1,4 +1,5 @@
 import CommandLineSupport
+import HTTPSTransport
 import RolesAnywhere
 import Session
 

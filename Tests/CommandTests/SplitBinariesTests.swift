@@ -82,14 +82,16 @@ import TestSupport
     /// module the client links shows up in its symbol table.
     static let serverModules = ["PostgresNIO", "SQLiteNIO", "Prometheus", "HummingbirdBcrypt", "Hummingbird",
                                 "IssuerServer", "IssuerStorage", "RolesAnywhereEmulator"]
+    /// What only the client runs: its issuers, its session flow and its HTTPS client.
+    static let clientModules = ["Session", "Issuance", "HTTPSTransport", "AsyncHTTPClient"]
 
-    static func definedModules(_ binary: String) async throws -> Set<String> {
-        let prefixes = serverModules.map { "\\$s\($0.utf8.count)\($0)[^a-zA-Z]" }.joined(separator: "|")
+    static func definedModules(_ binary: String, among modules: [String] = serverModules) async throws -> Set<String> {
+        let prefixes = modules.map { "\\$s\($0.utf8.count)\($0)[^a-zA-Z]" }.joined(separator: "|")
         // The symbol table is large: grep keeps only the module prefixes that occur.
         let found = try await ProcessRunner.run("bash", ["-c", "set -o pipefail; nm --defined-only \"$0\" | grep -oE '\(prefixes)' | sort -u", binary])
         // grep's 1 is "none found"; anything else is nm or grep failing.
         try #require(found.status == 0 || found.status == 1, "nm: \(found.stderr)")
-        return Set(serverModules.filter { module in found.stdout.contains("$s\(module.utf8.count)\(module)") })
+        return Set(modules.filter { module in found.stdout.contains("$s\(module.utf8.count)\(module)") })
     }
 
     @Test func theClientLinksNoServerModule() async throws {
@@ -97,5 +99,10 @@ import TestSupport
         // The check sees what it looks for: the issuer and the emulator do link theirs.
         #expect(try await Self.definedModules(Self.issuer).isSuperset(of: ["IssuerServer", "IssuerStorage", "PostgresNIO", "SQLiteNIO", "Hummingbird"]))
         #expect(try await Self.definedModules(Paths.emulator).contains("RolesAnywhereEmulator"))
+    }
+
+    @Test func theIssuerLinksNoClientModule() async throws {
+        #expect(try await Self.definedModules(Self.issuer, among: Self.clientModules).isEmpty)
+        #expect(try await Self.definedModules(Paths.rolecall, among: Self.clientModules) == Set(Self.clientModules))
     }
 }

@@ -1,7 +1,8 @@
 import Foundation
+import HTTPSTransport
 import RolesAnywhere
-import Testing
 import TestSupport
+import Testing
 import X509
 
 /// Our CreateSession client against our emulator over real HTTP, then the `aws` CLI with the result.

@@ -1,8 +1,9 @@
 import Foundation
+import HTTPSTransport
 import RolesAnywhere
 import RolesAnywhereEmulator
-import Testing
 import TestSupport
+import Testing
 
 /// The `rolesanywhere-emulator` executable's contract: first stdout line, request log, config errors.
 @Suite(.removesTemporaryFiles) struct EmulatorExecutableTests {

@@ -1,7 +1,8 @@
 import Foundation
+import HTTPSTransport
 import RolesAnywhere
-import Testing
 import TestSupport
+import Testing
 
 /// CreateSession against a server that misbehaves: each ends in a clear, typed error.
 @Suite(.serialized, .removesTemporaryFiles) struct HostileServerTests {

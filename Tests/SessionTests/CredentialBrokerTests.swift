@@ -1,10 +1,11 @@
 import Foundation
+import HTTPSTransport
 import Issuance
 import IssuanceCore
 import RolesAnywhere
 import Session
-import Testing
 import TestSupport
+import Testing
 
 /// The per-session flow against the emulator, in-process.
 @Suite(.removesTemporaryFiles) struct CredentialBrokerTests {

@@ -22,6 +22,8 @@ public final class ContainerCredentialsEndpoint: Sendable {
     private let refusals = Mutex(0)
     private let report: @Sendable (String) -> Void
 
+    typealias Connection = NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>
+
     public init(cache: CredentialCache, report: @escaping @Sendable (String) -> Void) {
         var generator = SystemRandomNumberGenerator()
         self.path = "/rolecall/" + (0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) }.hexString
@@ -30,35 +32,81 @@ public final class ContainerCredentialsEndpoint: Sendable {
         self.report = report
     }
 
-    /// Serves until the task is cancelled; `onListening` gets the full URI once connections are accepted.
+    /// Serves until the task is cancelled, then returns; `onListening` gets the full URI once the
+    /// socket listens (connections made meanwhile wait in its backlog).
     public func run(onListening: @escaping @Sendable (String) async -> Void) async throws {
-        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelInitializer { channel in
+            .bind(host: "127.0.0.1", port: 0) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     // No router: every request, whatever its method or path, is judged (and
                     // counted) by `respond`, not answered by a default nobody logs.
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                    try channel.pipeline.syncOperations.addHandler(EndpointHandler(endpoint: self))
+                    return try Connection(wrappingChannelSynchronously: channel)
                 }
             }
-            .bind(host: "127.0.0.1", port: 0)
-            .get()
-        try await withTaskCancellationHandler {
-            await onListening("http://127.0.0.1:\(channel.localAddress?.port ?? 0)\(path)")
-            try await channel.closeFuture.get()
-        } onCancel: {
-            channel.close(promise: nil)
+        await onListening("http://127.0.0.1:\(server.channel.localAddress?.port ?? 0)\(path)")
+        do {
+            // One child task per connection: cancelling `run` ends the accept loop, which closes the
+            // listening socket, and cancels every connection, each closing its own socket, so no
+            // keep-alive connection outlives the session. (Accept errors such as EMFILE do not end
+            // the loop: NIO backs off and retries.)
+            try await withThrowingDiscardingTaskGroup { group in
+                try await server.executeThenClose { connections in
+                    for try await connection in connections {
+                        group.addTask { await self.serve(connection) }
+                    }
+                }
+            }
+        } catch is CancellationError {
+            // How the supervisor stops the endpoint, not a failure.
         }
     }
 
     public var refusalCount: Int { refusals.withLock { $0 } }
 
-    /// What the handler writes back.
+    /// One connection's requests, answered in order. NIO's pipeline handler holds a pipelined
+    /// request back until the previous response's end is written.
+    private func serve(_ connection: Connection) async {
+        let peer = connection.channel.remoteAddress
+        let localPort = connection.channel.localAddress?.port
+        // An error ends this connection only: a reset, cancellation, or a malformed request that
+        // NIO's error handler has already answered with 400.
+        try? await connection.executeThenClose { requests, responses in
+            var head: HTTPRequestHead?
+            for try await part in requests {
+                switch part {
+                case .head(let received):
+                    head = received
+                case .body:
+                    continue  // no request the endpoint answers has a body; it is read and dropped
+                case .end:
+                    guard let asked = head else { continue }
+                    head = nil
+                    let reply = await respond(Asked(head: asked, peer: peer, localPort: localPort))
+                    try await responses.write(contentsOf: reply.parts(for: asked))
+                    // Leaving closes the socket. The response is already flushed: the writer hands
+                    // it to the event loop before the close that executeThenClose queues after it.
+                    guard asked.isKeepAlive else { return }
+                }
+            }
+        }
+    }
+
+    /// What is written back.
     struct Reply: Sendable {
         var status: HTTPResponseStatus
-        var headers: [(String, String)] = [("Content-Type", "application/json")]
-        var body: [UInt8]
+        var headers: HTTPHeaders = ["Content-Type": "application/json"]
+        var body: ByteBuffer
+
+        func parts(for request: HTTPRequestHead) -> [HTTPServerResponsePart] {
+            var headers = headers
+            headers.add(name: "Content-Length", value: String(body.readableBytes))
+            headers.add(name: "Connection", value: request.isKeepAlive ? "keep-alive" : "close")
+            let head = HTTPServerResponsePart.head(HTTPResponseHead(version: request.version, status: status, headers: headers))
+            // A response to HEAD has no body, or the next response on the connection would start inside it.
+            return request.method == .HEAD ? [head, .end(nil)] : [head, .body(.byteBuffer(body)), .end(nil)]
+        }
     }
 
     /// One request, as the connection saw it.
@@ -91,9 +139,10 @@ public final class ContainerCredentialsEndpoint: Sendable {
         }
         do {
             let entry = try await cache.credentials()
-            return entry.body.withBytes { Reply(status: .ok, body: Array($0)) }
+            // Straight from the locked buffer into the one buffer that is written.
+            return entry.body.withBytes { Reply(status: .ok, body: ByteBuffer(bytes: $0)) }
         } catch {
-            return Reply(status: .serviceUnavailable, body: Array(Self.errorJSON("\(error)").utf8))
+            return Reply(status: .serviceUnavailable, body: ByteBuffer(string: Self.errorJSON("\(error)")))
         }
     }
 
@@ -103,8 +152,8 @@ public final class ContainerCredentialsEndpoint: Sendable {
             return count
         }
         report("rolecall: refused credential request #\(count) (\(reason)): HTTP \(status.code)")
-        var reply = Reply(status: status, body: Array(Self.errorJSON("refused").utf8))
-        reply.headers += extra
+        var reply = Reply(status: status, body: ByteBuffer(string: Self.errorJSON("refused")))
+        reply.headers.add(contentsOf: extra)
         return reply
     }
 
@@ -112,52 +161,5 @@ public final class ContainerCredentialsEndpoint: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes]
         return String(decoding: (try? encoder.encode(["message": message])) ?? Data(), as: UTF8.self)
-    }
-}
-
-/// One connection: collects a request, lets the endpoint judge it, writes the reply. NIO's server
-/// pipeline orders pipelined requests and keeps the connection alive when the client asks.
-private final class EndpointHandler: ChannelInboundHandler {
-    typealias InboundIn = HTTPServerRequestPart
-    typealias OutboundOut = HTTPServerResponsePart
-
-    let endpoint: ContainerCredentialsEndpoint
-    private var head: HTTPRequestHead?
-
-    init(endpoint: ContainerCredentialsEndpoint) {
-        self.endpoint = endpoint
-    }
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch unwrapInboundIn(data) {
-        case .head(let received):
-            head = received
-        case .body:
-            break  // no request the endpoint answers has a body; it is read and dropped
-        case .end:
-            guard let head else { return }
-            self.head = nil
-            let asked = ContainerCredentialsEndpoint.Asked(head: head, peer: context.channel.remoteAddress,
-                                                           localPort: context.channel.localAddress?.port)
-            let endpoint = endpoint
-            let promise = context.eventLoop.makePromise(of: ContainerCredentialsEndpoint.Reply.self)
-            promise.completeWithTask { await endpoint.respond(asked) }
-            // Back on the connection's event loop, where the handler and its context live.
-            promise.futureResult.assumeIsolated().whenSuccess { reply in
-                self.write(reply, keepAlive: head.isKeepAlive, version: head.version, context: context)
-            }
-        }
-    }
-
-    private func write(_ reply: ContainerCredentialsEndpoint.Reply, keepAlive: Bool, version: HTTPVersion, context: ChannelHandlerContext) {
-        var headers = HTTPHeaders(reply.headers)
-        headers.add(name: "Content-Length", value: String(reply.body.count))
-        headers.add(name: "Connection", value: keepAlive ? "keep-alive" : "close")
-        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: version, status: reply.status, headers: headers))), promise: nil)
-        context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: reply.body)))), promise: nil)
-        let done = context.writeAndFlush(wrapOutboundOut(.end(nil)))
-        if !keepAlive {
-            done.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
-        }
     }
 }
