@@ -109,6 +109,13 @@ int rolecall_execve(const char *path, char *const argv[], char *const envp[]) {
     return failure;
 }
 
+// Makes `from` the child's descriptor `to` across execve: dup2, or, when it already is `to`, clearing
+// the close-on-exec flag it was created with. Async-signal-safe.
+static void place_descriptor(int from, int to) {
+    if (from == to) fcntl(to, F_SETFD, 0);
+    else dup2(from, to);
+}
+
 pid_t rolecall_spawn(const char *path, char *const argv[], char *const envp[],
                      unsigned long long core_soft, unsigned long long core_hard,
                      int own_process_group, int terminal_fd, const int stdio[3], int *exec_errno) {
@@ -134,7 +141,7 @@ pid_t rolecall_spawn(const char *path, char *const argv[], char *const envp[],
             }
         }
         for (int fd = 0; fd < 3; fd++) {
-            if (stdio != NULL && stdio[fd] >= 0 && stdio[fd] != fd) dup2(stdio[fd], fd);
+            if (stdio != NULL && stdio[fd] >= 0) place_descriptor(stdio[fd], fd);
         }
         restore_initial_signals();
         execve(path, argv, envp);
@@ -198,11 +205,11 @@ int rolecall_run_capture(const char *path, char *const argv[], char *const envp[
     }
     if (pid == 0) {
         // Only async-signal-safe calls between fork and execve.
-        dup2(in[0], 0);
-        dup2(out[1], 1);
+        place_descriptor(in[0], 0);
+        place_descriptor(out[1], 1);
         if (discard_stderr) {
-            int null_fd = open("/dev/null", O_WRONLY);
-            if (null_fd >= 0) dup2(null_fd, 2);
+            int null_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+            if (null_fd >= 0) place_descriptor(null_fd, 2);
         }
         restore_initial_signals();
         execve(path, argv, envp);
@@ -218,7 +225,12 @@ int rolecall_run_capture(const char *path, char *const argv[], char *const envp[
     close(report[0]);
     if (got != (ssize_t)sizeof failure) {
         failure = 0;
-        // The input is small (a URI, nothing); a child that stops reading early is not waited for.
+        // A child that exits without reading its input must not end this process with SIGPIPE:
+        // the signal is blocked for the write and a pending one taken back before unblocking.
+        sigset_t pipe_only, previous;
+        sigemptyset(&pipe_only);
+        sigaddset(&pipe_only, SIGPIPE);
+        pthread_sigmask(SIG_BLOCK, &pipe_only, &previous);
         size_t written = 0;
         while (written < input_length) {
             ssize_t n = write(in[1], input + written, input_length - written);
@@ -226,6 +238,9 @@ int rolecall_run_capture(const char *path, char *const argv[], char *const envp[
             if (n <= 0) break;
             written += (size_t)n;
         }
+        struct timespec no_wait = {0, 0};
+        while (sigtimedwait(&pipe_only, NULL, &no_wait) == SIGPIPE) {}
+        pthread_sigmask(SIG_SETMASK, &previous, NULL);
     }
     close(in[1]);
     for (;;) {
@@ -239,7 +254,9 @@ int rolecall_run_capture(const char *path, char *const argv[], char *const envp[
     }
     close(out[0]);
     int status = 0;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
+    pid_t waited;
+    while ((waited = waitpid(pid, &status, 0)) < 0 && errno == EINTR) {}
+    if (waited < 0) return failure != 0 ? failure : errno;
     *exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
     return failure;
 }

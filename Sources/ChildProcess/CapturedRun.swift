@@ -7,31 +7,32 @@ import Darwin
 
 /// A short helper program run to its end: its standard input given, its standard output kept (for
 /// `--mfa-command`, `qrencode`). Nothing goes through argv that the caller did not put there.
-public struct CapturedRun: Sendable {
-    public let status: Int32
-    public let output: [UInt8]
-
+public enum CapturedRun {
     public struct StartError: Error, Sendable, CustomStringConvertible {
         public let errno: Int32
         public var description: String { String(cString: strerror(errno)) }
     }
 
-    /// Runs `executable` (a path) with `arguments` (argv[1…]) and this process's environment.
-    /// At most `outputLimit` bytes of its output are kept; stderr is dropped when `discardErrors`.
-    public static func run(_ executable: String, _ arguments: [String], input: [UInt8] = [],
-                           outputLimit: Int = 64 << 10, discardErrors: Bool = false) throws(StartError) -> CapturedRun {
+    /// Runs `executable` (a path) with `arguments` (argv[1…]) and this process's environment, then
+    /// gives `body` its exit status (128 + signal when killed) and output. The output may be a
+    /// secret (an MFA code, a QR code of a TOTP seed): it exists only in a buffer that is zeroed
+    /// when `body` returns. At most `outputLimit` bytes are kept; stderr is dropped when `discardErrors`.
+    public static func run<Result>(_ executable: String, _ arguments: [String], input: [UInt8] = [],
+                                   outputLimit: Int = 64 << 10, discardErrors: Bool = false,
+                                   _ body: (_ status: Int32, _ output: UnsafeBufferPointer<UInt8>) throws -> Result) throws -> Result {
         var output = [UInt8](repeating: 0, count: outputLimit)
-        var length = 0
-        var status: Int32 = 0
-        let failure = CStrings.with([executable] + arguments) { argv in
-            input.withUnsafeBufferPointer { input in
-                output.withUnsafeMutableBufferPointer { buffer in
+        return try output.withUnsafeMutableBufferPointer { buffer in
+            defer { rolecall_secure_zero(buffer.baseAddress, buffer.count) }
+            var length = 0
+            var status: Int32 = 0
+            let failure = CStrings.with([executable] + arguments) { argv in
+                input.withUnsafeBufferPointer { input in
                     rolecall_run_capture(executable, argv, environ, input.baseAddress, input.count,
                                          buffer.baseAddress, buffer.count, &length, discardErrors ? 1 : 0, &status)
                 }
             }
+            guard failure == 0 else { throw StartError(errno: failure) }
+            return try body(status, UnsafeBufferPointer(rebasing: buffer[..<length]))
         }
-        guard failure == 0 else { throw StartError(errno: failure) }
-        return CapturedRun(status: status, output: Array(output.prefix(length)))
     }
 }

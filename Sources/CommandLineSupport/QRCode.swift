@@ -12,8 +12,8 @@ public enum QRCode {
         guard let path = candidates
             .first(where: { access($0, X_OK) == 0 }) else { return nil }
         // The URI travels through a pipe, never through argv.
-        guard let run = try? CapturedRun.run(path, ["-t", "UTF8"], input: Array(text.utf8), discardErrors: true),
-              run.status == 0 else { return nil }
-        return String(decoding: run.output, as: UTF8.self)
+        return try? CapturedRun.run(path, ["-t", "UTF8"], input: Array(text.utf8), discardErrors: true) { status, output in
+            status == 0 ? String(decoding: output, as: UTF8.self) : nil
+        }
     }
 }

@@ -14,7 +14,7 @@ import TestSupport
     @Test func issuerCommandsPassThroughTheHandoffWithTheirExitCodes() async throws {
         let base = try Paths.temporaryDirectory("rolecall-handoff")
         defer { try? FileManager.default.removeItem(atPath: base) }
-        // An empty PATH of rolecall's own: rolecall-issuer is found next to rolecall.
+        // PATH holds no rolecall-issuer: it is found next to rolecall.
         let environment = Self.administrator(base)
         let initialized = try await ProcessRunner.run(Paths.rolecall, ["issuer", "init"], environment: environment)
         try #require(initialized.status == 0, "\(initialized.stderr)")
@@ -56,10 +56,14 @@ import TestSupport
     }
 
     @Test func withoutRolecallIssuerTheHandoffSaysSoInOneLine() async throws {
-        let base = try Paths.temporaryDirectory("rolecall-alone")
+        // A hard link in a directory of its own, on the products' file system: a copy would be open
+        // for writing while other tests fork, and exec'ing it could fail with ETXTBSY.
+        let base = try Paths.makeTemporaryDirectory(in: Paths.products, prefix: "rolecall-alone")
         defer { try? FileManager.default.removeItem(atPath: base) }
-        try FileManager.default.copyItem(atPath: Paths.rolecall, toPath: base + "/rolecall")
-        let outcome = try await ProcessRunner.run(base + "/rolecall", ["issuer", "user", "list"], environment: Self.administrator(base))
+        try FileManager.default.linkItem(atPath: Paths.rolecall, toPath: base + "/rolecall")
+        // PATH is that directory alone, so an installed rolecall-issuer is not found either.
+        let outcome = try await ProcessRunner.run(base + "/rolecall", ["issuer", "user", "list"],
+                                                  environment: Self.administrator(base).merging(["PATH": base]) { $1 })
         #expect(outcome.status == 1)
         let lines = outcome.stderr.split(separator: "\n")
         #expect(lines.count == 1, "\(outcome.stderr)")

@@ -42,7 +42,7 @@ public enum Paths {
         return directory
     }
 
-    static func makeTemporaryDirectory(in parent: String, prefix: String) throws -> String {
+    public static func makeTemporaryDirectory(in parent: String, prefix: String) throws -> String {
         var template = Array("\(parent)/\(prefix).XXXXXX".utf8CString)
         guard let created = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
             throw CocoaError(.fileWriteUnknown)

@@ -42,17 +42,17 @@ public enum MFACodeSource: Sendable, CustomStringConvertible {
     static func run(_ command: String) throws -> String {
         // stdin is an empty pipe: it belongs to the child that runs after us, and the command must
         // not consume any of it.
-        let run: CapturedRun
-        do { run = try CapturedRun.run("/bin/sh", ["-c", command], outputLimit: 1024) } catch {
-            throw MFAError.unavailable("could not run the --mfa-command: \(error.description)")
+        let answer: Result<String, MFAError>
+        do {
+            answer = try CapturedRun.run("/bin/sh", ["-c", command], outputLimit: 1024) { status, output in
+                guard status == 0 else { return .failure(.unavailable("the --mfa-command exited with status \(status)")) }
+                let line = output.prefix { $0 != UInt8(ascii: "\n") }
+                return .success(trimmedWhitespace(String(decoding: line, as: UTF8.self)[...]))
+            }
+        } catch {
+            throw MFAError.unavailable("could not run the --mfa-command: \(error)")
         }
-        var output = run.output
-        defer { wipeBytes(&output) }
-        guard run.status == 0 else {
-            throw MFAError.unavailable("the --mfa-command exited with status \(run.status)")
-        }
-        let line = String(decoding: output, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).first ?? ""
-        return trimmedWhitespace(line)
+        return try answer.get()
     }
 
     static func prompt(_ label: String) throws -> String {

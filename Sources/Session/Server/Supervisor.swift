@@ -56,9 +56,16 @@ public struct Supervisor: Sendable {
 
         let endpoint = ContainerCredentialsEndpoint(cache: cache, report: report)
         let (urls, continuation) = AsyncStream.makeStream(of: String.self)
-        let server = Task { try await endpoint.run { continuation.yield($0) } }
+        let server = Task {
+            // A bind that fails ends the stream too, so the wait below ends with the error.
+            defer { continuation.finish() }
+            try await endpoint.run { continuation.yield($0) }
+        }
         var iterator = urls.makeAsyncIterator()
-        guard let uri = await iterator.next() else { throw ProfileError("the credentials endpoint did not start") }
+        guard let uri = await iterator.next() else {
+            let reason = await server.result.failure.map { ": \($0)" } ?? ""
+            throw ProfileError("the credentials endpoint did not start\(reason)")
+        }
 
         var variables: [(name: String, value: String)] = [
             ("AWS_CONTAINER_CREDENTIALS_FULL_URI", uri),
@@ -147,4 +154,11 @@ final class LockedSigningKey: Sendable {
     }
 
     func wipe() { raw.wipe() }
+}
+
+private extension Result {
+    var failure: Failure? {
+        if case .failure(let error) = self { return error }
+        return nil
+    }
 }

@@ -24,10 +24,16 @@ public struct EmulatorChild: Sendable {
     public static func start(configPath: String, logPath: String, environment: [String: String],
                              timeout: Duration = .seconds(15)) throws -> EmulatorChild {
         let executable = try CompanionProgram.locate("rolesanywhere-emulator", environment: environment)
-        let input = try pipe(), output = try pipe()
         let log = open(logPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard log >= 0 else { throw StartError(description: "cannot create \(logPath): \(String(cString: strerror(errno)))") }
-        defer { close(log); close(input.read); close(output.write) }
+        defer { close(log) }
+        let input = try pipe()
+        let output: (read: Int32, write: Int32)
+        do { output = try pipe() } catch {
+            close(input.read); close(input.write)
+            throw error
+        }
+        defer { close(input.read); close(output.write) }
         let pid: pid_t
         do {
             pid = try ProcessLauncher.spawn(
@@ -40,17 +46,19 @@ public struct EmulatorChild: Sendable {
         }
         defer { close(output.read) }
         guard let line = readLine(from: output.read, timeout: timeout), line.hasPrefix("http://") else {
-            close(input.write)
-            _ = ProcessLauncher.wait(for: pid)
+            EmulatorChild(pid: pid, url: "", lifeline: input.write).stop()
             let detail = (try? String(contentsOfFile: logPath, encoding: .utf8))?.split(separator: "\n").last.map { ": \($0.prefix(300))" } ?? ""
             throw StartError(description: "the emulator did not start\(detail)")
         }
         return EmulatorChild(pid: pid, url: line, lifeline: input.write)
     }
 
-    /// Closes the emulator's standard input, which stops it, and reaps it.
+    /// Closes the emulator's standard input, which stops it, and reaps it. SIGTERM as well, for an
+    /// emulator that is not reading its input (still starting, or one that does not watch it); the
+    /// pid is not reaped yet, so it cannot name another process.
     public func stop() {
         close(lifeline)
+        kill(pid, SIGTERM)
         _ = ProcessLauncher.wait(for: pid)
     }
 
