@@ -21,6 +21,9 @@ import TestSupport
         "\\'; touch \(marker); echo '",
         "{braces} (parens) [brackets] *glob* ?~",
         "ünïcödé ✓",
+        // A combining mark after a quote makes one Character of the two; the shell sees the quote.
+        "x'\u{301}$(touch \(marker))'\u{301}",
+        "\\\u{301}'; touch \(marker); echo '\u{301}",
         "",
     ]
 

@@ -18,6 +18,6 @@ public enum AWSConfigOutput {
 
     /// botocore splits credential_process with shlex: quote a path with spaces.
     static func quotedForINI(_ path: String) -> String {
-        path.contains(where: { $0 == " " || $0 == "\"" || $0 == "'" }) ? ShellFormat.posixQuoted(path) : path
+        path.unicodeScalars.contains(where: { $0 == " " || $0 == "\"" || $0 == "'" }) ? ShellFormat.posixQuoted(path) : path
     }
 }

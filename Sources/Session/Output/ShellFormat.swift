@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import Issuance
 
 /// Prints variables for a shell to evaluate. Every value is quoted so that no byte of it, whatever
 /// a server sent, can run as a command in bash, dash, zsh, fish or PowerShell.
@@ -34,22 +35,32 @@ public enum ShellFormat: String, Sendable, CaseIterable {
 
     /// Single quotes; a quote becomes `'\''`. Nothing is special inside single quotes in POSIX shells.
     public static func posixQuoted(_ value: String) -> String {
-        "'" + value.replacing("'", with: "'\\''") + "'"
+        posixSingleQuoted(value)
     }
 
-    /// fish single quotes: only `\` and `'` are special, each escaped with a backslash.
+    /// fish single quotes: only `\` and `'` are special, each escaped with a backslash (scalar by
+    /// scalar, so a combining mark cannot hide a quote inside a Character).
     public static func fishQuoted(_ value: String) -> String {
-        "'" + value.replacing("\\", with: "\\\\").replacing("'", with: "\\'") + "'"
+        var quoted = String.UnicodeScalarView()
+        quoted.append("'")
+        for scalar in value.unicodeScalars {
+            if scalar == "\\" || scalar == "'" { quoted.append("\\") }
+            quoted.append(scalar)
+        }
+        quoted.append("'")
+        return String(quoted)
     }
 
     /// PowerShell verbatim strings: every single-quote character (including the typographic
     /// ‘ ’ ‚ ‛ that PowerShell also treats as quotes) is doubled.
     public static func powershellQuoted(_ value: String) -> String {
-        var result = "'"
-        for character in value {
-            if "'\u{2018}\u{2019}\u{201A}\u{201B}".contains(character) { result.append(character) }
-            result.append(character)
+        var result = String.UnicodeScalarView()
+        result.append("'")
+        for scalar in value.unicodeScalars {
+            if "'\u{2018}\u{2019}\u{201A}\u{201B}".unicodeScalars.contains(scalar) { result.append(scalar) }
+            result.append(scalar)
         }
-        return result + "'"
+        result.append("'")
+        return String(result)
     }
 }
