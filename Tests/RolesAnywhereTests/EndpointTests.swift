@@ -52,4 +52,12 @@ import Testing
         #expect { try RegionResolver.resolve(explicit: nil, environment: [:]) } throws: { "\($0)".contains("--region") }
         #expect(throws: RolesAnywhereError.self) { try RegionResolver.resolve(explicit: "us east; rm", environment: [:]) }
     }
+
+    @Test(arguments: ["https://alice:hunter2@rolesanywhere.example/x", "https://alice:hunter2@",
+                      "https://alice:hunter2@\u{301}host/", "https://\u{301}alice:hunter2@host", "http://a@b:hunter2@host?q"])
+    func shownURLsHideTheirCredentials(url: String) {
+        let shown = Endpoint.shown(url)
+        #expect(!shown.contains("hunter2"), "\(shown)")
+        #expect(shown.contains("***"))
+    }
 }

@@ -42,15 +42,18 @@ public struct Endpoint: Sendable, Equatable, CustomStringConvertible {
 
     /// The URL as an error may show it: no user name or password, even when the URL does not parse
     /// (`https://alice:secret@`). The error itself keeps it printable and bounded.
+    /// Searched scalar by scalar: a combining mark after `/` or `@` would hide it from a search by
+    /// Character, and the user name and password with it.
     public static func shown(_ text: String) -> String {
-        var text = Substring(text)
-        if let schemeEnd = text.firstRange(of: "://") {
-            let authorityEnd = text[schemeEnd.upperBound...].firstIndex(where: { "/?#".contains($0) }) ?? text.endIndex
-            if let at = text[schemeEnd.upperBound..<authorityEnd].lastIndex(of: "@") {
-                text = text[..<schemeEnd.upperBound] + "***" + text[at...]
-            }
-        }
-        return String(text)
+        let scalars = text.unicodeScalars
+        guard let schemeEnd = scalars.firstRange(of: "://".unicodeScalars) else { return text }
+        let authority = scalars[schemeEnd.upperBound...]
+        let authorityEnd = authority.firstIndex(where: { "/?#".unicodeScalars.contains($0) }) ?? scalars.endIndex
+        guard let at = scalars[schemeEnd.upperBound..<authorityEnd].lastIndex(of: "@") else { return text }
+        var shown = String.UnicodeScalarView(scalars[..<schemeEnd.upperBound])
+        shown.append(contentsOf: "***".unicodeScalars)
+        shown.append(contentsOf: scalars[at...])
+        return String(shown)
     }
 
     /// The standard endpoint for a region.
