@@ -23,9 +23,11 @@ public enum CompanionProgram {
 
     /// The executable named `name`, next to this one or on `environment`'s PATH.
     public static func locate(_ name: String, environment: [String: String]) throws(NotInstalled) -> String {
+        // A file that is there but not executable is returned too: starting it then fails with
+        // 126 and the system's reason, which says more than "not installed".
         let directory = runningExecutableDirectory()
-        if let directory, access("\(directory)/\(name)", X_OK) == 0 { return "\(directory)/\(name)" }
-        if let found = try? ProcessLauncher.resolve(name, path: environment["PATH"]), access(found, X_OK) == 0 { return found }
+        if let directory, access("\(directory)/\(name)", F_OK) == 0 { return "\(directory)/\(name)" }
+        if let found = try? ProcessLauncher.resolve(name, path: environment["PATH"]) { return found }
         throw NotInstalled(name: name, searched: directory ?? "this program's directory")
     }
 

@@ -139,8 +139,11 @@ public final class ContainerCredentialsEndpoint: Sendable {
         }
         do {
             let entry = try await cache.credentials()
-            // Straight from the locked buffer into the one buffer that is written.
-            return entry.body.withBytes { Reply(status: .ok, body: ByteBuffer(bytes: $0)) }
+            // Straight from the locked buffer into the one buffer that is written. A request that
+            // races the supervisor's shutdown may find the buffer wiped: that is no answer, not an
+            // empty one.
+            let reply = entry.body.withBytes { $0.isEmpty ? nil : Reply(status: .ok, body: ByteBuffer(bytes: $0)) }
+            return reply ?? Reply(status: .serviceUnavailable, body: ByteBuffer(string: Self.errorJSON("the session is ending")))
         } catch {
             return Reply(status: .serviceUnavailable, body: ByteBuffer(string: Self.errorJSON("\(error)")))
         }
