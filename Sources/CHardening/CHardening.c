@@ -191,57 +191,35 @@ int rolecall_run_capture(const char *path, char *const argv[], char *const envp[
                          const unsigned char *input, size_t input_length,
                          unsigned char *output, size_t output_capacity, size_t *output_length,
                          int discard_stderr, int *exit_status) {
-    int in[2], out[2], report[2];
+    int in[2], out[2];
     *output_length = 0;
     if (pipe2(in, O_CLOEXEC) != 0) return errno;
     if (pipe2(out, O_CLOEXEC) != 0) { int e = errno; close(in[0]); close(in[1]); return e; }
-    if (pipe2(report, O_CLOEXEC) != 0) { int e = errno; close(in[0]); close(in[1]); close(out[0]); close(out[1]); return e; }
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid < 0) {
-        int e = errno;
-        close(in[0]); close(in[1]); close(out[0]); close(out[1]); close(report[0]); close(report[1]);
-        return e;
-    }
-    if (pid == 0) {
-        // Only async-signal-safe calls between fork and execve.
-        place_descriptor(in[0], 0);
-        place_descriptor(out[1], 1);
-        if (discard_stderr) {
-            int null_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
-            if (null_fd >= 0) place_descriptor(null_fd, 2);
-        }
-        restore_initial_signals();
-        execve(path, argv, envp);
-        int failure = errno;
-        ssize_t ignored = write(report[1], &failure, sizeof failure);
-        (void)ignored;
-        _exit(127);
-    }
-    close(in[0]); close(out[1]); close(report[1]);
+    int null_fd = discard_stderr ? open("/dev/null", O_WRONLY | O_CLOEXEC) : -1;
+    unsigned long long core_soft, core_hard;
+    rolecall_core_limit(&core_soft, &core_hard);
+    const int stdio[3] = {in[0], out[1], null_fd};
     int failure = 0;
-    ssize_t got;
-    do { got = read(report[0], &failure, sizeof failure); } while (got < 0 && errno == EINTR);
-    close(report[0]);
-    if (got != (ssize_t)sizeof failure) {
-        failure = 0;
-        // A child that exits without reading its input must not end this process with SIGPIPE:
-        // the signal is blocked for the write and a pending one taken back before unblocking.
-        sigset_t pipe_only, previous;
-        sigemptyset(&pipe_only);
-        sigaddset(&pipe_only, SIGPIPE);
-        pthread_sigmask(SIG_BLOCK, &pipe_only, &previous);
-        size_t written = 0;
-        while (written < input_length) {
-            ssize_t n = write(in[1], input + written, input_length - written);
-            if (n < 0 && errno == EINTR) continue;
-            if (n <= 0) break;
-            written += (size_t)n;
-        }
-        struct timespec no_wait = {0, 0};
-        while (sigtimedwait(&pipe_only, NULL, &no_wait) == SIGPIPE) {}
-        pthread_sigmask(SIG_SETMASK, &previous, NULL);
+    pid_t pid = rolecall_spawn(path, argv, envp, core_soft, core_hard, 0, -1, stdio, &failure);
+    close(in[0]); close(out[1]);
+    if (null_fd >= 0) close(null_fd);
+    if (pid < 0) { close(in[1]); close(out[0]); return failure; }
+    // A child that exits without reading its input must not end this process with SIGPIPE: the
+    // signal is blocked for the write and a pending one taken back before unblocking.
+    sigset_t pipe_only, previous;
+    sigemptyset(&pipe_only);
+    sigaddset(&pipe_only, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &pipe_only, &previous);
+    size_t written = 0;
+    while (written < input_length) {
+        ssize_t n = write(in[1], input + written, input_length - written);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        written += (size_t)n;
     }
+    struct timespec no_wait = {0, 0};
+    while (sigtimedwait(&pipe_only, NULL, &no_wait) == SIGPIPE) {}
+    pthread_sigmask(SIG_SETMASK, &previous, NULL);
     close(in[1]);
     for (;;) {
         unsigned char discard[512];
@@ -256,7 +234,7 @@ int rolecall_run_capture(const char *path, char *const argv[], char *const envp[
     int status = 0;
     pid_t waited;
     while ((waited = waitpid(pid, &status, 0)) < 0 && errno == EINTR) {}
-    if (waited < 0) return failure != 0 ? failure : errno;
+    if (waited < 0) return errno;
     *exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    return failure;
+    return 0;
 }

@@ -40,10 +40,13 @@ public enum JSONValue: Encodable, Sendable, ExpressibleByStringLiteral, Expressi
         }
     }
 
-    /// One line of JSON: sorted keys, slashes as they are.
-    public var line: String {
+    /// The JSON's bytes: sorted keys, slashes as they are.
+    public var bytes: [UInt8] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: (try? encoder.encode(self)) ?? Data("null".utf8), as: UTF8.self)
+        return Array((try? encoder.encode(self)) ?? Data("null".utf8))
     }
+
+    /// The JSON as one line of text.
+    public var line: String { String(decoding: bytes, as: UTF8.self) }
 }

@@ -161,8 +161,6 @@ public final class ContainerCredentialsEndpoint: Sendable {
     }
 
     static func errorJSON(_ message: String) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
-        return String(decoding: (try? encoder.encode(["message": message])) ?? Data(), as: UTF8.self)
+        (["message": .string(message)] as JSONValue).line
     }
 }

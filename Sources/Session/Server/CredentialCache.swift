@@ -115,14 +115,12 @@ public actor CredentialCache {
     }
 
     static func render(_ credentials: AWSCredentials) -> [UInt8] {
-        let object: [String: String] = [
-            "AccessKeyId": credentials.accessKeyId,
-            "SecretAccessKey": credentials.secretAccessKey.unsafeStringValue(),
-            "Token": credentials.sessionToken.unsafeStringValue(),
-            "Expiration": RFC3339.string(from: credentials.expiration),
+        let object: JSONValue = [
+            "AccessKeyId": .string(credentials.accessKeyId),
+            "SecretAccessKey": .string(credentials.secretAccessKey.unsafeStringValue()),
+            "Token": .string(credentials.sessionToken.unsafeStringValue()),
+            "Expiration": .string(RFC3339.string(from: credentials.expiration)),
         ]
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return Array((try? encoder.encode(object)) ?? Data())
+        return object.bytes
     }
 }

@@ -63,8 +63,8 @@ public struct Supervisor: Sendable {
         }
         var iterator = urls.makeAsyncIterator()
         guard let uri = await iterator.next() else {
-            let reason = await server.result.failure.map { ": \($0)" } ?? ""
-            throw ProfileError("the credentials endpoint did not start\(reason)")
+            if case .failure(let error) = await server.result { throw ProfileError("the credentials endpoint did not start: \(error)") }
+            throw ProfileError("the credentials endpoint did not start")
         }
 
         var variables: [(name: String, value: String)] = [
@@ -154,11 +154,4 @@ final class LockedSigningKey: Sendable {
     }
 
     func wipe() { raw.wipe() }
-}
-
-private extension Result {
-    var failure: Failure? {
-        if case .failure(let error) = self { return error }
-        return nil
-    }
 }
