@@ -24,7 +24,8 @@ struct IssuerHandoff: ParsableCommand {
             try CompanionProgram.handOff(to: "rolecall-issuer", arguments: arguments, environment: Console.environment)
         } catch {
             Console.err("rolecall: \(Console.message(for: error))\n")
-            throw ExitCode(error is CompanionProgram.NotInstalled ? 1 : (error as? ProcessLauncher.LaunchError)?.exitCode ?? 1)
+            // 126 or 127 when it is there but cannot start, as a shell says; 1 when it is not installed.
+            throw ExitCode((error as? ProcessLauncher.LaunchError)?.exitCode ?? 1)
         }
     }
 }
