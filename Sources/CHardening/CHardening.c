@@ -55,10 +55,13 @@ void rolecall_secure_zero(void *address, size_t length) {
     explicit_bzero(address, length);
 }
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
 
 // The signal mask and ignored signals this process started with, recorded before the Swift
 // runtime, Dispatch or NIO change them (NIO ignores SIGPIPE; Dispatch threads block signals), so
@@ -73,6 +76,66 @@ __attribute__((constructor)) static void rolecall_record_initial_signals(void) {
         struct sigaction current;
         if (sigaction(signal_number, NULL, &current) == 0 && current.sa_handler == SIG_IGN) {
             sigaddset(&initially_ignored, signal_number);
+        }
+    }
+}
+
+// The descriptors this process inherited (say `3>file` from the caller's shell), recorded before
+// anything else opens one. They pass on to the commands rolecall starts; every other descriptor, which
+// rolecall or a library opened (NIO's listening socket, its epoll and eventfd descriptors, a connection),
+// is made close-on-exec before any execve. The device and inode tell an inherited descriptor from a
+// later one that reuses its number after it was closed.
+enum { max_inherited = 256 };
+static struct { int fd; dev_t device; ino_t inode; } inherited[max_inherited];
+static int inherited_count;
+
+static void record_inherited_descriptor(int fd) {
+    struct stat info;
+    if (fd < 3 || inherited_count == max_inherited || fstat(fd, &info) != 0) return;
+    inherited[inherited_count].fd = fd;
+    inherited[inherited_count].device = info.st_dev;
+    inherited[inherited_count].inode = info.st_ino;
+    inherited_count++;
+}
+
+__attribute__((constructor)) static void rolecall_record_inherited_descriptors(void) {
+    DIR *listing = opendir("/proc/self/fd");
+    if (listing == NULL) {
+        for (int fd = 3; fd < 1024; fd++) {
+            if (fcntl(fd, F_GETFD) >= 0) record_inherited_descriptor(fd);
+        }
+        return;
+    }
+    struct dirent *entry;
+    while ((entry = readdir(listing)) != NULL) {
+        char *end;
+        long fd = strtol(entry->d_name, &end, 10);
+        if (*end == '\0' && end != entry->d_name && fd != dirfd(listing)) record_inherited_descriptor((int)fd);
+    }
+    closedir(listing);
+}
+
+// Async-signal-safe: used between fork and execve too.
+static void close_on_exec_all_but_inherited(void) {
+#if defined(__linux__) && defined(CLOSE_RANGE_CLOEXEC)
+    int marked = close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) == 0;
+#else
+    int marked = 0;
+#endif
+    if (!marked) {
+        // Kernels before 5.11: one descriptor at a time, up to the descriptor limit.
+        struct rlimit limit;
+        int highest = getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < (1 << 20) ? (int)limit.rlim_cur : (1 << 20);
+        for (int fd = 3; fd < highest; fd++) {
+            int flags = fcntl(fd, F_GETFD);
+            if (flags >= 0 && !(flags & FD_CLOEXEC)) fcntl(fd, F_SETFD, flags | FD_CLOEXEC);
+        }
+    }
+    for (int index = 0; index < inherited_count; index++) {
+        struct stat info;
+        int fd = inherited[index].fd;
+        if (fstat(fd, &info) == 0 && info.st_dev == inherited[index].device && info.st_ino == inherited[index].inode) {
+            fcntl(fd, F_SETFD, 0);
         }
     }
 }
@@ -103,6 +166,7 @@ int rolecall_execve(const char *path, char *const argv[], char *const envp[]) {
     // Block everything while dispositions are reset, so no handler of ours runs half-way.
     pthread_sigmask(SIG_SETMASK, &all, &previous);
     restore_initial_signals();
+    close_on_exec_all_but_inherited();
     execve(path, argv, envp);
     int failure = errno;
     pthread_sigmask(SIG_SETMASK, &previous, NULL);
@@ -144,6 +208,7 @@ pid_t rolecall_spawn(const char *path, char *const argv[], char *const envp[],
             if (stdio != NULL && stdio[fd] >= 0) place_descriptor(stdio[fd], fd);
         }
         restore_initial_signals();
+        close_on_exec_all_but_inherited();
         execve(path, argv, envp);
         int failure = errno;
         ssize_t ignored = write(report[1], &failure, sizeof failure);

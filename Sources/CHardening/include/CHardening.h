@@ -19,6 +19,8 @@ void rolecall_secure_zero(void *address, size_t length);
 /// restores the signal mask and ignored signals the process started with, and, when `own_process_group` is non-zero,
 /// moves into a new process group, and, when `terminal_fd` is a terminal (not -1), makes that group
 /// the terminal's foreground group, so the child owns the terminal (Ctrl-C reaches it alone).
+/// Only the descriptors this process inherited, and `stdio`, reach the command: every other one is
+/// close-on-exec in the child.
 /// Returns the child's pid, or -1 with `*exec_errno` set to the errno of the failed fork or execve
 /// (reported through a close-on-exec pipe).
 pid_t rolecall_spawn(const char *path, char *const argv[], char *const envp[],
@@ -31,7 +33,8 @@ int rolecall_wait_child(pid_t pid, int terminal_fd);
 /// Current RLIMIT_CORE, so the child can get back what the supervisor gave up.
 void rolecall_core_limit(unsigned long long *soft, unsigned long long *hard);
 /// Flushes every stdio stream, restores the signal mask and ignored signals the process started
-/// with, then replaces the process image. Returns only on failure (errno).
+/// with, makes every descriptor it did not inherit close-on-exec, then replaces the process image.
+/// Returns only on failure (errno).
 int rolecall_execve(const char *path, char *const argv[], char *const envp[]);
 /// Runs `path` with `input` on its stdin (then closed) and its stdout captured into `output`
 /// (at most `output_capacity` bytes; the rest is read and dropped), waits for it and gives its exit
