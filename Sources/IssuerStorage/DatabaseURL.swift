@@ -62,6 +62,11 @@ enum DatabaseLocation: Equatable {
         guard let username = components.user, !username.isEmpty else {
             throw StorageError.unsupportedURL("\(shown) names no user")
         }
+        // Checked before connecting: the driver keeps a port's low 16 bits, so 99999 would offer the
+        // password to whatever listens on 34463.
+        if let port = components.port, !(1...65535).contains(port) {
+            throw StorageError.unsupportedURL("\(shown): the port must be between 1 and 65535")
+        }
         let database = String(components.path.dropFirst())
         guard components.path.hasPrefix("/"), !database.isEmpty, !database.contains("/") else {
             throw StorageError.unsupportedURL("\(shown) names no database (postgres://USER@HOST/DB)")

@@ -32,6 +32,9 @@ import TestSupport
         "postgres://issuer:hunter2-secret@/rolecall",
         "postgres://:hunter2-secret@db/rolecall",
         "postgres://issuer:hunter2-secret@db:notaport/rolecall",
+        // An outside test: 99999 connected to port 34463 and offered the password there.
+        "postgres://admin:hunter2-secret@127.0.0.1:99999/rolecall",
+        "postgres://admin:hunter2-secret@127.0.0.1:0/rolecall",
         "issuer:hunter2-secret@db",
     ])
     func refusalsNeverShowThePassword(_ url: String) async throws {
@@ -91,6 +94,8 @@ import TestSupport
         ("sqlite:/var/lib/issuer.db", "sqlite:/var/lib/issuer.db"),
         ("issuer:secret@db", "issuer:***@db"),
         ("mysql://root:secret@db", "mysql://root:***@db"),
+        ("postgres://ci-bot:Zx9/Qp#Lm2@db/rolecall", "postgres://ci-bot:***@db/rolecall"),
+        ("postgres://alice:Pa#55word@127.0.0.1:1/db", "postgres://alice:***@127.0.0.1:1/db"),
     ])
     func redactionHidesOnlyThePassword(_ url: String, _ expected: String) {
         #expect(IssuerDatabases.redacted(url) == expected)

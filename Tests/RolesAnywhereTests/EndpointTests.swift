@@ -32,10 +32,19 @@ import Testing
 
     /// Review finding: URLs that do not parse were echoed whole, password included.
     @Test(arguments: ["https://alice:s3cretpw@", "https://alice:s3cretpw@/x", "http://bob:s3cretpw@10.0.0.1", "ftp://u:s3cretpw@h",
-                      "https://u:s3cretpw@example.com/?q=1", "https://u:s3cretpw@example.com:99999"])
+                      "https://u:s3cretpw@example.com/?q=1", "https://u:s3cretpw@example.com:99999",
+                      "https://ci-bot:Zx9/s3cretpw#Lm2@proxy.internal:8443", "https://alice:Pa#s3cretpw@127.0.0.1:1"])
     func passwordsAreNeverEchoed(url: String) {
         #expect { try Endpoint(parsing: url) } throws: { error in
             !"\(error)".contains("s3cretpw") && "\(error)".contains("***@")
+        }
+    }
+
+    /// These parse as a host, a port and a path; the `@` alone says a password was typed.
+    @Test(arguments: ["https://ci-bot:443/s3cretpw@proxy.internal", "https://proxy.internal/s3cretpw@x"])
+    func anAtAnywhereIsRefused(url: String) {
+        #expect { try Endpoint(parsing: url) } throws: { error in
+            (error as? RolesAnywhereError)?.code == .invalidEndpoint && !"\(error)".contains("s3cretpw")
         }
     }
 
@@ -54,7 +63,10 @@ import Testing
     }
 
     @Test(arguments: ["https://alice:hunter2@rolesanywhere.example/x", "https://alice:hunter2@",
-                      "https://alice:hunter2@\u{301}host/", "https://\u{301}alice:hunter2@host", "http://a@b:hunter2@host?q"])
+                      "https://alice:hunter2@\u{301}host/", "https://\u{301}alice:hunter2@host", "http://a@b:hunter2@host?q",
+                      // An outside test: passwords with an unencoded `/`, `?` or `#` were shown whole.
+                      "https://ci-bot:Zx9/Qp#Lm2hunter2@proxy.internal:8443", "https://alice:Pa#55hunter2@127.0.0.1:1",
+                      "https://bob:a?hunter2@host/x", "https://carol:x/hunter2@"])
     func shownURLsHideTheirCredentials(url: String) {
         let shown = Endpoint.shown(url)
         #expect(!shown.contains("hunter2"), "\(shown)")

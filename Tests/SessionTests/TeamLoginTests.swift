@@ -30,6 +30,16 @@ import Testing
         #expect(profiles.allSatisfy { $0.name.count <= 64 })
     }
 
+    /// An outside test: passwords with an unencoded `/`, `?` or `#` were printed whole.
+    @Test(arguments: ["https://ci-bot:Zx9/Qp#Lm2hunter2@proxy.internal:8443", "https://alice:Pa#55hunter2@127.0.0.1:1",
+                      "https://bob:55/hunter2@issuer.internal", "https://carol:hunter2@issuer.internal", "https://dave:55/x?hunter2@issuer.internal"])
+    func issuerURLsWithCredentialsAreRefusedWithoutShowingThem(_ url: String) {
+        #expect { try TeamLogin.validate([url]) } throws: { error in
+            let text = "\(error)"
+            return text.contains("without credentials") && !text.contains("hunter2")
+        }
+    }
+
     /// Only the requirements that need no code per session allow credential-process; anything
     /// else fails closed.
     @Test(arguments: [("per-session", Profile.MFAMode.required), ("login", .off), ("off", .off), ("per-request", .required), ("", .required)])

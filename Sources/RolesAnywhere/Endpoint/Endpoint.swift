@@ -18,8 +18,10 @@ public struct Endpoint: Sendable, Equatable, CustomStringConvertible {
         guard let components = URLComponents(string: text), let scheme = components.scheme?.lowercased(),
               let host = components.host, !host.isEmpty
         else { throw .invalidEndpoint(shown, reason: "expected a URL such as https://rolesanywhere.us-east-1.amazonaws.com") }
-        guard components.user == nil, components.password == nil else {
-            throw .invalidEndpoint("\(scheme)://***@\(host)", reason: "a user name or password in the URL is not allowed")
+        // An `@` anywhere, not only in a parsed user part: `https://ci-bot:Zx9/Qp@proxy` parses as
+        // host ci-bot with a path, and the path would be printed.
+        guard components.user == nil, components.password == nil, !text.unicodeScalars.contains("@") else {
+            throw .invalidEndpoint(shown, reason: "a user name or password in the URL is not allowed")
         }
         guard components.query == nil, components.fragment == nil else {
             throw .invalidEndpoint(shown, reason: "a query or fragment is not allowed")
@@ -42,14 +44,15 @@ public struct Endpoint: Sendable, Equatable, CustomStringConvertible {
 
     /// The URL as an error may show it: no user name or password, even when the URL does not parse
     /// (`https://alice:secret@`). The error itself keeps it printable and bounded.
-    /// Searched scalar by scalar: a combining mark after `/` or `@` would hide it from a search by
+    /// Everything from the scheme to the last `@` goes, wherever that `@` is: a password typed with
+    /// an unencoded `/`, `?` or `#` (`https://ci-bot:Zx9/Qp#Lm2@proxy:8443`) ends the authority for a
+    /// URL parser, but not for the person who typed it. Hiding a path's `@` too errs the safe way.
+    /// Searched scalar by scalar: a combining mark after `@` would hide it from a search by
     /// Character, and the user name and password with it.
     public static func shown(_ text: String) -> String {
         let scalars = text.unicodeScalars
         guard let schemeEnd = scalars.firstRange(of: "://".unicodeScalars) else { return text }
-        let authority = scalars[schemeEnd.upperBound...]
-        let authorityEnd = authority.firstIndex(where: { "/?#".unicodeScalars.contains($0) }) ?? scalars.endIndex
-        guard let at = scalars[schemeEnd.upperBound..<authorityEnd].lastIndex(of: "@") else { return text }
+        guard let at = scalars[schemeEnd.upperBound...].lastIndex(of: "@") else { return text }
         var shown = String.UnicodeScalarView(scalars[..<schemeEnd.upperBound])
         shown.append(contentsOf: "***".unicodeScalars)
         shown.append(contentsOf: scalars[at...])

@@ -79,12 +79,14 @@ public struct TeamLogin: Sendable {
         )
     }
 
-    /// HTTPS only: the password and the token travel to these URLs.
+    /// HTTPS only: the password and the token travel to these URLs. An `@` anywhere is refused: a
+    /// password typed with a `/` or `#` in it would otherwise parse as a host, port and path.
     static func validate(_ urls: [String]) throws {
         guard !urls.isEmpty else { throw ProfileError("give at least one --issuer URL") }
         for url in urls {
             guard let components = URLComponents(string: url), components.scheme == "https", let host = components.host, !host.isEmpty,
-                  components.user == nil, components.password == nil
+                  components.user == nil, components.password == nil, components.query == nil, components.fragment == nil,
+                  !url.unicodeScalars.contains("@")
             else {
                 throw ProfileError("--issuer must be an https:// URL without credentials, got \"\(printableExcerpt(Endpoint.shown(url), limit: 200))\"")
             }
