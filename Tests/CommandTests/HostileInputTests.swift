@@ -55,6 +55,54 @@ import TestSupport
         #expect(world.createSessions.isEmpty)
     }
 
+    /// An outside test: a hand-edited name with a newline put a `[profile prod]` section of its own
+    /// into `aws-config`, and one with terminal escapes was echoed raw. Every profile is checked again
+    /// when the file is read; a bad one stops the commands that would print or use it, and only
+    /// printable text is shown.
+    @Test(arguments: ["dev\n[profile prod]\ncredential_process = /tmp/evil", "\u{1b}]0;owned\u{7}dev", "dev name", ""])
+    func aHandEditedProfileIsCheckedWhenRead(name: String) async throws {
+        let world = try await CLIWorld.withEmulator()
+        let path = world.home + "/config.json"
+        var document = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
+        var profiles = try #require(document["profiles"] as? [[String: Any]])
+        var hostile = profiles[0]
+        hostile["name"] = name
+        profiles.append(hostile)
+        document["profiles"] = profiles
+        let content = try JSONSerialization.data(withJSONObject: document)
+        try content.write(to: URL(fileURLWithPath: path))
+        let status = try await world.rolecall(["status"])
+        #expect(status.stdout.contains("problem: \(path) is damaged (profile 2: invalid profile name"), "\(status.stdout)")
+        #expect(!status.stdout.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" }, "\(status.stdout.debugDescription)")
+        for arguments in [["aws-config"], ["profile", "list"], ["env", "--profile", "dev", "--mfa-code", world.code()],
+                          ["exec", "--profile", "\u{1b}[2Jdev", "--", "true"]] {
+            let outcome = try await world.rolecall(arguments)
+            #expect(outcome.status == 1, "\(arguments[0]): \(outcome.stdout) \(outcome.stderr)")
+            #expect(!outcome.stdout.contains("[profile prod]") && !outcome.stdout.contains("evil"), "\(outcome.stdout)")
+            #expect(outcome.stderr.contains(path) && outcome.stderr.contains("invalid profile name"), "\(arguments[0]): \(outcome.stderr)")
+            #expect(!outcome.stderr.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" }, "no control characters: \(outcome.stderr.debugDescription)")
+            #expect(outcome.stderr.split(separator: "\n").count == 1, "one line: \(outcome.stderr.debugDescription)")
+        }
+        #expect(Self.bytes(path) == Array(content), "the file is left as it was")
+        #expect(world.createSessions.isEmpty)
+        let removed = try await world.rolecall(["profile", "remove", name])
+        #expect(removed.status == 0, "the bad profile can be removed: \(removed.stderr)")
+        #expect(try await world.rolecall(["profile", "list"]).status == 0)
+    }
+
+    /// Names from the command line are shown printable too.
+    @Test func aNameWithTerminalEscapesIsNotEchoed() async throws {
+        let world = try await CLIWorld.withEmulator()
+        for arguments in [["exec", "--profile", "\u{1b}]0;owned\u{7}", "--", "true"], ["profile", "remove", "x\u{1b}[2J"],
+                          ["profile", "add", "\u{1b}[31mred", "--role-arn", EmulatorHarness.roleArn, "--profile-arn", EmulatorHarness.profileArn,
+                           "--trust-anchor-arn", EmulatorHarness.trustAnchorArn],
+                          ["env", "--aws-role", "arn:aws:iam::1:role/\u{1b}[2J", "--mfa-code", "123456"]] {
+            let outcome = try await world.rolecall(arguments, environment: ["ROLECALL_PROFILE": ""])
+            #expect(outcome.status != 0, "\(arguments)")
+            #expect(!outcome.stderr.unicodeScalars.contains { $0.value == 0x1b || $0.value == 0x07 }, "\(arguments): \(outcome.stderr.debugDescription)")
+        }
+    }
+
     /// Also written with a trailing slash, which makes `lstat` follow the link (review finding).
     @Test(arguments: ["", "/", "//"])
     func aSymlinkedHomeIsRefused(suffix: String) async throws {

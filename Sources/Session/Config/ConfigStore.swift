@@ -20,13 +20,27 @@ public struct ConfigStore: Sendable {
 
     public var path: String { file.path }
 
+    /// The profiles, each checked again by the rules `profile add` applies: the file may have been
+    /// edited by hand, and its names end up in shell lines, `~/.aws/config` sections and messages.
     public func profiles() throws -> [Profile] {
-        try file.load()?.profiles ?? []
+        try loadChecked().profiles
+    }
+
+    private func loadChecked() throws -> Document {
+        let document = try file.load() ?? Document()
+        for (index, profile) in document.profiles.enumerated() {
+            do {
+                try profile.validate()
+            } catch {
+                throw StoreError.damaged(path, detail: "profile \(index + 1): \(error.description)")
+            }
+        }
+        return document
     }
 
     public func profile(named name: String) throws -> Profile {
         guard let profile = try profiles().first(where: { $0.name == name }) else {
-            throw ProfileError("no profile named \(shellQuoted(name)): see `rolecall profile list`")
+            throw ProfileError("no profile named \(Profile.shown(name)): see `rolecall profile list`")
         }
         return profile
     }
@@ -35,7 +49,7 @@ public struct ConfigStore: Sendable {
     public func add(_ profile: Profile) throws {
         try profile.validate()
         try file.directory.withLock {
-            var document = try file.load() ?? Document()
+            var document = try loadChecked()
             guard !document.profiles.contains(where: { $0.name == profile.name }) else {
                 throw ProfileError("a profile named \(shellQuoted(profile.name)) already exists: remove it first with `rolecall profile remove \(shellQuoted(profile.name))`")
             }
@@ -48,7 +62,7 @@ public struct ConfigStore: Sendable {
         try file.directory.withLock {
             var document = try file.load() ?? Document()
             guard document.profiles.contains(where: { $0.name == name }) else {
-                throw ProfileError("no profile named \(shellQuoted(name)): see `rolecall profile list`")
+                throw ProfileError("no profile named \(Profile.shown(name)): see `rolecall profile list`")
             }
             document.profiles.removeAll { $0.name == name }
             try file.save(document)
@@ -60,7 +74,7 @@ public struct ConfigStore: Sendable {
     public func replaceIssuerProfiles(with profiles: [Profile]) throws -> [String] {
         for profile in profiles { try profile.validate() }
         return try file.directory.withLock {
-            var document = try file.load() ?? Document()
+            var document = try loadChecked()
             document.profiles.removeAll { $0.issuer != nil }
             var skipped: [String] = []
             for profile in profiles {

@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import Issuance
 import RolesAnywhere
 
 /// A named way to get credentials for one role.
@@ -49,7 +50,7 @@ public struct Profile: Codable, Sendable, Equatable {
     /// Checks every field, with messages that show the expected form.
     public func validate() throws(ProfileError) {
         guard Self.isValidName(name) else {
-            throw ProfileError("invalid profile name \"\(name.prefix(64))\": use 1 to 64 letters, digits, '.', '_' or '-'")
+            throw ProfileError("invalid profile name \(Self.shown(name)): use 1 to 64 letters, digits, '.', '_' or '-'")
         }
         do {
             try ARN.checkSessionTarget(roleArn: roleArn, profileArn: profileArn, trustAnchorArn: trustAnchorArn)
@@ -57,7 +58,7 @@ public struct Profile: Codable, Sendable, Equatable {
             throw ProfileError(error.description)
         }
         if let region, !RegionResolver.isValidRegion(region) {
-            throw ProfileError("invalid region \"\(region.prefix(40))\": expected a name such as us-east-1")
+            throw ProfileError("invalid region \"\(printableExcerpt(region, limit: 40))\": expected a name such as us-east-1")
         }
         guard (SessionDurationPolicy.minimumSeconds...SessionDurationPolicy.maximumSeconds).contains(durationSeconds) else {
             throw ProfileError("--duration must be between 15m and 12h (900 to 43200 seconds), got \(durationSeconds) s")
@@ -71,6 +72,15 @@ public struct Profile: Codable, Sendable, Equatable {
         if let roleSessionName {
             guard RoleSessionName.isValid(roleSessionName) else { throw ProfileError("--role-session-name must be \(RoleSessionName.rule)") }
         }
+        if let issuer {
+            do { try TeamLogin.validate([issuer]) } catch { throw ProfileError("the profile's issuer: \(error)") }
+        }
+    }
+
+    /// A name as a message may show it, quoted for a shell where it needs it: printable ASCII only,
+    /// since it may come from the command line or a hand-edited file (terminal escapes, newlines).
+    public static func shown(_ name: String) -> String {
+        shellQuoted(printableExcerpt(name, limit: 64))
     }
 
     /// The shortest MFA window `exec --server` can use: CreateSession's 900 s floor, which no

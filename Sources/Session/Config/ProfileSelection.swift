@@ -1,4 +1,5 @@
 import Issuance
+import RolesAnywhere
 
 /// Which profile a command uses: `--profile`, else the single profile whose role ARN equals
 /// `--aws-role`, else `ROLECALL_PROFILE`, else the only profile.
@@ -6,7 +7,7 @@ public enum ProfileSelection {
     public static func select(name: String?, roleArn: String?, environment: [String: String], from profiles: [Profile]) throws(ProfileError) -> Profile {
         if let name {
             guard let profile = profiles.first(where: { $0.name == name }) else {
-                throw ProfileError("no profile named \(shellQuoted(name))\(listing(profiles))")
+                throw ProfileError("no profile named \(Profile.shown(name))\(listing(profiles))")
             }
             return profile
         }
@@ -14,13 +15,13 @@ public enum ProfileSelection {
             let matches = profiles.filter { $0.roleArn == roleArn }
             switch matches.count {
             case 1: return matches[0]
-            case 0: throw ProfileError("no profile uses role \(roleArn.prefix(200)): add one with `rolecall profile add NAME --role-arn \(shellQuoted(roleArn)) --profile-arn ARN --trust-anchor-arn ARN`\(listing(profiles))")
-            default: throw ProfileError("several profiles use role \(roleArn.prefix(200)): pick one with --profile \(matches.map(\.name).map(shellQuoted).joined(separator: " or --profile "))")
+            case 0: throw ProfileError("no profile uses role \(printableExcerpt(roleArn, limit: 200)): add one with `rolecall profile add NAME --role-arn \(shellQuoted(printableExcerpt(roleArn, limit: 200))) --profile-arn ARN --trust-anchor-arn ARN`\(listing(profiles))")
+            default: throw ProfileError("several profiles use role \(printableExcerpt(roleArn, limit: 200)): pick one with --profile \(matches.map(\.name).map(shellQuoted).joined(separator: " or --profile "))")
             }
         }
         if let name = environment["ROLECALL_PROFILE"], !name.isEmpty {
             guard let profile = profiles.first(where: { $0.name == name }) else {
-                throw ProfileError("ROLECALL_PROFILE names \(shellQuoted(name)), which does not exist\(listing(profiles))")
+                throw ProfileError("ROLECALL_PROFILE names \(Profile.shown(name)), which does not exist\(listing(profiles))")
             }
             return profile
         }
