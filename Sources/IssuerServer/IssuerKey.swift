@@ -66,7 +66,8 @@ public struct IssuerSetupError: Error, Sendable, CustomStringConvertible {
 /// The issuer key file: created 0600 once, refused when others can read it.
 enum KeyFile {
     static func read(_ path: String) throws -> [UInt8]? {
-        let descriptor = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+        // Without blocking, so a FIFO in its place is refused below instead of hanging the start.
+        let descriptor = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
         guard descriptor >= 0 else {
             if errno == ENOENT { return nil }
             throw IssuerSetupError("cannot read the issuer key file \(path): \(String(cString: strerror(errno)))")

@@ -90,6 +90,21 @@ import TestSupport
         #expect(try await world.rolecall(["profile", "list"]).status == 0)
     }
 
+    /// An outside test: a FIFO in place of `config.json` hung every command.
+    @Test(arguments: ["config.json", "mfa-state.json", "issuer.json", ".lock"])
+    func aFIFOInPlaceOfAStateFileIsRefusedAtOnce(name: String) async throws {
+        let world = try await CLIWorld.withEmulator()
+        let path = world.home + "/" + name
+        try? FileManager.default.removeItem(atPath: path)
+        #expect(mkfifo(path, 0o600) == 0)
+        // `timeout` ends a hang with 124, so a regression fails instead of stalling the suite.
+        let outcome = try await ProcessRunner.run("/usr/bin/timeout", ["10", Paths.rolecall, "env", "--profile", "dev", "--mfa-code", world.code()],
+                                                  environment: world.environment)
+        #expect(outcome.status == 1, "\(outcome.stderr)")
+        #expect(outcome.stderr.contains("\(path) is not a regular file"), "\(outcome.stderr)")
+        #expect(world.createSessions.isEmpty)
+    }
+
     /// Names from the command line are shown printable too.
     @Test func aNameWithTerminalEscapesIsNotEchoed() async throws {
         let world = try await CLIWorld.withEmulator()

@@ -57,11 +57,12 @@ public struct SecureDirectory: Sendable {
         guard info.st_mode & 0o077 == 0 else { throw .loosePermissions(path, mode: info.st_mode & 0o777, fix: "chmod 700") }
     }
 
-    /// The file's bytes, or nil when it does not exist.
+    /// The file's bytes, or nil when it does not exist. Opened without blocking: a FIFO put in a
+    /// state file's place would otherwise hang every command until someone writes to it.
     public func read(_ name: String) throws(StoreError) -> [UInt8]? {
         try checkDirectory()
         let file = filePath(name)
-        let descriptor = open(file, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+        let descriptor = open(file, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
         guard descriptor >= 0 else {
             if errno == ENOENT { return nil }
             if errno == ELOOP { throw .symbolicLink(file) }
@@ -69,7 +70,7 @@ public struct SecureDirectory: Sendable {
         }
         defer { close(descriptor) }
         var info = stat()
-        guard fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { throw .cannotRead(file, reason: "not a regular file") }
+        guard fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { throw .notARegularFile(file) }
         guard info.st_uid == geteuid() else { throw .wrongOwner(file) }
         guard info.st_mode & 0o077 == 0 else { throw .loosePermissions(file, mode: info.st_mode & 0o777, fix: "chmod 600") }
         guard info.st_size <= Self.maximumFileBytes else { throw .tooLarge(file) }
@@ -131,9 +132,14 @@ public struct SecureDirectory: Sendable {
     public func withLock<T>(_ body: () throws -> T) throws -> T {
         try checkDirectory()
         let lockPath = filePath(".lock")
-        let descriptor = open(lockPath, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { throw StoreError.cannotWrite(lockPath, reason: String(cString: strerror(errno))) }
+        let descriptor = open(lockPath, O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else {
+            if errno == ELOOP { throw StoreError.symbolicLink(lockPath) }
+            throw StoreError.cannotWrite(lockPath, reason: String(cString: strerror(errno)))
+        }
         defer { close(descriptor) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { throw StoreError.notARegularFile(lockPath) }
         while flock(descriptor, LOCK_EX) != 0 {
             guard errno == EINTR else { throw StoreError.cannotWrite(lockPath, reason: String(cString: strerror(errno))) }
         }
@@ -154,6 +160,9 @@ public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         return .init(description: "\(path) is a symbolic link\(target): refusing to follow it; set ROLECALL_HOME to the real directory")
     }
     static func symbolicLink(_ path: String) -> StoreError { .init(description: "\(path) is a symbolic link: refusing to follow it; replace it with a regular file") }
+    static func notARegularFile(_ path: String) -> StoreError {
+        .init(description: "\(path) is not a regular file (a FIFO, device or directory): refusing to use it; move it aside")
+    }
     static func tooLarge(_ path: String) -> StoreError { .init(description: "\(path) is larger than \(SecureDirectory.maximumFileBytes) bytes: it is damaged; move it aside and restore it") }
     static func loosePermissions(_ path: String, mode: mode_t, fix: String) -> StoreError {
         .init(description: "\(path) is readable or writable by others (mode \(String(mode, radix: 8))): run `\(fix) \(shellQuoted(path))` and try again")
