@@ -47,6 +47,9 @@ struct LoginTokenSigner: Sendable {
         guard parts.count == 2,
               let payload = try? Base64.decode(string: String(parts[0]), options: [.base64UrlAlphabet, .omitPaddingCharacter]),
               let mac = try? Base64.decode(string: String(parts[1]), options: [.base64UrlAlphabet, .omitPaddingCharacter]),
+              // One spelling per token: the decoder also takes padding, the standard alphabet and
+              // stray low bits, so only what `encode` gives back is accepted.
+              Self.encode(payload) == parts[0], Self.encode(mac) == parts[1],
               // Constant time.
               HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: Array(Self.prefix.utf8) + payload, using: key),
               let claims = try? JSONDecoder.issuer.decode(Claims.self, from: Data(payload))

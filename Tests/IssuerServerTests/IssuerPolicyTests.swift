@@ -140,6 +140,26 @@ import X509
         }
     }
 
+    /// `v1.CLAIMS.MAC` written other ways that decode to the same bytes.
+    static func nonCanonicalSpellings(of token: String) -> [String] {
+        let parts = token.split(separator: ".").map(String.init)
+        let (claims, mac) = (parts[1], parts[2])
+        let base64url = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+        func padded(_ part: String) -> String { part + String(repeating: "=", count: (4 - part.count % 4) % 4) }
+        func lowBitSet(_ part: String) -> String {
+            // A 32-byte MAC is 43 characters: the last one carries 4 bits, 2 of them unused.
+            let last = base64url.firstIndex(of: part.last!)!
+            return String(part.dropLast()) + String(base64url[last | 1])
+        }
+        var spellings = ["v1.\(padded(claims)).\(mac)", "v1.\(claims).\(padded(mac))", "v1.\(claims).\(lowBitSet(mac))"]
+        let standard = claims.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        if standard != claims { spellings.append("v1.\(standard).\(mac)") }
+        let standardMAC = mac.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        if standardMAC != mac { spellings.append("v1.\(claims).\(standardMAC)") }
+        // Claims whose length is a multiple of 4 take no padding: that spelling is the token itself.
+        return spellings.filter { $0 != token }
+    }
+
     @Test(arguments: Backend.available)
     func expiredAndTamperedTokensAreRefused(_ backend: Backend) async throws {
         try await IssuerWorld.with(backend) { world in
@@ -155,6 +175,14 @@ import X509
             login.token = "v1." + Data(forged.utf8).base64URLEncoded + "." + parts[2]
             try await expectRefusal("token-invalid", world, user: nil) {
                 _ = try await client.certificate(login, totp: world.code(alice, steps: 1))
+            }
+            // An outside test: other spellings of the same bytes were accepted (padding added, the
+            // standard alphabet, the last character's unused low bits set).
+            for spelling in Self.nonCanonicalSpellings(of: genuine) {
+                login.token = spelling
+                try await expectRefusal("token-invalid", world, user: nil) {
+                    _ = try await client.openRoleCertificate(login)
+                }
             }
             login.token = genuine
             // 1800 s login: at 901 s left it still works, at 899 s it cannot fit an AWS session.
