@@ -29,6 +29,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/swift-extras/swift-extras-base64", from: "1.2.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/vapor/sqlite-nio", from: "1.13.2"),
@@ -108,13 +109,14 @@ let package = Package(
         .target(
             name: "IssuerServer",
             dependencies: [
-                "IssuanceCore", "IssuerProtocol", "RolesAnywhere", "IssuerStorage",
+                "IssuanceCore", "IssuerProtocol", "RolesAnywhere", "IssuerStorage", "RequestDeadline",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ExtrasBase64", package: "swift-extras-base64"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -122,6 +124,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Closes connections whose request does not arrive whole in time (both servers).
+        .target(name: "RequestDeadline", dependencies: [.product(name: "NIOCore", package: "swift-nio")]),
         .target(name: "CHardening"),
         // Starting helper programs: argv and envp in wiped C strings, a run with its output captured.
         .target(name: "ChildProcess", dependencies: ["CHardening"]),
@@ -145,6 +149,7 @@ let package = Package(
                 "Issuance",
                 "CHardening",
                 "ChildProcess",
+                "RequestDeadline",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -4,7 +4,9 @@ import HummingbirdTLS
 import IssuerProtocol
 import Logging
 import NIOCore
+import NIOHTTPTypes
 import NIOSSL
+import RequestDeadline
 import RolesAnywhere
 import X509
 
@@ -53,8 +55,13 @@ public struct IssuerHTTPServer: Sendable {
         let host = self.host
         let app = Application(
             router: IssuerRoutes.router(service: service, serverCertificatePEM: certificatePEM),
-            // Idle connections are closed, so slow clients cannot hold every connection open.
-            server: try .tls(.http1(configuration: .init(idleTimeout: .seconds(30))), tlsConfiguration: tls),
+            // A request must arrive whole within 10 s of the connection opening or of the previous
+            // answer, so clients trickling bytes cannot hold every connection open; headers are
+            // bounded like bodies (64 KiB, IssuerRoutes).
+            server: try .tls(.http1(configuration: .init(additionalChannelHandlers: [Self.requestDeadline()], idleTimeout: .seconds(30),
+                                                         httpDecoderConfiguration: .init(maxHeaderFieldSize: 16 << 10, maxHeaderListSize: 16 << 10,
+                                                                                         maxHeaderFieldCount: 100))),
+                             tlsConfiguration: tls),
             configuration: .init(address: .hostname(host, port: port), serverName: nil),
             onServerRunning: { channel in
                 let shown = host.contains(":") ? "[\(host)]" : host
@@ -67,6 +74,14 @@ public struct IssuerHTTPServer: Sendable {
         } else {
             try await app.run()
         }
+    }
+
+    static func requestDeadline() -> RequestDeadlineHandler<HTTPRequestPart, HTTPResponsePart> {
+        RequestDeadlineHandler(limit: RequestDeadline.standard, parts: .init(
+            isRequestEnd: { if case .end = $0 { true } else { false } },
+            isResponseEnd: { if case .end = $0 { true } else { false } },
+            bodyBytes: { if case .body(let bytes) = $0 { bytes.readableBytes } else { 0 } }
+        ))
     }
 
     private func tlsConfiguration() async throws -> (TLSConfiguration, String, Bool) {

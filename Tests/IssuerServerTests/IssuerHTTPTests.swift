@@ -27,6 +27,18 @@ import TestSupport
         }
     }
 
+    /// An outside test: a body trickled at a byte every 5 s was still open after 75 s. A request
+    /// must arrive whole within 10 s, headers and body alike.
+    @Test(arguments: ["headers", "body"])
+    func aTrickledRequestIsCutOffAfterTenSeconds(part: String) async throws {
+        try await IssuerWorld.with(.sqlite) { world in
+            let replica = try await world.replica()
+            let port = try #require(URLComponents(string: replica.url)?.port)
+            let closedAfter = try #require(try await Python.trickle(port: port, tls: true, part: part), "still open after 30 s")
+            #expect(closedAfter >= 9 && closedAfter < 20, "closed after \(closedAfter) s")
+        }
+    }
+
     @Test func metricsCountIssuancesRefusalsAndLatencyAndHealthNeedsTheDatabase() async throws {
         try await IssuerWorld.with(.sqlite) { world in
             let alice = try await world.addPerson()

@@ -66,6 +66,16 @@ import TestSupport
         #expect(reports.all.filter { $0.contains("unknown path") }.count == 2, "\(reports.all)")
     }
 
+    /// A local process trickling a request a byte at a time is cut off after 10 s.
+    @Test(arguments: ["headers", "body"])
+    func aTrickledRequestIsCutOffAfterTenSeconds(part: String) async throws {
+        let (_, uri, task, _) = try await start()
+        defer { task.cancel() }
+        let port = try #require(URLComponents(string: uri)?.port)
+        let closedAfter = try #require(try await Python.trickle(port: port, tls: false, part: part), "still open after 30 s")
+        #expect(closedAfter >= 9 && closedAfter < 20, "closed after \(closedAfter) s")
+    }
+
     @Test func bindsLoopbackOnly() async throws {
         let (_, uri, task, _) = try await start()
         defer { task.cancel() }

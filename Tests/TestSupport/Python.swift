@@ -16,4 +16,13 @@ public enum Python {
         }
         return answer
     }
+
+    /// Seconds until the server at `host:port` closed a connection whose request arrives one byte
+    /// every half second (`Tests/Python/trickle.py`); nil when it was still open after 30 s.
+    public static func trickle(host: String = "127.0.0.1", port: Int, tls: Bool, part: String) async throws -> Double? {
+        let outcome = try await ProcessRunner.run(Paths.python, [Paths.packageRoot + "/Tests/Python/trickle.py", host, String(port),
+                                                                 tls ? "tls" : "plain", part, "0.5", "30"])
+        guard outcome.status == 0 else { throw Failure(description: "trickle.py failed (status \(outcome.status)): \(outcome.stderr.suffix(2000))") }
+        return Double(outcome.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
+    }
 }

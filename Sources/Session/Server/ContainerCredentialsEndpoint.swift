@@ -6,6 +6,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import RequestDeadline
 import RolesAnywhere
 import Synchronization
 
@@ -42,6 +43,9 @@ public final class ContainerCredentialsEndpoint: Sendable {
                     // No router: every request, whatever its method or path, is judged (and
                     // counted) by `respond`, not answered by a default nobody logs.
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                    // A whole request within 10 s and no body: a local process trickling bytes
+                    // cannot hold connections open.
+                    try channel.pipeline.syncOperations.addHandler(Self.requestDeadline())
                     return try Connection(wrappingChannelSynchronously: channel)
                 }
             }
@@ -61,6 +65,14 @@ public final class ContainerCredentialsEndpoint: Sendable {
         } catch is CancellationError {
             // How the supervisor stops the endpoint, not a failure.
         }
+    }
+
+    static func requestDeadline() -> RequestDeadlineHandler<HTTPServerRequestPart, HTTPServerResponsePart> {
+        RequestDeadlineHandler(limit: RequestDeadline.standard, maximumBodyBytes: 4096, parts: .init(
+            isRequestEnd: { if case .end = $0 { true } else { false } },
+            isResponseEnd: { if case .end = $0 { true } else { false } },
+            bodyBytes: { if case .body(let bytes) = $0 { bytes.readableBytes } else { 0 } }
+        ))
     }
 
     public var refusalCount: Int { refusals.withLock { $0 } }
