@@ -234,6 +234,15 @@ pid_t rolecall_spawn(const char *path, char *const argv[], char *const envp[],
     return pid;
 }
 
+// The child stopped (Ctrl-Z) while it owned the terminal: give the terminal back to our group and
+// stop like a job would; once the shell continues us (fg), the child gets it back and continues.
+static void stop_with_child(pid_t pid, int terminal_fd) {
+    tcsetpgrp(terminal_fd, getpgrp());
+    kill(getpid(), SIGSTOP);
+    tcsetpgrp(terminal_fd, pid);
+    kill(-pid, SIGCONT);
+}
+
 int rolecall_wait_child(pid_t pid, int terminal_fd) {
     for (;;) {
         int status = 0;
@@ -243,13 +252,41 @@ int rolecall_wait_child(pid_t pid, int terminal_fd) {
             return -1;
         }
         if (!WIFSTOPPED(status)) return status;
-        // The child stopped (Ctrl-Z): give the terminal back to our group and stop like a job would.
-        tcsetpgrp(terminal_fd, getpgrp());
-        kill(getpid(), SIGSTOP);
-        // Continued by the shell (fg): the child gets the terminal back and continues.
-        tcsetpgrp(terminal_fd, pid);
-        kill(-pid, SIGCONT);
+        stop_with_child(pid, terminal_fd);
     }
+}
+
+int rolecall_become_subreaper(void) {
+#ifdef __linux__
+    return prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0 ? 0 : errno;
+#else
+    return ENOSYS;
+#endif
+}
+
+pid_t rolecall_wait_any(pid_t direct, int terminal_fd, int *status_out) {
+    for (;;) {
+        int status = 0;
+        pid_t waited = waitpid(-1, &status, terminal_fd >= 0 ? WUNTRACED : 0);
+        if (waited < 0) {
+            if (errno == EINTR) continue;
+            return -1;
+        }
+        if (WIFSTOPPED(status)) {
+            // Only the direct child owns the terminal; another process that stops stays stopped.
+            if (waited == direct) stop_with_child(direct, terminal_fd);
+            continue;
+        }
+        *status_out = status;
+        return waited;
+    }
+}
+
+int rolecall_has_children(void) {
+    siginfo_t info;
+    memset(&info, 0, sizeof info);
+    // WNOWAIT: look without reaping; fails with ECHILD when there is no child at all.
+    return waitid(P_ALL, 0, &info, WEXITED | WNOHANG | WNOWAIT) == 0;
 }
 
 int rolecall_run_capture(const char *path, char *const argv[], char *const envp[],

@@ -104,6 +104,43 @@ import TestSupport
         #expect(match.1 == match.2, "the shell's group \(match.2) is the terminal's foreground group \(match.1)")
     }
 
+    /// An outside test: with `-- app` where app starts a worker and exits, the supervisor freed the
+    /// port while the worker still held the URI and token, and another user's process bound it. The
+    /// supervisor now serves the whole tree until its last process exits, with the direct child's status.
+    @Test func aWorkerTheCommandLeavesRunningIsServedUntilItExits() async throws {
+        let world = try await CLIWorld.withEmulator()
+        let report = world.base + "/worker-report"
+        let worker = #"sleep 1; curl -s -o /dev/null -w '%{http_code}' -H "Authorization: $AWS_CONTAINER_AUTHORIZATION_TOKEN" "$AWS_CONTAINER_CREDENTIALS_FULL_URI" > "$REPORT.tmp"; mv "$REPORT.tmp" "$REPORT""#
+        let outcome = try await world.rolecall(["exec", "--server", "--quiet", "--mfa-code", world.code(), "--", "sh", "-c",
+                                                "(\(worker)) >/dev/null 2>&1 </dev/null & exit 3"], environment: ["REPORT": report])
+        #expect(outcome.status == 3, "the direct child's status: \(outcome.stderr)")
+        #expect((try? String(contentsOfFile: report, encoding: .utf8)) == "200", "the worker got credentials after the command exited")
+        #expect(outcome.stderr.components(separatedBy: "processes of this session are still running").count == 2, "said once: \(outcome.stderr)")
+    }
+
+    /// While only leftover processes remain, TERM stops the serving; they keep running. (Run with
+    /// swift-subprocess: Foundation's Process did not notice the exit of a parent that had adopted children.)
+    @Test func termStopsServingLeftoverProcesses() async throws {
+        let world = try await CLIWorld.withEmulator()
+        let report = world.base + "/worker-report"
+        let started = Date()
+        async let outcome = world.rolecall(["exec", "--server", "--quiet", "--mfa-code", world.code(), "--", "sh", "-c",
+                                            #"sleep 30 >/dev/null 2>&1 </dev/null & echo "$! $PPID" > "$REPORT.tmp"; mv "$REPORT.tmp" "$REPORT"; exit 4"#],
+                                           environment: ["REPORT": report])
+        let pids = try await Self.firstLine(of: report).split(separator: " ").compactMap { Int32($0) }
+        try #require(pids.count == 2)
+        let (worker, supervisor) = (pids[0], pids[1])
+        defer { kill(worker, SIGKILL) }
+        try await Task.sleep(for: .milliseconds(500))
+        #expect(kill(supervisor, 0) == 0, "still serving the worker")
+        kill(supervisor, SIGTERM)
+        let finished = try await outcome
+        #expect(finished.status == 4, "the direct child's status: \(finished.stderr)")
+        #expect(Date().timeIntervalSince(started) < 20, "TERM ended the serving, not the worker's end")
+        #expect(finished.stderr.contains("processes of this session are still running"), "\(finished.stderr)")
+        #expect(kill(worker, 0) == 0, "the worker is not killed")
+    }
+
     @Test func whenTheSupervisorDiesTheNextRequestFails() async throws {
         let world = try await CLIWorld.withEmulator()
         let (process, report) = try startSupervised(world, script: #"echo "$AWS_CONTAINER_CREDENTIALS_FULL_URI $AWS_CONTAINER_AUTHORIZATION_TOKEN $$" > "$REPORT"; sleep 20"#)

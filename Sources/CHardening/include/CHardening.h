@@ -30,6 +30,15 @@ pid_t rolecall_spawn(const char *path, char *const argv[], char *const envp[],
 /// owns `terminal_fd`, the terminal is handed back and the supervisor stops too; when the shell
 /// continues the supervisor, the terminal goes back to the child and the child continues.
 int rolecall_wait_child(pid_t pid, int terminal_fd);
+/// Makes this process a child subreaper: descendants orphaned by their parents are reparented to
+/// it rather than to init, so it sees when the last process of its tree exits. Returns 0 or errno.
+int rolecall_become_subreaper(void);
+/// Waits for any child, the direct one or an adopted one, and returns its pid with its wait status in
+/// `*status`; -1 with errno ECHILD when no child is left. Stops of `direct` while it owns
+/// `terminal_fd` are handled as `rolecall_wait_child` does.
+pid_t rolecall_wait_any(pid_t direct, int terminal_fd, int *status);
+/// Whether this process has any child left (running or not yet reaped).
+int rolecall_has_children(void);
 /// Current RLIMIT_CORE, so the child can get back what the supervisor gave up.
 void rolecall_core_limit(unsigned long long *soft, unsigned long long *hard);
 /// Flushes every stdio stream, restores the signal mask and ignored signals the process started

@@ -27,15 +27,18 @@ import Synchronization
 public enum SignalRelay {
     private static let child = Atomic<Int32>(0)
     private static let first = Atomic<Int32>(0)
+    private static let latest = Atomic<Int32>(0)
 
     public static func install(recording recorded: [Int32] = [SIGINT, SIGQUIT], relaying relayed: [Int32] = [SIGTERM, SIGHUP]) {
         // Touch the statics here: their lazy initialisation is not async-signal-safe.
         child.store(0, ordering: .releasing)
         first.store(0, ordering: .releasing)
+        latest.store(0, ordering: .releasing)
         for number in recorded {
             signal(number) { number in
-                // Async-signal-safe only: an atomic.
+                // Async-signal-safe only: atomics.
                 _ = SignalRelay.first.compareExchange(expected: 0, desired: number, ordering: .acquiringAndReleasing)
+                SignalRelay.latest.store(number, ordering: .releasing)
             }
         }
         for number in relayed {
@@ -44,6 +47,7 @@ public enum SignalRelay {
                 // code this interrupted.
                 let savedErrno = errno
                 _ = SignalRelay.first.compareExchange(expected: 0, desired: number, ordering: .acquiringAndReleasing)
+                SignalRelay.latest.store(number, ordering: .releasing)
                 let target = SignalRelay.child.load(ordering: .acquiring)
                 if target != 0 { kill(target, number) }
                 errno = savedErrno
@@ -54,6 +58,12 @@ public enum SignalRelay {
     /// The first signal received, recorded or relayed, if any: the caller stops instead of starting the child.
     public static var received: Int32? {
         let number = first.load(ordering: .acquiring)
+        return number == 0 ? nil : number
+    }
+
+    /// The last signal received since the previous call, if any; clears it.
+    public static func takeLatest() -> Int32? {
+        let number = latest.exchange(0, ordering: .acquiringAndReleasing)
         return number == 0 ? nil : number
     }
 

@@ -92,6 +92,7 @@ public struct Supervisor: Sendable {
             key.wipe()
             lockedCertificate.wipe()
         }
+        if let warning = ProcessTree.adoptOrphans() { report("rolecall: warning: \(warning)") }
         let pid: pid_t
         do {
             pid = try ProcessLauncher.spawn(command: target, environment: SessionEnvironment.child(of: context.environment, adding: variables),
@@ -101,10 +102,42 @@ public struct Supervisor: Sendable {
             throw error
         }
         SignalRelay.relay(to: terminal != nil ? -pid : pid)
-        let status = await ProcessLauncher.waitOffThePool(for: pid, terminal: terminal)
+        let status = await serveTree(direct: pid, terminal: terminal)
         await releaseEverything()
-        if let terminal { tcsetpgrp(terminal, getpgrp()) }
         return status
+    }
+
+    /// Waits for the direct child, then for the processes it left running, until none is left or
+    /// INT or TERM says to stop serving them; returns the direct child's status.
+    private func serveTree(direct: pid_t, terminal: Int32?) async -> Int32 {
+        let (events, continuation) = AsyncStream.makeStream(of: ProcessTree.Event.self)
+        ProcessTree.reap(direct: direct, terminal: terminal) { continuation.yield($0) }
+        let signals = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(100))
+                if let signal = SignalRelay.takeLatest(), signal == SIGINT || signal == SIGTERM { continuation.yield(.stopSignal) }
+            }
+        }
+        defer { signals.cancel() }
+        var directStatus: Int32?
+        for await event in events {
+            switch event {
+            case .directExited(let status):
+                directStatus = status
+                // From here on signals are no longer the child's: INT or TERM stops the serving.
+                SignalRelay.stop()
+                if let terminal { tcsetpgrp(terminal, getpgrp()) }
+                guard ProcessTree.hasChildren else { return status }
+                report("rolecall: processes of this session are still running; serving them until they exit; Ctrl-C to stop")
+            case .stopSignal:
+                // Before the direct child exits, signals are relayed to it, not obeyed.
+                if let directStatus { return directStatus }
+            case .empty:
+                // Without the direct child's exit only when waiting itself failed.
+                return directStatus ?? 1
+            }
+        }
+        return directStatus ?? 1
     }
 
     /// What the supervisor keeps: the key and certificate in locked memory, and the request to repeat.
