@@ -27,6 +27,14 @@ struct SQLiteExecutor: SQLExecutor {
     /// machine can keep it waiting for (5 s was seen to run out when every core was busy).
     static let busyTimeoutMilliseconds = 30_000
 
+    /// The write-ahead log is copied into the database file and started over every 100 pages
+    /// (400 KiB), and cut back to 512 KiB afterwards, instead of SQLite's 1000 pages and no limit. A
+    /// log that has grown into all the free space cannot be checkpointed (copying it needs room in
+    /// the database file), so a replica whose disk filled once stayed full: its own log took back
+    /// the space as soon as it was freed, and every write failed from then on.
+    static let walCheckpointPages = 100
+    static let walSizeLimitBytes = 512 << 10
+
     static func open(path: String, logger: Logger) async throws -> SQLiteExecutor {
         let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
         try createPrivateFile(absolute)
@@ -45,6 +53,8 @@ struct SQLiteExecutor: SQLExecutor {
                 guard mode?.lowercased() == "wal" else {
                     throw StorageError.unavailable("SQLite database \(absolute) cannot use WAL journal mode")
                 }
+                try await statements.query("PRAGMA wal_autocheckpoint = \(walCheckpointPages)")
+                try await statements.query("PRAGMA journal_size_limit = \(walSizeLimitBytes)")
             } catch {
                 try? await connection.close()
                 throw error
