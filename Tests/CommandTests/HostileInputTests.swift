@@ -105,6 +105,24 @@ import TestSupport
         #expect(world.createSessions.isEmpty)
     }
 
+    /// An outside test: deleting `mfa-state.json` reset the replay guard and the lockout, unseen. Local
+    /// state cannot be protected from its own user, but its loss is reported, and shown by `status`.
+    @Test func aMissingMFAStateIsReported() async throws {
+        let world = try await CLIWorld.withEmulator()
+        let path = world.home + "/mfa-state.json"
+        #expect(FileManager.default.fileExists(atPath: path), "init writes it")
+        let before = try await world.rolecall(["env", "--profile", "dev", "--mfa-code", world.code()])
+        #expect(before.status == 0 && !before.stderr.contains("warning"), "\(before.stderr)")
+        try FileManager.default.removeItem(atPath: path)
+        let status = try await world.rolecall(["status"])
+        #expect(status.stdout.contains("problem: \(path) is missing: the replay guard and the lockout started over"), "\(status.stdout)")
+        let env = try await world.rolecall(["env", "--profile", "dev", "--mfa-code", world.code(offset: 1)])
+        #expect(env.status == 0, "\(env.stderr)")
+        #expect(env.stderr.contains("rolecall: warning: \(path) is missing"), "\(env.stderr)")
+        let after = try await world.rolecall(["status"])
+        #expect(!after.stdout.contains("problem:"), "written again by the MFA check: \(after.stdout)")
+    }
+
     /// Names from the command line are shown printable too.
     @Test func aNameWithTerminalEscapesIsNotEchoed() async throws {
         let world = try await CLIWorld.withEmulator()

@@ -3,6 +3,11 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// What the replay guard and lockout remember about each TOTP device (persisted, not secret).
 public struct MFAState: Codable, Sendable, Equatable {
@@ -33,6 +38,21 @@ public struct FileMFAStateStore: MFAStateStore {
 
     public init(directory: SecureDirectory, name: String = "mfa-state.json") {
         self.file = JSONFile(directory: directory, name: name)
+    }
+
+    public var path: String { file.path }
+
+    /// Whether the file is there (`init` writes it, so its absence later means someone removed it).
+    public var exists: Bool {
+        var info = stat()
+        return lstat(file.path, &info) == 0
+    }
+
+    /// Writes an empty state when there is none.
+    public func createIfAbsent() throws {
+        try file.directory.withLock {
+            if try file.load() == nil { try file.save(MFAState()) }
+        }
     }
 
     public func load() throws -> MFAState {

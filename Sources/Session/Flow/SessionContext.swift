@@ -31,6 +31,18 @@ public struct SessionContext: Sendable {
 
     public var loginStore: IssuerLoginStore { IssuerLoginStore(directory: home) }
 
+    /// Where warnings go (standard error, in the commands).
+    public var warn: @Sendable (String) -> Void = { _ in }
+
+    /// Said when the local replay guard's state is gone while profiles rely on it. Local state cannot
+    /// be protected from its own user, so deleting `mfa-state.json` resets the replay guard and the
+    /// lockout; it is at least reported, here and in `status`, until the next MFA check writes it again.
+    public func missingMFAState(profiles: [Profile]) -> String? {
+        guard profiles.contains(where: { $0.issuer == nil && $0.mfa == .required }),
+              FileManager.default.fileExists(atPath: issuerStore.path), !mfaState.exists else { return nil }
+        return "\(mfaState.path) is missing: the replay guard and the lockout started over, so a code used in the last minute counts again. If you did not remove it, something running as you did. The next MFA check writes it again"
+    }
+
     /// The embedded issuer over this home.
     public var localIssuer: LocalIssuer { LocalIssuer(store: issuerStore, mfaState: mfaState, now: now) }
 

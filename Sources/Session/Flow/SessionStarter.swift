@@ -60,6 +60,9 @@ public struct SessionStarter: Sendable {
 
     /// For a team issuer's profile, what is left of the login session bounds the AWS session.
     public func brokerRequest(_ profile: Profile, _ selection: Selection) throws -> CredentialBroker.Request {
+        if profile.issuer == nil, profile.mfa == .required, let missing = context.missingMFAState(profiles: [profile]) {
+            context.warn("rolecall: warning: \(missing)")
+        }
         let loginLeft = profile.issuer == nil ? nil : try context.loginStore.loadIfPresent()?.secondsLeft(at: context.now())
         return .init(profile: profile, requestedDurationSeconds: selection.durationSeconds, region: selection.region,
                      endpoint: selection.endpoint, loginSecondsLeft: loginLeft)

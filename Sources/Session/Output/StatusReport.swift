@@ -51,6 +51,7 @@ public struct StatusReport: Sendable {
                 authority = try context.issuerStore.currentAuthority()
                 devices = try LocalSetup(context: context).devices()
             }
+            problem = context.missingMFAState(profiles: profiles)
         } catch {
             problem = "\(error)"
         }

@@ -46,6 +46,8 @@ public struct LocalSetup: Sendable {
         var generator = SystemRandomNumberGenerator()
         let secret = TOTPSecret.generate(using: &generator)
         try context.issuerStore.create(user: user, authority: authority, firstDevice: "default", secret: secret, now: context.now())
+        // From now on a missing state file means it was removed (SessionContext.missingMFAState).
+        try context.mfaState.createIfAbsent()
         return Initialized(
             user: user,
             otpauthURI: TOTPSecret.otpauthURI(user: user, secret: secret),
