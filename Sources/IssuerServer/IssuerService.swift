@@ -34,6 +34,7 @@ public struct IssuerService: Sendable {
     private let limiter: RateLimiter
     private let certificateLimiter: RateLimiter?
     private let userLocks = UserLocks()
+    private let refusalRows = RefusalRows()
     private let hasher: PasswordHasher
     /// Checked against when the user does not exist, so that answering takes as long either way.
     private let decoyHash: String
@@ -275,7 +276,17 @@ public struct IssuerService: Sendable {
         }()
         audit.result = refusal.reason.rawValue
         do {
-            try await database.appendAudit(audit)
+            if refusal.reason == .rateLimited {
+                // Keyed as the limiter is: logins by address, certificates by user.
+                let key = audit.event + " " + ((audit.event == "login" ? audit.clientAddress : audit.user) ?? "")
+                if let row = await refusalRows.row(for: key, now: audit.time) {
+                    try await database.countAgain(auditRow: row)
+                } else {
+                    await refusalRows.remember(try await database.appendAudit(audit), for: key, now: audit.time)
+                }
+            } else {
+                try await database.appendAudit(audit)
+            }
         } catch {
             logger.error("audit row not written", metadata: ["event": "\(audit.event)", "result": "\(audit.result)"])
         }

@@ -66,7 +66,11 @@ public protocol IssuerDatabase: Sendable {
     func resetFailures(user: String) async throws
 
     // MARK: Audit
-    func appendAudit(_ record: AuditRecord) async throws
+    /// Stores the row and returns its id.
+    @discardableResult
+    func appendAudit(_ record: AuditRecord) async throws -> Int64
+    /// One more refusal counted on the row `id` (rate-limit refusals write one row per key and minute).
+    func countAgain(auditRow id: Int64) async throws
     /// Rows at or after `since`, oldest first, at most `limit`.
     func audit(since: Date, limit: Int) async throws -> [AuditRecord]
 }
@@ -167,9 +171,19 @@ public struct AuditRecord: Sendable, Equatable, Codable {
     public var clientAddress: String?
     /// "ok", or the refusal reason ("wrong-password", "role-not-allowed", …).
     public var result: String
+    /// The row's number once stored: rows are numbered in the order they were written.
+    public var id: Int64?
+    /// How many decisions the row stands for: more than 1 only for rate-limit refusals, which write
+    /// one row per key and minute.
+    public var count: Int64
+    /// Who made an administrative change (the operating-system user who ran the command).
+    public var actor: String?
 
     public init(time: Date, event: String, user: String?, roleArn: String? = nil, kind: String? = nil,
-                serial: String? = nil, clientAddress: String?, result: String) {
+                serial: String? = nil, clientAddress: String?, result: String, count: Int64 = 1, actor: String? = nil, id: Int64? = nil) {
+        self.id = id
+        self.count = count
+        self.actor = actor
         self.time = time
         self.event = event
         self.user = user

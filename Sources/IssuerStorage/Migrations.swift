@@ -65,6 +65,14 @@ enum Migrations {
                 "ALTER TABLE users ADD COLUMN password_must_change BOOLEAN NOT NULL DEFAULT FALSE",
             ]
         },
+        // Rate-limit refusals are counted on one row per key and minute instead of a row each; an
+        // administrative change names who made it.
+        Migration(version: 3) { _ in
+            [
+                "ALTER TABLE audit ADD COLUMN count BIGINT NOT NULL DEFAULT 1",
+                "ALTER TABLE audit ADD COLUMN actor TEXT",
+            ]
+        },
     ]
 
     /// Key of the PostgreSQL advisory lock that migrations hold ("rcmigrat" in ASCII).

@@ -240,26 +240,39 @@ public class SQLIssuerDatabase: IssuerDatabase, @unchecked Sendable {
 
     // MARK: Audit
 
-    public func appendAudit(_ record: AuditRecord) async throws {
-        try await executor.query(
+    @discardableResult
+    public func appendAudit(_ record: AuditRecord) async throws -> Int64 {
+        let stored = try await executor.query(
             """
-            INSERT INTO audit (occurred_at, event, user_name, role_arn, kind, serial, client_address, result)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+            INSERT INTO audit (occurred_at, event, user_name, role_arn, kind, serial, client_address, result, count, actor)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+            RETURNING id
             """,
             [record.time, record.event, record.user, record.roleArn, record.kind, record.serial,
-             record.clientAddress, record.result])
+             record.clientAddress, record.result, record.count, record.actor])
+        guard let id: Int64 = try stored.first?.get("id") else {
+            throw StorageError.unavailable("the audit row was stored without an id")
+        }
+        return id
+    }
+
+    public func countAgain(auditRow id: Int64) async throws {
+        try await executor.query("UPDATE audit SET count = count + 1 WHERE id = $1", [id])
     }
 
     public func audit(since: Date, limit: Int) async throws -> [AuditRecord] {
         try await executor.query(
             """
-            SELECT occurred_at, event, user_name, role_arn, kind, serial, client_address, result FROM audit
+            SELECT id, occurred_at, event, user_name, role_arn, kind, serial, client_address, result, count, actor FROM audit
             WHERE occurred_at >= $1 ORDER BY occurred_at, id LIMIT $2
             """, [since, max(0, limit)]
-        ).map {
-            AuditRecord(time: try $0.get("occurred_at"), event: try $0.get("event"), user: try $0.get("user_name"),
-                        roleArn: try $0.get("role_arn"), kind: try $0.get("kind"), serial: try $0.get("serial"),
-                        clientAddress: try $0.get("client_address"), result: try $0.get("result"))
-        }
+        ).map(Self.auditRecord)
+    }
+
+    static func auditRecord(_ row: SQLRow) throws -> AuditRecord {
+        AuditRecord(time: try row.get("occurred_at"), event: try row.get("event"), user: try row.get("user_name"),
+                    roleArn: try row.get("role_arn"), kind: try row.get("kind"), serial: try row.get("serial"),
+                    clientAddress: try row.get("client_address"), result: try row.get("result"),
+                    count: try row.get("count"), actor: try row.get("actor"), id: try row.get("id"))
     }
 }

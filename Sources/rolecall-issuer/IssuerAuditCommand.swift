@@ -27,10 +27,12 @@ struct IssuerAuditCommand: AsyncParsableCommand {
                 Console.err("rolecall: warning: showing the first \(limit) rows only: give a shorter --since\n")
             }
             if json { return try printJSON(records) }
-            Console.out("TIME\tEVENT\tUSER\tROLE\tKIND\tSERIAL\tCLIENT\tRESULT\n")
+            // COUNT and BY come last, so that scripts reading the first eight columns keep working.
+            Console.out("TIME\tEVENT\tUSER\tROLE\tKIND\tSERIAL\tCLIENT\tRESULT\tCOUNT\tBY\n")
             for record in records {
                 let fields = [RFC3339.string(from: record.time), record.event, record.user ?? "-", record.roleArn ?? "-",
-                              record.kind ?? "-", record.serial ?? "-", record.clientAddress ?? "-", record.result]
+                              record.kind ?? "-", record.serial ?? "-", record.clientAddress ?? "-", record.result,
+                              String(record.count), record.actor ?? "-"]
                 Console.out(fields.map { printableExcerpt($0, limit: 200) }.joined(separator: "\t") + "\n")
             }
         }

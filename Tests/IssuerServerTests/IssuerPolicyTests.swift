@@ -315,8 +315,17 @@ import X509
             try await expectRefusal("rate-limited", world, user: "alice", event: "login") {
                 _ = try await client.login(alice, totp: nil)
             }
+            // No flood of rows: the refusals of the next minute are counted on the first one's row.
+            for _ in 0..<9 { _ = try? await client.login(alice, totp: nil) }
+            func limitedRows() async throws -> [AuditRecord] {
+                try await world.admin.audit(since: .distantPast).filter { $0.result == "rate-limited" }
+            }
+            #expect(try await limitedRows().map(\.count) == [10])
             world.clock.advance(61)
             _ = try await client.login(alice, totp: nil)
+            _ = try await client.login(alice, totp: nil)
+            _ = try? await client.login(alice, totp: nil)
+            #expect(try await limitedRows().map(\.count) == [10, 1], "a new minute, a new row")
         }
     }
 

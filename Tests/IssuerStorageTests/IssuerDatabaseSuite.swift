@@ -182,8 +182,8 @@ import TestSupport
             try await db.putGrant(Self.grant("bob", "admin"))
             _ = try await db.recordFailure(user: "alice", at: Self.time(1)) { _ in 60 }
             #expect(try await db.acceptTOTPStep(user: "alice", device: "phone", step: 100, at: Self.time(1)))
-            let audit = AuditRecord(time: Self.time(1), event: "login", user: "alice", clientAddress: "10.0.0.1", result: "ok")
-            try await db.appendAudit(audit)
+            var audit = AuditRecord(time: Self.time(1), event: "login", user: "alice", clientAddress: "10.0.0.1", result: "ok")
+            audit.id = try await db.appendAudit(audit)
 
             #expect(try await db.removeUser(named: "alice"))
             #expect(try await db.user(named: "alice") == nil)
@@ -323,22 +323,31 @@ import TestSupport
     func auditIsReadOldestFirstFromATimeWithALimit(_ backend: Backend) async throws {
         try await backend.withFreshDatabase { database in
             let db = try await database.open()
-            let full = AuditRecord(time: Self.time(2), event: "certificate", user: "alice",
-                                   roleArn: "arn:aws:iam::123456789012:role/admin", kind: "single-use",
-                                   serial: "0a1b2c", clientAddress: "192.0.2.7", result: "ok")
-            let bare = AuditRecord(time: Self.time(1), event: "login", user: nil, clientAddress: nil, result: "unknown-user")
-            let lockout = AuditRecord(time: Self.time(3), event: "lockout", user: "bob", clientAddress: "::1", result: "locked")
-            let sameTime = AuditRecord(time: Self.time(3), event: "login", user: "bob", clientAddress: "::1", result: "wrong-password")
-            let early = AuditRecord(time: Self.time(-100), event: "login", user: "carol", clientAddress: "10.0.0.1", result: "ok")
-            for record in [full, bare, lockout, sameTime, early] {
-                try await db.appendAudit(record)
+            var records = [
+                AuditRecord(time: Self.time(2), event: "certificate", user: "alice",
+                            roleArn: "arn:aws:iam::123456789012:role/admin", kind: "single-use",
+                            serial: "0a1b2c", clientAddress: "192.0.2.7", result: "ok"),
+                AuditRecord(time: Self.time(1), event: "login", user: nil, clientAddress: nil, result: "unknown-user"),
+                AuditRecord(time: Self.time(3), event: "lockout", user: "bob", clientAddress: "::1", result: "locked"),
+                AuditRecord(time: Self.time(3), event: "login", user: "bob", clientAddress: "::1", result: "wrong-password"),
+                AuditRecord(time: Self.time(-100), event: "user-add", user: "carol", clientAddress: nil, result: "ok", actor: "root"),
+            ]
+            for index in records.indices {
+                records[index].id = try await db.appendAudit(records[index])
             }
+            #expect(records.map { $0.id ?? 0 } == records.map { $0.id ?? 0 }.sorted() && Set(records.compactMap(\.id)).count == 5,
+                    "ids are assigned in the order rows are written")
+            let (full, bare, lockout, sameTime, early) = (records[0], records[1], records[2], records[3], records[4])
             #expect(try await db.audit(since: Self.time(0), limit: 100) == [bare, full, lockout, sameTime])
             #expect(try await db.audit(since: Self.time(2), limit: 100) == [full, lockout, sameTime])
             #expect(try await db.audit(since: Self.time(0), limit: 2) == [bare, full])
             #expect(try await db.audit(since: .distantPast, limit: 1) == [early])
             #expect(try await db.audit(since: Self.time(3.25), limit: 100).isEmpty)
             #expect(try await db.audit(since: Self.time(0), limit: 0).isEmpty)
+            // A rate-limit row counts the refusals after it.
+            try await db.countAgain(auditRow: try #require(sameTime.id))
+            try await db.countAgain(auditRow: try #require(sameTime.id))
+            #expect(try await db.audit(since: Self.time(3), limit: 100).map(\.count) == [1, 3])
         }
     }
 
