@@ -12,14 +12,32 @@ public struct IssuerAdmin: Sendable {
     let vault: IssuerVault
     private let hasher: PasswordHasher
     private let now: @Sendable () -> Date
+    /// Who the audit rows of administrative changes name.
+    let actor: String
 
     public static let defaultLoginSessionSeconds = 12 * 3600
 
-    public init(database: any IssuerDatabase, key: IssuerKey, bcryptCost: UInt8 = PasswordHasher.defaultCost, now: @escaping @Sendable () -> Date = Date.init) {
+    public init(database: any IssuerDatabase, key: IssuerKey, bcryptCost: UInt8 = PasswordHasher.defaultCost,
+                actor: String = IssuerAdmin.operatingSystemUser(), now: @escaping @Sendable () -> Date = Date.init) {
         self.database = database
         self.vault = IssuerVault(database: database, key: key)
         self.hasher = PasswordHasher(cost: bcryptCost)
+        self.actor = actor
         self.now = now
+    }
+
+    /// The user running this process, by name ("alice via sudo" under sudo), else by uid.
+    public static func operatingSystemUser(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        let uid = geteuid()
+        let name = getpwuid(uid).flatMap { $0.pointee.pw_name.map { String(cString: $0) } } ?? "uid \(uid)"
+        if uid == 0, let invoker = environment["SUDO_USER"], !invoker.isEmpty { return "\(printableExcerpt(invoker, limit: 64)) via sudo" }
+        return name
+    }
+
+    /// The audit row of an administrative change, written once the change is made.
+    private func recordChange(_ event: String, user: String? = nil, roleArn: String? = nil) async throws {
+        try await database.appendAudit(AuditRecord(time: now(), event: event, user: user, roleArn: roleArn, clientAddress: nil,
+                                                   result: "ok", actor: actor))
     }
 
     // MARK: Setup and CA
@@ -42,6 +60,7 @@ public struct IssuerAdmin: Sendable {
         if try await !database.authorities().isEmpty { return try await vault.currentAuthority() }
         let authority = try CertificateAuthority.generate(commonName: commonName, now: now())
         try await vault.addAuthority(authority, now: now())
+        try await recordChange("issuer-init")
         return authority
     }
 
@@ -54,6 +73,7 @@ public struct IssuerAdmin: Sendable {
     public func rotateAuthority(commonName: String) async throws -> CertificateAuthority {
         let authority = try CertificateAuthority.generate(commonName: commonName, now: now())
         try await vault.addAuthority(authority, now: now())
+        try await recordChange("ca-rotate")
         return authority
     }
 
@@ -82,6 +102,7 @@ public struct IssuerAdmin: Sendable {
             name: name, passwordHash: try await hasher.hash(password.unsafeStringValue()), sealedTOTPSeed: try vault.sealSeed(seed, user: name),
             loginSessionSeconds: loginSessionSeconds, createdAt: now(), passwordMustChange: true
         ))
+        try await recordChange("user-add", user: name)
         return Enrollment(user: name, password: password, otpauthURI: SecretBytes(TOTPSecret.otpauthURI(user: name, secret: seed, issuer: "rolecall issuer")))
     }
 
@@ -98,16 +119,18 @@ public struct IssuerAdmin: Sendable {
             throw Self.noUser(user)
         }
         try await database.resetFailures(user: user)
-        try await database.appendAudit(AuditRecord(time: now(), event: "password-reset", user: user, clientAddress: nil, result: "ok"))
+        try await recordChange("password-reset", user: user)
         return password
     }
 
     public func setDisabled(_ disabled: Bool, user: String) async throws {
         guard try await database.setDisabled(disabled, user: user) else { throw Self.noUser(user) }
+        try await recordChange(disabled ? "user-disable" : "user-enable", user: user)
     }
 
     public func removeUser(_ name: String) async throws {
         guard try await database.removeUser(named: name) else { throw Self.noUser(name) }
+        try await recordChange("user-remove", user: name)
     }
 
     // MARK: Roles
@@ -131,6 +154,7 @@ public struct IssuerAdmin: Sendable {
         } catch StorageError.notFound {
             throw Self.noUser(user)
         }
+        try await recordChange("role-allow", user: user, roleArn: roleArn)
     }
 
     public func grants(user: String?) async throws -> [RoleGrant] { try await database.grants(user: user) }
@@ -139,6 +163,7 @@ public struct IssuerAdmin: Sendable {
         guard try await database.revokeGrant(user: user, roleArn: roleArn) else {
             throw IssuerSetupError("\(user) has no grant for \(printableExcerpt(roleArn, limit: 200)): see `rolecall issuer role list`")
         }
+        try await recordChange("role-revoke", user: user, roleArn: roleArn)
     }
 
     // MARK: Audit

@@ -24,6 +24,41 @@ import TestSupport
         }
     }
 
+    /// Every administrative change is an audit row naming its administrator.
+    @Test(arguments: Backend.available)
+    func administrativeChangesAreAudited(_ backend: Backend) async throws {
+        try await backend.withFreshDatabase { fresh in
+            let database = try await fresh.open()
+            let admin = IssuerAdmin(database: database, key: try IssuerKey(text: IssuerKey.generateText()), bcryptCost: 4, actor: "carol via sudo")
+            _ = try await admin.initialize(commonName: "audited")
+            _ = try await admin.addUser("alice")
+            let role = "arn:aws:iam::111122223333:role/dev"
+            try await admin.allowRole(user: "alice", roleArn: role, profileArn: "arn:aws:rolesanywhere:us-east-1:111122223333:profile/p",
+                                      trustAnchorArn: "arn:aws:rolesanywhere:us-east-1:111122223333:trust-anchor/t", region: nil,
+                                      maxDurationSeconds: 3600, mfa: .perSession)
+            try await admin.setDisabled(true, user: "alice")
+            try await admin.setDisabled(false, user: "alice")
+            _ = try await admin.resetPassword(user: "alice")
+            try await admin.revokeRole(user: "alice", roleArn: role)
+            _ = try await admin.rotateAuthority(commonName: "next")
+            try await admin.removeUser("alice")
+            // A refused change changes nothing and writes no row.
+            _ = try? await admin.removeUser("nobody")
+            let rows = try await admin.audit(since: .distantPast)
+            #expect(rows.map(\.event) == ["issuer-init", "user-add", "role-allow", "user-disable", "user-enable", "password-reset",
+                                          "role-revoke", "ca-rotate", "user-remove"])
+            #expect(rows.allSatisfy { $0.actor == "carol via sudo" && $0.result == "ok" })
+            #expect(rows.filter { $0.roleArn == role }.map(\.event) == ["role-allow", "role-revoke"])
+        }
+    }
+
+    @Test func theAdministratorIsTheOperatingSystemUser() {
+        #expect(IssuerAdmin.operatingSystemUser(environment: [:]) == String(cString: getpwuid(geteuid()).pointee.pw_name))
+        if geteuid() == 0 {
+            #expect(IssuerAdmin.operatingSystemUser(environment: ["SUDO_USER": "carol"]) == "carol via sudo")
+        }
+    }
+
     /// An init stopped between its two writes is finished by the next one, with the same key.
     @Test func anInterruptedInitIsFinishedByTheNext() async throws {
         try await Backend.sqlite.withFreshDatabase { fresh in
