@@ -473,9 +473,9 @@ _rolecall-issuer_role_revoke() {
 
 _rolecall-issuer_audit() {
     repeating_flags=()
-    non_repeating_flags=(--json --version -h --help)
+    non_repeating_flags=(--json --follow --version -h --help)
     repeating_options=()
-    non_repeating_options=(--database --key-file --since)
+    non_repeating_options=(--database --key-file --since --after-id)
     __rolecall-issuer_offer_flags_options 0
 
     # Offer option value completions
@@ -487,6 +487,45 @@ _rolecall-issuer_audit() {
         return
         ;;
     '--since')
+        return
+        ;;
+    '--after-id')
+        return
+        ;;
+    esac
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    prune)
+        # Offer subcommand argument completions
+        "_rolecall-issuer_audit_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'prune' -- "${cur}"))
+        ;;
+    esac
+}
+
+_rolecall-issuer_audit_prune() {
+    repeating_flags=()
+    non_repeating_flags=(--dry-run --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--database --key-file --before)
+    __rolecall-issuer_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--database')
+        return
+        ;;
+    '--key-file')
+        return
+        ;;
+    '--before')
         return
         ;;
     esac

@@ -54,7 +54,7 @@ _rolecall-issuer() {
             'serve:Serve the issuer API over TLS until SIGTERM or SIGINT.'
             'user:Manage the people who may log in.'
             'role:Which user may use which role, and how.'
-            'audit:Show the issuer'\''s decisions: logins, certificates, refusals with their reason, lockouts.'
+            'audit:Show the issuer'\''s decisions: logins, certificates, refusals with their reason, lockouts, administrative changes.'
             'ca:The issuer'\''s CA: show it to register as a trust anchor, or rotate it.'
             'help:Show subcommand help information.'
         )
@@ -311,8 +311,42 @@ _rolecall-issuer_audit() {
     local -ar arg_specs=(
         '--database[sqlite\:PATH or postgres\://USER@HOST\:PORT/DB (default\: $ROLECALL_ISSUER_DATABASE, else sqlite in $ROLECALL_HOME/issuer).]:database:'
         '--key-file[The file holding the issuer key (default\: $ROLECALL_HOME/issuer/issuer.key; $ROLECALL_ISSUER_KEY wins).]:key-file:'
-        '--since[How far back, e.g. 15m, 1h, 24h.]:since:'
-        '--json[Print a JSON array.]'
+        '--since[How far back, e.g. 15m, 1h, 24h, 7d.]:since:'
+        '--after-id[With --follow\: start after this row id (the `id` of the last row seen).]:after-id:'
+        '--json[Print a JSON array (with --follow, one JSON object per line).]'
+        '--follow[Keep printing new rows as they are written, as JSON lines (with --json), until interrupted.]'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+        '(-): :->command'
+        '(-)*:: :->arg'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+    case "${state}" in
+    command)
+        local -ar subcommands=(
+            'prune:Delete audit rows older than a duration or a date, in batches, without stopping issuance (itself audited).'
+        )
+        _describe -V subcommand subcommands && ret=0
+        ;;
+    arg)
+        case "${words[1]}" in
+        prune)
+            "_rolecall-issuer_audit_${words[1]}" && ret=0
+            ;;
+        esac
+        ;;
+    esac
+
+    return "${ret}"
+}
+
+_rolecall-issuer_audit_prune() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--database[sqlite\:PATH or postgres\://USER@HOST\:PORT/DB (default\: $ROLECALL_ISSUER_DATABASE, else sqlite in $ROLECALL_HOME/issuer).]:database:'
+        '--key-file[The file holding the issuer key (default\: $ROLECALL_HOME/issuer/issuer.key; $ROLECALL_ISSUER_KEY wins).]:key-file:'
+        '--before[A duration back from now (30d, 90d, 12h; at least 12h) or an RFC 3339 time (2026-11-01T00\:00\:00Z).]:before:'
+        '--dry-run[Only count the rows that would go.]'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )

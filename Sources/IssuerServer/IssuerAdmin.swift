@@ -35,9 +35,9 @@ public struct IssuerAdmin: Sendable {
     }
 
     /// The audit row of an administrative change, written once the change is made.
-    private func recordChange(_ event: String, user: String? = nil, roleArn: String? = nil) async throws {
+    private func recordChange(_ event: String, user: String? = nil, roleArn: String? = nil, count: Int64 = 1) async throws {
         try await database.appendAudit(AuditRecord(time: now(), event: event, user: user, roleArn: roleArn, clientAddress: nil,
-                                                   result: "ok", actor: actor))
+                                                   result: "ok", count: count, actor: actor))
     }
 
     // MARK: Setup and CA
@@ -170,6 +170,74 @@ public struct IssuerAdmin: Sendable {
 
     public func audit(since: Date, limit: Int = 10_000) async throws -> [AuditRecord] {
         try await database.audit(since: since, limit: limit)
+    }
+
+    /// Audit rows younger than this are kept: certificates issued then may still be valid (a
+    /// standard certificate lives 12 h at most).
+    public static let minimumAuditRetention: TimeInterval = 12 * 3600
+
+    /// Removes the rows older than `before` in batches, each its own short statement, so that
+    /// issuance on the same database waits for one batch at most; `progress` hears the running total.
+    /// The prune is an audit row of its own, whose count is the rows removed. `dryRun` only counts.
+    public func pruneAudit(before: Date, dryRun: Bool, batch: Int = 500, progress: (Int) -> Void = { _ in }) async throws -> Int {
+        guard before <= now().addingTimeInterval(-Self.minimumAuditRetention) else {
+            throw IssuerSetupError("refusing to prune audit rows of the last 12 hours: certificates issued then may still be valid (give --before 12h or more)")
+        }
+        if dryRun { return try await database.auditCount(before: before) }
+        var removed = 0
+        while true {
+            let count = try await database.pruneAudit(before: before, limit: batch)
+            removed += count
+            guard count == batch else { break }
+            progress(removed)
+            // Room for the issuer's own writes between batches.
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        try await recordChange("audit-prune", count: Int64(removed))
+        return removed
+    }
+
+    /// The rows written after `id` (and those after `since` first, when given), one call to
+    /// `emit` per row, until cancelled. On PostgreSQL, ids are handed out when a row is inserted but
+    /// seen when its transaction commits, so a lower id can appear after a higher one: each poll
+    /// reads again from the highest id printed at least `settle` ago, and skips rows already printed.
+    /// A database that stops answering is retried at every poll; `warn` hears of it once per outage.
+    public func followAudit(since: Date?, afterID: Int64?, every interval: Duration = .seconds(1), settle: TimeInterval = 30,
+                            warn: (String) -> Void = { _ in }, emit: (AuditRecord) -> Void) async throws {
+        var printed: [Int64: Date] = [:]
+        var settled: Int64
+        if let afterID {
+            settled = afterID
+        } else {
+            settled = try await database.latestAuditID()
+            if let since {
+                for row in try await database.audit(since: since, limit: 100_000) {
+                    emit(row)
+                    if let id = row.id { printed[id] = now() }
+                }
+            }
+        }
+        var failing = false
+        while !Task.isCancelled {
+            do {
+                for row in try await database.audit(afterID: settled, limit: 10_000) {
+                    guard let id = row.id, printed[id] == nil else { continue }
+                    emit(row)
+                    printed[id] = now()
+                }
+                if failing { warn("the issuer database answers again") }
+                failing = false
+            } catch let error as StorageError {
+                if !failing { warn("\(error); retrying every \(interval)") }
+                failing = true
+            }
+            let old = now().addingTimeInterval(-settle)
+            if let newest = printed.filter({ $0.value < old }).keys.max() {
+                settled = max(settled, newest)
+                printed = printed.filter { $0.key > settled }
+            }
+            try await Task.sleep(for: interval)
+        }
     }
 
     // MARK: Helpers

@@ -73,6 +73,14 @@ public protocol IssuerDatabase: Sendable {
     func countAgain(auditRow id: Int64) async throws
     /// Rows at or after `since`, oldest first, at most `limit`.
     func audit(since: Date, limit: Int) async throws -> [AuditRecord]
+    /// Rows with an id above `id`, in id order, at most `limit`.
+    func audit(afterID id: Int64, limit: Int) async throws -> [AuditRecord]
+    /// The highest id so far (0 for none).
+    func latestAuditID() async throws -> Int64
+    /// How many rows are older than `before`.
+    func auditCount(before: Date) async throws -> Int
+    /// Deletes at most `limit` of the oldest rows older than `before`; returns how many went.
+    func pruneAudit(before: Date, limit: Int) async throws -> Int
 }
 
 public struct UserRecord: Sendable, Equatable, CustomStringConvertible {
@@ -174,7 +182,7 @@ public struct AuditRecord: Sendable, Equatable, Codable {
     /// The row's number once stored: rows are numbered in the order they were written.
     public var id: Int64?
     /// How many decisions the row stands for: more than 1 only for rate-limit refusals, which write
-    /// one row per key and minute.
+    /// one row per key and minute (for `audit-prune`, the rows it removed).
     public var count: Int64
     /// Who made an administrative change (the operating-system user who ran the command).
     public var actor: String?

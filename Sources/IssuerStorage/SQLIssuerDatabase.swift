@@ -269,6 +269,33 @@ public class SQLIssuerDatabase: IssuerDatabase, @unchecked Sendable {
         ).map(Self.auditRecord)
     }
 
+    public func audit(afterID id: Int64, limit: Int) async throws -> [AuditRecord] {
+        try await executor.query(
+            """
+            SELECT id, occurred_at, event, user_name, role_arn, kind, serial, client_address, result, count, actor FROM audit
+            WHERE id > $1 ORDER BY id LIMIT $2
+            """, [id, max(0, limit)]
+        ).map(Self.auditRecord)
+    }
+
+    public func latestAuditID() async throws -> Int64 {
+        try await executor.query("SELECT COALESCE(MAX(id), 0) AS latest FROM audit").first?.get("latest") ?? 0
+    }
+
+    public func auditCount(before: Date) async throws -> Int {
+        try await executor.query("SELECT COUNT(*) AS rows FROM audit WHERE occurred_at < $1", [before]).first?.get("rows") ?? 0
+    }
+
+    /// One short statement per batch, so that issuance waits for a batch at most, not the whole prune.
+    public func pruneAudit(before: Date, limit: Int) async throws -> Int {
+        try await executor.query(
+            """
+            DELETE FROM audit WHERE id IN (SELECT id FROM audit WHERE occurred_at < $1 ORDER BY occurred_at, id LIMIT $2)
+            RETURNING id
+            """, [before, max(0, limit)]
+        ).count
+    }
+
     static func auditRecord(_ row: SQLRow) throws -> AuditRecord {
         AuditRecord(time: try row.get("occurred_at"), event: try row.get("event"), user: try row.get("user_name"),
                     roleArn: try row.get("role_arn"), kind: try row.get("kind"), serial: try row.get("serial"),

@@ -165,6 +165,30 @@ import TestSupport
         #expect(after.stderr.contains("not logged in to a team issuer: run `rolecall login"))
     }
 
+    /// `audit prune` and `audit --follow` from the command line: the 12-hour floor, a dry run, JSON lines.
+    @Test func auditPruneAndFollow() async throws {
+        let team = try await Team.start()
+        func issuer(_ arguments: [String]) async throws -> ProcessOutcome {
+            try await ProcessRunner.run(Paths.rolecall, ["issuer", "audit"] + arguments, environment: team.administrator)
+        }
+        let tooRecent = try await issuer(["prune", "--before", "11h"])
+        #expect(tooRecent.status == 1 && tooRecent.stderr.contains("last 12 hours"), "\(tooRecent.stderr)")
+        let dry = try await issuer(["prune", "--before", "30d", "--dry-run"])
+        #expect(dry.status == 0 && dry.stdout.hasPrefix("0 audit rows are older than "), "\(dry.stdout) \(dry.stderr)")
+        let bad = try await issuer(["prune", "--before", "last tuesday"])
+        #expect(bad.status == 2 && bad.stderr.contains("RFC 3339"), "\(bad.stderr)")
+        let pruned = try await issuer(["prune", "--before", "2020-01-01T00:00:00Z"])
+        #expect(pruned.status == 0 && pruned.stdout.hasPrefix("removed 0 audit rows older than 2020-01-01T00:00:00Z"), "\(pruned.stdout)")
+        #expect(try await issuer(["--follow"]).status == 2, "--follow needs --json")
+        // From the first row on, for a second: every row so far, one JSON object per line.
+        let followed = try await ProcessRunner.run("/usr/bin/timeout", ["-s", "INT", "3", Paths.rolecall, "issuer", "audit", "--follow", "--json", "--after-id", "0"],
+                                                   environment: team.administrator)
+        let lines = followed.stdout.split(separator: "\n")
+        let events = try lines.map { try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])["event"] as? String }
+        #expect(events.prefix(3) == ["issuer-init", "user-add", "role-allow"], "\(followed.stdout) \(followed.stderr)")
+        #expect(events.last == "audit-prune")
+    }
+
     @Test func aWrongPinIsRefusedBeforeThePasswordIsSent() async throws {
         let team = try await Team.start()
         defer { team.stop() }

@@ -52,6 +52,71 @@ import TestSupport
         }
     }
 
+    @Test func pruningKeepsTwelveHoursCountsOnADryRunAndIsAudited() async throws {
+        try await Backend.sqlite.withFreshDatabase { fresh in
+            let database = try await fresh.open()
+            let now = Date()
+            let admin = IssuerAdmin(database: database, key: try IssuerKey(text: IssuerKey.generateText()), bcryptCost: 4, actor: "carol", now: { now })
+            for hours in [72.0, 48, 25, 13, 1] {
+                try await database.appendAudit(AuditRecord(time: now.addingTimeInterval(-hours * 3600), event: "login", user: "alice",
+                                                           clientAddress: nil, result: "ok"))
+            }
+            let refusal = await #expect(throws: IssuerSetupError.self) {
+                _ = try await admin.pruneAudit(before: now.addingTimeInterval(-11 * 3600), dryRun: true)
+            }
+            #expect(refusal?.description.contains("last 12 hours") == true)
+            #expect(try await admin.pruneAudit(before: now.addingTimeInterval(-24 * 3600), dryRun: true) == 3)
+            #expect(try await database.audit(since: .distantPast, limit: 100).count == 5, "a dry run removes nothing")
+            let totals = Totals()
+            #expect(try await admin.pruneAudit(before: now.addingTimeInterval(-12 * 3600), dryRun: false, batch: 2) { totals.add($0) } == 4)
+            #expect(totals.all == [2, 4], "progress after each full batch")
+            let rows = try await database.audit(since: .distantPast, limit: 100)
+            #expect(rows.map(\.event) == ["login", "audit-prune"])
+            #expect(rows.last?.count == 4 && rows.last?.actor == "carol")
+        }
+    }
+
+    final class Totals: @unchecked Sendable {
+        private let lock = NSLock()
+        private var values: [Int] = []
+        func add(_ value: Int) { lock.withLock { values.append(value) } }
+        var all: [Int] { lock.withLock { values } }
+    }
+
+    /// `audit --follow`: every row once, including one whose id is lower than rows already printed
+    /// (on PostgreSQL a transaction that began first can commit last).
+    @Test func followingPrintsEveryRowOnceEvenOutOfIDOrder() async throws {
+        try await Backend.sqlite.withFreshDatabase { fresh in
+            let database = try await fresh.open()
+            let admin = IssuerAdmin(database: database, key: try IssuerKey(text: IssuerKey.generateText()), bcryptCost: 4)
+            func row(_ user: String) -> AuditRecord { AuditRecord(time: Date(), event: "login", user: user, clientAddress: nil, result: "ok") }
+            try await database.appendAudit(row("before"))
+            let seen = Seen()
+            let follower = Task {
+                try await admin.followAudit(since: nil, afterID: nil, every: .milliseconds(20), settle: 5) { seen.add($0.user ?? "") }
+            }
+            defer { follower.cancel() }
+            try await Task.sleep(for: .milliseconds(100))
+            try await database.appendAudit(row("first"))
+            // Id 50 taken by a transaction that commits after 51 and 52 are visible.
+            try await database.executeAdministrative("INSERT INTO audit (id, occurred_at, event, user_name, result) VALUES (51, 0, 'login', 'second', 'ok')")
+            try await database.executeAdministrative("INSERT INTO audit (id, occurred_at, event, user_name, result) VALUES (52, 0, 'login', 'third', 'ok')")
+            try await Task.sleep(for: .milliseconds(200))
+            try await database.executeAdministrative("INSERT INTO audit (id, occurred_at, event, user_name, result) VALUES (50, 0, 'login', 'late', 'ok')")
+            let deadline = Date().addingTimeInterval(10)
+            while seen.all.count < 4 && Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
+            try await Task.sleep(for: .milliseconds(200))
+            #expect(seen.all == ["first", "second", "third", "late"], "rows before the start are not shown; each new one once")
+        }
+    }
+
+    final class Seen: @unchecked Sendable {
+        private let lock = NSLock()
+        private var users: [String] = []
+        func add(_ user: String) { lock.withLock { users.append(user) } }
+        var all: [String] { lock.withLock { users } }
+    }
+
     @Test func theAdministratorIsTheOperatingSystemUser() {
         #expect(IssuerAdmin.operatingSystemUser(environment: [:]) == String(cString: getpwuid(geteuid()).pointee.pw_name))
         if geteuid() == 0 {

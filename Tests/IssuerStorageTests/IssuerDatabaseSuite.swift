@@ -320,6 +320,27 @@ import TestSupport
     // MARK: Audit
 
     @Test(arguments: Backend.available)
+    func auditRowsArePrunedOldestFirstInBatchesAndReadByID(_ backend: Backend) async throws {
+        try await backend.withFreshDatabase { database in
+            let db = try await database.open()
+            #expect(try await db.latestAuditID() == 0)
+            var ids: [Int64] = []
+            for offset in 0..<7 {
+                ids.append(try await db.appendAudit(AuditRecord(time: Self.time(Double(offset)), event: "login", user: "u\(offset)",
+                                                                clientAddress: nil, result: "ok")))
+            }
+            #expect(try await db.latestAuditID() == ids.last)
+            #expect(try await db.audit(afterID: ids[2], limit: 3).compactMap(\.id) == Array(ids[3...5]))
+            #expect(try await db.auditCount(before: Self.time(5)) == 5)
+            #expect(try await db.pruneAudit(before: Self.time(5), limit: 2) == 2)
+            #expect(try await db.pruneAudit(before: Self.time(5), limit: 2) == 2)
+            #expect(try await db.pruneAudit(before: Self.time(5), limit: 2) == 1)
+            #expect(try await db.pruneAudit(before: Self.time(5), limit: 2) == 0)
+            #expect(try await db.audit(since: .distantPast, limit: 100).map(\.user) == ["u5", "u6"])
+        }
+    }
+
+    @Test(arguments: Backend.available)
     func auditIsReadOldestFirstFromATimeWithALimit(_ backend: Backend) async throws {
         try await backend.withFreshDatabase { database in
             let db = try await database.open()
