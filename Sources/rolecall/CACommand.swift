@@ -31,16 +31,19 @@ struct CACommand: AsyncParsableCommand {
                 let store = Console.context().issuerStore
                 var entries = try store.allAuthorityCertificates()
                 if !all { entries = entries.filter { !$0.retired } }
+                // With a CA staged, the current and the staged one together: the bundle for the trust anchor.
+                let bundle = all || entries.contains(where: \.staged)
                 if json {
                     let objects = try entries.map { entry -> JSONValue in
                         [
                             "certificatePEM": .string(try entry.certificate.serializeAsPEM().pemString + "\n"),
                             "fingerprintSHA256": .string(CertificateFingerprint.sha256(der: try entry.certificate.derBytes())),
                             "notValidAfter": .string(RFC3339.string(from: entry.certificate.notValidAfter)),
-                            "current": .bool(!entry.retired),
+                            "current": .bool(entry.current),
+                            "staged": .bool(entry.staged),
                         ]
                     }
-                    let value: JSONValue = all ? .array(objects) : (objects.first ?? [:])
+                    let value: JSONValue = bundle ? .array(objects) : (objects.first ?? [:])
                     Console.out(value.line + "\n")
                 } else {
                     for entry in entries { Console.out(try entry.certificate.serializeAsPEM().pemString + "\n") }
@@ -50,17 +53,38 @@ struct CACommand: AsyncParsableCommand {
     }
 
     struct Rotate: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "rotate", abstract: "Create a new CA; the old one stays in `ca show --all` until `ca remove-old`.")
+        static let configuration = CommandConfiguration(
+            commandName: "rotate",
+            abstract: "Create a new CA: at once, or staged (--stage, then --promote) so the trust anchor can hold both first."
+        )
+
+        @Flag(help: "Create the next CA and keep signing with the current one; `ca show` prints both for the trust anchor.")
+        var stage = false
+
+        @Flag(help: "Switch signing to the staged CA.")
+        var promote = false
 
         @OptionGroup var mfa: MFAOptions
+
+        func validate() throws {
+            if stage && promote { throw ValidationError("give --stage or --promote, not both") }
+        }
 
         func run() async throws {
             try await Console.reportingErrors {
                 let context = Console.context()
+                let rotation: LocalSetup.Rotation = stage ? .stage : promote ? .promote : .immediate
                 let code = try mfa.source(label: "rotating the CA").obtain()
-                let authority = try LocalSetup(context: context).rotateAuthority(mfaCode: code)
+                let authority = try LocalSetup(context: context).rotateAuthority(rotation, mfaCode: code)
                 Console.out(try authority.certificatePEM() + "\n")
-                Console.err("New CA \(authority.fingerprintSHA256). Add it to the trust anchor, then run `rolecall ca remove-old`.\n")
+                switch rotation {
+                case .stage:
+                    Console.err("Staged CA \(authority.fingerprintSHA256); the current CA keeps signing. Put both in the trust anchor (`rolecall ca show` prints them), then run `rolecall ca rotate --promote`.\n")
+                case .promote:
+                    Console.err("CA \(authority.fingerprintSHA256) signs from now on. Once no session needs the old one, run `rolecall ca remove-old` and drop it from the trust anchor.\n")
+                case .immediate:
+                    Console.err("rolecall: warning: the new CA \(authority.fingerprintSHA256) signs from now on, so every profile whose trust anchor holds only the old CA fails until you add this one. `ca rotate --stage` avoids that.\n")
+                }
             }
         }
     }
@@ -70,8 +94,11 @@ struct CACommand: AsyncParsableCommand {
 
         func run() async throws {
             try await Console.reportingErrors {
-                let removed = try LocalSetup(context: Console.context()).removeOldAuthorities()
+                let (removed, validUntil) = try LocalSetup(context: Console.context()).removeOldAuthorities()
                 Console.err("Removed \(removed) old CA\(removed == 1 ? "" : "s").\n")
+                if removed > 0, let validUntil {
+                    Console.err("rolecall: warning: certificates the old CA signed may be valid until \(RFC3339.string(from: validUntil)): keep it in the trust anchor until then, or sessions started from them fail at their next refresh.\n")
+                }
             }
         }
     }

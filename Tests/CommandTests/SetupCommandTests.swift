@@ -66,6 +66,33 @@ import TestSupport
         #expect(after.stdout.components(separatedBy: "BEGIN CERTIFICATE").count == 2)
     }
 
+    /// `ca rotate --stage`, then `--promote`: the current CA signs until the promotion, so a trust
+    /// anchor that holds only it keeps working meanwhile; `ca show` gives both as the bundle.
+    @Test func aStagedRotationSignsWithTheCurrentCAUntilPromoted() async throws {
+        let world = try await CLIWorld.withEmulator(mfa: "off")  // the emulator trusts the first CA only
+        let promoteFirst = try await world.rolecall(["ca", "rotate", "--promote", "--mfa-code", world.code()])
+        #expect(promoteFirst.status == 1 && promoteFirst.stderr.contains("no CA is staged"), "\(promoteFirst.stderr)")
+        let staged = try await world.rolecall(["ca", "rotate", "--stage", "--mfa-code", world.code()])
+        #expect(staged.status == 0 && staged.stderr.contains("Staged CA"), "\(staged.stderr)")
+        let bundle = try await world.rolecall(["ca", "show"])
+        let pems = bundle.stdout.components(separatedBy: "-----BEGIN CERTIFICATE-----").dropFirst()
+        #expect(pems.count == 2, "the bundle for the trust anchor: \(bundle.stdout)")
+        #expect(pems.first.map { world.caPEM.contains($0.trimmingCharacters(in: .whitespacesAndNewlines).prefix(64)) } == true, "the current CA first")
+        let json = try await world.rolecall(["ca", "show", "--json"])
+        let entries = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
+        #expect(entries.map { $0["staged"] as? Bool } == [false, true] && entries.map { $0["current"] as? Bool } == [true, false])
+        let before = try await world.rolecall(["env", "--profile", "dev"])
+        #expect(before.status == 0, "the current CA still signs: \(before.stderr)")
+        let immediate = try await world.rolecall(["ca", "rotate", "--mfa-code", world.code(offset: 1)])
+        #expect(immediate.status == 1 && immediate.stderr.contains("a CA is staged"), "\(immediate.stderr)")
+        let promoted = try await world.rolecall(["ca", "rotate", "--promote", "--mfa-code", world.code(offset: 1)])
+        #expect(promoted.status == 0 && promoted.stderr.contains("signs from now on"), "\(promoted.stderr)")
+        let after = try await world.rolecall(["env", "--profile", "dev"])
+        #expect(after.status == 1, "the new CA signs, and this trust anchor does not hold it: \(after.stderr)")
+        let removed = try await world.rolecall(["ca", "remove-old"])
+        #expect(removed.stderr.contains("Removed 1 old CA") && removed.stderr.contains("may be valid until"), "\(removed.stderr)")
+    }
+
     @Test func mfaAddListRemove() async throws {
         let world = try await CLIWorld.initialized()
         let wrong = try await world.rolecall(["mfa", "add", "laptop", "--mfa-code", world.code() == "000000" ? "111111" : "000000"])

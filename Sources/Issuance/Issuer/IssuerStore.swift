@@ -25,6 +25,12 @@ public struct IssuerStore: Sendable {
             var createdAt: Date
             /// Replaced by a newer CA; kept for `ca show --all` until `ca remove-old`.
             var retired: Bool
+            /// Made by `ca rotate --stage`: listed for the trust anchor, signing nothing until promoted.
+            var staged: Bool?
+            /// When it stopped signing (older files do not say).
+            var retiredAt: Date?
+
+            var isStaged: Bool { staged == true }
         }
 
         struct Device: Codable {
@@ -75,23 +81,71 @@ public struct IssuerStore: Sendable {
 
     public func user() throws -> String { try load().user }
 
+    /// A CA as `ca show` lists it.
+    public struct AuthorityEntry: Sendable {
+        public let certificate: Certificate
+        public let retired: Bool
+        public let staged: Bool
+        public let retiredAt: Date?
+        /// Signing new certificates now.
+        public var current: Bool { !retired && !staged }
+    }
+
     /// The CA that signs new certificates.
     public func currentAuthority() throws -> CertificateAuthority {
-        guard let current = try load().authorities.last(where: { !$0.retired }) else {
+        guard let current = try load().authorities.last(where: { !$0.retired && !$0.isStaged }) else {
             throw StoreError.damaged(file.path, detail: "it holds no current CA")
         }
         return try Self.authority(current, path: file.path)
     }
 
-    /// Every CA certificate, current last.
-    public func allAuthorityCertificates() throws -> [(certificate: Certificate, retired: Bool)] {
-        try load().authorities.map { (try Self.authority($0, path: file.path).certificate, $0.retired) }
+    /// Every CA, oldest first (a staged one last).
+    public func allAuthorityCertificates() throws -> [AuthorityEntry] {
+        try load().authorities.map {
+            AuthorityEntry(certificate: try Self.authority($0, path: file.path).certificate, retired: $0.retired, staged: $0.isStaged, retiredAt: $0.retiredAt)
+        }
     }
 
+    /// Switches signing to `authority` at once. Refused while a CA is staged: promote that one instead.
     public func rotateAuthority(to authority: CertificateAuthority, now: Date) throws {
         try mutate { document in
-            for index in document.authorities.indices { document.authorities[index].retired = true }
+            try Self.refuseStaged(document)
+            Self.retireCurrent(&document, now: now)
             document.authorities.append(.init(certificatePEM: try authority.certificatePEM(), privateKeyPEM: authority.unsafePrivateKeyPEM(), createdAt: now, retired: false))
+        }
+    }
+
+    /// Adds `authority` as the next CA; the current one keeps signing until `promoteStagedAuthority`.
+    public func stageAuthority(_ authority: CertificateAuthority, now: Date) throws {
+        try mutate { document in
+            try Self.refuseStaged(document)
+            document.authorities.append(.init(certificatePEM: try authority.certificatePEM(), privateKeyPEM: authority.unsafePrivateKeyPEM(),
+                                              createdAt: now, retired: false, staged: true))
+        }
+    }
+
+    /// The staged CA signs from now on; the one before it is retired. Returns the promoted CA.
+    public func promoteStagedAuthority(now: Date) throws -> CertificateAuthority {
+        try mutate { document in
+            guard let staged = document.authorities.lastIndex(where: { $0.isStaged }) else {
+                throw StoreError(description: "no CA is staged: run `rolecall ca rotate --stage` first")
+            }
+            Self.retireCurrent(&document, now: now)
+            document.authorities[staged].staged = nil
+            return try Self.authority(document.authorities[staged], path: file.path)
+        }
+    }
+
+    private static func refuseStaged(_ document: Document) throws {
+        if document.authorities.contains(where: { $0.isStaged }) {
+            throw StoreError(description: "a CA is staged: switch to it with `rolecall ca rotate --promote` once the trust anchor has it")
+        }
+    }
+
+    private static func retireCurrent(_ document: inout Document, now: Date) {
+        for index in document.authorities.indices where !document.authorities[index].retired && !document.authorities[index].isStaged {
+            document.authorities[index].retired = true
+            document.authorities[index].retiredAt = now
         }
     }
 

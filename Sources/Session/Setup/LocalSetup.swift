@@ -57,16 +57,46 @@ public struct LocalSetup: Sendable {
         )
     }
 
-    /// Replaces the CA after an MFA check; the old one stays listed until `removeOldAuthorities`.
-    public func rotateAuthority(mfaCode: String) throws -> CertificateAuthority {
+    /// How a rotation goes: at once, or in two steps so that the trust anchor can hold both CAs first.
+    public enum Rotation: Sendable {
+        case immediate, stage, promote
+    }
+
+    /// Rotates the CA after an MFA check; the old one stays listed until `removeOldAuthorities`.
+    /// Returns the CA that is new in the step: the new current one, or the staged one.
+    public func rotateAuthority(_ rotation: Rotation = .immediate, mfaCode: String) throws -> CertificateAuthority {
+        let store = context.issuerStore
+        if rotation == .promote {
+            guard try store.allAuthorityCertificates().contains(where: \.staged) else {
+                throw ProfileError("no CA is staged: run `rolecall ca rotate --stage` first")
+            }
+            try context.localIssuer.verifyMFA(code: mfaCode)
+            return try store.promoteStagedAuthority(now: context.now())
+        }
+        if try store.allAuthorityCertificates().contains(where: \.staged) {
+            throw ProfileError("a CA is staged: switch to it with `rolecall ca rotate --promote` once the trust anchor has it")
+        }
         try context.localIssuer.verifyMFA(code: mfaCode)
-        let authority = try CertificateAuthority.generate(commonName: "rolecall CA for \(try context.issuerStore.user())", now: context.now())
-        try context.issuerStore.rotateAuthority(to: authority, now: context.now())
+        let authority = try CertificateAuthority.generate(commonName: "rolecall CA for \(try store.user())", now: context.now())
+        if rotation == .stage {
+            try store.stageAuthority(authority, now: context.now())
+        } else {
+            try store.rotateAuthority(to: authority, now: context.now())
+        }
         return authority
     }
 
-    public func removeOldAuthorities() throws -> Int {
-        try context.issuerStore.removeRetiredAuthorities()
+    /// The longest any certificate of the local CA lives: an in-memory one for `exec --server`'s
+    /// longest MFA window.
+    public static let longestCertificateLifetime: TimeInterval = 12 * 3600
+
+    /// Forgets the retired CAs; returns how many, and until when certificates they signed may still be
+    /// valid, when that is later than now.
+    public func removeOldAuthorities() throws -> (removed: Int, stillValidUntil: Date?) {
+        let retiredAt = try context.issuerStore.allAuthorityCertificates().filter(\.retired).map { $0.retiredAt ?? context.now() }.max()
+        let validUntil = retiredAt.map { $0.addingTimeInterval(Self.longestCertificateLifetime) }
+        let removed = try context.issuerStore.removeRetiredAuthorities()
+        return (removed, validUntil.flatMap { $0 > context.now() ? $0 : nil })
     }
 
     /// Adds a device after a valid code from an existing one; returns its otpauth URI.
