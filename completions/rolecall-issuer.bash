@@ -556,7 +556,7 @@ _rolecall-issuer_ca() {
 
 _rolecall-issuer_ca_show() {
     repeating_flags=()
-    non_repeating_flags=(--all --version -h --help)
+    non_repeating_flags=(--all --json --version -h --help)
     repeating_options=()
     non_repeating_options=(--database --key-file)
     __rolecall-issuer_offer_flags_options 0
@@ -574,7 +574,7 @@ _rolecall-issuer_ca_show() {
 
 _rolecall-issuer_ca_rotate() {
     repeating_flags=()
-    non_repeating_flags=(--version -h --help)
+    non_repeating_flags=(--stage --promote --version -h --help)
     repeating_options=()
     non_repeating_options=(--database --key-file --ca-name)
     __rolecall-issuer_offer_flags_options 0

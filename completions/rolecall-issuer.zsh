@@ -367,8 +367,8 @@ _rolecall-issuer_ca() {
     case "${state}" in
     command)
         local -ar subcommands=(
-            'show:Print the current CA certificate (PEM).'
-            'rotate:Make a new CA sign from now on (the old one is retired).'
+            'show:Print the current CA certificate (PEM), and the staged one after it while a rotation is staged.'
+            'rotate:Make a new CA sign: at once, or staged (--stage, then --promote) so the trust anchor can hold both first.'
         )
         _describe -V subcommand subcommands && ret=0
         ;;
@@ -390,6 +390,7 @@ _rolecall-issuer_ca_show() {
         '--database[sqlite\:PATH or postgres\://USER@HOST\:PORT/DB (default\: $ROLECALL_ISSUER_DATABASE, else sqlite in $ROLECALL_HOME/issuer).]:database:'
         '--key-file[The file holding the issuer key (default\: $ROLECALL_HOME/issuer/issuer.key; $ROLECALL_ISSUER_KEY wins).]:key-file:'
         '--all[Every CA, retired ones too, oldest first.]'
+        '--json[Print a JSON array\: certificatePEM, fingerprintSHA256, notValidAfter, current, staged.]'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
@@ -404,6 +405,8 @@ _rolecall-issuer_ca_rotate() {
         '--database[sqlite\:PATH or postgres\://USER@HOST\:PORT/DB (default\: $ROLECALL_ISSUER_DATABASE, else sqlite in $ROLECALL_HOME/issuer).]:database:'
         '--key-file[The file holding the issuer key (default\: $ROLECALL_HOME/issuer/issuer.key; $ROLECALL_ISSUER_KEY wins).]:key-file:'
         '--ca-name[The new CA'\''s common name.]:ca-name:'
+        '--stage[Create the next CA and keep signing with the current one; `ca show` prints both for the trust anchor.]'
+        '--promote[Switch signing to the staged CA, on every replica.]'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )

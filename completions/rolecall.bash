@@ -232,7 +232,7 @@ _rolecall_ca_show() {
 
 _rolecall_ca_rotate() {
     repeating_flags=()
-    non_repeating_flags=(--version -h --help)
+    non_repeating_flags=(--stage --promote --version -h --help)
     repeating_options=()
     non_repeating_options=(--mfa-code --mfa-command)
     __rolecall_offer_flags_options 0

@@ -105,7 +105,7 @@ _rolecall_ca() {
     command)
         local -ar subcommands=(
             'show:Print the CA certificate (PEM) to register as a trust anchor.'
-            'rotate:Create a new CA; the old one stays in `ca show --all` until `ca remove-old`.'
+            'rotate:Create a new CA: at once, or staged (--stage, then --promote) so the trust anchor can hold both first.'
             'remove-old:Forget CAs replaced by `ca rotate`.'
         )
         _describe -V subcommand subcommands && ret=0
@@ -138,6 +138,8 @@ _rolecall_ca_show() {
 _rolecall_ca_rotate() {
     local -i ret=1
     local -ar arg_specs=(
+        '--stage[Create the next CA and keep signing with the current one; `ca show` prints both for the trust anchor.]'
+        '--promote[Switch signing to the staged CA.]'
         '--mfa-code[The current TOTP code (visible in the process list; prefer the prompt or --mfa-command).]:mfa-code:'
         '--mfa-command[A command whose first line of output is the code, e.g. '\''ykman oath accounts code -s rolecall'\''.]:mfa-command:'
         '--version[Show the version.]'

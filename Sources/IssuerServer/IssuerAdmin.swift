@@ -64,17 +64,43 @@ public struct IssuerAdmin: Sendable {
         return authority
     }
 
-    /// Every CA, oldest first, and whether it is retired.
-    public func authorities() async throws -> [(certificate: Certificate, retired: Bool, createdAt: Date)] {
-        try await database.authorities().map { (try Certificate(pemEncoded: $0.certificatePEM), $0.retired, $0.createdAt) }
+    /// Every CA, oldest first, whether it is retired and whether it is staged.
+    public func authorities() async throws -> [(certificate: Certificate, retired: Bool, staged: Bool, createdAt: Date)] {
+        try await database.authorities().map { (try Certificate(pemEncoded: $0.certificatePEM), $0.retired, $0.staged, $0.createdAt) }
     }
 
     /// A new CA signs from now on; the old ones stay listed (their certificates expire within 12 h).
+    /// Refused while a CA is staged: promote that one.
     public func rotateAuthority(commonName: String) async throws -> CertificateAuthority {
+        try await refuseStaged()
         let authority = try CertificateAuthority.generate(commonName: commonName, now: now())
         try await vault.addAuthority(authority, now: now())
         try await recordChange("ca-rotate")
         return authority
+    }
+
+    /// The next CA, published for the trust anchor; the current one keeps signing on every replica.
+    public func stageAuthority(commonName: String) async throws -> CertificateAuthority {
+        try await refuseStaged()
+        let authority = try CertificateAuthority.generate(commonName: commonName, now: now())
+        try await vault.addAuthority(authority, staged: true, now: now())
+        try await recordChange("ca-stage")
+        return authority
+    }
+
+    /// The staged CA signs from now on, on every replica; the one before it is retired.
+    public func promoteAuthority() async throws -> CertificateAuthority {
+        guard try await database.promoteStagedAuthority() else {
+            throw IssuerSetupError("no CA is staged: run `rolecall issuer ca rotate --stage` first")
+        }
+        try await recordChange("ca-promote")
+        return try await vault.currentAuthority()
+    }
+
+    private func refuseStaged() async throws {
+        if try await database.authorities().contains(where: \.staged) {
+            throw IssuerSetupError("a CA is staged: switch to it with `rolecall issuer ca rotate --promote` once the trust anchor has it")
+        }
     }
 
     // MARK: Users

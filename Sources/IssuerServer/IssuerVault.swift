@@ -17,15 +17,21 @@ struct IssuerVault: Sendable {
 
     // MARK: CA
 
-    func addAuthority(_ authority: CertificateAuthority, now: Date) async throws {
+    /// Stores `authority` (its key sealed): signing from now on, or `staged`.
+    func addAuthority(_ authority: CertificateAuthority, staged: Bool = false, now: Date) async throws {
         let pem = try authority.certificatePEM()
         var keyBytes = Array(authority.unsafePrivateKeyPEM().utf8)
         defer { wipeBytes(&keyBytes) }
-        try await database.addAuthority(certificatePEM: pem, sealedPrivateKey: try key.seal(keyBytes, context: Self.caContext(pem)), createdAt: now)
+        let sealed = try key.seal(keyBytes, context: Self.caContext(pem))
+        if staged {
+            try await database.stageAuthority(certificatePEM: pem, sealedPrivateKey: sealed, createdAt: now)
+        } else {
+            try await database.addAuthority(certificatePEM: pem, sealedPrivateKey: sealed, createdAt: now)
+        }
     }
 
     func currentAuthority() async throws -> CertificateAuthority {
-        guard let stored = try await database.authorities().last(where: { !$0.retired }) else {
+        guard let stored = try await database.authorities().last(where: { !$0.retired && !$0.staged }) else {
             throw IssuerSetupError("the issuer has no CA: run `rolecall issuer init`")
         }
         var keyBytes = try key.open(stored.sealedPrivateKey, context: Self.caContext(stored.certificatePEM))

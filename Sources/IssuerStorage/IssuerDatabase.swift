@@ -23,10 +23,14 @@ public protocol IssuerDatabase: Sendable {
     func replaceSetting(_ name: String, expected: [UInt8], with value: [UInt8]) async throws -> [UInt8]
 
     // MARK: Certificate authorities
-    /// Oldest first; the last one not retired signs.
+    /// Oldest first; the last one neither retired nor staged signs.
     func authorities() async throws -> [StoredAuthority]
     /// Adds a CA and retires every other, in one transaction.
     func addAuthority(certificatePEM: String, sealedPrivateKey: [UInt8], createdAt: Date) async throws
+    /// Adds a staged CA, which signs nothing until `promoteStagedAuthority`.
+    func stageAuthority(certificatePEM: String, sealedPrivateKey: [UInt8], createdAt: Date) async throws
+    /// In one transaction: the signing CA is retired and the staged one signs. False when none was staged.
+    func promoteStagedAuthority() async throws -> Bool
 
     // MARK: Users
     /// Throws `StorageError.conflict` when the name exists.
@@ -145,8 +149,11 @@ public struct StoredAuthority: Sendable, Equatable {
     public var sealedPrivateKey: [UInt8]
     public var createdAt: Date
     public var retired: Bool
+    /// Made by `ca rotate --stage`: published for the trust anchor, signing nothing yet.
+    public var staged: Bool
 
-    public init(id: Int64, certificatePEM: String, sealedPrivateKey: [UInt8], createdAt: Date, retired: Bool) {
+    public init(id: Int64, certificatePEM: String, sealedPrivateKey: [UInt8], createdAt: Date, retired: Bool, staged: Bool = false) {
+        self.staged = staged
         self.id = id
         self.certificatePEM = certificatePEM
         self.sealedPrivateKey = sealedPrivateKey

@@ -73,6 +73,10 @@ enum Migrations {
                 "ALTER TABLE audit ADD COLUMN actor TEXT",
             ]
         },
+        // A CA can be staged (`ca rotate --stage`): listed for the trust anchor before it signs.
+        Migration(version: 4) { _ in
+            ["ALTER TABLE authorities ADD COLUMN staged BOOLEAN NOT NULL DEFAULT FALSE"]
+        },
     ]
 
     /// Key of the PostgreSQL advisory lock that migrations hold ("rcmigrat" in ASCII).

@@ -61,11 +61,28 @@ public class SQLIssuerDatabase: IssuerDatabase, @unchecked Sendable {
 
     public func authorities() async throws -> [StoredAuthority] {
         try await executor.query(
-            "SELECT id, certificate_pem, sealed_private_key, created_at, retired FROM authorities ORDER BY id"
+            "SELECT id, certificate_pem, sealed_private_key, created_at, retired, staged FROM authorities ORDER BY id"
         ).map {
             StoredAuthority(id: try $0.get("id"), certificatePEM: try $0.get("certificate_pem"),
                             sealedPrivateKey: try $0.get("sealed_private_key"), createdAt: try $0.get("created_at"),
-                            retired: try $0.get("retired"))
+                            retired: try $0.get("retired"), staged: try $0.get("staged"))
+        }
+    }
+
+    public func stageAuthority(certificatePEM: String, sealedPrivateKey: [UInt8], createdAt: Date) async throws {
+        try await executor.query(
+            """
+            INSERT INTO authorities (certificate_pem, sealed_private_key, created_at, retired, staged)
+            VALUES ($1, $2, $3, FALSE, TRUE)
+            """, [certificatePEM, sealedPrivateKey, createdAt])
+    }
+
+    public func promoteStagedAuthority() async throws -> Bool {
+        try await executor.transaction { transaction in
+            guard try await !transaction.query("SELECT id FROM authorities WHERE staged").isEmpty else { return false }
+            try await transaction.query("UPDATE authorities SET retired = TRUE WHERE NOT retired AND NOT staged")
+            try await transaction.query("UPDATE authorities SET staged = FALSE WHERE staged")
+            return true
         }
     }
 

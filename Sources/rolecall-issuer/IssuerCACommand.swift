@@ -1,6 +1,7 @@
 import ArgumentParser
 import CommandLineSupport
 import Foundation
+import IssuerProtocol
 import IssuerServer
 import RolesAnywhere
 
@@ -12,39 +13,91 @@ struct IssuerCACommand: AsyncParsableCommand {
     )
 
     struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "show", abstract: "Print the current CA certificate (PEM).")
+        static let configuration = CommandConfiguration(
+            commandName: "show",
+            abstract: "Print the current CA certificate (PEM), and the staged one after it while a rotation is staged."
+        )
 
         @OptionGroup var options: IssuerOptions
 
         @Flag(help: "Every CA, retired ones too, oldest first.")
         var all = false
 
+        @Flag(help: "Print a JSON array: certificatePEM, fingerprintSHA256, notValidAfter, current, staged.")
+        var json = false
+
         func run() async throws {
             try await Console.reportingErrors {
                 let authorities = try await options.withAdmin { try await $0.authorities() }
-                for authority in all ? authorities : authorities.filter({ !$0.retired }).suffix(1) {
+                let current = authorities.filter { !$0.retired && !$0.staged }.suffix(1)
+                // The bundle for the trust anchor: the signing CA, then the staged one.
+                let shown = all ? Array(authorities) : Array(current) + authorities.filter(\.staged)
+                if json {
+                    return try printJSON(try shown.map { entry in
+                        AuthorityJSON(certificatePEM: try entry.certificate.serializeAsPEM().pemString + "\n",
+                                      fingerprintSHA256: CertificateFingerprint.sha256(der: try entry.certificate.derBytes()),
+                                      notValidAfter: RFC3339.string(from: entry.certificate.notValidAfter),
+                                      current: !entry.retired && !entry.staged, staged: entry.staged)
+                    })
+                }
+                for authority in shown {
                     Console.out(try authority.certificate.serializeAsPEM().pemString + "\n")
                 }
             }
         }
     }
 
+    struct AuthorityJSON: Encodable {
+        let certificatePEM: String
+        let fingerprintSHA256: String
+        let notValidAfter: String
+        let current: Bool
+        let staged: Bool
+    }
+
     struct Rotate: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "rotate", abstract: "Make a new CA sign from now on (the old one is retired).")
+        static let configuration = CommandConfiguration(
+            commandName: "rotate",
+            abstract: "Make a new CA sign: at once, or staged (--stage, then --promote) so the trust anchor can hold both first."
+        )
 
         @OptionGroup var options: IssuerOptions
 
         @Option(name: .customLong("ca-name"), help: "The new CA's common name.")
         var caName = "rolecall team issuer"
 
+        @Flag(help: "Create the next CA and keep signing with the current one; `ca show` prints both for the trust anchor.")
+        var stage = false
+
+        @Flag(help: "Switch signing to the staged CA, on every replica.")
+        var promote = false
+
+        func validate() throws {
+            if stage && promote { throw ValidationError("give --stage or --promote, not both") }
+        }
+
         func run() async throws {
             try await Console.reportingErrors {
-                let authority = try await options.withAdmin { try await $0.rotateAuthority(commonName: caName) }
-                Console.out("""
-                New CA (SHA-256 \(authority.fingerprintSHA256)) signs from now on, on every replica.
-                Add it to the trust anchor before anyone needs it:  rolecall issuer ca show > issuer-ca.pem
+                if stage {
+                    let authority = try await options.withAdmin { try await $0.stageAuthority(commonName: caName) }
+                    Console.out("""
+                    Staged CA (SHA-256 \(authority.fingerprintSHA256)); the current CA keeps signing.
+                    Put both in the trust anchor:  rolecall issuer ca show > issuer-ca-bundle.pem
+                    then switch:                   rolecall issuer ca rotate --promote
 
-                """)
+                    """)
+                } else if promote {
+                    let authority = try await options.withAdmin { try await $0.promoteAuthority() }
+                    Console.out("CA (SHA-256 \(authority.fingerprintSHA256)) signs from now on, on every replica.\n")
+                } else {
+                    let authority = try await options.withAdmin { try await $0.rotateAuthority(commonName: caName) }
+                    Console.out("""
+                    New CA (SHA-256 \(authority.fingerprintSHA256)) signs from now on, on every replica.
+                    Add it to the trust anchor before anyone needs it:  rolecall issuer ca show > issuer-ca.pem
+
+                    """)
+                    Console.err("rolecall: warning: the rotation took effect at once: certificates from the new CA fail wherever the trust anchor holds only the old one. `ca rotate --stage` avoids that.\n")
+                }
             }
         }
     }

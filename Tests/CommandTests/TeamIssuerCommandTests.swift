@@ -189,6 +189,25 @@ import TestSupport
         #expect(events.last == "audit-prune")
     }
 
+    @Test func aStagedCARotationFromTheCommandLine() async throws {
+        let team = try await Team.start()
+        func ca(_ arguments: [String]) async throws -> ProcessOutcome {
+            try await ProcessRunner.run(Paths.rolecall, ["issuer", "ca"] + arguments, environment: team.administrator)
+        }
+        func certificates(_ text: String) -> Int { text.components(separatedBy: "BEGIN CERTIFICATE").count - 1 }
+        #expect(try await ca(["rotate", "--stage"]).status == 0)
+        #expect(certificates(try await ca(["show"]).stdout) == 2, "the bundle for the trust anchor")
+        let json = try await ca(["show", "--json"])
+        let entries = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]], "\(json.stdout)")
+        #expect(entries.map { $0["staged"] as? Bool } == [false, true] && entries.map { $0["current"] as? Bool } == [true, false])
+        let immediate = try await ca(["rotate"])
+        #expect(immediate.status == 1 && immediate.stderr.contains("a CA is staged"), "\(immediate.stderr)")
+        let promoted = try await ca(["rotate", "--promote"])
+        #expect(promoted.status == 0 && promoted.stdout.contains("signs from now on"), "\(promoted.stderr)")
+        #expect(certificates(try await ca(["show"]).stdout) == 1)
+        #expect(certificates(try await ca(["show", "--all"]).stdout) == 2)
+    }
+
     @Test func aWrongPinIsRefusedBeforeThePasswordIsSent() async throws {
         let team = try await Team.start()
         defer { team.stop() }

@@ -15,6 +15,36 @@ import X509
     /// Straight into both replicas' services, so that the requests really arrive together (over
     /// HTTPS each would first wait for its own TLS handshake); within a replica one user's checks
     /// are serialised, so it is the database's replay guard that must let only one through.
+    /// `ca rotate --stage` on one replica's database: every replica keeps signing with the current
+    /// CA until `--promote`, then every one signs with the new CA, without a restart.
+    @Test(arguments: Backend.available)
+    func aStagedCASignsOnEveryReplicaOnlyOncePromoted(_ backend: Backend) async throws {
+        try await IssuerWorld.with(backend) { world in
+            let alice = try await world.addPerson()
+            let (first, second) = (IssuerClient(try await world.replica()), IssuerClient(try await world.replica()))
+            let login = try await first.login(alice, totp: nil)
+            func signer(_ client: IssuerClient) async throws -> Certificate {
+                let leaf = try #require(try await client.openRoleCertificate(login).0.chain.first)
+                return try #require([world.authority.certificate, staged.certificate].first { $0.publicKey.isValidSignature(leaf.signature, for: leaf) },
+                                    "signed by neither CA")
+            }
+            let staged = try await world.admin.stageAuthority(commonName: "next")
+            #expect(try await signer(first) == world.authority.certificate)
+            #expect(try await signer(second) == world.authority.certificate)
+            let listed = try await world.admin.authorities()
+            #expect(listed.map(\.staged) == [false, true] && listed.map(\.retired) == [false, false])
+            await #expect(throws: IssuerSetupError.self) { _ = try await world.admin.rotateAuthority(commonName: "not now") }
+            let promoted = try await world.admin.promoteAuthority()
+            #expect(promoted.fingerprintSHA256 == staged.fingerprintSHA256)
+            #expect(try await signer(first) == staged.certificate)
+            #expect(try await signer(second) == staged.certificate)
+            #expect(try await world.admin.authorities().map(\.retired) == [true, false])
+            await #expect(throws: IssuerSetupError.self) { _ = try await world.admin.promoteAuthority() }
+            let audited = try await world.admin.audit(since: .distantPast).map(\.event).filter { $0.hasPrefix("ca-") }
+            #expect(audited == ["ca-stage", "ca-promote"])
+        }
+    }
+
     @Test(arguments: Backend.available)
     func oneCodeSentToBothReplicasAtOnceGetsExactlyOneCertificate(_ backend: Backend) async throws {
         try await IssuerWorld.with(backend) { world in

@@ -125,6 +125,20 @@ import TestSupport
         }
     }
 
+    @Test(arguments: Backend.available)
+    func aStagedAuthoritySignsNothingUntilPromoted(_ backend: Backend) async throws {
+        try await backend.withFreshDatabase { database in
+            let db = try await database.open()
+            #expect(try await db.promoteStagedAuthority() == false)
+            try await db.addAuthority(certificatePEM: "A", sealedPrivateKey: [0xA], createdAt: Self.time(1))
+            try await db.stageAuthority(certificatePEM: "B", sealedPrivateKey: [0xB], createdAt: Self.time(2))
+            #expect(try await db.authorities().map { "\($0.certificatePEM) \($0.retired) \($0.staged)" } == ["A false false", "B false true"])
+            #expect(try await db.promoteStagedAuthority())
+            #expect(try await db.authorities().map { "\($0.certificatePEM) \($0.retired) \($0.staged)" } == ["A true false", "B false false"])
+            #expect(try await db.promoteStagedAuthority() == false)
+        }
+    }
+
     // MARK: Users
 
     @Test(arguments: Backend.available)
