@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import HTTPSTransport
 import Issuance
+import IssuanceCore
 import Logging
 import RolesAnywhere
 
@@ -28,24 +29,38 @@ enum IssuerLoad {
     static func run(_ options: LoadOptions) async throws {
         let home = try privateDirectory()
         defer { try? FileManager.default.removeItem(atPath: home) }
-        let issuer = try await LoadIssuer.start(databaseURL: options.database, home: home, replicas: options.replicas,
-                                                logger: logger(.error), serverLogger: logger(.critical))
+        let issuer: LoadIssuer?
+        let (urls, fingerprint, password, totpSeed): ([String], String, SecretBytes, SecretBytes)
+        if options.issuers.isEmpty {
+            let started = try await LoadIssuer.start(databaseURL: options.database, home: home, replicas: options.replicas,
+                                                     logger: logger(.error), serverLogger: logger(.critical))
+            issuer = started
+            (urls, fingerprint, password, totpSeed) = (started.urls, started.fingerprint, started.password, started.totpSeed)
+        } else {
+            let environment = ProcessInfo.processInfo.environment
+            guard let given = environment["ROLECALL_LOAD_PASSWORD"], let uri = environment["ROLECALL_LOAD_TOTP_URI"] else {
+                throw UsageError("--issuer needs ROLECALL_LOAD_PASSWORD and ROLECALL_LOAD_TOTP_URI (from `rolecall-issuer user add load --json`)")
+            }
+            issuer = nil
+            (urls, fingerprint, password, totpSeed) = (options.issuers, options.pinSHA256, SecretBytes(given), try OTPAuthURI(parsing: uri).secret)
+        }
         let outcome = await Result {
-            let pinned = try await IssuerTLS.pinnedCertificate(urls: issuer.urls, expected: issuer.fingerprint)
+            let pinned = try await IssuerTLS.pinnedCertificate(urls: urls, expected: fingerprint)
             let http = try LoadClients.httpClient(pinnedCertificatePEM: pinned, clients: options.clients)
             let measured = await Result {
                 let transport = AsyncHTTPClientTransport(client: http)
-                let login = try await LoadClients.logIn(to: issuer, transport: transport, pinnedCertificatePEM: pinned)
+                let login = try await LoadClients.logIn(urls: urls, password: password, totpSeed: totpSeed, transport: transport, pinnedCertificatePEM: pinned)
                 let (warmUp, timed, elapsed) = await LoadClients(login: login, transport: transport, clients: options.clients).run(seconds: options.seconds)
                 for (kind, message) in timed.examples.merging(warmUp.examples, uniquingKeysWith: { first, _ in first }).sorted(by: { $0.key < $1.key }) {
                     say("first \(kind) error: \(message)")
                 }
+                if let path = options.eventsPath { try writeEvents((warmUp.events + timed.events).sorted { $0.time < $1.time }, to: path) }
                 return LoadReport(options: options, warmUp: warmUp, timed: timed, elapsed: elapsed)
             }
             try await http.shutdown()
             return try measured.get()
         }
-        await issuer.stop()
+        await issuer?.stop()
         let report = try outcome.get()
         print(try report.jsonLine())
         say(report.humanLine)
@@ -58,6 +73,18 @@ enum IssuerLoad {
         var logger = Logger(label: "rolecall-issuer-load", factory: { StreamLogHandler.standardError(label: $0) })
         logger.logLevel = level
         return logger
+    }
+
+    /// One JSON object per line.
+    static func writeEvents(_ events: [LoadTally.Event], to path: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        var text = Data()
+        for event in events {
+            text.append(try encoder.encode(event))
+            text.append(0x0A)
+        }
+        try text.write(to: URL(fileURLWithPath: path))
     }
 
     /// A 0700 directory for the issuer key.

@@ -16,14 +16,15 @@ struct LoadClients {
 
     /// One login with password and TOTP code, as `rolecall login` does the first time (replacing the
     /// one-time password); its token serves every client.
-    static func logIn(to issuer: LoadIssuer, transport: any HTTPTransport, pinnedCertificatePEM: String) async throws -> IssuerLogin {
-        let code = TOTP.code(secret: issuer.totpSeed, step: TOTP.step(at: Date()))
-        let answer = try await IssuerConnection(urls: issuer.urls, transport: transport).post(
+    static func logIn(urls: [String], password: SecretBytes, totpSeed: SecretBytes, transport: any HTTPTransport,
+                      pinnedCertificatePEM: String) async throws -> IssuerLogin {
+        let code = TOTP.code(secret: totpSeed, step: TOTP.step(at: Date()))
+        let answer = try await IssuerConnection(urls: urls, transport: transport).post(
             IssuerAPI.loginPath,
-            IssuerAPI.LoginRequest(user: LoadIssuer.user, password: issuer.password.unsafeStringValue(), totp: code,
+            IssuerAPI.LoginRequest(user: LoadIssuer.user, password: password.unsafeStringValue(), totp: code,
                                    newPassword: IssuerKey.generateText()),
             as: IssuerAPI.LoginResponse.self)
-        return IssuerLogin(urls: issuer.urls, user: answer.user, token: answer.token, expiresAt: answer.expiresAt, mfa: answer.mfa,
+        return IssuerLogin(urls: urls, user: answer.user, token: answer.token, expiresAt: answer.expiresAt, mfa: answer.mfa,
                            pinnedCertificatePEM: pinnedCertificatePEM)
     }
 

@@ -1,10 +1,15 @@
 import IssuerServer
 
-/// The command line: `[--database URL] [--seconds N] [--clients N] [--replicas N]`; the database
-/// URL from `ROLECALL_ISSUER_DATABASE` when `--database` is not given (as `rolecall issuer`
-/// refuses, a URL with a password belongs there, not in argv).
+/// The command line: `[--database URL] [--seconds N] [--clients N] [--replicas N] [--events FILE]`;
+/// the database URL from `ROLECALL_ISSUER_DATABASE` when `--database` is not given (as `rolecall
+/// issuer` refuses, a URL with a password belongs there, not in argv).
+///
+/// With `--issuer URL` (repeated) and `--pin-sha256`, it loads replicas that run elsewhere
+/// (`scripts/faults` starts them as `rolecall-issuer serve`, to kill and restart them): the user
+/// `load` with the role `LoadIssuer.roleArn` must exist, its one-time password and otpauth URI in
+/// `ROLECALL_LOAD_PASSWORD` and `ROLECALL_LOAD_TOTP_URI`.
 struct LoadOptions: Sendable {
-    static let usage = "usage: [ROLECALL_ISSUER_DATABASE=postgres://USER:PASSWORD@HOST:PORT/DB] rolecall-issuer-load [--database sqlite:PATH] [--seconds N] [--clients N] [--replicas N]"
+    static let usage = "usage: [ROLECALL_ISSUER_DATABASE=postgres://USER:PASSWORD@HOST:PORT/DB] rolecall-issuer-load [--database sqlite:PATH | --issuer URL... --pin-sha256 HEX] [--seconds N] [--clients N] [--replicas N] [--events FILE]"
 
     /// An empty database: the load test initialises an issuer in it.
     var database = ""
@@ -12,9 +17,15 @@ struct LoadOptions: Sendable {
     var clients = 50
     /// Issuers serving the one database; client i lists them starting from replica i mod N.
     var replicas = 1
+    /// Replicas started elsewhere, and the SHA-256 pin of their TLS certificate.
+    var issuers: [String] = []
+    var pinSHA256 = ""
+    /// Where every request's outcome goes, one JSON line each: its time, and the certificate's
+    /// serial or the error's kind.
+    var eventsPath: String?
 
     /// "sqlite" or "postgres", as the report names it.
-    var databaseKind: String { database.hasPrefix("sqlite:") ? "sqlite" : "postgres" }
+    var databaseKind: String { !issuers.isEmpty ? "external" : database.hasPrefix("sqlite:") ? "sqlite" : "postgres" }
 
     init(arguments: [String], environment: [String: String]) throws(UsageError) {
         database = environment[IssuerLocation.databaseVariable] ?? ""
@@ -26,8 +37,15 @@ struct LoadOptions: Sendable {
             case "--seconds": seconds = try Self.positive(value, flag)
             case "--clients": clients = try Self.positive(value, flag)
             case "--replicas": replicas = try Self.positive(value, flag)
+            case "--issuer": issuers.append(value)
+            case "--pin-sha256": pinSHA256 = value
+            case "--events": eventsPath = value
             default: throw UsageError("unknown option \(flag)")
             }
+        }
+        if !issuers.isEmpty {
+            guard !pinSHA256.isEmpty else { throw UsageError("--issuer needs --pin-sha256") }
+            return
         }
         guard database.hasPrefix("sqlite:") || database.hasPrefix("postgres://") || database.hasPrefix("postgresql://") else {
             throw UsageError("--database (or $\(IssuerLocation.databaseVariable)) must be sqlite:PATH or postgres://…")

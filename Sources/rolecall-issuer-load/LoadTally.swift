@@ -10,6 +10,14 @@ struct LoadTally: Sendable {
     private(set) var milliseconds: [Double] = []
     private(set) var errors: [String: Int] = [:]
     private(set) var examples: [String: String] = [:]
+    /// Every outcome in order: when, and the serial issued or the error's kind.
+    private(set) var events: [Event] = []
+
+    struct Event: Sendable, Encodable {
+        var time: Double
+        var serial: String?
+        var error: String?
+    }
 
     var requests: Int { milliseconds.count + errorCount }
     var errorCount: Int { errors.values.reduce(0, +) }
@@ -26,8 +34,9 @@ struct LoadTally: Sendable {
         }
         let started = ContinuousClock.now
         do {
-            _ = try await issuer.issue(request)
+            let issued = try await issuer.issue(request)
             milliseconds.append((ContinuousClock.now - started) / .milliseconds(1))
+            events.append(Event(time: Date().timeIntervalSince1970, serial: issued.chain.first.map { Array($0.serialNumber.bytes).hexString }))
         } catch {
             record(error)
         }
@@ -37,6 +46,7 @@ struct LoadTally: Sendable {
         milliseconds += other.milliseconds
         errors.merge(other.errors, uniquingKeysWith: +)
         examples.merge(other.examples, uniquingKeysWith: { first, _ in first })
+        events += other.events
     }
 
     /// The latency below which a fraction `quantile` of the certificates came (nearest rank).
@@ -50,6 +60,7 @@ struct LoadTally: Sendable {
     private mutating func record(_ error: any Error) {
         let kind = Self.kind(of: error)
         errors[kind, default: 0] += 1
+        events.append(Event(time: Date().timeIntervalSince1970, error: kind))
         if examples[kind] == nil { examples[kind] = printableExcerpt(String(describing: error), limit: 300) }
     }
 
