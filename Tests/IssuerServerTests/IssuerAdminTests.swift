@@ -67,7 +67,7 @@ import TestSupport
             #expect(refusal?.description.contains("last 12 hours") == true)
             #expect(try await admin.pruneAudit(before: now.addingTimeInterval(-24 * 3600), dryRun: true) == 3)
             #expect(try await database.audit(since: .distantPast, limit: 100).count == 5, "a dry run removes nothing")
-            let totals = Totals()
+            let totals = Collected<Int>()
             #expect(try await admin.pruneAudit(before: now.addingTimeInterval(-12 * 3600), dryRun: false, batch: 2) { totals.add($0) } == 4)
             #expect(totals.all == [2, 4], "progress after each full batch")
             let rows = try await database.audit(since: .distantPast, limit: 100)
@@ -76,11 +76,12 @@ import TestSupport
         }
     }
 
-    final class Totals: @unchecked Sendable {
+    /// What a callback was given, in order.
+    final class Collected<Element: Sendable>: @unchecked Sendable {
         private let lock = NSLock()
-        private var values: [Int] = []
-        func add(_ value: Int) { lock.withLock { values.append(value) } }
-        var all: [Int] { lock.withLock { values } }
+        private var elements: [Element] = []
+        func add(_ element: Element) { lock.withLock { elements.append(element) } }
+        var all: [Element] { lock.withLock { elements } }
     }
 
     /// `audit --follow`: every row once, including one whose id is lower than rows already printed
@@ -91,7 +92,7 @@ import TestSupport
             let admin = IssuerAdmin(database: database, key: try IssuerKey(text: IssuerKey.generateText()), bcryptCost: 4)
             func row(_ user: String) -> AuditRecord { AuditRecord(time: Date(), event: "login", user: user, clientAddress: nil, result: "ok") }
             try await database.appendAudit(row("before"))
-            let seen = Seen()
+            let seen = Collected<String>()
             let follower = Task {
                 try await admin.followAudit(since: nil, afterID: nil, every: .milliseconds(20), settle: 5) { seen.add($0.user ?? "") }
             }
@@ -108,13 +109,6 @@ import TestSupport
             try await Task.sleep(for: .milliseconds(200))
             #expect(seen.all == ["first", "second", "third", "late"], "rows before the start are not shown; each new one once")
         }
-    }
-
-    final class Seen: @unchecked Sendable {
-        private let lock = NSLock()
-        private var users: [String] = []
-        func add(_ user: String) { lock.withLock { users.append(user) } }
-        var all: [String] { lock.withLock { users } }
     }
 
     @Test func theAdministratorIsTheOperatingSystemUser() {
