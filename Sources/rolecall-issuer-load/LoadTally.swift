@@ -13,7 +13,9 @@ struct LoadTally: Sendable {
     /// Every outcome in order: when, and the serial issued or the error's kind.
     private(set) var events: [Event] = []
 
+    /// A request: when it was sent and when its answer (or error) came, in seconds since 1970.
     struct Event: Sendable, Encodable {
+        var started: Double
         var time: Double
         var serial: String?
         var error: String?
@@ -29,16 +31,17 @@ struct LoadTally: Sendable {
         do {
             request = try IssuanceRequest(key: .generateP256(), kind: .standard(sessionDuration: 3600), roleArn: LoadIssuer.roleArn, mfaProof: nil)
         } catch {
-            record(error)
+            record(error, sent: Date().timeIntervalSince1970)
             return
         }
         let started = ContinuousClock.now
+        let sent = Date().timeIntervalSince1970
         do {
             let issued = try await issuer.issue(request)
             milliseconds.append((ContinuousClock.now - started) / .milliseconds(1))
-            events.append(Event(time: Date().timeIntervalSince1970, serial: issued.chain.first.map { Array($0.serialNumber.bytes).hexString }))
+            events.append(Event(started: sent, time: Date().timeIntervalSince1970, serial: issued.chain.first.map { Array($0.serialNumber.bytes).hexString }))
         } catch {
-            record(error)
+            record(error, sent: sent)
         }
     }
 
@@ -57,10 +60,10 @@ struct LoadTally: Sendable {
         return sorted[min(max(rank, 1), sorted.count) - 1]
     }
 
-    private mutating func record(_ error: any Error) {
+    private mutating func record(_ error: any Error, sent: Double) {
         let kind = Self.kind(of: error)
         errors[kind, default: 0] += 1
-        events.append(Event(time: Date().timeIntervalSince1970, error: kind))
+        events.append(Event(started: sent, time: Date().timeIntervalSince1970, error: kind))
         if examples[kind] == nil { examples[kind] = printableExcerpt(String(describing: error), limit: 300) }
     }
 
