@@ -282,6 +282,31 @@ pid_t rolecall_wait_any(pid_t direct, int terminal_fd, int *status_out) {
     }
 }
 
+int rolecall_list_children(pid_t *pids, int capacity) {
+    DIR *tasks = opendir("/proc/self/task");
+    if (tasks == NULL) return -1;
+    int count = 0;
+    int listed = 0;
+    struct dirent *task;
+    while ((task = readdir(tasks)) != NULL) {
+        if (task->d_name[0] == '.') continue;
+        char path[64];
+        snprintf(path, sizeof path, "/proc/self/task/%s/children", task->d_name);
+        FILE *children = fopen(path, "re");
+        if (children == NULL) continue;
+        listed = 1;
+        long pid;
+        while (fscanf(children, "%ld", &pid) == 1) {
+            if (count < capacity) pids[count] = (pid_t)pid;
+            count++;
+        }
+        fclose(children);
+    }
+    closedir(tasks);
+    if (!listed) return -1;
+    return count < capacity ? count : capacity;
+}
+
 int rolecall_has_children(void) {
     siginfo_t info;
     memset(&info, 0, sizeof info);

@@ -54,7 +54,7 @@ enum DemoRun {
         // a TOTP seed: Ctrl-C reaches the child from the terminal and ends the demo through it;
         // SIGTERM and SIGHUP are passed on to the child, or stop the demo before it starts one.
         SignalRelay.install()
-        defer { SignalRelay.stop() }
+        defer { SignalRelay.stopRelaying() }
         let temporary = Console.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
         var template = Array("\(temporary.hasSuffix("/") ? String(temporary.dropLast()) : temporary)/rolecall-demo.XXXXXX".utf8CString)
         guard let created = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
@@ -130,7 +130,7 @@ enum DemoRun {
         SignalRelay.relay(to: pid)
         let status = await ProcessLauncher.waitOffThePool(for: pid)
         // The pid is reaped and may be reused: no signal may follow it from here on.
-        SignalRelay.stop()
+        SignalRelay.stopRelaying()
         step(status == 0 ? "done; removing the temporary home" : "the command exited with status \(status)")
         return status
     }

@@ -141,6 +141,22 @@ import TestSupport
         #expect(kill(worker, 0) == 0, "the worker is not killed")
     }
 
+    /// A review finding: a child rolecall already had (a daemon its shell started before `exec rolecall`)
+    /// kept the supervisor waiting for ever. Only the command's own tree is served.
+    @Test func aChildFromBeforeTheCommandIsNotWaitedFor() async throws {
+        let world = try await CLIWorld.withEmulator()
+        let started = Date()
+        let command = ([Paths.rolecall, "exec", "--server", "--quiet", "--mfa-code", world.code(), "--", "true"]).map { "'\($0)'" }.joined(separator: " ")
+        let outcome = try await ProcessRunner.run("/bin/sh", ["-c", "sleep 30 >/dev/null 2>&1 </dev/null & echo $! > \"$REPORT\"; exec \(command)"],
+                                                  environment: world.environment.merging(["REPORT": world.base + "/daemon"]) { $1 })
+        if let daemon = Int32((try? String(contentsOfFile: world.base + "/daemon", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") {
+            kill(daemon, SIGKILL)
+        }
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(Date().timeIntervalSince(started) < 20, "not held by the earlier child")
+        #expect(!outcome.stderr.contains("still running"), "\(outcome.stderr)")
+    }
+
     @Test func whenTheSupervisorDiesTheNextRequestFails() async throws {
         let world = try await CLIWorld.withEmulator()
         let (process, report) = try startSupervised(world, script: #"echo "$AWS_CONTAINER_CREDENTIALS_FULL_URI $AWS_CONTAINER_AUTHORIZATION_TOKEN $$" > "$REPORT"; sleep 20"#)

@@ -39,6 +39,9 @@ int rolecall_become_subreaper(void);
 pid_t rolecall_wait_any(pid_t direct, int terminal_fd, int *status);
 /// Whether this process has any child left (running or not yet reaped).
 int rolecall_has_children(void);
+/// This process's children (of every thread, from /proc/self/task/*/children), at most `capacity`
+/// of them into `pids`. Returns how many, or -1 when the kernel does not list them.
+int rolecall_list_children(pid_t *pids, int capacity);
 /// Current RLIMIT_CORE, so the child can get back what the supervisor gave up.
 void rolecall_core_limit(unsigned long long *soft, unsigned long long *hard);
 /// Flushes every stdio stream, restores the signal mask and ignored signals the process started

@@ -25,8 +25,8 @@ enum ProcessTree {
         case directExited(Int32)
         /// No child is left.
         case empty
-        /// INT or TERM arrived (it stops the serving once only leftover processes remain).
-        case stopSignal
+        /// A tenth of a second has passed: time to look at signals, the clock and the tree.
+        case tick
     }
 
     /// Reaps every child, direct or adopted, on a thread of its own (a blocking `waitpid` inside a
@@ -35,14 +35,32 @@ enum ProcessTree {
     static func reap(direct: pid_t, terminal: Int32?, observe: @escaping @Sendable (Event) -> Void) {
         DispatchQueue.global().async {
             var status: Int32 = 0
+            // -1 once reaped: an adopted process may later get the same pid.
+            var direct = direct
             while true {
                 let reaped = rolecall_wait_any(direct, terminal ?? -1, &status)
                 if reaped < 0 { break }
-                if reaped == direct { observe(.directExited(ProcessLauncher.exitCode(fromWaitStatus: status))) }
+                if reaped == direct {
+                    observe(.directExited(ProcessLauncher.exitCode(fromWaitStatus: status)))
+                    direct = -1
+                }
             }
             observe(.empty)
         }
     }
 
-    static var hasChildren: Bool { rolecall_has_children() != 0 }
+    /// The children this process has now; nil when the kernel does not list them.
+    static func children() -> Set<pid_t>? {
+        var pids = [pid_t](repeating: 0, count: 4096)
+        let count = rolecall_list_children(&pids, Int32(pids.count))
+        return count < 0 ? nil : Set(pids.prefix(Int(count)))
+    }
+
+    /// Whether a process of the session's tree is left: a child that is not one of `earlier` (the
+    /// children rolecall already had when it started the command, say a daemon its shell started
+    /// before `exec rolecall`).
+    static func hasChildren(besides earlier: Set<pid_t>) -> Bool {
+        guard let now = children() else { return rolecall_has_children() != 0 }
+        return !now.subtracting(earlier).isEmpty
+    }
 }

@@ -27,18 +27,18 @@ import Synchronization
 public enum SignalRelay {
     private static let child = Atomic<Int32>(0)
     private static let first = Atomic<Int32>(0)
-    private static let latest = Atomic<Int32>(0)
+    private static let stop = Atomic<Bool>(false)
 
     public static func install(recording recorded: [Int32] = [SIGINT, SIGQUIT], relaying relayed: [Int32] = [SIGTERM, SIGHUP]) {
         // Touch the statics here: their lazy initialisation is not async-signal-safe.
         child.store(0, ordering: .releasing)
         first.store(0, ordering: .releasing)
-        latest.store(0, ordering: .releasing)
+        stop.store(false, ordering: .releasing)
         for number in recorded {
             signal(number) { number in
                 // Async-signal-safe only: atomics.
                 _ = SignalRelay.first.compareExchange(expected: 0, desired: number, ordering: .acquiringAndReleasing)
-                SignalRelay.latest.store(number, ordering: .releasing)
+                if number == SIGINT || number == SIGTERM || number == SIGHUP { SignalRelay.stop.store(true, ordering: .releasing) }
             }
         }
         for number in relayed {
@@ -47,7 +47,7 @@ public enum SignalRelay {
                 // code this interrupted.
                 let savedErrno = errno
                 _ = SignalRelay.first.compareExchange(expected: 0, desired: number, ordering: .acquiringAndReleasing)
-                SignalRelay.latest.store(number, ordering: .releasing)
+                if number == SIGINT || number == SIGTERM || number == SIGHUP { SignalRelay.stop.store(true, ordering: .releasing) }
                 let target = SignalRelay.child.load(ordering: .acquiring)
                 if target != 0 { kill(target, number) }
                 errno = savedErrno
@@ -61,11 +61,9 @@ public enum SignalRelay {
         return number == 0 ? nil : number
     }
 
-    /// The last signal received since the previous call, if any; clears it.
-    public static func takeLatest() -> Int32? {
-        let number = latest.exchange(0, ordering: .acquiringAndReleasing)
-        return number == 0 ? nil : number
-    }
+    /// Whether INT, TERM or HUP has come: sticky, so that one relayed to a child that then exits still
+    /// says to stop what would outlive it.
+    public static var stopRequested: Bool { stop.load(ordering: .acquiring) }
 
     /// From now on relayed signals go to `target` (a pid, or minus a process group); one that came
     /// in while the child was being spawned goes now.
@@ -76,7 +74,7 @@ public enum SignalRelay {
 
     /// Stops relaying (the child is gone); the handlers stay, so a late signal still cannot end
     /// the process before its cleanup.
-    public static func stop() {
+    public static func stopRelaying() {
         child.store(0, ordering: .releasing)
     }
 }

@@ -86,13 +86,16 @@ public struct Supervisor: Sendable {
         SignalRelay.install(recording: [], relaying: Self.forwardedSignals)
         // Without a child (it could not start, or it is gone) nothing may outlive it.
         func releaseEverything() async {
-            SignalRelay.stop()
+            SignalRelay.stopRelaying()
             server.cancel()
             await cache.wipe()
             key.wipe()
             lockedCertificate.wipe()
         }
         if let warning = ProcessTree.adoptOrphans() { report("rolecall: warning: \(warning)") }
+        let earlier = ProcessTree.children() ?? []
+        // The endpoint refreshes until the MFA window ends; what it gave last expires a session later.
+        let servingEnds = certificate.notValidAfter.addingTimeInterval(TimeInterval(baseRequest.durationSeconds))
         let pid: pid_t
         do {
             pid = try ProcessLauncher.spawn(command: target, environment: SessionEnvironment.child(of: context.environment, adding: variables),
@@ -102,36 +105,41 @@ public struct Supervisor: Sendable {
             throw error
         }
         SignalRelay.relay(to: terminal != nil ? -pid : pid)
-        let status = await serveTree(direct: pid, terminal: terminal)
+        let status = await serveTree(direct: pid, terminal: terminal, earlier: earlier, servingEnds: servingEnds)
         await releaseEverything()
         return status
     }
 
-    /// Waits for the direct child, then for the processes it left running, until none is left or
-    /// INT or TERM says to stop serving them; returns the direct child's status.
-    private func serveTree(direct: pid_t, terminal: Int32?) async -> Int32 {
+    /// Waits for the direct child, then for the processes it left running, until none is left, INT,
+    /// TERM or HUP says to stop, or `servingEnds` (when the last credentials the endpoint can give
+    /// expire); returns the direct child's status. Children rolecall had before the command (`earlier`)
+    /// are not the session's.
+    private func serveTree(direct: pid_t, terminal: Int32?, earlier: Set<pid_t>, servingEnds: Date) async -> Int32 {
         let (events, continuation) = AsyncStream.makeStream(of: ProcessTree.Event.self)
         ProcessTree.reap(direct: direct, terminal: terminal) { continuation.yield($0) }
-        let signals = Task {
+        let ticks = Task {
             while !Task.isCancelled {
                 try? await Task.sleep(for: .milliseconds(100))
-                if let signal = SignalRelay.takeLatest(), signal == SIGINT || signal == SIGTERM { continuation.yield(.stopSignal) }
+                continuation.yield(.tick)
             }
         }
-        defer { signals.cancel() }
+        defer { ticks.cancel() }
+        let now = starter.context.now
+        func servingIsOver() -> Bool {
+            SignalRelay.stopRequested || now() >= servingEnds || !ProcessTree.hasChildren(besides: earlier)
+        }
         var directStatus: Int32?
         for await event in events {
             switch event {
             case .directExited(let status):
                 directStatus = status
-                // From here on signals are no longer the child's: INT or TERM stops the serving.
-                SignalRelay.stop()
+                // From here on signals are no longer the child's: INT, TERM or HUP stops the serving.
+                SignalRelay.stopRelaying()
                 if let terminal { tcsetpgrp(terminal, getpgrp()) }
-                guard ProcessTree.hasChildren else { return status }
-                report("rolecall: processes of this session are still running; serving them until they exit; Ctrl-C to stop")
-            case .stopSignal:
-                // Before the direct child exits, signals are relayed to it, not obeyed.
-                if let directStatus { return directStatus }
+                if servingIsOver() { return status }
+                report("rolecall: processes of this session are still running; serving them until they exit (at most until \(RFC3339.string(from: servingEnds))); Ctrl-C to stop")
+            case .tick:
+                if let directStatus, servingIsOver() { return directStatus }
             case .empty:
                 // Without the direct child's exit only when waiting itself failed.
                 return directStatus ?? 1
