@@ -33,7 +33,9 @@ public final class RequestDeadlineHandler<RequestPart, ResponsePart>: ChannelDup
     private let maximumBodyBytes: Int?
     private let parts: Parts
     private var deadline: Scheduled<Void>?
-    /// Requests read whole and not yet answered: the clock runs only while this is zero.
+    /// Requests read whole minus answers written. The clock runs while this is zero or below: below
+    /// zero when a server answered before the request's body had arrived (Hummingbird does for a
+    /// 404), and that request's end must not stop the clock for the next one.
     private var unanswered = 0
     private var bodyBytes = 0
 
@@ -73,15 +75,16 @@ public final class RequestDeadlineHandler<RequestPart, ResponsePart>: ChannelDup
         if parts.isRequestEnd(part) {
             unanswered += 1
             bodyBytes = 0
-            disarm()
+            if unanswered > 0 { disarm() } else { arm(context) }
         }
         context.fireChannelRead(data)
     }
 
     public func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         if parts.isResponseEnd(unwrapOutboundIn(data)) {
-            unanswered = max(0, unanswered - 1)
-            if unanswered == 0 { arm(context) }
+            unanswered -= 1
+            // Answered before its end arrived: the rest of this request is on the clock too.
+            if unanswered <= 0 { arm(context) }
         }
         context.write(data, promise: promise)
     }

@@ -1,7 +1,7 @@
 """Sends an HTTP request one byte per interval and prints how many seconds passed before the
 server closed the connection ("open" if it was still open after the limit).
 
-usage: trickle.py HOST PORT tls|plain headers|body INTERVAL LIMIT
+usage: trickle.py HOST PORT tls|plain headers|body|second INTERVAL LIMIT
 """
 import socket
 import ssl
@@ -22,8 +22,18 @@ body = b'{"user": "alice", "password": "a wrong one", "totp": "123456"}'
 head = f"POST /v1/login HTTP/1.1\r\nHost: {host}:{port}\r\nContent-Type: application/json\r\nContent-Length: {len(body) + 1000}\r\n\r\n".encode()
 if part == "headers":
     quick, slow = b"", head + body
-else:
+elif part == "body":
     quick, slow = head, body * 100
+else:
+    # "second": a GET with a body that the server answers before the body arrives; the body comes
+    # after the answer; then a second request, trickled.
+    early = f"GET /healthz HTTP/1.1\r\nHost: {host}:{port}\r\nContent-Length: 5\r\n\r\n".encode()
+    connection.sendall(early)
+    connection.settimeout(5)
+    connection.recv(4096)
+    connection.sendall(b"12345")
+    quick, slow = b"", head + body
+    start = time.monotonic()
 connection.sendall(quick)
 connection.settimeout(interval)
 for index in range(len(slow)):
