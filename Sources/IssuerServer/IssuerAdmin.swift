@@ -64,9 +64,9 @@ public struct IssuerAdmin: Sendable {
         return authority
     }
 
-    /// Every CA, oldest first, whether it is retired and whether it is staged.
+    /// Every CA, oldest first, whether it is retired (a staged one is not) and whether it is staged.
     public func authorities() async throws -> [(certificate: Certificate, retired: Bool, staged: Bool, createdAt: Date)] {
-        try await database.authorities().map { (try Certificate(pemEncoded: $0.certificatePEM), $0.retired, $0.staged, $0.createdAt) }
+        try await database.authorities().map { (try Certificate(pemEncoded: $0.certificatePEM), $0.retired && !$0.staged, $0.staged, $0.createdAt) }
     }
 
     /// A new CA signs from now on; the old ones stay listed (their certificates expire within 12 h).

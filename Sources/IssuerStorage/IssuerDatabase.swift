@@ -149,7 +149,8 @@ public struct StoredAuthority: Sendable, Equatable {
     public var sealedPrivateKey: [UInt8]
     public var createdAt: Date
     public var retired: Bool
-    /// Made by `ca rotate --stage`: published for the trust anchor, signing nothing yet.
+    /// Made by `ca rotate --stage`: published for the trust anchor, signing nothing yet (its row is
+    /// `retired` too, for replicas that predate staging).
     public var staged: Bool
 
     public init(id: Int64, certificatePEM: String, sealedPrivateKey: [UInt8], createdAt: Date, retired: Bool, staged: Bool = false) {

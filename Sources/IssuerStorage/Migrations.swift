@@ -73,9 +73,14 @@ enum Migrations {
                 "ALTER TABLE audit ADD COLUMN actor TEXT",
             ]
         },
-        // A CA can be staged (`ca rotate --stage`): listed for the trust anchor before it signs.
+        // A CA can be staged (`ca rotate --stage`): listed for the trust anchor before it signs. A
+        // staged row is also marked retired, so that a replica of an older version, which knows only
+        // `retired`, never signs with it; one staged CA at most.
         Migration(version: 4) { _ in
-            ["ALTER TABLE authorities ADD COLUMN staged BOOLEAN NOT NULL DEFAULT FALSE"]
+            [
+                "ALTER TABLE authorities ADD COLUMN staged BOOLEAN NOT NULL DEFAULT FALSE",
+                "CREATE UNIQUE INDEX authorities_one_staged ON authorities (staged) WHERE staged",
+            ]
         },
     ]
 

@@ -73,15 +73,18 @@ public class SQLIssuerDatabase: IssuerDatabase, @unchecked Sendable {
         try await executor.query(
             """
             INSERT INTO authorities (certificate_pem, sealed_private_key, created_at, retired, staged)
-            VALUES ($1, $2, $3, FALSE, TRUE)
+            VALUES ($1, $2, $3, TRUE, TRUE)
             """, [certificatePEM, sealedPrivateKey, createdAt])
     }
 
+    /// Two promotions racing (PostgreSQL, READ COMMITTED): the second finds the staged row already
+    /// promoted when it gets that row's lock, changes nothing and says so. Retiring the signing CA
+    /// only when a staged one exists keeps the order harmless: the promoted row is not retired.
     public func promoteStagedAuthority() async throws -> Bool {
         try await executor.transaction { transaction in
-            guard try await !transaction.query("SELECT id FROM authorities WHERE staged").isEmpty else { return false }
-            try await transaction.query("UPDATE authorities SET retired = TRUE WHERE NOT retired AND NOT staged")
-            try await transaction.query("UPDATE authorities SET staged = FALSE WHERE staged")
+            let promoted = try await transaction.query("UPDATE authorities SET staged = FALSE, retired = FALSE WHERE staged RETURNING id")
+            guard let id: Int64 = try promoted.first?.get("id") else { return false }
+            try await transaction.query("UPDATE authorities SET retired = TRUE WHERE NOT retired AND id <> $1", [id])
             return true
         }
     }

@@ -88,7 +88,11 @@ struct IssuerCACommand: AsyncParsableCommand {
                     """)
                 } else if promote {
                     let authority = try await options.withAdmin { try await $0.promoteAuthority() }
-                    Console.out("CA (SHA-256 \(authority.fingerprintSHA256)) signs from now on, on every replica.\n")
+                    Console.out("""
+                    CA (SHA-256 \(authority.fingerprintSHA256)) signs from now on, on every replica.
+                    Keep the old CA in the trust anchor for 12 hours: certificates it signed may be valid until then (`ca show --all` lists it).
+
+                    """)
                 } else {
                     let authority = try await options.withAdmin { try await $0.rotateAuthority(commonName: caName) }
                     Console.out("""

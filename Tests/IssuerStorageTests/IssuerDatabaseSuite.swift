@@ -132,7 +132,11 @@ import TestSupport
             #expect(try await db.promoteStagedAuthority() == false)
             try await db.addAuthority(certificatePEM: "A", sealedPrivateKey: [0xA], createdAt: Self.time(1))
             try await db.stageAuthority(certificatePEM: "B", sealedPrivateKey: [0xB], createdAt: Self.time(2))
-            #expect(try await db.authorities().map { "\($0.certificatePEM) \($0.retired) \($0.staged)" } == ["A false false", "B false true"])
+            // Retired too, for replicas that predate staging.
+            #expect(try await db.authorities().map { "\($0.certificatePEM) \($0.retired) \($0.staged)" } == ["A false false", "B true true"])
+            await #expect(throws: (any Error).self, "one staged CA at most") {
+                try await db.stageAuthority(certificatePEM: "C", sealedPrivateKey: [0xC], createdAt: Self.time(3))
+            }
             #expect(try await db.promoteStagedAuthority())
             #expect(try await db.authorities().map { "\($0.certificatePEM) \($0.retired) \($0.staged)" } == ["A true false", "B false false"])
             #expect(try await db.promoteStagedAuthority() == false)

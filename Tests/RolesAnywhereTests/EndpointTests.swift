@@ -66,7 +66,9 @@ import Testing
                       "https://alice:hunter2@\u{301}host/", "https://\u{301}alice:hunter2@host", "http://a@b:hunter2@host?q",
                       // An outside test: passwords with an unencoded `/`, `?` or `#` were shown whole.
                       "https://ci-bot:Zx9/Qp#Lm2hunter2@proxy.internal:8443", "https://alice:Pa#55hunter2@127.0.0.1:1",
-                      "https://bob:a?hunter2@host/x", "https://carol:x/hunter2@"])
+                      "https://bob:a?hunter2@host/x", "https://carol:x/hunter2@",
+                      // A review finding: without `://` nothing was masked.
+                      "alice:hunter2@host", "https:/alice:hunter2@host"])
     func shownURLsHideTheirCredentials(url: String) {
         let shown = Endpoint.shown(url)
         #expect(!shown.contains("hunter2"), "\(shown)")

@@ -49,11 +49,12 @@ public struct Endpoint: Sendable, Equatable, CustomStringConvertible {
     /// URL parser, but not for the person who typed it. Hiding a path's `@` too errs the safe way.
     /// Searched scalar by scalar: a combining mark after `@` would hide it from a search by
     /// Character, and the user name and password with it.
+    /// Without `://` (`alice:pw@host`, `https:/alice:pw@host`), everything up to the last `@` goes.
     public static func shown(_ text: String) -> String {
         let scalars = text.unicodeScalars
-        guard let schemeEnd = scalars.firstRange(of: "://".unicodeScalars) else { return text }
-        guard let at = scalars[schemeEnd.upperBound...].lastIndex(of: "@") else { return text }
-        var shown = String.UnicodeScalarView(scalars[..<schemeEnd.upperBound])
+        let start = scalars.firstRange(of: "://".unicodeScalars)?.upperBound ?? scalars.startIndex
+        guard let at = scalars[start...].lastIndex(of: "@") else { return text }
+        var shown = String.UnicodeScalarView(scalars[..<start])
         shown.append(contentsOf: "***".unicodeScalars)
         shown.append(contentsOf: scalars[at...])
         return String(shown)
