@@ -246,7 +246,11 @@ public struct IssuerAdmin: Sendable {
         var failing = false
         while !Task.isCancelled {
             do {
-                for row in try await database.audit(afterID: settled, limit: 10_000) {
+                // Late rows in the window behind the highest id printed, then the new ones: a backlog
+                // moves on by a whole page per poll.
+                let highest = max(settled, printed.keys.max() ?? settled)
+                let late = highest > settled ? try await database.audit(afterID: settled, through: highest, limit: 1_000_000) : []
+                for row in late + (try await database.audit(afterID: highest, through: nil, limit: 10_000)) {
                     guard let id = row.id, printed[id] == nil else { continue }
                     emit(row)
                     printed[id] = now()

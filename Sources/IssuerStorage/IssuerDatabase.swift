@@ -77,8 +77,8 @@ public protocol IssuerDatabase: Sendable {
     func countAgain(auditRow id: Int64) async throws
     /// Rows at or after `since`, oldest first, at most `limit`.
     func audit(since: Date, limit: Int) async throws -> [AuditRecord]
-    /// Rows with an id above `id`, in id order, at most `limit`.
-    func audit(afterID id: Int64, limit: Int) async throws -> [AuditRecord]
+    /// Rows with an id above `id` (and at most `through`, when given), in id order, at most `limit`.
+    func audit(afterID id: Int64, through: Int64?, limit: Int) async throws -> [AuditRecord]
     /// The highest id so far (0 for none).
     func latestAuditID() async throws -> Int64
     /// How many rows are older than `before`.

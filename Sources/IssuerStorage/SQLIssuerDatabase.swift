@@ -289,12 +289,12 @@ public class SQLIssuerDatabase: IssuerDatabase, @unchecked Sendable {
         ).map(Self.auditRecord)
     }
 
-    public func audit(afterID id: Int64, limit: Int) async throws -> [AuditRecord] {
+    public func audit(afterID id: Int64, through: Int64?, limit: Int) async throws -> [AuditRecord] {
         try await executor.query(
             """
             SELECT id, occurred_at, event, user_name, role_arn, kind, serial, client_address, result, count, actor FROM audit
-            WHERE id > $1 ORDER BY id LIMIT $2
-            """, [id, max(0, limit)]
+            WHERE id > $1 AND id <= $2 ORDER BY id LIMIT $3
+            """, [id, through ?? Int64.max, max(0, limit)]
         ).map(Self.auditRecord)
     }
 

@@ -348,7 +348,8 @@ import TestSupport
                                                                 clientAddress: nil, result: "ok")))
             }
             #expect(try await db.latestAuditID() == ids.last)
-            #expect(try await db.audit(afterID: ids[2], limit: 3).compactMap(\.id) == Array(ids[3...5]))
+            #expect(try await db.audit(afterID: ids[2], through: nil, limit: 3).compactMap(\.id) == Array(ids[3...5]))
+            #expect(try await db.audit(afterID: ids[2], through: ids[4], limit: 100).compactMap(\.id) == Array(ids[3...4]))
             #expect(try await db.auditCount(before: Self.time(5)) == 5)
             #expect(try await db.pruneAudit(before: Self.time(5), limit: 2) == 2)
             #expect(try await db.pruneAudit(before: Self.time(5), limit: 2) == 2)
