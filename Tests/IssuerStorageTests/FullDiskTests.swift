@@ -5,8 +5,9 @@ import TestSupport
 
 /// A database whose disk fills and is freed again: writes fail while it is full and work again,
 /// without a restart, once the space is back. Needs root, for a small tmpfs of its own.
-@Suite(.removesTemporaryFiles, .enabled(if: getuid() == 0, "mounting a tmpfs needs root"))
+@Suite(.removesTemporaryFiles, .enabled(if: TmpfsProbe.canMount, "mounting a tmpfs needs root (and a container allowed to mount)"))
 struct FullDiskTests {
+
     static func audit(_ index: Int) -> AuditRecord {
         AuditRecord(time: Date(), event: "certificate", user: "alice", roleArn: "arn:aws:iam::111122223333:role/dev", kind: "single-use",
                     serial: String(format: "%032x", index), clientAddress: "127.0.0.1", result: "ok")
@@ -75,4 +76,22 @@ struct FullDiskTests {
         #expect(integrity.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "ok")
         try await db.close()
     }
+}
+
+enum TmpfsProbe {
+    /// Tried once: root in a container without CAP_SYS_ADMIN may still not mount.
+    static let canMount: Bool = {
+        guard getuid() == 0 else { return false }
+        let directory = NSTemporaryDirectory() + "rolecall-mount-probe-\(getpid())"
+        guard (try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)) != nil else { return false }
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let mount = Process()
+        mount.executableURL = URL(fileURLWithPath: "/bin/mount")
+        mount.arguments = ["-t", "tmpfs", "-o", "size=1M", "tmpfs", directory]
+        mount.standardError = FileHandle.nullDevice
+        guard (try? mount.run()) != nil else { return false }
+        mount.waitUntilExit()
+        guard mount.terminationStatus == 0 else { return false }
+        return umount2(directory, Int32(MNT_DETACH)) == 0
+    }()
 }
