@@ -106,10 +106,16 @@ public struct IssuerStore: Sendable {
         }
     }
 
+    /// Throws what `rotateAuthority`/`stageAuthority` (`promoting` false) or `promoteStagedAuthority`
+    /// would refuse with, so that a caller can refuse before it spends an MFA code.
+    public func checkRotation(promoting: Bool) throws {
+        try Self.checkRotation(try load(), promoting: promoting)
+    }
+
     /// Switches signing to `authority` at once. Refused while a CA is staged: promote that one instead.
     public func rotateAuthority(to authority: CertificateAuthority, now: Date) throws {
         try mutate { document in
-            try Self.refuseStaged(document)
+            try Self.checkRotation(document, promoting: false)
             Self.retireCurrent(&document, now: now)
             document.authorities.append(.init(certificatePEM: try authority.certificatePEM(), privateKeyPEM: authority.unsafePrivateKeyPEM(), createdAt: now, retired: false))
         }
@@ -118,7 +124,7 @@ public struct IssuerStore: Sendable {
     /// Adds `authority` as the next CA; the current one keeps signing until `promoteStagedAuthority`.
     public func stageAuthority(_ authority: CertificateAuthority, now: Date) throws {
         try mutate { document in
-            try Self.refuseStaged(document)
+            try Self.checkRotation(document, promoting: false)
             document.authorities.append(.init(certificatePEM: try authority.certificatePEM(), privateKeyPEM: authority.unsafePrivateKeyPEM(),
                                               createdAt: now, retired: false, staged: true))
         }
@@ -127,17 +133,21 @@ public struct IssuerStore: Sendable {
     /// The staged CA signs from now on; the one before it is retired. Returns the promoted CA.
     public func promoteStagedAuthority(now: Date) throws -> CertificateAuthority {
         try mutate { document in
-            guard let staged = document.authorities.lastIndex(where: { $0.isStaged }) else {
-                throw StoreError(description: "no CA is staged: run `rolecall ca rotate --stage` first")
-            }
+            try Self.checkRotation(document, promoting: true)
+            guard let staged = document.authorities.lastIndex(where: { $0.isStaged }) else { preconditionFailure("checked above") }
             Self.retireCurrent(&document, now: now)
             document.authorities[staged].staged = nil
             return try Self.authority(document.authorities[staged], path: file.path)
         }
     }
 
-    private static func refuseStaged(_ document: Document) throws {
-        if document.authorities.contains(where: { $0.isStaged }) {
+    /// A promotion needs a staged CA; a new CA (at once or staged) needs none staged.
+    private static func checkRotation(_ document: Document, promoting: Bool) throws {
+        let staged = document.authorities.contains { $0.isStaged }
+        if promoting && !staged {
+            throw StoreError(description: "no CA is staged: run `rolecall ca rotate --stage` first")
+        }
+        if !promoting && staged {
             throw StoreError(description: "a CA is staged: switch to it with `rolecall ca rotate --promote` once the trust anchor has it")
         }
     }

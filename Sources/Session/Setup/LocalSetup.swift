@@ -66,17 +66,10 @@ public struct LocalSetup: Sendable {
     /// Returns the CA that is new in the step: the new current one, or the staged one.
     public func rotateAuthority(_ rotation: Rotation = .immediate, mfaCode: String) throws -> CertificateAuthority {
         let store = context.issuerStore
-        if rotation == .promote {
-            guard try store.allAuthorityCertificates().contains(where: \.staged) else {
-                throw ProfileError("no CA is staged: run `rolecall ca rotate --stage` first")
-            }
-            try context.localIssuer.verifyMFA(code: mfaCode)
-            return try store.promoteStagedAuthority(now: context.now())
-        }
-        if try store.allAuthorityCertificates().contains(where: \.staged) {
-            throw ProfileError("a CA is staged: switch to it with `rolecall ca rotate --promote` once the trust anchor has it")
-        }
+        // Refused before the code is spent; the store checks again under its lock.
+        try store.checkRotation(promoting: rotation == .promote)
         try context.localIssuer.verifyMFA(code: mfaCode)
+        if rotation == .promote { return try store.promoteStagedAuthority(now: context.now()) }
         let authority = try CertificateAuthority.generate(commonName: "rolecall CA for \(try store.user())", now: context.now())
         if rotation == .stage {
             try store.stageAuthority(authority, now: context.now())
