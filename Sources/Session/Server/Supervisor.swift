@@ -117,13 +117,9 @@ public struct Supervisor: Sendable {
     private func serveTree(direct: pid_t, terminal: Int32?, earlier: Set<pid_t>, servingEnds: Date) async -> Int32 {
         let (events, continuation) = AsyncStream.makeStream(of: ProcessTree.Event.self)
         ProcessTree.reap(direct: direct, terminal: terminal) { continuation.yield($0) }
-        let ticks = Task {
-            while !Task.isCancelled {
-                try? await Task.sleep(for: .milliseconds(100))
-                continuation.yield(.tick)
-            }
-        }
-        defer { ticks.cancel() }
+        // Started once the direct child has exited: while it runs, its exit is all there is to wait for.
+        var ticks: Task<Void, Never>?
+        defer { ticks?.cancel() }
         let now = starter.context.now
         func servingIsOver() -> Bool {
             SignalRelay.stopRequested || now() >= servingEnds || !ProcessTree.hasChildren(besides: earlier)
@@ -137,6 +133,12 @@ public struct Supervisor: Sendable {
                 SignalRelay.stopRelaying()
                 if let terminal { tcsetpgrp(terminal, getpgrp()) }
                 if servingIsOver() { return status }
+                ticks = Task {
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: .milliseconds(100))
+                        continuation.yield(.tick)
+                    }
+                }
                 report("rolecall: processes of this session are still running; serving them until they exit (at most until \(RFC3339.string(from: servingEnds))); Ctrl-C to stop")
             case .tick:
                 if let directStatus, servingIsOver() { return directStatus }
