@@ -1,9 +1,8 @@
 import ArgumentParser
 import CommandLineSupport
 import Foundation
-import IssuerProtocol
+import IssuanceCore
 import IssuerServer
-import RolesAnywhere
 
 struct IssuerCACommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -33,11 +32,8 @@ struct IssuerCACommand: AsyncParsableCommand {
                 // The bundle for the trust anchor: the signing CA, then the staged one.
                 let shown = all ? Array(authorities) : Array(current) + authorities.filter(\.staged)
                 if json {
-                    return try printJSON(try shown.map { entry in
-                        AuthorityJSON(certificatePEM: try entry.certificate.serializeAsPEM().pemString + "\n",
-                                      fingerprintSHA256: CertificateFingerprint.sha256(der: try entry.certificate.derBytes()),
-                                      notValidAfter: RFC3339.string(from: entry.certificate.notValidAfter),
-                                      current: !entry.retired && !entry.staged, staged: entry.staged)
+                    return try printJSON(try shown.map {
+                        try AuthorityListing(certificate: $0.certificate, current: !$0.retired && !$0.staged, staged: $0.staged)
                     })
                 }
                 for authority in shown {
@@ -45,14 +41,6 @@ struct IssuerCACommand: AsyncParsableCommand {
                 }
             }
         }
-    }
-
-    struct AuthorityJSON: Encodable {
-        let certificatePEM: String
-        let fingerprintSHA256: String
-        let notValidAfter: String
-        let current: Bool
-        let staged: Bool
     }
 
     struct Rotate: AsyncParsableCommand {

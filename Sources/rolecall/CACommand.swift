@@ -5,7 +5,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
-import IssuerProtocol
+import IssuanceCore
 import RolesAnywhere
 import Session
 import X509
@@ -34,17 +34,8 @@ struct CACommand: AsyncParsableCommand {
                 // With a CA staged, the current and the staged one together: the bundle for the trust anchor.
                 let bundle = all || entries.contains(where: \.staged)
                 if json {
-                    let objects = try entries.map { entry -> JSONValue in
-                        [
-                            "certificatePEM": .string(try entry.certificate.serializeAsPEM().pemString + "\n"),
-                            "fingerprintSHA256": .string(CertificateFingerprint.sha256(der: try entry.certificate.derBytes())),
-                            "notValidAfter": .string(RFC3339.string(from: entry.certificate.notValidAfter)),
-                            "current": .bool(entry.current),
-                            "staged": .bool(entry.staged),
-                        ]
-                    }
-                    let value: JSONValue = bundle ? .array(objects) : (objects.first ?? [:])
-                    Console.out(value.line + "\n")
+                    let listings = try entries.map { try AuthorityListing(certificate: $0.certificate, current: $0.current, staged: $0.staged) }
+                    Console.out((bundle ? JSONValue.line(listings) : listings.first.map { JSONValue.line($0) } ?? "{}") + "\n")
                 } else {
                     for entry in entries { Console.out(try entry.certificate.serializeAsPEM().pemString + "\n") }
                 }

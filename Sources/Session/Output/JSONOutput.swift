@@ -41,12 +41,17 @@ public enum JSONValue: Encodable, Sendable, ExpressibleByStringLiteral, Expressi
     }
 
     /// The JSON's bytes: sorted keys, slashes as they are.
-    public var bytes: [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return Array((try? encoder.encode(self)) ?? Data("null".utf8))
-    }
+    public var bytes: [UInt8] { Self.bytes(self) }
 
     /// The JSON as one line of text.
-    public var line: String { String(decoding: bytes, as: UTF8.self) }
+    public var line: String { Self.line(self) }
+
+    /// Any value's JSON the same way.
+    public static func bytes(_ value: some Encodable) -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return Array((try? encoder.encode(value)) ?? Data("null".utf8))
+    }
+
+    public static func line(_ value: some Encodable) -> String { String(decoding: bytes(value), as: UTF8.self) }
 }
