@@ -34,6 +34,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/vapor/sqlite-nio", from: "1.13.2"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         .target(
@@ -109,7 +110,7 @@ let package = Package(
         .target(
             name: "IssuerServer",
             dependencies: [
-                "IssuanceCore", "IssuerProtocol", "RolesAnywhere", "IssuerStorage", "RequestDeadline",
+                "IssuanceCore", "IssuerProtocol", "RolesAnywhere", "IssuerStorage", "RequestDeadline", "QRCode",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ExtrasBase64", package: "swift-extras-base64"),
                 .product(name: "X509", package: "swift-certificates"),
@@ -122,8 +123,12 @@ let package = Package(
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Mustache", package: "swift-mustache"),
             ]
         ),
+        // libqrencode (no Swift QR package exists): QR codes as SVG for the console, as text for `init`.
+        .systemLibrary(name: "CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
+        .target(name: "QRCode", dependencies: ["CQRencode"]),
         // Closes connections whose request does not arrive whole in time (both servers).
         .target(name: "RequestDeadline", dependencies: [.product(name: "NIOCore", package: "swift-nio")]),
         .target(name: "CHardening"),
@@ -136,6 +141,7 @@ let package = Package(
             dependencies: [
                 "CBuildInfo",
                 "ChildProcess",
+                "QRCode",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -264,6 +270,7 @@ let package = Package(
                 .product(name: "X509", package: "swift-certificates"),
             ]
         ),
+        .testTarget(name: "QRCodeTests", dependencies: ["QRCode", "TestSupport"]),
         .testTarget(
             name: "IssuerStorageTests",
             dependencies: ["IssuerStorage", "TestSupport"]

@@ -19,9 +19,14 @@ public struct IssuerAdmin: Sendable {
 
     public init(database: any IssuerDatabase, key: IssuerKey, bcryptCost: UInt8 = PasswordHasher.defaultCost,
                 actor: String = IssuerAdmin.operatingSystemUser(), now: @escaping @Sendable () -> Date = Date.init) {
-        self.database = database
-        self.vault = IssuerVault(database: database, key: key)
-        self.hasher = PasswordHasher(cost: bcryptCost)
+        self.init(vault: IssuerVault(database: database, key: key), hasher: PasswordHasher(cost: bcryptCost), actor: actor, now: now)
+    }
+
+    /// The console's: an administrator signed in acts through the service's vault.
+    init(vault: IssuerVault, hasher: PasswordHasher, actor: String, now: @escaping @Sendable () -> Date) {
+        self.database = vault.database
+        self.vault = vault
+        self.hasher = hasher
         self.actor = actor
         self.now = now
     }
@@ -115,7 +120,22 @@ public struct IssuerAdmin: Sendable {
         public var description: String { "Enrollment(\(user), password: <redacted>, otpauthURI: <redacted>)" }
     }
 
-    public func addUser(_ name: String, loginSessionSeconds: Int = defaultLoginSessionSeconds) async throws -> Enrollment {
+    /// What a reset shows once: the one-time password, and the new device's URI when the devices
+    /// were replaced.
+    public struct PasswordReset: Sendable, CustomStringConvertible {
+        public let user: String
+        public let password: SecretBytes
+        public let otpauthURI: SecretBytes?
+
+        public var description: String { "PasswordReset(\(user), password: <redacted>, otpauthURI: <redacted>)" }
+
+        public func wipe() {
+            password.wipe()
+            otpauthURI?.wipe()
+        }
+    }
+
+    public func addUser(_ name: String, loginSessionSeconds: Int = defaultLoginSessionSeconds, admin: Bool = false) async throws -> Enrollment {
         try Self.validate(userName: name)
         guard (SessionDurationPolicy.minimumSeconds...7 * 86_400).contains(loginSessionSeconds) else {
             throw IssuerSetupError("--login-session must be between 15m and 7 days (168h)")
@@ -126,32 +146,63 @@ public struct IssuerAdmin: Sendable {
         let password = Self.generatePassword(using: &generator)
         try await database.addUser(UserRecord(
             name: name, passwordHash: try await hasher.hash(password.unsafeStringValue()), sealedTOTPSeed: try vault.sealSeed(seed, user: name),
-            loginSessionSeconds: loginSessionSeconds, createdAt: now(), passwordMustChange: true
+            loginSessionSeconds: loginSessionSeconds, createdAt: now(), passwordMustChange: true, admin: admin
         ))
-        try await recordChange("user-add", user: name)
-        return Enrollment(user: name, password: password, otpauthURI: SecretBytes(TOTPSecret.otpauthURI(user: name, secret: seed, issuer: "rolecall issuer")))
+        try await recordChange(admin ? "user-add-admin" : "user-add", user: name)
+        return Enrollment(user: name, password: password, otpauthURI: Self.otpauthURI(user: name, seed: seed))
+    }
+
+    static func otpauthURI(user: String, seed: SecretBytes) -> SecretBytes {
+        SecretBytes(TOTPSecret.otpauthURI(user: user, secret: seed, issuer: "rolecall issuer"))
     }
 
     public func users() async throws -> [UserRecord] { try await database.users() }
 
     /// A new one-time password for `user` (forgotten, or shown to someone it should not have
-    /// been); the next login must replace it. Their login sessions end and a lockout is lifted;
-    /// their TOTP device stays.
-    public func resetPassword(user: String) async throws -> SecretBytes {
+    /// been); the next login must replace it. Their login and console sessions end and a lockout
+    /// is lifted. Their TOTP devices stay, unless `newDevice`: then one new seed replaces them all
+    /// (a lost phone), and the enrolment carries its URI.
+    public func resetPassword(user: String, newDevice: Bool = false) async throws -> PasswordReset {
         var generator = SystemRandomNumberGenerator()
         let password = Self.generatePassword(using: &generator)
         guard try await database.setPassword(user: user, hash: try await hasher.hash(password.unsafeStringValue()), mustChange: true, replacing: nil) else {
             password.wipe()
             throw Self.noUser(user)
         }
+        var uri: SecretBytes?
+        if newDevice {
+            let seed = TOTPSecret.generate(using: &generator)
+            defer { seed.wipe() }
+            guard try await database.replaceDevices(user: user, sealedSeed: try vault.sealSeed(seed, user: user), at: now()) else {
+                password.wipe()
+                throw Self.noUser(user)
+            }
+            uri = Self.otpauthURI(user: user, seed: seed)
+        }
         try await database.resetFailures(user: user)
-        try await recordChange("password-reset", user: user)
-        return password
+        try await database.removeConsoleSessions(user: user)
+        try await recordChange(newDevice ? "password-reset-new-device" : "password-reset", user: user)
+        return PasswordReset(user: user, password: password, otpauthURI: uri)
     }
 
+    /// Disabling ends the user's login and console sessions for good.
     public func setDisabled(_ disabled: Bool, user: String) async throws {
         guard try await database.setDisabled(disabled, user: user) else { throw Self.noUser(user) }
+        if disabled { try await database.removeConsoleSessions(user: user) }
         try await recordChange(disabled ? "user-disable" : "user-enable", user: user)
+    }
+
+    /// Whether `user` may use the console's administrator pages.
+    public func setAdmin(_ admin: Bool, user: String) async throws {
+        guard try await database.setAdmin(admin, user: user) else { throw Self.noUser(user) }
+        try await recordChange(admin ? "user-admin-on" : "user-admin-off", user: user)
+    }
+
+    /// Failed attempts back to zero, and no lockout.
+    public func liftLockout(user: String) async throws {
+        guard try await database.user(named: user) != nil else { throw Self.noUser(user) }
+        try await database.resetFailures(user: user)
+        try await recordChange("lockout-lift", user: user)
     }
 
     public func removeUser(_ name: String) async throws {

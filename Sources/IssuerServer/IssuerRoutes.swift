@@ -48,6 +48,7 @@ enum IssuerRoutes {
                 return Response(status: .serviceUnavailable, body: .init(byteBuffer: ByteBuffer(string: "database unavailable\n")))
             }
         }
+        ConsoleRoutes.add(to: router, service: service)
         router.get("/metrics") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
                      body: .init(byteBuffer: ByteBuffer(string: service.metrics.text())))

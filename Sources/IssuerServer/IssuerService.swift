@@ -24,21 +24,20 @@ public struct IssuerService: Sendable {
         public init() {}
     }
 
-    static let device = "default"
     /// Certificates are refused when the login session has less left than one AWS session can be.
     static let shortestUsefulLogin = SessionDurationPolicy.minimumSeconds
 
     let database: any IssuerDatabase
     let vault: IssuerVault
     let metrics: IssuerMetrics
-    private let limiter: RateLimiter
+    let limiter: RateLimiter
     private let certificateLimiter: RateLimiter?
-    private let userLocks = UserLocks()
-    private let refusalRows = RefusalRows()
-    private let hasher: PasswordHasher
+    let userLocks = UserLocks()
+    let refusalRows = RefusalRows()
+    let hasher: PasswordHasher
     /// Checked against when the user does not exist, so that answering takes as long either way.
-    private let decoyHash: String
-    private let logger: Logger
+    let decoyHash: String
+    let logger: Logger
     let now: @Sendable () -> Date
 
     public static func make(database: any IssuerDatabase, key: IssuerKey, metrics: IssuerMetrics = IssuerMetrics(), options: Options = Options(),
@@ -63,43 +62,8 @@ public struct IssuerService: Sendable {
         let time = now()
         var audit = AuditRecord(time: time, event: "login", user: Self.printable(request.user), clientAddress: client, result: "ok")
         do {
-            guard await limiter.allow(client ?? "unknown", now: time) else {
-                throw IssuanceRefusal(reason: .rateLimited, message: "too many login attempts from this address: wait a minute")
-            }
-            let wrongCredentials = "wrong user name or password"
-            // A name no user can have never reaches the database (PostgreSQL refuses some bytes).
-            guard (try? IssuerAdmin.validate(userName: request.user)) != nil, let user = try await database.user(named: request.user) else {
-                _ = try await hasher.verify(request.password, hash: decoyHash)
-                throw IssuanceRefusal(reason: .unknownUser, message: wrongCredentials)
-            }
-            try await userLocks.lock(for: user.name).withLock {
-                try await refuseIfLocked(user.name, at: time)
-                guard try await hasher.verify(request.password, hash: user.passwordHash) else {
-                    try await countFailure(user.name, at: time, client: client)
-                    throw IssuanceRefusal(reason: .wrongPassword, message: wrongCredentials)
-                }
-                guard !user.disabled else {
-                    throw IssuanceRefusal(reason: .userDisabled, message: "user \(user.name) is disabled: ask the issuer's administrator")
-                }
-                // Before the code is checked, so that the same code can come with the new password.
-                try Self.checkPasswordChange(request, mustChange: user.passwordMustChange)
-                if let code = request.totp {
-                    try await checkCode(code, of: user, at: time, client: client)
-                    // Only a TOTP success clears the count: a password alone must not wipe out
-                    // failed code guesses, or anyone with the password could guess codes without end.
-                    try await database.resetFailures(user: user.name)
-                }
-                if let newPassword = request.newPassword {
-                    // Only over the password just checked: a reset or another change meanwhile wins.
-                    guard try await database.setPassword(user: user.name, hash: try await hasher.hash(newPassword), mustChange: false,
-                                                         replacing: user.passwordHash)
-                    else {
-                        throw IssuanceRefusal(reason: .wrongPassword, message: wrongCredentials)
-                    }
-                    try await database.appendAudit(AuditRecord(time: time, event: "password-change", user: user.name, clientAddress: client, result: "ok"))
-                }
-            }
-            let expiresAt = Date(timeIntervalSince1970: (time.timeIntervalSince1970 + Double(user.loginSessionSeconds)).rounded(.down))
+            let user = try await authenticate(request, client: client, at: time, pendingChangeAllowed: false)
+            let expiresAt = Self.loginEnd(of: user, from: time)
             let token = try await vault.tokenSigner().token(for: .init(
                 user: user.name, userCreated: LoginTokenSigner.Claims.accountStamp(user.createdAt), generation: user.tokenGeneration,
                 issuedAt: time, expiresAt: expiresAt, mfa: request.totp != nil, id: UUID().uuidString
@@ -109,11 +73,65 @@ public struct IssuerService: Sendable {
                                region: $0.region, maxDurationSeconds: $0.maxDurationSeconds, mfa: $0.mfa)
             }
             try await database.appendAudit(audit)
+            try await database.recordLogin(user: user.name, at: time)
             metrics.loggedIn()
             return IssuerAPI.LoginResponse(token: token, user: user.name, expiresAt: expiresAt, mfa: request.totp != nil, roles: roles)
         } catch {
             throw try await refusal(error, audit: &audit)
         }
+    }
+
+    /// The checks of every login, by the API or the console: rate limit, lockout, password (or the
+    /// decoy hash for an unknown user), disabled, one-time password, TOTP code, and a new password
+    /// when one comes. `pendingChangeAllowed`: a one-time password passes without a new one (the
+    /// console asks for it on the next page); the caller must then allow nothing else.
+    func authenticate(_ request: IssuerAPI.LoginRequest, client: String?, at time: Date, pendingChangeAllowed: Bool) async throws -> UserRecord {
+        guard await limiter.allow(client ?? "unknown", now: time) else {
+            throw IssuanceRefusal(reason: .rateLimited, message: "too many login attempts from this address: wait a minute")
+        }
+        let wrongCredentials = "wrong user name or password"
+        // A name no user can have never reaches the database (PostgreSQL refuses some bytes).
+        guard (try? IssuerAdmin.validate(userName: request.user)) != nil, let user = try await database.user(named: request.user) else {
+            _ = try await hasher.verify(request.password, hash: decoyHash)
+            throw IssuanceRefusal(reason: .unknownUser, message: wrongCredentials)
+        }
+        try await userLocks.lock(for: user.name).withLock {
+            try await refuseIfLocked(user.name, at: time)
+            guard try await hasher.verify(request.password, hash: user.passwordHash) else {
+                try await countFailure(user.name, at: time, client: client)
+                throw IssuanceRefusal(reason: .wrongPassword, message: wrongCredentials)
+            }
+            guard !user.disabled else {
+                throw IssuanceRefusal(reason: .userDisabled, message: "user \(user.name) is disabled: ask the issuer's administrator")
+            }
+            // Before the code is checked, so that the same code can come with the new password.
+            try Self.checkPasswordChange(request, mustChange: user.passwordMustChange && !pendingChangeAllowed)
+            if let code = request.totp {
+                try await checkCode(code, of: user, at: time, client: client)
+                // Only a TOTP success clears the count: a password alone must not wipe out
+                // failed code guesses, or anyone with the password could guess codes without end.
+                try await database.resetFailures(user: user.name)
+            }
+            if let newPassword = request.newPassword {
+                try await replacePassword(of: user, with: newPassword, at: time, client: client)
+            }
+        }
+        return user
+    }
+
+    /// Only over the password just checked: a reset or another change meanwhile wins.
+    func replacePassword(of user: UserRecord, with newPassword: String, at time: Date, client: String?) async throws {
+        guard try await database.setPassword(user: user.name, hash: try await hasher.hash(newPassword), mustChange: false,
+                                             replacing: user.passwordHash)
+        else {
+            throw IssuanceRefusal(reason: .wrongPassword, message: "the password was changed or reset meanwhile: sign in again")
+        }
+        try await database.appendAudit(AuditRecord(time: time, event: "password-change", user: user.name, clientAddress: client, result: "ok"))
+    }
+
+    /// A login session lasts the user's login-session length, to the whole second.
+    static func loginEnd(of user: UserRecord, from time: Date) -> Date {
+        Date(timeIntervalSince1970: (time.timeIntervalSince1970 + Double(user.loginSessionSeconds)).rounded(.down))
     }
 
     // MARK: Certificates
@@ -183,6 +201,7 @@ public struct IssuerService: Sendable {
             let leaf = try await vault.currentAuthority().issueLeaf(for: publicKey, user: user.name, role: (try? ARN(grant.roleArn, kind: .role))?.shortName,
                                                                     kind: bounded, now: time)
             audit.serial = Array(leaf.serialNumber.bytes).hexString
+            audit.notAfter = leaf.notValidAfter
             try await database.appendAudit(audit)
             metrics.issued(kind: kind.name)
             return IssuerAPI.CertificateResponse(
@@ -240,28 +259,40 @@ public struct IssuerService: Sendable {
 
     // MARK: MFA, lockout
 
-    private func refuseIfLocked(_ user: String, at time: Date) async throws {
+    func refuseIfLocked(_ user: String, at time: Date) async throws {
         if let until = try await database.lockout(user: user).lockedUntil, until > time {
             // Passwords count as well as codes: a password guesser is locked out too.
             throw IssuanceRefusal(reason: .locked, message: TOTPLockout.message(user, after: "failed attempts", until: until, now: time))
         }
     }
 
-    /// A TOTP code of `user`, accepted at most once across every replica.
-    private func checkCode(_ code: String, of user: UserRecord, at time: Date, client: String?) async throws {
-        let seed = try vault.openSeed(user.sealedTOTPSeed, user: user.name)
-        defer { seed.wipe() }
-        guard TOTP.isWellFormed(code), let step = TOTP.matchingStep(code: code, secret: seed, at: time) else {
-            try await countFailure(user.name, at: time, client: client)
+    /// A TOTP code from one of `user`'s confirmed devices, accepted at most once across every
+    /// replica. Returns the device it came from.
+    @discardableResult
+    func checkCode(_ code: String, of user: UserRecord, at time: Date, client: String?) async throws -> String {
+        let devices = try await database.devices(user: user.name).filter(\.confirmed)
+        return try await checkCode(code, devices: devices, of: user.name, at: time, client: client)
+    }
+
+    /// The code against each of `devices` in turn; a wrong code counts as one failure.
+    func checkCode(_ code: String, devices: [TOTPDevice], of user: String, at time: Date, client: String?) async throws -> String {
+        let matched = TOTP.isWellFormed(code) ? try devices.lazy.compactMap { device -> (device: String, step: Int64)? in
+            let seed = try vault.openSeed(device.sealedSeed, user: user)
+            defer { seed.wipe() }
+            return TOTP.matchingStep(code: code, secret: seed, at: time).map { (device.name, $0) }
+        }.first : nil
+        guard case let (device, step)? = matched else {
+            try await countFailure(user, at: time, client: client)
             throw IssuanceRefusal(reason: .wrongCode, message: "wrong MFA code: check the device's clock and try the next code")
         }
-        guard try await database.acceptTOTPStep(user: user.name, device: Self.device, step: step, at: time) else {
+        guard try await database.acceptTOTPStep(user: user, device: device, step: step, at: time) else {
             throw IssuanceRefusal(reason: .replayedCode, message: "MFA code already used: wait for the next one")
         }
+        return device
     }
 
     /// One more failure in the database; the failure that locks the user is audited as a lockout.
-    private func countFailure(_ user: String, at time: Date, client: String?) async throws {
+    func countFailure(_ user: String, at time: Date, client: String?) async throws {
         let state = try await database.recordFailure(user: user, at: time, lockout: { TOTPLockout.duration(afterFailures: $0) })
         if state.failures >= TOTPLockout.failuresBeforeLockout {
             try await database.appendAudit(AuditRecord(time: time, event: "lockout", user: user, clientAddress: client, result: "locked"))
@@ -269,7 +300,7 @@ public struct IssuerService: Sendable {
     }
 
     /// Audits the refusal and turns it into what the client is told.
-    private func refusal(_ error: any Error, audit: inout AuditRecord) async throws -> IssuanceRefusal {
+    func refusal(_ error: any Error, audit: inout AuditRecord) async throws -> IssuanceRefusal {
         let refusal = error as? IssuanceRefusal ?? {
             logger.error("request failed", metadata: ["error": "\(printableExcerpt(String(describing: error), limit: 300))"])
             return IssuanceRefusal(reason: .unavailable, message: "the issuer could not answer: try again, or another issuer URL")

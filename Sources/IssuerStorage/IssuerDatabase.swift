@@ -85,6 +85,52 @@ public protocol IssuerDatabase: Sendable {
     func auditCount(before: Date) async throws -> Int
     /// Deletes at most `limit` of the oldest rows older than `before`; returns how many went.
     func pruneAudit(before: Date, limit: Int) async throws -> Int
+
+    // MARK: Console: administrators, last logins, lockouts
+    /// False when there is no such user.
+    func setAdmin(_ admin: Bool, user: String) async throws -> Bool
+    func recordLogin(user: String, at time: Date) async throws
+    /// Every user with failures counted or a lockout, by name.
+    func lockouts() async throws -> [String: LockoutState]
+
+    // MARK: Console: TOTP devices
+    /// Oldest first.
+    func devices(user: String) async throws -> [TOTPDevice]
+    /// Throws `StorageError.conflict` when the user has a device of that name, `.notFound` when
+    /// there is no such user.
+    func addDevice(_ device: TOTPDevice) async throws
+    /// False when there is no such unconfirmed device.
+    func confirmDevice(user: String, name: String) async throws -> Bool
+    /// False when there is no such device, or when it is the user's last confirmed one.
+    func removeDevice(user: String, name: String) async throws -> Bool
+    /// In one transaction: the user's devices are replaced by one new confirmed `default` device.
+    /// False when there is no such user.
+    func replaceDevices(user: String, sealedSeed: [UInt8], at time: Date) async throws -> Bool
+
+    // MARK: Console: sessions
+    func addConsoleSession(_ session: ConsoleSessionRecord) async throws
+    /// The live session with this id hash, its idle clock restarted at `time`; nil (and the row
+    /// removed) when it ended at its login session's end or after `idleSeconds` without use.
+    func touchConsoleSession(idHash: [UInt8], at time: Date, idleSeconds: Int) async throws -> ConsoleSessionRecord?
+    /// A one-time password was replaced: the session may do everything.
+    func endPasswordChangeOnly(idHash: [UInt8]) async throws
+    func removeConsoleSession(idHash: [UInt8]) async throws
+    /// Every console session of `user` (a disable or reset); returns how many ended.
+    @discardableResult
+    func removeConsoleSessions(user: String) async throws -> Int
+    /// Rows whose session has ended, so the table does not grow without end.
+    func removeEndedConsoleSessions(at time: Date, idleSeconds: Int) async throws
+
+    // MARK: Console: reports
+    /// Newest first, rows with an id below `beforeID` (when given), at most `limit`.
+    func audit(matching filter: AuditFilter, beforeID: Int64?, limit: Int) async throws -> [AuditRecord]
+    /// Certificates issued at or after `issuedSince` that are still valid at `validAt` (newest
+    /// first), of one user or of everyone.
+    func validCertificates(issuedSince: Date, validAt: Date, user: String?) async throws -> [AuditRecord]
+    /// One entry per hour since `since` that had any issuance or refusal, oldest first.
+    func hourlyCounts(since: Date) async throws -> [HourlyCounts]
+    /// Refusals since `since` by reason (audit `result`), counted as the decisions rows stand for.
+    func refusalCounts(since: Date) async throws -> [String: Int64]
 }
 
 public struct UserRecord: Sendable, Equatable, CustomStringConvertible {
@@ -102,9 +148,15 @@ public struct UserRecord: Sendable, Equatable, CustomStringConvertible {
     public var tokenGeneration: Int64
     /// The password is a one-time password: the next login must replace it.
     public var passwordMustChange: Bool
+    /// May use the console's administrator pages.
+    public var admin: Bool
+    public var lastLoginAt: Date?
 
     public init(name: String, passwordHash: String, sealedTOTPSeed: [UInt8], disabled: Bool = false,
-                loginSessionSeconds: Int, createdAt: Date, tokenGeneration: Int64 = 0, passwordMustChange: Bool = false) {
+                loginSessionSeconds: Int, createdAt: Date, tokenGeneration: Int64 = 0, passwordMustChange: Bool = false,
+                admin: Bool = false, lastLoginAt: Date? = nil) {
+        self.admin = admin
+        self.lastLoginAt = lastLoginAt
         self.name = name
         self.passwordHash = passwordHash
         self.sealedTOTPSeed = sealedTOTPSeed
@@ -192,11 +244,16 @@ public struct AuditRecord: Sendable, Equatable, Codable {
     /// How many decisions the row stands for: more than 1 only for rate-limit refusals, which write
     /// one row per key and minute (for `audit-prune`, the rows it removed).
     public var count: Int64
-    /// Who made an administrative change (the operating-system user who ran the command).
+    /// Who acted: the operating-system user who ran an administrative command, or the
+    /// administrator signed in to the console.
     public var actor: String?
+    /// An issued certificate's end.
+    public var notAfter: Date?
 
     public init(time: Date, event: String, user: String?, roleArn: String? = nil, kind: String? = nil,
-                serial: String? = nil, clientAddress: String?, result: String, count: Int64 = 1, actor: String? = nil, id: Int64? = nil) {
+                serial: String? = nil, clientAddress: String?, result: String, count: Int64 = 1, actor: String? = nil,
+                notAfter: Date? = nil, id: Int64? = nil) {
+        self.notAfter = notAfter
         self.id = id
         self.count = count
         self.actor = actor

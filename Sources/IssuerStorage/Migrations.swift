@@ -82,6 +82,37 @@ enum Migrations {
                 "CREATE UNIQUE INDEX authorities_one_staged ON authorities (staged) WHERE staged",
             ]
         },
+        // The web console: administrators, last logins, several TOTP devices per user, console
+        // sessions every replica sees, and each certificate's end for "still valid".
+        // The first device of every user is the seed `users` held; `users.sealed_totp_seed` stays
+        // written with the first device, for replicas of version 4 during an upgrade.
+        Migration(version: 5) { dialect in
+            let bytes = dialect == .sqlite ? "BLOB" : "BYTEA"
+            return [
+                "ALTER TABLE users ADD COLUMN admin BOOLEAN NOT NULL DEFAULT FALSE",
+                "ALTER TABLE users ADD COLUMN last_login_at BIGINT",
+                "ALTER TABLE audit ADD COLUMN not_after BIGINT",
+                "CREATE INDEX audit_valid_certificates ON audit (not_after) WHERE not_after IS NOT NULL",
+                """
+                CREATE TABLE totp_devices (user_name TEXT NOT NULL REFERENCES users (name) ON DELETE CASCADE,
+                    device TEXT NOT NULL, sealed_seed \(bytes) NOT NULL, confirmed BOOLEAN NOT NULL, created_at BIGINT NOT NULL,
+                    PRIMARY KEY (user_name, device))
+                """,
+                """
+                INSERT INTO totp_devices (user_name, device, sealed_seed, confirmed, created_at)
+                SELECT name, 'default', sealed_totp_seed, TRUE, created_at FROM users
+                """,
+                // The cookie's SHA-256, not the cookie: reading the table gives no session.
+                """
+                CREATE TABLE console_sessions (id_hash \(bytes) PRIMARY KEY,
+                    user_name TEXT NOT NULL REFERENCES users (name) ON DELETE CASCADE,
+                    token_generation BIGINT NOT NULL, csrf_token TEXT NOT NULL, password_change_only BOOLEAN NOT NULL,
+                    enrol_without_code BOOLEAN NOT NULL, created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL,
+                    last_seen_at BIGINT NOT NULL)
+                """,
+                "CREATE INDEX console_sessions_user ON console_sessions (user_name)",
+            ]
+        },
     ]
 
     /// Key of the PostgreSQL advisory lock that migrations hold ("rcmigrat" in ASCII).

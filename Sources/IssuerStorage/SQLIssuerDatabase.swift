@@ -103,18 +103,24 @@ public class SQLIssuerDatabase: IssuerDatabase, @unchecked Sendable {
     // MARK: Users
 
     private static let userColumns =
-        "name, password_hash, sealed_totp_seed, disabled, login_session_seconds, created_at, token_generation, password_must_change"
+        "name, password_hash, sealed_totp_seed, disabled, login_session_seconds, created_at, token_generation, password_must_change, admin, last_login_at"
 
+    /// The user and their first TOTP device, in one transaction.
     public func addUser(_ user: UserRecord) async throws {
-        let inserted = try await executor.query(
-            """
-            INSERT INTO users (\(Self.userColumns)) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-            ON CONFLICT (name) DO NOTHING RETURNING name
-            """,
-            [user.name, user.passwordHash, user.sealedTOTPSeed, user.disabled, user.loginSessionSeconds, user.createdAt, user.tokenGeneration,
-             user.passwordMustChange])
-        if inserted.isEmpty {
-            throw StorageError.conflict("user \(user.name)")
+        try await executor.transaction { transaction in
+            let inserted = try await transaction.query(
+                """
+                INSERT INTO users (\(Self.userColumns)) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+                ON CONFLICT (name) DO NOTHING RETURNING name
+                """,
+                [user.name, user.passwordHash, user.sealedTOTPSeed, user.disabled, user.loginSessionSeconds, user.createdAt, user.tokenGeneration,
+                 user.passwordMustChange, user.admin, user.lastLoginAt])
+            if inserted.isEmpty {
+                throw StorageError.conflict("user \(user.name)")
+            }
+            try await transaction.query(
+                "INSERT INTO totp_devices (user_name, device, sealed_seed, confirmed, created_at) VALUES ($1, $2, $3, TRUE, $4)",
+                [user.name, TOTPDevice.initialName, user.sealedTOTPSeed, user.createdAt])
         }
     }
 
@@ -155,7 +161,8 @@ public class SQLIssuerDatabase: IssuerDatabase, @unchecked Sendable {
         UserRecord(name: try row.get("name"), passwordHash: try row.get("password_hash"),
                    sealedTOTPSeed: try row.get("sealed_totp_seed"), disabled: try row.get("disabled"),
                    loginSessionSeconds: try row.get("login_session_seconds"), createdAt: try row.get("created_at"),
-                   tokenGeneration: try row.get("token_generation"), passwordMustChange: try row.get("password_must_change"))
+                   tokenGeneration: try row.get("token_generation"), passwordMustChange: try row.get("password_must_change"),
+                   admin: try row.get("admin"), lastLoginAt: try row.get("last_login_at"))
     }
 
     // MARK: Role grants
@@ -264,12 +271,12 @@ public class SQLIssuerDatabase: IssuerDatabase, @unchecked Sendable {
     public func appendAudit(_ record: AuditRecord) async throws -> Int64 {
         let stored = try await executor.query(
             """
-            INSERT INTO audit (occurred_at, event, user_name, role_arn, kind, serial, client_address, result, count, actor)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+            INSERT INTO audit (occurred_at, event, user_name, role_arn, kind, serial, client_address, result, count, actor, not_after)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
             RETURNING id
             """,
             [record.time, record.event, record.user, record.roleArn, record.kind, record.serial,
-             record.clientAddress, record.result, record.count, record.actor])
+             record.clientAddress, record.result, record.count, record.actor, record.notAfter])
         guard let id: Int64 = try stored.first?.get("id") else {
             throw StorageError.unavailable("the audit row was stored without an id")
         }
@@ -283,7 +290,7 @@ public class SQLIssuerDatabase: IssuerDatabase, @unchecked Sendable {
     public func audit(since: Date, limit: Int) async throws -> [AuditRecord] {
         try await executor.query(
             """
-            SELECT id, occurred_at, event, user_name, role_arn, kind, serial, client_address, result, count, actor FROM audit
+            SELECT \(Self.auditColumns) FROM audit
             WHERE occurred_at >= $1 ORDER BY occurred_at, id LIMIT $2
             """, [since, max(0, limit)]
         ).map(Self.auditRecord)
@@ -292,7 +299,7 @@ public class SQLIssuerDatabase: IssuerDatabase, @unchecked Sendable {
     public func audit(afterID id: Int64, through: Int64?, limit: Int) async throws -> [AuditRecord] {
         try await executor.query(
             """
-            SELECT id, occurred_at, event, user_name, role_arn, kind, serial, client_address, result, count, actor FROM audit
+            SELECT \(Self.auditColumns) FROM audit
             WHERE id > $1 AND id <= $2 ORDER BY id LIMIT $3
             """, [id, through ?? Int64.max, max(0, limit)]
         ).map(Self.auditRecord)
@@ -316,10 +323,12 @@ public class SQLIssuerDatabase: IssuerDatabase, @unchecked Sendable {
         ).count
     }
 
+    static let auditColumns = "id, occurred_at, event, user_name, role_arn, kind, serial, client_address, result, count, actor, not_after"
+
     static func auditRecord(_ row: SQLRow) throws -> AuditRecord {
         AuditRecord(time: try row.get("occurred_at"), event: try row.get("event"), user: try row.get("user_name"),
                     roleArn: try row.get("role_arn"), kind: try row.get("kind"), serial: try row.get("serial"),
                     clientAddress: try row.get("client_address"), result: try row.get("result"),
-                    count: try row.get("count"), actor: try row.get("actor"), id: try row.get("id"))
+                    count: try row.get("count"), actor: try row.get("actor"), notAfter: try row.get("not_after"), id: try row.get("id"))
     }
 }

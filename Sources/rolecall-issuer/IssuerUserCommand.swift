@@ -9,7 +9,7 @@ struct IssuerUserCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "user",
         abstract: "Manage the people who may log in.",
-        subcommands: [Add.self, List.self, Reset.self, Disable.self, Enable.self, Remove.self]
+        subcommands: [Add.self, List.self, Reset.self, Disable.self, Enable.self, Admin.self, Remove.self]
     )
 
     struct Add: AsyncParsableCommand {
@@ -26,13 +26,16 @@ struct IssuerUserCommand: AsyncParsableCommand {
         @Option(name: .customLong("login-session"), help: "How long a login session lasts, 15m to 168h.")
         var loginSession = "12h"
 
+        @Flag(help: "May use the web console's administrator pages (audit, users, roles, certificates).")
+        var admin = false
+
         @Flag(help: "Print {user, password, otpauthURI} as JSON and nothing else.")
         var json = false
 
         func run() async throws {
             try await Console.reportingErrors {
                 let seconds = try DurationText.seconds(loginSession)
-                let enrollment = try await options.withAdmin { try await $0.addUser(name, loginSessionSeconds: seconds) }
+                let enrollment = try await options.withAdmin { try await $0.addUser(name, loginSessionSeconds: seconds, admin: admin) }
                 defer {
                     enrollment.password.wipe()
                     enrollment.otpauthURI.wipe()
@@ -65,6 +68,7 @@ struct IssuerUserCommand: AsyncParsableCommand {
         struct Row: Encodable {
             let name: String
             let disabled: Bool
+            let admin: Bool
             /// Still the one-time password from `add` or `reset`.
             let passwordMustChange: Bool
             let loginSessionSeconds: Int
@@ -74,12 +78,13 @@ struct IssuerUserCommand: AsyncParsableCommand {
         func run() async throws {
             try await Console.reportingErrors {
                 let rows = try await options.withAdmin { try await $0.users() }
-                    .map { Row(name: $0.name, disabled: $0.disabled, passwordMustChange: $0.passwordMustChange,
+                    .map { Row(name: $0.name, disabled: $0.disabled, admin: $0.admin, passwordMustChange: $0.passwordMustChange,
                                loginSessionSeconds: $0.loginSessionSeconds, created: $0.createdAt) }
                 if json { return try printJSON(rows) }
                 Console.out("NAME\tSTATUS\tLOGIN SESSION\tCREATED\n")
                 for row in rows {
-                    let status = row.disabled ? "disabled" : row.passwordMustChange ? "one-time-password" : "active"
+                    let state = row.disabled ? "disabled" : row.passwordMustChange ? "one-time-password" : "active"
+                    let status = row.admin ? state + ",admin" : state
                     Console.out("\(row.name)\t\(status)\t\(DurationText.format(row.loginSessionSeconds))\t\(RFC3339.string(from: row.created))\n")
                 }
             }
@@ -89,7 +94,7 @@ struct IssuerUserCommand: AsyncParsableCommand {
     struct Reset: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "reset",
-            abstract: "Give a user a new one-time password (printed once), end their login sessions and lift a lockout; their TOTP device stays."
+            abstract: "Give a user a new one-time password (printed once), end their login and console sessions and lift a lockout; their TOTP devices stay unless --new-device."
         )
 
         @OptionGroup var options: IssuerOptions
@@ -97,15 +102,52 @@ struct IssuerUserCommand: AsyncParsableCommand {
         @Argument(help: "The user's name.")
         var name: String
 
-        @Flag(help: "Print {user, password} as JSON and nothing else.")
+        @Flag(name: .customLong("new-device"), help: "Also replace all the user's TOTP devices with one new seed (printed once), for a lost phone.")
+        var newDevice = false
+
+        @Flag(help: "Print {user, password} (and otpauthURI with --new-device) as JSON and nothing else.")
         var json = false
 
         func run() async throws {
             try await Console.reportingErrors {
-                let password = try await options.withAdmin { try await $0.resetPassword(user: name) }
-                defer { password.wipe() }
-                if json { return try printJSON(["user": name, "password": password.unsafeStringValue()]) }
-                Console.out("One-time password for \(name) (their next `rolecall login` replaces it; shown only now): \(password.unsafeStringValue())\n")
+                let reset = try await options.withAdmin { try await $0.resetPassword(user: name, newDevice: newDevice) }
+                defer { reset.wipe() }
+                if json {
+                    var fields = ["user": name, "password": reset.password.unsafeStringValue()]
+                    fields["otpauthURI"] = reset.otpauthURI?.unsafeStringValue()
+                    return try printJSON(fields)
+                }
+                Console.out("One-time password for \(name) (their next `rolecall login` replaces it; shown only now): \(reset.password.unsafeStringValue())\n")
+                if let uri = reset.otpauthURI {
+                    Console.out("Their new TOTP device (every other device of theirs no longer works):\n  \(uri.unsafeStringValue())\n\n")
+                    if let qr = QRCode.render(uri.unsafeStringValue()) { Console.out(qr + "\n") }
+                }
+            }
+        }
+    }
+
+    struct Admin: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "admin",
+            abstract: "Let a user use the web console's administrator pages, or no longer (audited)."
+        )
+
+        @OptionGroup var options: IssuerOptions
+
+        @Argument(help: "The user's name.")
+        var name: String
+
+        @Flag(exclusivity: .exclusive, help: "Administrator, or not.")
+        var state: State
+
+        enum State: String, EnumerableFlag {
+            case on, off
+        }
+
+        func run() async throws {
+            try await Console.reportingErrors {
+                try await options.withAdmin { try await $0.setAdmin(state == .on, user: name) }
+                Console.out(state == .on ? "\(name) is an administrator of the console.\n" : "\(name) is no longer an administrator of the console.\n")
             }
         }
     }

@@ -294,7 +294,7 @@ import X509
             }
             // A reset gives a new one-time password and ends the sessions; the chosen one stops working.
             let session = try await client.login(alice, password: "a new password of mine", totp: nil)
-            let reset = try await world.admin.resetPassword(user: "alice").unsafeStringValue()
+            let reset = try await world.admin.resetPassword(user: "alice").password.unsafeStringValue()
             try await expectRefusal("token-invalid", world, user: "alice") { _ = try await client.openRoleCertificate(session) }
             try await expectRefusal("wrong-password", world, user: "alice", event: "login") { _ = try await login(password: "a new password of mine", totp: nil, newPassword: nil) }
             try await expectRefusal("password-change-required", world, user: "alice", event: "login") { _ = try await login(password: reset, totp: nil, newPassword: nil) }

@@ -1,0 +1,357 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import IssuanceCore
+import IssuerProtocol
+import IssuerStorage
+import NIOCore
+import RolesAnywhere
+
+/// What each console page shows and each form does, on top of `ConsoleService`.
+struct ConsolePages: Sendable {
+    let console: ConsoleService
+
+    var database: any IssuerDatabase { console.database }
+
+    // MARK: Access
+
+    /// The page for a live session, or a redirect to sign in. A session signed in with a one-time
+    /// password sees only the password page; administrator pages answer others 403.
+    func signedIn(_ request: Request, _ context: IssuerRequestContext, admin: Bool = false, pendingPasswordAllowed: Bool = false,
+                  _ body: (ConsoleService.Visitor) async throws -> Response) async -> Response {
+        let visitor: ConsoleService.Visitor?
+        do {
+            visitor = try await console.visitor(cookie: request.cookies[ConsoleService.cookieName]?.value)
+        } catch {
+            return ConsoleResponses.unavailable(nil)
+        }
+        guard let visitor else {
+            return ConsoleResponses.redirect("/ui/login", cookies: request.cookies[ConsoleService.cookieName] == nil
+                ? [] : [ConsoleResponses.expiredCookie(ConsoleService.cookieName)])
+        }
+        if visitor.session.passwordChangeOnly && !pendingPasswordAllowed { return ConsoleResponses.redirect("/ui/password") }
+        if admin && !visitor.user.admin { return ConsoleResponses.forbidden(visitor) }
+        return await answering(visitor) { try await body(visitor) }
+    }
+
+    /// A form for a live session: from this origin, with the session's CSRF token.
+    func posted(_ request: Request, _ context: IssuerRequestContext, admin: Bool = false, pendingPasswordAllowed: Bool = false,
+                _ body: @escaping (ConsoleService.Visitor, ConsoleForm) async throws -> Response) async -> Response {
+        await signedIn(request, context, admin: admin, pendingPasswordAllowed: pendingPasswordAllowed) { visitor in
+            if let refused = Self.foreignOrigin(request) {
+                await console.refuseForgery(refused, visitor: visitor, client: context.clientAddress)
+                return ConsoleResponses.message("Refused", visitor: visitor, status: .forbidden, error: "This form was sent from another site: it was refused.")
+            }
+            guard let form = await Self.form(request, context) else {
+                return ConsoleResponses.message("Bad request", visitor: visitor, status: .badRequest, error: "The form did not arrive whole: send it again.")
+            }
+            guard ConsoleService.tokensMatch(form.csrfToken, visitor.session.csrfToken) else {
+                await console.refuseForgery(form.csrfToken == nil ? "csrf-missing" : "csrf-wrong", visitor: visitor, client: context.clientAddress)
+                return ConsoleResponses.message("Refused", visitor: visitor, status: .forbidden,
+                                                error: "This form's security token is missing or out of date: reload the page and send it again.")
+            }
+            return try await body(visitor, form)
+        }
+    }
+
+    /// Refusals become a page with their message (and the API's status); anything else is a 503.
+    func answering(_ visitor: ConsoleService.Visitor?, _ body: () async throws -> Response) async -> Response {
+        do {
+            return try await body()
+        } catch let refusal as IssuanceRefusal {
+            return ConsoleResponses.message("Refused", visitor: visitor, status: IssuerRoutes.status(for: refusal.reason), error: refusal.message)
+        } catch let error as IssuerSetupError {
+            return ConsoleResponses.message("Refused", visitor: visitor, status: .badRequest, error: error.description)
+        } catch {
+            return ConsoleResponses.unavailable(visitor)
+        }
+    }
+
+    /// "foreign-origin" when the browser says the form came from elsewhere (`Origin`, or
+    /// `Sec-Fetch-Site: cross-site`); nil otherwise, including old clients that send neither.
+    static func foreignOrigin(_ request: Request) -> String? {
+        if let site = request.headers[HTTPField.Name("Sec-Fetch-Site")!], site == "cross-site" { return "foreign-origin" }
+        guard let origin = request.headers[.origin] else { return nil }
+        guard let authority = request.head.authority, origin.lowercased() == "https://" + authority.lowercased() else { return "foreign-origin" }
+        return nil
+    }
+
+    static func form(_ request: Request, _ context: IssuerRequestContext) async -> ConsoleForm? {
+        guard let body = try? await request.body.collect(upTo: context.maxUploadSize) else { return nil }
+        return try? ConsoleForm.parse(String(buffer: body))
+    }
+
+    static let notices = [
+        "signed-out": "You have signed out.",
+        "password-changed": "Your password was changed.",
+        "device-confirmed": "The new device is enrolled: its codes work from now on.",
+        "device-removed": "The device was removed: its codes no longer work.",
+        "user-disabled": "The user was disabled: their sessions have ended.",
+        "user-enabled": "The user was enabled.",
+        "lockout-lifted": "The lockout was lifted.",
+    ]
+
+    static func notice(_ request: Request) -> String? {
+        request.uri.queryParameters["done"].flatMap { notices[String($0)] }
+    }
+
+    // MARK: Signing in
+
+    func loginForm(_ request: Request) async -> Response {
+        if let visitor = try? await console.visitor(cookie: request.cookies[ConsoleService.cookieName]?.value) {
+            return ConsoleResponses.redirect(visitor.session.passwordChangeOnly ? "/ui/password" : "/ui/me")
+        }
+        return Self.loginPage(request, status: .ok, notice: Self.notice(request))
+    }
+
+    /// The sign-in form, with a CSRF token kept in a cookie of its own (there is no session yet).
+    static func loginPage(_ request: Request, status: HTTPResponse.Status, userName: String? = nil, notice: String? = nil, error: String? = nil) -> Response {
+        let token = request.cookies[ConsoleResponses.loginCookieName]?.value.nilIfMalformedToken ?? ConsoleService.randomToken()
+        var fields: [String: Any] = ["csrf": token]
+        if let userName { fields["userName"] = userName }
+        var response = ConsoleResponses.page("login", title: "Sign in", visitor: nil, status: status, notice: notice, error: error, fields)
+        response.setCookie(ConsoleResponses.loginCookie(token))
+        return response
+    }
+
+    func signIn(_ request: Request, _ context: IssuerRequestContext) async -> Response {
+        let client = context.clientAddress
+        if let refused = Self.foreignOrigin(request) {
+            await console.refuseForgery(refused, visitor: nil, client: client)
+            return Self.loginPage(request, status: .forbidden, error: "This form was sent from another site: it was refused.")
+        }
+        guard let form = await Self.form(request, context) else {
+            return Self.loginPage(request, status: .badRequest, error: "The form did not arrive whole: send it again.")
+        }
+        let expected = request.cookies[ConsoleResponses.loginCookieName]?.value.nilIfMalformedToken
+        guard let expected, ConsoleService.tokensMatch(form.csrfToken, expected) else {
+            await console.refuseForgery(form.csrfToken == nil ? "csrf-missing" : "csrf-wrong", visitor: nil, client: client)
+            return Self.loginPage(request, status: .forbidden, error: "This form's security token is missing or out of date: send it again.")
+        }
+        let user = form.user ?? ""
+        do {
+            let signedIn = try await console.signIn(user: user, password: form.password ?? "", code: form.code ?? "", client: client)
+            let next = signedIn.session.passwordChangeOnly ? "/ui/password" : signedIn.admin ? "/ui/" : "/ui/me"
+            return ConsoleResponses.redirect(next, cookies: [ConsoleResponses.sessionCookie(signedIn.cookie),
+                                                             ConsoleResponses.expiredCookie(ConsoleResponses.loginCookieName)])
+        } catch let refusal as IssuanceRefusal {
+            return Self.loginPage(request, status: IssuerRoutes.status(for: refusal.reason), userName: IssuerService.printable(user), error: refusal.message)
+        } catch {
+            return Self.loginPage(request, status: .serviceUnavailable, error: "The issuer could not answer: try again in a moment.")
+        }
+    }
+
+    // MARK: The user's own pages
+
+    func passwordForm(_ visitor: ConsoleService.Visitor, status: HTTPResponse.Status = .ok, error: String? = nil) -> Response {
+        ConsoleResponses.page("password", title: visitor.session.passwordChangeOnly ? "Choose your password" : "Change your password",
+                              visitor: visitor, status: status, error: error, ["oneTime": visitor.session.passwordChangeOnly])
+    }
+
+    func changePassword(_ visitor: ConsoleService.Visitor, _ form: ConsoleForm, _ context: IssuerRequestContext) async throws -> Response {
+        do {
+            try await console.changePassword(visitor, current: form.password, new: form.newPassword ?? "", again: form.newPasswordAgain ?? "",
+                                             code: form.code, client: context.clientAddress)
+        } catch let refusal as IssuanceRefusal {
+            return passwordForm(visitor, status: IssuerRoutes.status(for: refusal.reason), error: refusal.message)
+        }
+        return ConsoleResponses.redirect(visitor.session.passwordChangeOnly && visitor.user.admin ? "/ui/?done=password-changed" : "/ui/me?done=password-changed")
+    }
+
+    func me(_ visitor: ConsoleService.Visitor, _ request: Request) async throws -> Response {
+        let now = console.service.now()
+        let grants = try await database.grants(user: visitor.user.name)
+        let certificates = try await database.validCertificates(issuedSince: now.addingTimeInterval(-12 * 3600), validAt: now, user: visitor.user.name)
+        let devices = try await database.devices(user: visitor.user.name)
+        let confirmed = devices.filter(\.confirmed).count
+        return ConsoleResponses.page("me", title: "Your account", visitor: visitor, notice: Self.notice(request), [
+            "hasRoles": !grants.isEmpty,
+            "roles": grants.map(Self.grantFields),
+            "hasCertificates": !certificates.isEmpty,
+            "certificates": certificates.map(Self.certificateFields),
+            "devices": devices.map { device -> [String: Any] in
+                ["name": device.name, "added": ConsoleFormat.time(device.createdAt),
+                 "state": device.confirmed ? "enrolled" : "waiting for a code",
+                 "removable": !device.confirmed || confirmed > 1]
+            },
+        ])
+    }
+
+    func deviceForm(_ visitor: ConsoleService.Visitor, status: HTTPResponse.Status = .ok, error: String? = nil) -> Response {
+        ConsoleResponses.page("device-new", title: "Enrol a device", visitor: visitor, status: status, error: error,
+                              ["needsCode": !visitor.session.enrolWithoutCode])
+    }
+
+    func beginEnrolment(_ visitor: ConsoleService.Visitor, _ form: ConsoleForm, _ context: IssuerRequestContext) async throws -> Response {
+        let name = form.device ?? ""
+        let uri: SecretBytes
+        do {
+            uri = try await console.beginEnrolment(visitor, device: name, code: form.code, client: context.clientAddress)
+        } catch let refusal as IssuanceRefusal {
+            return deviceForm(visitor, status: IssuerRoutes.status(for: refusal.reason), error: refusal.message)
+        }
+        defer { uri.wipe() }
+        let text = uri.unsafeStringValue()
+        return ConsoleResponses.page("device-qr", title: "Scan the QR code", visitor: visitor, [
+            "device": name, "qr": try ConsoleQR.svg(text, label: "QR code for the TOTP device \(name)"), "uri": text,
+        ])
+    }
+
+    func confirmEnrolment(_ visitor: ConsoleService.Visitor, _ form: ConsoleForm, _ context: IssuerRequestContext) async throws -> Response {
+        let name = form.device ?? ""
+        do {
+            try await console.confirmEnrolment(visitor, device: name, code: form.code ?? "", client: context.clientAddress)
+        } catch let refusal as IssuanceRefusal {
+            // The seed is not shown again: only the code is asked for once more.
+            return ConsoleResponses.page("device-qr", title: "Confirm the device", visitor: visitor, status: IssuerRoutes.status(for: refusal.reason),
+                                         error: refusal.message, ["device": IssuerService.printable(name)])
+        }
+        return ConsoleResponses.redirect("/ui/me?done=device-confirmed")
+    }
+
+    // MARK: Administrators
+
+    func summary(_ visitor: ConsoleService.Visitor) async throws -> Response {
+        let now = console.service.now()
+        let since = now.addingTimeInterval(-24 * 3600)
+        let counts = try await database.hourlyCounts(since: since)
+        let reasons = try await database.refusalCounts(since: since).sorted { ($1.value, $0.key) < ($0.value, $1.key) }
+        return ConsoleResponses.page("summary", title: "Summary", visitor: visitor, [
+            "chart": ConsoleChart.svg(counts, endingAt: now),
+            "issuedTotal": counts.reduce(0) { $0 + $1.issued },
+            "refusedTotal": counts.reduce(0) { $0 + $1.refused },
+            "hasReasons": !reasons.isEmpty,
+            "reasons": reasons.map { ["reason": $0.key, "count": $0.value] as [String: Any] },
+        ])
+    }
+
+    static let auditPageSize = 100
+
+    func audit(_ visitor: ConsoleService.Visitor, _ request: Request) async throws -> Response {
+        let query = AuditQuery(Self.parameters(request))
+        let rows = query.problems.isEmpty
+            ? try await database.audit(matching: query.filter, beforeID: query.before, limit: Self.auditPageSize) : []
+        var fields: [String: Any] = [
+            "filter": ["user": query.user ?? "", "event": query.event ?? "", "result": query.result ?? "", "from": query.from ?? "", "to": query.to ?? ""],
+            "query": query.queryString(),
+            "rows": rows.map { row -> [String: Any] in
+                ["id": row.id ?? 0, "time": ConsoleFormat.time(row.time), "event": row.event, "user": row.user ?? "",
+                 "roleArn": row.roleArn ?? "", "kind": row.kind ?? "", "result": row.result, "count": row.count,
+                 "actor": row.actor ?? "", "client": row.clientAddress ?? ""]
+            },
+        ]
+        if rows.count == Self.auditPageSize, let last = rows.last?.id { fields["next"] = query.queryString(before: last) }
+        return ConsoleResponses.page("audit", title: "Audit log", visitor: visitor, error: query.problems.first, fields)
+    }
+
+    func auditDownload(_ request: Request, format: AuditExport.Format) async throws -> Response {
+        let query = AuditQuery(Self.parameters(request))
+        guard query.problems.isEmpty else { throw IssuanceRefusal(reason: .badRequest, message: query.problems[0]) }
+        let rows = try await database.audit(matching: query.filter, beforeID: query.before, limit: AuditExport.maximumRows)
+        return ConsoleResponses.download(AuditExport.text(rows, format: format), contentType: format.contentType, filename: "audit." + format.fileExtension)
+    }
+
+    func users(_ visitor: ConsoleService.Visitor, _ request: Request) async throws -> Response {
+        let now = console.service.now()
+        let users = try await database.users()
+        let lockouts = try await database.lockouts()
+        let grants = Dictionary(grouping: try await database.grants(user: nil), by: \.user)
+        return ConsoleResponses.page("users", title: "Users", visitor: visitor, notice: Self.notice(request), [
+            "rows": users.map { user -> [String: Any] in
+                let lockout = lockouts[user.name] ?? LockoutState()
+                let locked = lockout.lockedUntil.map { $0 > now } ?? false
+                let state = user.disabled ? "disabled" : user.passwordMustChange ? "one-time password" : "enabled"
+                return ["name": user.name, "admin": user.admin, "disabled": user.disabled, "state": state,
+                        "locked": locked || lockout.failures > 0,
+                        "lockedUntil": locked ? ConsoleFormat.time(lockout.lockedUntil!) : "not locked",
+                        "failures": lockout.failures, "lastLogin": user.lastLoginAt.map(ConsoleFormat.time) ?? "never",
+                        "roles": (grants[user.name] ?? []).map { (try? ARN($0.roleArn, kind: .role))?.shortName ?? $0.roleArn }]
+            },
+        ])
+    }
+
+    enum UserAction: String, CaseIterable, Sendable {
+        case disable, enable, unlock, reset
+    }
+
+    func userAction(_ action: UserAction, _ visitor: ConsoleService.Visitor, _ form: ConsoleForm) async throws -> Response {
+        let admin = console.admin(visitor)
+        let user = form.user ?? ""
+        switch action {
+        case .disable:
+            try await admin.setDisabled(true, user: user)
+            return ConsoleResponses.redirect("/ui/users?done=user-disabled")
+        case .enable:
+            try await admin.setDisabled(false, user: user)
+            return ConsoleResponses.redirect("/ui/users?done=user-enabled")
+        case .unlock:
+            try await admin.liftLockout(user: user)
+            return ConsoleResponses.redirect("/ui/users?done=lockout-lifted")
+        case .reset:
+            let reset = try await admin.resetPassword(user: user, newDevice: form.newDevice == "on")
+            defer { reset.wipe() }
+            var fields: [String: Any] = ["user": user, "password": reset.password.unsafeStringValue()]
+            if let uri = reset.otpauthURI {
+                fields["qr"] = try ConsoleQR.svg(uri.unsafeStringValue(), label: "QR code for \(user)'s new TOTP device")
+            }
+            return ConsoleResponses.page("reset-done", title: "\(user) was reset", visitor: visitor, fields)
+        }
+    }
+
+    func roles(_ visitor: ConsoleService.Visitor) async throws -> Response {
+        let grants = Dictionary(grouping: try await database.grants(user: nil), by: \.roleArn).sorted { $0.key < $1.key }
+        return ConsoleResponses.page("roles", title: "Roles", visitor: visitor, [
+            "roles": grants.map { role, grants -> [String: Any] in
+                ["roleArn": role, "grants": grants.map { grant -> [String: Any] in
+                    var fields = Self.grantFields(grant)
+                    fields["user"] = grant.user
+                    fields["profileArn"] = grant.profileArn
+                    fields["granted"] = ConsoleFormat.time(grant.createdAt)
+                    return fields
+                }]
+            },
+        ])
+    }
+
+    func certificates(_ visitor: ConsoleService.Visitor) async throws -> Response {
+        let now = console.service.now()
+        let rows = try await database.validCertificates(issuedSince: now.addingTimeInterval(-12 * 3600), validAt: now, user: nil)
+        return ConsoleResponses.page("certificates", title: "Valid certificates", visitor: visitor, [
+            "rows": rows.map { row -> [String: Any] in
+                var fields = Self.certificateFields(row)
+                fields["user"] = row.user ?? ""
+                fields["serial"] = row.serial ?? ""
+                return fields
+            },
+        ])
+    }
+
+    // MARK: Fields
+
+    static func grantFields(_ grant: RoleGrant) -> [String: Any] {
+        ["roleArn": grant.roleArn, "mfa": grant.mfa, "maxDuration": DurationText.format(grant.maxDurationSeconds), "region": grant.region ?? "-"]
+    }
+
+    static func certificateFields(_ row: AuditRecord) -> [String: Any] {
+        ["issued": ConsoleFormat.time(row.time), "roleArn": row.roleArn ?? "", "kind": row.kind ?? "",
+         "until": row.notAfter.map(ConsoleFormat.time) ?? "", "client": row.clientAddress ?? ""]
+    }
+
+    static func parameters(_ request: Request) -> [String: String] {
+        var parameters: [String: String] = [:]
+        for (name, value) in request.uri.queryParameters { parameters[String(name)] = String(value) }
+        return parameters
+    }
+}
+
+extension String {
+    /// Itself when it could be a token `ConsoleService.randomToken` made.
+    var nilIfMalformedToken: String? { ConsoleService.isWellFormedToken(self) ? self : nil }
+}
+
+enum ConsoleFormat {
+    /// `2026-12-01 09:30:00Z`: UTC, to the second.
+    static func time(_ date: Date) -> String {
+        RFC3339.string(from: date).replacingOccurrences(of: "T", with: " ")
+    }
+}

@@ -1,0 +1,239 @@
+import Crypto
+import ExtrasBase64
+import Foundation
+import IssuanceCore
+import IssuerProtocol
+import IssuerStorage
+import RolesAnywhere
+
+/// The web console's decisions, independent of HTTP: signing in and out, the sessions every
+/// replica shares, and what a user does to their own account (password, devices). Administrators'
+/// actions go through `IssuerAdmin`, with the administrator as the audit rows' actor.
+///
+/// Every check the API makes applies here too, through the same `IssuerService`: rate limits,
+/// lockout, the decoy hash, the replay guard, audit rows.
+struct ConsoleService: Sendable {
+    static let cookieName = "__Host-rolecall-session"
+    /// A console session ends after this long without a request.
+    static let idleSeconds = 30 * 60
+
+    let service: IssuerService
+
+    var database: any IssuerDatabase { service.database }
+
+    /// A signed-in request: the session, and the user as the database has them now.
+    struct Visitor: Sendable {
+        let user: UserRecord
+        let session: ConsoleSessionRecord
+    }
+
+    /// A new session's cookie value (shown to the browser only) and its row.
+    struct SignedIn: Sendable, CustomStringConvertible {
+        let cookie: String
+        let session: ConsoleSessionRecord
+        let admin: Bool
+
+        var description: String { "SignedIn(\(session.user), cookie: <redacted>)" }
+    }
+
+    // MARK: Signing in and out
+
+    /// The API's login checks, with a code always required. A one-time password signs in to a
+    /// session that may only choose a new password.
+    func signIn(user name: String, password: String, code: String, client: String?) async throws -> SignedIn {
+        let time = service.now()
+        var audit = AuditRecord(time: time, event: "console-login", user: IssuerService.printable(name), clientAddress: client, result: "ok")
+        do {
+            guard !code.isEmpty else {
+                throw IssuanceRefusal(reason: .mfaRequired, message: "enter the code your authenticator app shows")
+            }
+            let user = try await service.authenticate(.init(user: name, password: password, totp: code), client: client, at: time,
+                                                      pendingChangeAllowed: true)
+            let cookie = Self.randomToken()
+            let session = ConsoleSessionRecord(
+                idHash: Self.idHash(cookie), user: user.name, tokenGeneration: user.tokenGeneration, csrfToken: Self.randomToken(),
+                passwordChangeOnly: user.passwordMustChange, enrolWithoutCode: user.passwordMustChange, createdAt: time,
+                expiresAt: IssuerService.loginEnd(of: user, from: time), lastSeenAt: time)
+            try await database.removeEndedConsoleSessions(at: time, idleSeconds: Self.idleSeconds)
+            try await database.addConsoleSession(session)
+            try await database.appendAudit(audit)
+            try await database.recordLogin(user: user.name, at: time)
+            service.metrics.loggedIn()
+            return SignedIn(cookie: cookie, session: session, admin: user.admin)
+        } catch {
+            throw try await service.refusal(error, audit: &audit)
+        }
+    }
+
+    /// The visitor a session cookie stands for, or nil: no cookie, an unknown or ended session, a
+    /// user removed, disabled or reset since (the token generation moved on).
+    func visitor(cookie: String?) async throws -> Visitor? {
+        guard let cookie, Self.isWellFormedToken(cookie) else { return nil }
+        let idHash = Self.idHash(cookie)
+        guard let session = try await database.touchConsoleSession(idHash: idHash, at: service.now(), idleSeconds: Self.idleSeconds) else {
+            return nil
+        }
+        guard let user = try await database.user(named: session.user), !user.disabled, user.tokenGeneration == session.tokenGeneration else {
+            try await database.removeConsoleSession(idHash: idHash)
+            return nil
+        }
+        return Visitor(user: user, session: session)
+    }
+
+    func signOut(_ visitor: Visitor) async throws {
+        try await database.removeConsoleSession(idHash: visitor.session.idHash)
+        try await database.appendAudit(AuditRecord(time: service.now(), event: "console-logout", user: visitor.user.name, clientAddress: nil,
+                                                   result: "ok", actor: visitor.user.name))
+    }
+
+    /// A state-changing request refused for its CSRF token or origin, audited.
+    func refuseForgery(_ result: String, visitor: Visitor?, client: String?) async {
+        _ = try? await database.appendAudit(AuditRecord(time: service.now(), event: "console-csrf", user: visitor?.user.name,
+                                                        clientAddress: client, result: result))
+        service.metrics.refused(reason: result)
+    }
+
+    // MARK: The user's own account
+
+    /// After a one-time password, only the new password (twice); otherwise the current password
+    /// and a code too, as the API asks.
+    func changePassword(_ visitor: Visitor, current: String?, new: String, again: String, code: String?, client: String?) async throws {
+        guard new == again else {
+            throw IssuanceRefusal(reason: .badRequest, message: "the two new passwords differ: type the same one twice")
+        }
+        let time = service.now()
+        var audit = AuditRecord(time: time, event: "password-change", user: visitor.user.name, clientAddress: client, result: "ok")
+        do {
+            if visitor.session.passwordChangeOnly {
+                if let problem = IssuerAPI.newPasswordProblem(new) { throw IssuanceRefusal(reason: .badRequest, message: problem) }
+                guard try await !service.hasher.verify(new, hash: visitor.user.passwordHash) else {
+                    throw IssuanceRefusal(reason: .badRequest, message: "the new password must differ from the one-time password")
+                }
+                try await service.userLocks.lock(for: visitor.user.name).withLock {
+                    try await service.replacePassword(of: visitor.user, with: new, at: time, client: client)
+                }
+                try await database.endPasswordChangeOnly(idHash: visitor.session.idHash)
+            } else {
+                guard let current, !current.isEmpty, let code, !code.isEmpty else {
+                    throw IssuanceRefusal(reason: .badRequest, message: "enter your current password and a code from your authenticator app")
+                }
+                // The API's checks; they audit the change themselves.
+                _ = try await service.authenticate(.init(user: visitor.user.name, password: current, totp: code, newPassword: new),
+                                                   client: client, at: time, pendingChangeAllowed: false)
+            }
+        } catch {
+            throw try await service.refusal(error, audit: &audit)
+        }
+    }
+
+    /// A new, unconfirmed device, and its URI to show once. It needs a code from a device already
+    /// enrolled, except in the session that follows an administrator's reset (or the first sign-in).
+    func beginEnrolment(_ visitor: Visitor, device name: String, code: String?, client: String?) async throws -> SecretBytes {
+        let time = service.now()
+        var audit = AuditRecord(time: time, event: "device-enrol", user: visitor.user.name, clientAddress: client, result: "ok", actor: visitor.user.name)
+        do {
+            guard UserName.isValid(name), name != TOTPDevice.initialName || visitor.session.enrolWithoutCode else {
+                throw IssuanceRefusal(reason: .badRequest, message: "name the device with \(UserName.rule), for example phone-2")
+            }
+            if !visitor.session.enrolWithoutCode {
+                guard let code, !code.isEmpty else {
+                    throw IssuanceRefusal(reason: .mfaRequired, message: "enter a code from a device you have already enrolled")
+                }
+                try await checkCodeUnderLock(code, of: visitor.user, devices: nil, at: time, client: client)
+            }
+            let existing = try await database.devices(user: visitor.user.name)
+            if let same = existing.first(where: { $0.name == name }) {
+                // An enrolment started before and never confirmed is started again.
+                guard !same.confirmed, try await database.removeDevice(user: visitor.user.name, name: name) else {
+                    throw IssuanceRefusal(reason: .badRequest, message: "you have a device named \(name) already: choose another name")
+                }
+            }
+            var generator = SystemRandomNumberGenerator()
+            let seed = TOTPSecret.generate(using: &generator)
+            defer { seed.wipe() }
+            try await database.addDevice(TOTPDevice(user: visitor.user.name, name: name, sealedSeed: try service.vault.sealSeed(seed, user: visitor.user.name),
+                                                    confirmed: false, createdAt: time))
+            audit.kind = name
+            try await database.appendAudit(audit)
+            return IssuerAdmin.otpauthURI(user: visitor.user.name, seed: seed)
+        } catch {
+            throw try await service.refusal(error, audit: &audit)
+        }
+    }
+
+    /// The device counts once a code from it is accepted.
+    func confirmEnrolment(_ visitor: Visitor, device name: String, code: String, client: String?) async throws {
+        let time = service.now()
+        var audit = AuditRecord(time: time, event: "device-confirm", user: visitor.user.name, kind: IssuerService.printable(name),
+                                clientAddress: client, result: "ok", actor: visitor.user.name)
+        do {
+            guard let pending = try await database.devices(user: visitor.user.name).first(where: { $0.name == name && !$0.confirmed }) else {
+                throw IssuanceRefusal(reason: .badRequest, message: "no enrolment of a device named \(IssuerService.printable(name)) is waiting: enrol it again")
+            }
+            try await checkCodeUnderLock(code, of: visitor.user, devices: [pending], at: time, client: client)
+            guard try await database.confirmDevice(user: visitor.user.name, name: name) else {
+                throw IssuanceRefusal(reason: .badRequest, message: "the enrolment of \(name) was ended meanwhile: enrol it again")
+            }
+            try await database.appendAudit(audit)
+        } catch {
+            throw try await service.refusal(error, audit: &audit)
+        }
+    }
+
+    /// Any device but the last confirmed one.
+    func removeDevice(_ visitor: Visitor, device name: String, client: String?) async throws {
+        let time = service.now()
+        var audit = AuditRecord(time: time, event: "device-remove", user: visitor.user.name, kind: IssuerService.printable(name),
+                                clientAddress: client, result: "ok", actor: visitor.user.name)
+        do {
+            guard try await database.removeDevice(user: visitor.user.name, name: name) else {
+                throw IssuanceRefusal(reason: .badRequest, message: "\(IssuerService.printable(name)) is your last device (or not yours): enrol another one before removing it")
+            }
+            try await database.appendAudit(audit)
+        } catch {
+            throw try await service.refusal(error, audit: &audit)
+        }
+    }
+
+    /// `IssuerAdmin` acting for the administrator signed in; its audit rows name them.
+    func admin(_ visitor: Visitor) -> IssuerAdmin {
+        IssuerAdmin(vault: service.vault, hasher: service.hasher, actor: visitor.user.name, now: service.now)
+    }
+
+    private func checkCodeUnderLock(_ code: String, of user: UserRecord, devices: [TOTPDevice]?, at time: Date, client: String?) async throws {
+        try await service.userLocks.lock(for: user.name).withLock {
+            try await service.refuseIfLocked(user.name, at: time)
+            if let devices {
+                try await service.checkCode(code, devices: devices, of: user.name, at: time, client: client)
+            } else {
+                try await service.checkCode(code, of: user, at: time, client: client)
+            }
+            try await database.resetFailures(user: user.name)
+        }
+    }
+
+    // MARK: Tokens
+
+    /// 256 random bits, base64url: session cookies and CSRF tokens.
+    static func randomToken() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        return Base64.encodeToString(bytes: bytes, options: [.base64UrlAlphabet, .omitPaddingCharacter])
+    }
+
+    static func isWellFormedToken(_ token: String) -> Bool {
+        token.utf8.count == 43 && token.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A) || $0 == 0x2D || $0 == 0x5F }
+    }
+
+    static func idHash(_ cookie: String) -> [UInt8] {
+        Array(SHA256.hash(data: Array(cookie.utf8)))
+    }
+
+    /// Constant time, for the CSRF token.
+    static func tokensMatch(_ given: String?, _ expected: String) -> Bool {
+        guard let given else { return false }
+        let a = Array(given.utf8), b = Array(expected.utf8)
+        guard a.count == b.count else { return false }
+        return zip(a, b).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+}
