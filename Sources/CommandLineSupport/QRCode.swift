@@ -1,19 +1,13 @@
-import ChildProcess
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import QRCode
 
-/// A terminal QR code through `qrencode`, when it is installed.
+/// A terminal QR code of an `otpauth://` URI, drawn with libqrencode (the `QRCode` module): what
+/// `qrencode -t UTF8` printed, with no helper program to find and no pipe to feed.
 public enum QRCode {
+    /// The code as terminal text, ending in a newline; `nil` when the text does not fit a QR code,
+    /// for callers that print the URI beside it anyway.
     public static func render(_ text: String) -> String? {
-        let candidates: [String] = ["/usr/bin/qrencode", "/usr/local/bin/qrencode", "/opt/homebrew/bin/qrencode"]
-        guard let path = candidates
-            .first(where: { access($0, X_OK) == 0 }) else { return nil }
-        // The URI travels through a pipe, never through argv.
-        return try? CapturedRun.run(path, ["-t", "UTF8"], input: Array(text.utf8), discardErrors: true) { status, output in
-            status == 0 ? String(decoding: output, as: UTF8.self) : nil
-        }
+        // A native String's UTF-8 reaches libqrencode without a copy made here.
+        guard let matrix = try? QRMatrix(encoding: text.utf8) else { return nil }
+        return matrix.terminalText()
     }
 }
