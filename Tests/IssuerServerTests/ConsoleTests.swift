@@ -1,0 +1,377 @@
+import Foundation
+@testable import IssuerServer
+import IssuanceCore
+import IssuerProtocol
+import IssuerStorage
+import RolesAnywhere
+import Testing
+import TestSupport
+
+/// The web console over HTTPS, page by page: who may see what, the session cookie and headers,
+/// CSRF, escaping, and what each form does (docs/console.md).
+@Suite(.removesTemporaryFiles) struct ConsoleTests {
+    static let adminPages = ["/ui/", "/ui/audit", "/ui/audit.csv", "/ui/audit.jsonl", "/ui/users", "/ui/roles", "/ui/certificates"]
+    static let userPages = ["/ui/me", "/ui/devices/new", "/ui/password"]
+
+    /// A world with an administrator (carol) and a user (alice), both enrolled, and a browser.
+    func withConsole(_ backend: Backend = .sqlite,
+                     _ body: (IssuerWorld, IssuerClient, IssuerWorld.Person, IssuerWorld.Person) async throws -> Void) async throws {
+        try await IssuerWorld.with(backend) { world in
+            let root = try await world.addPerson("carol")
+            try await world.admin.setAdmin(true, user: "carol")
+            let alice = try await world.addPerson("alice")
+            let client = IssuerClient(try await world.replica())
+            try await body(world, client, root, alice)
+        }
+    }
+
+    func signedIn(_ client: IssuerClient, _ world: IssuerWorld, _ person: IssuerWorld.Person) async throws -> ConsoleBrowser {
+        let browser = ConsoleBrowser(client)
+        let page = try await browser.signIn(person.name, password: person.password, code: world.code(person))
+        try #require(page.status == 303, "\(page.body)")
+        // Each sign-in spends a TOTP step: the next one is a step later.
+        world.clock.advance(30)
+        return browser
+    }
+
+    func auditRows(_ world: IssuerWorld, event: String) async throws -> [AuditRecord] {
+        try await world.admin.audit(since: .distantPast).filter { $0.event == event }
+    }
+
+    // MARK: Access
+
+    @Test func everyPageNeedsASessionAndAdministratorPagesAnAdministrator() async throws {
+        try await withConsole { world, client, root, alice in
+            let anonymous = ConsoleBrowser(client)
+            for path in Self.adminPages + Self.userPages + ["/ui/no-such-page"] {
+                let page = try await anonymous.get(path)
+                #expect(page.status == 303, "\(path)")
+                #expect(page.location == "/ui/login", "\(path)")
+            }
+            let user = try await signedIn(client, world, alice)
+            for path in Self.adminPages {
+                #expect(try await user.get(path).status == 403, "\(path)")
+            }
+            for path in Self.userPages {
+                #expect(try await user.get(path).status == 200, "\(path)")
+            }
+            #expect(try await user.get("/ui/no-such-page").status == 404)
+            let admin = try await signedIn(client, world, root)
+            for path in Self.adminPages + Self.userPages {
+                #expect(try await admin.get(path).status == 200, "\(path)")
+            }
+            // A non-administrator cannot act as one either.
+            let token = try await user.sessionToken()
+            let refused = try await user.post("/ui/users/disable", [("csrf_token", token), ("user", "carol")])
+            #expect(refused.status == 403)
+            #expect(try await world.admin.database.user(named: "carol")?.disabled == false)
+        }
+    }
+
+    @Test func theSessionCookieAndTheHeadersAreStrict() async throws {
+        try await withConsole { world, client, _, alice in
+            let browser = ConsoleBrowser(client)
+            let form = try await browser.get("/ui/login")
+            let signIn = try await browser.post("/ui/login", [("csrf_token", try #require(form.csrfToken)), ("user", "alice"),
+                                                              ("password", alice.password), ("code", world.code(alice))])
+            #expect(signIn.status == 303)
+            #expect(signIn.location == "/ui/me")
+            let cookie = try #require(signIn.headers("set-cookie").first { $0.hasPrefix("__Host-rolecall-session=") })
+            let attributes = Set(cookie.split(separator: ";").dropFirst().map { $0.trimmingCharacters(in: .whitespaces).lowercased() })
+            #expect(attributes == ["path=/", "secure", "httponly", "samesite=strict"])
+            let value = try #require(browser.cookies["__Host-rolecall-session"])
+            #expect(ConsoleService.isWellFormedToken(value))
+            // The database keeps the cookie's hash, never the cookie.
+            let stored = try await world.admin.database.touchConsoleSession(idHash: ConsoleService.idHash(value), at: world.clock.now, idleSeconds: 60)
+            #expect(stored?.user == "alice")
+            for page in [form, try await browser.get("/ui/me")] {
+                let policy = try #require(page.header("content-security-policy"))
+                #expect(policy.contains("default-src 'self'"))
+                #expect(policy.contains("frame-ancestors 'none'"))
+                #expect(!policy.contains("unsafe-inline"))
+                #expect(page.header("x-content-type-options") == "nosniff")
+                #expect(page.header("referrer-policy") == "no-referrer")
+                #expect(page.header("cache-control") == "no-store")
+                #expect(page.body.contains("<h1>"))
+                #expect(page.body.components(separatedBy: "<h1").count == 2, "one h1 per page")
+                #expect(!page.body.contains("<script"))
+            }
+        }
+    }
+
+    @Test func signInMakesTheAPIsChecksAndNeedsACode() async throws {
+        try await withConsole { world, client, _, alice in
+            let browser = ConsoleBrowser(client)
+            let noCode = try await browser.signIn("alice", password: alice.password, code: "")
+            #expect(noCode.status == 403)
+            let wrong = try await browser.signIn("alice", password: "not the password", code: world.code(alice))
+            #expect(wrong.status == 401)
+            #expect(wrong.body.contains("wrong user name or password"))
+            let unknown = try await browser.signIn("nobody", password: "whatever", code: "123456")
+            #expect(unknown.status == 401)
+            #expect(unknown.body.contains("wrong user name or password"))
+            let results = try await auditRows(world, event: "console-login").map(\.result)
+            #expect(results == ["mfa-required", "wrong-password", "unknown-user"])
+            // Lockout, as for the API: five wrong passwords.
+            for _ in 0..<4 { _ = try await browser.signIn("alice", password: "wrong", code: world.code(alice)) }
+            let locked = try await browser.signIn("alice", password: alice.password, code: world.code(alice))
+            #expect(locked.status == 423)
+            #expect(browser.cookies["__Host-rolecall-session"] == nil)
+        }
+    }
+
+    // MARK: Sessions
+
+    @Test func aOneTimePasswordMustBeReplacedFirst() async throws {
+        try await withConsole { world, client, _, _ in
+            let bob = try await world.addPerson("bob", enrolled: false)
+            let browser = ConsoleBrowser(client)
+            let signIn = try await browser.signIn("bob", password: bob.password, code: world.code(bob))
+            #expect(signIn.status == 303)
+            #expect(signIn.location == "/ui/password")
+            #expect(try await browser.get("/ui/me").location == "/ui/password")
+            let form = try await browser.get("/ui/password")
+            #expect(form.body.contains("name=\"new_password\""))
+            #expect(form.body.contains("name=\"new_password_again\""))
+            #expect(!form.body.contains("name=\"code\""))
+            let token = try #require(form.csrfToken)
+            let differ = try await browser.post("/ui/password", [("csrf_token", token), ("new_password", "correct horse battery"),
+                                                                 ("new_password_again", "correct horse battery!")])
+            #expect(differ.status == 400)
+            let changed = try await browser.post("/ui/password", [("csrf_token", token), ("new_password", "correct horse battery"),
+                                                                  ("new_password_again", "correct horse battery")])
+            #expect(changed.status == 303)
+            #expect(try await browser.get("/ui/me").status == 200)
+            // The API takes the new password, and the one-time password no longer works.
+            world.clock.advance(30)
+            _ = try await client.login(bob, password: "correct horse battery", totp: world.code(bob))
+            #expect(try await auditRows(world, event: "password-change").map(\.user) == ["bob"])
+        }
+    }
+
+    @Test func sessionsEndOnSignOutIdleDisableResetAndTheLoginSessionsEnd() async throws {
+        try await withConsole { world, client, _, alice in
+            // Sign-out.
+            let first = try await signedIn(client, world, alice)
+            let signOut = try await first.post("/ui/logout", [("csrf_token", try await first.sessionToken())])
+            #expect(signOut.status == 303)
+            #expect(try await first.get("/ui/me").location == "/ui/login")
+            // 30 minutes idle; a request before then restarts the clock.
+            let idle = try await signedIn(client, world, alice)
+            world.clock.advance(29 * 60)
+            #expect(try await idle.get("/ui/me").status == 200)
+            world.clock.advance(29 * 60)
+            #expect(try await idle.get("/ui/me").status == 200)
+            world.clock.advance(31 * 60)
+            #expect(try await idle.get("/ui/me").status == 303)
+            // Disable (and enabling again revives nothing) and reset.
+            let disabled = try await signedIn(client, world, alice)
+            try await world.admin.setDisabled(true, user: "alice")
+            try await world.admin.setDisabled(false, user: "alice")
+            #expect(try await disabled.get("/ui/me").status == 303)
+            let reset = try await signedIn(client, world, alice)
+            let password = try await world.admin.resetPassword(user: "alice").password.unsafeStringValue()
+            #expect(try await reset.get("/ui/me").status == 303)
+            // The end of the login session (alice's is 12 h), however busy the session is.
+            let busy = try await signedIn(client, world, IssuerWorld.Person(name: "alice", password: password, seed: alice.seed))
+            for _ in 0..<25 {
+                world.clock.advance(29 * 60)
+                _ = try await busy.get("/ui/password")
+            }
+            #expect(try await busy.get("/ui/password").status == 303)
+        }
+    }
+
+    /// Every replica sees the same sessions: they live in the database.
+    @Test(arguments: Backend.available)
+    func aSessionWorksOnEveryReplica(_ backend: Backend) async throws {
+        try await withConsole(backend) { world, client, _, alice in
+            let browser = try await signedIn(client, world, alice)
+            let other = ConsoleBrowser(IssuerClient(try await world.replica()))
+            for (name, value) in browser.cookies { other.setCookie(name, value) }
+            #expect(try await other.get("/ui/me").status == 200)
+            let signOut = try await other.post("/ui/logout", [("csrf_token", try await other.sessionToken())])
+            #expect(signOut.status == 303)
+            #expect(try await browser.get("/ui/me").status == 303)
+        }
+    }
+
+    // MARK: CSRF
+
+    @Test func formsWithoutTheTokenOrFromAnotherOriginAreRefusedAndAudited() async throws {
+        try await withConsole { world, client, root, alice in
+            let admin = try await signedIn(client, world, root)
+            let token = try await admin.sessionToken()
+            let missing = try await admin.post("/ui/users/disable", [("user", "alice")])
+            #expect(missing.status == 403)
+            let wrong = try await admin.post("/ui/users/disable", [("csrf_token", String(token.reversed())), ("user", "alice")])
+            #expect(wrong.status == 403)
+            let foreign = try await admin.post("/ui/users/disable", [("csrf_token", token), ("user", "alice")], origin: "https://evil.example")
+            #expect(foreign.status == 403)
+            #expect(try await world.admin.database.user(named: "alice")?.disabled == false)
+            #expect(try await auditRows(world, event: "console-csrf").map(\.result) == ["csrf-missing", "csrf-wrong", "foreign-origin"])
+            #expect(try await auditRows(world, event: "console-csrf").allSatisfy { $0.user == "carol" })
+            // The sign-in form has its own token.
+            let browser = ConsoleBrowser(client)
+            _ = try await browser.get("/ui/login")
+            let noToken = try await browser.post("/ui/login", [("user", "alice"), ("password", alice.password), ("code", world.code(alice))])
+            #expect(noToken.status == 403)
+            #expect(browser.cookies["__Host-rolecall-session"] == nil)
+            // With the token the same form works.
+            let accepted = try await admin.post("/ui/users/disable", [("csrf_token", token), ("user", "alice")])
+            #expect(accepted.status == 303)
+            #expect(try await world.admin.database.user(named: "alice")?.disabled == true)
+        }
+    }
+
+    // MARK: Escaping
+
+    @Test func hostileNamesAndAuditFieldsAreEscaped() async throws {
+        try await withConsole { world, client, root, _ in
+            let hostile = "<script>alert('x')</script>\"&"
+            _ = try await ConsoleBrowser(client).signIn(hostile, password: "x", code: "123456")
+            _ = try? await client.login(IssuerWorld.Person(name: "eve<img src=x onerror=alert(1)>", password: "x", seed: SecretBytes([1])), totp: nil)
+            let admin = try await signedIn(client, world, root)
+            let page = try await admin.get("/ui/audit")
+            #expect(page.status == 200)
+            #expect(!page.body.contains("<script>alert"))
+            #expect(!page.body.contains("<img"))
+            #expect(page.body.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&quot;&amp;"))
+            // A filter value is escaped where the form shows it again.
+            let filtered = try await admin.get("/ui/audit?user=%22%3E%3Cscript%3E")
+            #expect(!filtered.body.contains("\"><script>"))
+            let csv = try await admin.get("/ui/audit.csv")
+            #expect(csv.header("content-type")?.hasPrefix("text/csv") == true)
+            #expect(csv.body.contains("\"<script>alert('x')</script>\"\"&\""))
+        }
+    }
+
+    @Test func csvFieldsAreQuotedAndFormulasDisarmed() {
+        #expect(AuditExport.csvField("alice") == "alice")
+        #expect(AuditExport.csvField("a,b") == "\"a,b\"")
+        #expect(AuditExport.csvField("say \"hi\"") == "\"say \"\"hi\"\"\"")
+        #expect(AuditExport.csvField("=HYPERLINK(\"x\")") == "\"'=HYPERLINK(\"\"x\"\")\"")
+        #expect(AuditExport.csvField("@SUM(A1)") == "'@SUM(A1)")
+        #expect(AuditExport.csvField("a\r\nb") == "\"a\r\nb\"")
+    }
+
+    // MARK: Administrator pages
+
+    @Test func theAuditPageFiltersPagesAndDownloads() async throws {
+        try await withConsole { world, client, root, alice in
+            let admin = try await signedIn(client, world, root)
+            for _ in 0..<3 { _ = try? await client.login(alice, password: "wrong", totp: nil) }
+            let page = try await admin.get("/ui/audit?user=alice&result=wrong-password")
+            #expect(page.body.components(separatedBy: "<td>wrong-password</td>").count == 4)
+            #expect(!page.body.contains("<td>console-login</td>"))
+            // Newest first: the administrator's sign-in tops the unfiltered page.
+            let all = try await admin.get("/ui/audit")
+            let first = try #require(all.body.range(of: "<td>console-login</td>"))
+            let login = try #require(all.body.range(of: "<td>login</td>"))
+            #expect(first.lowerBound > login.lowerBound)
+            let lines = try await admin.get("/ui/audit.jsonl?result=wrong-password").body.split(separator: "\n")
+            #expect(lines.count == 3)
+            let row = try IssuerAPI.decoder().decode(AuditRecord.self, from: Data(lines[0].utf8))
+            #expect(row.user == "alice")
+            #expect(row.result == "wrong-password")
+            let bad = try await admin.get("/ui/audit?from=yesterday")
+            #expect(bad.body.contains("From is not a time"))
+            // Paging: 100 rows a page, then a link to older ones.
+            for _ in 0..<120 { try await world.admin.database.appendAudit(AuditRecord(time: world.clock.now, event: "login", user: "x", clientAddress: nil, result: "ok")) }
+            let full = try await admin.get("/ui/audit?user=x")
+            #expect(full.body.components(separatedBy: "<td>x</td>").count == 101)
+            let next = try #require(full.body.range(of: #"href="/ui/audit\?[^"]*before=[0-9]+"#, options: .regularExpression))
+            let older = try await admin.get(String(full.body[next].dropFirst(6)).replacingOccurrences(of: "&amp;", with: "&"))
+            #expect(older.body.components(separatedBy: "<td>x</td>").count == 21)
+        }
+    }
+
+    @Test func theUsersPageShowsLockoutsAndItsActionsAreAuditedWithTheAdministrator() async throws {
+        try await withConsole { world, client, root, alice in
+            for _ in 0..<5 { _ = try? await client.login(alice, password: "wrong", totp: nil) }
+            let admin = try await signedIn(client, world, root)
+            let before = try await admin.get("/ui/users")
+            #expect(before.body.contains("Lift lockout of alice"))
+            #expect(before.body.contains("<td>5</td>"))
+            let token = try #require(before.csrfToken)
+            #expect(try await admin.post("/ui/users/unlock", [("csrf_token", token), ("user", "alice")]).status == 303)
+            let after = try await admin.get("/ui/users")
+            #expect(!after.body.contains("Lift lockout of alice"))
+            #expect(try await world.admin.database.lockout(user: "alice") == LockoutState())
+            // Reset with a new device: a one-time password and the device's QR, shown once.
+            let reset = try await admin.post("/ui/users/reset", [("csrf_token", token), ("user", "alice"), ("new_device", "on")])
+            #expect(reset.status == 200)
+            #expect(reset.header("cache-control") == "no-store")
+            #expect(reset.body.contains("<svg"))
+            #expect(try await world.admin.database.devices(user: "alice").map(\.name) == ["default"])
+            #expect(try await world.admin.database.user(named: "alice")?.passwordMustChange == true)
+            let rows = try await world.admin.audit(since: .distantPast).filter { $0.actor == "carol" }
+            #expect(rows.map(\.event) == ["lockout-lift", "password-reset-new-device"])
+            // The old device's codes no longer work.
+            world.clock.advance(30)
+            await #expect(throws: (any Error).self) { _ = try await client.login(alice, totp: world.code(alice)) }
+        }
+    }
+
+    @Test func rolesCertificatesAndTheSummaryShowWhatWasIssued() async throws {
+        try await withConsole { world, client, root, alice in
+            let login = try await client.login(alice, totp: world.code(alice))
+            try await client.openRoleCertificate(login)
+            _ = try? await client.login(alice, password: "wrong", totp: nil)
+            world.clock.advance(30)
+            let admin = try await signedIn(client, world, root)
+            let certificates = try await admin.get("/ui/certificates")
+            #expect(certificates.body.contains(IssuerWorld.openRoleArn))
+            #expect(certificates.body.contains("<td>standard</td>"))
+            #expect(certificates.body.contains("<td>127.0.0.1</td>"))
+            let roles = try await admin.get("/ui/roles")
+            #expect(roles.body.contains(IssuerWorld.roleArn))
+            #expect(roles.body.components(separatedBy: "<td>alice</td>").count == 4)
+            let summary = try await admin.get("/ui/")
+            #expect(summary.body.contains("<svg"))
+            #expect(summary.body.contains("Certificates issued (1) and requests refused (1)"))
+            #expect(summary.body.contains("wrong-password"))
+            // Alice sees her own certificate and roles.
+            let own = try await signedIn(client, world, alice)
+            let me = try await own.get("/ui/me")
+            #expect(me.body.contains(IssuerWorld.openRoleArn))
+            #expect(me.body.contains("<td>per-session</td>"))
+        }
+    }
+
+    // MARK: Devices
+
+    @Test func aSecondDeviceIsEnrolledConfirmedAndUsableAndTheLastOneStays() async throws {
+        try await withConsole { world, client, _, alice in
+            let browser = try await signedIn(client, world, alice)
+            let token = try await browser.sessionToken()
+            // A code from an enrolled device is needed.
+            let noCode = try await browser.post("/ui/devices/new", [("csrf_token", token), ("device", "phone-2")])
+            #expect(noCode.status == 403)
+            let qr = try await browser.post("/ui/devices/new", [("csrf_token", token), ("device", "phone-2"), ("code", world.code(alice))])
+            #expect(qr.status == 200)
+            #expect(qr.header("cache-control") == "no-store")
+            #expect(qr.body.contains("<svg"))
+            let uriRange = try #require(qr.body.range(of: #"otpauth://[^<]*"#, options: .regularExpression))
+            let uri = try OTPAuthURI(parsing: String(qr.body[uriRange]).replacingOccurrences(of: "&amp;", with: "&"))
+            let phone = IssuerWorld.Person(name: "alice", password: alice.password, seed: uri.secret)
+            // Unconfirmed, it does not count.
+            world.clock.advance(30)
+            await #expect(throws: (any Error).self) { _ = try await client.login(phone, totp: world.code(phone)) }
+            world.clock.advance(30)
+            let wrong = try await browser.post("/ui/devices/confirm", [("csrf_token", token), ("device", "phone-2"), ("code", world.code(alice))])
+            #expect(wrong.status == 401)
+            #expect(!wrong.body.contains("otpauth://"))
+            let confirmed = try await browser.post("/ui/devices/confirm", [("csrf_token", token), ("device", "phone-2"), ("code", world.code(phone))])
+            #expect(confirmed.status == 303)
+            world.clock.advance(30)
+            _ = try await client.login(phone, totp: world.code(phone))
+            // Either device works; the old one can go, then the last one cannot.
+            #expect(try await browser.post("/ui/devices/remove", [("csrf_token", token), ("device", "default")]).status == 303)
+            let last = try await browser.post("/ui/devices/remove", [("csrf_token", token), ("device", "phone-2")])
+            #expect(last.status == 400)
+            #expect(try await world.admin.database.devices(user: "alice").map(\.name) == ["phone-2"])
+            #expect(try await auditRows(world, event: "device-confirm").map(\.result) == ["wrong-code", "ok"])
+        }
+    }
+}
