@@ -189,6 +189,43 @@ import TestSupport
         #expect(events.last == "audit-prune")
     }
 
+    /// Console administrators and resets with a new device from the command line, and the console
+    /// on the listener `serve` opened.
+    @Test func consoleAdministratorsResetsWithANewDeviceAndTheServedConsole() async throws {
+        let team = try await Team.start()
+        defer { team.stop() }
+        func user(_ arguments: [String]) async throws -> ProcessOutcome {
+            try await ProcessRunner.run(Paths.rolecall, ["issuer", "user"] + arguments, environment: team.administrator)
+        }
+        func admins() async throws -> [String: Bool] {
+            let rows = try #require(try JSONSerialization.jsonObject(with: Data(try await user(["list", "--json"]).stdout.utf8)) as? [[String: Any]])
+            return Dictionary(uniqueKeysWithValues: rows.map { ($0["name"] as? String ?? "", $0["admin"] as? Bool ?? false) })
+        }
+        #expect(try await user(["add", "carol", "--admin", "--json"]).status == 0)
+        #expect(try await admins() == ["alice": false, "carol": true])
+        #expect(try await user(["admin", "alice", "--on"]).status == 0)
+        #expect(try await admins() == ["alice": true, "carol": true])
+        let off = try await user(["admin", "alice", "--off"])
+        #expect(off.status == 0 && off.stdout.contains("no longer an administrator"), "\(off.stderr)")
+        #expect(try await user(["admin", "alice"]).status == 2, "--on or --off is required")
+        let nobody = try await user(["admin", "nobody", "--on"])
+        #expect(nobody.status == 1 && nobody.stderr.contains("no user named nobody"), "\(nobody.stderr)")
+        // A plain reset keeps the devices; --new-device prints the one that replaces them.
+        let plain = try #require(try JSONSerialization.jsonObject(with: Data(try await user(["reset", "alice", "--json"]).stdout.utf8)) as? [String: String])
+        #expect(Set(plain.keys) == ["user", "password"])
+        let fresh = try #require(try JSONSerialization.jsonObject(with: Data(try await user(["reset", "alice", "--new-device", "--json"]).stdout.utf8)) as? [String: String])
+        let uri = try OTPAuthURI(parsing: try #require(fresh["otpauthURI"]))
+        #expect(uri.secret.unsafeStringValue() != team.world.secret.unsafeStringValue())
+        let followed = try await ProcessRunner.run("/usr/bin/timeout", ["-s", "INT", "2", Paths.rolecall, "issuer", "audit", "--follow", "--json", "--after-id", "0"],
+                                                   environment: team.administrator)
+        #expect(followed.stdout.contains("\"user-admin-on\"") && followed.stdout.contains("\"password-reset-new-device\"") && followed.stdout.contains("\"user-add-admin\""))
+        // The console is on the same listener.
+        let page = try await ProcessRunner.run("/usr/bin/curl", ["-sk", "-D", "-", team.url + "/ui/login"], environment: team.administrator)
+        #expect(page.stdout.hasPrefix("HTTP/1.1 200"), "\(page.stdout.prefix(300))")
+        #expect(page.stdout.lowercased().contains("content-security-policy: default-src 'self'"))
+        #expect(page.stdout.contains("name=\"code\""))
+    }
+
     @Test func aStagedCARotationFromTheCommandLine() async throws {
         let team = try await Team.start()
         func ca(_ arguments: [String]) async throws -> ProcessOutcome {
