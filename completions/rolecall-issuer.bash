@@ -253,20 +253,20 @@ _rolecall-issuer_user() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    add|list|reset|disable|enable|remove)
+    add|list|reset|disable|enable|admin|remove)
         # Offer subcommand argument completions
         "_rolecall-issuer_user_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'add list reset disable enable remove' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'add list reset disable enable admin remove' -- "${cur}"))
         ;;
     esac
 }
 
 _rolecall-issuer_user_add() {
     repeating_flags=()
-    non_repeating_flags=(--json --version -h --help)
+    non_repeating_flags=(--admin --json --version -h --help)
     repeating_options=()
     non_repeating_options=(--database --key-file --login-session)
     __rolecall-issuer_offer_flags_options 1
@@ -305,7 +305,7 @@ _rolecall-issuer_user_list() {
 
 _rolecall-issuer_user_reset() {
     repeating_flags=()
-    non_repeating_flags=(--json --version -h --help)
+    non_repeating_flags=(--new-device --json --version -h --help)
     repeating_options=()
     non_repeating_options=(--database --key-file)
     __rolecall-issuer_offer_flags_options 1
@@ -342,6 +342,24 @@ _rolecall-issuer_user_disable() {
 _rolecall-issuer_user_enable() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--database --key-file)
+    __rolecall-issuer_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--database')
+        return
+        ;;
+    '--key-file')
+        return
+        ;;
+    esac
+}
+
+_rolecall-issuer_user_admin() {
+    repeating_flags=()
+    non_repeating_flags=(--on --off --version -h --help)
     repeating_options=()
     non_repeating_options=(--database --key-file)
     __rolecall-issuer_offer_flags_options 1

@@ -119,16 +119,17 @@ _rolecall-issuer_user() {
         local -ar subcommands=(
             'add:Add a user; prints their one-time password and TOTP enrollment URI once.'
             'list:List users (never their secrets).'
-            'reset:Give a user a new one-time password (printed once), end their login sessions and lift a lockout; their TOTP device stays.'
+            'reset:Give a user a new one-time password (printed once), end their login and console sessions and lift a lockout; their TOTP devices stay unless --new-device.'
             'disable:Refuse the user'\''s logins and certificates from now on; enabling again does not revive their login sessions.'
             'enable:Allow a disabled user again.'
+            'admin:Let a user use the web console'\''s administrator pages, or no longer (audited).'
             'remove:Remove a user and their role grants (audit rows stay).'
         )
         _describe -V subcommand subcommands && ret=0
         ;;
     arg)
         case "${words[1]}" in
-        add|list|reset|disable|enable|remove)
+        add|list|reset|disable|enable|admin|remove)
             "_rolecall-issuer_user_${words[1]}" && ret=0
             ;;
         esac
@@ -145,6 +146,7 @@ _rolecall-issuer_user_add() {
         '--key-file[The file holding the issuer key (default\: $ROLECALL_HOME/issuer/issuer.key; $ROLECALL_ISSUER_KEY wins).]:key-file:'
         ':name:'
         '--login-session[How long a login session lasts, 15m to 168h.]:login-session:'
+        '--admin[May use the web console'\''s administrator pages (audit, users, roles, certificates).]'
         '--json[Print {user, password, otpauthURI} as JSON and nothing else.]'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
@@ -174,7 +176,8 @@ _rolecall-issuer_user_reset() {
         '--database[sqlite\:PATH or postgres\://USER@HOST\:PORT/DB (default\: $ROLECALL_ISSUER_DATABASE, else sqlite in $ROLECALL_HOME/issuer).]:database:'
         '--key-file[The file holding the issuer key (default\: $ROLECALL_HOME/issuer/issuer.key; $ROLECALL_ISSUER_KEY wins).]:key-file:'
         ':name:'
-        '--json[Print {user, password} as JSON and nothing else.]'
+        '--new-device[Also replace all the user'\''s TOTP devices with one new seed (printed once), for a lost phone.]'
+        '--json[Print {user, password} (and otpauthURI with --new-device) as JSON and nothing else.]'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
@@ -203,6 +206,22 @@ _rolecall-issuer_user_enable() {
         '--database[sqlite\:PATH or postgres\://USER@HOST\:PORT/DB (default\: $ROLECALL_ISSUER_DATABASE, else sqlite in $ROLECALL_HOME/issuer).]:database:'
         '--key-file[The file holding the issuer key (default\: $ROLECALL_HOME/issuer/issuer.key; $ROLECALL_ISSUER_KEY wins).]:key-file:'
         ':name:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_rolecall-issuer_user_admin() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--database[sqlite\:PATH or postgres\://USER@HOST\:PORT/DB (default\: $ROLECALL_ISSUER_DATABASE, else sqlite in $ROLECALL_HOME/issuer).]:database:'
+        '--key-file[The file holding the issuer key (default\: $ROLECALL_HOME/issuer/issuer.key; $ROLECALL_ISSUER_KEY wins).]:key-file:'
+        ':name:'
+        '--on[Administrator, or not.]'
+        '--off[Administrator, or not.]'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
