@@ -25,6 +25,7 @@ stamp:
 	@printf '#define ROLECALL_GIT_COMMIT "%s"\n' '$(COMMIT)' > $(STAMP)
 
 build: stamp
+	scripts/build-deps
 	for product in $(PRODUCTS); do swift build $(SWIFT_FLAGS) --product $$product || { rm -f $(STAMP); exit 1; }; done
 	rm -f $(STAMP)
 	mkdir -p $(STRIPPED)
