@@ -246,6 +246,20 @@ import TestSupport
         }
     }
 
+    @Test func secretsStayOutOfTheConsolesDescriptions() throws {
+        let form = try ConsoleForm.parse("user=alice&password=hunter2hunter2&code=123456&csrf_token=tok3n&new_password=s3cret-new-one&device=phone")
+        #expect(form.password == "hunter2hunter2" && form.device == "phone")
+        let session = ConsoleSessionRecord(idHash: [0xAB, 0xCD], user: "alice", tokenGeneration: 0, csrfToken: "tok3n", passwordChangeOnly: false,
+                                           enrolWithoutCode: false, createdAt: Date(), expiresAt: Date(), lastSeenAt: Date())
+        let signedIn = ConsoleService.SignedIn(cookie: "c00kie-value", session: session, admin: false)
+        let device = TOTPDevice(user: "alice", name: "phone", sealedSeed: Array("sealed-seed".utf8), confirmed: true, createdAt: Date())
+        for text in [String(describing: form), String(describing: session), String(describing: signedIn), String(describing: device)] {
+            for secret in ["hunter2", "123456", "tok3n", "s3cret", "c00kie", "abcd", "sealed-seed", "[171"] {
+                #expect(!text.contains(secret), "\(text)")
+            }
+        }
+    }
+
     @Test func csvFieldsAreQuotedAndFormulasDisarmed() {
         #expect(AuditExport.csvField("alice") == "alice")
         #expect(AuditExport.csvField("a,b") == "\"a,b\"")

@@ -21,12 +21,7 @@ import TestSupport
     func theUpgradeMakesEachUsersSeedTheirFirstDevice(_ backend: Backend) async throws {
         try await backend.withFreshDatabase { database in
             let db = try await database.open(migrated: false)
-            let dialect = db.executor.dialect
-            try await db.executor.query("CREATE TABLE schema_migrations (version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL)")
-            for migration in Migrations.all where migration.version <= 4 {
-                for statement in migration.statements(dialect) { try await db.executor.query(statement) }
-                try await db.executor.query("INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)", [migration.version, Self.time(0)])
-            }
+            try await IssuerDatabaseSuite.schema(through: 4, on: db)
             try await db.executor.query(
                 "INSERT INTO users (name, password_hash, sealed_totp_seed, disabled, login_session_seconds, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
                 ["alice", "$2b$12$hash-of-alice", [UInt8]([7, 7, 7]), false, 43_200, Self.time(5)])

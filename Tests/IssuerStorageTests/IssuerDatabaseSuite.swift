@@ -55,15 +55,21 @@ import TestSupport
     func anEarlierSchemaIsUpgradedWithItsRows(_ backend: Backend) async throws {
         try await backend.withFreshDatabase { database in
             let db = try await database.open(migrated: false)
-            let dialect = db.executor.dialect
-            try await db.executor.query("CREATE TABLE schema_migrations (version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL)")
-            for statement in Migrations.all[0].statements(dialect) { try await db.executor.query(statement) }
-            try await db.executor.query("INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)", [1, Self.time(0)])
+            try await Self.schema(through: 1, on: db)
             try await db.executor.query(
                 "INSERT INTO users (name, password_hash, sealed_totp_seed, disabled, login_session_seconds, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
                 ["alice", "$2b$12$hash-of-alice", [UInt8]([1, 2, 3]), false, 43_200, Self.time(0)])
             try await db.migrate()
             #expect(try await db.user(named: "alice") == Self.user("alice"))
+        }
+    }
+
+    /// The schema as a release that knew versions up to `version` left it.
+    static func schema(through version: Int, on db: SQLIssuerDatabase) async throws {
+        try await db.executor.query("CREATE TABLE schema_migrations (version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL)")
+        for migration in Migrations.all where migration.version <= version {
+            for statement in migration.statements(db.executor.dialect) { try await db.executor.query(statement) }
+            try await db.executor.query("INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)", [migration.version, time(0)])
         }
     }
 
