@@ -65,7 +65,7 @@ public protocol IssuerDatabase: Sendable {
     func lockout(user: String) async throws -> LockoutState
     /// Adds one failure atomically and sets `lockedUntil` to `time + lockout(newCount)` when that
     /// is positive; returns the new state.
-    func recordFailure(user: String, at time: Date, lockout: @Sendable (Int) -> TimeInterval) async throws -> LockoutState
+    func recordFailure(user: String, at time: Date, lockout: @escaping @Sendable (Int) -> TimeInterval) async throws -> LockoutState
     /// Back to zero failures, unlocked (after a success).
     func resetFailures(user: String) async throws
 

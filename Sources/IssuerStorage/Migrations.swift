@@ -120,7 +120,7 @@ enum Migrations {
 
     static func apply(on executor: any SQLExecutor) async throws {
         let dialect = executor.dialect
-        try await executor.transaction { transaction in
+        try await executor.unboundedTransaction { transaction in
             if dialect == .postgres {
                 try await transaction.query("SELECT FROM pg_advisory_xact_lock($1)", [postgresLockKey])
             }

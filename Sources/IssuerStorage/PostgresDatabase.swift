@@ -5,16 +5,22 @@ import PostgresNIO
 /// The issuer's database on a PostgreSQL server, shared by every replica: a pool of connections
 /// (PostgresNIO's `PostgresClient`) whose background task this type owns.
 public final class PostgresIssuerDatabase: SQLIssuerDatabase {
+    /// Well under a client's 30 s timeout, so that a request caught by a restart of the server gets
+    /// an `unavailable` answer (and the client tries the next replica) rather than no answer.
+    public static let standardDeadline: Duration = .seconds(10)
+
     /// Connects to `database` on `host`, trying one connection first so that a wrong password or an
     /// unreachable server fails here, with the server's reason, rather than at the first query.
     /// `requireTLS` refuses a plaintext connection and verifies the server's certificate and name
     /// against the system's roots. Call `migrate()` before use.
+    /// `deadline`: how long a statement or transaction may take, waiting for a connection included.
     public static func connect(host: String, port: Int = 5432, username: String, password: String?,
-                               database: String, requireTLS: Bool, logger: Logger) async throws -> PostgresIssuerDatabase {
+                               database: String, requireTLS: Bool, deadline: Duration = standardDeadline,
+                               logger: Logger) async throws -> PostgresIssuerDatabase {
         let executor = try await PostgresExecutor.connect(
             PostgresExecutor.Endpoint(host: host, port: port, username: username, password: password,
                                       database: database, requireTLS: requireTLS),
-            logger: logger)
+            deadline: deadline, logger: logger)
         return PostgresIssuerDatabase(executor: executor)
     }
 }
@@ -37,10 +43,11 @@ struct PostgresExecutor: SQLExecutor {
     private let runTask: Task<Void, Never>
     private let logger: Logger
     private let name: String
+    private let deadline: Duration
 
     var dialect: SQLDialect { .postgres }
 
-    static func connect(_ endpoint: Endpoint, logger: Logger) async throws -> PostgresExecutor {
+    static func connect(_ endpoint: Endpoint, deadline: Duration, logger: Logger) async throws -> PostgresExecutor {
         let tls = endpoint.requireTLS ? TLSConfiguration.makeClientConfiguration() : nil
         do {
             var probe = PostgresConnection.Configuration(
@@ -57,25 +64,37 @@ struct PostgresExecutor: SQLExecutor {
             database: endpoint.database, tls: tls.map { .require($0) } ?? .disable)
         configuration.options.connectTimeout = .seconds(10)
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
-        return PostgresExecutor(client: client, runTask: Task { await client.run() }, logger: logger, name: endpoint.name)
+        return PostgresExecutor(client: client, runTask: Task { await client.run() }, logger: logger, name: endpoint.name, deadline: deadline)
     }
 
     func query(_ sql: String, _ binds: [any SQLValueConvertible]) async throws -> [SQLRow] {
+        try await bounded { [self] in
+            try await client.withConnection { connection in
+                try await statements(connection).query(sql, binds)
+            }
+        }
+    }
+
+    /// READ COMMITTED: racing writers serialise on the rows they upsert (and migrations on an advisory lock).
+    func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLStatementRunner) async throws -> T) async throws -> T {
+        try await bounded { [self] in try await unboundedTransaction(body) }
+    }
+
+    func unboundedTransaction<T: Sendable>(_ body: @escaping @Sendable (any SQLStatementRunner) async throws -> T) async throws -> T {
         do {
             return try await client.withConnection { connection in
-                try await statements(connection).query(sql, binds)
+                try await statements(connection).inTransaction(begin: "BEGIN", body)
             }
         } catch {
             throw Self.storageError(error, database: name)
         }
     }
 
-    /// READ COMMITTED: racing writers serialise on the rows they upsert (and migrations on an advisory lock).
-    func transaction<T: Sendable>(_ body: @Sendable (any SQLStatementRunner) async throws -> T) async throws -> T {
+    private func bounded<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
         do {
-            return try await client.withConnection { connection in
-                try await statements(connection).inTransaction(begin: "BEGIN", body)
-            }
+            return try await answering(within: deadline, expired: { [name, deadline] in
+                StorageError.unavailable("PostgreSQL \(name) gave no answer within \(deadline.components.seconds) s")
+            }, body)
         } catch {
             throw Self.storageError(error, database: name)
         }

@@ -24,7 +24,10 @@ extension SQLStatementRunner {
 protocol SQLExecutor: SQLStatementRunner {
     var dialect: SQLDialect { get }
     /// Runs `body` in one transaction, committed when it returns and rolled back when it throws.
-    func transaction<T: Sendable>(_ body: @Sendable (any SQLStatementRunner) async throws -> T) async throws -> T
+    func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLStatementRunner) async throws -> T) async throws -> T
+    /// The same without the deadline statements and transactions have otherwise: migrations, which
+    /// wait for each other and may rewrite large tables.
+    func unboundedTransaction<T: Sendable>(_ body: @escaping @Sendable (any SQLStatementRunner) async throws -> T) async throws -> T
     func close() async throws
 }
 

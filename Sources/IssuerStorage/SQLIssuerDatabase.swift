@@ -239,7 +239,7 @@ public class SQLIssuerDatabase: IssuerDatabase, @unchecked Sendable {
     /// In one transaction, so that racing failures set `lockedUntil` in the order they were counted.
     /// Throws `StorageError.notFound` for an unknown user (failures are only counted for real accounts).
     public func recordFailure(user: String, at time: Date,
-                              lockout: @Sendable (Int) -> TimeInterval) async throws -> LockoutState {
+                              lockout: @escaping @Sendable (Int) -> TimeInterval) async throws -> LockoutState {
         try await executor.transaction { transaction in
             let counted = try await transaction.query(
                 """

@@ -86,8 +86,13 @@ struct SQLiteExecutor: SQLExecutor {
         try await lock.withLock { try await statements.query(sql, binds) }
     }
 
-    func transaction<T: Sendable>(_ body: @Sendable (any SQLStatementRunner) async throws -> T) async throws -> T {
+    func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLStatementRunner) async throws -> T) async throws -> T {
         try await lock.withLock { try await statements.inTransaction(begin: "BEGIN IMMEDIATE", body) }
+    }
+
+    /// A local file answers or fails by itself: SQLite needs no deadline.
+    func unboundedTransaction<T: Sendable>(_ body: @escaping @Sendable (any SQLStatementRunner) async throws -> T) async throws -> T {
+        try await transaction(body)
     }
 
     func close() async throws {
