@@ -86,9 +86,7 @@ public struct IssuerService: Sendable {
     /// when one comes. `pendingChangeAllowed`: a one-time password passes without a new one (the
     /// console asks for it on the next page); the caller must then allow nothing else.
     func authenticate(_ request: IssuerAPI.LoginRequest, client: String?, at time: Date, pendingChangeAllowed: Bool) async throws -> UserRecord {
-        guard await limiter.allow(client ?? "unknown", now: time) else {
-            throw IssuanceRefusal(reason: .rateLimited, message: "too many login attempts from this address: wait a minute")
-        }
+        guard await limiter.allow(client ?? "unknown", now: time) else { throw Self.loginRateLimited }
         let wrongCredentials = "wrong user name or password"
         // A name no user can have never reaches the database (PostgreSQL refuses some bytes).
         guard (try? IssuerAdmin.validate(userName: request.user)) != nil, let user = try await database.user(named: request.user) else {
@@ -128,6 +126,8 @@ public struct IssuerService: Sendable {
         }
         try await database.appendAudit(AuditRecord(time: time, event: "password-change", user: user.name, clientAddress: client, result: "ok"))
     }
+
+    static let loginRateLimited = IssuanceRefusal(reason: .rateLimited, message: "too many login attempts from this address: wait a minute")
 
     /// A login session lasts the user's login-session length, to the whole second.
     static func loginEnd(of user: UserRecord, from time: Date) -> Date {
@@ -270,7 +270,11 @@ public struct IssuerService: Sendable {
     /// replica. Returns the device it came from.
     @discardableResult
     func checkCode(_ code: String, of user: UserRecord, at time: Date, client: String?) async throws -> String {
-        let devices = try await database.devices(user: user.name).filter(\.confirmed)
+        var devices = try await database.devices(user: user.name).filter(\.confirmed)
+        if devices.isEmpty {
+            // A user added by a replica of schema version 4 during an upgrade has only the seed in `users`.
+            devices = [TOTPDevice(user: user.name, name: TOTPDevice.initialName, sealedSeed: user.sealedTOTPSeed, confirmed: true, createdAt: user.createdAt)]
+        }
         return try await checkCode(code, devices: devices, of: user.name, at: time, client: client)
     }
 
@@ -309,12 +313,7 @@ public struct IssuerService: Sendable {
         do {
             if refusal.reason == .rateLimited {
                 // Keyed as the limiter is: logins by address, certificates by user.
-                let key = audit.event + " " + ((audit.event == "login" ? audit.clientAddress : audit.user) ?? "")
-                if let row = await refusalRows.row(for: key, now: audit.time) {
-                    try await database.countAgain(auditRow: row)
-                } else {
-                    await refusalRows.remember(try await database.appendAudit(audit), for: key, now: audit.time)
-                }
+                try await appendCoalesced(audit, key: audit.event + " " + ((Self.isLogin(audit.event) ? audit.clientAddress : audit.user) ?? ""))
             } else {
                 try await database.appendAudit(audit)
             }
@@ -323,11 +322,25 @@ public struct IssuerService: Sendable {
         }
         // The audit row tells an unknown user from a wrong password; the answer and the public
         // metrics must not.
-        let answer = refusal.reason == .unknownUser && audit.event == "login"
+        let answer = refusal.reason == .unknownUser && Self.isLogin(audit.event)
             ? IssuanceRefusal(reason: .wrongPassword, message: refusal.message) : refusal
         metrics.refused(reason: answer.reason.rawValue)
         return answer
     }
+
+    /// One row per key and minute, the repeats counted on it: for refusals that come as fast as a
+    /// client can send them (rate limits, forged console forms).
+    func appendCoalesced(_ audit: AuditRecord, key: String) async throws {
+        if let row = await refusalRows.row(for: key, now: audit.time) {
+            try await database.countAgain(auditRow: row)
+        } else {
+            await refusalRows.remember(try await database.appendAudit(audit), for: key, now: audit.time)
+        }
+    }
+
+    /// Sign-ins, by the API or the console: rate-limited by address, and never telling an unknown
+    /// user from a wrong password.
+    static func isLogin(_ event: String) -> Bool { event == "login" || event == "console-login" }
 
     /// Names from requests are shown to administrators: bounded and printable.
     static func printable(_ text: String) -> String { printableExcerpt(text, limit: 200) }

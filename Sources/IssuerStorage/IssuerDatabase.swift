@@ -99,9 +99,11 @@ public protocol IssuerDatabase: Sendable {
     /// Throws `StorageError.conflict` when the user has a device of that name, `.notFound` when
     /// there is no such user.
     func addDevice(_ device: TOTPDevice) async throws
-    /// False when there is no such unconfirmed device.
-    func confirmDevice(user: String, name: String) async throws -> Bool
-    /// False when there is no such device, or when it is the user's last confirmed one.
+    /// False when there is no such unconfirmed device with this sealed seed (the one whose code was
+    /// checked: an enrolment started again has another).
+    func confirmDevice(user: String, name: String, sealedSeed: [UInt8]) async throws -> Bool
+    /// False when there is no such device, or when it is the user's last confirmed one. Removing the
+    /// `default` device also empties the seed in `users`, which replicas of schema version 4 check.
     func removeDevice(user: String, name: String) async throws -> Bool
     /// In one transaction: the user's devices are replaced by one new confirmed `default` device.
     /// False when there is no such user.
@@ -112,8 +114,9 @@ public protocol IssuerDatabase: Sendable {
     /// The live session with this id hash, its idle clock restarted at `time`; nil (and the row
     /// removed) when it ended at its login session's end or after `idleSeconds` without use.
     func touchConsoleSession(idHash: [UInt8], at time: Date, idleSeconds: Int) async throws -> ConsoleSessionRecord?
-    /// A one-time password was replaced: the session may do everything.
-    func endPasswordChangeOnly(idHash: [UInt8]) async throws
+    /// Narrows what the session may do without asking again: a one-time password was replaced, or
+    /// the device enrolled after a reset was confirmed.
+    func updateConsoleSession(idHash: [UInt8], passwordChangeOnly: Bool, enrolWithoutCode: Bool) async throws
     func removeConsoleSession(idHash: [UInt8]) async throws
     /// Every console session of `user` (a disable or reset); returns how many ended.
     @discardableResult

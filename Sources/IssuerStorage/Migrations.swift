@@ -85,14 +85,16 @@ enum Migrations {
         // The web console: administrators, last logins, several TOTP devices per user, console
         // sessions every replica sees, and each certificate's end for "still valid".
         // The first device of every user is the seed `users` held; `users.sealed_totp_seed` stays
-        // written with the first device, for replicas of version 4 during an upgrade.
+        // written with the `default` device, for replicas of version 4 during an upgrade (and is
+        // emptied when that device is removed). No index on `not_after`: "still valid" lists read
+        // the last 12 hours through `audit_occurred_at`, and building one would hold the audit
+        // table's lock for as long as the build takes.
         Migration(version: 5) { dialect in
             let bytes = dialect == .sqlite ? "BLOB" : "BYTEA"
             return [
                 "ALTER TABLE users ADD COLUMN admin BOOLEAN NOT NULL DEFAULT FALSE",
                 "ALTER TABLE users ADD COLUMN last_login_at BIGINT",
                 "ALTER TABLE audit ADD COLUMN not_after BIGINT",
-                "CREATE INDEX audit_valid_certificates ON audit (not_after) WHERE not_after IS NOT NULL",
                 """
                 CREATE TABLE totp_devices (user_name TEXT NOT NULL REFERENCES users (name) ON DELETE CASCADE,
                     device TEXT NOT NULL, sealed_seed \(bytes) NOT NULL, confirmed BOOLEAN NOT NULL, created_at BIGINT NOT NULL,

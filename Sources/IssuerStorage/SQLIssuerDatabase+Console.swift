@@ -46,10 +46,12 @@ extension SQLIssuerDatabase {
         }
     }
 
-    public func confirmDevice(user: String, name: String) async throws -> Bool {
+    public func confirmDevice(user: String, name: String, sealedSeed: [UInt8]) async throws -> Bool {
         try await !executor.query(
-            "UPDATE totp_devices SET confirmed = TRUE WHERE user_name = $1 AND device = $2 AND NOT confirmed RETURNING device",
-            [user, name]).isEmpty
+            """
+            UPDATE totp_devices SET confirmed = TRUE WHERE user_name = $1 AND device = $2 AND sealed_seed = $3 AND NOT confirmed
+            RETURNING device
+            """, [user, name, sealedSeed]).isEmpty
     }
 
     /// The user's row is locked first (PostgreSQL; SQLite's transactions are serial anyway), so two
@@ -58,12 +60,18 @@ extension SQLIssuerDatabase {
         try await executor.transaction { [dialect = executor.dialect] transaction in
             let lock = dialect == .postgres ? " FOR UPDATE" : ""
             guard try await !transaction.query("SELECT name FROM users WHERE name = $1" + lock, [user]).isEmpty else { return false }
-            return try await !transaction.query(
+            let removed = try await !transaction.query(
                 """
                 DELETE FROM totp_devices WHERE user_name = $1 AND device = $2
                     AND (NOT confirmed OR (SELECT COUNT(*) FROM totp_devices WHERE user_name = $1 AND confirmed) > 1)
                 RETURNING device
                 """, [user, name]).isEmpty
+            // A replica of version 4 would go on taking the removed device's codes from `users`; an
+            // empty seed does not open there (503), so it takes none.
+            if removed && name == TOTPDevice.initialName {
+                try await transaction.query("UPDATE users SET sealed_totp_seed = $2 WHERE name = $1", [user, [UInt8]()])
+            }
+            return removed
         }
     }
 
@@ -111,8 +119,9 @@ extension SQLIssuerDatabase {
             expiresAt: try row.get("expires_at"), lastSeenAt: try row.get("last_seen_at"))
     }
 
-    public func endPasswordChangeOnly(idHash: [UInt8]) async throws {
-        try await executor.query("UPDATE console_sessions SET password_change_only = FALSE WHERE id_hash = $1", [idHash])
+    public func updateConsoleSession(idHash: [UInt8], passwordChangeOnly: Bool, enrolWithoutCode: Bool) async throws {
+        try await executor.query("UPDATE console_sessions SET password_change_only = $2, enrol_without_code = $3 WHERE id_hash = $1",
+                                 [idHash, passwordChangeOnly, enrolWithoutCode])
     }
 
     public func removeConsoleSession(idHash: [UInt8]) async throws {

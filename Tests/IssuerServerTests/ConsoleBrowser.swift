@@ -69,8 +69,9 @@ final class ConsoleBrowser: @unchecked Sendable {
         return try await post("/ui/login", [("csrf_token", token), ("user", user), ("password", password), ("code", code)])
     }
 
-    /// The CSRF token of the signed-in session, read off a page that has forms.
-    func sessionToken() async throws -> String {
-        try #require(try await get("/ui/me").csrfToken)
+    /// The CSRF token of the signed-in session, read off a page that has forms (`/ui/password` for a
+    /// session that may only change its password).
+    func sessionToken(from path: String = "/ui/me") async throws -> String {
+        try #require(try await get(path).csrfToken)
     }
 }

@@ -237,9 +237,11 @@ import TestSupport
             #expect(!page.body.contains("<script>alert"))
             #expect(!page.body.contains("<img"))
             #expect(page.body.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&quot;&amp;"))
-            // A filter value is escaped where the form shows it again.
+            // A filter value is escaped where the form shows it again, a quote with a combining mark too.
             let filtered = try await admin.get("/ui/audit?user=%22%3E%3Cscript%3E")
             #expect(!filtered.body.contains("\"><script>"))
+            let combining = try await admin.get("/ui/audit?user=%22%CC%81%20autofocus%20x%3D")
+            #expect(combining.body.contains("value=\"&quot;\u{301} autofocus x=\""), "\(combining.body)")
             let csv = try await admin.get("/ui/audit.csv")
             #expect(csv.header("content-type")?.hasPrefix("text/csv") == true)
             #expect(csv.body.contains("\"<script>alert('x')</script>\"\"&\""))
@@ -312,15 +314,22 @@ import TestSupport
             let after = try await admin.get("/ui/users")
             #expect(!after.body.contains("Lift lockout of alice"))
             #expect(try await world.admin.database.lockout(user: "alice") == LockoutState())
-            // Reset with a new device: a one-time password and the device's QR, shown once.
-            let reset = try await admin.post("/ui/users/reset", [("csrf_token", token), ("user", "alice"), ("new_device", "on")])
+            // A reset needs the administrator's own code.
+            let noStepUp = try await admin.post("/ui/users/reset", [("csrf_token", token), ("user", "alice"), ("new_device", "on")])
+            #expect(noStepUp.status == 403)
+            #expect(try await world.admin.database.user(named: "alice")?.passwordMustChange == false)
+            // With it: a one-time password and the device's QR, shown once.
+            let reset = try await admin.post("/ui/users/reset", [("csrf_token", token), ("user", "alice"), ("new_device", "on"),
+                                                                 ("code", world.code(root))])
             #expect(reset.status == 200)
             #expect(reset.header("cache-control") == "no-store")
             #expect(reset.body.contains("<svg"))
             #expect(try await world.admin.database.devices(user: "alice").map(\.name) == ["default"])
             #expect(try await world.admin.database.user(named: "alice")?.passwordMustChange == true)
             let rows = try await world.admin.audit(since: .distantPast).filter { $0.actor == "carol" }
-            #expect(rows.map(\.event) == ["lockout-lift", "password-reset-new-device"])
+            // The refused reset is a row of its own; the accepted one is the reset's row.
+            #expect(rows.map(\.event) == ["lockout-lift", "console-step-up", "password-reset-new-device"])
+            #expect(rows.map(\.result) == ["ok", "mfa-required", "ok"])
             // The old device's codes no longer work.
             world.clock.advance(30)
             await #expect(throws: (any Error).self) { _ = try await client.login(alice, totp: world.code(alice)) }
@@ -353,6 +362,106 @@ import TestSupport
         }
     }
 
+    @Test func afterAResetADeviceIsEnrolledWithoutACodeOnceAndBriefly() async throws {
+        try await withConsole { world, client, _, _ in
+            let bob = try await world.addPerson("bob", enrolled: false)
+            let browser = ConsoleBrowser(client)
+            #expect(try await browser.signIn("bob", password: bob.password, code: world.code(bob)).location == "/ui/password")
+            let token = try await browser.sessionToken(from: "/ui/password")
+            #expect(try await browser.post("/ui/password", [("csrf_token", token), ("new_password", "correct horse battery"),
+                                                            ("new_password_again", "correct horse battery")]).status == 303)
+            #expect(!(try await browser.get("/ui/devices/new").body.contains("name=\"code\"")))
+            let qr = try await browser.post("/ui/devices/new", [("csrf_token", token), ("device", "phone-2")])
+            #expect(qr.status == 200)
+            let uriRange = try #require(qr.body.range(of: #"otpauth://[^<]*"#, options: .regularExpression))
+            let phone = IssuerWorld.Person(name: "bob", password: "correct horse battery",
+                                           seed: try OTPAuthURI(parsing: String(qr.body[uriRange]).replacingOccurrences(of: "&amp;", with: "&")).secret)
+            #expect(try await browser.post("/ui/devices/confirm", [("csrf_token", token), ("device", "phone-2"), ("code", world.code(phone))]).status == 303)
+            // The confirmed device ends the exception: the next one needs a code.
+            #expect(try await browser.get("/ui/devices/new").body.contains("name=\"code\""))
+            #expect(try await browser.post("/ui/devices/new", [("csrf_token", token), ("device", "phone-3")]).status == 403)
+            // And it lasts 15 minutes at most.
+            let carolsReset = try await world.admin.resetPassword(user: "bob").password.unsafeStringValue()
+            world.clock.advance(30)
+            let late = ConsoleBrowser(client)
+            _ = try await late.signIn("bob", password: carolsReset, code: world.code(phone))
+            let lateToken = try await late.sessionToken(from: "/ui/password")
+            #expect(try await late.post("/ui/password", [("csrf_token", lateToken), ("new_password", "another horse battery"),
+                                                         ("new_password_again", "another horse battery")]).status == 303)
+            world.clock.advance(16 * 60)
+            #expect(try await late.post("/ui/devices/new", [("csrf_token", lateToken), ("device", "phone-3")]).status == 403)
+        }
+    }
+
+    @Test func aPasswordChangeOnlySessionEndsWhenThePasswordWasChangedElsewhere() async throws {
+        try await withConsole { world, client, _, _ in
+            let bob = try await world.addPerson("bob", enrolled: false)
+            let browser = ConsoleBrowser(client)
+            _ = try await browser.signIn("bob", password: bob.password, code: world.code(bob))
+            let token = try await browser.sessionToken(from: "/ui/password")
+            // The password-change-only session may do nothing else.
+            #expect(try await browser.post("/ui/devices/new", [("csrf_token", token), ("device", "phone-2")]).location == "/ui/password")
+            world.clock.advance(30)
+            _ = try await client.connection.post(IssuerAPI.loginPath, IssuerAPI.LoginRequest(user: "bob", password: bob.password, totp: world.code(bob),
+                                                                                              newPassword: "chosen over the API"), as: IssuerAPI.LoginResponse.self)
+            let refused = try await browser.post("/ui/password", [("csrf_token", token), ("new_password", "set by whoever has the browser"),
+                                                                  ("new_password_again", "set by whoever has the browser")])
+            #expect(refused.status == 401)
+            #expect(try await browser.get("/ui/me").location == "/ui/login")
+            world.clock.advance(30)
+            _ = try await client.login(IssuerWorld.Person(name: "bob", password: "chosen over the API", seed: bob.seed), totp: world.code(bob))
+        }
+    }
+
+    @Test func aPasswordIsChangedWithTheCurrentOneAndACode() async throws {
+        try await withConsole { world, client, _, alice in
+            let browser = try await signedIn(client, world, alice)
+            let token = try await browser.sessionToken()
+            let form = try await browser.get("/ui/password")
+            #expect(form.body.contains("name=\"password\"") && form.body.contains("name=\"code\""))
+            let noCode = try await browser.post("/ui/password", [("csrf_token", token), ("password", alice.password),
+                                                                 ("new_password", "correct horse battery"), ("new_password_again", "correct horse battery")])
+            #expect(noCode.status == 400)
+            let wrong = try await browser.post("/ui/password", [("csrf_token", token), ("password", "not it"), ("code", world.code(alice)),
+                                                                ("new_password", "correct horse battery"), ("new_password_again", "correct horse battery")])
+            #expect(wrong.status == 401)
+            #expect(try await world.admin.database.lockout(user: "alice").failures == 1)
+            let changed = try await browser.post("/ui/password", [("csrf_token", token), ("password", alice.password), ("code", world.code(alice)),
+                                                                  ("new_password", "correct horse battery"), ("new_password_again", "correct horse battery")])
+            #expect(changed.status == 303)
+            world.clock.advance(30)
+            _ = try await client.login(IssuerWorld.Person(name: "alice", password: "correct horse battery", seed: alice.seed), totp: world.code(alice))
+        }
+    }
+
+    @Test func theSignInFormRefusesForgeriesWhichAreCountedNotMultiplied() async throws {
+        try await withConsole { world, client, root, alice in
+            let browser = ConsoleBrowser(client)
+            let form = try await browser.get("/ui/login")
+            let cookie = try #require(form.headers("set-cookie").first { $0.hasPrefix("__Host-rolecall-login=") })
+            #expect(cookie.lowercased().contains("secure") && cookie.lowercased().contains("httponly") && cookie.lowercased().contains("samesite=strict"))
+            let fields = [("user", "alice"), ("password", alice.password), ("code", world.code(alice))]
+            let wrong = try await browser.post("/ui/login", [("csrf_token", String(try #require(form.csrfToken).reversed()))] + fields)
+            #expect(wrong.status == 403)
+            let foreign = try await browser.post("/ui/login", [("csrf_token", try #require(form.csrfToken))] + fields, origin: "https://evil.example")
+            #expect(foreign.status == 403)
+            for _ in 0..<5 { _ = try await browser.post("/ui/login", fields) }
+            #expect(browser.cookies["__Host-rolecall-session"] == nil)
+            let rows = try await auditRows(world, event: "console-csrf")
+            #expect(rows.map(\.result) == ["csrf-wrong", "foreign-origin", "csrf-missing"])
+            #expect(rows.map(\.count) == [1, 1, 5])
+            // An unknown user looks like a wrong password in the public metrics too.
+            _ = try await browser.signIn("nobody", password: "whatever", code: "123456")
+            let metrics = try await client.transport.send(TransportRequest(method: "GET", url: client.urls[0] + "/metrics", headers: [], body: []))
+            #expect(!String(decoding: metrics.body, as: UTF8.self).contains("unknown-user"))
+            // A demoted administrator gets 403 at once.
+            let admin = try await signedIn(client, world, root)
+            #expect(try await admin.get("/ui/users").status == 200)
+            try await world.admin.setAdmin(false, user: "carol")
+            #expect(try await admin.get("/ui/users").status == 403)
+        }
+    }
+
     // MARK: Devices
 
     @Test func aSecondDeviceIsEnrolledConfirmedAndUsableAndTheLastOneStays() async throws {
@@ -380,9 +489,12 @@ import TestSupport
             #expect(confirmed.status == 303)
             world.clock.advance(30)
             _ = try await client.login(phone, totp: world.code(phone))
-            // Either device works; the old one can go, then the last one cannot.
-            #expect(try await browser.post("/ui/devices/remove", [("csrf_token", token), ("device", "default")]).status == 303)
-            let last = try await browser.post("/ui/devices/remove", [("csrf_token", token), ("device", "phone-2")])
+            // Either device works; the old one can go, with a code, then the last one cannot.
+            world.clock.advance(30)
+            #expect(try await browser.post("/ui/devices/remove", [("csrf_token", token), ("device", "default")]).status == 403)
+            #expect(try await browser.post("/ui/devices/remove", [("csrf_token", token), ("device", "default"), ("code", world.code(alice))]).status == 303)
+            world.clock.advance(30)
+            let last = try await browser.post("/ui/devices/remove", [("csrf_token", token), ("device", "phone-2"), ("code", world.code(phone))])
             #expect(last.status == 400)
             #expect(try await world.admin.database.devices(user: "alice").map(\.name) == ["phone-2"])
             #expect(try await auditRows(world, event: "device-confirm").map(\.result) == ["wrong-code", "ok"])

@@ -44,9 +44,14 @@ import TestSupport
             await #expect(throws: StorageError.notFound("user bob")) { try await db.addDevice(Self.device("bob", "phone")) }
             // The last confirmed device stays; an unconfirmed one can always go.
             #expect(try await !db.removeDevice(user: "alice", name: "default"))
-            #expect(try await db.confirmDevice(user: "alice", name: "phone-2"))
-            #expect(try await !db.confirmDevice(user: "alice", name: "phone-2"))
+            // Only with the seed whose code was checked.
+            #expect(try await !db.confirmDevice(user: "alice", name: "phone-2", sealedSeed: Array("another seed".utf8)))
+            #expect(try await db.confirmDevice(user: "alice", name: "phone-2", sealedSeed: Array("phone-2".utf8)))
+            #expect(try await !db.confirmDevice(user: "alice", name: "phone-2", sealedSeed: Array("phone-2".utf8)))
+            #expect(try await db.user(named: "alice")?.sealedTOTPSeed == [9])
             #expect(try await db.removeDevice(user: "alice", name: "default"))
+            // Replicas of version 4 read this seed: it goes with the device.
+            #expect(try await db.user(named: "alice")?.sealedTOTPSeed == [])
             #expect(try await !db.removeDevice(user: "alice", name: "phone-2"))
             try await db.addDevice(Self.device("alice", "tablet"))
             #expect(try await db.removeDevice(user: "alice", name: "tablet"))
@@ -92,8 +97,9 @@ import TestSupport
             #expect(try await db.touchConsoleSession(idHash: [UInt8](repeating: 2, count: 32), at: Self.time(100), idleSeconds: idle) == nil)
             #expect(try await db.touchConsoleSession(idHash: [UInt8](repeating: 9, count: 32), at: Self.time(1), idleSeconds: idle) == nil)
             let bobs = [UInt8](repeating: 3, count: 32)
-            try await db.endPasswordChangeOnly(idHash: bobs)
-            #expect(try await db.touchConsoleSession(idHash: bobs, at: Self.time(10), idleSeconds: idle)?.passwordChangeOnly == false)
+            try await db.updateConsoleSession(idHash: bobs, passwordChangeOnly: false, enrolWithoutCode: true)
+            let updated = try await db.touchConsoleSession(idHash: bobs, at: Self.time(10), idleSeconds: idle)
+            #expect(updated?.passwordChangeOnly == false && updated?.enrolWithoutCode == true)
             try await db.addConsoleSession(Self.session("bob", id: 4))
             #expect(try await db.removeConsoleSessions(user: "bob") == 2)
             #expect(try await db.touchConsoleSession(idHash: bobs, at: Self.time(20), idleSeconds: idle) == nil)

@@ -172,14 +172,14 @@ struct ConsolePages: Sendable {
             "devices": devices.map { device -> [String: Any] in
                 ["name": device.name, "added": ConsoleFormat.time(device.createdAt),
                  "state": device.confirmed ? "enrolled" : "waiting for a code",
-                 "removable": !device.confirmed || confirmed > 1]
+                 "removable": !device.confirmed || confirmed > 1, "needsCode": device.confirmed]
             },
         ])
     }
 
     func deviceForm(_ visitor: ConsoleService.Visitor, status: HTTPResponse.Status = .ok, error: String? = nil) -> Response {
         ConsoleResponses.page("device-new", title: "Enrol a device", visitor: visitor, status: status, error: error,
-                              ["needsCode": !visitor.session.enrolWithoutCode])
+                              ["needsCode": !console.mayEnrolWithoutCode(visitor)])
     }
 
     func beginEnrolment(_ visitor: ConsoleService.Visitor, _ form: ConsoleForm, _ context: IssuerRequestContext) async throws -> Response {
@@ -233,7 +233,7 @@ struct ConsolePages: Sendable {
             ? try await database.audit(matching: query.filter, beforeID: query.before, limit: Self.auditPageSize) : []
         var fields: [String: Any] = [
             "filter": ["user": query.user ?? "", "event": query.event ?? "", "result": query.result ?? "", "from": query.from ?? "", "to": query.to ?? ""],
-            "query": query.queryString(),
+            "download": query.queryString(before: query.before),
             "rows": rows.map { row -> [String: Any] in
                 ["id": row.id ?? 0, "time": ConsoleFormat.time(row.time), "event": row.event, "user": row.user ?? "",
                  "roleArn": row.roleArn ?? "", "kind": row.kind ?? "", "result": row.result, "count": row.count,
@@ -248,7 +248,12 @@ struct ConsolePages: Sendable {
         let query = AuditQuery(Self.parameters(request))
         guard query.problems.isEmpty else { throw IssuanceRefusal(reason: .badRequest, message: query.problems[0]) }
         let rows = try await database.audit(matching: query.filter, beforeID: query.before, limit: AuditExport.maximumRows)
-        return ConsoleResponses.download(AuditExport.text(rows, format: format), contentType: format.contentType, filename: "audit." + format.fileExtension)
+        var response = ConsoleResponses.download(AuditExport.text(rows, format: format), contentType: format.contentType, filename: "audit." + format.fileExtension)
+        if rows.count == AuditExport.maximumRows, let last = rows.last?.id {
+            // Cut short: the rest starts below the last row sent.
+            response.headers[HTTPField.Name("X-Rolecall-Truncated")!] = "more rows match: ask again with before=\(last)"
+        }
+        return response
     }
 
     func users(_ visitor: ConsoleService.Visitor, _ request: Request) async throws -> Response {
@@ -274,7 +279,7 @@ struct ConsolePages: Sendable {
         case disable, enable, unlock, reset
     }
 
-    func userAction(_ action: UserAction, _ visitor: ConsoleService.Visitor, _ form: ConsoleForm) async throws -> Response {
+    func userAction(_ action: UserAction, _ visitor: ConsoleService.Visitor, _ form: ConsoleForm, client: String?) async throws -> Response {
         let admin = console.admin(visitor)
         let user = form.user ?? ""
         switch action {
@@ -288,11 +293,21 @@ struct ConsolePages: Sendable {
             try await admin.liftLockout(user: user)
             return ConsoleResponses.redirect("/ui/users?done=lockout-lifted")
         case .reset:
-            let reset = try await admin.resetPassword(user: user, newDevice: form.newDevice == "on")
+            // A reset hands over the account: the administrator's own code first, so that a session
+            // left open is not enough.
+            try await console.stepUp(visitor, code: form.code, client: client)
+            let reset: IssuerAdmin.PasswordReset
+            do {
+                reset = try await admin.resetPassword(user: user, newDevice: form.newDevice == "on")
+            } catch let error as StorageError {
+                throw IssuanceRefusal(reason: .unavailable, message: "the reset may or may not have happened (\(error)): reset \(user) again")
+            }
             defer { reset.wipe() }
             var fields: [String: Any] = ["user": user, "password": reset.password.unsafeStringValue()]
             if let uri = reset.otpauthURI {
-                fields["qr"] = try ConsoleQR.svg(uri.unsafeStringValue(), label: "QR code for \(user)'s new TOTP device")
+                fields["uri"] = uri.unsafeStringValue()
+                // Without the QR code (a libqrencode failure), the URI as text still does.
+                if let qr = try? ConsoleQR.svg(uri.unsafeStringValue(), label: "QR code for \(user)'s new TOTP device") { fields["qr"] = qr }
             }
             return ConsoleResponses.page("reset-done", title: "\(user) was reset", visitor: visitor, fields)
         }

@@ -53,7 +53,7 @@ enum ConsoleRoutes {
         }
         router.post("/ui/devices/remove") { request, context in
             await pages.posted(request, context) { visitor, form in
-                try await console.removeDevice(visitor, device: form.device ?? "", client: context.clientAddress)
+                try await console.removeDevice(visitor, device: form.device ?? "", code: form.code, client: context.clientAddress)
                 return ConsoleResponses.redirect("/ui/me?done=device-removed")
             }
         }
@@ -77,7 +77,7 @@ enum ConsoleRoutes {
         }
         for action in ConsolePages.UserAction.allCases {
             router.post(.init("/ui/users/\(action.rawValue)")) { request, context in
-                await pages.posted(request, context, admin: true) { visitor, form in try await pages.userAction(action, visitor, form) }
+                await pages.posted(request, context, admin: true) { visitor, form in try await pages.userAction(action, visitor, form, client: context.clientAddress) }
             }
         }
         router.get("/ui/roles") { request, context in

@@ -16,6 +16,11 @@ struct ConsoleService: Sendable {
     static let cookieName = "__Host-rolecall-session"
     /// A console session ends after this long without a request.
     static let idleSeconds = 30 * 60
+    /// After a reset (or a new account's first sign-in), how long the session may enrol a device
+    /// without a code from another: the first one confirmed ends it too.
+    static let enrolWithoutCodeSeconds: TimeInterval = 15 * 60
+    /// Devices per user, confirmed or waiting.
+    static let maximumDevices = 10
 
     let service: IssuerService
 
@@ -45,6 +50,8 @@ struct ConsoleService: Sendable {
         var audit = AuditRecord(time: time, event: "console-login", user: IssuerService.printable(name), clientAddress: client, result: "ok")
         do {
             guard !code.isEmpty else {
+                // Counted against the address's sign-in limit like any other attempt.
+                guard await service.limiter.allow(client ?? "unknown", now: time) else { throw IssuerService.loginRateLimited }
                 throw IssuanceRefusal(reason: .mfaRequired, message: "enter the code your authenticator app shows")
             }
             let user = try await service.authenticate(.init(user: name, password: password, totp: code), client: client, at: time,
@@ -87,9 +94,11 @@ struct ConsoleService: Sendable {
     }
 
     /// A state-changing request refused for its CSRF token or origin, audited.
+    /// Coalesced per address, result and minute: forged forms need no session and come as fast as
+    /// a client sends them.
     func refuseForgery(_ result: String, visitor: Visitor?, client: String?) async {
-        _ = try? await database.appendAudit(AuditRecord(time: service.now(), event: "console-csrf", user: visitor?.user.name,
-                                                        clientAddress: client, result: result))
+        let audit = AuditRecord(time: service.now(), event: "console-csrf", user: visitor?.user.name, clientAddress: client, result: result)
+        try? await service.appendCoalesced(audit, key: "console-csrf \(result) \(client ?? "") \(visitor?.user.name ?? "")")
         service.metrics.refused(reason: result)
     }
 
@@ -105,6 +114,12 @@ struct ConsoleService: Sendable {
         var audit = AuditRecord(time: time, event: "password-change", user: visitor.user.name, clientAddress: client, result: "ok")
         do {
             if visitor.session.passwordChangeOnly {
+                // Only while the password is still the one-time one: once it was changed (by
+                // `rolecall login`, say), this session must not set another without the password.
+                guard visitor.user.passwordMustChange else {
+                    try await database.removeConsoleSession(idHash: visitor.session.idHash)
+                    throw IssuanceRefusal(reason: .tokenInvalid, message: "your password was changed meanwhile: sign in again with it")
+                }
                 if let problem = IssuerAPI.newPasswordProblem(new) { throw IssuanceRefusal(reason: .badRequest, message: problem) }
                 guard try await !service.hasher.verify(new, hash: visitor.user.passwordHash) else {
                     throw IssuanceRefusal(reason: .badRequest, message: "the new password must differ from the one-time password")
@@ -112,7 +127,8 @@ struct ConsoleService: Sendable {
                 try await service.userLocks.lock(for: visitor.user.name).withLock {
                     try await service.replacePassword(of: visitor.user, with: new, at: time, client: client)
                 }
-                try await database.endPasswordChangeOnly(idHash: visitor.session.idHash)
+                try await database.updateConsoleSession(idHash: visitor.session.idHash, passwordChangeOnly: false,
+                                                        enrolWithoutCode: visitor.session.enrolWithoutCode)
             } else {
                 guard let current, !current.isEmpty, let code, !code.isEmpty else {
                     throw IssuanceRefusal(reason: .badRequest, message: "enter your current password and a code from your authenticator app")
@@ -126,27 +142,34 @@ struct ConsoleService: Sendable {
         }
     }
 
+    /// Whether this session may enrol a device without a code from another one.
+    func mayEnrolWithoutCode(_ visitor: Visitor) -> Bool {
+        visitor.session.enrolWithoutCode && service.now().timeIntervalSince(visitor.session.createdAt) < Self.enrolWithoutCodeSeconds
+    }
+
     /// A new, unconfirmed device, and its URI to show once. It needs a code from a device already
-    /// enrolled, except in the session that follows an administrator's reset (or the first sign-in).
+    /// enrolled, except shortly after an administrator's reset (or a new account's first sign-in).
+    /// An enrolment waiting for its code is replaced: one at a time.
     func beginEnrolment(_ visitor: Visitor, device name: String, code: String?, client: String?) async throws -> SecretBytes {
         let time = service.now()
         var audit = AuditRecord(time: time, event: "device-enrol", user: visitor.user.name, clientAddress: client, result: "ok", actor: visitor.user.name)
         do {
-            guard UserName.isValid(name), name != TOTPDevice.initialName || visitor.session.enrolWithoutCode else {
+            guard UserName.isValid(name), name != TOTPDevice.initialName else {
                 throw IssuanceRefusal(reason: .badRequest, message: "name the device with \(UserName.rule), for example phone-2")
             }
-            if !visitor.session.enrolWithoutCode {
-                guard let code, !code.isEmpty else {
-                    throw IssuanceRefusal(reason: .mfaRequired, message: "enter a code from a device you have already enrolled")
-                }
-                try await checkCodeUnderLock(code, of: visitor.user, devices: nil, at: time, client: client)
+            if !mayEnrolWithoutCode(visitor) {
+                try await checkCodeUnderLock(try Self.required(code, "a code from a device you have already enrolled"), of: visitor.user, devices: nil,
+                                             at: time, client: client)
             }
             let existing = try await database.devices(user: visitor.user.name)
-            if let same = existing.first(where: { $0.name == name }) {
-                // An enrolment started before and never confirmed is started again.
-                guard !same.confirmed, try await database.removeDevice(user: visitor.user.name, name: name) else {
-                    throw IssuanceRefusal(reason: .badRequest, message: "you have a device named \(name) already: choose another name")
-                }
+            guard !existing.contains(where: { $0.name == name && $0.confirmed }) else {
+                throw IssuanceRefusal(reason: .badRequest, message: "you have a device named \(name) already: choose another name")
+            }
+            guard existing.filter(\.confirmed).count < Self.maximumDevices else {
+                throw IssuanceRefusal(reason: .badRequest, message: "you have \(Self.maximumDevices) devices: remove one first")
+            }
+            for waiting in existing where !waiting.confirmed {
+                _ = try await database.removeDevice(user: visitor.user.name, name: waiting.name)
             }
             var generator = SystemRandomNumberGenerator()
             let seed = TOTPSecret.generate(using: &generator)
@@ -171,8 +194,13 @@ struct ConsoleService: Sendable {
                 throw IssuanceRefusal(reason: .badRequest, message: "no enrolment of a device named \(IssuerService.printable(name)) is waiting: enrol it again")
             }
             try await checkCodeUnderLock(code, of: visitor.user, devices: [pending], at: time, client: client)
-            guard try await database.confirmDevice(user: visitor.user.name, name: name) else {
-                throw IssuanceRefusal(reason: .badRequest, message: "the enrolment of \(name) was ended meanwhile: enrol it again")
+            // The seed whose code was checked: an enrolment started again meanwhile has another.
+            guard try await database.confirmDevice(user: visitor.user.name, name: name, sealedSeed: pending.sealedSeed) else {
+                throw IssuanceRefusal(reason: .badRequest, message: "the enrolment of \(name) was started again meanwhile: scan the newest QR code")
+            }
+            if visitor.session.enrolWithoutCode {
+                try await database.updateConsoleSession(idHash: visitor.session.idHash, passwordChangeOnly: visitor.session.passwordChangeOnly,
+                                                        enrolWithoutCode: false)
             }
             try await database.appendAudit(audit)
         } catch {
@@ -180,16 +208,33 @@ struct ConsoleService: Sendable {
         }
     }
 
-    /// Any device but the last confirmed one.
-    func removeDevice(_ visitor: Visitor, device name: String, client: String?) async throws {
+    /// Any device but the last confirmed one, with a code from a confirmed device: a session left
+    /// open must not be enough to take the user's MFA away.
+    func removeDevice(_ visitor: Visitor, device name: String, code: String?, client: String?) async throws {
         let time = service.now()
         var audit = AuditRecord(time: time, event: "device-remove", user: visitor.user.name, kind: IssuerService.printable(name),
                                 clientAddress: client, result: "ok", actor: visitor.user.name)
         do {
+            let waiting = try await database.devices(user: visitor.user.name).contains { $0.name == name && !$0.confirmed }
+            if !waiting {
+                try await checkCodeUnderLock(try Self.required(code, "a code from one of your devices"), of: visitor.user, devices: nil, at: time, client: client)
+            }
             guard try await database.removeDevice(user: visitor.user.name, name: name) else {
                 throw IssuanceRefusal(reason: .badRequest, message: "\(IssuerService.printable(name)) is your last device (or not yours): enrol another one before removing it")
             }
             try await database.appendAudit(audit)
+        } catch {
+            throw try await service.refusal(error, audit: &audit)
+        }
+    }
+
+    /// A code from one of the visitor's own devices, before an action that hands over an account.
+    func stepUp(_ visitor: Visitor, code: String?, client: String?) async throws {
+        let time = service.now()
+        var audit = AuditRecord(time: time, event: "console-step-up", user: visitor.user.name, clientAddress: client, result: "ok", actor: visitor.user.name)
+        do {
+            try await checkCodeUnderLock(try Self.required(code, "a code from your own authenticator app"), of: visitor.user, devices: nil,
+                                         at: time, client: client)
         } catch {
             throw try await service.refusal(error, audit: &audit)
         }
@@ -210,6 +255,12 @@ struct ConsoleService: Sendable {
             }
             try await database.resetFailures(user: user.name)
         }
+    }
+
+    /// `value`, unless it is missing or empty: then a refusal asking for `what`.
+    static func required(_ value: String?, _ what: String) throws -> String {
+        guard let value, !value.isEmpty else { throw IssuanceRefusal(reason: .mfaRequired, message: "enter \(what)") }
+        return value
     }
 
     // MARK: Tokens

@@ -1,14 +1,16 @@
 import Mustache
 
 /// The console's pages, compiled into the binary (nothing to deploy beside it). Every `{{value}}`
-/// is HTML-escaped by the template engine; no template uses the unescaped `{{{ }}}` form except
-/// for SVG the server drew itself (`chart`, `qr`), which holds no text from a request.
+/// is HTML-escaped by the template engine (with `ScalarHTMLEscaping`); no template uses the
+/// unescaped `{{{ }}}` form except for SVG the server drew itself (`chart`, `qr`), which holds no
+/// text from a request.
 enum ConsoleTemplates {
     static let library: MustacheLibrary = {
+        MustacheContentTypes.register(ScalarHTMLEscaping(), named: ScalarHTMLEscaping.name)
         var library = MustacheLibrary()
         for (name, text) in all {
             // The templates are constants: one that does not parse is a programming error.
-            try! library.register(text, named: name)
+            try! library.register("{{% CONTENT_TYPE: \(ScalarHTMLEscaping.name)}}" + text, named: name)
         }
         return library
     }()
@@ -119,7 +121,7 @@ enum ConsoleTemplates {
     <table>
     <thead><tr><th scope="col">Device</th><th scope="col">Added</th><th scope="col">State</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
     <tbody>
-    {{#devices}}<tr><td>{{name}}</td><td>{{added}}</td><td>{{state}}</td><td>{{#removable}}<form method="post" action="/ui/devices/remove"><input type="hidden" name="csrf_token" value="{{csrf}}"><input type="hidden" name="device" value="{{name}}"><button type="submit">Remove {{name}}</button></form>{{/removable}}</td></tr>{{/devices}}
+    {{#devices}}<tr><td>{{name}}</td><td>{{added}}</td><td>{{state}}</td><td>{{#removable}}<form method="post" action="/ui/devices/remove"><input type="hidden" name="csrf_token" value="{{csrf}}"><input type="hidden" name="device" value="{{name}}">{{#needsCode}}<label for="remove-code-{{name}}">Code from a device</label> <input id="remove-code-{{name}}" name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" size="6" required> {{/needsCode}}<button type="submit">Remove {{name}}</button></form>{{/removable}}</td></tr>{{/devices}}
     </tbody>
     </table>
     <p><a href="/ui/devices/new">Enrol another device</a> · <a href="/ui/password">Change your password</a></p>
@@ -188,7 +190,7 @@ enum ConsoleTemplates {
     <label for="f-to">To (UTC)</label><input id="f-to" name="to" type="datetime-local" value="{{filter.to}}">
     <button type="submit">Filter</button>
     </form>
-    <p>Download these rows: <a href="/ui/audit.csv?{{query}}">CSV</a> · <a href="/ui/audit.jsonl?{{query}}">JSON lines</a></p>
+    <p>Download these rows and all older ones that match (at most 100,000): <a href="/ui/audit.csv?{{download}}">CSV</a> · <a href="/ui/audit.jsonl?{{download}}">JSON lines</a></p>
     <table>
     <thead><tr><th scope="col">#</th><th scope="col">Time (UTC)</th><th scope="col">Event</th><th scope="col">User</th><th scope="col">Role</th><th scope="col">Kind</th><th scope="col">Result</th><th scope="col">Count</th><th scope="col">By</th><th scope="col">From</th></tr></thead>
     <tbody>
@@ -216,7 +218,7 @@ enum ConsoleTemplates {
     {{#disabled}}<form method="post" action="/ui/users/enable"><input type="hidden" name="csrf_token" value="{{csrf}}"><input type="hidden" name="user" value="{{name}}"><button type="submit">Enable {{name}}</button></form>{{/disabled}}
     {{^disabled}}<form method="post" action="/ui/users/disable"><input type="hidden" name="csrf_token" value="{{csrf}}"><input type="hidden" name="user" value="{{name}}"><button type="submit">Disable {{name}}</button></form>{{/disabled}}
     {{#locked}}<form method="post" action="/ui/users/unlock"><input type="hidden" name="csrf_token" value="{{csrf}}"><input type="hidden" name="user" value="{{name}}"><button type="submit">Lift lockout of {{name}}</button></form>{{/locked}}
-    <form method="post" action="/ui/users/reset"><input type="hidden" name="csrf_token" value="{{csrf}}"><input type="hidden" name="user" value="{{name}}"><label><input type="checkbox" name="new_device" value="on"> new device</label> <button type="submit">Reset {{name}}</button></form>
+    <form method="post" action="/ui/users/reset"><input type="hidden" name="csrf_token" value="{{csrf}}"><input type="hidden" name="user" value="{{name}}"><label><input type="checkbox" name="new_device" value="on"> new device</label> <label for="reset-code-{{name}}">your code</label> <input id="reset-code-{{name}}" name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" size="6" required> <button type="submit">Reset {{name}}</button></form>
     </td>
     </tr>{{/rows}}
     </tbody>
@@ -229,10 +231,11 @@ enum ConsoleTemplates {
     {{<layout}}{{$content}}
     <p>Give {{user}} this one-time password over a trusted channel. It is shown only now; their next sign-in replaces it.</p>
     <p><code class="secret">{{password}}</code></p>
-    {{#qr}}
+    {{#uri}}
     <p>Their devices were replaced by this one. Let them scan it (shown only now):</p>
-    <figure class="qr">{{{qr}}}<figcaption>TOTP enrolment for {{user}}</figcaption></figure>
-    {{/qr}}
+    {{#qr}}<figure class="qr">{{{qr}}}<figcaption>TOTP enrolment for {{user}}</figcaption></figure>{{/qr}}
+    <details><summary>Can't scan? The key as text</summary><p><code class="secret">{{uri}}</code></p></details>
+    {{/uri}}
     <p><a href="/ui/users">Back to the users</a></p>
     {{/content}}{{/layout}}
     """
@@ -268,4 +271,25 @@ enum ConsoleTemplates {
     {{#link}}<p><a href="{{href}}">{{text}}</a></p>{{/link}}
     {{/content}}{{/layout}}
     """
+}
+
+/// HTML escaping by Unicode scalar. The engine's own escapes by `Character`, and a `"` followed by a
+/// combining mark is one `Character` that is not `"`: it would end an attribute unescaped.
+struct ScalarHTMLEscaping: MustacheContentType {
+    static let name = "ROLECALL_HTML"
+
+    func escapeText(_ text: String) -> String {
+        var escaped = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": escaped.append(contentsOf: "&amp;".unicodeScalars)
+            case "<": escaped.append(contentsOf: "&lt;".unicodeScalars)
+            case ">": escaped.append(contentsOf: "&gt;".unicodeScalars)
+            case "\"": escaped.append(contentsOf: "&quot;".unicodeScalars)
+            case "'": escaped.append(contentsOf: "&#39;".unicodeScalars)
+            default: escaped.append(scalar)
+            }
+        }
+        return String(escaped)
+    }
 }
