@@ -2,23 +2,52 @@ import Foundation
 import RolesAnywhere
 import X509
 
-/// CreateSession's body as AWS reads it: `durationSeconds` defaults to 3600.
-struct IncomingCreateSession: Decodable {
+/// CreateSession's parameters as AWS reads them: the three ARNs "as URI parameters or as JSON in the
+/// request body" (AWS's signing helper sends them in the query, with only `durationSeconds` in the
+/// body); `durationSeconds` defaults to 3600.
+struct IncomingCreateSession {
     var durationSeconds: Int
     var profileArn: String
     var roleArn: String
     var trustAnchorArn: String
     var roleSessionName: String?
 
-    enum CodingKeys: String, CodingKey { case durationSeconds, profileArn, roleArn, trustAnchorArn, roleSessionName }
+    /// The body as sent, each ARN optional.
+    private struct Body: Decodable {
+        var durationSeconds: Int?
+        var profileArn: String?
+        var roleArn: String?
+        var trustAnchorArn: String?
+        var roleSessionName: String?
+    }
 
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        durationSeconds = try container.decodeIfPresent(Int.self, forKey: .durationSeconds) ?? 3600
-        profileArn = try container.decode(String.self, forKey: .profileArn)
-        roleArn = try container.decode(String.self, forKey: .roleArn)
-        trustAnchorArn = try container.decode(String.self, forKey: .trustAnchorArn)
-        roleSessionName = try container.decodeIfPresent(String.self, forKey: .roleSessionName)
+    /// The body (JSON; empty counts as `{}`) and the query string's parameters; a body value wins.
+    init(body: [UInt8], query: String) throws {
+        let decoded = body.isEmpty ? Body() : try JSONDecoder().decode(Body.self, from: Data(body))
+        try self.init(body: decoded, query: Self.parameters(query))
+    }
+
+    private init(body: Body, query: [String: String]) throws {
+        guard let profileArn = body.profileArn ?? query["profileArn"], let roleArn = body.roleArn ?? query["roleArn"],
+              let trustAnchorArn = body.trustAnchorArn ?? query["trustAnchorArn"]
+        else { throw DecodingError.valueNotFound(String.self, .init(codingPath: [], debugDescription: "an ARN is missing")) }
+        durationSeconds = body.durationSeconds ?? query["durationSeconds"].flatMap { Int($0) } ?? 3600
+        self.profileArn = profileArn
+        self.roleArn = roleArn
+        self.trustAnchorArn = trustAnchorArn
+        roleSessionName = body.roleSessionName ?? query["roleSessionName"]
+    }
+
+    /// `name=value&…`, percent-decoded; a parameter given twice is refused.
+    static func parameters(_ query: String) throws -> [String: String] {
+        var parameters: [String: String] = [:]
+        for pair in query.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard let name = parts[0].removingPercentEncoding, let value = (parts.count == 2 ? parts[1] : "").removingPercentEncoding,
+                  parameters.updateValue(value, forKey: name) == nil
+            else { throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "a query parameter is malformed or repeated")) }
+        }
+        return parameters
     }
 }
 
@@ -88,9 +117,9 @@ extension Emulator {
         // The body.
         let body: IncomingCreateSession
         do {
-            body = try JSONDecoder().decode(IncomingCreateSession.self, from: Data(request.body))
+            body = try IncomingCreateSession(body: request.body, query: request.query)
         } catch {
-            return invalid("Request body must be JSON with durationSeconds, profileArn, roleArn and trustAnchorArn")
+            return invalid("Request body must be JSON with durationSeconds, profileArn, roleArn and trustAnchorArn (the ARNs may come as URI parameters instead)")
         }
 
         // Trust anchor, chain, leaf.

@@ -31,20 +31,67 @@ import X509
         }
     }
 
-    /// A request signed by `iam-rolesanywhere-session`.
+    /// A request signed by `iam-rolesanywhere-session`. `query` and `rawBody` give the shape AWS's
+    /// signing helper sends: the ARNs in the query, only the duration in the body.
     func pythonSigned(body: Body = Body(), key: SigningKey? = nil, leaf: Certificate? = nil, chain: Certificate? = nil, at time: Date = Date(),
-                      region: String = "us-east-1") async throws -> SignableRequest {
+                      region: String = "us-east-1", query: String = "", rawBody: String? = nil) async throws -> SignableRequest {
         let signingKey = key ?? .p256(.init())
         let certificate = try leaf ?? pki.leaf(for: signingKey)
+        let sent = rawBody ?? body.json
         var request: [String: Any] = [
             "certificate": certificate.pem, "privateKey": signingKey.testPEM, "region": region,
-            "url": "https://rolesanywhere.us-east-1.amazonaws.com/sessions", "body": body.json,
+            "url": "https://rolesanywhere.us-east-1.amazonaws.com/sessions" + (query.isEmpty ? "" : "?" + query), "body": sent,
             "amzDate": AmzDate.string(from: time),
         ]
         if let chain { request["chain"] = chain.pem }
         let answer = try await Python.crosscheck("sign", request)
         let headers = (answer["headers"] as? [String: String] ?? [:]).map { (name: $0.key, value: $0.value) }
-        return SignableRequest(method: "POST", path: "/sessions", headers: headers, body: Array(body.json.utf8))
+        return SignableRequest(method: "POST", path: "/sessions", query: query, headers: headers, body: Array(sent.utf8))
+    }
+
+    /// The signing helper's shape: `POST /sessions?profileArn=…&roleArn=…&trustAnchorArn=…` with
+    /// `{"durationSeconds":3600}`.
+    static var helperQuery: String {
+        var components = URLComponents()
+        components.queryItems = [URLQueryItem(name: "profileArn", value: EmulatorHarness.profileArn),
+                                 URLQueryItem(name: "roleArn", value: EmulatorHarness.roleArn),
+                                 URLQueryItem(name: "trustAnchorArn", value: EmulatorHarness.trustAnchorArn)]
+        // SigV4's encoding: only unreserved characters stay as they are.
+        return components.queryItems!.map { item in
+            let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+            return item.name + "=" + item.value!.addingPercentEncoding(withAllowedCharacters: unreserved)!
+        }.joined(separator: "&")
+    }
+
+    @Test func acceptsTheARNsAsURIParametersAsAWSsSigningHelperSendsThem() async throws {
+        let request = try await pythonSigned(query: Self.helperQuery, rawBody: #"{"durationSeconds":1800}"#)
+        let response = await emulator.handle(request)
+        #expect(response.status == 201, "\(message(response))")
+        // The signature covers the query: another role in it is refused.
+        var tampered = request
+        tampered.query = Self.helperQuery.replacingOccurrences(of: "test-role", with: "other-role")
+        let refused = await emulator.handle(tampered)
+        #expect(refused.status == 403)
+        #expect(message(refused).contains("Signature"))
+        // Missing both ways: a validation error naming both places.
+        let missing = await emulator.handle(try await pythonSigned(rawBody: #"{"durationSeconds":1800}"#))
+        #expect(missing.status == 400)
+        #expect(message(missing).contains("URI parameters"))
+    }
+
+    /// Sent chunked over HTTP (no Content-Length), as the signing helper does; signed over the body.
+    @Test func acceptsAChunkedBody() async throws {
+        let harness = try await EmulatorHarness.start(try EmulatorHarness.standardConfig(caPEM: pki.root.certificate.pem, directory: directory))
+        defer { harness.stop() }
+        let request = try await pythonSigned(query: Self.helperQuery, rawBody: #"{"durationSeconds":900}"#)
+        let bodyFile = directory + "/body.json"
+        try Data(request.body).write(to: URL(fileURLWithPath: bodyFile))
+        var arguments = ["-s", "-o", "/dev/null", "-w", "%{http_code}", "-X", "POST", "-H", "Transfer-Encoding: chunked", "--data-binary", "@" + bodyFile]
+        for header in request.headers { arguments += ["-H", "\(header.name): \(header.value)"] }
+        // The signature names AWS's host; the emulator listens on loopback.
+        arguments += ["-H", "Host: rolesanywhere.us-east-1.amazonaws.com", harness.url + "/sessions?" + request.query]
+        let outcome = try await ProcessRunner.run("/usr/bin/curl", arguments)
+        #expect(outcome.stdout == "201", "\(outcome.stdout) \(outcome.stderr)")
     }
 
     func message(_ response: EmulatorResponse) -> String {
