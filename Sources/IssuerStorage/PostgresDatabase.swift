@@ -80,6 +80,14 @@ struct PostgresExecutor: SQLExecutor {
         try await bounded { [self] in try await unboundedTransaction(body) }
     }
 
+    func unboundedQuery(_ sql: String) async throws {
+        do {
+            _ = try await client.withConnection { connection in try await statements(connection).query(sql, []) }
+        } catch {
+            throw Self.storageError(error, database: name)
+        }
+    }
+
     func unboundedTransaction<T: Sendable>(_ body: @escaping @Sendable (any SQLStatementRunner) async throws -> T) async throws -> T {
         do {
             return try await client.withConnection { connection in

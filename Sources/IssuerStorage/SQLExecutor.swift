@@ -28,6 +28,9 @@ protocol SQLExecutor: SQLStatementRunner {
     /// The same without the deadline statements and transactions have otherwise: migrations, which
     /// wait for each other and may rewrite large tables.
     func unboundedTransaction<T: Sendable>(_ body: @escaping @Sendable (any SQLStatementRunner) async throws -> T) async throws -> T
+    /// One statement outside any transaction and without the deadline (`CREATE DATABASE`, which
+    /// PostgreSQL runs one at a time and not in a transaction).
+    func unboundedQuery(_ sql: String) async throws
     func close() async throws
 }
 

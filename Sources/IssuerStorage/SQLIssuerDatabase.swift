@@ -19,7 +19,7 @@ public class SQLIssuerDatabase: IssuerDatabase, @unchecked Sendable {
     /// One statement outside the store's own schema (`CREATE DATABASE` for a test's database):
     /// for the package's test helpers only.
     package func executeAdministrative(_ sql: String) async throws {
-        try await executor.query(sql)
+        try await executor.unboundedQuery(sql)
     }
 
     public func migrate() async throws {

@@ -90,6 +90,10 @@ struct SQLiteExecutor: SQLExecutor {
         try await lock.withLock { try await statements.inTransaction(begin: "BEGIN IMMEDIATE", body) }
     }
 
+    func unboundedQuery(_ sql: String) async throws {
+        try await query(sql)
+    }
+
     /// A local file answers or fails by itself: SQLite needs no deadline.
     func unboundedTransaction<T: Sendable>(_ body: @escaping @Sendable (any SQLStatementRunner) async throws -> T) async throws -> T {
         try await transaction(body)
