@@ -7,15 +7,16 @@ public enum IssuerDatabases {
     /// `postgres://USER[:PASSWORD]@HOST[:PORT]/DB[?sslmode=disable|require]` (also `postgresql://`;
     /// user and password percent-decoded; no sslmode means plaintext, `require` means TLS verified
     /// against the system's roots). Connects but does not migrate: call `migrate()` next.
-    /// Errors never contain the password.
-    public static func open(_ url: String, logger: Logger) async throws -> any IssuerDatabase {
+    /// Errors never contain the password. `deadline`: PostgreSQL's, for each statement and transaction.
+    public static func open(_ url: String, logger: Logger,
+                            deadline: Duration = PostgresIssuerDatabase.standardDeadline) async throws -> any IssuerDatabase {
         switch try DatabaseLocation(url) {
         case .sqlite(let path):
             try await SQLiteIssuerDatabase.open(path: path, logger: logger)
         case .postgres(let endpoint):
             try await PostgresIssuerDatabase.connect(
                 host: endpoint.host, port: endpoint.port, username: endpoint.username, password: endpoint.password,
-                database: endpoint.database, requireTLS: endpoint.requireTLS, logger: logger)
+                database: endpoint.database, requireTLS: endpoint.requireTLS, deadline: deadline, logger: logger)
         }
     }
 

@@ -9,7 +9,8 @@ import TestSupport
 
 /// The web console over HTTPS, page by page: who may see what, the session cookie and headers,
 /// CSRF, escaping, and what each form does (docs/console.md).
-@Suite(.removesTemporaryFiles) struct ConsoleTests {
+/// One test at a time: each starts a replica, and eighteen at once starve the rest of `swift test`.
+@Suite(.removesTemporaryFiles, .serialized) struct ConsoleTests {
     static let adminPages = ["/ui/", "/ui/audit", "/ui/audit.csv", "/ui/audit.jsonl", "/ui/users", "/ui/roles", "/ui/certificates"]
     static let userPages = ["/ui/me", "/ui/devices/new", "/ui/password"]
 

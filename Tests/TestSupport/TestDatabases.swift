@@ -77,9 +77,11 @@ public final class FreshDatabase: Sendable {
         self.url = url
     }
 
-    /// A new instance, migrated unless told otherwise.
+    /// A new instance, migrated unless told otherwise. Its PostgreSQL deadline is a minute: every
+    /// test shares one server, which a whole `swift test` run keeps busy for longer than the issuer's
+    /// 10 s (`PostgresDeadlineTests` checks the deadline itself).
     public func open(migrated: Bool = true) async throws -> SQLIssuerDatabase {
-        let instance = try #require(try await IssuerDatabases.open(url, logger: Backend.logger) as? SQLIssuerDatabase)
+        let instance = try #require(try await IssuerDatabases.open(url, logger: Backend.logger, deadline: .seconds(60)) as? SQLIssuerDatabase)
         await opened.add(instance)
         if migrated {
             try await instance.migrate()
