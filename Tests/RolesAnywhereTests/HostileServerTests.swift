@@ -30,6 +30,8 @@ import Testing
             #expect(error.description.contains(message), "\(mode): \(error.description)")
             #expect(error.description.count < 400)
         }
-        #expect(Date().timeIntervalSince(started) < 10, "\(mode) was bounded in time")
+        // The slow server answers after 30 s; the 2 s timeout must end it well before, even on a
+        // machine that a whole `swift test` run keeps busy.
+        #expect(Date().timeIntervalSince(started) < 20, "\(mode) was bounded in time")
     }
 }
