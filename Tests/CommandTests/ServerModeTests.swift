@@ -28,6 +28,24 @@ import TestSupport
         #expect(lifetime > 60 && lifetime <= 3610, "an in-memory certificate for the MFA window")
     }
 
+    /// A profile without MFA serves unattended: no terminal, no code, a standard certificate per
+    /// session and no MFA window.
+    @Test func aProfileWithoutMFAIsServedWithNoTerminalAndNoCode() async throws {
+        let world = try await CLIWorld.withEmulator(mfa: "off")
+        let script = """
+        curl -sf -H "Authorization: $AWS_CONTAINER_AUTHORIZATION_TOKEN" "$AWS_CONTAINER_CREDENTIALS_FULL_URI"; echo
+        echo "window=${ROLECALL_MFA_WINDOW_END:-none}"
+        """
+        let outcome = try await world.rolecall(["exec", "--server", "--", "sh", "-c", script], input: "")
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(outcome.stdout.contains("\"AccessKeyId\":\"ASIA"), "\(outcome.stdout)")
+        #expect(outcome.stdout.contains("window=none"))
+        #expect(outcome.stderr.contains("a new certificate each time"), "\(outcome.stderr)")
+        #expect(!outcome.stderr.contains("MFA code"))
+        let lifetime = try #require(world.createSessions.first?.certificateLifetimeSeconds)
+        #expect(lifetime > 60, "a standard certificate, not a single-use one")
+    }
+
     @Test(arguments: [(["sh", "-c", "exit 7"], Int32(7)), (["sh", "-c", "kill -KILL $$"], Int32(137)), (["/nonexistent"], Int32(127))])
     func exitStatusPropagates(command: [String], status: Int32) async throws {
         let world = try await CLIWorld.withEmulator()

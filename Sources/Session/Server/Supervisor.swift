@@ -13,6 +13,7 @@ import Darwin
 import Issuance
 import IssuanceCore
 import RolesAnywhere
+import Synchronization
 import X509
 
 /// `exec --server`: one MFA check, an in-memory certificate bounded by the MFA verification interval,
@@ -39,19 +40,15 @@ public struct Supervisor: Sendable {
         let profile = try starter.profile(for: selection)
         // Credentials never outlive the certificate, and CreateSession grants no less than 900 s:
         // a shorter MFA window could serve nothing. Said before the MFA code is spent.
-        if let interval = profile.mfaVerificationIntervalSeconds, interval < Profile.minimumMFAIntervalSeconds {
+        if profile.mfa != .off, let interval = profile.mfaVerificationIntervalSeconds, interval < Profile.minimumMFAIntervalSeconds {
             throw ProfileError("profile \(shellQuoted(profile.name)) has an MFA window of \(DurationText.format(interval)), too short for one AWS session of at least 15m: `exec --server` needs `--mfa-interval 16m` or more")
         }
-        let held = try await certifyIntoLockedMemory(profile, selection, mfa: mfa)
-        let (key, lockedCertificate, certificate, client, baseRequest) = (held.key, held.certificate, held.parsedCertificate, held.client, held.request)
-        for warning in key.warnings + lockedCertificate.warnings { report("rolecall: warning: \(warning)") }
+        let source = profile.mfa == .off ? try await standardCertificates(profile, selection) : try await certifyIntoLockedMemory(profile, selection, mfa: mfa)
+        for warning in source.warnings { report("rolecall: warning: \(warning)") }
+        let (client, baseRequest) = (source.client, source.request)
 
-        let cache = CredentialCache(windowEnd: certificate.notValidAfter, policyDurationSeconds: baseRequest.durationSeconds, now: context.now) { duration in
-            var request = baseRequest
-            request.durationSeconds = duration
-            let identity = SigningIdentity(certificate: try Certificate(derEncoded: lockedCertificate.bytes), key: try key.signingKey(), isSingleUse: false)
-            return try await client.createSession(request, identity: identity, retry: RetryPolicy()).credentials
-        }
+        let cache = CredentialCache(windowEnd: source.windowEnd ?? .distantFuture, policyDurationSeconds: baseRequest.durationSeconds,
+                                    now: context.now, fetch: source.fetch)
         let first = try await cache.credentials()
 
         let endpoint = ContainerCredentialsEndpoint(cache: cache, report: report)
@@ -70,12 +67,14 @@ public struct Supervisor: Sendable {
         var variables: [(name: String, value: String)] = [
             ("AWS_CONTAINER_CREDENTIALS_FULL_URI", uri),
             ("AWS_CONTAINER_AUTHORIZATION_TOKEN", endpoint.token.unsafeStringValue()),
-            (SessionEnvironment.mfaWindowVariable, RFC3339.string(from: certificate.notValidAfter)),
         ]
+        if let windowEnd = source.windowEnd { variables.append((SessionEnvironment.mfaWindowVariable, RFC3339.string(from: windowEnd))) }
         variables += SessionEnvironment.common(region: client.region, session: profile.name, roleArn: profile.roleArn)
         if !quiet {
             let origin = URLComponents(string: uri).map { "\($0.host ?? ""):\($0.port ?? 0)" } ?? ""
-            report("rolecall: \(profile.roleArn) (profile \(profile.name)) served on \(origin); credentials until \(RFC3339.string(from: first.expiration)), refreshed until the MFA window ends at \(RFC3339.string(from: certificate.notValidAfter))")
+            let refreshed = source.windowEnd.map { "refreshed until the MFA window ends at \(RFC3339.string(from: $0))" }
+                ?? "refreshed with a new certificate each time (the profile has no MFA) until the command exits"
+            report("rolecall: \(profile.roleArn) (profile \(profile.name)) served on \(origin); credentials until \(RFC3339.string(from: first.expiration)), \(refreshed)")
         }
 
         let terminal: Int32? = isatty(STDIN_FILENO) == 1 && tcgetpgrp(STDIN_FILENO) == getpgrp() ? STDIN_FILENO : nil
@@ -89,13 +88,12 @@ public struct Supervisor: Sendable {
             SignalRelay.stopRelaying()
             server.cancel()
             await cache.wipe()
-            key.wipe()
-            lockedCertificate.wipe()
+            source.wipe()
         }
         if let warning = ProcessTree.adoptOrphans() { report("rolecall: warning: \(warning)") }
         let earlier = ProcessTree.children() ?? []
         // The endpoint refreshes until the MFA window ends; what it gave last expires a session later.
-        let servingEnds = certificate.notValidAfter.addingTimeInterval(TimeInterval(baseRequest.durationSeconds))
+        let servingEnds = source.windowEnd?.addingTimeInterval(TimeInterval(baseRequest.durationSeconds)) ?? .distantFuture
         let pid: pid_t
         do {
             pid = try ProcessLauncher.spawn(command: target, environment: SessionEnvironment.child(of: context.environment, adding: variables),
@@ -150,31 +148,70 @@ public struct Supervisor: Sendable {
         return directStatus ?? 1
     }
 
-    /// What the supervisor keeps: the key and certificate in locked memory, and the request to repeat.
-    struct LockedIdentity {
-        let key: LockedSigningKey
-        let certificate: LockedBuffer
-        let parsedCertificate: Certificate
+    /// Where the endpoint's sessions come from: the request to repeat, how to get one session of a
+    /// given length, and until when (nil: as long as the command runs).
+    struct CredentialSource: Sendable {
         let client: CreateSessionClient
         let request: CreateSessionRequest
+        let windowEnd: Date?
+        let warnings: [String]
+        let fetch: @Sendable (_ durationSeconds: Int) async throws -> AWSCredentials
+        let wipe: @Sendable () -> Void
     }
 
-    /// The MFA check and an in-memory certificate; the swift-crypto key object the broker made is
-    /// released when this returns, leaving the locked copy as the only long-lived one.
-    private func certifyIntoLockedMemory(_ profile: Profile, _ selection: SessionStarter.Selection, mfa: MFACodeSource) async throws -> LockedIdentity {
+    /// The MFA check and an in-memory certificate held in locked memory for the whole MFA window;
+    /// the swift-crypto key object the broker made is released when this returns, leaving the
+    /// locked copy as the only long-lived one.
+    private func certifyIntoLockedMemory(_ profile: Profile, _ selection: SessionStarter.Selection, mfa: MFACodeSource) async throws -> CredentialSource {
         let interval = TimeInterval(profile.mfaVerificationIntervalSeconds ?? Int(CertificateKind.defaultVerificationInterval))
         let held = try await CredentialBroker(context: starter.context, issuer: starter.issuer).certify(
             try starter.brokerRequest(profile, selection),
             kind: .inMemory(verificationInterval: interval, holderLifetime: nil),
             mfaCode: { try mfa.obtain() }
         )
-        return LockedIdentity(
-            key: try LockedSigningKey(held.identity.key),
-            certificate: LockedBuffer(try held.identity.certificate.derBytes()),
-            parsedCertificate: held.identity.certificate,
-            client: held.client,
-            request: held.request
-        )
+        let key = try LockedSigningKey(held.identity.key)
+        let certificate = LockedBuffer(try held.identity.certificate.derBytes())
+        let (client, baseRequest) = (held.client, held.request)
+        return CredentialSource(client: client, request: baseRequest, windowEnd: held.identity.certificate.notValidAfter,
+                                warnings: key.warnings + certificate.warnings, fetch: { duration in
+            var request = baseRequest
+            request.durationSeconds = duration
+            let identity = SigningIdentity(certificate: try Certificate(derEncoded: certificate.bytes), key: try key.signingKey(), isSingleUse: false)
+            return try await client.createSession(request, identity: identity, retry: RetryPolicy()).credentials
+        }, wipe: {
+            key.wipe()
+            certificate.wipe()
+        })
+    }
+
+    /// A profile without MFA (`--mfa off`): no code and no window. Each session gets a fresh key
+    /// and a standard certificate, as `credential-process` does; the key is moved to locked memory
+    /// at once and wiped after its one CreateSession. The first certificate is asked for here, so
+    /// that a refusal ends the command before the child starts.
+    private func standardCertificates(_ profile: Profile, _ selection: SessionStarter.Selection) async throws -> CredentialSource {
+        let broker = CredentialBroker(context: starter.context, issuer: starter.issuer)
+        let starter = self.starter
+        @Sendable func certified(_ durationSeconds: Int?) async throws -> (LockedSigningKey, Certificate, [Certificate], CreateSessionClient, CreateSessionRequest) {
+            var selection = selection
+            if let durationSeconds { selection.durationSeconds = durationSeconds }
+            let request = try starter.brokerRequest(profile, selection)
+            let held = try await broker.certify(request, kind: .standard(sessionDuration: TimeInterval(durationSeconds ?? profile.durationSeconds)),
+                                                mfaCode: { throw MFAError.unavailable("profile needs no MFA") })
+            return (try LockedSigningKey(held.identity.key), held.identity.certificate, held.identity.intermediates, held.client, held.request)
+        }
+        @Sendable func session(_ certified: (LockedSigningKey, Certificate, [Certificate], CreateSessionClient, CreateSessionRequest)) async throws -> AWSCredentials {
+            let (key, certificate, intermediates, client, request) = certified
+            defer { key.wipe() }
+            let identity = SigningIdentity(certificate: certificate, intermediates: intermediates, key: try key.signingKey(), isSingleUse: false)
+            return try await client.createSession(request, identity: identity, retry: RetryPolicy()).credentials
+        }
+        let first = try await certified(nil)
+        let pending = PendingFirst(first)
+        return CredentialSource(client: first.3, request: first.4, windowEnd: nil, warnings: first.0.warnings, fetch: { duration in
+            // The cache's first fetch uses the certificate asked for above.
+            if let first = pending.take() { return try await session(first) }
+            return try await session(try await certified(duration))
+        }, wipe: { pending.take()?.0.wipe() })
     }
 }
 
@@ -197,4 +234,14 @@ final class LockedSigningKey: Sendable {
     }
 
     func wipe() { raw.wipe() }
+}
+
+/// The first certificate of a profile without MFA, until the credential cache's first fetch uses it.
+private final class PendingFirst: Sendable {
+    typealias Certified = (LockedSigningKey, Certificate, [Certificate], CreateSessionClient, CreateSessionRequest)
+    private let value: Mutex<Certified?>
+
+    init(_ value: Certified) { self.value = Mutex(value) }
+
+    func take() -> Certified? { value.withLock { $0.take() } }
 }
