@@ -150,6 +150,9 @@ extension Emulator {
             return denied("Unable to assume role \(body.roleArn.prefix(200)): the profile does not list it")
         }
         record.roleArn = role.arn
+        if let key = PrincipalTags.unmet(role.principalTagConditions, by: PrincipalTags.of(leaf)) {
+            return denied("Unable to assume role \(role.arn): its trust policy's condition on aws:PrincipalTag/\(key) does not admit this certificate")
+        }
         record.durationSeconds = body.durationSeconds
         let ceiling = min(profile.durationSeconds, role.maxSessionDuration, 43_200)
         guard (900...ceiling).contains(body.durationSeconds) else {

@@ -56,16 +56,22 @@ public struct EmulatorConfig: Sendable, Codable {
     public struct Role: Sendable, Codable {
         public var arn: String
         public var maxSessionDuration: Int
+        /// The trust policy's conditions on the certificate, as `StringEquals` on
+        /// `aws:PrincipalTag/KEY` does: each key (`x509SAN/URI`, `x509Subject/OU`, `x509Subject/CN`,
+        /// `x509Issuer/CN`, …) must have one of the values listed. Empty: any certificate.
+        public var principalTagConditions: [String: [String]]
 
-        public init(arn: String, maxSessionDuration: Int = 3600) {
+        public init(arn: String, maxSessionDuration: Int = 3600, principalTagConditions: [String: [String]] = [:]) {
             self.arn = arn
             self.maxSessionDuration = maxSessionDuration
+            self.principalTagConditions = principalTagConditions
         }
 
         public init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             self.init(arn: try container.decode(String.self, forKey: .arn),
-                      maxSessionDuration: try container.decodeIfPresent(Int.self, forKey: .maxSessionDuration) ?? 3600)
+                      maxSessionDuration: try container.decodeIfPresent(Int.self, forKey: .maxSessionDuration) ?? 3600,
+                      principalTagConditions: try container.decodeIfPresent([String: [String]].self, forKey: .principalTagConditions) ?? [:])
         }
     }
 

@@ -36,9 +36,11 @@ struct CLIWorld {
     }
 
     /// `init`, the emulator, and a profile `dev` (MFA per `mfa`) pointing at it.
-    static func withEmulator(mfa: String = "required", profile: String = "dev") async throws -> CLIWorld {
+    /// `roleConditions`: the emulated role's trust-policy conditions on principal tags.
+    static func withEmulator(mfa: String = "required", profile: String = "dev", roleConditions: [String: [String]] = [:]) async throws -> CLIWorld {
         var world = try await initialized()
-        let harness = try await EmulatorHarness.start(try EmulatorHarness.standardConfig(caPEM: world.caPEM, directory: world.base))
+        let harness = try await EmulatorHarness.start(try EmulatorHarness.standardConfig(caPEM: world.caPEM, directory: world.base,
+                                                                                         roleConditions: roleConditions))
         world = CLIWorld(base: world.base, home: world.home, secret: world.secret, caPEM: world.caPEM, harness: harness, environment: world.environment)
         let added = try await world.rolecall(["profile", "add", profile, "--role-arn", EmulatorHarness.roleArn,
                                               "--profile-arn", EmulatorHarness.profileArn, "--trust-anchor-arn", EmulatorHarness.trustAnchorArn,

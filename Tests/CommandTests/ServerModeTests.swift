@@ -46,6 +46,22 @@ import TestSupport
         #expect(lifetime > 60, "a standard certificate, not a single-use one")
     }
 
+    /// A role whose trust policy admits only per-session certificates (by the kind's URI SAN) refuses
+    /// a profile without MFA made for it from the same home, and admits `exec` with a code.
+    @Test func aTrustPolicyOnTheKindRefusesTheCertificateOfAProfileWithoutMFA() async throws {
+        let perSession = ["urn:rolecall:kind:single-use", "urn:rolecall:kind:in-memory"]
+        let world = try await CLIWorld.withEmulator(roleConditions: ["x509SAN/URI": perSession])
+        let exec = try await world.rolecall(["exec", "--profile", "dev", "--mfa-code", world.code(), "--", "true"])
+        #expect(exec.status == 0, "\(exec.stderr)")
+        let added = try await world.rolecall(["profile", "add", "ci", "--role-arn", EmulatorHarness.roleArn, "--profile-arn", EmulatorHarness.profileArn,
+                                              "--trust-anchor-arn", EmulatorHarness.trustAnchorArn, "--mfa", "off", "--endpoint", try #require(world.harness?.url)])
+        #expect(added.status == 0, "\(added.stderr)")
+        let process = try await world.rolecall(["credential-process", "--profile", "ci"])
+        #expect(process.status != 0)
+        #expect(process.stderr.contains("aws:PrincipalTag/x509SAN/URI"), "\(process.stderr)")
+        #expect(world.createSessions.map(\.status) == [201, 403])
+    }
+
     @Test(arguments: [(["sh", "-c", "exit 7"], Int32(7)), (["sh", "-c", "kill -KILL $$"], Int32(137)), (["/nonexistent"], Int32(127))])
     func exitStatusPropagates(command: [String], status: Int32) async throws {
         let world = try await CLIWorld.withEmulator()

@@ -42,6 +42,19 @@ import X509
         #expect(extensions["2.5.29.37"]?["usages"] as? [String] == ["1.3.6.1.5.5.7.3.2"])
         #expect(extensions["2.5.29.35"]?["keyIdentifier"] as? String == extensionsOf(authority.certificate))
         #expect(extensions["2.5.29.14"] != nil)
+        // The kind, as the first URI SAN (Roles Anywhere's aws:PrincipalTag/x509SAN/URI).
+        #expect(extensions["2.5.29.17"]?["uris"] as? [String] == ["urn:rolecall:kind:single-use"])
+        #expect(extensions["2.5.29.17"]?["critical"] as? Bool == false)
+    }
+
+    @Test(arguments: [(CertificateKind.inMemory(verificationInterval: 3600, holderLifetime: nil), "in-memory"),
+                      (.standard(sessionDuration: 900), "standard")])
+    func everyLeafNamesItsKind(kind: CertificateKind, name: String) async throws {
+        let authority = try CertificateAuthority.generate(commonName: "CA", now: Self.now)
+        let leaf = try authority.issueLeaf(for: SigningKey.generateP256().certificatePublicKey, user: "alice", kind: kind, now: Self.now)
+        let parsed = try await Python.crosscheck("certificate", ["certificate": leaf.pem])
+        let extensions = try #require(parsed["extensions"] as? [String: [String: Any]])
+        #expect(extensions["2.5.29.17"]?["uris"] as? [String] == ["urn:rolecall:kind:\(name)"])
     }
 
     func extensionsOf(_ certificate: Certificate) -> String? {

@@ -51,6 +51,8 @@ import X509
             #expect(leaf.subject.description.contains("CN=alice"))
             // The role the policy was checked for, for the role's trust policy to require.
             #expect(leaf.subject.description.contains("OU=dev"))
+            // And how it was obtained, for the trust policy too (aws:PrincipalTag/x509SAN/URI).
+            #expect(Array(try #require(try leaf.extensions.subjectAlternativeNames)) == [.uniformResourceIdentifier("urn:rolecall:kind:single-use")])
             #expect(world.authority.certificate.publicKey.isValidSignature(leaf.signature, for: leaf))
             #expect(leaf.notValidAfter.timeIntervalSince(world.clock.now) <= 60)
             #expect(issued.loginSecondsLeft == 12 * 3600 - 30)

@@ -77,6 +77,8 @@ def certificate(request):
             entry.update(digest=value.digest.hex())
         elif isinstance(value, x509.AuthorityKeyIdentifier):
             entry.update(keyIdentifier=value.key_identifier.hex())
+        elif isinstance(value, x509.SubjectAlternativeName):
+            entry.update(uris=value.get_values_for_type(x509.UniformResourceIdentifier))
         extensions[extension.oid.dotted_string] = entry
     return {
         "serial": str(cert.serial_number),

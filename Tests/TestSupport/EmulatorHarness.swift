@@ -21,7 +21,8 @@ public final class EmulatorHarness: Sendable {
 
     /// The standard test world: one enabled anchor for `caPEM`, a disabled one, an enabled profile
     /// listing `roleArn` (1 h), a disabled profile, roles of 1 h.
-    public static func standardConfig(caPEM: String, directory: String, profileDuration: Int = 3600, acceptRoleSessionName: Bool = false) throws -> LoadedEmulatorConfig {
+    public static func standardConfig(caPEM: String, directory: String, profileDuration: Int = 3600, acceptRoleSessionName: Bool = false,
+                                      roleConditions: [String: [String]] = [:]) throws -> LoadedEmulatorConfig {
         let caPath = "\(directory)/emulator-ca.pem"
         try caPEM.write(toFile: caPath, atomically: true, encoding: .utf8)
         let config = EmulatorConfig(
@@ -31,7 +32,7 @@ public final class EmulatorHarness: Sendable {
                 .init(arn: profileArn, roleArns: [roleArn], durationSeconds: profileDuration, acceptRoleSessionName: acceptRoleSessionName),
                 .init(arn: disabledProfileArn, roleArns: [roleArn], durationSeconds: 3600, enabled: false),
             ],
-            roles: [.init(arn: roleArn, maxSessionDuration: 3600), .init(arn: otherRoleArn, maxSessionDuration: 3600)]
+            roles: [.init(arn: roleArn, maxSessionDuration: 3600, principalTagConditions: roleConditions), .init(arn: otherRoleArn, maxSessionDuration: 3600)]
         )
         return try LoadedEmulatorConfig(config, baseDirectory: URL(fileURLWithPath: directory))
     }

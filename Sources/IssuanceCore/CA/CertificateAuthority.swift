@@ -59,7 +59,10 @@ public struct CertificateAuthority: Sendable, CustomStringConvertible {
 
     /// A leaf for `publicKey`: CN = `user` (and OU = `role` when given: the team issuer names the
     /// role it checked the policy for), 128-bit random serial, CA:false, digitalSignature
-    /// (critical), clientAuth, key identifiers. Never outlives the CA.
+    /// (critical), clientAuth, key identifiers, and the kind as its first (only) URI SAN,
+    /// `urn:rolecall:kind:single-use` and so on: Roles Anywhere maps it to
+    /// `aws:PrincipalTag/x509SAN/URI`, so a role's trust policy can admit only per-session
+    /// certificates (docs/issuer-api.md, "Binding certificates to roles"). Never outlives the CA.
     public func issueLeaf(for publicKey: Certificate.PublicKey, user: String, role: String? = nil, kind: CertificateKind, now: Date) throws -> Certificate {
         let validity = kind.validity(at: now)
         let subject = try DistinguishedName {
@@ -84,10 +87,14 @@ public struct CertificateAuthority: Sendable, CustomStringConvertible {
                 try ExtendedKeyUsage([.clientAuth])
                 AuthorityKeyIdentifier(keyIdentifier: authorityKeyId)
                 SubjectKeyIdentifier(hash: publicKey)
+                SubjectAlternativeNames([.uniformResourceIdentifier(Self.kindURI(kind.kindName))])
             },
             issuerPrivateKey: Certificate.PrivateKey(key)
         )
     }
+
+    /// How a certificate says how it was obtained.
+    public static func kindURI(_ kind: CertificateKindName) -> String { "urn:rolecall:kind:\(kind.rawValue)" }
 
     /// 128 random bits; swift-certificates adds the leading zero that keeps it positive.
     static func randomSerial() -> Certificate.SerialNumber {
