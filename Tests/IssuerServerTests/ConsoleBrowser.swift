@@ -31,20 +31,20 @@ final class ConsoleBrowser: @unchecked Sendable {
         try await send("GET", path, body: nil, origin: nil)
     }
 
-    /// A form POST; `csrf` is added as `csrf_token` unless nil.
-    func post(_ path: String, _ fields: [(String, String)], origin: String? = "self") async throws -> Page {
+    /// A form POST, with this server's `Origin` unless told otherwise, and any `headers` more.
+    func post(_ path: String, _ fields: [(String, String)], origin: String? = "self", headers: [(String, String)] = []) async throws -> Page {
         var components = URLComponents()
         components.queryItems = fields.map { URLQueryItem(name: $0.0, value: $0.1) }
         let body = (components.percentEncodedQuery ?? "").replacingOccurrences(of: "+", with: "%2B")
-        return try await send("POST", path, body: body, origin: origin == "self" ? client.urls[0] : origin)
+        return try await send("POST", path, body: body, origin: origin == "self" ? client.urls[0] : origin, extra: headers)
     }
 
     func forget(_ cookie: String) { cookies[cookie] = nil }
 
     func setCookie(_ name: String, _ value: String) { cookies[name] = value }
 
-    private func send(_ method: String, _ path: String, body: String?, origin: String?) async throws -> Page {
-        var headers: [(name: String, value: String)] = []
+    private func send(_ method: String, _ path: String, body: String?, origin: String?, extra: [(String, String)] = []) async throws -> Page {
+        var headers: [(name: String, value: String)] = extra.map { (name: $0.0, value: $0.1) }
         if !cookies.isEmpty {
             headers.append(("cookie", cookies.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "; ")))
         }

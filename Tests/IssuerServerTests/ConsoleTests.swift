@@ -209,8 +209,14 @@ import TestSupport
             #expect(wrong.status == 403)
             let foreign = try await admin.post("/ui/users/disable", [("csrf_token", token), ("user", "alice")], origin: "https://evil.example")
             #expect(foreign.status == 403)
+            // Origin: null (what a browser sends under no-referrer) only with Sec-Fetch-Site: same-origin.
+            let unvouched = try await admin.post("/ui/users/disable", [("csrf_token", token), ("user", "alice")], origin: "null")
+            #expect(unvouched.status == 403)
+            let crossSite = try await admin.post("/ui/users/disable", [("csrf_token", token), ("user", "alice")], headers: [("Sec-Fetch-Site", "cross-site")])
+            #expect(crossSite.status == 403)
             #expect(try await world.admin.database.user(named: "alice")?.disabled == false)
             #expect(try await auditRows(world, event: "console-csrf").map(\.result) == ["csrf-missing", "csrf-wrong", "foreign-origin"])
+            #expect(try await auditRows(world, event: "console-csrf").map(\.count) == [1, 1, 3])
             #expect(try await auditRows(world, event: "console-csrf").allSatisfy { $0.user == "carol" })
             // The sign-in form has its own token.
             let browser = ConsoleBrowser(client)
@@ -218,8 +224,9 @@ import TestSupport
             let noToken = try await browser.post("/ui/login", [("user", "alice"), ("password", alice.password), ("code", world.code(alice))])
             #expect(noToken.status == 403)
             #expect(browser.cookies["__Host-rolecall-session"] == nil)
-            // With the token the same form works.
-            let accepted = try await admin.post("/ui/users/disable", [("csrf_token", token), ("user", "alice")])
+            // With the token the same form works, from a browser under no-referrer too.
+            let accepted = try await admin.post("/ui/users/disable", [("csrf_token", token), ("user", "alice")], origin: "null",
+                                                headers: [("Sec-Fetch-Site", "same-origin")])
             #expect(accepted.status == 303)
             #expect(try await world.admin.database.user(named: "alice")?.disabled == true)
         }

@@ -67,11 +67,16 @@ struct ConsolePages: Sendable {
         }
     }
 
-    /// "foreign-origin" when the browser says the form came from elsewhere (`Origin`, or
-    /// `Sec-Fetch-Site: cross-site`); nil otherwise, including old clients that send neither.
+    /// "foreign-origin" when the browser says the form came from elsewhere; nil otherwise,
+    /// including old clients that send neither header (the CSRF token still guards them).
+    /// - `Sec-Fetch-Site` must be `same-origin` (or `none`, a request the user typed).
+    /// - `Origin` must be this server's. `Origin: null` is what browsers send under the pages'
+    ///   `Referrer-Policy: no-referrer`: then `Sec-Fetch-Site: same-origin` must vouch for it.
     static func foreignOrigin(_ request: Request) -> String? {
-        if let site = request.headers[HTTPField.Name("Sec-Fetch-Site")!], site == "cross-site" { return "foreign-origin" }
+        let site = request.headers[HTTPField.Name("Sec-Fetch-Site")!]
+        if let site, site != "same-origin" && site != "none" { return "foreign-origin" }
         guard let origin = request.headers[.origin] else { return nil }
+        if origin == "null" { return site == "same-origin" ? nil : "foreign-origin" }
         guard let authority = request.head.authority, origin.lowercased() == "https://" + authority.lowercased() else { return "foreign-origin" }
         return nil
     }
@@ -211,12 +216,12 @@ struct ConsolePages: Sendable {
 
     // MARK: Administrators
 
-    func summary(_ visitor: ConsoleService.Visitor) async throws -> Response {
+    func summary(_ visitor: ConsoleService.Visitor, _ request: Request) async throws -> Response {
         let now = console.service.now()
         let since = now.addingTimeInterval(-24 * 3600)
         let counts = try await database.hourlyCounts(since: since)
         let reasons = try await database.refusalCounts(since: since).sorted { ($1.value, $0.key) < ($0.value, $1.key) }
-        return ConsoleResponses.page("summary", title: "Summary", visitor: visitor, [
+        return ConsoleResponses.page("summary", title: "Summary", visitor: visitor, notice: Self.notice(request), [
             "chart": ConsoleChart.svg(counts, endingAt: now),
             "issuedTotal": counts.reduce(0) { $0 + $1.issued },
             "refusedTotal": counts.reduce(0) { $0 + $1.refused },

@@ -61,7 +61,7 @@ enum ConsoleRoutes {
         // Administrators.
         // The router treats "/ui" and "/ui/" as one path.
         router.get("/ui/") { request, context in
-            await pages.signedIn(request, context, admin: true) { visitor in try await pages.summary(visitor) }
+            await pages.signedIn(request, context, admin: true) { visitor in try await pages.summary(visitor, request) }
         }
         router.get("/ui/audit") { request, context in
             await pages.signedIn(request, context, admin: true) { visitor in try await pages.audit(visitor, request) }

@@ -134,7 +134,7 @@ enum ConsoleTemplates {
     <form method="post" action="/ui/devices/new" class="stacked">
     <input type="hidden" name="csrf_token" value="{{csrf}}">
     <label for="device">Name for the new device</label>
-    <input id="device" name="device" required pattern="[A-Za-z0-9._@-]{1,64}" value="phone-2">
+    <input id="device" name="device" required pattern="[A-Za-z0-9._@\\-]{1,64}" value="phone-2">
     {{#needsCode}}
     <label for="code">Code from a device you have already enrolled</label>
     <input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" required>
