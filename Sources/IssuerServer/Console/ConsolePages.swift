@@ -150,7 +150,8 @@ struct ConsolePages: Sendable {
 
     func passwordForm(_ visitor: ConsoleService.Visitor, status: HTTPResponse.Status = .ok, error: String? = nil) -> Response {
         ConsoleResponses.page("password", title: visitor.session.passwordChangeOnly ? "Choose your password" : "Change your password",
-                              visitor: visitor, status: status, error: error, ["oneTime": visitor.session.passwordChangeOnly])
+                              visitor: visitor, status: status, error: error,
+                              ["oneTime": visitor.session.passwordChangeOnly, "account": visitor.user.name])
     }
 
     func changePassword(_ visitor: ConsoleService.Visitor, _ form: ConsoleForm, _ context: IssuerRequestContext) async throws -> Response {

@@ -18,6 +18,8 @@ enum ConsoleRoutes {
         let console = ConsoleService(service: service)
         let pages = ConsolePages(console: console)
         router.get("/ui/console.css") { _, _ in ConsoleResponses.stylesheet() }
+        // Browsers ask for it on every page; there is none.
+        router.get("/favicon.ico") { _, _ in Response(status: .noContent, headers: [.cacheControl: "max-age=86400"]) }
 
         router.get("/ui/login") { request, _ in await pages.loginForm(request) }
         router.post("/ui/login") { request, context in await pages.signIn(request, context) }

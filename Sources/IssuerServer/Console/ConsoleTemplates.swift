@@ -73,6 +73,7 @@ enum ConsoleTemplates {
     {{#oneTime}}<p>You signed in with a one-time password from your administrator. Choose your own password to go on.</p>{{/oneTime}}
     <form method="post" action="/ui/password" class="stacked">
     <input type="hidden" name="csrf_token" value="{{csrf}}">
+    <input type="text" autocomplete="username" value="{{account}}" readonly hidden>
     {{^oneTime}}
     <label for="password">Current password</label>
     <input id="password" name="password" type="password" autocomplete="current-password" required>
@@ -218,7 +219,7 @@ enum ConsoleTemplates {
     {{#disabled}}<form method="post" action="/ui/users/enable"><input type="hidden" name="csrf_token" value="{{csrf}}"><input type="hidden" name="user" value="{{name}}"><button type="submit">Enable {{name}}</button></form>{{/disabled}}
     {{^disabled}}<form method="post" action="/ui/users/disable"><input type="hidden" name="csrf_token" value="{{csrf}}"><input type="hidden" name="user" value="{{name}}"><button type="submit">Disable {{name}}</button></form>{{/disabled}}
     {{#locked}}<form method="post" action="/ui/users/unlock"><input type="hidden" name="csrf_token" value="{{csrf}}"><input type="hidden" name="user" value="{{name}}"><button type="submit">Lift lockout of {{name}}</button></form>{{/locked}}
-    <form method="post" action="/ui/users/reset"><input type="hidden" name="csrf_token" value="{{csrf}}"><input type="hidden" name="user" value="{{name}}"><label><input type="checkbox" name="new_device" value="on"> new device</label> <label for="reset-code-{{name}}">your code</label> <input id="reset-code-{{name}}" name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" size="6" required> <button type="submit">Reset {{name}}</button></form>
+    <form method="post" action="/ui/users/reset"><input type="hidden" name="csrf_token" value="{{csrf}}"><input type="hidden" name="user" value="{{name}}"><label><input type="checkbox" name="new_device" value="on"> and a new device;</label> <label for="reset-code-{{name}}">your code:</label> <input id="reset-code-{{name}}" name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" size="6" required> <button type="submit">Reset {{name}}</button></form>
     </td>
     </tr>{{/rows}}
     </tbody>
