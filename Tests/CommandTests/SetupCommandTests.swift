@@ -29,6 +29,23 @@ import TestSupport
         #expect(object["caFingerprintSHA256"]?.count == 64)
     }
 
+    /// The terminal QR code comes from libqrencode, with no `qrencode` program on PATH: the same
+    /// text as `qrencode -t UTF8` would print for the URI above it.
+    @Test func initPrintsTheQRCodeWithoutTheQrencodeProgram() async throws {
+        let base = try Paths.temporaryDirectory()
+        let outcome = try await ProcessRunner.run(Paths.rolecall, ["init", "--user", "bob"], environment: ["ROLECALL_HOME": base + "/h", "PATH": base])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        let lines = outcome.stdout.split(separator: "\n").map(String.init)
+        let uri = try #require(lines.first { $0.trimmingCharacters(in: .whitespaces).hasPrefix("otpauth://") }).trimmingCharacters(in: .whitespaces)
+        let symbol = lines.filter { line in !line.isEmpty && line.unicodeScalars.allSatisfy { " ▀▄█".unicodeScalars.contains($0) } }
+        // A version-4 or larger symbol with its quiet zone: at least (33 + 8) / 2 rows of half blocks.
+        #expect(symbol.count >= 20, "\(outcome.stdout)")
+        if FileManager.default.isExecutableFile(atPath: "/usr/bin/qrencode") {
+            let reference = try await ProcessRunner.run("/usr/bin/qrencode", ["-8", "-l", "M", "-t", "UTF8"], input: uri)
+            #expect(reference.stdout.split(separator: "\n").map(String.init) == symbol)
+        }
+    }
+
     @Test func secondInitRefusesAndChangesNothing() async throws {
         let world = try await CLIWorld.initialized()
         let before = try Data(contentsOf: URL(fileURLWithPath: world.home + "/issuer.json"))

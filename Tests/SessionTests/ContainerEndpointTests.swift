@@ -25,7 +25,7 @@ import TestSupport
     }
 
     func curl(_ arguments: [String]) async throws -> (code: String, body: String) {
-        let outcome = try await ProcessRunner.run("curl", ["-s", "-w", "\n%{http_code}", "--max-time", "5"] + arguments)
+        let outcome = try await ProcessRunner.run("curl", ["-s", "-w", "\n%{http_code}", "--max-time", "20"] + arguments)
         let lines = outcome.stdout.split(separator: "\n", omittingEmptySubsequences: false)
         return (String(lines.last ?? ""), lines.dropLast().joined(separator: "\n"))
     }
