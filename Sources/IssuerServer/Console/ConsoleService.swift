@@ -280,11 +280,9 @@ struct ConsoleService: Sendable {
         Array(SHA256.hash(data: Array(cookie.utf8)))
     }
 
-    /// Constant time, for the CSRF token.
+    /// Constant time (`SecretBytes`' comparison), for the CSRF token.
     static func tokensMatch(_ given: String?, _ expected: String) -> Bool {
         guard let given else { return false }
-        let a = Array(given.utf8), b = Array(expected.utf8)
-        guard a.count == b.count else { return false }
-        return zip(a, b).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+        return SecretBytes(Array(given.utf8)) == SecretBytes(Array(expected.utf8))
     }
 }
