@@ -48,6 +48,20 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // PKCS#11's standard header (no Swift library exists); modules are dlopen'd, nothing is linked.
+        .systemLibrary(name: "CPKCS11", providers: [.apt(["libp11-kit-dev"])]),
+        // Keys that never leave hardware: PKCS#11 modules and RFC 7512 URIs, keys behind SigningKey.
+        .target(
+            name: "TokenKeys",
+            dependencies: [
+                "CPKCS11",
+                "RolesAnywhere",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ]
+        ),
         // The client's HTTPS: RolesAnywhere's transport seam over async-http-client. Only the client
         // (and the load test) link it; the team issuer and the emulator serve, they do not call out.
         .target(
@@ -91,6 +105,7 @@ let package = Package(
                 "IssuanceCore",
                 "IssuerProtocol",
                 "CHardening",
+                "TokenKeys",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -156,6 +171,7 @@ let package = Package(
                 "CHardening",
                 "ChildProcess",
                 "RequestDeadline",
+                "TokenKeys",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -187,6 +203,7 @@ let package = Package(
                 "Issuance",
                 "Session",
                 "CommandLineSupport",
+                "TokenKeys",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -271,6 +288,14 @@ let package = Package(
             ]
         ),
         .testTarget(name: "QRCodeTests", dependencies: ["QRCode", "TestSupport"]),
+        .testTarget(
+            name: "TokenKeysTests",
+            dependencies: [
+                "TokenKeys", "RolesAnywhere", "IssuanceCore", "TestSupport",
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .testTarget(
             name: "IssuerStorageTests",
             dependencies: ["IssuerStorage", "TestSupport"]

@@ -20,7 +20,8 @@ struct IssuerVault: Sendable {
     /// Stores `authority` (its key sealed): signing from now on, or `staged`.
     func addAuthority(_ authority: CertificateAuthority, staged: Bool = false, now: Date) async throws {
         let pem = try authority.certificatePEM()
-        var keyBytes = Array(authority.unsafePrivateKeyPEM().utf8)
+        guard let keyPEM = authority.unsafePrivateKeyPEM() else { throw IssuerSetupError("a CA whose key is on a token cannot be sealed into the database") }
+        var keyBytes = Array(keyPEM.utf8)
         defer { wipeBytes(&keyBytes) }
         let sealed = try key.seal(keyBytes, context: Self.caContext(pem))
         if staged {

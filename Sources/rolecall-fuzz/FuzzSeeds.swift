@@ -22,7 +22,7 @@ enum FuzzSeeds {
         try! P256.Signing.PrivateKey(rawRepresentation: [UInt8](repeating: fill, count: 32))
     }
 
-    static let authority = try! CertificateAuthority.generate(commonName: "rolecall fuzz CA", now: signingDate.addingTimeInterval(-86_400), key: fixtureKey(1))
+    static let authority = try! CertificateAuthority.generate(commonName: "rolecall fuzz CA", now: signingDate.addingTimeInterval(-86_400), key: .p256(fixtureKey(1)))
 
     /// The emulator the `emulator-request` target drives: trusts the fixture CA, clock at the seeds' time.
     static let emulator: Emulator = {

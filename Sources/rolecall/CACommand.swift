@@ -6,6 +6,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import IssuanceCore
+import IssuerProtocol
 import RolesAnywhere
 import Session
 import X509
@@ -57,24 +58,27 @@ struct CACommand: AsyncParsableCommand {
 
         @OptionGroup var mfa: MFAOptions
 
+        @OptionGroup var tokenOptions: CAKeyOptions
+
         func validate() throws {
             if stage && promote { throw ValidationError("give --stage or --promote, not both") }
         }
 
         func run() async throws {
             try await Console.reportingErrors {
-                let context = Console.context()
+                let context = tokenOptions.apply(to: Console.context())
                 let rotation: LocalSetup.Rotation = stage ? .stage : promote ? .promote : .immediate
                 let code = try mfa.source(label: "rotating the CA").obtain()
-                let authority = try LocalSetup(context: context).rotateAuthority(rotation, mfaCode: code)
-                Console.out(try authority.certificatePEM() + "\n")
+                let certificate = try LocalSetup(context: context).rotateAuthority(rotation, mfaCode: code, caKey: try tokenOptions.caKeyURI())
+                let fingerprint = CertificateFingerprint.sha256(der: try certificate.derBytes())
+                Console.out(try certificate.serializeAsPEM().pemString + "\n")
                 switch rotation {
                 case .stage:
-                    Console.err("Staged CA \(authority.fingerprintSHA256); the current CA keeps signing. Put both in the trust anchor (`rolecall ca show` prints them), then run `rolecall ca rotate --promote`.\n")
+                    Console.err("Staged CA \(fingerprint); the current CA keeps signing. Put both in the trust anchor (`rolecall ca show` prints them), then run `rolecall ca rotate --promote`.\n")
                 case .promote:
-                    Console.err("CA \(authority.fingerprintSHA256) signs from now on. Once no session needs the old one, run `rolecall ca remove-old` and drop it from the trust anchor.\n")
+                    Console.err("CA \(fingerprint) signs from now on. Once no session needs the old one, run `rolecall ca remove-old` and drop it from the trust anchor.\n")
                 case .immediate:
-                    Console.err("rolecall: warning: the new CA \(authority.fingerprintSHA256) signs from now on, so every profile whose trust anchor holds only the old CA fails until you add this one. `ca rotate --stage` avoids that.\n")
+                    Console.err("rolecall: warning: the new CA \(fingerprint) signs from now on, so every profile whose trust anchor holds only the old CA fails until you add this one. `ca rotate --stage` avoids that.\n")
                 }
             }
         }

@@ -20,11 +20,14 @@ struct InitCommand: AsyncParsableCommand {
     @Flag(help: "Print {user, otpauthURI, caCertificatePEM, caFingerprintSHA256} as JSON and nothing else.")
     var json = false
 
+    @OptionGroup var caKeyOptions: CAKeyOptions
+
     func run() async throws {
         try await Console.reportingErrors {
-            let context = Console.context()
+            let context = caKeyOptions.apply(to: Console.context())
             let name = user ?? context.environment["USER"] ?? "rolecall-user"
-            let result = try LocalSetup(context: context).initialize(user: name)
+            let caKey = try caKeyOptions.caKeyURI()
+            let result = try LocalSetup(context: context).initialize(user: name, caKey: caKey)
             if json {
                 let object: JSONValue = [
                     "user": .string(result.user), "otpauthURI": .string(result.otpauthURI),
@@ -41,6 +44,9 @@ struct InitCommand: AsyncParsableCommand {
 
             """)
             if let qr = QRCode.render(result.otpauthURI) { Console.out(qr + "\n") }
+            if let caKey, let created = result.caKeyCreated {
+                Console.out("The CA's key is on the token, \(created ? "made there now" : "the one already there"): \(caKey). No file holds it; each certificate needs the token and its PIN.\n")
+            }
             Console.out("""
             CA fingerprint (SHA-256): \(result.caFingerprintSHA256)
 

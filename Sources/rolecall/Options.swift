@@ -2,6 +2,7 @@ import ArgumentParser
 import IssuanceCore
 import RolesAnywhere
 import Session
+import TokenKeys
 
 /// Which profile and session a command uses.
 struct SelectionOptions: ParsableArguments {
@@ -54,4 +55,38 @@ struct MFAOptions: ParsableArguments {
         if let mfaCommand { return .command(mfaCommand) }
         return .terminalPrompt(label: label)
     }
+}
+
+/// Where a token's PIN comes from, and which PKCS#11 module to load.
+struct TokenOptions: ParsableArguments {
+    @Option(name: .customLong("pin-command"), help: "A command whose first line of output is the token's PIN (default: a prompt on the terminal).")
+    var pinCommand: String?
+
+    @Option(name: .customLong("pkcs11-module"), help: "The PKCS#11 module (default: the one the config remembers, the URI's module-path, $ROLECALL_PKCS11_MODULE, else p11-kit's proxy).")
+    var pkcs11Module: String?
+
+    func apply(to context: SessionContext) -> SessionContext {
+        var context = context
+        if let pinCommand { context.pin = .command(pinCommand) }
+        context.pkcs11Module = pkcs11Module
+        return context
+    }
+}
+
+/// `--ca-key`: a CA whose key is on a PKCS#11 token.
+struct CAKeyOptions: ParsableArguments {
+    @Option(name: .customLong("ca-key"), help: "Keep the CA's key on a PKCS#11 token, e.g. 'pkcs11:token=NAME;object=rolecall-ca' (made there when absent; never written to a file).")
+    var caKey: String?
+
+    @OptionGroup var token: TokenOptions
+
+    func validate() throws {
+        do { _ = try caKeyURI() } catch { throw ValidationError("--ca-key: \(error)") }
+    }
+
+    func caKeyURI() throws -> PKCS11URI? {
+        try caKey.map { try PKCS11URI(parsing: $0) }
+    }
+
+    func apply(to context: SessionContext) -> SessionContext { token.apply(to: context) }
 }

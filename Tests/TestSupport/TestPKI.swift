@@ -101,6 +101,7 @@ extension SigningKey {
         case .rsa(let key): key.pemRepresentation
         case .p256(let key): key.pemRepresentation
         case .p384(let key): key.pemRepresentation
+        case .external: preconditionFailure("a key on a token has no PEM")
         }
     }
 

@@ -10,18 +10,24 @@ import Glibc
 import Darwin
 #endif
 import IssuanceCore
+import IssuerProtocol
 import RolesAnywhere
+import TokenKeys
 import X509
 
 /// The local issuer's private file (`issuer.json`, 0600): CA keys and TOTP seeds.
 ///
-/// Whoever can read this file can mint certificates: that is the limit of local mode
+/// Whoever can read this file can mint certificates, unless the CA's key is on a token: then the
+/// file names the key (a `pkcs11:` URI and its module) and signing needs the token and its PIN
 /// (README, "Security model").
 public struct IssuerStore: Sendable {
     struct Document: Codable {
         struct Authority: Codable {
             var certificatePEM: String
-            var privateKeyPEM: String
+            /// The key, when it is not on a token.
+            var privateKeyPEM: String?
+            /// The key on a token (`init --ca-key`); no private key is in the file then.
+            var tokenKey: TokenKeyReference?
             var createdAt: Date
             /// Replaced by a newer CA; kept for `ca show --all` until `ca remove-old`.
             var retired: Bool
@@ -31,6 +37,15 @@ public struct IssuerStore: Sendable {
             var retiredAt: Date?
 
             var isStaged: Bool { staged == true }
+
+            init(_ authority: CertificateAuthority, tokenKey: TokenKeyReference?, createdAt: Date, staged: Bool = false) throws {
+                certificatePEM = try authority.certificatePEM()
+                privateKeyPEM = tokenKey == nil ? authority.unsafePrivateKeyPEM() : nil
+                self.tokenKey = tokenKey
+                self.createdAt = createdAt
+                retired = false
+                self.staged = staged ? true : nil
+            }
         }
 
         struct Device: Codable {
@@ -67,13 +82,13 @@ public struct IssuerStore: Sendable {
 
 
 
-    /// Creates the file; refuses when it already exists.
-    public func create(user: String, authority: CertificateAuthority, firstDevice: String, secret: SecretBytes, now: Date) throws {
+    /// Creates the file; refuses when it already exists. `tokenKey`: where the CA's key is, when on a token.
+    public func create(user: String, authority: CertificateAuthority, tokenKey: TokenKeyReference? = nil, firstDevice: String, secret: SecretBytes, now: Date) throws {
         try file.directory.withLock {
             guard try file.directory.read(file.name) == nil else { throw StoreError.damaged(file.path, detail: "it already exists") }
             try file.save(Document(
                 user: user,
-                authorities: [.init(certificatePEM: try authority.certificatePEM(), privateKeyPEM: authority.unsafePrivateKeyPEM(), createdAt: now, retired: false)],
+                authorities: [try .init(authority, tokenKey: tokenKey, createdAt: now)],
                 devices: [.init(name: firstDevice, secretBase32: TOTPSecret.base32(secret), createdAt: now)]
             ))
         }
@@ -92,7 +107,7 @@ public struct IssuerStore: Sendable {
     }
 
     /// The CA that signs new certificates.
-    public func currentAuthority() throws -> CertificateAuthority {
+    public func currentAuthority() throws -> StoredAuthority {
         guard let current = try load().authorities.last(where: { !$0.retired && !$0.isStaged }) else {
             throw StoreError.damaged(file.path, detail: "it holds no current CA")
         }
@@ -102,7 +117,7 @@ public struct IssuerStore: Sendable {
     /// Every CA, oldest first (a staged one last).
     public func allAuthorityCertificates() throws -> [AuthorityEntry] {
         try load().authorities.map {
-            AuthorityEntry(certificate: try Self.authority($0, path: file.path).certificate, retired: $0.retired, staged: $0.isStaged, retiredAt: $0.retiredAt)
+            AuthorityEntry(certificate: try Self.certificate($0, path: file.path), retired: $0.retired, staged: $0.isStaged, retiredAt: $0.retiredAt)
         }
     }
 
@@ -113,25 +128,24 @@ public struct IssuerStore: Sendable {
     }
 
     /// Switches signing to `authority` at once. Refused while a CA is staged: promote that one instead.
-    public func rotateAuthority(to authority: CertificateAuthority, now: Date) throws {
+    public func rotateAuthority(to authority: CertificateAuthority, tokenKey: TokenKeyReference? = nil, now: Date) throws {
         try mutate { document in
             try Self.checkRotation(document, promoting: false)
             Self.retireCurrent(&document, now: now)
-            document.authorities.append(.init(certificatePEM: try authority.certificatePEM(), privateKeyPEM: authority.unsafePrivateKeyPEM(), createdAt: now, retired: false))
+            document.authorities.append(try .init(authority, tokenKey: tokenKey, createdAt: now))
         }
     }
 
     /// Adds `authority` as the next CA; the current one keeps signing until `promoteStagedAuthority`.
-    public func stageAuthority(_ authority: CertificateAuthority, now: Date) throws {
+    public func stageAuthority(_ authority: CertificateAuthority, tokenKey: TokenKeyReference? = nil, now: Date) throws {
         try mutate { document in
             try Self.checkRotation(document, promoting: false)
-            document.authorities.append(.init(certificatePEM: try authority.certificatePEM(), privateKeyPEM: authority.unsafePrivateKeyPEM(),
-                                              createdAt: now, retired: false, staged: true))
+            document.authorities.append(try .init(authority, tokenKey: tokenKey, createdAt: now, staged: true))
         }
     }
 
     /// The staged CA signs from now on; the one before it is retired. Returns the promoted CA.
-    public func promoteStagedAuthority(now: Date) throws -> CertificateAuthority {
+    public func promoteStagedAuthority(now: Date) throws -> StoredAuthority {
         try mutate { document in
             try Self.checkRotation(document, promoting: true)
             guard let staged = document.authorities.lastIndex(where: { $0.isStaged }) else { preconditionFailure("checked above") }
@@ -206,14 +220,53 @@ public struct IssuerStore: Sendable {
         }
     }
 
-    static func authority(_ stored: Document.Authority, path: String) throws -> CertificateAuthority {
+    static func certificate(_ stored: Document.Authority, path: String) throws -> Certificate {
         do {
-            return CertificateAuthority(
-                certificate: try Certificate(pemEncoded: stored.certificatePEM),
-                key: try P256.Signing.PrivateKey(pemRepresentation: stored.privateKeyPEM)
-            )
+            return try Certificate(pemEncoded: stored.certificatePEM)
         } catch {
-            throw StoreError.damaged(path, detail: "a CA certificate or key does not parse")
+            throw StoreError.damaged(path, detail: "a CA certificate does not parse")
         }
+    }
+
+    static func authority(_ stored: Document.Authority, path: String) throws -> StoredAuthority {
+        guard (stored.privateKeyPEM == nil) != (stored.tokenKey == nil) else {
+            throw StoreError.damaged(path, detail: "a CA needs either privateKeyPEM or tokenKey")
+        }
+        return StoredAuthority(certificate: try certificate(stored, path: path), tokenKey: stored.tokenKey, keyPEM: stored.privateKeyPEM, path: path)
+    }
+}
+
+/// A CA as `issuer.json` keeps it: the certificate, and its key or where on a token the key is.
+public struct StoredAuthority: Sendable, CustomStringConvertible {
+    public let certificate: Certificate
+    /// Where the key is, when it is on a token.
+    public let tokenKey: TokenKeyReference?
+    fileprivate let keyPEM: String?
+    fileprivate let path: String
+
+    public var fingerprintSHA256: String { (try? CertificateFingerprint.sha256(der: certificate.derBytes())) ?? "" }
+
+    /// Runs `body` with the CA ready to sign: its key from the file, or opened on its token through
+    /// `tokens` (which asks for the PIN) and closed again when `body` returns.
+    public func withAuthority<T>(tokens: TokenAccess?, _ body: (CertificateAuthority) throws -> T) throws -> T {
+        guard let tokenKey else {
+            let key: P256.Signing.PrivateKey
+            do { key = try P256.Signing.PrivateKey(pemRepresentation: keyPEM ?? "") } catch {
+                throw StoreError.damaged(path, detail: "a CA key does not parse")
+            }
+            return try body(CertificateAuthority(certificate: certificate, key: key))
+        }
+        guard let tokens else { throw TokenError.pinUnavailable(uri: tokenKey.uri, reason: "this command cannot open the token") }
+        return try tokens.withKey(tokenKey) { key in
+            let authority: CertificateAuthority
+            do { authority = try CertificateAuthority(certificate: certificate, key: key) } catch {
+                throw TokenError.keyMismatch(uri: tokenKey.uri)
+            }
+            return try body(authority)
+        }
+    }
+
+    public var description: String {
+        "StoredAuthority(fingerprint: \(fingerprintSHA256), key: \(tokenKey.map { "on token \($0.uri)" } ?? "<redacted>"))"
     }
 }

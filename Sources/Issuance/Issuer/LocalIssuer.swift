@@ -4,32 +4,45 @@ import FoundationEssentials
 import Foundation
 #endif
 import IssuanceCore
+import TokenKeys
 import X509
 
 /// The embedded issuer: checks the TOTP code against the local devices (replay guard and lockout
-/// stored durably first), then signs with the local CA.
+/// stored durably first), then signs with the local CA, whose key is in `issuer.json` or on a
+/// token (opened through `tokens`, which asks for the PIN).
 public struct LocalIssuer: Issuer {
     private let store: IssuerStore
     private let verifier: TOTPVerifier
+    private let tokens: TokenAccess?
     private let now: @Sendable () -> Date
 
-    public init(store: IssuerStore, mfaState: any MFAStateStore, now: @escaping @Sendable () -> Date = Date.init) {
+    public init(store: IssuerStore, mfaState: any MFAStateStore, tokens: TokenAccess? = nil, now: @escaping @Sendable () -> Date = Date.init) {
         self.store = store
         self.verifier = TOTPVerifier(store: mfaState, now: now)
+        self.tokens = tokens
         self.now = now
     }
 
     public func issue(_ request: IssuanceRequest) async throws -> IssuedCertificate {
         let publicKey = try request.verifiedPublicKey()
+        let authority = try store.currentAuthority()
         if request.kind.requiresMFA {
-            guard case .totp(let code)? = request.mfaProof else {
+            switch request.mfaProof {
+            case .totp(let code)?:
+                // The accepted step is on disk before the certificate exists.
+                _ = try verifier.verify(code: code, devices: try store.devices())
+            case .token?:
+                // The token's PIN is checked by the token itself when the CA signs below.
+                guard authority.tokenKey != nil else {
+                    throw MFAError.unavailable("this profile's MFA is the token, but the local CA's key is in \(store.path), not on a token: use --mfa required, or move the CA to a token with `rolecall ca rotate --ca-key pkcs11:URI`")
+                }
+            case nil:
                 throw MFAError.unavailable("a \(request.kind.name) certificate needs an MFA code")
             }
-            // The accepted step is on disk before the certificate exists.
-            _ = try verifier.verify(code: code, devices: try store.devices())
         }
-        let authority = try store.currentAuthority()
-        return IssuedCertificate(chain: [try authority.issueLeaf(for: publicKey, user: try store.user(), kind: request.kind, now: now())])
+        let user = try store.user()
+        let leaf = try authority.withAuthority(tokens: tokens) { try $0.issueLeaf(for: publicKey, user: user, kind: request.kind, now: now()) }
+        return IssuedCertificate(chain: [leaf])
     }
 
     /// Checks a code without issuing anything (for `mfa add`, `mfa remove`, `ca rotate`).

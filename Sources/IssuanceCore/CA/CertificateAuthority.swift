@@ -14,25 +14,43 @@ import RolesAnywhere
 import SwiftASN1
 import X509
 
-/// rolecall's CA: an ECDSA P-256 key and its self-signed certificate (pathLen 0, 10 years).
+/// rolecall's CA: a key and its self-signed certificate (pathLen 0, 10 years). The key is an
+/// ECDSA P-256 key in memory, or a key on a PKCS#11 token (P-256 when rolecall made it).
 ///
-/// P-256 with SHA-256 keeps every certificate it signs verifiable by any Roles Anywhere client,
-/// including AWS's own Python signer, which names its algorithm after the certificate's hash.
+/// SHA-256 keeps every certificate it signs verifiable by any Roles Anywhere client, including
+/// AWS's own Python signer, which names its algorithm after the certificate's hash.
 public struct CertificateAuthority: Sendable, CustomStringConvertible {
     public let certificate: Certificate
-    private let key: P256.Signing.PrivateKey
+    private let key: SigningKey
 
     public static let lifetime: TimeInterval = 10 * 365 * 24 * 3600
 
     public init(certificate: Certificate, key: P256.Signing.PrivateKey) {
         self.certificate = certificate
+        self.key = .p256(key)
+    }
+
+    /// A CA whose key signs elsewhere (a token): refused unless the key is the certificate's.
+    public init(certificate: Certificate, key: SigningKey) throws(IssuerKeyMismatch) {
+        guard key.certificatePublicKey == certificate.publicKey else { throw IssuerKeyMismatch() }
+        self.certificate = certificate
         self.key = key
     }
 
-    /// A new CA valid from `now` for 10 years, with a fresh key unless one is given (fuzzing seeds
-    /// need a fixed one).
-    public static func generate(commonName: String, now: Date, key: P256.Signing.PrivateKey = .init()) throws -> CertificateAuthority {
-        let publicKey = Certificate.PublicKey(key.publicKey)
+    private init(generated certificate: Certificate, key: SigningKey) {
+        self.certificate = certificate
+        self.key = key
+    }
+
+    /// Whether the key is on a token rather than in this process.
+    public var keyIsExternal: Bool {
+        if case .external = key { true } else { false }
+    }
+
+    /// A new CA valid from `now` for 10 years, with a fresh in-memory P-256 key unless one is given
+    /// (a key on a token; fuzzing seeds need a fixed one).
+    public static func generate(commonName: String, now: Date, key: SigningKey = .generateP256()) throws -> CertificateAuthority {
+        let publicKey = key.certificatePublicKey
         let name = try DistinguishedName {
             OrganizationName("rolecall")
             CommonName(commonName)
@@ -46,15 +64,15 @@ public struct CertificateAuthority: Sendable, CustomStringConvertible {
             notValidAfter: issued.addingTimeInterval(lifetime),
             issuer: name,
             subject: name,
-            signatureAlgorithm: .ecdsaWithSHA256,
+            signatureAlgorithm: key.certificateSignatureAlgorithm,
             extensions: try Certificate.Extensions {
                 Critical(BasicConstraints.isCertificateAuthority(maxPathLength: 0))
                 Critical(KeyUsage(keyCertSign: true, cRLSign: true))
                 SubjectKeyIdentifier(hash: publicKey)
             },
-            issuerPrivateKey: Certificate.PrivateKey(key)
+            issuerPrivateKey: key.certificatePrivateKey
         )
-        return CertificateAuthority(certificate: certificate, key: key)
+        return CertificateAuthority(generated: certificate, key: key)
     }
 
     /// A leaf for `publicKey`: CN = `user` (and OU = `role` when given: the team issuer names the
@@ -80,7 +98,7 @@ public struct CertificateAuthority: Sendable, CustomStringConvertible {
             notValidAfter: min(validity.notAfter, certificate.notValidAfter),
             issuer: certificate.subject,
             subject: subject,
-            signatureAlgorithm: .ecdsaWithSHA256,
+            signatureAlgorithm: key.certificateSignatureAlgorithm,
             extensions: try Certificate.Extensions {
                 Critical(BasicConstraints.notCertificateAuthority)
                 Critical(KeyUsage(digitalSignature: true))
@@ -89,7 +107,7 @@ public struct CertificateAuthority: Sendable, CustomStringConvertible {
                 SubjectKeyIdentifier(hash: publicKey)
                 SubjectAlternativeNames([.uniformResourceIdentifier(Self.kindURI(kind.kindName))])
             },
-            issuerPrivateKey: Certificate.PrivateKey(key)
+            issuerPrivateKey: key.certificatePrivateKey
         )
     }
 
@@ -113,10 +131,18 @@ public struct CertificateAuthority: Sendable, CustomStringConvertible {
         try certificate.serializeAsPEM().pemString
     }
 
-    /// The CA key as PEM, for the local issuer's private state file only.
-    public func unsafePrivateKeyPEM() -> String { key.pemRepresentation }
+    /// The CA key as PEM, for the local issuer's private state file only; nil for a key on a token,
+    /// which never leaves it.
+    public func unsafePrivateKeyPEM() -> String? {
+        if case .p256(let key) = key { key.pemRepresentation } else { nil }
+    }
 
     public var description: String {
-        "CertificateAuthority(\(certificate.subject), fingerprint: \(fingerprintSHA256), key: <redacted>)"
+        "CertificateAuthority(\(certificate.subject), fingerprint: \(fingerprintSHA256), key: \(keyIsExternal ? "on a token" : "<redacted>"))"
     }
+}
+
+/// A CA certificate and a key that is not the one it certifies.
+public struct IssuerKeyMismatch: Error, Sendable, CustomStringConvertible {
+    public var description: String { "the CA's key is not the one its certificate names: the token holds a different key under that name" }
 }

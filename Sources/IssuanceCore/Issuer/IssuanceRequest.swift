@@ -7,8 +7,16 @@ import X509
 /// Proof of a fresh MFA check that travels with an issuance request.
 public enum MFAProof: Sendable, CustomStringConvertible {
     case totp(code: String)
+    /// The factor is the token that holds the local CA's key: signing needs it and its PIN (or
+    /// touch). Only the local issuer accepts it, and only with its CA on a token.
+    case token
 
-    public var description: String { "MFAProof.totp(<redacted>)" }
+    public var description: String {
+        switch self {
+        case .totp: "MFAProof.totp(<redacted>)"
+        case .token: "MFAProof.token"
+        }
+    }
 }
 
 /// What the caller asks an issuer to certify: a CSR signed by a key that never leaves the caller's
@@ -32,7 +40,7 @@ public struct IssuanceRequest: Sendable, CustomStringConvertible {
         let subject = try DistinguishedName { CommonName("rolecall") }
         let csr = try CertificateSigningRequest(
             version: .v1, subject: subject, privateKey: key.certificatePrivateKey,
-            attributes: CertificateSigningRequest.Attributes(), signatureAlgorithm: .ecdsaWithSHA256
+            attributes: CertificateSigningRequest.Attributes(), signatureAlgorithm: key.certificateSignatureAlgorithm
         )
         self.init(csr: csr, kind: kind, roleArn: roleArn, mfaProof: mfaProof)
     }

@@ -7,7 +7,8 @@ import Foundation
 #endif
 import X509
 
-/// The private key that signs CreateSession, held in memory only.
+/// A private key that signs: CreateSession, a CSR, or (for a CA) certificates. In memory, or on a
+/// token (`external`), where it signs without ever entering this process.
 ///
 /// There is deliberately no way to serialise it: rolecall generates a key per session and never
 /// writes it anywhere. Tests that need a fixed key build one from PEM with `init(unsafePEM:)`.
@@ -15,6 +16,7 @@ public enum SigningKey: Sendable, CustomStringConvertible {
     case rsa(_RSA.Signing.PrivateKey)
     case p256(P256.Signing.PrivateKey)
     case p384(P384.Signing.PrivateKey)
+    case external(any ExternalSigningKey)
 
     /// A fresh P-256 key: the default for per-session keys (fast to generate, small signatures).
     public static func generateP256() -> SigningKey { .p256(P256.Signing.PrivateKey()) }
@@ -37,6 +39,7 @@ public enum SigningKey: Sendable, CustomStringConvertible {
         switch self {
         case .rsa: .rsaSHA256
         case .p256, .p384: .ecdsaSHA256
+        case .external(let key): key.algorithm
         }
     }
 
@@ -46,6 +49,7 @@ public enum SigningKey: Sendable, CustomStringConvertible {
         case .rsa(let key): Certificate.PublicKey(key.publicKey)
         case .p256(let key): Certificate.PublicKey(key.publicKey)
         case .p384(let key): Certificate.PublicKey(key.publicKey)
+        case .external(let key): key.certificatePublicKey
         }
     }
 
@@ -55,6 +59,7 @@ public enum SigningKey: Sendable, CustomStringConvertible {
         case .rsa(let key): Certificate.PrivateKey(key)
         case .p256(let key): Certificate.PrivateKey(key)
         case .p384(let key): Certificate.PrivateKey(key)
+        case .external(let key): key.certificatePrivateKey
         }
     }
 
@@ -67,7 +72,14 @@ public enum SigningKey: Sendable, CustomStringConvertible {
             return Array(try key.signature(for: SHA256.hash(data: message)).derRepresentation)
         case .p384(let key):
             return Array(try key.signature(for: SHA256.hash(data: message)).derRepresentation)
+        case .external(let key):
+            return try key.sign(message)
         }
+    }
+
+    /// What swift-certificates signs a certificate with, for this key: ECDSA or RSA PKCS#1 v1.5, SHA-256.
+    public var certificateSignatureAlgorithm: Certificate.SignatureAlgorithm {
+        algorithm == .rsaSHA256 ? .sha256WithRSAEncryption : .ecdsaWithSHA256
     }
 
     public var description: String {
@@ -75,8 +87,18 @@ public enum SigningKey: Sendable, CustomStringConvertible {
         case .rsa(let key): "SigningKey(RSA-\(key.keySizeInBits), <redacted>)"
         case .p256: "SigningKey(P-256, <redacted>)"
         case .p384: "SigningKey(P-384, <redacted>)"
+        case .external(let key): "SigningKey(\(key))"
         }
     }
+}
+
+/// A key held elsewhere (a PKCS#11 token) that signs through it: its bytes never enter this process.
+public protocol ExternalSigningKey: Sendable, CustomStringConvertible {
+    var algorithm: SigningAlgorithm { get }
+    var certificatePublicKey: Certificate.PublicKey { get }
+    var certificatePrivateKey: Certificate.PrivateKey { get }
+    /// As `SigningKey.sign`: SHA-256, then RSA PKCS#1 v1.5 or ECDSA with a DER-encoded signature.
+    func sign(_ message: [UInt8]) throws -> [UInt8]
 }
 
 /// The two X.509 signing algorithms Roles Anywhere accepts.

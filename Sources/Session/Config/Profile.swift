@@ -11,7 +11,13 @@ public struct Profile: Codable, Sendable, Equatable {
     public enum MFAMode: String, Codable, Sendable, CaseIterable {
         /// Per-session MFA: a single-use certificate per session, no credential_process.
         case required
+        /// Per-session, with the token that holds the CA's key as the factor: its PIN (or touch)
+        /// each session, no TOTP code; no credential_process.
+        case token
         case off
+
+        /// One factor per session, so single-use certificates and no credential_process.
+        public var isPerSession: Bool { self != .off }
     }
 
     public var name: String

@@ -56,7 +56,7 @@ public struct CredentialBroker: Sendable {
     /// signs exactly one CreateSession.
     public func obtain(_ request: Request, mfaCode: () throws -> String) async throws -> Issued {
         let profile = request.profile
-        let kind: CertificateKind = profile.mfa == .required
+        let kind: CertificateKind = profile.mfa.isPerSession
             ? .singleUse
             : .standard(sessionDuration: TimeInterval(profile.durationSeconds))
         let held = try await certify(request, kind: kind, mfaCode: mfaCode)
@@ -78,8 +78,11 @@ public struct CredentialBroker: Sendable {
         // Checked before the MFA code is spent; checked again with the issuer's own figures.
         _ = try duration(request, issued: nil)
         // A team issuer decides per role; the embedded one per kind.
-        let needsCode = profile.mfa == .required || (profile.issuer == nil && kind.requiresMFA)
-        let proof: MFAProof? = needsCode ? .totp(code: try mfaCode()) : nil
+        let proof: MFAProof? = switch profile.mfa {
+        case .required: .totp(code: try mfaCode())
+        case .token: .token
+        case .off: profile.issuer == nil && kind.requiresMFA ? .totp(code: try mfaCode()) : nil
+        }
         let key = SigningKey.generateP256()
         let issued = try await issuer.issue(IssuanceRequest(key: key, kind: kind, roleArn: profile.roleArn, mfaProof: proof))
         guard let leaf = issued.chain.first else { throw MFAError.unavailable("the issuer returned no certificate") }

@@ -7,6 +7,7 @@ import Issuance
 import IssuanceCore
 import IssuerProtocol
 import RolesAnywhere
+import TokenKeys
 
 /// What a command touches outside itself, so tests run the same code with fakes.
 public struct SessionContext: Sendable {
@@ -31,6 +32,17 @@ public struct SessionContext: Sendable {
 
     public var loginStore: IssuerLoginStore { IssuerLoginStore(directory: home) }
 
+    /// Where a token's PIN comes from (`--pin-command`, else the terminal).
+    public var pin: PINSource = .terminalPrompt
+    /// `--pkcs11-module PATH`: the module for token keys, before the one the config remembers.
+    public var pkcs11Module: String?
+
+    /// How this command reaches keys on tokens.
+    public var tokens: TokenAccess {
+        let pin = pin
+        return TokenAccess(moduleOverride: pkcs11Module, environment: environment) { try pin.obtain(tokenLabel: $0) }
+    }
+
     /// Where warnings go (standard error, in the commands).
     public var warn: @Sendable (String) -> Void = { _ in }
 
@@ -44,7 +56,7 @@ public struct SessionContext: Sendable {
     }
 
     /// The embedded issuer over this home.
-    public var localIssuer: LocalIssuer { LocalIssuer(store: issuerStore, mfaState: mfaState, now: now) }
+    public var localIssuer: LocalIssuer { LocalIssuer(store: issuerStore, mfaState: mfaState, tokens: tokens, now: now) }
 
     public func teamIssuerTransport(pinnedCertificatePEM: String?) throws -> any HTTPTransport {
         try issuerTransport?(pinnedCertificatePEM) ?? IssuerTLS.transport(pinnedCertificatePEM: pinnedCertificatePEM)

@@ -6,7 +6,7 @@ public enum AWSConfigOutput {
             switch profile.mfa {
             case .off:
                 lines.append("credential_process = \(quotedForINI(executable)) credential-process --profile \(profile.name)")
-            case .required:
+            case .required, .token:
                 lines.append("# \(profile.name) requires per-session MFA, so credential_process is not available. Use:")
                 lines.append("#   rolecall exec --profile \(profile.name) -- COMMAND")
                 lines.append("#   eval \"$(rolecall env --profile \(profile.name))\"")

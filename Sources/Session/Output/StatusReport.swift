@@ -38,7 +38,7 @@ public struct StatusReport: Sendable {
             )
         }
         var problem: String?
-        var authority: CertificateAuthority?
+        var authority: StoredAuthority?
         var profiles: [Profile] = []
         var devices: [LocalSetup.Device] = []
         var login: IssuerLogin?
@@ -62,13 +62,21 @@ public struct StatusReport: Sendable {
         )
     }
 
+    static func mfaLabel(_ mode: Profile.MFAMode) -> String {
+        switch mode {
+        case .required: "MFA"
+        case .token: "MFA: token"
+        case .off: "no MFA"
+        }
+    }
+
     public func text() -> String {
         var lines = ["home: \(home)"]
         if let problem { lines.append("problem: \(problem)") }
         if let caFingerprint, let caExpires {
             lines.append("CA: \(caFingerprint), expires \(RFC3339.string(from: caExpires))")
         }
-        lines.append("profiles: " + (profiles.isEmpty ? "none" : profiles.map { "\($0.name) (\($0.mfa == .required ? "MFA" : "no MFA"))" }.joined(separator: ", ")))
+        lines.append("profiles: " + (profiles.isEmpty ? "none" : profiles.map { "\($0.name) (\(Self.mfaLabel($0.mfa)))" }.joined(separator: ", ")))
         lines.append("MFA devices: " + (devices.isEmpty ? "none" : devices.map { device in
             device.name + (device.lockedUntil.map { " (locked until \(RFC3339.string(from: $0)))" } ?? "")
         }.joined(separator: ", ")))

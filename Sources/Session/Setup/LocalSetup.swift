@@ -8,6 +8,8 @@ import Issuance
 import IssuanceCore
 import IssuerProtocol
 import RolesAnywhere
+import TokenKeys
+import X509
 
 /// `init`, `ca` and `mfa`: creating and changing the local issuer's state.
 public struct LocalSetup: Sendable {
@@ -17,6 +19,8 @@ public struct LocalSetup: Sendable {
         public let caCertificatePEM: String
         public let caFingerprintSHA256: String
         public let home: String
+        /// With `--ca-key`: whether the key was made on the token now (else one already there is used).
+        public let caKeyCreated: Bool?
     }
 
     public struct Device: Sendable {
@@ -33,7 +37,9 @@ public struct LocalSetup: Sendable {
     }
 
     /// Creates the home, the CA and a first TOTP device. Refuses an existing home, changing nothing.
-    public func initialize(user: String) throws -> Initialized {
+    /// With `caKey`, the CA's key is on that token (made there if the object does not exist) and
+    /// no private key is written to any file.
+    public func initialize(user: String, caKey: PKCS11URI? = nil) throws -> Initialized {
         guard UserName.isValid(user) else {
             throw ProfileError("invalid user name \"\(printableExcerpt(user, limit: 64))\": use \(UserName.rule)")
         }
@@ -41,11 +47,12 @@ public struct LocalSetup: Sendable {
         if FileManager.default.fileExists(atPath: context.issuerStore.path) {
             throw ProfileError("\(home.path) is already set up: nothing was changed (to start over, remove that directory)")
         }
+        // The token first: a wrong PIN or a missing token leaves no half-made home behind.
+        let (authority, tokenKey, created) = try makeAuthority(commonName: "rolecall CA for \(user)", caKey: caKey)
         try home.create()
-        let authority = try CertificateAuthority.generate(commonName: "rolecall CA for \(user)", now: context.now())
         var generator = SystemRandomNumberGenerator()
         let secret = TOTPSecret.generate(using: &generator)
-        try context.issuerStore.create(user: user, authority: authority, firstDevice: "default", secret: secret, now: context.now())
+        try context.issuerStore.create(user: user, authority: authority, tokenKey: tokenKey, firstDevice: "default", secret: secret, now: context.now())
         // From now on a missing state file means it was removed (SessionContext.missingMFAState).
         try context.mfaState.createIfAbsent()
         return Initialized(
@@ -53,8 +60,17 @@ public struct LocalSetup: Sendable {
             otpauthURI: TOTPSecret.otpauthURI(user: user, secret: secret),
             caCertificatePEM: try authority.certificatePEM(),
             caFingerprintSHA256: authority.fingerprintSHA256,
-            home: home.path
+            home: home.path,
+            caKeyCreated: created
         )
+    }
+
+    /// A new CA: its key in memory (then in `issuer.json`), or on the token `caKey` names.
+    private func makeAuthority(commonName: String, caKey: PKCS11URI?) throws -> (CertificateAuthority, TokenKeyReference?, Bool?) {
+        guard let caKey else { return (try CertificateAuthority.generate(commonName: commonName, now: context.now()), nil, nil) }
+        return try context.tokens.withKey(creatingIfAbsent: caKey) { key, reference, created in
+            (try CertificateAuthority.generate(commonName: commonName, now: context.now(), key: key), reference, created)
+        }
     }
 
     /// How a rotation goes: at once, or in two steps so that the trust anchor can hold both CAs first.
@@ -63,20 +79,27 @@ public struct LocalSetup: Sendable {
     }
 
     /// Rotates the CA after an MFA check; the old one stays listed until `removeOldAuthorities`.
-    /// Returns the CA that is new in the step: the new current one, or the staged one.
-    public func rotateAuthority(_ rotation: Rotation = .immediate, mfaCode: String) throws -> CertificateAuthority {
+    /// Returns the certificate of the CA that is new in the step: the new current one, or the staged one.
+    /// `caKey`: the new CA's key on a token (needed when the current CA's key is on one).
+    public func rotateAuthority(_ rotation: Rotation = .immediate, mfaCode: String, caKey: PKCS11URI? = nil) throws -> Certificate {
         let store = context.issuerStore
         // Refused before the code is spent; the store checks again under its lock.
         try store.checkRotation(promoting: rotation == .promote)
-        try context.localIssuer.verifyMFA(code: mfaCode)
-        if rotation == .promote { return try store.promoteStagedAuthority(now: context.now()) }
-        let authority = try CertificateAuthority.generate(commonName: "rolecall CA for \(try store.user())", now: context.now())
-        if rotation == .stage {
-            try store.stageAuthority(authority, now: context.now())
-        } else {
-            try store.rotateAuthority(to: authority, now: context.now())
+        if rotation == .promote, caKey != nil {
+            throw ProfileError("--ca-key names the key of a new CA; --promote switches to the staged one, which has its key already")
         }
-        return authority
+        if rotation != .promote, caKey == nil, let current = try store.currentAuthority().tokenKey {
+            throw ProfileError("the current CA's key is on a token (\(current.uri)): give the new CA's key with --ca-key pkcs11:URI, another object on a token, so that no CA key lands in a file")
+        }
+        try context.localIssuer.verifyMFA(code: mfaCode)
+        if rotation == .promote { return try store.promoteStagedAuthority(now: context.now()).certificate }
+        let (authority, tokenKey, _) = try makeAuthority(commonName: "rolecall CA for \(try store.user())", caKey: caKey)
+        if rotation == .stage {
+            try store.stageAuthority(authority, tokenKey: tokenKey, now: context.now())
+        } else {
+            try store.rotateAuthority(to: authority, tokenKey: tokenKey, now: context.now())
+        }
+        return authority.certificate
     }
 
     /// The longest any certificate of the local CA lives: an in-memory one for `exec --server`'s

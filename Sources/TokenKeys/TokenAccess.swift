@@ -1,0 +1,91 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import RolesAnywhere
+
+/// Where a key on a token lives: its URI and the module it was opened with, as the config
+/// remembers them. Neither is secret.
+public struct TokenKeyReference: Codable, Sendable, Equatable {
+    public var uri: String
+    public var modulePath: String
+
+    public init(uri: String, modulePath: String) {
+        self.uri = uri
+        self.modulePath = modulePath
+    }
+}
+
+/// How a command reaches token keys: which module, and where the PIN comes from.
+///
+/// Every use is scoped: the module is loaded, the session opened and logged in, the key used, and
+/// then the session logged out and the module finalised before the call returns. A command that
+/// `execve`s afterwards leaves nothing of the token behind.
+public struct TokenAccess: Sendable {
+    /// `--pkcs11-module PATH`.
+    public var moduleOverride: String?
+    public var environment: [String: String]
+    /// Asked only when the token wants a PIN; given the token's label for the question.
+    public var pin: @Sendable (_ tokenLabel: String) throws -> SecretBytes
+    /// Where p11-kit's proxy module may be installed, the last resort.
+    public var proxyModuleCandidates: [String] = TokenAccess.proxyModulePaths
+
+    public static let moduleVariable = "ROLECALL_PKCS11_MODULE"
+
+    public static let proxyModulePaths = [
+        "/usr/lib/x86_64-linux-gnu/p11-kit-proxy.so", "/usr/lib/aarch64-linux-gnu/p11-kit-proxy.so",
+        "/usr/lib64/p11-kit-proxy.so", "/usr/lib/p11-kit-proxy.so", "/usr/local/lib/p11-kit-proxy.so",
+        "/opt/homebrew/lib/p11-kit-proxy.dylib",
+    ]
+
+    public init(moduleOverride: String? = nil, environment: [String: String],
+                pin: @escaping @Sendable (_ tokenLabel: String) throws -> SecretBytes) {
+        self.moduleOverride = moduleOverride
+        self.environment = environment
+        self.pin = pin
+    }
+
+    /// The module for `uri`: `--pkcs11-module`, the one remembered in the config, the URI's
+    /// `module-path` (or `module-name`), `$ROLECALL_PKCS11_MODULE`, else p11-kit's proxy.
+    public func modulePath(for uri: PKCS11URI, remembered: String? = nil) throws(TokenError) -> String {
+        let environmentModule = environment[Self.moduleVariable].flatMap { $0.isEmpty ? nil : $0 }
+        if let path = moduleOverride ?? remembered ?? uri.modulePath ?? uri.moduleName ?? environmentModule { return path }
+        guard let proxy = proxyModuleCandidates.first(where: { access($0, F_OK) == 0 }) else { throw .noModule }
+        return proxy
+    }
+
+    /// Opens the key `reference` names, runs `body` with it, then logs out and unloads the module.
+    public func withKey<T>(_ reference: TokenKeyReference, _ body: (SigningKey) throws -> T) throws -> T {
+        let uri = try PKCS11URI(parsing: reference.uri)
+        return try withSession(uri, modulePath: try modulePath(for: uri, remembered: reference.modulePath), readWrite: false) { session in
+            try body(.external(try TokenKey.find(in: session)))
+        }
+    }
+
+    /// The key `uri` names, generated there first (P-256, sensitive, never extractable) when the
+    /// token has none by that name; `body` learns which, and the reference to remember.
+    public func withKey<T>(creatingIfAbsent uri: PKCS11URI, _ body: (SigningKey, TokenKeyReference, _ created: Bool) throws -> T) throws -> T {
+        let module = try modulePath(for: uri)
+        let reference = TokenKeyReference(uri: uri.text, modulePath: module)
+        return try withSession(uri, modulePath: module, readWrite: true) { session in
+            let existing: TokenKey?
+            do { existing = try TokenKey.find(in: session) } catch TokenError.objectNotFound { existing = nil }
+            let key = try existing ?? TokenKey.generateP256(in: session)
+            return try body(.external(key), reference, existing == nil)
+        }
+    }
+
+    private func withSession<T>(_ uri: PKCS11URI, modulePath: String, readWrite: Bool, _ body: (TokenSession) throws -> T) throws -> T {
+        let module = try PKCS11Module.acquire(path: modulePath)
+        let session: TokenSession
+        do {
+            session = try TokenSession(module: module, uri: uri, readWrite: readWrite, pin: pin)
+        } catch {
+            module.release()
+            throw error
+        }
+        defer { session.close() }
+        return try body(session)
+    }
+}
