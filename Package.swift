@@ -285,6 +285,7 @@ let package = Package(
             dependencies: [
                 "rolecall", "rolecall-issuer", "rolesanywhere-emulator", "TestSupport", "Issuance", "IssuanceCore", "IssuerProtocol", "IssuerStorage", "Session", "RolesAnywhere", "RolesAnywhereEmulator",
                 .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .testTarget(name: "QRCodeTests", dependencies: ["QRCode", "TestSupport"]),

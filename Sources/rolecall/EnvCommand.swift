@@ -16,13 +16,14 @@ struct EnvCommand: AsyncParsableCommand {
 
     @OptionGroup var selection: SelectionOptions
     @OptionGroup var mfa: MFAOptions
+    @OptionGroup var token: TokenOptions
 
     @Option(help: "sh, fish, powershell or json.")
     var format: ShellFormat = .sh
 
     func run() async throws {
         try await Console.reportingErrors {
-            let started = try await SessionStarter(context: Console.context())
+            let started = try await SessionStarter(context: token.apply(to: Console.context()))
                 .start(selection.selection, mfa: mfa.source(label: selection.profile ?? selection.awsRole ?? "rolecall"))
             Console.out(format.render(set: started.variables, unset: SessionEnvironment.removed))
             started.issued.credentials.wipe()

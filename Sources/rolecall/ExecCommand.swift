@@ -26,6 +26,7 @@ struct ExecCommand: AsyncParsableCommand {
 
     @OptionGroup var selection: SelectionOptions
     @OptionGroup var mfa: MFAOptions
+    @OptionGroup var token: TokenOptions
 
     @Flag(help: "Do not print the line saying which role and until when.")
     var quiet = false
@@ -44,7 +45,7 @@ struct ExecCommand: AsyncParsableCommand {
         if server { return try await runSupervised() }
         var launch: (command: [String], environment: [String: String])?
         try await Console.reportingErrors {
-            let context = Console.context()
+            let context = token.apply(to: Console.context())
             let started = try await SessionStarter(context: context)
                 .start(selection.selection, mfa: mfa.source(label: selection.profile ?? selection.awsRole ?? "rolecall"))
             let credentials = started.issued.credentials
@@ -69,7 +70,7 @@ struct ExecCommand: AsyncParsableCommand {
     private func runSupervised() async throws {
         var status: Int32 = 0
         try await Console.reportingErrors {
-            let supervisor = Supervisor(starter: SessionStarter(context: Console.context()), report: { Console.err($0 + "\n") })
+            let supervisor = Supervisor(starter: SessionStarter(context: token.apply(to: Console.context())), report: { Console.err($0 + "\n") })
             do {
                 status = try await supervisor.run(selection.selection, mfa: mfa.source(label: selection.profile ?? selection.awsRole ?? "rolecall"),
                                                   command: command, quiet: quiet)

@@ -37,8 +37,11 @@ struct ProfileCommand: AsyncParsableCommand {
         @Option(help: "Longest AWS session, 15m to 12h or seconds.")
         var duration: String = "1h"
 
-        @Option(help: "required: a single-use certificate per session after a TOTP check; off: no MFA.")
-        var mfa: Profile.MFAMode = .required
+        @Option(help: "required: a single-use certificate per session after a TOTP check; token: the same, with the PIN of the token that holds the CA's key as the check; off: no MFA. Default: token when the CA's key is on a token, else required.")
+        var mfa: Profile.MFAMode?
+
+        @Option(name: .customLong("pin-command"), help: "A command whose first line of output is the token's PIN, for commands given none (e.g. credential_process with --mfa off).")
+        var pinCommand: String?
 
         @Option(name: .customLong("mfa-interval"), help: "How long one MFA check lets `exec --server` refresh credentials (16m to 12h; default 1h).")
         var mfaInterval: String?
@@ -58,16 +61,17 @@ struct ProfileCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await Console.reportingErrors {
-                let profile = Profile(
-                    name: name, roleArn: roleArn, profileArn: profileArn, trustAnchorArn: trustAnchorArn,
-                    region: region, durationSeconds: try DurationText.seconds(duration), mfa: mfa,
-                    endpoint: endpoint, roleSessionName: roleSessionName,
-                    mfaVerificationIntervalSeconds: try mfaInterval.map(DurationText.seconds)
-                )
                 let context = Console.context()
                 try context.home.checkDirectory()
+                let mode = try ProfileSetup(context: context).mfaMode(asked: mfa)
+                let profile = Profile(
+                    name: name, roleArn: roleArn, profileArn: profileArn, trustAnchorArn: trustAnchorArn,
+                    region: region, durationSeconds: try DurationText.seconds(duration), mfa: mode,
+                    endpoint: endpoint, roleSessionName: roleSessionName,
+                    mfaVerificationIntervalSeconds: try mfaInterval.map(DurationText.seconds), pinCommand: pinCommand
+                )
                 try context.config.add(profile)
-                Console.err("Added profile \(name) (\(roleArn), MFA \(mfa.rawValue)).\n")
+                Console.err("Added profile \(name) (\(roleArn), MFA \(mode.rawValue)).\n")
             }
         }
     }
@@ -118,6 +122,7 @@ struct ProfileCommand: AsyncParsableCommand {
                 duration:          \(DurationText.format(profile.durationSeconds))
                 MFA:               \(profile.mfa.rawValue)
                 endpoint:          \(profile.endpoint ?? "default")
+                PIN command:       \(profile.pinCommand ?? "none")
 
                 """)
             }

@@ -16,16 +16,17 @@ struct CLIWorld {
     let harness: EmulatorHarness?
     var environment: [String: String]
 
-    /// `init` only, no emulator.
-    static func initialized(user: String = "alice") async throws -> CLIWorld {
+    /// `init` only, no emulator. `initArguments` go to `init` (e.g. `--ca-key`); `extraEnvironment`
+    /// to every command (e.g. `SOFTHSM2_CONF`).
+    static func initialized(user: String = "alice", initArguments: [String] = [], extraEnvironment: [String: String] = [:]) async throws -> CLIWorld {
         let base = try Paths.temporaryDirectory("rolecall-cli")
         var environment = [
             "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
             "HOME": base, "TMPDIR": base + "/tmp", "ROLECALL_HOME": base + "/home", "SHELL": "/bin/sh",
             "LANG": "C.UTF-8",
-        ]
+        ].merging(extraEnvironment) { $1 }
         try FileManager.default.createDirectory(atPath: base + "/tmp", withIntermediateDirectories: true)
-        let outcome = try await ProcessRunner.run(Paths.rolecall, ["init", "--user", user, "--json"], environment: environment)
+        let outcome = try await ProcessRunner.run(Paths.rolecall, ["init", "--user", user, "--json"] + initArguments, environment: environment)
         try #require(outcome.status == 0, "init failed: \(outcome.stderr)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)) as? [String: String])
         let uri = try #require(object["otpauthURI"])
@@ -37,14 +38,16 @@ struct CLIWorld {
 
     /// `init`, the emulator, and a profile `dev` (MFA per `mfa`) pointing at it.
     /// `roleConditions`: the emulated role's trust-policy conditions on principal tags.
-    static func withEmulator(mfa: String = "required", profile: String = "dev", roleConditions: [String: [String]] = [:]) async throws -> CLIWorld {
-        var world = try await initialized()
+    /// `mfa` nil: `profile add` chooses.
+    static func withEmulator(mfa: String? = "required", profile: String = "dev", roleConditions: [String: [String]] = [:],
+                             initArguments: [String] = [], extraEnvironment: [String: String] = [:]) async throws -> CLIWorld {
+        var world = try await initialized(initArguments: initArguments, extraEnvironment: extraEnvironment)
         let harness = try await EmulatorHarness.start(try EmulatorHarness.standardConfig(caPEM: world.caPEM, directory: world.base,
                                                                                          roleConditions: roleConditions))
         world = CLIWorld(base: world.base, home: world.home, secret: world.secret, caPEM: world.caPEM, harness: harness, environment: world.environment)
         let added = try await world.rolecall(["profile", "add", profile, "--role-arn", EmulatorHarness.roleArn,
                                               "--profile-arn", EmulatorHarness.profileArn, "--trust-anchor-arn", EmulatorHarness.trustAnchorArn,
-                                              "--mfa", mfa, "--endpoint", harness.url])
+                                              "--endpoint", harness.url] + (mfa.map { ["--mfa", $0] } ?? []))
         try #require(added.status == 0, "profile add failed: \(added.stderr)")
         return world
     }

@@ -35,11 +35,14 @@ public struct Profile: Codable, Sendable, Equatable {
     /// Set for profiles written by `rolecall login`: certificates come from the team issuer of
     /// the current login (this is its first URL, for display), not from the local CA.
     public var issuer: String?
+    /// Where the token's PIN comes from when the command gives no `--pin-command` (a command, not
+    /// the PIN: for `--mfa off` profiles whose CA is on a token, run by `credential_process`).
+    public var pinCommand: String?
 
     public init(name: String, roleArn: String, profileArn: String, trustAnchorArn: String, region: String? = nil,
                 durationSeconds: Int = SessionDurationPolicy.defaultSeconds, mfa: MFAMode = .required,
                 endpoint: String? = nil, roleSessionName: String? = nil, mfaVerificationIntervalSeconds: Int? = nil,
-                issuer: String? = nil) {
+                issuer: String? = nil, pinCommand: String? = nil) {
         self.name = name
         self.roleArn = roleArn
         self.profileArn = profileArn
@@ -51,6 +54,7 @@ public struct Profile: Codable, Sendable, Equatable {
         self.roleSessionName = roleSessionName
         self.mfaVerificationIntervalSeconds = mfaVerificationIntervalSeconds
         self.issuer = issuer
+        self.pinCommand = pinCommand
     }
 
     /// Checks every field, with messages that show the expected form.
@@ -80,6 +84,7 @@ public struct Profile: Codable, Sendable, Equatable {
         }
         if let issuer {
             do { try TeamLogin.validate([issuer]) } catch { throw ProfileError("the profile's issuer: \(error)") }
+            if mfa == .token { throw ProfileError("--mfa token is for profiles of the local CA on a token; a team issuer checks TOTP codes") }
         }
     }
 

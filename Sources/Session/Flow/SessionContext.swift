@@ -32,14 +32,14 @@ public struct SessionContext: Sendable {
 
     public var loginStore: IssuerLoginStore { IssuerLoginStore(directory: home) }
 
-    /// Where a token's PIN comes from (`--pin-command`, else the terminal).
-    public var pin: PINSource = .terminalPrompt
+    /// Where a token's PIN comes from: `--pin-command`; nil: the profile's `--pin-command`, else the terminal.
+    public var pin: PINSource?
     /// `--pkcs11-module PATH`: the module for token keys, before the one the config remembers.
     public var pkcs11Module: String?
 
-    /// How this command reaches keys on tokens.
-    public var tokens: TokenAccess {
-        let pin = pin
+    /// How this command reaches keys on tokens, for `profile` (its `--pin-command`) or for none.
+    public func tokens(for profile: Profile? = nil) -> TokenAccess {
+        let pin = pin ?? profile?.pinCommand.map(PINSource.command) ?? .terminalPrompt
         return TokenAccess(moduleOverride: pkcs11Module, environment: environment) { try pin.obtain(tokenLabel: $0) }
     }
 
@@ -56,7 +56,11 @@ public struct SessionContext: Sendable {
     }
 
     /// The embedded issuer over this home.
-    public var localIssuer: LocalIssuer { LocalIssuer(store: issuerStore, mfaState: mfaState, tokens: tokens, now: now) }
+    public var localIssuer: LocalIssuer { localIssuer(for: nil) }
+
+    func localIssuer(for profile: Profile?) -> LocalIssuer {
+        LocalIssuer(store: issuerStore, mfaState: mfaState, tokens: tokens(for: profile), now: now)
+    }
 
     public func teamIssuerTransport(pinnedCertificatePEM: String?) throws -> any HTTPTransport {
         try issuerTransport?(pinnedCertificatePEM) ?? IssuerTLS.transport(pinnedCertificatePEM: pinnedCertificatePEM)
@@ -65,7 +69,7 @@ public struct SessionContext: Sendable {
     /// The issuer that certifies keys for `profile`: the team issuer of the current login for
     /// profiles `rolecall login` wrote, else the embedded one.
     public func issuer(for profile: Profile) throws -> any Issuer {
-        guard profile.issuer != nil else { return localIssuer }
+        guard profile.issuer != nil else { return localIssuer(for: profile) }
         let login = try loginStore.load()
         guard login.secondsLeft(at: now()) > 0 else {
             throw IssuanceRefusal(reason: .tokenExpired, message: "the login session with the team issuer ended at \(RFC3339.string(from: login.expiresAt)): run `rolecall login` again")

@@ -68,7 +68,7 @@ public struct LocalSetup: Sendable {
     /// A new CA: its key in memory (then in `issuer.json`), or on the token `caKey` names.
     private func makeAuthority(commonName: String, caKey: PKCS11URI?) throws -> (CertificateAuthority, TokenKeyReference?, Bool?) {
         guard let caKey else { return (try CertificateAuthority.generate(commonName: commonName, now: context.now()), nil, nil) }
-        return try context.tokens.withKey(creatingIfAbsent: caKey) { key, reference, created in
+        return try context.tokens().withKey(creatingIfAbsent: caKey) { key, reference, created in
             (try CertificateAuthority.generate(commonName: commonName, now: context.now(), key: key), reference, created)
         }
     }

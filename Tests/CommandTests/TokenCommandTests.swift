@@ -1,0 +1,141 @@
+import Crypto
+import Foundation
+import Testing
+import TestSupport
+import X509
+
+/// The local CA's key on a SoftHSM2 token, through the built `rolecall` (docs/tokens.md).
+@Suite(.removesTemporaryFiles, .enabled(if: SoftHSM.isUsable))
+struct TokenCommandTests {
+    static let caKeyURI = "pkcs11:token=rolecall;object=rolecall-ca"
+
+    /// A token, a PIN file only the test writes, `init --ca-key` and the emulator; profile `dev` with
+    /// the MFA mode `profile add` chooses.
+    struct TokenWorld {
+        let world: CLIWorld
+        let softHSM: SoftHSM
+        let pinFile: String
+
+        static func make(mfa: String? = nil) async throws -> TokenWorld {
+            let softHSM = try SoftHSM.make()
+            try await softHSM.addToken("rolecall")
+            let pinDirectory = try Paths.temporaryDirectory("rolecall-pin")
+            let pinFile = pinDirectory + "/pin"
+            try (SoftHSM.userPIN + "\n").write(toFile: pinFile, atomically: true, encoding: .utf8)
+            let world = try await CLIWorld.withEmulator(
+                mfa: mfa,
+                initArguments: ["--ca-key", caKeyURI, "--pkcs11-module", SoftHSM.modulePath, "--pin-command", "cat \(pinFile)"],
+                extraEnvironment: softHSM.environment
+            )
+            return TokenWorld(world: world, softHSM: softHSM, pinFile: pinFile)
+        }
+
+        var pinCommand: [String] { ["--pin-command", "cat \(pinFile)"] }
+    }
+
+    @Test func initKeepsTheCAKeyOnTheTokenAndInNoFile() async throws {
+        let token = try await TokenWorld.make()
+        let world = token.world
+        // pkcs11-tool (OpenSC) shows the key there, sensitive and never extractable.
+        let listing = try await token.softHSM.pkcs11Tool(["--token-label", "rolecall", "--list-objects", "--type", "privkey"])
+        #expect(listing.stdout.contains("label:      rolecall-ca"), "\(listing.stdout)")
+        #expect(listing.stdout.contains("sensitive, always sensitive, never extractable"), "\(listing.stdout)")
+        // The CA certificate certifies the token's own public key.
+        let publicKeyFile = world.base + "/token-public-key.der"
+        let read = try await token.softHSM.pkcs11Tool(["--token-label", "rolecall", "--read-object", "--type", "pubkey", "--label", "rolecall-ca",
+                                                       "-o", publicKeyFile], login: false)
+        #expect(read.status == 0, "\(read.stderr)")
+        let certificate = try Certificate(pemEncoded: world.caPEM)
+        let tokenPublicKey = Array(try Data(contentsOf: URL(fileURLWithPath: publicKeyFile)))
+        #expect(Certificate.PublicKey(try P256.Signing.PublicKey(derRepresentation: tokenPublicKey)) == certificate.publicKey)
+        #expect(certificate.publicKey.isValidSignature(certificate.signature, for: certificate))
+        // No file in the home holds a private key; issuer.json names the token instead.
+        for file in try FileManager.default.contentsOfDirectory(atPath: world.home) {
+            #expect(!FileBytes.contains("\(world.home)/\(file)", "PRIVATE KEY"), "\(file) holds a private key")
+        }
+        let issuer = try String(contentsOfFile: world.home + "/issuer.json", encoding: .utf8)
+        #expect(issuer.contains(Self.caKeyURI))
+        #expect(issuer.contains(SoftHSM.modulePath))
+        #expect(!issuer.contains("privateKeyPEM"))
+        let profiles = try await world.rolecall(["profile", "list"])
+        #expect(profiles.stdout.contains("dev\ttoken\t"), "profile add chose --mfa token: \(profiles.stdout)")
+    }
+
+    @Test func execSignsEachSessionsCertificateOnTheToken() async throws {
+        let token = try await TokenWorld.make()
+        let world = token.world
+        let url = try #require(world.harness?.url)
+        let outcome = try await world.rolecall(["exec", "--profile", "dev"] + token.pinCommand + ["--",
+                                                "aws", "sts", "get-caller-identity", "--endpoint-url", url, "--output", "json"])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(outcome.stdout.contains("assumed-role/test-role/"))
+        let sessions = world.createSessions
+        #expect(sessions.count == 1)
+        #expect(sessions.allSatisfy { $0.status == 201 && ($0.certificateLifetimeSeconds ?? .max) <= 70 }, "\(sessions.map { ($0.status, $0.certificateLifetimeSeconds, $0.refusal) })")
+        // No TOTP code was asked for: the token is the factor.
+        #expect(!outcome.stderr.contains("MFA code"))
+    }
+
+    @Test func aWrongPINMintsNothing() async throws {
+        let token = try await TokenWorld.make()
+        let world = token.world
+        let wrongPIN = "97531"
+        let outcome = try await world.rolecall(["exec", "--profile", "dev", "--pin-command", "echo \(wrongPIN)", "--", "true"])
+        #expect(outcome.status == 1)
+        #expect(outcome.stderr.contains("refused the PIN"), "\(outcome.stderr)")
+        #expect(outcome.stderr.contains(Self.caKeyURI))
+        #expect(!outcome.stderr.contains(wrongPIN))
+        #expect(world.createSessions.isEmpty)
+    }
+
+    @Test func aCopyOfTheHomeWithoutTheTokenMintsNothing() async throws {
+        let token = try await TokenWorld.make()
+        let world = token.world
+        let stolen = world.base + "/stolen-home"
+        try FileManager.default.copyItem(atPath: world.home, toPath: stolen)
+        // Another machine: SoftHSM with no token at all.
+        let elsewhere = try SoftHSM.make()
+        let outcome = try await world.rolecall(["exec", "--profile", "dev"] + token.pinCommand + ["--", "true"],
+                                               environment: ["ROLECALL_HOME": stolen].merging(elsewhere.environment) { $1 })
+        #expect(outcome.status == 1)
+        #expect(outcome.stderr.contains("no token matches \(Self.caKeyURI)"), "\(outcome.stderr)")
+        // Nor with a TOTP code: the CA's key is not in the copy.
+        var profiles = try await world.rolecall(["profile", "add", "code", "--role-arn", EmulatorHarness.roleArn, "--profile-arn", EmulatorHarness.profileArn,
+                                                 "--trust-anchor-arn", EmulatorHarness.trustAnchorArn, "--mfa", "required", "--endpoint", try #require(world.harness?.url)],
+                                                environment: ["ROLECALL_HOME": stolen])
+        #expect(profiles.status == 0, "\(profiles.stderr)")
+        profiles = try await world.rolecall(["exec", "--profile", "code", "--mfa-code", world.code()] + token.pinCommand + ["--", "true"],
+                                            environment: ["ROLECALL_HOME": stolen].merging(elsewhere.environment) { $1 })
+        #expect(profiles.status == 1)
+        #expect(world.createSessions.isEmpty)
+    }
+
+    @Test func credentialProcessIsRefusedForATokenProfile() async throws {
+        let token = try await TokenWorld.make()
+        let outcome = try await token.world.rolecall(["credential-process", "--profile", "dev"])
+        #expect(outcome.status != 0)
+        #expect(outcome.stdout.isEmpty)
+        #expect(token.world.createSessions.isEmpty)
+    }
+
+    @Test func thePINReachesNoArgvEnvironmentOrFile() async throws {
+        let token = try await TokenWorld.make()
+        let world = token.world
+        let log = world.base + "/strace.log"
+        let before = Set(try FileManager.default.subpathsOfDirectory(atPath: world.base))
+        // -v: every execve with its whole environment; %file: every path opened.
+        let outcome = try await ProcessRunner.run("strace", ["-f", "-qq", "-v", "-s", "4096", "-e", "trace=execve,%file", "-o", log,
+                                                             Paths.rolecall, "exec", "--profile", "dev"] + token.pinCommand + ["--", "env"],
+                                                  environment: world.environment)
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        let trace = try String(contentsOfFile: log, encoding: .utf8)
+        #expect(trace.contains("execve("), "the trace saw the processes")
+        #expect(!trace.contains(SoftHSM.userPIN), "the PIN is in an argv, an environment or a path")
+        #expect(!outcome.stdout.contains(SoftHSM.userPIN) && !outcome.stderr.contains(SoftHSM.userPIN))
+        for file in try FileManager.default.subpathsOfDirectory(atPath: world.base) where !before.contains(file) || file.hasPrefix("home/") {
+            let path = "\(world.base)/\(file)"
+            guard path != token.pinFile, !path.hasSuffix("strace.log") else { continue }
+            #expect(!FileBytes.contains(path, SoftHSM.userPIN), "\(file) holds the PIN")
+        }
+    }
+}
