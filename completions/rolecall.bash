@@ -188,12 +188,21 @@ _rolecall_init() {
     repeating_flags=()
     non_repeating_flags=(--json --version -h --help)
     repeating_options=()
-    non_repeating_options=(--user)
+    non_repeating_options=(--user --ca-key --pin-command --pkcs11-module)
     __rolecall_offer_flags_options 0
 
     # Offer option value completions
     case "${prev}" in
     '--user')
+        return
+        ;;
+    '--ca-key')
+        return
+        ;;
+    '--pin-command')
+        return
+        ;;
+    '--pkcs11-module')
         return
         ;;
     esac
@@ -234,7 +243,7 @@ _rolecall_ca_rotate() {
     repeating_flags=()
     non_repeating_flags=(--stage --promote --version -h --help)
     repeating_options=()
-    non_repeating_options=(--mfa-code --mfa-command)
+    non_repeating_options=(--mfa-code --mfa-command --ca-key --pin-command --pkcs11-module)
     __rolecall_offer_flags_options 0
 
     # Offer option value completions
@@ -243,6 +252,15 @@ _rolecall_ca_rotate() {
         return
         ;;
     '--mfa-command')
+        return
+        ;;
+    '--ca-key')
+        return
+        ;;
+    '--pin-command')
+        return
+        ;;
+    '--pkcs11-module')
         return
         ;;
     esac
@@ -350,7 +368,7 @@ _rolecall_profile_add() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=()
-    non_repeating_options=(--role-arn --profile-arn --trust-anchor-arn --region --duration --mfa --mfa-interval --endpoint --role-session-name)
+    non_repeating_options=(--role-arn --profile-arn --trust-anchor-arn --region --duration --mfa --pin-command --mfa-interval --endpoint --role-session-name)
     __rolecall_offer_flags_options 1
 
     # Offer option value completions
@@ -371,7 +389,10 @@ _rolecall_profile_add() {
         return
         ;;
     '--mfa')
-        __rolecall_add_completions -W 'required'$'\n''off'
+        __rolecall_add_completions -W 'required'$'\n''token'$'\n''off'
+        return
+        ;;
+    '--pin-command')
         return
         ;;
     '--mfa-interval')
@@ -414,7 +435,7 @@ _rolecall_exec() {
     repeating_flags=()
     non_repeating_flags=(--quiet --server --version -h --help)
     repeating_options=()
-    non_repeating_options=(--profile --aws-role --duration --region --mfa-code --mfa-command)
+    non_repeating_options=(--profile --aws-role --duration --region --mfa-code --mfa-command --pin-command --pkcs11-module)
     __rolecall_offer_flags_options -1
 
     # Offer option value completions
@@ -437,6 +458,12 @@ _rolecall_exec() {
     '--mfa-command')
         return
         ;;
+    '--pin-command')
+        return
+        ;;
+    '--pkcs11-module')
+        return
+        ;;
     esac
 }
 
@@ -444,7 +471,7 @@ _rolecall_env() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=()
-    non_repeating_options=(--profile --aws-role --duration --region --mfa-code --mfa-command --format)
+    non_repeating_options=(--profile --aws-role --duration --region --mfa-code --mfa-command --pin-command --pkcs11-module --format)
     __rolecall_offer_flags_options 0
 
     # Offer option value completions
@@ -465,6 +492,12 @@ _rolecall_env() {
         return
         ;;
     '--mfa-command')
+        return
+        ;;
+    '--pin-command')
+        return
+        ;;
+    '--pkcs11-module')
         return
         ;;
     '--format')

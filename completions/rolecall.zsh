@@ -84,6 +84,9 @@ _rolecall_init() {
     local -ar arg_specs=(
         '--user[The name certificates are issued to (default\: $USER).]:user:'
         '--json[Print {user, otpauthURI, caCertificatePEM, caFingerprintSHA256} as JSON and nothing else.]'
+        '--ca-key[Keep the CA'\''s key on a PKCS#11 token, e.g. '\''pkcs11\:token=NAME;object=rolecall-ca'\'' (made there when absent; never written to a file).]:ca-key:'
+        '--pin-command[A command whose first line of output is the token'\''s PIN (default\: a prompt on the terminal).]:pin-command:'
+        '--pkcs11-module[The PKCS#11 module (default\: the one the config remembers, the URI'\''s module-path, $ROLECALL_PKCS11_MODULE, else p11-kit'\''s proxy).]:pkcs11-module:'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
@@ -142,6 +145,9 @@ _rolecall_ca_rotate() {
         '--promote[Switch signing to the staged CA.]'
         '--mfa-code[The current TOTP code (visible in the process list; prefer the prompt or --mfa-command).]:mfa-code:'
         '--mfa-command[A command whose first line of output is the code, e.g. '\''ykman oath accounts code -s rolecall'\''.]:mfa-command:'
+        '--ca-key[Keep the CA'\''s key on a PKCS#11 token, e.g. '\''pkcs11\:token=NAME;object=rolecall-ca'\'' (made there when absent; never written to a file).]:ca-key:'
+        '--pin-command[A command whose first line of output is the token'\''s PIN (default\: a prompt on the terminal).]:pin-command:'
+        '--pkcs11-module[The PKCS#11 module (default\: the one the config remembers, the URI'\''s module-path, $ROLECALL_PKCS11_MODULE, else p11-kit'\''s proxy).]:pkcs11-module:'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
@@ -264,7 +270,7 @@ _rolecall_profile() {
 
 _rolecall_profile_add() {
     local -i ret=1
-    local -ar ___mfa=('required' 'off')
+    local -ar ___mfa=('required' 'token' 'off')
     local -ar arg_specs=(
         ':name:'
         '--role-arn[arn\:aws\:iam\:\:ACCOUNT\:role/NAME]:role-arn:'
@@ -272,7 +278,8 @@ _rolecall_profile_add() {
         '--trust-anchor-arn[arn\:aws\:rolesanywhere\:REGION\:ACCOUNT\:trust-anchor/ID]:trust-anchor-arn:'
         '--region[AWS region (default\: the trust anchor'\''s).]:region:'
         '--duration[Longest AWS session, 15m to 12h or seconds.]:duration:'
-        '--mfa[required\: a single-use certificate per session after a TOTP check; off\: no MFA.]:mfa:{__rolecall_complete "${___mfa[@]}"}'
+        '--mfa[required\: a single-use certificate per session after a TOTP check; token\: the same, with the PIN of the token that holds the CA'\''s key as the check; off\: no MFA. Default\: token when the CA'\''s key is on a token, else required.]:mfa:{__rolecall_complete "${___mfa[@]}"}'
+        '--pin-command[A command whose first line of output is the token'\''s PIN, for commands given none (e.g. credential_process with --mfa off).]:pin-command:'
         '--mfa-interval[How long one MFA check lets `exec --server` refresh credentials (16m to 12h; default 1h).]:mfa-interval:'
         '--endpoint[Roles Anywhere endpoint URL (default\: $AWS_ENDPOINT_URL_ROLESANYWHERE or the region'\''s).]:endpoint:'
         '--role-session-name[Session name to ask for (the Roles Anywhere profile must accept it).]:role-session-name:'
@@ -330,6 +337,8 @@ _rolecall_exec() {
         '--region[AWS region (default\: the profile'\''s, else the trust anchor'\''s).]:region:'
         '--mfa-code[The current TOTP code (visible in the process list; prefer the prompt or --mfa-command).]:mfa-code:'
         '--mfa-command[A command whose first line of output is the code, e.g. '\''ykman oath accounts code -s rolecall'\''.]:mfa-command:'
+        '--pin-command[A command whose first line of output is the token'\''s PIN (default\: a prompt on the terminal).]:pin-command:'
+        '--pkcs11-module[The PKCS#11 module (default\: the one the config remembers, the URI'\''s module-path, $ROLECALL_PKCS11_MODULE, else p11-kit'\''s proxy).]:pkcs11-module:'
         '--quiet[Do not print the line saying which role and until when.]'
         '--server[Stay as a supervisor that keeps the key in locked memory and serves refreshed credentials to COMMAND over a loopback container-credentials endpoint until COMMAND exits (one MFA check per MFA window, set with `profile add --mfa-interval`).]'
         '*:command:'
@@ -351,6 +360,8 @@ _rolecall_env() {
         '--region[AWS region (default\: the profile'\''s, else the trust anchor'\''s).]:region:'
         '--mfa-code[The current TOTP code (visible in the process list; prefer the prompt or --mfa-command).]:mfa-code:'
         '--mfa-command[A command whose first line of output is the code, e.g. '\''ykman oath accounts code -s rolecall'\''.]:mfa-command:'
+        '--pin-command[A command whose first line of output is the token'\''s PIN (default\: a prompt on the terminal).]:pin-command:'
+        '--pkcs11-module[The PKCS#11 module (default\: the one the config remembers, the URI'\''s module-path, $ROLECALL_PKCS11_MODULE, else p11-kit'\''s proxy).]:pkcs11-module:'
         '--format[sh, fish, powershell or json.]:format:{__rolecall_complete "${___format[@]}"}'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'

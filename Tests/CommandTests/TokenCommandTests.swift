@@ -88,6 +88,33 @@ struct TokenCommandTests {
         #expect(world.createSessions.isEmpty)
     }
 
+    /// SoftHSM keeps no retry count, so a module wrapping it counts (Tests/Fixtures/pkcs11).
+    @Test func wrongPINsSayHowManyAttemptsAreLeftThenTheLockSaysHowToUnblockIt() async throws {
+        let token = try await TokenWorld.make()
+        let world = token.world
+        let module = try await SoftHSM.pinCountingModule()
+        let counting = SoftHSM.pinCountingEnvironment(countFile: world.base + "/pin-count")
+        let expected = ["refused the PIN", "Few attempts are left", "One attempt is left", "locked after too many wrong PINs"]
+        var messages: [String] = []
+        for attempt in 0..<3 {
+            let outcome = try await world.rolecall(["exec", "--profile", "dev", "--pkcs11-module", module, "--pin-command", "echo 1111\(attempt)", "--", "true"],
+                                                   environment: counting)
+            #expect(outcome.status == 1)
+            messages.append(outcome.stderr)
+        }
+        #expect(messages[0].contains(expected[0]) && messages[0].contains(expected[1]), "\(messages[0])")
+        #expect(messages[1].contains(expected[2]), "\(messages[1])")
+        #expect(messages[2].contains(expected[3]) && messages[2].contains("--init-pin"), "\(messages[2])")
+        // Locked: the right PIN is not even asked for.
+        let asked = world.base + "/pin-asked"
+        let locked = try await world.rolecall(["exec", "--profile", "dev", "--pkcs11-module", module, "--pin-command", "touch \(asked); cat \(token.pinFile)", "--", "true"],
+                                              environment: counting)
+        #expect(locked.status == 1)
+        #expect(locked.stderr.contains(expected[3]), "\(locked.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: asked))
+        #expect(world.createSessions.isEmpty)
+    }
+
     @Test func aCopyOfTheHomeWithoutTheTokenMintsNothing() async throws {
         let token = try await TokenWorld.make()
         let world = token.world
@@ -108,6 +135,59 @@ struct TokenCommandTests {
                                             environment: ["ROLECALL_HOME": stolen].merging(elsewhere.environment) { $1 })
         #expect(profiles.status == 1)
         #expect(world.createSessions.isEmpty)
+    }
+
+    @Test func mfaRequiredWithTheCAOnATokenNeedsTheCodeAndThePIN() async throws {
+        let token = try await TokenWorld.make(mfa: "required")
+        let world = token.world
+        let noCode = try await world.rolecall(["exec", "--profile", "dev"] + token.pinCommand + ["--", "true"], input: "")
+        #expect(noCode.status == 1)
+        let noPIN = try await world.rolecall(["exec", "--profile", "dev", "--mfa-code", world.code(), "--pin-command", "false", "--", "true"])
+        #expect(noPIN.status == 1)
+        #expect(noPIN.stderr.contains("--pin-command exited with status 1"), "\(noPIN.stderr)")
+        #expect(world.createSessions.isEmpty)
+        let both = try await world.rolecall(["exec", "--profile", "dev", "--mfa-code", world.code(offset: 1)] + token.pinCommand + ["--", "true"])
+        #expect(both.status == 0, "\(both.stderr)")
+        #expect(world.createSessions.count == 1)
+    }
+
+    /// The supervisor signs its one in-memory certificate with the token at the start, and refreshes
+    /// without it.
+    @Test func execServerUsesTheTokenOncePerMFAWindow() async throws {
+        let token = try await TokenWorld.make()
+        let world = token.world
+        let script = """
+        for i in 1 2; do curl -sf -H "Authorization: $AWS_CONTAINER_AUTHORIZATION_TOKEN" "$AWS_CONTAINER_CREDENTIALS_FULL_URI" | grep -c AccessKeyId; done
+        """
+        let asked = world.base + "/pin-asked"
+        let outcome = try await world.rolecall(["exec", "--server", "--profile", "dev", "--pin-command", "echo x >> \(asked); cat \(token.pinFile)",
+                                                "--", "sh", "-c", script], input: "")
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(outcome.stdout == "1\n1\n")
+        #expect(try String(contentsOfFile: asked, encoding: .utf8) == "x\n", "the PIN was asked once")
+        let lifetime = try #require(world.createSessions.first?.certificateLifetimeSeconds)
+        #expect(lifetime > 60, "an in-memory certificate for the MFA window")
+    }
+
+    @Test func caRotateMakesTheNextCAOnTheTokenAndRefusesAFileKey() async throws {
+        let token = try await TokenWorld.make()
+        let world = token.world
+        let toFile = try await world.rolecall(["ca", "rotate", "--stage", "--mfa-code", world.code()] + token.pinCommand)
+        #expect(toFile.status == 1)
+        #expect(toFile.stderr.contains("give the new CA's key with --ca-key"), "\(toFile.stderr)")
+        let staged = try await world.rolecall(["ca", "rotate", "--stage", "--mfa-code", world.code(), "--ca-key", "pkcs11:token=rolecall;object=rolecall-ca-2"]
+                                              + token.pinCommand)
+        #expect(staged.status == 0, "\(staged.stderr)")
+        let promoted = try await world.rolecall(["ca", "rotate", "--promote", "--mfa-code", world.code(offset: 1)])
+        #expect(promoted.status == 0, "\(promoted.stderr)")
+        let listing = try await token.softHSM.pkcs11Tool(["--token-label", "rolecall", "--list-objects", "--type", "privkey"])
+        #expect(listing.stdout.contains("label:      rolecall-ca-2"))
+        let issuer = try String(contentsOfFile: world.home + "/issuer.json", encoding: .utf8)
+        #expect(!issuer.contains("PRIVATE KEY"))
+        // The new CA signs: the emulator trusts only the old one, so CreateSession is refused by the trust anchor.
+        let exec = try await world.rolecall(["exec", "--profile", "dev"] + token.pinCommand + ["--", "true"])
+        #expect(exec.status == 1)
+        #expect(world.createSessions.last?.status == 403)
     }
 
     @Test func credentialProcessIsRefusedForATokenProfile() async throws {

@@ -44,6 +44,16 @@ public struct SoftHSM: Sendable {
         return softHSM
     }()
 
+    /// SoftHSM with a PIN retry counter (Tests/Fixtures/pkcs11/pin-counting-module.c), built once with
+    /// `cc`: three wrong PINs lock it. Give the module `pinCountingEnvironment(countFile:)`.
+    public static func pinCountingModule() async throws -> String {
+        try await PinCountingModule.shared.path()
+    }
+
+    public static func pinCountingEnvironment(countFile: String) -> [String: String] {
+        ["ROLECALL_TEST_INNER_MODULE": modulePath, "ROLECALL_TEST_PIN_COUNT_FILE": countFile]
+    }
+
     /// Initialises a token labelled `label` with the test PINs.
     public func addToken(_ label: String) async throws {
         let outcome = try await ProcessRunner.run("softhsm2-util", ["--init-token", "--free", "--label", label,
@@ -67,4 +77,20 @@ public struct SoftHSM: Sendable {
 public struct SoftHSMError: Error, CustomStringConvertible {
     public let description: String
     public init(_ description: String) { self.description = description }
+}
+
+/// Builds the PIN-counting module once per test process.
+actor PinCountingModule {
+    static let shared = PinCountingModule()
+    private var built: String?
+
+    func path() async throws -> String {
+        if let built { return built }
+        let output = try Paths.temporaryDirectory("rolecall-pkcs11-module") + "/pin-counting-module.so"
+        let source = Paths.packageRoot + "/Tests/Fixtures/pkcs11/pin-counting-module.c"
+        let outcome = try await ProcessRunner.run("cc", ["-shared", "-fPIC", "-o", output, source])
+        guard outcome.status == 0 else { throw SoftHSMError("cc could not build the PIN-counting module: \(outcome.stderr)") }
+        built = output
+        return output
+    }
 }
