@@ -368,7 +368,7 @@ _rolecall_profile_add() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=()
-    non_repeating_options=(--role-arn --profile-arn --trust-anchor-arn --region --duration --mfa --pin-command --mfa-interval --endpoint --role-session-name)
+    non_repeating_options=(--role-arn --profile-arn --trust-anchor-arn --region --duration --mfa --pin-command --certificate --private-key --intermediates --pkcs11-module --mfa-interval --endpoint --role-session-name)
     __rolecall_offer_flags_options 1
 
     # Offer option value completions
@@ -393,6 +393,18 @@ _rolecall_profile_add() {
         return
         ;;
     '--pin-command')
+        return
+        ;;
+    '--certificate')
+        return
+        ;;
+    '--private-key')
+        return
+        ;;
+    '--intermediates')
+        return
+        ;;
+    '--pkcs11-module')
         return
         ;;
     '--mfa-interval')

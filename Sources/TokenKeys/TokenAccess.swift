@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CPKCS11
 import RolesAnywhere
 
 /// Where a key on a token lives: its URI and the module it was opened with, as the config
@@ -76,6 +77,40 @@ public struct TokenAccess: Sendable {
         }
     }
 
+    /// Opens the key `reference` names (and the certificate object `certificate` names, on the same
+    /// token) for longer than one call: a supervisor holds it for its whole life. `close()` logs out
+    /// and unloads the module.
+    public func open(_ reference: TokenKeyReference, certificate: PKCS11URI? = nil) throws -> OpenTokenKey {
+        let uri = try PKCS11URI(parsing: reference.uri)
+        if let certificate, certificate.token != uri.token {
+            throw TokenError.invalidURI("--certificate \(certificate) and --private-key \(uri) name different tokens: keep both objects on one token, or the certificate in a file")
+        }
+        let module = try PKCS11Module.acquire(path: try modulePath(for: uri, remembered: reference.modulePath))
+        let session: TokenSession
+        do {
+            session = try TokenSession(module: module, uri: uri, readWrite: false, pin: pin)
+        } catch {
+            module.release()
+            throw error
+        }
+        do {
+            let key = try TokenKey.find(in: session)
+            return OpenTokenKey(key: .external(key), certificate: try certificate.map { try Self.certificate($0, in: session) }, session: session)
+        } catch {
+            session.close()
+            throw error
+        }
+    }
+
+    /// The DER of the one certificate object `uri` names.
+    private static func certificate(_ uri: PKCS11URI, in session: TokenSession) throws -> [UInt8] {
+        let objects = try session.findObjects(class: CK_OBJECT_CLASS(CKO_CERTIFICATE), label: uri.object, id: uri.id)
+        guard let object = objects.first else { throw TokenError.objectNotFound(uri: uri.description) }
+        guard objects.count == 1 else { throw TokenError.ambiguousObject(uri: uri.description, count: objects.count) }
+        guard let der = try session.attribute(CK_ATTRIBUTE_TYPE(CKA_VALUE), of: object) else { throw TokenError.objectNotFound(uri: uri.description) }
+        return der
+    }
+
     private func withSession<T>(_ uri: PKCS11URI, modulePath: String, readWrite: Bool, _ body: (TokenSession) throws -> T) throws -> T {
         let module = try PKCS11Module.acquire(path: modulePath)
         let session: TokenSession
@@ -88,4 +123,20 @@ public struct TokenAccess: Sendable {
         defer { session.close() }
         return try body(session)
     }
+}
+
+/// A key on a token kept open past one call; `close()` (or the last reference going) ends it.
+public final class OpenTokenKey: Sendable {
+    public let key: SigningKey
+    /// The DER of the certificate object asked for, when one was.
+    public let certificateDER: [UInt8]?
+    private let session: TokenSession
+
+    init(key: SigningKey, certificate: [UInt8]?, session: TokenSession) {
+        self.key = key
+        self.certificateDER = certificate
+        self.session = session
+    }
+
+    public func close() { session.close() }
 }

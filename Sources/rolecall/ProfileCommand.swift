@@ -43,6 +43,18 @@ struct ProfileCommand: AsyncParsableCommand {
         @Option(name: .customLong("pin-command"), help: "A command whose first line of output is the token's PIN, for commands given none (e.g. credential_process with --mfa off).")
         var pinCommand: String?
 
+        @Option(help: "Sign CreateSession with your own certificate instead of rolecall's CA: a PEM or DER file, or pkcs11:URI of a certificate object.")
+        var certificate: String?
+
+        @Option(name: .customLong("private-key"), help: "The certificate's key: a PEM file (mode 0600) or pkcs11:URI (the PIN is asked each session).")
+        var privateKey: String?
+
+        @Option(help: "A PEM file of the intermediates between the certificate and the trust anchor.")
+        var intermediates: String?
+
+        @Option(name: .customLong("pkcs11-module"), help: "The PKCS#11 module for --private-key pkcs11:URI (default: the URI's module-path, $ROLECALL_PKCS11_MODULE, else p11-kit's proxy); remembered.")
+        var pkcs11Module: String?
+
         @Option(name: .customLong("mfa-interval"), help: "How long one MFA check lets `exec --server` refresh credentials (16m to 12h; default 1h).")
         var mfaInterval: String?
 
@@ -53,6 +65,8 @@ struct ProfileCommand: AsyncParsableCommand {
         var roleSessionName: String?
 
         func validate() throws {
+            if (certificate == nil) != (privateKey == nil) { throw ValidationError("give --certificate and --private-key together") }
+            if intermediates != nil && certificate == nil { throw ValidationError("--intermediates goes with --certificate") }
             do { _ = try DurationText.seconds(duration) } catch { throw ValidationError(error.description) }
             if let mfaInterval {
                 do { _ = try DurationText.seconds(mfaInterval) } catch { throw ValidationError(error.description) }
@@ -61,14 +75,21 @@ struct ProfileCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await Console.reportingErrors {
-                let context = Console.context()
-                try context.home.checkDirectory()
-                let mode = try ProfileSetup(context: context).mfaMode(asked: mfa)
+                var context = Console.context()
+                context.pkcs11Module = pkcs11Module
+                // A profile with its own certificate needs no `rolecall init`: only a home for the config.
+                if certificate != nil { try context.home.create() } else { try context.home.checkDirectory() }
+                let setup = ProfileSetup(context: context)
+                let own = try certificate.map { certificate in
+                    try setup.ownCertificate(certificate: certificate, privateKey: privateKey ?? "", intermediates: intermediates,
+                                             workingDirectory: FileManager.default.currentDirectoryPath)
+                }
+                let mode = try setup.mfaMode(asked: mfa, own: own)
                 let profile = Profile(
                     name: name, roleArn: roleArn, profileArn: profileArn, trustAnchorArn: trustAnchorArn,
                     region: region, durationSeconds: try DurationText.seconds(duration), mfa: mode,
                     endpoint: endpoint, roleSessionName: roleSessionName,
-                    mfaVerificationIntervalSeconds: try mfaInterval.map(DurationText.seconds), pinCommand: pinCommand
+                    mfaVerificationIntervalSeconds: try mfaInterval.map(DurationText.seconds), pinCommand: pinCommand, ownCertificate: own
                 )
                 try context.config.add(profile)
                 Console.err("Added profile \(name) (\(roleArn), MFA \(mode.rawValue)).\n")
@@ -123,6 +144,7 @@ struct ProfileCommand: AsyncParsableCommand {
                 MFA:               \(profile.mfa.rawValue)
                 endpoint:          \(profile.endpoint ?? "default")
                 PIN command:       \(profile.pinCommand ?? "none")
+                certificate:       \(profile.ownCertificate.map { "\($0.certificate), key \($0.privateKey)" } ?? "from rolecall's CA")
 
                 """)
             }

@@ -47,9 +47,9 @@ public struct TestPKI: Sendable {
     }
 
     /// A leaf for any public key, e.g. one of a type Roles Anywhere does not accept.
-    public func leaf(forPublicKey publicKey: Certificate.PublicKey) throws -> Certificate {
+    public func leaf(forPublicKey publicKey: Certificate.PublicKey, notAfter: Date = Date().addingTimeInterval(60)) throws -> Certificate {
         try Self.issue(subject: "test-user", publicKey: publicKey, issuer: root.certificate, issuerKey: root.key,
-                       notBefore: Date().addingTimeInterval(-10), notAfter: Date().addingTimeInterval(60), isCA: false)
+                       notBefore: Date().addingTimeInterval(-10), notAfter: notAfter, isCA: false)
     }
 
     /// A self-signed certificate that is not a CA.

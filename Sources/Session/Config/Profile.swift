@@ -5,6 +5,7 @@ import Foundation
 #endif
 import Issuance
 import RolesAnywhere
+import TokenKeys
 
 /// A named way to get credentials for one role.
 public struct Profile: Codable, Sendable, Equatable {
@@ -38,11 +39,52 @@ public struct Profile: Codable, Sendable, Equatable {
     /// Where the token's PIN comes from when the command gives no `--pin-command` (a command, not
     /// the PIN: for `--mfa off` profiles whose CA is on a token, run by `credential_process`).
     public var pinCommand: String?
+    /// Set for a bring-your-own-certificate profile: its own certificate and key sign CreateSession,
+    /// no CA of rolecall's is involved.
+    public var ownCertificate: OwnCertificate?
+
+    /// A certificate from elsewhere (a corporate PKI) and its key: files, or objects on a token.
+    public struct OwnCertificate: Codable, Sendable, Equatable {
+        /// An absolute path (PEM or DER; PEM may hold the intermediates after the leaf), or a
+        /// `pkcs11:` URI of a certificate object.
+        public var certificate: String
+        /// An absolute path (PEM, 0600; PKCS#8, SEC 1 or PKCS#1; an encrypted PKCS#8 file asks for
+        /// its passphrase), or a `pkcs11:` URI of a private key.
+        public var privateKey: String
+        /// An absolute path of PEM intermediates, leaf-most first.
+        public var intermediates: String?
+        /// The module the token objects were found with (`profile add`), remembered.
+        public var pkcs11Module: String?
+
+        public init(certificate: String, privateKey: String, intermediates: String? = nil, pkcs11Module: String? = nil) {
+            self.certificate = certificate
+            self.privateKey = privateKey
+            self.intermediates = intermediates
+            self.pkcs11Module = pkcs11Module
+        }
+
+        public var keyIsOnToken: Bool { PKCS11URI.isURI(privateKey) }
+
+        func validate() throws(ProfileError) {
+            for (flag, value) in [("--certificate", certificate), ("--private-key", privateKey), ("--intermediates", intermediates)] {
+                guard let value else { continue }
+                if PKCS11URI.isURI(value) {
+                    guard flag != "--intermediates" else { throw ProfileError("--intermediates takes a PEM file, not a pkcs11: URI") }
+                    do { _ = try PKCS11URI(parsing: value) } catch { throw ProfileError("\(flag): \(error)") }
+                } else if !value.hasPrefix("/") {
+                    throw ProfileError("\(flag) must be an absolute path or a pkcs11: URI, got \(printableExcerpt(value, limit: 80))")
+                }
+            }
+            if PKCS11URI.isURI(certificate) && !keyIsOnToken {
+                throw ProfileError("--certificate names a token object but --private-key a file: keep both on the token, or both in files")
+            }
+        }
+    }
 
     public init(name: String, roleArn: String, profileArn: String, trustAnchorArn: String, region: String? = nil,
                 durationSeconds: Int = SessionDurationPolicy.defaultSeconds, mfa: MFAMode = .required,
                 endpoint: String? = nil, roleSessionName: String? = nil, mfaVerificationIntervalSeconds: Int? = nil,
-                issuer: String? = nil, pinCommand: String? = nil) {
+                issuer: String? = nil, pinCommand: String? = nil, ownCertificate: OwnCertificate? = nil) {
         self.name = name
         self.roleArn = roleArn
         self.profileArn = profileArn
@@ -55,6 +97,7 @@ public struct Profile: Codable, Sendable, Equatable {
         self.mfaVerificationIntervalSeconds = mfaVerificationIntervalSeconds
         self.issuer = issuer
         self.pinCommand = pinCommand
+        self.ownCertificate = ownCertificate
     }
 
     /// Checks every field, with messages that show the expected form.
@@ -85,6 +128,18 @@ public struct Profile: Codable, Sendable, Equatable {
         if let issuer {
             do { try TeamLogin.validate([issuer]) } catch { throw ProfileError("the profile's issuer: \(error)") }
             if mfa == .token { throw ProfileError("--mfa token is for profiles of the local CA on a token; a team issuer checks TOTP codes") }
+        }
+        if let ownCertificate {
+            try ownCertificate.validate()
+            if issuer != nil { throw ProfileError("a profile signs with its own certificate or gets one from a team issuer, not both") }
+            switch mfa {
+            case .required:
+                throw ProfileError("--mfa required needs rolecall's CA to check a TOTP code, and this profile brings its own certificate: use --mfa token (its key on a token, the PIN asked each session) or --mfa off")
+            case .token where !ownCertificate.keyIsOnToken:
+                throw ProfileError("--mfa token needs the private key on a token (--private-key pkcs11:URI); with a key file use --mfa off")
+            default:
+                break
+            }
         }
     }
 

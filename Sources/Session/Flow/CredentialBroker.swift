@@ -41,6 +41,8 @@ public struct CredentialBroker: Sendable {
         public let identity: SigningIdentity
         public let client: CreateSessionClient
         public let request: CreateSessionRequest
+        /// Ends what the identity holds open: a token's session, for a profile's own key on one.
+        public var release: @Sendable () -> Void = {}
     }
 
     private let context: SessionContext
@@ -60,6 +62,7 @@ public struct CredentialBroker: Sendable {
             ? .singleUse
             : .standard(sessionDuration: TimeInterval(profile.durationSeconds))
         let held = try await certify(request, kind: kind, mfaCode: mfaCode)
+        defer { held.release() }
         let result = try await held.client.createSession(
             held.request, identity: held.identity, retry: kind.isSingleUse ? .never : RetryPolicy()
         )
@@ -74,6 +77,8 @@ public struct CredentialBroker: Sendable {
         let profile = request.profile
         let region = try RegionResolver.resolve(explicit: request.region ?? profile.region ?? profile.effectiveRegion, environment: context.environment)
         let endpoint = try Endpoint.resolve(explicit: request.endpoint ?? profile.endpoint, region: region, environment: context.environment)
+        let client = CreateSessionClient(endpoint: endpoint, region: region, transport: context.transport, now: context.now)
+        if let own = profile.ownCertificate { return try ownIdentity(own, request, client: client) }
         let issuer = try self.issuer ?? context.issuer(for: profile)
         // Checked before the MFA code is spent; checked again with the issuer's own figures.
         _ = try duration(request, issued: nil)
@@ -87,7 +92,6 @@ public struct CredentialBroker: Sendable {
         let issued = try await issuer.issue(IssuanceRequest(key: key, kind: kind, roleArn: profile.roleArn, mfaProof: proof))
         guard let leaf = issued.chain.first else { throw MFAError.unavailable("the issuer returned no certificate") }
         let identity = SigningIdentity(certificate: leaf, intermediates: Array(issued.chain.dropFirst()), key: key, isSingleUse: kind.isSingleUse)
-        let client = CreateSessionClient(endpoint: endpoint, region: region, transport: context.transport, now: context.now)
         let createSession = CreateSessionRequest(
             durationSeconds: try duration(request, issued: issued), profileArn: profile.profileArn, roleArn: profile.roleArn,
             trustAnchorArn: profile.trustAnchorArn, roleSessionName: profile.roleSessionName
@@ -95,11 +99,37 @@ public struct CredentialBroker: Sendable {
         return HeldIdentity(identity: identity, client: client, request: createSession)
     }
 
+    /// A bring-your-own-certificate profile: its own key signs (the token's PIN asked here, once);
+    /// the certificate's notAfter bounds the session as a login session would.
+    private func ownIdentity(_ own: Profile.OwnCertificate, _ request: Request, client: CreateSessionClient) throws -> HeldIdentity {
+        _ = try duration(request, issued: nil)
+        let opened = try OwnIdentity.open(own, tokens: context.tokens(for: request.profile))
+        do {
+            let certificate = opened.identity.certificate
+            let left = Int(certificate.notValidAfter.timeIntervalSince(context.now()).rounded(.down))
+            guard certificate.notValidBefore <= context.now(), left > 0 else {
+                throw ProfileError("the profile's certificate is valid from \(RFC3339.string(from: certificate.notValidBefore)) to \(RFC3339.string(from: certificate.notValidAfter)), not now: renew it")
+            }
+            guard left >= SessionDurationPolicy.minimumSeconds else {
+                throw ProfileError("the profile's certificate expires at \(RFC3339.string(from: certificate.notValidAfter)), in \(DurationText.format(left)), and an AWS session lasts at least 15m: renew the certificate")
+            }
+            let createSession = CreateSessionRequest(
+                durationSeconds: try duration(request, issued: nil, certificateSecondsLeft: left), profileArn: request.profile.profileArn,
+                roleArn: request.profile.roleArn, trustAnchorArn: request.profile.trustAnchorArn, roleSessionName: request.profile.roleSessionName
+            )
+            return HeldIdentity(identity: opened.identity, client: client, request: createSession, release: opened.release)
+        } catch {
+            opened.release()
+            throw error
+        }
+    }
+
     /// The AWS session length: the request, the profile, and what the issuer says is left of the
-    /// login session and allowed for the role.
-    private func duration(_ request: Request, issued: IssuedCertificate?) throws -> Int {
+    /// login session and allowed for the role (or, for a profile's own certificate, what is left of it).
+    private func duration(_ request: Request, issued: IssuedCertificate?, certificateSecondsLeft: Int? = nil) throws -> Int {
         var loginLeft = request.loginSecondsLeft
         if let left = issued?.loginSecondsLeft { loginLeft = min(loginLeft ?? .max, left) }
+        if let left = certificateSecondsLeft { loginLeft = min(loginLeft ?? .max, left) }
         return try SessionDurationPolicy.durationSeconds(for: .init(
             requestedSeconds: request.requestedDurationSeconds,
             loginSecondsLeft: loginLeft,

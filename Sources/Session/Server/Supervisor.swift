@@ -43,7 +43,13 @@ public struct Supervisor: Sendable {
         if profile.mfa != .off, let interval = profile.mfaVerificationIntervalSeconds, interval < Profile.minimumMFAIntervalSeconds {
             throw ProfileError("profile \(shellQuoted(profile.name)) has an MFA window of \(DurationText.format(interval)), too short for one AWS session of at least 15m: `exec --server` needs `--mfa-interval 16m` or more")
         }
-        let source = profile.mfa == .off ? try await standardCertificates(profile, selection) : try await certifyIntoLockedMemory(profile, selection, mfa: mfa)
+        let source = if profile.ownCertificate != nil {
+            try await ownCertificate(profile, selection)
+        } else if profile.mfa == .off {
+            try await standardCertificates(profile, selection)
+        } else {
+            try await certifyIntoLockedMemory(profile, selection, mfa: mfa)
+        }
         for warning in source.warnings { report("rolecall: warning: \(warning)") }
         let (client, baseRequest) = (source.client, source.request)
 
@@ -73,7 +79,8 @@ public struct Supervisor: Sendable {
         if !quiet {
             let origin = URLComponents(string: uri).map { "\($0.host ?? ""):\($0.port ?? 0)" } ?? ""
             let refreshed = source.windowEnd.map { "refreshed until the MFA window ends at \(RFC3339.string(from: $0))" }
-                ?? "refreshed with a new certificate each time (the profile has no MFA) until the command exits"
+                ?? (profile.ownCertificate != nil ? "refreshed with the profile's own certificate until the command exits"
+                    : "refreshed with a new certificate each time (the profile has no MFA) until the command exits")
             report("rolecall: \(profile.roleArn) (profile \(profile.name)) served on \(origin); credentials until \(RFC3339.string(from: first.expiration)), \(refreshed)")
         }
 
@@ -182,6 +189,22 @@ public struct Supervisor: Sendable {
             key.wipe()
             certificate.wipe()
         })
+    }
+
+    /// A profile that brings its own certificate: its key (a token's, with the PIN asked once here,
+    /// or a key file's) signs every CreateSession until the command exits; the token is logged out
+    /// at the end.
+    private func ownCertificate(_ profile: Profile, _ selection: SessionStarter.Selection) async throws -> CredentialSource {
+        let held = try await CredentialBroker(context: starter.context, issuer: starter.issuer).certify(
+            try starter.brokerRequest(profile, selection), kind: .standard(sessionDuration: TimeInterval(profile.durationSeconds)),
+            mfaCode: { throw MFAError.unavailable("a profile with its own certificate takes no MFA code") }
+        )
+        let (client, baseRequest, identity) = (held.client, held.request, held.identity)
+        return CredentialSource(client: client, request: baseRequest, windowEnd: nil, warnings: [], fetch: { duration in
+            var request = baseRequest
+            request.durationSeconds = duration
+            return try await client.createSession(request, identity: identity, retry: RetryPolicy()).credentials
+        }, wipe: held.release)
     }
 
     /// A profile without MFA (`--mfa off`): no code and no window. Each session gets a fresh key

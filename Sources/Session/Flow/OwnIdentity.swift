@@ -1,0 +1,96 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Issuance
+import RolesAnywhere
+import SwiftASN1
+import TokenKeys
+import X509
+
+/// A bring-your-own-certificate profile's identity, opened for one command: the certificate and
+/// intermediates from their files or the token, the key from its file or the token (the PIN asked
+/// once). `release()` logs out of the token; a key file's key is only in memory.
+struct OwnIdentity: Sendable {
+    let identity: SigningIdentity
+    let release: @Sendable () -> Void
+
+    static func open(_ own: Profile.OwnCertificate, tokens: TokenAccess) throws -> OwnIdentity {
+        let intermediates = try own.intermediates.map { try certificates(inFile: $0, flag: "--intermediates") } ?? []
+        if own.keyIsOnToken {
+            let certificateURI = PKCS11URI.isURI(own.certificate) ? try PKCS11URI(parsing: own.certificate) : nil
+            let opened = try tokens.open(TokenKeyReference(uri: own.privateKey, modulePath: own.pkcs11Module ?? ""), certificate: certificateURI)
+            do {
+                let chain = try opened.certificateDER.map { [try Certificate(derEncoded: $0)] } ?? certificates(inFile: own.certificate, flag: "--certificate")
+                let identity = try identity(chain: chain, intermediates: intermediates, key: opened.key, keyName: own.privateKey)
+                return OwnIdentity(identity: identity, release: { opened.close() })
+            } catch {
+                opened.close()
+                throw error
+            }
+        }
+        let chain = try certificates(inFile: own.certificate, flag: "--certificate")
+        let key = try privateKey(inFile: own.privateKey)
+        return OwnIdentity(identity: try identity(chain: chain, intermediates: intermediates, key: key, keyName: own.privateKey), release: {})
+    }
+
+    /// The leaf (first) with the intermediates that followed it in its file, then those of `--intermediates`.
+    private static func identity(chain: [Certificate], intermediates: [Certificate], key: SigningKey, keyName: String) throws -> SigningIdentity {
+        guard let leaf = chain.first else { throw ProfileError("the profile's certificate file holds no certificate") }
+        guard leaf.publicKey == key.certificatePublicKey else {
+            throw ProfileError("the key \(keyName) is not the one the profile's certificate was issued to: give the key that belongs to it")
+        }
+        return SigningIdentity(certificate: leaf, intermediates: Array(chain.dropFirst()) + intermediates, key: key, isSingleUse: false)
+    }
+
+    /// Every certificate in a PEM file (in order), or the one in a DER file.
+    static func certificates(inFile path: String, flag: String) throws -> [Certificate] {
+        let bytes = try readFile(path, flag: flag)
+        do {
+            if let text = String(validating: bytes, as: UTF8.self), text.contains("-----BEGIN") {
+                return try PEMDocument.parseMultiple(pemString: text).filter { $0.discriminator == "CERTIFICATE" }.map { try Certificate(derEncoded: $0.derBytes) }
+            }
+            return [try Certificate(derEncoded: bytes)]
+        } catch {
+            throw ProfileError("\(flag) \(path) holds no X.509 certificate in PEM or DER")
+        }
+    }
+
+    /// A P-256, P-384 or RSA (2048 bits or more) key from a PEM file that only its owner can read.
+    static func privateKey(inFile path: String) throws -> SigningKey {
+        var info = stat()
+        guard stat(path, &info) == 0 else { throw ProfileError("--private-key \(path) cannot be read: \(String(cString: strerror(errno)))") }
+        guard info.st_mode & 0o077 == 0 else {
+            throw ProfileError("--private-key \(path) can be read by others (mode \(String(info.st_mode & 0o777, radix: 8))): run `chmod 600 \(shellQuoted(path))`")
+        }
+        guard var data = FileManager.default.contents(atPath: path) else {
+            throw ProfileError("--private-key \(path) cannot be read: check the path in `rolecall profile show`")
+        }
+        defer { data.resetBytes(in: 0..<data.count) }
+        let pem = String(decoding: data, as: UTF8.self)
+        if pem.contains("-----BEGIN ENCRYPTED PRIVATE KEY-----") {
+            throw ProfileError("--private-key \(path) is an encrypted PKCS#8 key, which rolecall cannot open yet: put the key on a token, or decrypt it into a 0600 file (`openssl pkcs8 -in KEY -out PLAIN`)")
+        }
+        let key: SigningKey
+        do { key = try SigningKey(unsafePEM: pem) } catch {
+            throw ProfileError("--private-key \(path) holds no P-256, P-384 or RSA private key in PEM (PKCS#8, SEC 1 or PKCS#1)")
+        }
+        if case .rsa(let rsa) = key, rsa.keySizeInBits < 2048 {
+            throw ProfileError("--private-key \(path) is an RSA key of \(rsa.keySizeInBits) bits: Roles Anywhere needs 2048 or more")
+        }
+        return key
+    }
+
+    private static func readFile(_ path: String, flag: String) throws -> [UInt8] {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ProfileError("\(flag) \(path) cannot be read: check the path in `rolecall profile show`")
+        }
+        return Array(data)
+    }
+}
