@@ -55,6 +55,7 @@ let package = Package(
             name: "TokenKeys",
             dependencies: [
                 "CPKCS11",
+                "ChildProcess",
                 "RolesAnywhere",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
@@ -125,7 +126,7 @@ let package = Package(
         .target(
             name: "IssuerServer",
             dependencies: [
-                "IssuanceCore", "IssuerProtocol", "RolesAnywhere", "IssuerStorage", "RequestDeadline", "QRCode",
+                "IssuanceCore", "IssuerProtocol", "RolesAnywhere", "IssuerStorage", "RequestDeadline", "QRCode", "TokenKeys",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ExtrasBase64", package: "swift-extras-base64"),
                 .product(name: "X509", package: "swift-certificates"),
@@ -211,6 +212,7 @@ let package = Package(
             name: "rolecall-issuer",
             dependencies: [
                 "IssuerServer",
+                "TokenKeys",
                 "IssuerStorage",
                 "IssuanceCore",
                 "IssuerProtocol",

@@ -3,6 +3,7 @@ import IssuanceCore
 import IssuerProtocol
 import IssuerStorage
 import RolesAnywhere
+import TokenKeys
 import X509
 
 /// The administrator's commands (`rolecall issuer init|user|role|audit|ca`), run locally against
@@ -17,9 +18,10 @@ public struct IssuerAdmin: Sendable {
 
     public static let defaultLoginSessionSeconds = 12 * 3600
 
-    public init(database: any IssuerDatabase, key: IssuerKey, bcryptCost: UInt8 = PasswordHasher.defaultCost,
+    /// `tokens`: the HSM, for a CA whose key is on one (`init --ca-key`, `ca rotate --ca-key`).
+    public init(database: any IssuerDatabase, key: IssuerKey, tokens: IssuerTokens? = nil, bcryptCost: UInt8 = PasswordHasher.defaultCost,
                 actor: String = IssuerAdmin.operatingSystemUser(), now: @escaping @Sendable () -> Date = Date.init) {
-        self.init(vault: IssuerVault(database: database, key: key), hasher: PasswordHasher(cost: bcryptCost), actor: actor, now: now)
+        self.init(vault: IssuerVault(database: database, key: key, tokens: tokens), hasher: PasswordHasher(cost: bcryptCost), actor: actor, now: now)
     }
 
     /// The console's: an administrator signed in acts through the service's vault.
@@ -57,16 +59,17 @@ public struct IssuerAdmin: Sendable {
     public static let alreadyInitialized = IssuerSetupError("this issuer database has a CA already: see `rolecall issuer ca show`")
 
     /// A new CA and token key, or whichever of the two an interrupted `init` did not write (each
-    /// existing one must open with this key); refuses an issuer that has both.
-    public func initialize(commonName: String) async throws -> CertificateAuthority {
+    /// existing one must open with this key); refuses an issuer that has both. With `caKey`, the
+    /// CA's key is on that HSM token (made there if the object does not exist), and the database
+    /// holds only its URI.
+    public func initialize(commonName: String, caKey: PKCS11URI? = nil) async throws -> CertificateAuthority {
         guard try await !Self.isInitialized(database) else { throw Self.alreadyInitialized }
         try await vault.createTokenKey()
         _ = try await vault.tokenSigner()
         if try await !database.authorities().isEmpty { return try await vault.currentAuthority() }
-        let authority = try CertificateAuthority.generate(commonName: commonName, now: now())
-        try await vault.addAuthority(authority, now: now())
+        try await addAuthority(commonName: commonName, caKey: caKey, staged: false)
         try await recordChange("issuer-init")
-        return authority
+        return try await vault.currentAuthority()
     }
 
     /// Every CA, oldest first, whether it is retired (a staged one is not) and whether it is staged.
@@ -74,32 +77,56 @@ public struct IssuerAdmin: Sendable {
         try await database.authorities().map { (try Certificate(pemEncoded: $0.certificatePEM), $0.retired && !$0.staged, $0.staged, $0.createdAt) }
     }
 
+    /// The URI of each CA's key on a token, by certificate; CAs whose key is sealed are absent.
+    public func tokenKeyURIs() async throws -> [Certificate: String] {
+        var uris: [Certificate: String] = [:]
+        for stored in try await database.authorities() {
+            if case .token(let uri, _) = stored.key { uris[try Certificate(pemEncoded: stored.certificatePEM)] = uri }
+        }
+        return uris
+    }
+
     /// A new CA signs from now on; the old ones stay listed (their certificates expire within 12 h).
-    /// Refused while a CA is staged: promote that one.
-    public func rotateAuthority(commonName: String) async throws -> CertificateAuthority {
+    /// Refused while a CA is staged: promote that one. `caKey` as for `initialize`.
+    public func rotateAuthority(commonName: String, caKey: PKCS11URI? = nil) async throws -> CertificateAuthority {
         try await refuseStaged()
-        let authority = try CertificateAuthority.generate(commonName: commonName, now: now())
-        try await vault.addAuthority(authority, now: now())
+        let authority = try await addAuthority(commonName: commonName, caKey: caKey, staged: false)
         try await recordChange("ca-rotate")
         return authority
     }
 
     /// The next CA, published for the trust anchor; the current one keeps signing on every replica.
-    public func stageAuthority(commonName: String) async throws -> CertificateAuthority {
+    public func stageAuthority(commonName: String, caKey: PKCS11URI? = nil) async throws -> CertificateAuthority {
         try await refuseStaged()
-        let authority = try CertificateAuthority.generate(commonName: commonName, now: now())
-        try await vault.addAuthority(authority, staged: true, now: now())
+        let authority = try await addAuthority(commonName: commonName, caKey: caKey, staged: true)
         try await recordChange("ca-stage")
         return authority
     }
 
-    /// The staged CA signs from now on, on every replica; the one before it is retired.
-    public func promoteAuthority() async throws -> CertificateAuthority {
+    /// A rotation off the HSM would put the next CA's key in the database: refused unless a
+    /// token key is named for it too.
+    @discardableResult
+    private func addAuthority(commonName: String, caKey: PKCS11URI?, staged: Bool) async throws -> CertificateAuthority {
+        var currentModule: String?
+        if let current = try await database.authorities().last(where: { !$0.retired && !$0.staged }), case .token(let uri, let module) = current.key {
+            guard caKey != nil else {
+                throw IssuerSetupError("the current CA's key is on the token \(uri): name the new CA's key with --ca-key 'pkcs11:token=…;object=…' (a new object name)")
+            }
+            currentModule = module
+        }
+        let (authority, tokenKey) = try vault.makeAuthority(commonName: commonName, caKey: caKey, currentModule: currentModule, now: now())
+        try await vault.addAuthority(authority, tokenKey: tokenKey, staged: staged, now: now())
+        return authority
+    }
+
+    /// The staged CA signs from now on, on every replica; the one before it is retired. Its key
+    /// is not opened here: the replicas open it when they sign.
+    public func promoteAuthority() async throws -> Certificate {
         guard try await database.promoteStagedAuthority() else {
             throw IssuerSetupError("no CA is staged: run `rolecall issuer ca rotate --stage` first")
         }
         try await recordChange("ca-promote")
-        return try await vault.currentAuthority()
+        return try await vault.currentCertificate()
     }
 
     private func refuseStaged() async throws {

@@ -63,27 +63,28 @@ public struct IssuerSetupError: Error, Sendable, CustomStringConvertible {
     public init(_ description: String) { self.description = description }
 }
 
-/// The issuer key file: created 0600 once, refused when others can read it.
+/// The issuer key file (and the HSM PIN file): created 0600 once, refused when others can read it.
 enum KeyFile {
-    static func read(_ path: String) throws -> [UInt8]? {
+    /// `name` says which file, in errors: the issuer key file unless told.
+    static func read(_ path: String, named name: String = "the issuer key file") throws -> [UInt8]? {
         // Without blocking, so a FIFO in its place is refused below instead of hanging the start.
         let descriptor = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
         guard descriptor >= 0 else {
             if errno == ENOENT { return nil }
-            throw IssuerSetupError("cannot read the issuer key file \(path): \(String(cString: strerror(errno)))")
+            throw IssuerSetupError("cannot read \(name) \(path): \(String(cString: strerror(errno)))")
         }
         defer { close(descriptor) }
         var status = stat()
         guard fstat(descriptor, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else {
-            throw IssuerSetupError("the issuer key file \(path) is not a regular file")
+            throw IssuerSetupError("\(name) \(path) is not a regular file")
         }
         guard status.st_mode & 0o077 == 0 else {
-            throw IssuerSetupError("the issuer key file \(path) is readable by others: chmod 600 \(path)")
+            throw IssuerSetupError("\(name) \(path) is readable by others: chmod 600 \(path)")
         }
-        guard status.st_uid == geteuid() else { throw IssuerSetupError("the issuer key file \(path) belongs to another user") }
+        guard status.st_uid == geteuid() else { throw IssuerSetupError("\(name) \(path) belongs to another user") }
         var bytes = [UInt8](repeating: 0, count: 256)
         let count = Foundation.read(descriptor, &bytes, bytes.count)
-        guard count > 0 else { throw IssuerSetupError("the issuer key file \(path) is empty") }
+        guard count > 0 else { throw IssuerSetupError("\(name) \(path) is empty") }
         bytes.removeSubrange(count...)
         return bytes
     }

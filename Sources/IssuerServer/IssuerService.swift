@@ -40,12 +40,14 @@ public struct IssuerService: Sendable {
     let logger: Logger
     let now: @Sendable () -> Date
 
-    public static func make(database: any IssuerDatabase, key: IssuerKey, metrics: IssuerMetrics = IssuerMetrics(), options: Options = Options(),
-                            logger: Logger = Logger(label: "rolecall.issuer"), now: @escaping @Sendable () -> Date = Date.init) async throws -> IssuerService {
+    /// `tokens`: the HSM holding the CA's key, when it is on one; it is opened (and logged in) here.
+    public static func make(database: any IssuerDatabase, key: IssuerKey, tokens: IssuerTokens? = nil, metrics: IssuerMetrics = IssuerMetrics(),
+                            options: Options = Options(), logger: Logger = Logger(label: "rolecall.issuer"),
+                            now: @escaping @Sendable () -> Date = Date.init) async throws -> IssuerService {
         let hasher = PasswordHasher(cost: options.bcryptCost)
-        // A replica given another issuer key (or an uninitialised database) stops here, rather
-        // than starting healthy and answering every request `unavailable`.
-        let vault = IssuerVault(database: database, key: key)
+        // A replica given another issuer key (or an uninitialised database, or no way to the
+        // CA's HSM) stops here, rather than starting healthy and answering every request `unavailable`.
+        let vault = IssuerVault(database: database, key: key, tokens: tokens)
         _ = try await vault.tokenSigner()
         _ = try await vault.currentAuthority()
         return IssuerService(

@@ -3,6 +3,7 @@ import Foundation
 import IssuanceCore
 import IssuerStorage
 import RolesAnywhere
+import TokenKeys
 import X509
 
 /// The issuer's secrets as the database keeps them: sealed with the issuer key, each bound to
@@ -11,36 +12,85 @@ import X509
 struct IssuerVault: Sendable {
     let database: any IssuerDatabase
     let key: IssuerKey
+    /// The HSM holding the CA's key, when it is on one (`issuer init --ca-key`).
+    let tokens: IssuerTokens?
+
+    init(database: any IssuerDatabase, key: IssuerKey, tokens: IssuerTokens? = nil) {
+        self.database = database
+        self.key = key
+        self.tokens = tokens
+    }
 
     static let tokenKeySetting = "token-key"
     static let tlsIdentitySetting = "tls-identity"
 
     // MARK: CA
 
-    /// Stores `authority` (its key sealed): signing from now on, or `staged`.
-    func addAuthority(_ authority: CertificateAuthority, staged: Bool = false, now: Date) async throws {
+    /// A new CA: its key made in memory (then sealed into the database), or on the HSM `caKey`
+    /// names (then the database holds only its URI).
+    /// `currentModule`: the module of the CA this one follows, the default for its key too.
+    func makeAuthority(commonName: String, caKey: PKCS11URI?, currentModule: String?, now: Date) throws -> (CertificateAuthority, TokenKeyReference?) {
+        guard let caKey else { return (try CertificateAuthority.generate(commonName: commonName, now: now), nil) }
+        guard let tokens else {
+            throw IssuerSetupError("--ca-key needs the HSM's PIN: set $\(IssuerPIN.fileVariable) to a file holding it (mode 0600), or pass --pin-command CMD")
+        }
+        return try tokens.makeAuthority(on: caKey, remembered: currentModule) { key in try CertificateAuthority.generate(commonName: commonName, now: now, key: key) }
+    }
+
+    /// Stores `authority`, signing from now on or `staged`: its key sealed, or the URI of the
+    /// token key `tokenKey` when it is on one.
+    func addAuthority(_ authority: CertificateAuthority, tokenKey: TokenKeyReference? = nil, staged: Bool = false, now: Date) async throws {
         let pem = try authority.certificatePEM()
-        guard let keyPEM = authority.unsafePrivateKeyPEM() else { throw IssuerSetupError("a CA whose key is on a token cannot be sealed into the database") }
-        var keyBytes = Array(keyPEM.utf8)
-        defer { wipeBytes(&keyBytes) }
-        let sealed = try key.seal(keyBytes, context: Self.caContext(pem))
-        if staged {
-            try await database.stageAuthority(certificatePEM: pem, sealedPrivateKey: sealed, createdAt: now)
+        let stored: StoredAuthority.Key
+        if let tokenKey {
+            stored = .token(uri: tokenKey.uri, modulePath: tokenKey.modulePath)
         } else {
-            try await database.addAuthority(certificatePEM: pem, sealedPrivateKey: sealed, createdAt: now)
+            guard let keyPEM = authority.unsafePrivateKeyPEM() else { throw IssuerSetupError("a CA whose key is on a token needs its URI stored") }
+            var keyBytes = Array(keyPEM.utf8)
+            defer { wipeBytes(&keyBytes) }
+            stored = .sealed(try key.seal(keyBytes, context: Self.caContext(pem)))
+        }
+        if staged {
+            try await database.stageAuthority(certificatePEM: pem, key: stored, createdAt: now)
+        } else {
+            try await database.addAuthority(certificatePEM: pem, key: stored, createdAt: now)
         }
     }
 
+    /// The CA that signs now, its certificate only: no key is opened.
+    func currentCertificate() async throws -> Certificate {
+        try Certificate(pemEncoded: try await currentRow().certificatePEM)
+    }
+
+    /// The CA that signs now, with its key: opened from its seal, or reached on the HSM.
     func currentAuthority() async throws -> CertificateAuthority {
+        let stored = try await currentRow()
+        let certificate = try Certificate(pemEncoded: stored.certificatePEM)
+        switch stored.key {
+        case .sealed(let sealed):
+            var keyBytes = try key.open(sealed, context: Self.caContext(stored.certificatePEM))
+            defer { wipeBytes(&keyBytes) }
+            return CertificateAuthority(
+                certificate: certificate,
+                key: try P256.Signing.PrivateKey(pemRepresentation: String(decoding: keyBytes, as: UTF8.self))
+            )
+        case .token(let uri, let modulePath):
+            guard let tokens else {
+                throw IssuerSetupError("the CA's key is on the token \(uri): set $\(IssuerPIN.fileVariable) to a file holding its PIN (mode 0600), or pass --pin-command CMD")
+            }
+            do {
+                return try CertificateAuthority(certificate: certificate, key: try tokens.signingKey(TokenKeyReference(uri: uri, modulePath: modulePath)))
+            } catch is IssuerKeyMismatch {
+                throw IssuerSetupError("the key \(uri) is not the CA's: the token holds another key by that name")
+            }
+        }
+    }
+
+    private func currentRow() async throws -> StoredAuthority {
         guard let stored = try await database.authorities().last(where: { !$0.retired && !$0.staged }) else {
             throw IssuerSetupError("the issuer has no CA: run `rolecall issuer init`")
         }
-        var keyBytes = try key.open(stored.sealedPrivateKey, context: Self.caContext(stored.certificatePEM))
-        defer { wipeBytes(&keyBytes) }
-        return CertificateAuthority(
-            certificate: try Certificate(pemEncoded: stored.certificatePEM),
-            key: try P256.Signing.PrivateKey(pemRepresentation: String(decoding: keyBytes, as: UTF8.self))
-        )
+        return stored
     }
 
     private static func caContext(_ certificatePEM: String) -> String {

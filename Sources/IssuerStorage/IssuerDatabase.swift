@@ -26,9 +26,9 @@ public protocol IssuerDatabase: Sendable {
     /// Oldest first; the last one neither retired nor staged signs.
     func authorities() async throws -> [StoredAuthority]
     /// Adds a CA and retires every other, in one transaction.
-    func addAuthority(certificatePEM: String, sealedPrivateKey: [UInt8], createdAt: Date) async throws
+    func addAuthority(certificatePEM: String, key: StoredAuthority.Key, createdAt: Date) async throws
     /// Adds a staged CA, which signs nothing until `promoteStagedAuthority`.
-    func stageAuthority(certificatePEM: String, sealedPrivateKey: [UInt8], createdAt: Date) async throws
+    func stageAuthority(certificatePEM: String, key: StoredAuthority.Key, createdAt: Date) async throws
     /// In one transaction: the signing CA is retired and the staged one signs. False when none was staged.
     func promoteStagedAuthority() async throws -> Bool
 
@@ -199,20 +199,27 @@ public struct RoleGrant: Sendable, Equatable, Codable {
 }
 
 public struct StoredAuthority: Sendable, Equatable {
+    /// Where the CA's private key is: sealed with the issuer key in this row, or on an HSM that
+    /// every replica reaches (then the database holds no key at all).
+    public enum Key: Sendable, Equatable {
+        case sealed([UInt8])
+        case token(uri: String, modulePath: String)
+    }
+
     public var id: Int64
     public var certificatePEM: String
-    public var sealedPrivateKey: [UInt8]
+    public var key: Key
     public var createdAt: Date
     public var retired: Bool
     /// Made by `ca rotate --stage`: published for the trust anchor, signing nothing yet (its row is
     /// `retired` too, for replicas that predate staging).
     public var staged: Bool
 
-    public init(id: Int64, certificatePEM: String, sealedPrivateKey: [UInt8], createdAt: Date, retired: Bool, staged: Bool = false) {
+    public init(id: Int64, certificatePEM: String, key: Key, createdAt: Date, retired: Bool, staged: Bool = false) {
         self.staged = staged
         self.id = id
         self.certificatePEM = certificatePEM
-        self.sealedPrivateKey = sealedPrivateKey
+        self.key = key
         self.createdAt = createdAt
         self.retired = retired
     }

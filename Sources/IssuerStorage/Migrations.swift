@@ -115,6 +115,15 @@ enum Migrations {
                 "CREATE INDEX console_sessions_user ON console_sessions (user_name)",
             ]
         },
+        // The CA's key on an HSM (`issuer init --ca-key`): its row names the key with a PKCS#11 URI
+        // and the module it was made with, and `sealed_private_key` is empty. Replicas older than
+        // this version cannot sign with such a CA: upgrade them all before putting it on a token.
+        Migration(version: 6) { _ in
+            [
+                "ALTER TABLE authorities ADD COLUMN token_key_uri TEXT",
+                "ALTER TABLE authorities ADD COLUMN token_module_path TEXT",
+            ]
+        },
     ]
 
     /// Key of the PostgreSQL advisory lock that migrations hold ("rcmigrat" in ASCII).

@@ -61,20 +61,35 @@ public class SQLIssuerDatabase: IssuerDatabase, @unchecked Sendable {
 
     public func authorities() async throws -> [StoredAuthority] {
         try await executor.query(
-            "SELECT id, certificate_pem, sealed_private_key, created_at, retired, staged FROM authorities ORDER BY id"
-        ).map {
-            StoredAuthority(id: try $0.get("id"), certificatePEM: try $0.get("certificate_pem"),
-                            sealedPrivateKey: try $0.get("sealed_private_key"), createdAt: try $0.get("created_at"),
-                            retired: try $0.get("retired"), staged: try $0.get("staged"))
+            """
+            SELECT id, certificate_pem, sealed_private_key, token_key_uri, token_module_path, created_at, retired, staged
+            FROM authorities ORDER BY id
+            """
+        ).map { row in
+            let key: StoredAuthority.Key = if let uri: String = try row.get("token_key_uri") {
+                .token(uri: uri, modulePath: try row.get("token_module_path") ?? "")
+            } else {
+                .sealed(try row.get("sealed_private_key"))
+            }
+            return StoredAuthority(id: try row.get("id"), certificatePEM: try row.get("certificate_pem"), key: key,
+                                   createdAt: try row.get("created_at"), retired: try row.get("retired"), staged: try row.get("staged"))
         }
     }
 
-    public func stageAuthority(certificatePEM: String, sealedPrivateKey: [UInt8], createdAt: Date) async throws {
+    public func stageAuthority(certificatePEM: String, key: StoredAuthority.Key, createdAt: Date) async throws {
         try await executor.query(
             """
-            INSERT INTO authorities (certificate_pem, sealed_private_key, created_at, retired, staged)
-            VALUES ($1, $2, $3, TRUE, TRUE)
-            """, [certificatePEM, sealedPrivateKey, createdAt])
+            INSERT INTO authorities (certificate_pem, sealed_private_key, token_key_uri, token_module_path, created_at, retired, staged)
+            VALUES ($1, $2, $3, $4, $5, TRUE, TRUE)
+            """, [certificatePEM] + Self.columns(of: key) + [createdAt])
+    }
+
+    /// `sealed_private_key`, `token_key_uri` and `token_module_path` for `key`: a token CA's row holds no key bytes.
+    private static func columns(of key: StoredAuthority.Key) -> [any SQLValueConvertible] {
+        switch key {
+        case .sealed(let sealed): [sealed, String?.none, String?.none]
+        case .token(let uri, let modulePath): [[UInt8](), uri, modulePath]
+        }
     }
 
     /// Two promotions racing (PostgreSQL, READ COMMITTED): the second finds the staged row already
@@ -89,14 +104,14 @@ public class SQLIssuerDatabase: IssuerDatabase, @unchecked Sendable {
         }
     }
 
-    public func addAuthority(certificatePEM: String, sealedPrivateKey: [UInt8], createdAt: Date) async throws {
+    public func addAuthority(certificatePEM: String, key: StoredAuthority.Key, createdAt: Date) async throws {
         try await executor.transaction { transaction in
             try await transaction.query("UPDATE authorities SET retired = TRUE WHERE NOT retired")
             try await transaction.query(
                 """
-                INSERT INTO authorities (certificate_pem, sealed_private_key, created_at, retired)
-                VALUES ($1, $2, $3, FALSE)
-                """, [certificatePEM, sealedPrivateKey, createdAt])
+                INSERT INTO authorities (certificate_pem, sealed_private_key, token_key_uri, token_module_path, created_at, retired)
+                VALUES ($1, $2, $3, $4, $5, FALSE)
+                """, [certificatePEM] + Self.columns(of: key) + [createdAt])
         }
     }
 

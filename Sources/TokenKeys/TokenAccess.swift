@@ -8,7 +8,7 @@ import RolesAnywhere
 
 /// Where a key on a token lives: its URI and the module it was opened with, as the config
 /// remembers them. Neither is secret.
-public struct TokenKeyReference: Codable, Sendable, Equatable {
+public struct TokenKeyReference: Codable, Sendable, Hashable {
     public var uri: String
     public var modulePath: String
 
@@ -66,8 +66,10 @@ public struct TokenAccess: Sendable {
 
     /// The key `uri` names, generated there first (P-256, sensitive, never extractable) when the
     /// token has none by that name; `body` learns which, and the reference to remember.
-    public func withKey<T>(creatingIfAbsent uri: PKCS11URI, _ body: (SigningKey, TokenKeyReference, _ created: Bool) throws -> T) throws -> T {
-        let module = try modulePath(for: uri)
+    /// `remembered`: the module of the key this one follows (a CA rotated on the same token).
+    public func withKey<T>(creatingIfAbsent uri: PKCS11URI, remembered: String? = nil,
+                           _ body: (SigningKey, TokenKeyReference, _ created: Bool) throws -> T) throws -> T {
+        let module = try modulePath(for: uri, remembered: remembered)
         let reference = TokenKeyReference(uri: uri.text, modulePath: module)
         return try withSession(uri, modulePath: module, readWrite: true) { session in
             let existing: TokenKey?
@@ -137,6 +139,9 @@ public final class OpenTokenKey: Sendable {
         self.certificateDER = certificate
         self.session = session
     }
+
+    /// Whether the key can still sign: the token was not removed, nor the session ended.
+    public var isUsable: Bool { session.isUsable }
 
     public func close() { session.close() }
 }

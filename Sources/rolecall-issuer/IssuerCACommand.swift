@@ -2,7 +2,9 @@ import ArgumentParser
 import CommandLineSupport
 import Foundation
 import IssuanceCore
+import IssuerProtocol
 import IssuerServer
+import RolesAnywhere
 
 struct IssuerCACommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -60,14 +62,18 @@ struct IssuerCACommand: AsyncParsableCommand {
         @Flag(help: "Switch signing to the staged CA, on every replica.")
         var promote = false
 
+        @OptionGroup var caKey: IssuerCAKeyOption
+
         func validate() throws {
             if stage && promote { throw ValidationError("give --stage or --promote, not both") }
+            if promote && caKey.caKey != nil { throw ValidationError("--ca-key names the new CA's key: give it with --stage, not --promote") }
         }
 
         func run() async throws {
             try await Console.reportingErrors {
                 if stage {
-                    let authority = try await options.withAdmin { try await $0.stageAuthority(commonName: caName) }
+                    let uri = try caKey.uri()
+                    let authority = try await options.withAdmin(tokens: caKey.token.tokens) { try await $0.stageAuthority(commonName: caName, caKey: uri) }
                     Console.out("""
                     Staged CA (SHA-256 \(authority.fingerprintSHA256)); the current CA keeps signing.
                     Put both in the trust anchor:  rolecall issuer ca show > issuer-ca-bundle.pem
@@ -75,14 +81,15 @@ struct IssuerCACommand: AsyncParsableCommand {
 
                     """)
                 } else if promote {
-                    let authority = try await options.withAdmin { try await $0.promoteAuthority() }
+                    let certificate = try await options.withAdmin { try await $0.promoteAuthority() }
                     Console.out("""
-                    CA (SHA-256 \(authority.fingerprintSHA256)) signs from now on, on every replica.
+                    CA (SHA-256 \(CertificateFingerprint.sha256(der: try certificate.derBytes()))) signs from now on, on every replica.
                     Keep the old CA in the trust anchor for 12 hours: certificates it signed may be valid until then (`ca show --all` lists it).
 
                     """)
                 } else {
-                    let authority = try await options.withAdmin { try await $0.rotateAuthority(commonName: caName) }
+                    let uri = try caKey.uri()
+                    let authority = try await options.withAdmin(tokens: caKey.token.tokens) { try await $0.rotateAuthority(commonName: caName, caKey: uri) }
                     Console.out("""
                     New CA (SHA-256 \(authority.fingerprintSHA256)) signs from now on, on every replica.
                     Add it to the trust anchor before anyone needs it:  rolecall issuer ca show > issuer-ca.pem

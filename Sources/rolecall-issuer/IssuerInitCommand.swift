@@ -15,6 +15,8 @@ struct IssuerInitCommand: AsyncParsableCommand {
     @Option(name: .customLong("ca-name"), help: "The CA's common name.")
     var caName = "rolecall team issuer"
 
+    @OptionGroup var caKey: IssuerCAKeyOption
+
     func run() async throws {
         try await Console.reportingErrors {
             let location = options.location
@@ -24,8 +26,12 @@ struct IssuerInitCommand: AsyncParsableCommand {
             do {
                 // Before a key file is written: a second init must leave the first one's key alone.
                 guard try await !IssuerAdmin.isInitialized(database) else { throw IssuerAdmin.alreadyInitialized }
+                let uri = try caKey.uri()
                 created = try location.createKey()
-                fingerprint = try await IssuerAdmin(database: database, key: created.key).initialize(commonName: caName).fingerprintSHA256
+                let tokens = caKey.token.tokens
+                defer { tokens.close() }
+                fingerprint = try await IssuerAdmin(database: database, key: created.key, tokens: tokens)
+                    .initialize(commonName: caName, caKey: uri).fingerprintSHA256
                 try await database.close()
             } catch {
                 try? await database.close()
@@ -39,7 +45,7 @@ struct IssuerInitCommand: AsyncParsableCommand {
             Console.out("""
             Issuer set up in \(location.shownDatabase).
             \(keyLine)
-            CA fingerprint (SHA-256): \(fingerprint)
+            CA fingerprint (SHA-256): \(fingerprint)\(caKey.caKey.map { "\nCA key on the token \($0): the database holds no CA key. Every replica needs the token, and its PIN in $\(IssuerPIN.fileVariable) or --pin-command." } ?? "")
 
             Next steps:
               1. Register the CA as an IAM Roles Anywhere trust anchor:  rolecall issuer ca show > issuer-ca.pem

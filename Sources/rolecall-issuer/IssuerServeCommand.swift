@@ -17,6 +17,8 @@ struct IssuerServeCommand: AsyncParsableCommand {
 
     @OptionGroup var options: IssuerOptions
 
+    @OptionGroup var token: IssuerTokenOptions
+
     @Option(help: "HOST:PORT to listen on ([::1]:PORT for IPv6; port 0 picks one).")
     var listen = "127.0.0.1:8443"
 
@@ -53,7 +55,15 @@ struct IssuerServeCommand: AsyncParsableCommand {
             var serviceOptions = IssuerService.Options()
             serviceOptions.loginAttemptsPerMinute = loginAttemptsPerMinute
             serviceOptions.certificatesPerUserPerMinute = certificatesPerMinute
-            let service = try await IssuerService.make(database: database, key: key, options: serviceOptions, logger: logger)
+            let tokens = token.tokens
+            defer { tokens.close() }
+            let service: IssuerService
+            do {
+                service = try await IssuerService.make(database: database, key: key, tokens: tokens, options: serviceOptions, logger: logger)
+            } catch {
+                try? await database.close()
+                throw error
+            }
             let server = IssuerHTTPServer(
                 service: service, host: address.host, port: address.port,
                 tlsFiles: tlsCert.flatMap { cert in tlsKey.map { .init(certificatePath: cert, keyPath: $0) } }, tlsNames: tlsNames, logger: logger

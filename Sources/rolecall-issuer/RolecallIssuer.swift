@@ -4,6 +4,7 @@ import Foundation
 import IssuanceCore
 import IssuerProtocol
 import IssuerServer
+import TokenKeys
 
 /// `rolecall-issuer …` (also `rolecall issuer …`): the team issuer service and its administration.
 @main
@@ -39,13 +40,15 @@ struct IssuerOptions: ParsableArguments {
         return IssuerLocation(database: database, keyFile: keyFile, environment: environment, home: Home.path(environment: environment))
     }
 
-    /// Runs `body` with the administrator's operations; the database is closed afterwards.
-    func withAdmin<T>(_ body: (IssuerAdmin) async throws -> T) async throws -> T {
+    /// Runs `body` with the administrator's operations; the database is closed afterwards, and
+    /// the HSM (`tokens`, for a CA on one) logged out of.
+    func withAdmin<T>(tokens: IssuerTokens? = nil, _ body: (IssuerAdmin) async throws -> T) async throws -> T {
         let location = location
         let key = try location.key()
         let database = try await location.openDatabase()
+        defer { tokens?.close() }
         do {
-            let result = try await body(IssuerAdmin(database: database, key: key))
+            let result = try await body(IssuerAdmin(database: database, key: key, tokens: tokens))
             try await database.close()
             return result
         } catch {
@@ -53,6 +56,34 @@ struct IssuerOptions: ParsableArguments {
             throw error
         }
     }
+}
+
+/// The HSM holding the team CA's key: which PKCS#11 module, and where its PIN comes from.
+struct IssuerTokenOptions: ParsableArguments {
+    @Option(name: .customLong("pkcs11-module"), help: "The PKCS#11 module to load (default: the one the CA was made with, the URI's module-path, $ROLECALL_PKCS11_MODULE, else p11-kit's proxy).")
+    var pkcs11Module: String?
+
+    @Option(name: .customLong("pin-command"), help: "A command whose first line of output is the HSM's PIN (default: the file $\(IssuerPIN.fileVariable) names, mode 0600).")
+    var pinCommand: String?
+
+    var tokens: IssuerTokens {
+        let environment = Console.environment
+        return IssuerTokens(moduleOverride: pkcs11Module, pin: IssuerPIN(command: pinCommand, environment: environment), environment: environment)
+    }
+}
+
+/// `--ca-key pkcs11:URI`: the CA's key on an HSM token.
+struct IssuerCAKeyOption: ParsableArguments {
+    @Option(name: .customLong("ca-key"), help: "Keep the CA's key on a PKCS#11 token (an HSM every replica reaches), e.g. 'pkcs11:token=NAME;object=rolecall-team-ca' (made there when absent; the database then holds no CA key).")
+    var caKey: String?
+
+    @OptionGroup var token: IssuerTokenOptions
+
+    func validate() throws {
+        do { _ = try uri() } catch { throw ValidationError("--ca-key: \(error)") }
+    }
+
+    func uri() throws -> PKCS11URI? { try caKey.map { try PKCS11URI(parsing: $0) } }
 }
 
 /// JSON for `--json` output: sorted keys, no escaped slashes.

@@ -22,14 +22,17 @@ import TestSupport
         /// issuer key through the environment); nil for the default SQLite file. `enrolled`: alice's
         /// password is no longer the one-time password (as after her first login, without spending
         /// a TOTP step on it); false leaves the first login to the test.
-        static func start(mfa: String = "per-session", database: String? = nil, enrolled: Bool = true) async throws -> Team {
+        /// `initArguments` go to `issuer init`; `administratorEnvironment` to every `issuer` command
+        /// and replica (an HSM's configuration and PIN file, say).
+        static func start(mfa: String = "per-session", database: String? = nil, enrolled: Bool = true,
+                          initArguments: [String] = [], administratorEnvironment: [String: String] = [:]) async throws -> Team {
             let base = try Paths.temporaryDirectory("rolecall-team")
             let person = [
                 "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": base, "TMPDIR": base,
                 "ROLECALL_HOME": base + "/home", "SHELL": "/bin/sh", "LANG": "C.UTF-8",
                 "AWS_CONFIG_FILE": base + "/aws-config", "AWS_SHARED_CREDENTIALS_FILE": base + "/aws-credentials",
             ]
-            var administrator = person.merging(["ROLECALL_HOME": base + "/issuer-admin"]) { $1 }
+            var administrator = person.merging(["ROLECALL_HOME": base + "/issuer-admin"]) { $1 }.merging(administratorEnvironment) { $1 }
             if let database {
                 administrator["ROLECALL_ISSUER_DATABASE"] = database
                 administrator["ROLECALL_ISSUER_KEY"] = IssuerTestKey.text
@@ -39,7 +42,7 @@ import TestSupport
                 try #require(outcome.status == 0, "issuer \(arguments.joined(separator: " ")): \(outcome.stderr)")
                 return outcome.stdout
             }
-            _ = try await admin(["init"])
+            _ = try await admin(["init"] + initArguments)
             let enrollment = try #require(try JSONSerialization.jsonObject(with: Data(try await admin(["user", "add", "alice", "--json"]).utf8)) as? [String: String])
             if enrolled {
                 let store = try await IssuerDatabases.open(database ?? "sqlite:\(base)/issuer-admin/issuer/issuer.sqlite", logger: Backend.logger)

@@ -111,19 +111,19 @@ import TestSupport
         try await backend.withFreshDatabase { database in
             let db = try await database.open()
             #expect(try await db.authorities().isEmpty)
-            try await db.addAuthority(certificatePEM: "-----BEGIN CERTIFICATE-----\nA\n", sealedPrivateKey: [0xA],
+            try await db.addAuthority(certificatePEM: "-----BEGIN CERTIFICATE-----\nA\n", key: .sealed([0xA]),
                                       createdAt: Self.time(1))
-            try await db.addAuthority(certificatePEM: "-----BEGIN CERTIFICATE-----\nB\n", sealedPrivateKey: [0xB, 0],
+            try await db.addAuthority(certificatePEM: "-----BEGIN CERTIFICATE-----\nB\n", key: .sealed([0xB, 0]),
                                       createdAt: Self.time(2))
             let two = try await db.authorities()
             try #require(two.count == 2)
             #expect(two[0].id < two[1].id)
             #expect(two[0] == StoredAuthority(id: two[0].id, certificatePEM: "-----BEGIN CERTIFICATE-----\nA\n",
-                                              sealedPrivateKey: [0xA], createdAt: Self.time(1), retired: true))
+                                              key: .sealed([0xA]), createdAt: Self.time(1), retired: true))
             #expect(two[1] == StoredAuthority(id: two[1].id, certificatePEM: "-----BEGIN CERTIFICATE-----\nB\n",
-                                              sealedPrivateKey: [0xB, 0], createdAt: Self.time(2), retired: false))
+                                              key: .sealed([0xB, 0]), createdAt: Self.time(2), retired: false))
 
-            try await db.addAuthority(certificatePEM: "C", sealedPrivateKey: [0xC], createdAt: Self.time(3))
+            try await db.addAuthority(certificatePEM: "C", key: .sealed([0xC]), createdAt: Self.time(3))
             let three = try await db.authorities()
             #expect(three.map(\.certificatePEM) == ["-----BEGIN CERTIFICATE-----\nA\n", "-----BEGIN CERTIFICATE-----\nB\n", "C"])
             #expect(three.map(\.retired) == [true, true, false])
@@ -132,16 +132,30 @@ import TestSupport
     }
 
     @Test(arguments: Backend.available)
+    func aCAOnATokenIsStoredAsItsURIWithNoKeyBytes(_ backend: Backend) async throws {
+        try await backend.withFreshDatabase { database in
+            let db = try await database.open()
+            let onToken = StoredAuthority.Key.token(uri: "pkcs11:token=hsm;object=team-ca", modulePath: "/usr/lib/softhsm/libsofthsm2.so")
+            try await db.addAuthority(certificatePEM: "A", key: .sealed([0xA]), createdAt: Self.time(1))
+            try await db.addAuthority(certificatePEM: "B", key: onToken, createdAt: Self.time(2))
+            try await db.stageAuthority(certificatePEM: "C", key: .token(uri: "pkcs11:token=hsm;object=next", modulePath: "/m.so"), createdAt: Self.time(3))
+            #expect(try await db.authorities().map(\.key) == [.sealed([0xA]), onToken, .token(uri: "pkcs11:token=hsm;object=next", modulePath: "/m.so")])
+            #expect(try await db.promoteStagedAuthority())
+            #expect(try await db.authorities().last.map { $0.retired || $0.staged } == false)
+        }
+    }
+
+    @Test(arguments: Backend.available)
     func aStagedAuthoritySignsNothingUntilPromoted(_ backend: Backend) async throws {
         try await backend.withFreshDatabase { database in
             let db = try await database.open()
             #expect(try await db.promoteStagedAuthority() == false)
-            try await db.addAuthority(certificatePEM: "A", sealedPrivateKey: [0xA], createdAt: Self.time(1))
-            try await db.stageAuthority(certificatePEM: "B", sealedPrivateKey: [0xB], createdAt: Self.time(2))
+            try await db.addAuthority(certificatePEM: "A", key: .sealed([0xA]), createdAt: Self.time(1))
+            try await db.stageAuthority(certificatePEM: "B", key: .sealed([0xB]), createdAt: Self.time(2))
             // Retired too, for replicas that predate staging.
             #expect(try await db.authorities().map { "\($0.certificatePEM) \($0.retired) \($0.staged)" } == ["A false false", "B true true"])
             await #expect(throws: (any Error).self, "one staged CA at most") {
-                try await db.stageAuthority(certificatePEM: "C", sealedPrivateKey: [0xC], createdAt: Self.time(3))
+                try await db.stageAuthority(certificatePEM: "C", key: .sealed([0xC]), createdAt: Self.time(3))
             }
             #expect(try await db.promoteStagedAuthority())
             #expect(try await db.authorities().map { "\($0.certificatePEM) \($0.retired) \($0.staged)" } == ["A true false", "B false false"])

@@ -1,6 +1,6 @@
-import ChildProcess
 import Issuance
 import RolesAnywhere
+import TokenKeys
 
 /// Where a token's PIN comes from: a command's first line of output (`--pin-command`), or a prompt
 /// on the terminal with echo off. Never argv, an environment variable or a file rolecall writes.
@@ -20,19 +20,11 @@ public enum PINSource: Sendable, CustomStringConvertible {
     public func obtain(tokenLabel: String) throws -> SecretBytes {
         switch self {
         case .command(let command):
-            let answer: Result<SecretBytes, MFAError>
             do {
-                answer = try CapturedRun.run("/bin/sh", ["-c", command], outputLimit: 1024) { status, output in
-                    guard status == 0 else { return .failure(.unavailable("the --pin-command exited with status \(status)")) }
-                    var line = output.prefix { $0 != UInt8(ascii: "\n") }
-                    if line.last == UInt8(ascii: "\r") { line = line.dropLast() }
-                    guard !line.isEmpty else { return .failure(.unavailable("the --pin-command printed no PIN")) }
-                    return .success(SecretBytes(Array(line)))
-                }
+                return try PINCommand.firstLine(of: command)
             } catch {
-                throw MFAError.unavailable("could not run the --pin-command: \(error)")
+                throw MFAError.unavailable(error.description)
             }
-            return try answer.get()
         case .terminalPrompt:
             let label = printableExcerpt(tokenLabel, limit: 32)
             guard let pin = TerminalPrompt.askWithoutEcho("PIN for token \(label): ", limit: 256, exact: true), !pin.isEmpty else {

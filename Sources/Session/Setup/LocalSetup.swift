@@ -65,10 +65,11 @@ public struct LocalSetup: Sendable {
         )
     }
 
-    /// A new CA: its key in memory (then in `issuer.json`), or on the token `caKey` names.
-    private func makeAuthority(commonName: String, caKey: PKCS11URI?) throws -> (CertificateAuthority, TokenKeyReference?, Bool?) {
+    /// A new CA: its key in memory (then in `issuer.json`), or on the token `caKey` names (through
+    /// `currentModule`, the current CA's module, unless told otherwise).
+    private func makeAuthority(commonName: String, caKey: PKCS11URI?, currentModule: String? = nil) throws -> (CertificateAuthority, TokenKeyReference?, Bool?) {
         guard let caKey else { return (try CertificateAuthority.generate(commonName: commonName, now: context.now()), nil, nil) }
-        return try context.tokens().withKey(creatingIfAbsent: caKey) { key, reference, created in
+        return try context.tokens().withKey(creatingIfAbsent: caKey, remembered: currentModule) { key, reference, created in
             (try CertificateAuthority.generate(commonName: commonName, now: context.now(), key: key), reference, created)
         }
     }
@@ -88,12 +89,14 @@ public struct LocalSetup: Sendable {
         if rotation == .promote, caKey != nil {
             throw ProfileError("--ca-key names the key of a new CA; --promote switches to the staged one, which has its key already")
         }
-        if rotation != .promote, caKey == nil, let current = try store.currentAuthority().tokenKey {
+        let currentTokenKey = try store.currentAuthority().tokenKey
+        if rotation != .promote, caKey == nil, let current = currentTokenKey {
             throw ProfileError("the current CA's key is on a token (\(current.uri)): give the new CA's key with --ca-key pkcs11:URI, another object on a token, so that no CA key lands in a file")
         }
         try context.localIssuer.verifyMFA(code: mfaCode)
         if rotation == .promote { return try store.promoteStagedAuthority(now: context.now()).certificate }
-        let (authority, tokenKey, _) = try makeAuthority(commonName: "rolecall CA for \(try store.user())", caKey: caKey)
+        let (authority, tokenKey, _) = try makeAuthority(commonName: "rolecall CA for \(try store.user())", caKey: caKey,
+                                                         currentModule: currentTokenKey?.modulePath)
         if rotation == .stage {
             try store.stageAuthority(authority, tokenKey: tokenKey, now: context.now())
         } else {

@@ -1,0 +1,104 @@
+import IssuanceCore
+import RolesAnywhere
+import Synchronization
+import TokenKeys
+
+/// Where the HSM's PIN comes from for the team CA: `$ROLECALL_ISSUER_PKCS11_PIN_FILE`, a file only
+/// its owner can read, or `--pin-command CMD` (its first line of output). Never argv or the database.
+public enum IssuerPIN: Sendable, CustomStringConvertible {
+    case file(String)
+    case command(String)
+    /// Neither was given: a CA on a token cannot sign.
+    case none
+
+    public static let fileVariable = "ROLECALL_ISSUER_PKCS11_PIN_FILE"
+
+    /// `--pin-command` when given, else the file the environment names.
+    public init(command: String?, environment: [String: String]) {
+        if let command {
+            self = .command(command)
+        } else if let file = environment[Self.fileVariable], !file.isEmpty {
+            self = .file(file)
+        } else {
+            self = .none
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .file(let path): "IssuerPIN.file(\(path))"
+        case .command: "IssuerPIN.command"
+        case .none: "IssuerPIN.none"
+        }
+    }
+
+    func obtain(tokenLabel: String) throws -> SecretBytes {
+        switch self {
+        case .file(let path):
+            let name = "the HSM PIN file ($\(Self.fileVariable))"
+            guard var bytes = try KeyFile.read(path, named: name) else {
+                throw IssuerSetupError("\(name) \(path) does not exist: write the PIN there (chmod 600), or pass --pin-command CMD")
+            }
+            defer { wipeBytes(&bytes) }
+            var line = bytes.prefix { $0 != UInt8(ascii: "\n") }
+            if line.last == UInt8(ascii: "\r") { line = line.dropLast() }
+            guard !line.isEmpty else { throw IssuerSetupError("\(name) \(path) holds no PIN on its first line") }
+            return SecretBytes(Array(line))
+        case .command(let command):
+            do { return try PINCommand.firstLine(of: command) } catch { throw IssuerSetupError(error.description) }
+        case .none:
+            throw IssuerSetupError("the HSM token \(printableExcerpt(tokenLabel, limit: 32)) needs its PIN: set $\(Self.fileVariable) to a file holding it (mode 0600), or pass --pin-command CMD")
+        }
+    }
+}
+
+/// The team CA's keys on an HSM, as one replica reaches them.
+///
+/// A key is opened, and the token logged in, the first time it signs; it then stays open for the
+/// replica's life, so issuing a certificate asks the HSM for one signature and never for the PIN
+/// again. A session the HSM ended (a restart, a removed token) is opened anew on the next use.
+/// `ca rotate` on any replica is seen at the next certificate: keys are found by the URI each CA
+/// row names.
+public final class IssuerTokens: Sendable {
+    private let access: TokenAccess
+    private let open = Mutex<[TokenKeyReference: OpenTokenKey]>([:])
+
+    /// `moduleOverride` is `--pkcs11-module`, which wins over the module each CA row remembers.
+    public init(moduleOverride: String?, pin: IssuerPIN, environment: [String: String]) {
+        access = TokenAccess(moduleOverride: moduleOverride, environment: environment) { label in
+            try pin.obtain(tokenLabel: label)
+        }
+    }
+
+    /// The key `reference` names, opened once and kept open while it works.
+    func signingKey(_ reference: TokenKeyReference) throws -> SigningKey {
+        try open.withLock { open in
+            if let held = open[reference] {
+                if held.isUsable { return held.key }
+                held.close()
+                open[reference] = nil
+            }
+            let opened = try access.open(reference)
+            open[reference] = opened
+            return opened.key
+        }
+    }
+
+    /// A new CA whose key is the one `uri` names, generated there first when absent (P-256,
+    /// sensitive, never extractable); `make` signs its certificate on the token.
+    /// `remembered`: the module the current CA's key was reached with, used unless `--pkcs11-module` is given.
+    func makeAuthority(on uri: PKCS11URI, remembered: String?,
+                       _ make: (SigningKey) throws -> CertificateAuthority) throws -> (CertificateAuthority, TokenKeyReference) {
+        try access.withKey(creatingIfAbsent: uri, remembered: remembered) { key, reference, _ in (try make(key), reference) }
+    }
+
+    /// Logs out of every token and unloads the modules.
+    public func close() {
+        open.withLock { open in
+            for key in open.values { key.close() }
+            open = [:]
+        }
+    }
+
+    deinit { close() }
+}

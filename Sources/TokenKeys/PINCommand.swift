@@ -1,0 +1,27 @@
+import ChildProcess
+import RolesAnywhere
+
+/// `--pin-command CMD`: run through `/bin/sh -c` with stdin empty; the first line of its stdout is
+/// the PIN. The output exists only in a buffer that is zeroed once the line is copied out.
+public enum PINCommand {
+    /// Why no PIN came; never holds any of the command's output.
+    public struct Failure: Error, Sendable, CustomStringConvertible {
+        public let description: String
+    }
+
+    public static func firstLine(of command: String) throws(Failure) -> SecretBytes {
+        let answer: Result<SecretBytes, Failure>
+        do {
+            answer = try CapturedRun.run("/bin/sh", ["-c", command], outputLimit: 1024) { status, output in
+                guard status == 0 else { return .failure(Failure(description: "the --pin-command exited with status \(status)")) }
+                var line = output.prefix { $0 != UInt8(ascii: "\n") }
+                if line.last == UInt8(ascii: "\r") { line = line.dropLast() }
+                guard !line.isEmpty else { return .failure(Failure(description: "the --pin-command printed no PIN")) }
+                return .success(SecretBytes(Array(line)))
+            }
+        } catch {
+            throw Failure(description: "could not run the --pin-command: \(error)")
+        }
+        return try answer.get()
+    }
+}

@@ -1,0 +1,100 @@
+import Crypto
+import Foundation
+import Testing
+import TestSupport
+import X509
+
+/// The team issuer's CA key on an HSM (SoftHSM here): `issuer init --ca-key`, two replicas that
+/// reach the same token, and a database that holds no CA key (docs/tokens.md, "The team CA in an HSM").
+@Suite(.removesTemporaryFiles, .enabled(if: SoftHSM.isUsable))
+struct TeamHSMCommandTests {
+    static let caKeyURI = "pkcs11:token=team-hsm;object=team-ca"
+
+    struct HSM {
+        let softHSM: SoftHSM
+        let pinFile: String
+        var environment: [String: String] { softHSM.environment.merging(["ROLECALL_ISSUER_PKCS11_PIN_FILE": pinFile]) { $1 } }
+
+        static func make() async throws -> HSM {
+            let softHSM = try SoftHSM.make()
+            try await softHSM.addToken("team-hsm")
+            let pinFile = try Paths.temporaryDirectory("rolecall-hsm-pin") + "/pin"
+            try (SoftHSM.userPIN + "\n").write(toFile: pinFile, atomically: true, encoding: .utf8)
+            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: pinFile)
+            return HSM(softHSM: softHSM, pinFile: pinFile)
+        }
+    }
+
+    @Test func twoReplicasSignWithTheHSMsKeyAndTheDatabaseHoldsNone() async throws {
+        let hsm = try await HSM.make()
+        let team = try await TeamIssuerCommandTests.Team.start(
+            mfa: "login", initArguments: ["--ca-key", Self.caKeyURI, "--pkcs11-module", SoftHSM.modulePath],
+            administratorEnvironment: hsm.environment
+        )
+        defer { team.stop() }
+        let database = team.world.base + "/issuer-admin/issuer/issuer.sqlite"
+
+        // `ca show` prints the CA certificate, which certifies the token's own key, sensitive and never extractable.
+        let listing = try await hsm.softHSM.pkcs11Tool(["--token-label", "team-hsm", "--list-objects", "--type", "privkey"])
+        #expect(listing.stdout.contains("label:      team-ca") && listing.stdout.contains("never extractable"), "\(listing.stdout)")
+        let publicKeyFile = team.world.base + "/hsm-public-key.der"
+        let read = try await hsm.softHSM.pkcs11Tool(["--token-label", "team-hsm", "--read-object", "--type", "pubkey", "--label", "team-ca",
+                                                     "-o", publicKeyFile], login: false)
+        #expect(read.status == 0, "\(read.stderr)")
+        let certificate = try Certificate(pemEncoded: team.world.caPEM)
+        let tokenPublicKey = try P256.Signing.PublicKey(derRepresentation: Array(try Data(contentsOf: URL(fileURLWithPath: publicKeyFile))))
+        #expect(Certificate.PublicKey(tokenPublicKey) == certificate.publicKey)
+
+        // The database names the key; it holds no key bytes, not even sealed.
+        let rows = try await ProcessRunner.run("sqlite3", [database, "SELECT length(sealed_private_key) || ' ' || token_key_uri FROM authorities"])
+        #expect(rows.stdout == "0 \(Self.caKeyURI)\n", "\(rows.stdout) \(rows.stderr)")
+        #expect(!FileBytes.contains(database, "PRIVATE KEY"))
+
+        // Certificates from both replicas: log in through the first, stop it, carry on through the second.
+        let (second, secondURL) = try await team.replica()
+        defer { second.kill() }
+        let login = try await team.world.rolecall(["login", "--issuer", team.url, "--issuer", secondURL, "--user", "alice",
+                                                   "--pin-sha256", team.fingerprint, "--password-stdin", "--mfa-code", team.world.code()],
+                                                  input: team.password + "\n")
+        #expect(login.status == 0, "\(login.stderr)")
+        let first = try await team.world.rolecall(["credential-process", "--profile", "test-role"])
+        #expect(first.status == 0, "\(first.stderr)")
+        team.server.kill()
+        let afterwards = try await team.world.rolecall(["credential-process", "--profile", "test-role"])
+        #expect(afterwards.status == 0, "\(afterwards.stderr)")
+        #expect(team.world.createSessions.map(\.status) == [201, 201])
+    }
+
+    @Test func aRotationStaysOnTheHSMAndALoosePINFileIsRefused() async throws {
+        let hsm = try await HSM.make()
+        let team = try await TeamIssuerCommandTests.Team.start(
+            initArguments: ["--ca-key", Self.caKeyURI, "--pkcs11-module", SoftHSM.modulePath], administratorEnvironment: hsm.environment
+        )
+        defer { team.stop() }
+        func issuer(_ arguments: [String], environment: [String: String]? = nil) async throws -> ProcessOutcome {
+            try await ProcessRunner.run(Paths.rolecall, ["issuer"] + arguments, environment: environment ?? team.administrator)
+        }
+        // Leaving the HSM is refused: the next key would be in the database.
+        let offTheToken = try await issuer(["ca", "rotate", "--stage"])
+        #expect(offTheToken.status != 0 && offTheToken.stderr.contains("--ca-key"), "\(offTheToken.stderr)")
+        let staged = try await issuer(["ca", "rotate", "--stage", "--ca-key", "pkcs11:token=team-hsm;object=team-ca-2"])
+        #expect(staged.status == 0, "\(staged.stderr)")
+        let shown = try await issuer(["ca", "show"])
+        #expect(shown.stdout.components(separatedBy: "BEGIN CERTIFICATE").count - 1 == 2)
+        let database = team.world.base + "/issuer-admin/issuer/issuer.sqlite"
+        let rows = try await ProcessRunner.run("sqlite3", [database, "SELECT length(sealed_private_key) || ' ' || token_key_uri FROM authorities ORDER BY id"])
+        #expect(rows.stdout == "0 \(Self.caKeyURI)\n0 pkcs11:token=team-hsm;object=team-ca-2\n", "\(rows.stdout)")
+
+        // A PIN file others can read is refused, saying how to fix it, and never shown.
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: hsm.pinFile)
+        let serve = try await issuer(["serve", "--listen", "127.0.0.1:0"])
+        #expect(serve.status != 0)
+        #expect(serve.stderr.contains("readable by others: chmod 600"), "\(serve.stderr)")
+        #expect(!serve.stderr.contains(SoftHSM.userPIN))
+        // No PIN at all: the message says where to put it.
+        var noPIN = team.administrator
+        noPIN["ROLECALL_ISSUER_PKCS11_PIN_FILE"] = nil
+        let without = try await issuer(["serve", "--listen", "127.0.0.1:0"], environment: noPIN)
+        #expect(without.status != 0 && without.stderr.contains("ROLECALL_ISSUER_PKCS11_PIN_FILE"), "\(without.stderr)")
+    }
+}
