@@ -188,7 +188,7 @@ _rolecall-issuer_init() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=()
-    non_repeating_options=(--database --key-file --ca-name)
+    non_repeating_options=(--database --key-file --ca-name --ca-key --pkcs11-module --pin-command)
     __rolecall-issuer_offer_flags_options 0
 
     # Offer option value completions
@@ -202,6 +202,15 @@ _rolecall-issuer_init() {
     '--ca-name')
         return
         ;;
+    '--ca-key')
+        return
+        ;;
+    '--pkcs11-module')
+        return
+        ;;
+    '--pin-command')
+        return
+        ;;
     esac
 }
 
@@ -209,7 +218,7 @@ _rolecall-issuer_serve() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=(--tls-name)
-    non_repeating_options=(--database --key-file --listen --tls-cert --tls-key --login-attempts-per-minute --certificates-per-minute)
+    non_repeating_options=(--database --key-file --pkcs11-module --pin-command --listen --tls-cert --tls-key --login-attempts-per-minute --certificates-per-minute)
     __rolecall-issuer_offer_flags_options 0
 
     # Offer option value completions
@@ -218,6 +227,12 @@ _rolecall-issuer_serve() {
         return
         ;;
     '--key-file')
+        return
+        ;;
+    '--pkcs11-module')
+        return
+        ;;
+    '--pin-command')
         return
         ;;
     '--listen')
@@ -594,7 +609,7 @@ _rolecall-issuer_ca_rotate() {
     repeating_flags=()
     non_repeating_flags=(--stage --promote --version -h --help)
     repeating_options=()
-    non_repeating_options=(--database --key-file --ca-name)
+    non_repeating_options=(--database --key-file --ca-name --ca-key --pkcs11-module --pin-command)
     __rolecall-issuer_offer_flags_options 0
 
     # Offer option value completions
@@ -606,6 +621,15 @@ _rolecall-issuer_ca_rotate() {
         return
         ;;
     '--ca-name')
+        return
+        ;;
+    '--ca-key')
+        return
+        ;;
+    '--pkcs11-module')
+        return
+        ;;
+    '--pin-command')
         return
         ;;
     esac

@@ -78,6 +78,9 @@ _rolecall-issuer_init() {
         '--database[sqlite\:PATH or postgres\://USER@HOST\:PORT/DB (default\: $ROLECALL_ISSUER_DATABASE, else sqlite in $ROLECALL_HOME/issuer).]:database:'
         '--key-file[The file holding the issuer key (default\: $ROLECALL_HOME/issuer/issuer.key; $ROLECALL_ISSUER_KEY wins).]:key-file:'
         '--ca-name[The CA'\''s common name.]:ca-name:'
+        '--ca-key[Keep the CA'\''s key on a PKCS#11 token (an HSM every replica reaches), e.g. '\''pkcs11\:token=NAME;object=rolecall-team-ca'\'' (made there when absent; the database then holds no CA key).]:ca-key:'
+        '--pkcs11-module[The PKCS#11 module to load (default\: the one the CA was made with, the URI'\''s module-path, $ROLECALL_PKCS11_MODULE, else p11-kit'\''s proxy).]:pkcs11-module:'
+        '--pin-command[A command whose first line of output is the HSM'\''s PIN (default\: the file $ROLECALL_ISSUER_PKCS11_PIN_FILE names, mode 0600).]:pin-command:'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
@@ -91,6 +94,8 @@ _rolecall-issuer_serve() {
     local -ar arg_specs=(
         '--database[sqlite\:PATH or postgres\://USER@HOST\:PORT/DB (default\: $ROLECALL_ISSUER_DATABASE, else sqlite in $ROLECALL_HOME/issuer).]:database:'
         '--key-file[The file holding the issuer key (default\: $ROLECALL_HOME/issuer/issuer.key; $ROLECALL_ISSUER_KEY wins).]:key-file:'
+        '--pkcs11-module[The PKCS#11 module to load (default\: the one the CA was made with, the URI'\''s module-path, $ROLECALL_PKCS11_MODULE, else p11-kit'\''s proxy).]:pkcs11-module:'
+        '--pin-command[A command whose first line of output is the HSM'\''s PIN (default\: the file $ROLECALL_ISSUER_PKCS11_PIN_FILE names, mode 0600).]:pin-command:'
         '--listen[HOST\:PORT to listen on (\[\:\:1\]\:PORT for IPv6; port 0 picks one).]:listen:'
         '--tls-cert[PEM certificate chain to present.]:tls-cert:'
         '--tls-key[PEM private key of --tls-cert.]:tls-key:'
@@ -426,6 +431,9 @@ _rolecall-issuer_ca_rotate() {
         '--ca-name[The new CA'\''s common name.]:ca-name:'
         '--stage[Create the next CA and keep signing with the current one; `ca show` prints both for the trust anchor.]'
         '--promote[Switch signing to the staged CA, on every replica.]'
+        '--ca-key[Keep the CA'\''s key on a PKCS#11 token (an HSM every replica reaches), e.g. '\''pkcs11\:token=NAME;object=rolecall-team-ca'\'' (made there when absent; the database then holds no CA key).]:ca-key:'
+        '--pkcs11-module[The PKCS#11 module to load (default\: the one the CA was made with, the URI'\''s module-path, $ROLECALL_PKCS11_MODULE, else p11-kit'\''s proxy).]:pkcs11-module:'
+        '--pin-command[A command whose first line of output is the HSM'\''s PIN (default\: the file $ROLECALL_ISSUER_PKCS11_PIN_FILE names, mode 0600).]:pin-command:'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
