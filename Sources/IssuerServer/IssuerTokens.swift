@@ -54,14 +54,14 @@ public enum IssuerPIN: Sendable, CustomStringConvertible {
 
 /// The team CA's keys on an HSM, as one replica reaches them.
 ///
-/// A key is opened, and the token logged in, the first time it signs; it then stays open for the
-/// replica's life, so issuing a certificate asks the HSM for one signature and never for the PIN
-/// again. A session the HSM ended (a restart, a removed token) is opened anew on the next use.
-/// `ca rotate` on any replica is seen at the next certificate: keys are found by the URI each CA
-/// row names.
+/// A key is opened, and the token logged in, the first time it is needed (`issuer serve` does so
+/// as it starts); it then stays open for the replica's life, so issuing a certificate asks the HSM
+/// for one signature and never for the PIN again. A session the HSM ended (a restart, a removed
+/// token) is opened anew by the signature that finds out (`ReopeningTokenKey`). `ca rotate` on any
+/// replica is seen at the next certificate: keys are found by the URI each CA row names.
 public final class IssuerTokens: Sendable {
     private let access: TokenAccess
-    private let open = Mutex<[TokenKeyReference: OpenTokenKey]>([:])
+    private let keys = Mutex<[TokenKeyReference: ReopeningTokenKey]>([:])
 
     /// `moduleOverride` is `--pkcs11-module`, which wins over the module each CA row remembers.
     public init(moduleOverride: String?, pin: IssuerPIN, environment: [String: String]) {
@@ -70,17 +70,13 @@ public final class IssuerTokens: Sendable {
         }
     }
 
-    /// The key `reference` names, opened once and kept open while it works.
+    /// The key `reference` names, opened once and kept open.
     func signingKey(_ reference: TokenKeyReference) throws -> SigningKey {
-        try open.withLock { open in
-            if let held = open[reference] {
-                if held.isUsable { return held.key }
-                held.close()
-                open[reference] = nil
-            }
-            let opened = try access.open(reference)
-            open[reference] = opened
-            return opened.key
+        try keys.withLock { keys in
+            if let held = keys[reference] { return .external(held) }
+            let opened = try ReopeningTokenKey(reference, access: access)
+            keys[reference] = opened
+            return .external(opened)
         }
     }
 
@@ -94,9 +90,9 @@ public final class IssuerTokens: Sendable {
 
     /// Logs out of every token and unloads the modules.
     public func close() {
-        open.withLock { open in
-            for key in open.values { key.close() }
-            open = [:]
+        keys.withLock { keys in
+            for key in keys.values { key.close() }
+            keys = [:]
         }
     }
 

@@ -140,8 +140,5 @@ public final class OpenTokenKey: Sendable {
         self.session = session
     }
 
-    /// Whether the key can still sign: the token was not removed, nor the session ended.
-    public var isUsable: Bool { session.isUsable }
-
     public func close() { session.close() }
 }

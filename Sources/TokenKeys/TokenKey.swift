@@ -185,21 +185,22 @@ final class TokenKey: ExternalSigningKey, @unchecked Sendable {
     }
 }
 
-/// A token key as swift-certificates signs with it (a CA certificate, a CSR).
+/// A token key as swift-certificates signs with it (a CA certificate, a CSR): `key` is a
+/// `TokenKey` or a `ReopeningTokenKey` over one.
 struct TokenPrivateKey: CustomPrivateKey {
-    let key: TokenKey
+    let key: any ExternalSigningKey & AnyObject
 
     var publicKey: Certificate.PublicKey { key.certificatePublicKey }
 
     var defaultSignatureAlgorithm: Certificate.SignatureAlgorithm {
-        if case .rsa = key.type { .sha256WithRSAEncryption } else { .ecdsaWithSHA256 }
+        key.algorithm == .rsaSHA256 ? .sha256WithRSAEncryption : .ecdsaWithSHA256
     }
 
     var supportedSignatureAlgorithms: [Certificate.SignatureAlgorithm] { [defaultSignatureAlgorithm] }
 
     func signSynchronously(bytes: some DataProtocol, signatureAlgorithm: Certificate.SignatureAlgorithm) throws -> Certificate.Signature {
         guard signatureAlgorithm == defaultSignatureAlgorithm else {
-            throw TokenError.unsupportedKey(uri: key.session.uri.description, detail: "it signs with \(defaultSignatureAlgorithm) only")
+            throw TokenError.unsupportedKey(uri: key.description, detail: "it signs with \(defaultSignatureAlgorithm) only")
         }
         let signature = try key.sign(Array(bytes))
         return try Certificate.Signature(signatureAlgorithm: signatureAlgorithm, signatureBytes: ASN1BitString(bytes: signature[...]))

@@ -15,8 +15,6 @@ final class TokenSession: @unchecked Sendable {
     /// The PIN, kept only for keys that ask for it again before each signature
     /// (`CKA_ALWAYS_AUTHENTICATE`), and wiped on close.
     private let pin: SecretBytes?
-    /// Whether the token wanted a login when the session was opened.
-    private let needsLogin: Bool
 
     private var uriText: String { uri.description }
 
@@ -32,9 +30,8 @@ final class TokenSession: @unchecked Sendable {
         let flags = CK_FLAGS(CKF_SERIAL_SESSION) | (readWrite ? CK_FLAGS(CKF_RW_SESSION) : 0)
         try check(module.functions.C_OpenSession?(slot, flags, nil, nil, &session), "C_OpenSession", uri: uri.description)
         var secret: SecretBytes?
-        let needsLogin = info.flags & CK_FLAGS(CKF_LOGIN_REQUIRED) != 0
         do {
-            if needsLogin {
+            if info.flags & CK_FLAGS(CKF_LOGIN_REQUIRED) != 0 {
                 if info.flags & CK_FLAGS(CKF_USER_PIN_LOCKED) != 0 { throw TokenError.pinLocked(uri: uri.description) }
                 // A PIN pad or a touch (protected authentication path): the token asks the person itself.
                 if info.flags & CK_FLAGS(CKF_PROTECTED_AUTHENTICATION_PATH) == 0 { secret = try pin(label) }
@@ -50,7 +47,6 @@ final class TokenSession: @unchecked Sendable {
         self.slot = slot
         self.tokenLabel = label
         self.pin = secret
-        self.needsLogin = needsLogin
         self.state = Mutex(session)
     }
 
@@ -68,17 +64,6 @@ final class TokenSession: @unchecked Sendable {
     }
 
     deinit { close() }
-
-    /// Whether the session still works: the token is still there, and still logged in where it
-    /// wanted a login. A long-lived holder (the team issuer) opens a new session when not.
-    var isUsable: Bool {
-        (try? withSession { session in
-            var info = CK_SESSION_INFO()
-            guard module.functions.C_GetSessionInfo?(session, &info) == CK_RV(CKR_OK) else { return false }
-            let loggedIn = info.state == CK_STATE(CKS_RO_USER_FUNCTIONS) || info.state == CK_STATE(CKS_RW_USER_FUNCTIONS)
-            return loggedIn || !needsLogin
-        }) ?? false
-    }
 
     /// Runs `body` with the open session, one call at a time.
     func withSession<T>(_ body: (CK_SESSION_HANDLE) throws -> T) throws -> T {

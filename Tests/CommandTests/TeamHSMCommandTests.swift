@@ -65,6 +65,36 @@ struct TeamHSMCommandTests {
         #expect(team.world.createSessions.map(\.status) == [201, 201])
     }
 
+    /// The test module takes the HSM away and puts it back (Tests/Fixtures/pkcs11): the replica
+    /// refuses while it is gone, and signs again once it is back, in a new session.
+    @Test func aReplicaSignsAgainOnceTheHSMIsBack() async throws {
+        let hsm = try await HSM.make()
+        let team = try await TeamIssuerCommandTests.Team.start(
+            mfa: "login", initArguments: ["--ca-key", Self.caKeyURI, "--pkcs11-module", SoftHSM.modulePath], administratorEnvironment: hsm.environment
+        )
+        defer { team.stop() }
+        let module = try await SoftHSM.pinCountingModule()
+        let state = team.world.base + "/hsm-state"
+        let moduleEnvironment = SoftHSM.pinCountingEnvironment(countFile: team.world.base + "/pin-count")
+            .merging(["ROLECALL_TEST_TOKEN_STATE_FILE": state]) { $1 }
+        let (replica, replicaURL) = try await team.replica(arguments: ["--pkcs11-module", module], environment: moduleEnvironment)
+        defer { replica.kill() }
+        team.server.kill()
+        let login = try await team.world.rolecall(["login", "--issuer", replicaURL, "--user", "alice", "--pin-sha256", team.fingerprint,
+                                                   "--password-stdin", "--mfa-code", team.world.code()], input: team.password + "\n")
+        #expect(login.status == 0, "\(login.stderr)")
+        func certificate() async throws -> ProcessOutcome { try await team.world.rolecall(["credential-process", "--profile", "test-role"]) }
+        #expect(try await certificate().status == 0)
+        try "removed".write(toFile: state, atomically: true, encoding: .utf8)
+        let whileGone = try await certificate()
+        #expect(whileGone.status == 1 && whileGone.stderr.contains("HTTP 503"), "\(whileGone.stderr)")
+        #expect(replica.errors.contains("no token matches") || replica.output.contains("no token matches"), "\(replica.errors)")
+        try "1".write(toFile: state, atomically: true, encoding: .utf8)
+        let back = try await certificate()
+        #expect(back.status == 0, "\(back.stderr)")
+        #expect(team.world.createSessions.map(\.status) == [201, 201])
+    }
+
     @Test func aRotationStaysOnTheHSMAndALoosePINFileIsRefused() async throws {
         let hsm = try await HSM.make()
         let team = try await TeamIssuerCommandTests.Team.start(

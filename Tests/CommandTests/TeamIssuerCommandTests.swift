@@ -71,8 +71,9 @@ import TestSupport
         }
 
         /// Another `issuer serve` on the same database: a replica. Returns it with its URL.
-        func replica() async throws -> (BackgroundProcess, String) {
-            let process = try BackgroundProcess(Paths.rolecall, ["issuer", "serve", "--listen", "127.0.0.1:0"], environment: administrator, directory: world.base)
+        func replica(arguments: [String] = [], environment: [String: String] = [:]) async throws -> (BackgroundProcess, String) {
+            let process = try BackgroundProcess(Paths.rolecall, ["issuer", "serve", "--listen", "127.0.0.1:0"] + arguments,
+                                                environment: administrator.merging(environment) { $1 }, directory: world.base)
             let line = try #require(try await process.waitForOutput(matching: #"--issuer https://\S+"#), "serve: \(process.errors)")
             return (process, String(line.dropFirst("--issuer ".count)))
         }

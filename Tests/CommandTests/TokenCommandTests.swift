@@ -115,6 +115,32 @@ struct TokenCommandTests {
         #expect(world.createSessions.isEmpty)
     }
 
+    /// The test module takes the token out while the PIN is asked for: after the session opened,
+    /// before the signature (Tests/Fixtures/pkcs11).
+    @Test func aTokenRemovedMidCommandSaysSoAndMintsNothing() async throws {
+        let token = try await TokenWorld.make()
+        let world = token.world
+        let module = try await SoftHSM.pinCountingModule()
+        let state = world.base + "/token-state"
+        let environment = SoftHSM.pinCountingEnvironment(countFile: world.base + "/pin-count").merging(["ROLECALL_TEST_TOKEN_STATE_FILE": state]) { $1 }
+        let outcome = try await world.rolecall(["exec", "--profile", "dev", "--pkcs11-module", module,
+                                                "--pin-command", "echo removed > \(state); cat \(token.pinFile)", "--", "true"], environment: environment)
+        #expect(outcome.status == 1)
+        #expect(outcome.stderr.contains("was removed while rolecall used it: insert it and run the command again"), "\(outcome.stderr)")
+        #expect(outcome.stderr.contains(Self.caKeyURI) && !outcome.stderr.contains(SoftHSM.userPIN))
+        // Still out at the next command: no token matches.
+        let absent = try await world.rolecall(["exec", "--profile", "dev", "--pkcs11-module", module] + token.pinCommand + ["--", "true"],
+                                              environment: environment)
+        #expect(absent.status == 1 && absent.stderr.contains("no token matches \(Self.caKeyURI): insert it"), "\(absent.stderr)")
+        #expect(world.createSessions.isEmpty)
+        // Put back: it signs again.
+        try "1".write(toFile: state, atomically: true, encoding: .utf8)
+        let back = try await world.rolecall(["exec", "--profile", "dev", "--pkcs11-module", module] + token.pinCommand + ["--", "true"],
+                                            environment: environment)
+        #expect(back.status == 0, "\(back.stderr)")
+        #expect(world.createSessions.count == 1)
+    }
+
     @Test func aCopyOfTheHomeWithoutTheTokenMintsNothing() async throws {
         let token = try await TokenWorld.make()
         let world = token.world

@@ -79,14 +79,17 @@ public struct SoftHSMError: Error, CustomStringConvertible {
     public init(_ description: String) { self.description = description }
 }
 
-/// Builds the PIN-counting module once per test process.
+/// Builds the PIN-counting module once per test process, outside any one test's directory (which
+/// goes when that test ends, while others still load the module).
 actor PinCountingModule {
     static let shared = PinCountingModule()
     private var built: String?
 
     func path() async throws -> String {
         if let built { return built }
-        let output = try Paths.temporaryDirectory("rolecall-pkcs11-module") + "/pin-counting-module.so"
+        let directory = try Paths.makeTemporaryDirectory(in: "/tmp", prefix: "rolecall-pkcs11-module")
+        TemporaryFiles.remember(directory)
+        let output = directory + "/pin-counting-module.so"
         let source = Paths.packageRoot + "/Tests/Fixtures/pkcs11/pin-counting-module.c"
         let outcome = try await ProcessRunner.run("cc", ["-shared", "-fPIC", "-o", output, source])
         guard outcome.status == 0 else { throw SoftHSMError("cc could not build the PIN-counting module: \(outcome.stderr)") }

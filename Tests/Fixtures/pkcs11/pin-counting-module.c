@@ -7,6 +7,10 @@
  *   - C_GetTokenInfo adds those flags.
  * The count is kept in the file $ROLECALL_TEST_PIN_COUNT_FILE, so that it outlives each process, as a
  * token's own counter does.
+ * It also takes the token out and puts it back, as the file $ROLECALL_TEST_TOKEN_STATE_FILE says:
+ * "removed" (no slot has a token; signing in an open session fails with CKR_DEVICE_REMOVED), or a
+ * number, the token's generation since it was put back (sessions opened in an earlier generation are
+ * gone: CKR_SESSION_HANDLE_INVALID). No file is generation 0.
  * Built by the tests with `cc -shared -fPIC` (Tests/TestSupport/SoftHSM.swift).
  */
 #include <dlfcn.h>
@@ -59,6 +63,55 @@ static CK_RV counting_token_info(CK_SLOT_ID slot, CK_TOKEN_INFO_PTR info) {
     return CKR_OK;
 }
 
+/* -1 when removed, else the generation. */
+static long token_state(void) {
+    const char *path = getenv("ROLECALL_TEST_TOKEN_STATE_FILE");
+    if (path == NULL) return 0;
+    FILE *file = fopen(path, "r");
+    if (file == NULL) return 0;
+    char text[32] = {0};
+    size_t length = fread(text, 1, sizeof text - 1, file);
+    fclose(file);
+    text[length] = 0;
+    if (text[0] == 'r') return -1;
+    return strtol(text, NULL, 10);
+}
+
+#define SESSIONS 4096
+static long session_generation[SESSIONS];
+
+static CK_RV session_state(CK_SESSION_HANDLE session) {
+    long state = token_state();
+    if (state < 0) return CKR_DEVICE_REMOVED;
+    return session_generation[session % SESSIONS] == state ? CKR_OK : CKR_SESSION_HANDLE_INVALID;
+}
+
+static CK_RV removable_slot_list(CK_BBOOL present, CK_SLOT_ID_PTR slots, CK_ULONG_PTR count) {
+    if (present && token_state() < 0 && count != NULL) {
+        *count = 0;
+        return CKR_OK;
+    }
+    return inner.C_GetSlotList(present, slots, count);
+}
+
+static CK_RV removable_open_session(CK_SLOT_ID slot, CK_FLAGS flags, CK_VOID_PTR application, CK_NOTIFY notify, CK_SESSION_HANDLE_PTR session) {
+    long state = token_state();
+    if (state < 0) return CKR_TOKEN_NOT_PRESENT;
+    CK_RV result = inner.C_OpenSession(slot, flags, application, notify, session);
+    if (result == CKR_OK) session_generation[*session % SESSIONS] = state;
+    return result;
+}
+
+static CK_RV removable_sign_init(CK_SESSION_HANDLE session, CK_MECHANISM_PTR mechanism, CK_OBJECT_HANDLE key) {
+    CK_RV state = session_state(session);
+    return state == CKR_OK ? inner.C_SignInit(session, mechanism, key) : state;
+}
+
+static CK_RV removable_sign(CK_SESSION_HANDLE session, CK_BYTE_PTR data, CK_ULONG length, CK_BYTE_PTR signature, CK_ULONG_PTR signature_length) {
+    CK_RV state = session_state(session);
+    return state == CKR_OK ? inner.C_Sign(session, data, length, signature, signature_length) : state;
+}
+
 CK_RV C_GetFunctionList(CK_FUNCTION_LIST_PTR_PTR list) {
     if (list == NULL) return CKR_ARGUMENTS_BAD;
     if (wrapped.C_Login == NULL) {
@@ -73,6 +126,10 @@ CK_RV C_GetFunctionList(CK_FUNCTION_LIST_PTR_PTR list) {
         wrapped.C_GetFunctionList = C_GetFunctionList;
         wrapped.C_Login = counting_login;
         wrapped.C_GetTokenInfo = counting_token_info;
+        wrapped.C_GetSlotList = removable_slot_list;
+        wrapped.C_OpenSession = removable_open_session;
+        wrapped.C_SignInit = removable_sign_init;
+        wrapped.C_Sign = removable_sign;
     }
     *list = &wrapped;
     return CKR_OK;
