@@ -67,23 +67,14 @@ public struct IssuerAdmin: Sendable {
         try await vault.createTokenKey()
         _ = try await vault.tokenSigner()
         if try await !database.authorities().isEmpty { return try await vault.currentAuthority() }
-        try await addAuthority(commonName: commonName, caKey: caKey, staged: false)
+        let authority = try await addAuthority(commonName: commonName, caKey: caKey, staged: false)
         try await recordChange("issuer-init")
-        return try await vault.currentAuthority()
+        return authority
     }
 
     /// Every CA, oldest first, whether it is retired (a staged one is not) and whether it is staged.
     public func authorities() async throws -> [(certificate: Certificate, retired: Bool, staged: Bool, createdAt: Date)] {
         try await database.authorities().map { (try Certificate(pemEncoded: $0.certificatePEM), $0.retired && !$0.staged, $0.staged, $0.createdAt) }
-    }
-
-    /// The URI of each CA's key on a token, by certificate; CAs whose key is sealed are absent.
-    public func tokenKeyURIs() async throws -> [Certificate: String] {
-        var uris: [Certificate: String] = [:]
-        for stored in try await database.authorities() {
-            if case .token(let uri, _) = stored.key { uris[try Certificate(pemEncoded: stored.certificatePEM)] = uri }
-        }
-        return uris
     }
 
     /// A new CA signs from now on; the old ones stay listed (their certificates expire within 12 h).
@@ -104,11 +95,18 @@ public struct IssuerAdmin: Sendable {
     }
 
     /// A rotation off the HSM would put the next CA's key in the database: refused unless a
-    /// token key is named for it too.
-    @discardableResult
+    /// token key is named for it too. So is a key an earlier CA had: a rotation makes a new key.
     private func addAuthority(commonName: String, caKey: PKCS11URI?, staged: Bool) async throws -> CertificateAuthority {
+        let authorities = try await database.authorities()
+        let namesTheSameKey = { (stored: StoredAuthority) -> Bool in
+            guard let caKey, case .token(let uri, _, _) = stored.key, let parsed = try? PKCS11URI(parsing: uri) else { return false }
+            return parsed.attributes == caKey.attributes && parsed.id == caKey.id
+        }
+        if let caKey, authorities.contains(where: namesTheSameKey) {
+            throw IssuerSetupError("\(caKey) is the key of an existing CA: name a new object for the new CA's key (a rotation makes a new key)")
+        }
         var currentModule: String?
-        if let current = try await database.authorities().last(where: { !$0.retired && !$0.staged }), case .token(let uri, let module) = current.key {
+        if let current = authorities.last(where: { !$0.retired && !$0.staged }), case .token(let uri, let module, _) = current.key {
             guard caKey != nil else {
                 throw IssuerSetupError("the current CA's key is on the token \(uri): name the new CA's key with --ca-key 'pkcs11:token=…;object=…' (a new object name)")
             }

@@ -71,6 +71,7 @@ enum KeyFile {
         let descriptor = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
         guard descriptor >= 0 else {
             if errno == ENOENT { return nil }
+            if errno == ELOOP { throw IssuerSetupError("\(name) \(path) is a symbolic link, which is refused: give the path of the file itself") }
             throw IssuerSetupError("cannot read \(name) \(path): \(String(cString: strerror(errno)))")
         }
         defer { close(descriptor) }

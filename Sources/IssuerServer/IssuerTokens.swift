@@ -62,6 +62,9 @@ public enum IssuerPIN: Sendable, CustomStringConvertible {
 public final class IssuerTokens: Sendable {
     private let access: TokenAccess
     private let keys = Mutex<[TokenKeyReference: ReopeningTokenKey]>([:])
+    /// Set when the HSM refused the PIN: no login is tried again, since each would cost one of the
+    /// token's few attempts (a wrong PIN file would otherwise lock it within a few certificates).
+    private let refusedPIN = Mutex<TokenError?>(nil)
 
     /// `moduleOverride` is `--pkcs11-module`, which wins over the module each CA row remembers.
     public init(moduleOverride: String?, pin: IssuerPIN, environment: [String: String]) {
@@ -70,13 +73,35 @@ public final class IssuerTokens: Sendable {
         }
     }
 
-    /// The key `reference` names, opened once and kept open.
+    /// The key `reference` names, opened once and kept open. One CA signs at a time, so the keys
+    /// of CAs rotated away are closed first: their logout would otherwise end the new key's login
+    /// too (a PKCS#11 login belongs to the token, not to one session).
     func signingKey(_ reference: TokenKeyReference) throws -> SigningKey {
         try keys.withLock { keys in
             if let held = keys[reference] { return .external(held) }
-            let opened = try ReopeningTokenKey(reference, access: access)
+            for key in keys.values { key.close() }
+            keys = [:]
+            let opened = try ReopeningTokenKey(reference) { [weak self] in
+                guard let self else { throw TokenError.sessionEnded }
+                return try self.open(reference)
+            }
             keys[reference] = opened
             return .external(opened)
+        }
+    }
+
+    private func open(_ reference: TokenKeyReference) throws -> OpenTokenKey {
+        if let refusal = refusedPIN.withLock({ $0 }) {
+            throw IssuerSetupError("\(refusal) This replica tries no other login, so as not to lock the token: correct the PIN ($\(IssuerPIN.fileVariable) or --pin-command) and restart it.")
+        }
+        do {
+            return try access.open(reference)
+        } catch let error as TokenError {
+            switch error {
+            case .pinIncorrect, .pinLocked: refusedPIN.withLock { $0 = error }
+            default: break
+            }
+            throw error
         }
     }
 

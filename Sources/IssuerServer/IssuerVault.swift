@@ -43,7 +43,8 @@ struct IssuerVault: Sendable {
         let pem = try authority.certificatePEM()
         let stored: StoredAuthority.Key
         if let tokenKey {
-            stored = .token(uri: tokenKey.uri, modulePath: tokenKey.modulePath)
+            stored = .token(uri: tokenKey.uri, modulePath: tokenKey.modulePath,
+                            seal: try key.seal(Self.referenceBytes(tokenKey), context: Self.tokenReferenceContext(pem)))
         } else {
             guard let keyPEM = authority.unsafePrivateKeyPEM() else { throw IssuerSetupError("a CA whose key is on a token needs its URI stored") }
             var keyBytes = Array(keyPEM.utf8)
@@ -74,12 +75,17 @@ struct IssuerVault: Sendable {
                 certificate: certificate,
                 key: try P256.Signing.PrivateKey(pemRepresentation: String(decoding: keyBytes, as: UTF8.self))
             )
-        case .token(let uri, let modulePath):
+        case .token(let uri, let modulePath, let seal):
+            let reference = TokenKeyReference(uri: uri, modulePath: modulePath)
+            // Before any module is loaded: the module path is code this process will run.
+            guard (try? key.open(seal, context: Self.tokenReferenceContext(stored.certificatePEM))) == Self.referenceBytes(reference) else {
+                throw IssuerSetupError("the CA row's token_key_uri or token_module_path no longer matches its seal: someone changed them in the database; nothing was loaded")
+            }
             guard let tokens else {
                 throw IssuerSetupError("the CA's key is on the token \(uri): set $\(IssuerPIN.fileVariable) to a file holding its PIN (mode 0600), or pass --pin-command CMD")
             }
             do {
-                return try CertificateAuthority(certificate: certificate, key: try tokens.signingKey(TokenKeyReference(uri: uri, modulePath: modulePath)))
+                return try CertificateAuthority(certificate: certificate, key: try tokens.signingKey(reference))
             } catch is IssuerKeyMismatch {
                 throw IssuerSetupError("the key \(uri) is not the CA's: the token holds another key by that name")
             }
@@ -91,6 +97,14 @@ struct IssuerVault: Sendable {
             throw IssuerSetupError("the issuer has no CA: run `rolecall issuer init`")
         }
         return stored
+    }
+
+    private static func referenceBytes(_ reference: TokenKeyReference) -> [UInt8] {
+        Array((reference.uri + "\n" + reference.modulePath).utf8)
+    }
+
+    private static func tokenReferenceContext(_ certificatePEM: String) -> String {
+        "ca-token-key:" + SHA256.hash(data: Array(certificatePEM.utf8)).hexString
     }
 
     private static func caContext(_ certificatePEM: String) -> String {

@@ -200,10 +200,12 @@ public struct RoleGrant: Sendable, Equatable, Codable {
 
 public struct StoredAuthority: Sendable, Equatable {
     /// Where the CA's private key is: sealed with the issuer key in this row, or on an HSM that
-    /// every replica reaches (then the database holds no key at all).
+    /// every replica reaches. Then the database holds no key at all; `seal` is the URI and module
+    /// sealed with the issuer key, so that whoever can write to the database cannot make replicas
+    /// load another module or use another key.
     public enum Key: Sendable, Equatable {
         case sealed([UInt8])
-        case token(uri: String, modulePath: String)
+        case token(uri: String, modulePath: String, seal: [UInt8])
     }
 
     public var id: Int64

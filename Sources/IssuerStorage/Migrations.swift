@@ -116,8 +116,9 @@ enum Migrations {
             ]
         },
         // The CA's key on an HSM (`issuer init --ca-key`): its row names the key with a PKCS#11 URI
-        // and the module it was made with, and `sealed_private_key` is empty. Replicas older than
-        // this version cannot sign with such a CA: upgrade them all before putting it on a token.
+        // and the module it was made with, and `sealed_private_key` holds the seal of those two
+        // instead of a key. Replicas older than this version cannot sign with such a CA: upgrade
+        // them all before putting it on a token.
         Migration(version: 6) { _ in
             [
                 "ALTER TABLE authorities ADD COLUMN token_key_uri TEXT",

@@ -67,7 +67,7 @@ public class SQLIssuerDatabase: IssuerDatabase, @unchecked Sendable {
             """
         ).map { row in
             let key: StoredAuthority.Key = if let uri: String = try row.get("token_key_uri") {
-                .token(uri: uri, modulePath: try row.get("token_module_path") ?? "")
+                .token(uri: uri, modulePath: try row.get("token_module_path") ?? "", seal: try row.get("sealed_private_key"))
             } else {
                 .sealed(try row.get("sealed_private_key"))
             }
@@ -84,11 +84,12 @@ public class SQLIssuerDatabase: IssuerDatabase, @unchecked Sendable {
             """, [certificatePEM] + Self.columns(of: key) + [createdAt])
     }
 
-    /// `sealed_private_key`, `token_key_uri` and `token_module_path` for `key`: a token CA's row holds no key bytes.
+    /// `sealed_private_key`, `token_key_uri` and `token_module_path` for `key`: a token CA's row
+    /// holds the seal of its reference where a sealed key would be.
     private static func columns(of key: StoredAuthority.Key) -> [any SQLValueConvertible] {
         switch key {
         case .sealed(let sealed): [sealed, String?.none, String?.none]
-        case .token(let uri, let modulePath): [[UInt8](), uri, modulePath]
+        case .token(let uri, let modulePath, let seal): [seal, uri, modulePath]
         }
     }
 

@@ -9,16 +9,17 @@ import X509
 /// rather than failed.
 public final class ReopeningTokenKey: ExternalSigningKey, Sendable {
     private let reference: TokenKeyReference
-    private let access: TokenAccess
+    private let opening: @Sendable () throws -> OpenTokenKey
     private let open: Mutex<OpenTokenKey?>
     public let algorithm: SigningAlgorithm
     public let certificatePublicKey: Certificate.PublicKey
 
-    /// Opens the key now, so that a wrong PIN or an absent token shows at once.
-    public init(_ reference: TokenKeyReference, access: TokenAccess) throws {
-        let opened = try access.open(reference)
+    /// Opens the key now with `opening` (`TokenAccess.open`, or a caller's guard around it), so
+    /// that a wrong PIN or an absent token shows at once; `opening` opens it again later.
+    public init(_ reference: TokenKeyReference, opening: @escaping @Sendable () throws -> OpenTokenKey) throws {
+        let opened = try opening()
         self.reference = reference
-        self.access = access
+        self.opening = opening
         self.algorithm = opened.key.algorithm
         self.certificatePublicKey = opened.key.certificatePublicKey
         self.open = Mutex(opened)
@@ -52,7 +53,7 @@ public final class ReopeningTokenKey: ExternalSigningKey, Sendable {
 
     private func current(_ open: inout OpenTokenKey?) throws -> OpenTokenKey {
         if let open { return open }
-        let opened = try access.open(reference)
+        let opened = try opening()
         guard opened.key.certificatePublicKey == certificatePublicKey else {
             opened.close()
             throw TokenError.keyMismatch(uri: reference.uri)

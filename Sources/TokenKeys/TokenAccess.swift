@@ -47,11 +47,12 @@ public struct TokenAccess: Sendable {
         self.pin = pin
     }
 
-    /// The module for `uri`: `--pkcs11-module`, the one remembered in the config, the URI's
-    /// `module-path` (or `module-name`), `$ROLECALL_PKCS11_MODULE`, else p11-kit's proxy.
+    /// The module for `uri`: `--pkcs11-module`, the URI's `module-path` (or `module-name`), the one
+    /// remembered in the config, `$ROLECALL_PKCS11_MODULE`, else p11-kit's proxy.
     public func modulePath(for uri: PKCS11URI, remembered: String? = nil) throws(TokenError) -> String {
         let environmentModule = environment[Self.moduleVariable].flatMap { $0.isEmpty ? nil : $0 }
-        if let path = moduleOverride ?? remembered ?? uri.modulePath ?? uri.moduleName ?? environmentModule { return path }
+        let rememberedModule = remembered.flatMap { $0.isEmpty ? nil : $0 }
+        if let path = moduleOverride ?? uri.modulePath ?? uri.moduleName ?? rememberedModule ?? environmentModule { return path }
         guard let proxy = proxyModuleCandidates.first(where: { access($0, F_OK) == 0 }) else { throw .noModule }
         return proxy
     }

@@ -116,6 +116,8 @@ final class TokenKey: ExternalSigningKey, @unchecked Sendable {
         let uri = session.uri.description
         let mechanisms = try session.module.mechanisms(session.slot)
         let alwaysAuthenticate = try session.boolAttribute(CK_ATTRIBUTE_TYPE(CKA_ALWAYS_AUTHENTICATE), of: handle) ?? false
+        // Only a key that asks again before each signature needs the PIN after the login.
+        if !alwaysAuthenticate { session.forgetPIN() }
         let publicKey = try publicKey(of: handle, in: session)
         switch try session.ulongAttribute(CK_ATTRIBUTE_TYPE(CKA_KEY_TYPE), of: handle) {
         case CK_KEY_TYPE(CKK_EC):

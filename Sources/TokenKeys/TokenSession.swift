@@ -13,7 +13,7 @@ final class TokenSession: @unchecked Sendable {
     let tokenLabel: String
     private let state: Mutex<CK_SESSION_HANDLE?>
     /// The PIN, kept only for keys that ask for it again before each signature
-    /// (`CKA_ALWAYS_AUTHENTICATE`), and wiped on close.
+    /// (`CKA_ALWAYS_AUTHENTICATE`): wiped once a key that does not is found, or on close.
     private let pin: SecretBytes?
 
     private var uriText: String { uri.description }
@@ -64,6 +64,9 @@ final class TokenSession: @unchecked Sendable {
     }
 
     deinit { close() }
+
+    /// Wipes the PIN kept for context-specific logins: the key in use will not ask for one.
+    func forgetPIN() { pin?.wipe() }
 
     /// Runs `body` with the open session, one call at a time.
     func withSession<T>(_ body: (CK_SESSION_HANDLE) throws -> T) throws -> T {

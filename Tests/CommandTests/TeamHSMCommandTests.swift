@@ -45,10 +45,16 @@ struct TeamHSMCommandTests {
         let tokenPublicKey = try P256.Signing.PublicKey(derRepresentation: Array(try Data(contentsOf: URL(fileURLWithPath: publicKeyFile))))
         #expect(Certificate.PublicKey(tokenPublicKey) == certificate.publicKey)
 
-        // The database names the key; it holds no key bytes, not even sealed.
-        let rows = try await ProcessRunner.run("sqlite3", [database, "SELECT length(sealed_private_key) || ' ' || token_key_uri FROM authorities"])
-        #expect(rows.stdout == "0 \(Self.caKeyURI)\n", "\(rows.stdout) \(rows.stderr)")
-        #expect(!FileBytes.contains(database, "PRIVATE KEY"))
+        // The database names the key, with the seal of that name and module (shorter than any
+        // sealed P-256 key, whose PEM alone is 241 bytes).
+        let rows = try await ProcessRunner.run("sqlite3", [database, "SELECT length(sealed_private_key) < 160, token_key_uri FROM authorities"])
+        #expect(rows.stdout == "1|\(Self.caKeyURI)\n", "\(rows.stdout) \(rows.stderr)")
+        // Whoever can write to the database cannot make a replica load another module.
+        let moved = try await ProcessRunner.run("sqlite3", [database, "UPDATE authorities SET token_module_path = '/tmp/not-the-hsm.so'"])
+        #expect(moved.status == 0, "\(moved.stderr)")
+        let tampered = try await ProcessRunner.run("timeout", ["30", Paths.rolecall, "issuer", "serve", "--listen", "127.0.0.1:0"], environment: team.administrator)
+        #expect(tampered.status == 1 && tampered.stderr.contains("no longer matches its seal"), "\(tampered.stderr)")
+        _ = try await ProcessRunner.run("sqlite3", [database, "UPDATE authorities SET token_module_path = '\(SoftHSM.modulePath)'"])
 
         // Certificates from both replicas: log in through the first, stop it, carry on through the second.
         let (second, secondURL) = try await team.replica()
@@ -93,6 +99,16 @@ struct TeamHSMCommandTests {
         let back = try await certificate()
         #expect(back.status == 0, "\(back.stderr)")
         #expect(team.world.createSessions.map(\.status) == [201, 201])
+
+        // A wrong PIN when the HSM comes back again: one login is refused, and no other is tried,
+        // however many certificates are asked for (each would cost one of the token's attempts).
+        try "999999\n".write(toFile: hsm.pinFile, atomically: false, encoding: .utf8)
+        try "2".write(toFile: state, atomically: true, encoding: .utf8)
+        for _ in 0..<3 { #expect(try await certificate().status == 1) }
+        let failures = try String(contentsOfFile: team.world.base + "/pin-count", encoding: .utf8)
+        #expect(failures.trimmingCharacters(in: .whitespacesAndNewlines) == "1", "\(failures)")
+        #expect(replica.errors.contains("tries no other login"), "\(replica.errors)")
+        #expect(!replica.errors.contains("999999") && !replica.output.contains("999999"))
     }
 
     @Test func aRotationStaysOnTheHSMAndALoosePINFileIsRefused() async throws {
@@ -101,8 +117,12 @@ struct TeamHSMCommandTests {
             initArguments: ["--ca-key", Self.caKeyURI, "--pkcs11-module", SoftHSM.modulePath], administratorEnvironment: hsm.environment
         )
         defer { team.stop() }
-        func issuer(_ arguments: [String], environment: [String: String]? = nil) async throws -> ProcessOutcome {
-            try await ProcessRunner.run(Paths.rolecall, ["issuer"] + arguments, environment: environment ?? team.administrator)
+        /// `timeout`: for `serve`, which would run on if the check it should fail broke.
+        func issuer(_ arguments: [String], environment: [String: String]? = nil, timeout: Bool = false) async throws -> ProcessOutcome {
+            let command = [Paths.rolecall, "issuer"] + arguments
+            return timeout
+                ? try await ProcessRunner.run("timeout", ["30"] + command, environment: environment ?? team.administrator)
+                : try await ProcessRunner.run(command[0], Array(command.dropFirst()), environment: environment ?? team.administrator)
         }
         // Leaving the HSM is refused: the next key would be in the database.
         let offTheToken = try await issuer(["ca", "rotate", "--stage"])
@@ -112,19 +132,24 @@ struct TeamHSMCommandTests {
         let shown = try await issuer(["ca", "show"])
         #expect(shown.stdout.components(separatedBy: "BEGIN CERTIFICATE").count - 1 == 2)
         let database = team.world.base + "/issuer-admin/issuer/issuer.sqlite"
-        let rows = try await ProcessRunner.run("sqlite3", [database, "SELECT length(sealed_private_key) || ' ' || token_key_uri FROM authorities ORDER BY id"])
-        #expect(rows.stdout == "0 \(Self.caKeyURI)\n0 pkcs11:token=team-hsm;object=team-ca-2\n", "\(rows.stdout)")
+        let rows = try await ProcessRunner.run("sqlite3", [database, "SELECT token_key_uri FROM authorities ORDER BY id"])
+        #expect(rows.stdout == "\(Self.caKeyURI)\npkcs11:token=team-hsm;object=team-ca-2\n", "\(rows.stdout)")
+        // A rotation makes a new key: naming an earlier CA's object is refused.
+        let again = try await issuer(["ca", "rotate", "--promote"])
+        #expect(again.status == 0, "\(again.stderr)")
+        let reused = try await issuer(["ca", "rotate", "--ca-key", "pkcs11:object=team-ca;token=team-hsm"])
+        #expect(reused.status != 0 && reused.stderr.contains("is the key of an existing CA"), "\(reused.stderr)")
 
         // A PIN file others can read is refused, saying how to fix it, and never shown.
         try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: hsm.pinFile)
-        let serve = try await issuer(["serve", "--listen", "127.0.0.1:0"])
+        let serve = try await issuer(["serve", "--listen", "127.0.0.1:0"], timeout: true)
         #expect(serve.status != 0)
         #expect(serve.stderr.contains("readable by others: chmod 600"), "\(serve.stderr)")
         #expect(!serve.stderr.contains(SoftHSM.userPIN))
         // No PIN at all: the message says where to put it.
         var noPIN = team.administrator
         noPIN["ROLECALL_ISSUER_PKCS11_PIN_FILE"] = nil
-        let without = try await issuer(["serve", "--listen", "127.0.0.1:0"], environment: noPIN)
+        let without = try await issuer(["serve", "--listen", "127.0.0.1:0"], environment: noPIN, timeout: true)
         #expect(without.status != 0 && without.stderr.contains("ROLECALL_ISSUER_PKCS11_PIN_FILE"), "\(without.stderr)")
     }
 }

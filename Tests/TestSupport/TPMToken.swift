@@ -8,9 +8,10 @@ public struct TPMToken: Sendable {
     /// Whether the TPM tests run: swtpm and tpm2-pkcs11 are installed, or `ROLECALL_TEST_REQUIRE_TPM=1`
     /// (scripts/test, which lets `scripts/tpm-token` install them) makes their absence a failure.
     public static let isUsable: Bool = {
+        let libraries = (try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib")) ?? []
         let installed = FileManager.default.isExecutableFile(atPath: "/usr/bin/swtpm")
             && FileManager.default.isExecutableFile(atPath: "/usr/sbin/tpm2-abrmd")
-            && FileManager.default.fileExists(atPath: "/usr/lib/x86_64-linux-gnu/libtpm2_pkcs11.so.1")
+            && libraries.contains { FileManager.default.fileExists(atPath: "/usr/lib/\($0)/libtpm2_pkcs11.so.1") }
         return installed || ProcessInfo.processInfo.environment["ROLECALL_TEST_REQUIRE_TPM"] == "1"
     }()
 

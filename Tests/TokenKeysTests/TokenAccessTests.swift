@@ -161,7 +161,7 @@ struct TokenAccessTests {
         #expect(!isLoaded())
     }
 
-    @Test func theModuleComesFromTheFlagThenTheConfigThenTheURIThenTheEnvironment() throws {
+    @Test func theModuleComesFromTheFlagThenTheURIThenTheConfigThenTheEnvironment() throws {
         let uri = try PKCS11URI(parsing: "pkcs11:token=a?module-path=/from/uri.so")
         let bare = try PKCS11URI(parsing: "pkcs11:token=a")
         func access(_ flag: String?, _ environment: [String: String] = [:]) -> TokenAccess {
@@ -170,7 +170,9 @@ struct TokenAccessTests {
             return access
         }
         #expect(try access("/flag.so").modulePath(for: uri, remembered: "/remembered.so") == "/flag.so")
-        #expect(try access(nil).modulePath(for: uri, remembered: "/remembered.so") == "/remembered.so")
+        #expect(try access(nil).modulePath(for: uri, remembered: "/remembered.so") == "/from/uri.so")
+        #expect(try access(nil, [TokenAccess.moduleVariable: "/env.so"]).modulePath(for: bare, remembered: "/remembered.so") == "/remembered.so")
+        #expect(try access(nil, [TokenAccess.moduleVariable: "/env.so"]).modulePath(for: bare, remembered: "") == "/env.so")
         #expect(try access(nil, [TokenAccess.moduleVariable: "/env.so"]).modulePath(for: uri) == "/from/uri.so")
         #expect(try access(nil, [TokenAccess.moduleVariable: "/env.so"]).modulePath(for: bare) == "/env.so")
         #expect(throws: TokenError.noModule) { try access(nil).modulePath(for: bare) }
