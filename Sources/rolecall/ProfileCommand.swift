@@ -82,7 +82,7 @@ struct ProfileCommand: AsyncParsableCommand {
                 let setup = ProfileSetup(context: context)
                 let own = try certificate.map { certificate in
                     try setup.ownCertificate(certificate: certificate, privateKey: privateKey ?? "", intermediates: intermediates,
-                                             workingDirectory: FileManager.default.currentDirectoryPath)
+                                             pinCommand: pinCommand, workingDirectory: FileManager.default.currentDirectoryPath)
                 }
                 let mode = try setup.mfaMode(asked: mfa, own: own)
                 let profile = Profile(

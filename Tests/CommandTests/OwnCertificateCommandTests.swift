@@ -78,6 +78,48 @@ import X509
         #expect(world.createSessions.count == 3 && world.createSessions.allSatisfy { $0.status == 201 }, "\(world.createSessions.map(\.status))")
     }
 
+    /// Encrypted PKCS#8 files written by OpenSSL: PBES2 with the default PBKDF2-HMAC-SHA-256 and
+    /// AES-256-CBC, and with HMAC-SHA-1 and AES-128-CBC; the passphrase from the profile's --pin-command.
+    @Test(arguments: [["-v2", "aes-256-cbc"], ["-v2", "aes-128-cbc", "-v2prf", "hmacWithSHA1", "-iter", "10000"]])
+    func anEncryptedKeyFileOpensWithItsPassphrase(_ scheme: [String]) async throws {
+        let world = try await World.make()
+        let key = SigningKey.p256(.init())
+        let certificate = try world.write("corp.pem", try world.pki.leaf(for: key, notAfter: World.corporateNotAfter).pem, mode: 0o644)
+        let plain = try world.write("plain.key", key.testPEM)
+        let passphrase = "correct horse battery"
+        let passphraseFile = try world.write("passphrase", passphrase + "\n")
+        let keyFile = world.base + "/corp.key"
+        let converted = try await ProcessRunner.run("openssl", ["pkcs8", "-topk8", "-in", plain, "-out", keyFile, "-passout", "file:\(passphraseFile)"] + scheme)
+        #expect(converted.status == 0, "\(converted.stderr)")
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: keyFile)
+        #expect(try String(contentsOfFile: keyFile, encoding: .utf8).hasPrefix("-----BEGIN ENCRYPTED PRIVATE KEY-----"))
+
+        let added = try await world.addProfile("corp", ["--certificate", certificate, "--private-key", keyFile, "--pin-command", "cat \(passphraseFile)"])
+        #expect(added.status == 0, "\(added.stderr)")
+        let process = try await world.rolecall(["credential-process", "--profile", "corp"])
+        #expect(process.status == 0, "\(process.stderr)")
+        #expect(process.stdout.contains("\"AccessKeyId\":\"ASIA"))
+
+        let wrong = try await world.rolecall(["exec", "--profile", "corp", "--pin-command", "echo not-the-passphrase", "--", "true"])
+        #expect(wrong.status == 1)
+        #expect(wrong.stderr.contains("the passphrase does not open it") && !wrong.stderr.contains("not-the-passphrase"), "\(wrong.stderr)")
+        #expect(world.createSessions.map(\.status) == [201])
+    }
+
+    @Test func anOlderEncryptionSchemeIsRefusedSayingHowToConvert() async throws {
+        let world = try await World.make()
+        let key = SigningKey.p256(.init())
+        let certificate = try world.write("corp.pem", try world.pki.leaf(for: key, notAfter: World.corporateNotAfter).pem, mode: 0o644)
+        let plain = try world.write("plain.key", key.testPEM)
+        let keyFile = world.base + "/corp.key"
+        let converted = try await ProcessRunner.run("openssl", ["pkcs8", "-topk8", "-in", plain, "-out", keyFile, "-passout", "pass:old-scheme", "-v1", "PBE-SHA1-3DES"])
+        #expect(converted.status == 0, "\(converted.stderr)")
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: keyFile)
+        let added = try await world.addProfile("corp", ["--certificate", certificate, "--private-key", keyFile, "--pin-command", "echo old-scheme"])
+        #expect(added.status == 1)
+        #expect(added.stderr.contains("older scheme than PBES2") && added.stderr.contains("openssl pkcs8 -topk8 -v2 aes-256-cbc"), "\(added.stderr)")
+    }
+
     @Test func aKeyFileOthersCanReadOrTheWrongKeyIsRefused() async throws {
         let world = try await World.make()
         let key = SigningKey.p256(.init())

@@ -21,7 +21,8 @@ struct OwnIdentity: Sendable {
     let identity: SigningIdentity
     let release: @Sendable () -> Void
 
-    static func open(_ own: Profile.OwnCertificate, tokens: TokenAccess) throws -> OwnIdentity {
+    /// `pin` gives the token's PIN (through `tokens`) or an encrypted key file's passphrase.
+    static func open(_ own: Profile.OwnCertificate, tokens: TokenAccess, pin: PINSource) throws -> OwnIdentity {
         let intermediates = try own.intermediates.map { try certificates(inFile: $0, flag: "--intermediates") } ?? []
         if own.keyIsOnToken {
             let certificateURI = PKCS11URI.isURI(own.certificate) ? try PKCS11URI(parsing: own.certificate) : nil
@@ -36,7 +37,7 @@ struct OwnIdentity: Sendable {
             }
         }
         let chain = try certificates(inFile: own.certificate, flag: "--certificate")
-        let key = try privateKey(inFile: own.privateKey)
+        let key = try privateKey(inFile: own.privateKey) { try pin.obtainPassphrase(keyFile: own.privateKey) }
         return OwnIdentity(identity: try identity(chain: chain, intermediates: intermediates, key: key, keyName: own.privateKey), release: {})
     }
 
@@ -62,8 +63,9 @@ struct OwnIdentity: Sendable {
         }
     }
 
-    /// A P-256, P-384 or RSA (2048 bits or more) key from a PEM file that only its owner can read.
-    static func privateKey(inFile path: String) throws -> SigningKey {
+    /// A P-256, P-384 or RSA (2048 bits or more) key from a PEM file that only its owner can read;
+    /// an encrypted PKCS#8 one is opened with what `passphrase` gives.
+    static func privateKey(inFile path: String, passphrase: () throws -> SecretBytes) throws -> SigningKey {
         var info = stat()
         guard stat(path, &info) == 0 else { throw ProfileError("--private-key \(path) cannot be read: \(String(cString: strerror(errno)))") }
         guard info.st_mode & 0o077 == 0 else {
@@ -73,9 +75,17 @@ struct OwnIdentity: Sendable {
             throw ProfileError("--private-key \(path) cannot be read: check the path in `rolecall profile show`")
         }
         defer { data.resetBytes(in: 0..<data.count) }
-        let pem = String(decoding: data, as: UTF8.self)
-        if pem.contains("-----BEGIN ENCRYPTED PRIVATE KEY-----") {
-            throw ProfileError("--private-key \(path) is an encrypted PKCS#8 key, which rolecall cannot open yet: put the key on a token, or decrypt it into a 0600 file (`openssl pkcs8 -in KEY -out PLAIN`)")
+        var pem = String(decoding: data, as: UTF8.self)
+        if let encrypted = try? PEMDocument(pemString: pem), encrypted.discriminator == EncryptedPrivateKey.pemDiscriminator {
+            let secret = try passphrase()
+            defer { secret.wipe() }
+            do {
+                var der = try EncryptedPrivateKey.decrypt(encrypted.derBytes, passphrase: secret)
+                defer { wipeBytes(&der) }
+                pem = PEMDocument(type: "PRIVATE KEY", derBytes: der).pemString
+            } catch {
+                throw ProfileError("--private-key \(path) is an encrypted PKCS#8 key and \(error)")
+            }
         }
         let key: SigningKey
         do { key = try SigningKey(unsafePEM: pem) } catch {

@@ -2,8 +2,8 @@ import Issuance
 import RolesAnywhere
 import TokenKeys
 
-/// Where a token's PIN comes from: a command's first line of output (`--pin-command`), or a prompt
-/// on the terminal with echo off. Never argv, an environment variable or a file rolecall writes.
+/// Where a token's PIN (or an encrypted key file's passphrase) comes from: a command's first line
+/// of output (`--pin-command`), or a prompt on the terminal with echo off. Never argv, an environment variable or a file rolecall writes.
 public enum PINSource: Sendable, CustomStringConvertible {
     /// Run through `/bin/sh -c`, stdin empty; the first line of its stdout is the PIN.
     case command(String)
@@ -18,6 +18,17 @@ public enum PINSource: Sendable, CustomStringConvertible {
 
     /// The PIN for the token labelled `tokenLabel`, in bytes the caller wipes.
     public func obtain(tokenLabel: String) throws -> SecretBytes {
+        let label = printableExcerpt(tokenLabel, limit: 32)
+        return try obtain(question: "PIN for token \(label): ", needed: "the token \(label) needs its PIN")
+    }
+
+    /// The passphrase of the encrypted key file `path`: `--pin-command` gives it too.
+    public func obtainPassphrase(keyFile path: String) throws -> SecretBytes {
+        let name = printableExcerpt(path, limit: 80)
+        return try obtain(question: "Passphrase for \(name): ", needed: "the key file \(name) is encrypted and needs its passphrase")
+    }
+
+    private func obtain(question: String, needed: String) throws -> SecretBytes {
         switch self {
         case .command(let command):
             do {
@@ -26,11 +37,10 @@ public enum PINSource: Sendable, CustomStringConvertible {
                 throw MFAError.unavailable(error.description)
             }
         case .terminalPrompt:
-            let label = printableExcerpt(tokenLabel, limit: 32)
-            guard let pin = TerminalPrompt.askWithoutEcho("PIN for token \(label): ", limit: 256, exact: true), !pin.isEmpty else {
-                throw MFAError.unavailable("the token \(label) needs its PIN and there is no terminal to ask on: pass --pin-command CMD")
+            guard let answer = TerminalPrompt.askWithoutEcho(question, limit: 256, exact: true), !answer.isEmpty else {
+                throw MFAError.unavailable("\(needed) and there is no terminal to ask on: pass --pin-command CMD")
             }
-            return SecretBytes(pin)
+            return SecretBytes(answer)
         }
     }
 }

@@ -39,8 +39,13 @@ public struct SessionContext: Sendable {
 
     /// How this command reaches keys on tokens, for `profile` (its `--pin-command`) or for none.
     public func tokens(for profile: Profile? = nil) -> TokenAccess {
-        let pin = pin ?? profile?.pinCommand.map(PINSource.command) ?? .terminalPrompt
+        let pin = pinSource(for: profile)
         return TokenAccess(moduleOverride: pkcs11Module, environment: environment) { try pin.obtain(tokenLabel: $0) }
+    }
+
+    /// `--pin-command`, else the profile's, else the terminal.
+    func pinSource(for profile: Profile?) -> PINSource {
+        pin ?? profile?.pinCommand.map(PINSource.command) ?? .terminalPrompt
     }
 
     /// Where warnings go (standard error, in the commands).

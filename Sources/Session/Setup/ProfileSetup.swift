@@ -29,7 +29,9 @@ public struct ProfileSetup: Sendable {
 
     /// A profile's own certificate and key, from `profile add`'s flags: paths made absolute, the
     /// token's module remembered, a key file checked (readable by its owner only, the certificate's key).
-    public func ownCertificate(certificate: String, privateKey: String, intermediates: String?, workingDirectory: String) throws -> Profile.OwnCertificate {
+    /// `pinCommand`: the profile's own, which gives an encrypted key file's passphrase here too.
+    public func ownCertificate(certificate: String, privateKey: String, intermediates: String?, pinCommand: String? = nil,
+                               workingDirectory: String) throws -> Profile.OwnCertificate {
         func absolute(_ path: String) -> String {
             PKCS11URI.isURI(path) || path.hasPrefix("/") ? path : workingDirectory + "/" + path
         }
@@ -38,7 +40,8 @@ public struct ProfileSetup: Sendable {
             own.pkcs11Module = try context.tokens().modulePath(for: try PKCS11URI(parsing: own.privateKey))
         } else {
             // Opened now so that a wrong path, mode or key is said at once, not at the first session.
-            try OwnIdentity.open(own, tokens: context.tokens()).release()
+            let pin = context.pin ?? pinCommand.map(PINSource.command) ?? .terminalPrompt
+            try OwnIdentity.open(own, tokens: context.tokens(), pin: pin).release()
         }
         return own
     }
