@@ -445,7 +445,7 @@ _rolecall_profile_remove() {
 
 _rolecall_exec() {
     repeating_flags=()
-    non_repeating_flags=(--quiet --server --version -h --help)
+    non_repeating_flags=(--quiet --server --imds --version -h --help)
     repeating_options=()
     non_repeating_options=(--profile --aws-role --duration --region --mfa-code --mfa-command --pin-command --pkcs11-module)
     __rolecall_offer_flags_options -1

@@ -57,7 +57,7 @@ function __rolecall_parse_tokens -S
                 __rolecall_parse_subcommand 1 'version' 'h/help'
             end
         case 'exec'
-            __rolecall_parse_subcommand -r 1 'profile=' 'aws-role=' 'duration=' 'region=' 'mfa-code=' 'mfa-command=' 'pin-command=' 'pkcs11-module=' 'quiet' 'server' 'version' 'h/help'
+            __rolecall_parse_subcommand -r 1 'profile=' 'aws-role=' 'duration=' 'region=' 'mfa-code=' 'mfa-command=' 'pin-command=' 'pkcs11-module=' 'quiet' 'server' 'imds' 'version' 'h/help'
         case 'env'
             __rolecall_parse_subcommand 0 'profile=' 'aws-role=' 'duration=' 'region=' 'mfa-code=' 'mfa-command=' 'pin-command=' 'pkcs11-module=' 'format=' 'version' 'h/help'
         case 'credential-process'
@@ -228,6 +228,7 @@ complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_flags_or_opti
 complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_flags_or_options "rolecall exec" pkcs11-module' -l 'pkcs11-module' -d 'The PKCS#11 module (default: the URI\'s module-path, the one the config remembers, $ROLECALL_PKCS11_MODULE, else p11-kit\'s proxy).' -rfka ''
 complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_flags_or_options "rolecall exec" quiet' -l 'quiet' -d 'Do not print the line saying which role and until when.'
 complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_flags_or_options "rolecall exec" server' -l 'server' -d 'Stay as a supervisor that keeps the key in locked memory and serves refreshed credentials to COMMAND over a loopback container-credentials endpoint until COMMAND exits (one MFA check per MFA window, set with `profile add --mfa-interval`).'
+complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_flags_or_options "rolecall exec" imds' -l 'imds' -d 'As --server, but serve EC2\'s instance metadata protocol (IMDSv2 only) on a loopback port         instead, for tools that know no other (AWS_EC2_METADATA_SERVICE_ENDPOINT).'
 complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_flags_or_options "rolecall exec" version' -l 'version' -d 'Show the version.'
 complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_flags_or_options "rolecall exec" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_flags_or_options "rolecall env" profile' -l 'profile' -d 'The profile to use (default: the one for --aws-role, $ROLECALL_PROFILE, or the only profile).' -rfka ''

@@ -345,6 +345,7 @@ _rolecall_exec() {
         '--pkcs11-module[The PKCS#11 module (default\: the URI'\''s module-path, the one the config remembers, $ROLECALL_PKCS11_MODULE, else p11-kit'\''s proxy).]:pkcs11-module:'
         '--quiet[Do not print the line saying which role and until when.]'
         '--server[Stay as a supervisor that keeps the key in locked memory and serves refreshed credentials to COMMAND over a loopback container-credentials endpoint until COMMAND exits (one MFA check per MFA window, set with `profile add --mfa-interval`).]'
+        '--imds[As --server, but serve EC2'\''s instance metadata protocol (IMDSv2 only) on a loopback port         instead, for tools that know no other (AWS_EC2_METADATA_SERVICE_ENDPOINT).]'
         '*:command:'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'

@@ -38,11 +38,16 @@ struct ExecCommand: AsyncParsableCommand {
         """)
     var server = false
 
+    @Flag(help: """
+        As --server, but serve EC2's instance metadata protocol (IMDSv2 only) on a loopback port         instead, for tools that know no other (AWS_EC2_METADATA_SERVICE_ENDPOINT).
+        """)
+    var imds = false
+
     @Argument(parsing: .postTerminator, help: "The command and its arguments, after --.")
     var command: [String] = []
 
     func run() async throws {
-        if server { return try await runSupervised() }
+        if server || imds { return try await runSupervised() }
         var launch: (command: [String], environment: [String: String])?
         try await Console.reportingErrors {
             let context = token.apply(to: Console.context())
@@ -73,7 +78,7 @@ struct ExecCommand: AsyncParsableCommand {
             let supervisor = Supervisor(starter: SessionStarter(context: token.apply(to: Console.context())), report: { Console.err($0 + "\n") })
             do {
                 status = try await supervisor.run(selection.selection, mfa: mfa.source(label: selection.profile ?? selection.awsRole ?? "rolecall"),
-                                                  command: command, quiet: quiet)
+                                                  command: command, quiet: quiet, served: imds ? .instanceMetadata : .container)
             } catch let error as ProcessLauncher.LaunchError {
                 Console.err("rolecall: \(error.description)\n")
                 status = error.exitCode

@@ -50,6 +50,19 @@ import TestSupport
         #expect(endpoint.refusalCount >= 4)
     }
 
+    /// Behind the token, as defence in depth: a process of another user is refused even with it.
+    @Test(.enabled(if: getuid() == 0, "setpriv --reuid needs root"))
+    func anotherUsersProcessIsRefusedEvenWithTheToken() async throws {
+        let (endpoint, uri, task, reports) = try await start()
+        defer { task.cancel() }
+        let token = endpoint.token.unsafeStringValue()
+        let outcome = try await ProcessRunner.run("setpriv", ["--reuid", "65534", "--regid", "65534", "--clear-groups",
+                                                              "curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-H", "Authorization: \(token)", uri])
+        #expect(outcome.stdout == "403", "\(outcome.stdout) \(outcome.stderr)")
+        #expect(reports.all.contains { $0.contains("another user (uid 65534)") })
+        #expect(try await curl(["-H", "Authorization: \(token)", uri]).code == "200")
+    }
+
     @Test func otherMethodsAreRefusedAndCountedByTheEndpoint() async throws {
         let (endpoint, uri, task, reports) = try await start()
         defer { task.cancel() }

@@ -32,18 +32,25 @@ public actor CredentialCache {
         }
     }
 
+    /// How the credentials are served: the container protocol's JSON, or EC2 instance metadata's.
+    public enum Format: Sendable {
+        case container, instanceMetadata
+    }
+
     public static let minimumMargin: TimeInterval = 300
 
     private let windowEnd: Date
     private let policyDurationSeconds: Int
     private let now: @Sendable () -> Date
     private let fetch: @Sendable (_ durationSeconds: Int) async throws -> AWSCredentials
+    private let format: Format
     private var current: Entry?
     private var inFlight: Task<Entry, any Error>?
     public private(set) var fetchCount = 0
 
-    public init(windowEnd: Date, policyDurationSeconds: Int, now: @escaping @Sendable () -> Date = Date.init,
+    public init(windowEnd: Date, policyDurationSeconds: Int, format: Format = .container, now: @escaping @Sendable () -> Date = Date.init,
                 fetch: @escaping @Sendable (_ durationSeconds: Int) async throws -> AWSCredentials) {
+        self.format = format
         self.windowEnd = windowEnd
         self.policyDurationSeconds = policyDurationSeconds
         self.now = now
@@ -69,10 +76,11 @@ public actor CredentialCache {
                 wipe()
                 throw Failure.windowOver(windowEnd)
             }
-            task = Task { [fetch, now] () throws -> Entry in
+            task = Task { [fetch, now, format] () throws -> Entry in
                 let credentials = try await fetch(duration)
                 defer { credentials.wipe() }
-                return Entry(body: LockedBuffer(Self.render(credentials)), expiration: credentials.expiration, fetchedAt: now())
+                let fetchedAt = now()
+                return Entry(body: LockedBuffer(Self.render(credentials, as: format, fetchedAt: fetchedAt)), expiration: credentials.expiration, fetchedAt: fetchedAt)
             }
             inFlight = task
         }
@@ -114,13 +122,18 @@ public actor CredentialCache {
         current = nil
     }
 
-    static func render(_ credentials: AWSCredentials) -> [UInt8] {
-        let object: JSONValue = [
+    static func render(_ credentials: AWSCredentials, as format: Format = .container, fetchedAt: Date) -> [UInt8] {
+        var object: [String: JSONValue] = [
             "AccessKeyId": .string(credentials.accessKeyId),
             "SecretAccessKey": .string(credentials.secretAccessKey.unsafeStringValue()),
             "Token": .string(credentials.sessionToken.unsafeStringValue()),
             "Expiration": .string(RFC3339.string(from: credentials.expiration)),
         ]
-        return object.bytes
+        if format == .instanceMetadata {
+            object["Code"] = .string("Success")
+            object["Type"] = .string("AWS-HMAC")
+            object["LastUpdated"] = .string(RFC3339.string(from: fetchedAt))
+        }
+        return JSONValue.object(object).bytes
     }
 }

@@ -30,8 +30,15 @@ public struct Supervisor: Sendable {
         self.report = report
     }
 
+    /// Which protocol the child's SDKs are served: the container one (`--server`), or EC2's
+    /// instance metadata (`--imds`).
+    public enum Served: Sendable {
+        case container, instanceMetadata
+    }
+
     /// Runs the whole supervised session; returns the child's exit status (128 + signal if killed).
-    public func run(_ selection: SessionStarter.Selection, mfa: MFACodeSource, command: [String], quiet: Bool) async throws -> Int32 {
+    public func run(_ selection: SessionStarter.Selection, mfa: MFACodeSource, command: [String], quiet: Bool,
+                    served: Served = .container) async throws -> Int32 {
         let context = starter.context
         try starter.refuseNesting()
         let coreLimit = CoreLimit.current()
@@ -54,26 +61,38 @@ public struct Supervisor: Sendable {
         let (client, baseRequest) = (source.client, source.request)
 
         let cache = CredentialCache(windowEnd: source.windowEnd ?? .distantFuture, policyDurationSeconds: baseRequest.durationSeconds,
-                                    now: context.now, fetch: source.fetch)
+                                    format: served == .instanceMetadata ? .instanceMetadata : .container, now: context.now, fetch: source.fetch)
         let first = try await cache.credentials()
 
-        let endpoint = ContainerCredentialsEndpoint(cache: cache, report: report)
         let (urls, continuation) = AsyncStream.makeStream(of: String.self)
+        var variables: [(name: String, value: String)]
+        let run: @Sendable (@escaping @Sendable (String) async -> Void) async throws -> Void
+        switch served {
+        case .container:
+            let endpoint = ContainerCredentialsEndpoint(cache: cache, report: report)
+            variables = [("AWS_CONTAINER_AUTHORIZATION_TOKEN", endpoint.token.unsafeStringValue())]
+            run = { try await endpoint.run(onListening: $0) }
+        case .instanceMetadata:
+            let endpoint = InstanceMetadataEndpoint(cache: cache, identity: .init(roleArn: profile.roleArn, region: client.region),
+                                                    now: context.now, report: report)
+            variables = [("AWS_EC2_METADATA_V1_DISABLED", "true"), ("AWS_EC2_METADATA_DISABLED", "false")]
+            run = { try await endpoint.run(onListening: $0) }
+        }
         let server = Task {
             // A bind that fails ends the stream too, so the wait below ends with the error.
             defer { continuation.finish() }
-            try await endpoint.run { continuation.yield($0) }
+            try await run { continuation.yield($0) }
         }
         var iterator = urls.makeAsyncIterator()
         guard let uri = await iterator.next() else {
             if case .failure(let error) = await server.result { throw ProfileError("the credentials endpoint did not start: \(error)") }
             throw ProfileError("the credentials endpoint did not start")
         }
-
-        var variables: [(name: String, value: String)] = [
-            ("AWS_CONTAINER_CREDENTIALS_FULL_URI", uri),
-            ("AWS_CONTAINER_AUTHORIZATION_TOKEN", endpoint.token.unsafeStringValue()),
-        ]
+        variables.append((served == .container ? "AWS_CONTAINER_CREDENTIALS_FULL_URI" : "AWS_EC2_METADATA_SERVICE_ENDPOINT", uri))
+        // Keys in ~/.aws/credentials come before both endpoints in the SDKs' provider chain: the
+        // child would run as someone else without a word. An empty file has none.
+        variables.append(("AWS_SHARED_CREDENTIALS_FILE", "/dev/null"))
+        if let warning = DefaultProfileCheck.warning(environment: context.environment) { report("rolecall: warning: \(warning)") }
         if let windowEnd = source.windowEnd { variables.append((SessionEnvironment.mfaWindowVariable, RFC3339.string(from: windowEnd))) }
         variables += SessionEnvironment.common(region: client.region, session: profile.name, roleArn: profile.roleArn)
         if !quiet {
