@@ -173,13 +173,13 @@ _rolecall() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    init|ca|mfa|profile|exec|env|credential-process|aws-config|status|demo|issuer|login|logout|help)
+    init|ca|mfa|profile|exec|env|credential-process|aws-config|console|status|demo|issuer|login|logout|help)
         # Offer subcommand argument completions
         "_rolecall_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'init ca mfa profile exec env credential-process aws-config status demo issuer login logout help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'init ca mfa profile exec env credential-process aws-config console status demo issuer login logout help' -- "${cur}"))
         ;;
     esac
 }
@@ -544,6 +544,45 @@ _rolecall_aws-config() {
     # Offer option value completions
     case "${prev}" in
     '--profile')
+        return
+        ;;
+    esac
+}
+
+_rolecall_console() {
+    repeating_flags=()
+    non_repeating_flags=(--print --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--profile --aws-role --duration --region --mfa-code --mfa-command --pin-command --pkcs11-module --destination)
+    __rolecall_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--profile')
+        return
+        ;;
+    '--aws-role')
+        return
+        ;;
+    '--duration')
+        return
+        ;;
+    '--region')
+        return
+        ;;
+    '--mfa-code')
+        return
+        ;;
+    '--mfa-command')
+        return
+        ;;
+    '--pin-command')
+        return
+        ;;
+    '--pkcs11-module')
+        return
+        ;;
+    '--destination')
         return
         ;;
     esac

@@ -58,6 +58,7 @@ _rolecall() {
             'env:Print the session'\''s variables for a shell to evaluate.'
             'credential-process:Print AWS credential_process JSON for a profile without per-session MFA.'
             'aws-config:Print ~/.aws/config blocks for rolecall'\''s profiles (never edits the file).'
+            'console:Open the AWS console in the browser as the profile'\''s role (one MFA check).'
             'status:Show the CA, profiles, MFA devices and the current session (inside exec).'
             'demo:Run the whole flow against the bundled emulator: no AWS account needed.'
             'issuer:The team issuer service and its administration (runs rolecall-issuer).'
@@ -69,7 +70,7 @@ _rolecall() {
         ;;
     arg)
         case "${words[1]}" in
-        init|ca|mfa|profile|exec|env|credential-process|aws-config|status|demo|issuer|login|logout|help)
+        init|ca|mfa|profile|exec|env|credential-process|aws-config|console|status|demo|issuer|login|logout|help)
             "_rolecall_${words[1]}" && ret=0
             ;;
         esac
@@ -392,6 +393,27 @@ _rolecall_aws-config() {
     local -i ret=1
     local -ar arg_specs=(
         '--profile[Only this profile.]:profile:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_rolecall_console() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--profile[The profile to use (default\: the one for --aws-role, $ROLECALL_PROFILE, or the only profile).]:profile:'
+        '--aws-role[Use the profile whose role ARN is this.]:aws-role:'
+        '--duration[AWS session length, 15m to 12h (default 1h, at most the profile'\''s --duration).]:duration:'
+        '--region[AWS region (default\: the profile'\''s, else the trust anchor'\''s).]:region:'
+        '--mfa-code[The current TOTP code (visible in the process list; prefer the prompt or --mfa-command).]:mfa-code:'
+        '--mfa-command[A command whose first line of output is the code, e.g. '\''ykman oath accounts code -s rolecall'\''.]:mfa-command:'
+        '--pin-command[A command whose first line of output is the token'\''s PIN (default\: a prompt on the terminal).]:pin-command:'
+        '--pkcs11-module[The PKCS#11 module (default\: the URI'\''s module-path, the one the config remembers, $ROLECALL_PKCS11_MODULE, else p11-kit'\''s proxy).]:pkcs11-module:'
+        '--destination[The console page to open (default\: the console home of the profile'\''s region).]:destination:'
+        '--print[Print the sign-in URL on stdout instead of opening the browser (it is a secret for 15 minutes).]'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )

@@ -1,7 +1,8 @@
 import Foundation
 import RolesAnywhere
 
-/// The emulated AWS side: Roles Anywhere `CreateSession` and STS `GetCallerIdentity`.
+/// The emulated AWS side: Roles Anywhere `CreateSession`, STS `GetCallerIdentity` and the
+/// console's federation endpoint.
 ///
 /// Independent of any HTTP server so it can be driven directly by tests and fuzzers;
 /// `EmulatorServer` puts it on a loopback port.
@@ -36,6 +37,12 @@ public final class Emulator: Sendable {
         if request.method == "POST" && path == "/" {
             var record = RequestRecord(requestId: requestId, action: "sts", now: now())
             let response = await securityTokenService(request, requestId: requestId, record: &record)
+            finish(&record, response)
+            return response
+        }
+        if path == "/federation" {
+            var record = RequestRecord(requestId: requestId, action: "federation", now: now())
+            let response = await federation(request, requestId: requestId, record: &record)
             finish(&record, response)
             return response
         }

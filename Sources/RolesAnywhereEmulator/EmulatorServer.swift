@@ -23,6 +23,7 @@ public struct EmulatorServer: Sendable {
         let router = Router()
         router.on("**", method: .post) { request, _ in try await Self.respond(emulator, request) }
         router.on("/", method: .post) { request, _ in try await Self.respond(emulator, request) }
+        router.on("/federation", method: .get) { request, _ in try await Self.respond(emulator, request) }
         let host = self.host
         let app = Application(
             router: router,

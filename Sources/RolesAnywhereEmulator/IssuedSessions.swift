@@ -13,6 +13,8 @@ actor IssuedSessions {
     }
 
     private var entries: [String: Entry] = [:]
+    /// Console sign-in tokens not yet used, with when they expire.
+    private var signinTokens: [String: Date] = [:]
 
     func record(accessKeyId: String, _ entry: Entry) {
         entries[accessKeyId] = entry
@@ -20,5 +22,15 @@ actor IssuedSessions {
 
     func entry(for accessKeyId: String) -> Entry? {
         entries[accessKeyId]
+    }
+
+    func recordSigninToken(_ token: String, expires: Date) {
+        signinTokens[token] = expires
+    }
+
+    /// True once per token, while it has not expired.
+    func spendSigninToken(_ token: String, now: Date) -> Bool {
+        guard let expires = signinTokens.removeValue(forKey: token) else { return false }
+        return expires > now
     }
 }

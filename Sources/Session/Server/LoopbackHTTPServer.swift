@@ -19,6 +19,8 @@ struct LoopbackHTTPServer: Sendable {
         var status: HTTPResponseStatus
         var headers: HTTPHeaders = ["Content-Type": "application/json"]
         var body: ByteBuffer
+        /// Called once the response is written (the one-time redirect's signal that it was served).
+        var onWritten: (@Sendable () -> Void)? = nil
 
         func parts(for request: HTTPRequestHead) -> [HTTPServerResponsePart] {
             var headers = headers
@@ -126,6 +128,7 @@ struct LoopbackHTTPServer: Sendable {
                     head = nil
                     let reply = await respond(Asked(head: asked, peer: peer, localPort: local?.port, peerUID: peerUID))
                     try await responses.write(contentsOf: reply.parts(for: asked))
+                    reply.onWritten?()
                     // Leaving closes the socket. The response is already flushed: the writer hands
                     // it to the event loop before the close that executeThenClose queues after it.
                     guard asked.isKeepAlive else { return }

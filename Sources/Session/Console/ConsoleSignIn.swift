@@ -1,0 +1,90 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import RolesAnywhere
+
+/// `rolecall console`: a browser session for the role, from the session's credentials, through
+/// AWS's federation endpoint (`getSigninToken`, then the `login` URL). The sign-in URL is a bearer
+/// secret for 15 minutes: it stays in `SecretBytes`, and reaches the browser through a one-time
+/// loopback redirect (`OneTimeRedirect`), never through an argv.
+public struct ConsoleSignIn: Sendable {
+    /// Overrides the federation endpoint (the emulator's, in tests and `demo`).
+    public static let endpointVariable = "ROLECALL_SIGNIN_ENDPOINT"
+    /// What `getSigninToken` accepts as `SessionDuration`.
+    public static let sessionDurationRange = 900...43_200
+
+    let transport: any HTTPTransport
+    let environment: [String: String]
+    let now: @Sendable () -> Date
+
+    public init(context: SessionContext) {
+        transport = context.transport
+        environment = context.environment
+        now = context.now
+    }
+
+    /// `https://signin.aws.amazon.com/federation` and its equivalents, by the role's partition.
+    func federationURL(partition: String) throws -> String {
+        if let override = environment[Self.endpointVariable], !override.isEmpty {
+            return override.hasSuffix("/federation") ? override : override + "/federation"
+        }
+        switch partition {
+        case "aws": return "https://signin.aws.amazon.com/federation"
+        case "aws-cn": return "https://signin.amazonaws.cn/federation"
+        case "aws-us-gov": return "https://signin.amazonaws-us-gov.com/federation"
+        default: throw ProfileError("the \(partition) partition has no console sign-in rolecall knows: set \(Self.endpointVariable) to its federation endpoint")
+        }
+    }
+
+    /// The console home of `region`, in the role's partition.
+    static func defaultDestination(partition: String, region: String?) -> String {
+        let host = switch partition {
+        case "aws-cn": "console.amazonaws.cn"
+        case "aws-us-gov": "console.amazonaws-us-gov.com"
+        default: "console.aws.amazon.com"
+        }
+        let query = region.map { "?region=" + CanonicalRequest.uriEncode($0) } ?? ""
+        return "https://\(host)/console/home\(query)"
+    }
+
+    /// The sign-in URL for `credentials` of `roleArn`, opening `destination` (default: the console
+    /// home of `region`). Refused when the credentials have less left than a console session needs.
+    public func signInURL(credentials: AWSCredentials, roleArn: String, region: String?, destination: String?) async throws -> SecretBytes {
+        let partition = (try? ARN(roleArn, kind: .role))?.partition ?? "aws"
+        let federation = try federationURL(partition: partition)
+        let left = Int(credentials.expiration.timeIntervalSince(now()).rounded(.down))
+        let duration = min(max(left, Self.sessionDurationRange.lowerBound), Self.sessionDurationRange.upperBound)
+        let session: JSONValue = [
+            "sessionId": .string(credentials.accessKeyId),
+            "sessionKey": .string(credentials.secretAccessKey.unsafeStringValue()),
+            "sessionToken": .string(credentials.sessionToken.unsafeStringValue()),
+        ]
+        let tokenRequest = SecretBytes(federation + "?Action=getSigninToken&SessionDuration=\(duration)&Session="
+                                       + CanonicalRequest.uriEncode(session.line))
+        defer { tokenRequest.wipe() }
+        let response = try await transport.send(TransportRequest(method: "GET", url: tokenRequest.unsafeStringValue(), headers: [], body: []))
+        guard response.status == 200, let token = (try? JSONDecoder().decode(SigninTokenAnswer.self, from: Data(response.body)))?.signinToken,
+              !token.isEmpty else {
+            throw ProfileError("the federation endpoint \(federation) refused the session's credentials (HTTP \(response.status)): the role may not allow console sign-in")
+        }
+        let target = destination ?? Self.defaultDestination(partition: partition, region: region)
+        return SecretBytes(federation + "?Action=login&Issuer=rolecall&Destination=" + CanonicalRequest.uriEncode(target)
+                           + "&SigninToken=" + CanonicalRequest.uriEncode(token))
+    }
+}
+
+/// `getSigninToken`'s answer.
+private struct SigninTokenAnswer: Decodable {
+    let signinToken: String
+
+    enum CodingKeys: String, CodingKey {
+        case signinToken = "SigninToken"
+    }
+}

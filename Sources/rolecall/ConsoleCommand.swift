@@ -1,0 +1,52 @@
+import ArgumentParser
+import CommandLineSupport
+import Session
+
+struct ConsoleCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "console",
+        abstract: "Open the AWS console in the browser as the profile's role (one MFA check).",
+        discussion: """
+        The session's credentials become a console sign-in through AWS's federation endpoint; the \
+        browser gets a one-time loopback URL that redirects to the sign-in URL, so the sign-in token \
+        is in no process's arguments. The sign-in URL works for 15 minutes; the console session lasts \
+        as long as the credentials (--duration, at most 12h). With --print, only the URL is printed.
+        """
+    )
+
+    @OptionGroup var selection: SelectionOptions
+    @OptionGroup var mfa: MFAOptions
+    @OptionGroup var token: TokenOptions
+
+    @Option(help: "The console page to open (default: the console home of the profile's region).")
+    var destination: String?
+
+    @Flag(help: "Print the sign-in URL on stdout instead of opening the browser (it is a secret for 15 minutes).")
+    var print = false
+
+    func validate() throws {
+        if let destination, !(destination.hasPrefix("https://") || destination.hasPrefix("http://")) {
+            throw ValidationError("--destination must be an http(s) URL, e.g. https://console.aws.amazon.com/s3/home")
+        }
+    }
+
+    func run() async throws {
+        try await Console.reportingErrors {
+            let context = token.apply(to: Console.context())
+            let started = try await SessionStarter(context: context)
+                .start(selection.selection, mfa: mfa.source(label: selection.profile ?? selection.awsRole ?? "rolecall"))
+            let credentials = started.issued.credentials
+            defer { credentials.wipe() }
+            let signIn = ConsoleSignIn(context: context)
+            let url = try await signIn.signInURL(credentials: credentials, roleArn: started.profile.roleArn,
+                                                 region: started.issued.region, destination: destination)
+            if print {
+                Console.out(url.unsafeStringValue() + "\n")
+                url.wipe()
+                return
+            }
+            try await signIn.openInBrowser(url)
+            Console.err("rolecall: console opened as \(started.profile.roleArn) (profile \(started.profile.name))\n")
+        }
+    }
+}

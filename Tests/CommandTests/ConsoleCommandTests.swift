@@ -1,0 +1,76 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `rolecall console` against the emulator's federation endpoint: the sign-in URL works once, and
+/// reaches the browser only through a one-time loopback redirect.
+@Suite(.removesTemporaryFiles) struct ConsoleCommandTests {
+    func world() async throws -> (CLIWorld, String) {
+        let world = try await CLIWorld.withEmulator()
+        return (world, try #require(world.harness?.url))
+    }
+
+    /// curl's answer to `url`: the status and where it redirects.
+    func follow(_ url: String) async throws -> (code: String, location: String) {
+        let outcome = try await ProcessRunner.run("curl", ["-s", "-o", "/dev/null", "-w", "%{http_code} %{redirect_url}", "--max-time", "20", url])
+        let parts = outcome.stdout.split(separator: " ", maxSplits: 1).map(String.init)
+        return (parts.first ?? "", parts.count > 1 ? parts[1] : "")
+    }
+
+    @Test func printedSignInURLRedirectsOnceToTheDestination() async throws {
+        let (world, url) = try await world()
+        let destination = "https://console.aws.amazon.com/s3/home?region=eu-west-2"
+        let outcome = try await world.rolecall(["console", "--profile", "dev", "--mfa-code", world.code(), "--print", "--destination", destination],
+                                               environment: ["ROLECALL_SIGNIN_ENDPOINT": url])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        let signIn = outcome.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(signIn.hasPrefix(url + "/federation?Action=login&Issuer=rolecall&Destination="), "\(signIn)")
+        #expect(!outcome.stderr.contains("SigninToken"))
+        let token = try #require(signIn.components(separatedBy: "&SigninToken=").last)
+        // A tampered token is refused and does not spend the real one.
+        let tampered = signIn.dropLast(token.count) + (token.hasPrefix("A") ? "B" : "A") + token.dropFirst()
+        #expect(try await follow(String(tampered)).code == "400")
+        let first = try await follow(signIn)
+        #expect(first.code == "302" && first.location == destination, "\(first)")
+        #expect(try await follow(signIn).code == "400", "a sign-in token works once")
+        let federation = world.harness?.records.filter { $0.action == "federation" }.map(\.status) ?? []
+        #expect(federation == [200, 400, 302, 400], "\(federation)")
+    }
+
+    @Test func theBrowserGetsOnlyAOneTimeLoopbackURL() async throws {
+        let (world, url) = try await world()
+        // A "browser" that records its arguments and follows the URL it was given, as a browser would.
+        let browser = world.base + "/browser"
+        try """
+        #!/bin/sh
+        echo "$@" > \(world.base)/browser-argv
+        curl -s -o /dev/null -w '%{http_code} %{redirect_url}' "$1" > \(world.base)/browser-saw
+        curl -s -o /dev/null -w '%{http_code}' "$1" > \(world.base)/browser-again
+        """.write(toFile: browser, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: browser)
+        let outcome = try await world.rolecall(["console", "--profile", "dev", "--mfa-code", world.code()],
+                                               environment: ["ROLECALL_SIGNIN_ENDPOINT": url, "BROWSER": browser])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(outcome.stdout.isEmpty, "nothing secret is printed")
+        #expect(outcome.stderr.contains("console opened as"), "\(outcome.stderr)")
+        let argv = try String(contentsOfFile: world.base + "/browser-argv", encoding: .utf8)
+        #expect(argv.hasPrefix("http://127.0.0.1:") && !argv.contains("SigninToken") && !argv.contains("federation"), "\(argv)")
+        // Wait for the browser script's second request to finish.
+        for _ in 0..<100 where !FileManager.default.fileExists(atPath: world.base + "/browser-again") { try await Task.sleep(for: .milliseconds(50)) }
+        let saw = try String(contentsOfFile: world.base + "/browser-saw", encoding: .utf8)
+        #expect(saw.hasPrefix("302 \(url)/federation?Action=login&Issuer=rolecall&Destination=https%3A%2F%2Fconsole.aws.amazon.com%2Fconsole%2Fhome%3Fregion%3D"), "\(saw)")
+        #expect(try String(contentsOfFile: world.base + "/browser-again", encoding: .utf8) != "302", "the loopback URL redirects once")
+    }
+
+    @Test func theFederationEndpointRefusesCredentialsItDidNotIssueAndBadDurations() async throws {
+        let (world, url) = try await world()
+        defer { withExtendedLifetime(world) {} }
+        let forged = #"{"sessionId":"ASIAFORGED","sessionKey":"x","sessionToken":"y"}"#
+        let encoded = forged.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+        for query in ["Action=getSigninToken&Session=\(encoded)", "Action=getSigninToken&SessionDuration=899&Session=\(encoded)",
+                      "Action=login&SigninToken=made-up&Destination=https%3A%2F%2Fexample.com"] {
+            let answer = try await follow(url + "/federation?" + query)
+            #expect(answer.code == "400", "\(query): \(answer)")
+        }
+    }
+}
