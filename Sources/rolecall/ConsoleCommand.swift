@@ -33,11 +33,13 @@ struct ConsoleCommand: AsyncParsableCommand {
     func run() async throws {
         try await Console.reportingErrors {
             let context = token.apply(to: Console.context())
-            let started = try await SessionStarter(context: context)
-                .start(selection.selection, mfa: mfa.source(label: selection.profile ?? selection.awsRole ?? "rolecall"))
+            let starter = SessionStarter(context: context)
+            let signIn = ConsoleSignIn(context: context)
+            // A role the console cannot sign in to is refused before the MFA code is spent.
+            try signIn.checkSignInPossible(roleArn: try starter.profile(for: selection.selection).roleArn)
+            let started = try await starter.start(selection.selection, mfa: mfa.source(label: selection.profile ?? selection.awsRole ?? "rolecall"))
             let credentials = started.issued.credentials
             defer { credentials.wipe() }
-            let signIn = ConsoleSignIn(context: context)
             let url = try await signIn.signInURL(credentials: credentials, roleArn: started.profile.roleArn,
                                                  region: started.issued.region, destination: destination)
             if print {

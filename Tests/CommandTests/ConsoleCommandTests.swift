@@ -62,6 +62,23 @@ import TestSupport
         #expect(try String(contentsOfFile: world.base + "/browser-again", encoding: .utf8) != "302", "the loopback URL redirects once")
     }
 
+    /// The ISO partitions have no console sign-in rolecall knows: said before the code is spent.
+    @Test func aPartitionWithoutSignInIsRefusedBeforeTheCodeIsSpent() async throws {
+        let (world, url) = try await world()
+        let added = try await world.rolecall(["profile", "add", "iso", "--role-arn", "arn:aws-iso:iam::123456789012:role/x",
+                                              "--profile-arn", "arn:aws-iso:rolesanywhere:us-iso-east-1:123456789012:profile/p",
+                                              "--trust-anchor-arn", "arn:aws-iso:rolesanywhere:us-iso-east-1:123456789012:trust-anchor/t",
+                                              "--mfa", "required", "--endpoint", url])
+        try #require(added.status == 0, "\(added.stderr)")
+        let code = world.code()
+        let refused = try await world.rolecall(["console", "--profile", "iso", "--mfa-code", code, "--print"])
+        #expect(refused.status == 1 && refused.stderr.contains("aws-iso partition has no console sign-in"), "\(refused.stderr)")
+        #expect(world.createSessions.isEmpty)
+        // The code was not spent: it still works for the next command.
+        let exec = try await world.rolecall(["exec", "--profile", "dev", "--mfa-code", code, "--", "true"])
+        #expect(exec.status == 0, "\(exec.stderr)")
+    }
+
     @Test func theFederationEndpointRefusesCredentialsItDidNotIssueAndBadDurations() async throws {
         let (world, url) = try await world()
         defer { withExtendedLifetime(world) {} }

@@ -43,6 +43,13 @@ public struct ConsoleSignIn: Sendable {
         }
     }
 
+    /// Throws when no federation endpoint is known for the role's partition (the ISO partitions).
+    public func checkSignInPossible(roleArn: String) throws {
+        _ = try federationURL(partition: Self.partition(of: roleArn))
+    }
+
+    static func partition(of roleArn: String) -> String { (try? ARN(roleArn, kind: .role))?.partition ?? "aws" }
+
     /// The console home of `region`, in the role's partition.
     static func defaultDestination(partition: String, region: String?) -> String {
         let host = switch partition {
@@ -57,7 +64,7 @@ public struct ConsoleSignIn: Sendable {
     /// The sign-in URL for `credentials` of `roleArn`, opening `destination` (default: the console
     /// home of `region`). Refused when the credentials have less left than a console session needs.
     public func signInURL(credentials: AWSCredentials, roleArn: String, region: String?, destination: String?) async throws -> SecretBytes {
-        let partition = (try? ARN(roleArn, kind: .role))?.partition ?? "aws"
+        let partition = Self.partition(of: roleArn)
         let federation = try federationURL(partition: partition)
         let left = Int(credentials.expiration.timeIntervalSince(now()).rounded(.down))
         let duration = min(max(left, Self.sessionDurationRange.lowerBound), Self.sessionDurationRange.upperBound)
