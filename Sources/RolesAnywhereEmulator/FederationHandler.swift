@@ -19,6 +19,7 @@ extension Emulator {
                 guard let seconds = Int(duration), Self.sessionDurationRange.contains(seconds) else {
                     return refused("SessionDuration must be \(Self.sessionDurationRange.lowerBound) to \(Self.sessionDurationRange.upperBound) seconds")
                 }
+                record.durationSeconds = seconds
             }
             guard let json = parameters["Session"], let session = try? JSONDecoder().decode(FederationSession.self, from: Data(json.utf8)) else {
                 return refused("Session must be JSON with sessionId, sessionKey and sessionToken")

@@ -50,6 +50,16 @@ import TestSupport
         #expect(endpoint.refusalCount >= 4)
     }
 
+    /// A client on a dual-stack IPv6 socket (as Java and .NET open them) is told by tcp6's table.
+    @Test func aDualStackClientIsAnswered() async throws {
+        let (endpoint, uri, task, _) = try await start()
+        defer { task.cancel() }
+        let port = try #require(URLComponents(string: uri)?.port)
+        let mapped = uri.replacingOccurrences(of: "127.0.0.1", with: "[::ffff:127.0.0.1]")
+        let answer = try await curl(["-H", "Authorization: \(endpoint.token.unsafeStringValue())", "-H", "Host: 127.0.0.1:\(port)", mapped])
+        #expect(answer.code == "200", "\(answer)")
+    }
+
     /// Behind the token, as defence in depth: a process of another user is refused even with it.
     @Test(.enabled(if: getuid() == 0, "setpriv --reuid needs root"))
     func anotherUsersProcessIsRefusedEvenWithTheToken() async throws {

@@ -62,7 +62,8 @@ public struct ConsoleSignIn: Sendable {
     }
 
     /// The sign-in URL for `credentials` of `roleArn`, opening `destination` (default: the console
-    /// home of `region`). Refused when the credentials have less left than a console session needs.
+    /// home of `region`). The console session lasts what the credentials have left, within what
+    /// `getSigninToken` accepts (a 900 s session has a second or two less left when it gets here).
     public func signInURL(credentials: AWSCredentials, roleArn: String, region: String?, destination: String?) async throws -> SecretBytes {
         let partition = Self.partition(of: roleArn)
         let federation = try federationURL(partition: partition)

@@ -3,6 +3,11 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import NIOCore
 import NIOHTTP1
 import RolesAnywhere
@@ -63,25 +68,58 @@ extension ConsoleSignIn {
             defer { continuation.finish() }
             try await redirect.run { continuation.yield($0) }
         }
-        defer { server.cancel() }
         var iterator = urls.makeAsyncIterator()
         guard let loopback = await iterator.next() else { throw ProfileError("the one-time sign-in redirect did not start") }
         let browser = browserCommand()
+        let pid: pid_t
         do {
-            _ = try ProcessLauncher.spawn(command: browser + [loopback], environment: environment, coreLimit: CoreLimit.current(), ownProcessGroup: false)
+            pid = try ProcessLauncher.spawn(command: browser + [loopback], environment: environment, coreLimit: CoreLimit.current(), ownProcessGroup: false)
         } catch {
+            server.cancel()
             throw ProfileError("could not start the browser (\(browser.joined(separator: " "))): \(error.description); set $BROWSER, or run `rolecall console --print` and open the URL yourself")
         }
-        let signal = redirect.servedSignal
-        let redirected = await withTaskGroup(of: Bool.self) { group in
-            group.addTask { for await _ in signal { return true }; return false }
-            group.addTask { try? await Task.sleep(for: timeout); return false }
-            let first = await group.next() ?? false
-            group.cancelAll()
-            return first
-        }
-        guard redirected else {
+        let outcome = await Self.waitForRedirect(redirect.servedSignal, browser: pid, timeout: timeout)
+        // The server's connections end (and the 302 is on its way) before this returns.
+        server.cancel()
+        _ = await server.result
+        switch outcome {
+        case .redirected:
+            return
+        case .browserFailed(let status):
+            throw ProfileError("the browser (\(browser.joined(separator: " "))) exited with status \(status) without opening the page: set $BROWSER, or run `rolecall console --print` and open the URL yourself")
+        case .timedOut:
             throw ProfileError("the browser did not open the sign-in page within \(timeout.components.seconds) s: run `rolecall console --print` and open the URL yourself")
+        }
+    }
+
+    private enum Outcome: Sendable { case redirected, browserFailed(Int32), timedOut }
+
+    /// The redirect served, the browser program failing at once (no browser installed), or the timeout.
+    private static func waitForRedirect(_ signal: AsyncStream<Void>, browser pid: pid_t, timeout: Duration) async -> Outcome {
+        await withTaskGroup(of: Outcome?.self) { group in
+            group.addTask { for await _ in signal { return .redirected }; return nil }
+            group.addTask {
+                // xdg-open and `open` exit once they have handed the URL on; a failure shows in the status.
+                while !Task.isCancelled {
+                    var status: Int32 = 0
+                    if waitpid(pid, &status, WNOHANG) == pid {
+                        let code = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+                        if code != 0 { return .browserFailed(code) }
+                        return nil
+                    }
+                    try? await Task.sleep(for: .milliseconds(100))
+                }
+                return nil
+            }
+            group.addTask { try? await Task.sleep(for: timeout); return .timedOut }
+            var outcome = Outcome.timedOut
+            while let next = await group.next() {
+                guard let next else { continue }
+                outcome = next
+                break
+            }
+            group.cancelAll()
+            return outcome
         }
     }
 

@@ -12,34 +12,55 @@ import NIOCore
 enum SocketOwner {
     static let ownUID = UInt32(geteuid())
 
-    /// Nil when the table cannot be read or holds no such socket (then nothing is answered).
-    static func uid(ofPeer peer: SocketAddress, connectedTo local: SocketAddress, table path: String = "/proc/net/tcp") -> UInt32? {
-        guard let peerKey = key(peer), let localKey = key(local), let table = readTable(path) else { return nil }
-        return uid(in: table, peer: peerKey, local: localKey)
+    /// Nil when the tables cannot be read or hold no such socket (then nothing is answered). A
+    /// client on a dual-stack IPv6 socket (Java, .NET) is in `/proc/net/tcp6`, its 127.0.0.1 as
+    /// `::ffff:127.0.0.1`.
+    static func uid(ofPeer peer: SocketAddress, connectedTo local: SocketAddress, tables: (v4: String, v6: String) = ("/proc/net/tcp", "/proc/net/tcp6")) -> UInt32? {
+        guard let peerOctets = octets(peer), let localOctets = octets(local), let peerPort = peer.port, let localPort = local.port else { return nil }
+        if let table = readTable(tables.v4),
+           let uid = uid(in: table, peer: key(peerOctets, port: peerPort), local: key(localOctets, port: localPort)) {
+            return uid
+        }
+        guard let table = readTable(tables.v6) else { return nil }
+        return uid(in: table, peer: key(mapped: peerOctets, port: peerPort), local: key(mapped: localOctets, port: localPort))
     }
 
-    /// `table` as the kernel prints it: `sl local_address rem_address st … uid …`, addresses as
-    /// `%08X:%04X` of the IPv4 address as stored (network order read in host order) and the port.
+    /// `table` as the kernel prints it: `sl local_address rem_address st … uid …`. Only an
+    /// established connection counts: a socket in TIME_WAIT has no owner left (its uid shows as 0).
     static func uid(in table: String, peer: String, local: String) -> UInt32? {
         for line in table.split(separator: "\n").dropFirst() {
             let fields = line.split(separator: " ", omittingEmptySubsequences: true)
-            guard fields.count > 7, fields[1] == peer, fields[2] == local else { continue }
+            guard fields.count > 7, fields[1] == peer, fields[2] == local, fields[3] == "01" else { continue }
             return UInt32(fields[7])
         }
         return nil
     }
 
-    /// An IPv4 address and port as the table writes them (on a little-endian machine, 127.0.0.1:8080
-    /// is `0100007F:1F90`).
-    static func key(_ address: SocketAddress) -> String? {
-        guard let ip = address.ipAddress, let port = address.port else { return nil }
-        let octets = ip.split(separator: ".").compactMap { UInt8($0) }
-        guard octets.count == 4 else { return nil }
-        let stored = UInt32(bigEndian: octets.reduce(0) { $0 << 8 | UInt32($1) })
-        return hex(UInt64(stored), width: 8) + ":" + hex(UInt64(port), width: 4)
+    /// An IPv4 address and port as `/proc/net/tcp` writes them: the address as stored (network
+    /// order read in host order) and the port, so 127.0.0.1:8080 is `0100007F:1F90` on a
+    /// little-endian machine.
+    static func key(_ octets: [UInt8], port: Int) -> String {
+        word(octets[...]) + ":" + hex(UInt32(port), width: 4)
     }
 
-    private static func hex(_ value: UInt64, width: Int) -> String {
+    /// The same address, IPv4-mapped, as `/proc/net/tcp6` writes it: four words, each as stored.
+    static func key(mapped octets: [UInt8], port: Int) -> String {
+        let bytes = [UInt8](repeating: 0, count: 10) + [0xFF, 0xFF] + octets
+        return stride(from: 0, to: 16, by: 4).map { word(bytes[$0..<$0 + 4]) }.joined() + ":" + hex(UInt32(port), width: 4)
+    }
+
+    private static func octets(_ address: SocketAddress) -> [UInt8]? {
+        guard let ip = address.ipAddress else { return nil }
+        let octets = ip.split(separator: ".").compactMap { UInt8($0) }
+        return octets.count == 4 ? octets : nil
+    }
+
+    /// Four bytes in memory order, read as a host-order word and printed `%08X`.
+    private static func word(_ bytes: ArraySlice<UInt8>) -> String {
+        hex(UInt32(bigEndian: bytes.reduce(0) { $0 << 8 | UInt32($1) }), width: 8)
+    }
+
+    private static func hex(_ value: UInt32, width: Int) -> String {
         let digits = String(value, radix: 16, uppercase: true)
         return String(repeating: "0", count: max(0, width - digits.count)) + digits
     }
