@@ -150,6 +150,8 @@ let package = Package(
         .target(name: "CHardening"),
         // Starting helper programs: argv and envp in wiped C strings, a run with its output captured.
         .target(name: "ChildProcess", dependencies: ["CHardening"]),
+        // The kernel's answer to "whose socket is this?" (netlink sock_diag), for the credential endpoints.
+        .target(name: "CSocketDiag"),
         .target(name: "CBuildInfo"),
         // What every executable's command layer shares: printing, errors, exit codes, --version.
         .target(
@@ -173,6 +175,7 @@ let package = Package(
                 "ChildProcess",
                 "RequestDeadline",
                 "TokenKeys",
+                "CSocketDiag",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),

@@ -3,20 +3,32 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CSocketDiag
 import NIOCore
 
-/// Which user owns the other end of a loopback TCP connection, from the kernel's socket table
-/// (`/proc/net/tcp`, its `uid` column): the one socket whose local address is the peer's and whose
-/// remote address is ours. The credential endpoints answer only their own user's processes: IMDS
-/// has no caller secret, and the container endpoint's token is defence enough only until it leaks.
+/// Which user owns the other end of a loopback TCP connection. The credential endpoints answer
+/// only their own user's processes: IMDS has no caller secret, and the container endpoint's token
+/// is defence enough only until it leaks.
+///
+/// The kernel is asked through netlink's sock_diag: one exact lookup of the peer's socket (its
+/// local address is the peer's, its remote address ours), as IPv4 and then IPv4-mapped IPv6 (a
+/// dual-stack client such as Java or .NET). Where netlink cannot be asked, the socket tables
+/// (`/proc/net/tcp`, `tcp6`, their `uid` column) are read instead; reading them costs time in
+/// proportion to every socket on the machine, which a busy one makes seconds.
 enum SocketOwner {
     static let ownUID = UInt32(geteuid())
 
-    /// Nil when the tables cannot be read or hold no such socket (then nothing is answered). A
-    /// client on a dual-stack IPv6 socket (Java, .NET) is in `/proc/net/tcp6`, its 127.0.0.1 as
-    /// `::ffff:127.0.0.1`.
+    /// Nil when no such established socket is found (then nothing is answered).
     static func uid(ofPeer peer: SocketAddress, connectedTo local: SocketAddress, tables: (v4: String, v6: String) = ("/proc/net/tcp", "/proc/net/tcp6")) -> UInt32? {
         guard let peerOctets = octets(peer), let localOctets = octets(local), let peerPort = peer.port, let localPort = local.port else { return nil }
+        let mapped = { (octets: [UInt8]) in [UInt8](repeating: 0, count: 10) + [0xFF, 0xFF] + octets }
+        var netlinkAnswered = false
+        for (family, peerBytes, localBytes) in [(AF_INET, peerOctets, localOctets), (AF_INET6, mapped(peerOctets), mapped(localOctets))] {
+            let found = rolecall_tcp_socket_uid(family, peerBytes, UInt16(peerPort), localBytes, UInt16(localPort))
+            if found >= 0 { return UInt32(found) }
+            if found == -1 { netlinkAnswered = true }
+        }
+        if netlinkAnswered { return nil }
         if let table = readTable(tables.v4),
            let uid = uid(in: table, peer: key(peerOctets, port: peerPort), local: key(localOctets, port: localPort)) {
             return uid
