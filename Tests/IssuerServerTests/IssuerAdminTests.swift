@@ -102,7 +102,10 @@ import TestSupport
             // Id 50 taken by a transaction that commits after 51 and 52 are visible.
             try await database.executeAdministrative("INSERT INTO audit (id, occurred_at, event, user_name, result) VALUES (51, 0, 'login', 'second', 'ok')")
             try await database.executeAdministrative("INSERT INTO audit (id, occurred_at, event, user_name, result) VALUES (52, 0, 'login', 'third', 'ok')")
-            try await Task.sleep(for: .milliseconds(200))
+            // The late row commits only once the follower has printed past its id (however slow a
+            // loaded machine makes the follower's polls).
+            let printed = Date().addingTimeInterval(10)
+            while seen.all.count < 3 && Date() < printed { try await Task.sleep(for: .milliseconds(20)) }
             try await database.executeAdministrative("INSERT INTO audit (id, occurred_at, event, user_name, result) VALUES (50, 0, 'login', 'late', 'ok')")
             let deadline = Date().addingTimeInterval(10)
             while seen.all.count < 4 && Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
