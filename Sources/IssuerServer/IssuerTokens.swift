@@ -12,6 +12,8 @@ public enum IssuerPIN: Sendable, CustomStringConvertible {
     case none
 
     public static let fileVariable = "ROLECALL_ISSUER_PKCS11_PIN_FILE"
+    /// The advice every "no PIN" message ends with.
+    static let howToGiveIt = "set $\(fileVariable) to a file holding the PIN (mode 0600), or pass --pin-command CMD"
 
     /// `--pin-command` when given, else the file the environment names.
     public init(command: String?, environment: [String: String]) {
@@ -40,14 +42,12 @@ public enum IssuerPIN: Sendable, CustomStringConvertible {
                 throw IssuerSetupError("\(name) \(path) does not exist: write the PIN there (chmod 600), or pass --pin-command CMD")
             }
             defer { wipeBytes(&bytes) }
-            var line = bytes.prefix { $0 != UInt8(ascii: "\n") }
-            if line.last == UInt8(ascii: "\r") { line = line.dropLast() }
-            guard !line.isEmpty else { throw IssuerSetupError("\(name) \(path) holds no PIN on its first line") }
-            return SecretBytes(Array(line))
+            guard let pin = PINCommand.firstLine(of: bytes) else { throw IssuerSetupError("\(name) \(path) holds no PIN on its first line") }
+            return pin
         case .command(let command):
             do { return try PINCommand.firstLine(of: command) } catch { throw IssuerSetupError(error.description) }
         case .none:
-            throw IssuerSetupError("the HSM token \(printableExcerpt(tokenLabel, limit: 32)) needs its PIN: set $\(Self.fileVariable) to a file holding it (mode 0600), or pass --pin-command CMD")
+            throw IssuerSetupError("the HSM token \(printableExcerpt(tokenLabel, limit: 32)) needs its PIN: \(Self.howToGiveIt)")
         }
     }
 }

@@ -32,7 +32,7 @@ struct IssuerVault: Sendable {
     func makeAuthority(commonName: String, caKey: PKCS11URI?, currentModule: String?, now: Date) throws -> (CertificateAuthority, TokenKeyReference?) {
         guard let caKey else { return (try CertificateAuthority.generate(commonName: commonName, now: now), nil) }
         guard let tokens else {
-            throw IssuerSetupError("--ca-key needs the HSM's PIN: set $\(IssuerPIN.fileVariable) to a file holding it (mode 0600), or pass --pin-command CMD")
+            throw IssuerSetupError("--ca-key needs the HSM's PIN: \(IssuerPIN.howToGiveIt)")
         }
         return try tokens.makeAuthority(on: caKey, remembered: currentModule) { key in try CertificateAuthority.generate(commonName: commonName, now: now, key: key) }
     }
@@ -82,7 +82,7 @@ struct IssuerVault: Sendable {
                 throw IssuerSetupError("the CA row's token_key_uri or token_module_path no longer matches its seal: someone changed them in the database; nothing was loaded")
             }
             guard let tokens else {
-                throw IssuerSetupError("the CA's key is on the token \(uri): set $\(IssuerPIN.fileVariable) to a file holding its PIN (mode 0600), or pass --pin-command CMD")
+                throw IssuerSetupError("the CA's key is on the token \(uri): \(IssuerPIN.howToGiveIt)")
             }
             do {
                 return try CertificateAuthority(certificate: certificate, key: try tokens.signingKey(reference))

@@ -14,14 +14,20 @@ public enum PINCommand {
         do {
             answer = try CapturedRun.run("/bin/sh", ["-c", command], outputLimit: 1024) { status, output in
                 guard status == 0 else { return .failure(Failure(description: "the --pin-command exited with status \(status)")) }
-                var line = output.prefix { $0 != UInt8(ascii: "\n") }
-                if line.last == UInt8(ascii: "\r") { line = line.dropLast() }
-                guard !line.isEmpty else { return .failure(Failure(description: "the --pin-command printed no PIN")) }
-                return .success(SecretBytes(Array(line)))
+                guard let pin = firstLine(of: output) else { return .failure(Failure(description: "the --pin-command printed no PIN")) }
+                return .success(pin)
             }
         } catch {
             throw Failure(description: "could not run the --pin-command: \(error)")
         }
         return try answer.get()
+    }
+
+    /// The first line of `text` (a command's output, a PIN file), without its `\n` or `\r\n`; nil
+    /// when it is empty.
+    public static func firstLine(of text: some BidirectionalCollection<UInt8>) -> SecretBytes? {
+        var line = text.prefix { $0 != UInt8(ascii: "\n") }
+        if line.last == UInt8(ascii: "\r") { line = line.dropLast() }
+        return line.isEmpty ? nil : SecretBytes(Array(line))
     }
 }

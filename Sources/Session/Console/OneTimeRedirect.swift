@@ -103,7 +103,7 @@ extension ConsoleSignIn {
                 while !Task.isCancelled {
                     var status: Int32 = 0
                     if waitpid(pid, &status, WNOHANG) == pid {
-                        let code = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+                        let code = ProcessLauncher.exitCode(fromWaitStatus: status)
                         if code != 0 { return .browserFailed(code) }
                         return nil
                     }

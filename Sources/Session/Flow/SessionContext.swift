@@ -44,8 +44,11 @@ public struct SessionContext: Sendable {
     }
 
     /// `--pin-command`, else the profile's, else the terminal.
-    func pinSource(for profile: Profile?) -> PINSource {
-        pin ?? profile?.pinCommand.map(PINSource.command) ?? .terminalPrompt
+    func pinSource(for profile: Profile?) -> PINSource { pinSource(profileCommand: profile?.pinCommand) }
+
+    /// `--pin-command`, else `profileCommand` (a profile's, or one being added), else the terminal.
+    func pinSource(profileCommand: String?) -> PINSource {
+        pin ?? profileCommand.map(PINSource.command) ?? .terminalPrompt
     }
 
     /// Where warnings go (standard error, in the commands).

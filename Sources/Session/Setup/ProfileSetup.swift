@@ -40,8 +40,7 @@ public struct ProfileSetup: Sendable {
             own.pkcs11Module = try context.tokens().modulePath(for: try PKCS11URI(parsing: own.privateKey))
         } else {
             // Opened now so that a wrong path, mode or key is said at once, not at the first session.
-            let pin = context.pin ?? pinCommand.map(PINSource.command) ?? .terminalPrompt
-            try OwnIdentity.open(own, tokens: context.tokens(), pin: pin).release()
+            try OwnIdentity.open(own, tokens: context.tokens(), pin: context.pinSource(profileCommand: pinCommand)).release()
         }
         return own
     }
