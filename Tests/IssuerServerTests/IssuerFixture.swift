@@ -31,7 +31,8 @@ final class IssuerReplica: Sendable {
         guard let started = await iterator.next() else { throw IssuerSetupError("the test issuer did not start") }
         url = started.url
         fingerprint = started.fingerprintSHA256
-        pinnedCertificatePEM = try await IssuerTLS.pinnedCertificate(urls: [started.url], expected: started.fingerprintSHA256)
+        pinnedCertificatePEM = try await IssuerTLS.pinnedCertificate(urls: [started.url], expected: started.fingerprintSHA256,
+                                                                     connectTimeout: .seconds(20), responseTimeout: .seconds(120))
     }
 
     /// Stops serving: connections are refused from now on.
@@ -141,7 +142,9 @@ struct IssuerClient: Sendable {
     }
 
     var transport: any HTTPTransport {
-        get throws { try IssuerTLS.transport(pinnedCertificatePEM: pinnedCertificatePEM, connectTimeout: connectTimeout) }
+        // A generous answer time: the whole suite runs at once on two cores, and an in-process issuer
+        // starved for a while is not what these tests are about.
+        get throws { try IssuerTLS.transport(pinnedCertificatePEM: pinnedCertificatePEM, connectTimeout: connectTimeout, responseTimeout: .seconds(120)) }
     }
 
     var connection: IssuerConnection {

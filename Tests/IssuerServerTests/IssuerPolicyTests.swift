@@ -216,7 +216,7 @@ import X509
                 version: .v1, subject: signed.subject, publicKey: SigningKey.generateP256().certificatePublicKey,
                 attributes: signed.attributes, signatureAlgorithm: signed.signatureAlgorithm, signature: signed.signature
             )
-            let issuer = RemoteIssuer(login: login, transport: try IssuerTLS.transport(pinnedCertificatePEM: client.pinnedCertificatePEM))
+            let issuer = RemoteIssuer(login: login, transport: try client.transport)
             try await expectRefusal("bad-csr", world, user: "alice") {
                 _ = try await issuer.issue(IssuanceRequest(csr: csr, kind: .singleUse, roleArn: IssuerWorld.roleArn, mfaProof: .totp(code: world.code(alice))))
             }

@@ -37,19 +37,26 @@ public enum IssuerTLS {
     /// a refused connection until this passes, so it is also what failing over costs.
     public static let defaultConnectTimeout: Duration = .seconds(3)
 
+    /// How long one answer may take once the request is sent.
+    public static let defaultResponseTimeout: Duration = .seconds(30)
+
     /// A transport for a few requests: its own HTTP client, shut down after each exchange.
-    public static func transport(pinnedCertificatePEM: String?, connectTimeout: Duration = defaultConnectTimeout) throws -> any HTTPTransport {
-        OneShotTransport(tls: try configuration(pinnedCertificatePEM: pinnedCertificatePEM), verifies: true, connectTimeout: connectTimeout)
+    public static func transport(pinnedCertificatePEM: String?, connectTimeout: Duration = defaultConnectTimeout,
+                                 responseTimeout: Duration = defaultResponseTimeout) throws -> any HTTPTransport {
+        OneShotTransport(tls: try configuration(pinnedCertificatePEM: pinnedCertificatePEM), verifies: true,
+                         connectTimeout: connectTimeout, responseTimeout: responseTimeout)
     }
 
     /// The service's certificate when its fingerprint is `expected`; refused otherwise.
-    public static func pinnedCertificate(urls: [String], expected fingerprint: String) async throws -> String {
+    public static func pinnedCertificate(urls: [String], expected fingerprint: String, connectTimeout: Duration = defaultConnectTimeout,
+                                         responseTimeout: Duration = defaultResponseTimeout) async throws -> String {
         guard let expected = CertificateFingerprint.normalized(fingerprint) else {
             throw IssuanceRefusal(reason: .badRequest, message: "--pin-sha256 must be 64 hex digits (colons allowed), as `rolecall issuer serve` prints it")
         }
         // Unverified on purpose, and only for this fetch: what it returns is checked against the
         // fingerprint before anything trusts it.
-        let connection = IssuerConnection(urls: urls, transport: OneShotTransport(tls: .makeClientConfiguration(), verifies: false, connectTimeout: defaultConnectTimeout))
+        let connection = IssuerConnection(urls: urls, transport: OneShotTransport(tls: .makeClientConfiguration(), verifies: false,
+                                                                               connectTimeout: connectTimeout, responseTimeout: responseTimeout))
         let answer = try await connection.get(IssuerAPI.serverCertificatePath, as: IssuerAPI.ServerCertificate.self)
         guard let certificate = try? Certificate(pemEncoded: answer.certificate), let actual = try? CertificateFingerprint.sha256(der: certificate.derBytes()) else {
             throw IssuanceRefusal(reason: .unavailable, message: "the team issuer's certificate does not parse")
@@ -66,16 +73,18 @@ struct OneShotTransport: HTTPTransport {
     let tls: TLSConfiguration
     let verifies: Bool
     let connectTimeout: Duration
+    var responseTimeout: Duration = IssuerTLS.defaultResponseTimeout
 
     func send(_ request: TransportRequest) async throws -> TransportResponse {
         var tls = tls
         if !verifies { tls.certificateVerification = .none }
         // No redirects: one could send the password on to another origin, even over plain HTTP.
         var configuration = HTTPClient.Configuration(tlsConfiguration: tls, redirectConfiguration: .disallow)
-        configuration.timeout = .init(connect: .nanoseconds(Int64(connectTimeout / .nanoseconds(1))), read: .seconds(30))
+        let response = TimeAmount.nanoseconds(Int64(responseTimeout / .nanoseconds(1)))
+        configuration.timeout = .init(connect: .nanoseconds(Int64(connectTimeout / .nanoseconds(1))), read: response)
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         do {
-            let response = try await AsyncHTTPClientTransport(client: client).send(request)
+            let response = try await AsyncHTTPClientTransport(client: client, timeout: response).send(request)
             try await client.shutdown()
             return response
         } catch {
