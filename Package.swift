@@ -48,6 +48,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // STS AssumeRole for role chaining; its XML is read by libxml2, dlopen'd on that path only.
+        .target(name: "SecurityTokenService", dependencies: ["RolesAnywhere"]),
         // PKCS#11's standard header (no Swift library exists); modules are dlopen'd, nothing is linked.
         .systemLibrary(name: "CPKCS11", providers: [.apt(["libp11-kit-dev"])]),
         // Keys that never leave hardware: PKCS#11 modules and RFC 7512 URIs, keys behind SigningKey.
@@ -167,6 +169,7 @@ let package = Package(
             name: "Session",
             dependencies: [
                 "RolesAnywhere",
+                "SecurityTokenService",
                 "HTTPSTransport",
                 "IssuanceCore",
                 "IssuerProtocol",

@@ -177,7 +177,7 @@ extension Emulator {
             roleId: roleId, sessionName: sessionName, expiration: expiration
         ))
         record.accessKeyId = accessKeyId
-        let assumedArn = "arn:\(roleArn.partition):sts::\(roleArn.account):assumed-role/\(roleArn.shortName)/\(sessionName)"
+        let assumedArn = Self.assumedRoleArn(roleArn, sessionName)
         let response = CreateSessionResponseBody(
             credentialSet: [.init(
                 assumedRoleUser: .init(arn: assumedArn, assumedRoleId: "\(roleId):\(sessionName)"),

@@ -1,8 +1,8 @@
 import Foundation
 import RolesAnywhere
 
-/// The emulated AWS side: Roles Anywhere `CreateSession`, STS `GetCallerIdentity` and the
-/// console's federation endpoint.
+/// The emulated AWS side: Roles Anywhere `CreateSession`, STS `GetCallerIdentity` and
+/// `AssumeRole`, and the console's federation endpoint.
 ///
 /// Independent of any HTTP server so it can be driven directly by tests and fuzzers;
 /// `EmulatorServer` puts it on a loopback port.

@@ -5,7 +5,8 @@ import X509
 
 /// The emulator's configuration file. Key names are a contract (tests and demos write them):
 /// `accountId`, `trustAnchors[].arn|certificatePath|enabled`,
-/// `profiles[].arn|roleArns|durationSeconds|acceptRoleSessionName|enabled`, `roles[].arn|maxSessionDuration`.
+/// `profiles[].arn|roleArns|durationSeconds|acceptRoleSessionName|enabled`,
+/// `roles[].arn|maxSessionDuration|principalTagConditions|assumableBy|externalId`.
 /// Optional keys take AWS's defaults: enabled, 3600 s, no role session name.
 public struct EmulatorConfig: Sendable, Codable {
     public struct TrustAnchor: Sendable, Codable {
@@ -60,18 +61,28 @@ public struct EmulatorConfig: Sendable, Codable {
         /// `aws:PrincipalTag/KEY` does: each key (`x509SAN/URI`, `x509Subject/OU`, `x509Subject/CN`,
         /// `x509Issuer/CN`, …) must have one of the values listed. Empty: any certificate.
         public var principalTagConditions: [String: [String]]
+        /// The roles whose sessions may `sts:AssumeRole` this one (its trust policy's AWS
+        /// principals). Empty: not assumable with AssumeRole.
+        public var assumableBy: [String]
+        /// The `sts:ExternalId` the trust policy asks of AssumeRole, if any.
+        public var externalId: String?
 
-        public init(arn: String, maxSessionDuration: Int = 3600, principalTagConditions: [String: [String]] = [:]) {
+        public init(arn: String, maxSessionDuration: Int = 3600, principalTagConditions: [String: [String]] = [:],
+                    assumableBy: [String] = [], externalId: String? = nil) {
             self.arn = arn
             self.maxSessionDuration = maxSessionDuration
             self.principalTagConditions = principalTagConditions
+            self.assumableBy = assumableBy
+            self.externalId = externalId
         }
 
         public init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             self.init(arn: try container.decode(String.self, forKey: .arn),
                       maxSessionDuration: try container.decodeIfPresent(Int.self, forKey: .maxSessionDuration) ?? 3600,
-                      principalTagConditions: try container.decodeIfPresent([String: [String]].self, forKey: .principalTagConditions) ?? [:])
+                      principalTagConditions: try container.decodeIfPresent([String: [String]].self, forKey: .principalTagConditions) ?? [:],
+                      assumableBy: try container.decodeIfPresent([String].self, forKey: .assumableBy) ?? [],
+                      externalId: try container.decodeIfPresent(String.self, forKey: .externalId))
         }
     }
 
@@ -170,6 +181,11 @@ public struct LoadedEmulatorConfig: Sendable {
             }
             guard (900...43_200).contains(role.maxSessionDuration) else {
                 throw EmulatorConfigError("emulator config: roles[\(index)].maxSessionDuration must be 900…43200")
+            }
+            for source in role.assumableBy {
+                do { _ = try ARN(source, kind: .role) } catch {
+                    throw EmulatorConfigError("emulator config: roles[\(index)].assumableBy: \(error)")
+                }
             }
             roles[role.arn] = role
         }

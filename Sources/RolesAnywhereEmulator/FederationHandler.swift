@@ -30,6 +30,9 @@ extension Emulator {
                 return refused("the session credentials were not issued by this emulator")
             }
             guard entry.expiration > now() else { return refused("the session credentials have expired") }
+            if entry.chained, let seconds = record.durationSeconds, seconds > 3600 {
+                return refused("SessionDuration must be at most 3600 seconds for credentials from role chaining")
+            }
             record.roleArn = entry.roleArn.description
             let token = RandomIdentifier.base64(bytes: 48)
             await sessions.recordSigninToken(token, expires: now().addingTimeInterval(Self.signinTokenLifetime))

@@ -10,6 +10,8 @@ actor IssuedSessions {
         let roleId: String
         let sessionName: String
         let expiration: Date
+        /// Made by AssumeRole with temporary credentials: at most 1 h, here and for the console.
+        var chained = false
     }
 
     private var entries: [String: Entry] = [:]

@@ -16,7 +16,7 @@ public struct RetryPolicy: Sendable {
     }
 
     /// Full-jitter delay before attempt `attempt` (2, 3, …).
-    func delayMilliseconds(beforeAttempt attempt: Int, random: inout some RandomNumberGenerator) -> Int {
+    public func delayMilliseconds(beforeAttempt attempt: Int, random: inout some RandomNumberGenerator) -> Int {
         let ceiling = baseDelayMilliseconds << max(attempt - 2, 0)
         return ceiling == 0 ? 0 : Int.random(in: 0...ceiling, using: &random)
     }

@@ -1,0 +1,156 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import RolesAnywhere
+
+/// One element of an XML answer: its local name, its text, and its child elements.
+///
+/// The text of elements named in `secretElements` (see `XMLReader.parse`) is kept only as
+/// `SecretBytes`, never as a `String`.
+public struct XMLElement: Sendable {
+    public let name: String
+    public let text: String
+    public let secret: SecretBytes?
+    public let children: [XMLElement]
+
+    /// The first child called `name`.
+    public func child(_ name: String) -> XMLElement? { children.first { $0.name == name } }
+
+    /// The element at the end of `path`, each step a child's name.
+    public func descendant(_ path: String...) -> XMLElement? {
+        path.reduce(Optional(self)) { $0?.child($1) }
+    }
+}
+
+/// What went wrong reading XML; never holds the document's text.
+public struct XMLReadError: Error, Sendable, Equatable, CustomStringConvertible {
+    public let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// libxml2's streaming reader (`xmlreader.h`), loaded with `dlopen` on first use.
+///
+/// Foundation's XMLParser (under XMLCoder and SWXMLHash) links libxml2, and libxml2 links ICU:
+/// linked into the client, both would load on every command's start-up (BENCHMARKS.md). Only role
+/// chaining reads XML, so only it pays. The reader API takes and returns opaque pointers, ints and
+/// C strings, so its prototypes are declared here with no header, and no struct layout is assumed.
+///
+/// Documents with a DTD or an entity reference are refused: STS answers have neither, and
+/// without them there is no entity expansion or external fetch to worry about (`XML_PARSE_NONET`
+/// as well).
+public enum XMLReader {
+    public static let maximumBytes = 256 * 1024
+
+    /// Parses `bytes` into its root element.
+    public static func parse(_ bytes: [UInt8], secretElements: Set<String> = []) throws(XMLReadError) -> XMLElement {
+        guard bytes.count <= maximumBytes else { throw XMLReadError("the XML answer is larger than \(maximumBytes / 1024) KiB") }
+        let library = try LibXML2.shared.get()
+        let reader: OpaquePointer? = bytes.withUnsafeBufferPointer { buffer in
+            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
+                library.readerForMemory($0, Int32(buffer.count), nil, "UTF-8", LibXML2.options)
+            }
+        }
+        guard let reader else { throw XMLReadError("libxml2 could not start reading the answer") }
+        defer { library.freeReader(reader) }
+
+        // Open elements, innermost last; an element is finished at its end tag, or at once when empty.
+        var open: [(name: String, text: [UInt8], children: [XMLElement])] = []
+        var root: XMLElement?
+        func finish() {
+            var element = open.removeLast()
+            defer { wipeBytes(&element.text) }
+            let isSecret = secretElements.contains(element.name)
+            let finished = XMLElement(name: element.name, text: isSecret ? "" : String(decoding: element.text, as: UTF8.self),
+                                      secret: isSecret ? SecretBytes(element.text) : nil, children: element.children)
+            if open.isEmpty { root = finished } else { open[open.count - 1].children.append(finished) }
+        }
+        while true {
+            let status = library.read(reader)
+            if status == 0 { break }
+            guard status == 1 else { throw XMLReadError("the answer is not well-formed XML") }
+            switch library.nodeType(reader) {
+            case NodeType.element:
+                guard root == nil else { throw XMLReadError("the answer has more than one root element") }
+                open.append((library.localName(reader), [], []))
+                if library.isEmptyElement(reader) == 1 { finish() }
+            case NodeType.endElement:
+                guard !open.isEmpty else { throw XMLReadError("the answer is not well-formed XML") }
+                finish()
+            case NodeType.text, NodeType.cdata, NodeType.significantWhitespace:
+                guard !open.isEmpty, let value = library.value(reader) else { continue }
+                open[open.count - 1].text += UnsafeBufferPointer(start: value, count: strlen(UnsafeRawPointer(value).assumingMemoryBound(to: CChar.self)))
+            case NodeType.documentType, NodeType.entityReference, NodeType.entity:
+                throw XMLReadError("the answer declares a DTD or uses an entity, which STS answers never do")
+            default:
+                continue  // comments, processing instructions, insignificant white space
+            }
+        }
+        guard let root, open.isEmpty else { throw XMLReadError("the answer is not well-formed XML") }
+        return root
+    }
+
+    /// `xmlReaderTypes`.
+    enum NodeType {
+        static let element: Int32 = 1, text: Int32 = 3, cdata: Int32 = 4, entityReference: Int32 = 5, entity: Int32 = 6
+        static let documentType: Int32 = 10, significantWhitespace: Int32 = 14, endElement: Int32 = 15
+    }
+}
+
+/// The few functions of libxml2 the reader uses, found with `dlsym`.
+struct LibXML2: Sendable {
+    typealias ReaderForMemory = @convention(c) (UnsafePointer<CChar>?, Int32, UnsafePointer<CChar>?, UnsafePointer<CChar>?, Int32) -> OpaquePointer?
+    typealias ReaderCall = @convention(c) (OpaquePointer?) -> Int32
+    typealias ReaderString = @convention(c) (OpaquePointer?) -> UnsafePointer<UInt8>?
+    typealias FreeReader = @convention(c) (OpaquePointer?) -> Void
+
+    let readerForMemory: ReaderForMemory
+    let read: ReaderCall
+    let nodeType: ReaderCall
+    let isEmptyElement: ReaderCall
+    let constLocalName: ReaderString
+    let value: ReaderString
+    let freeReader: FreeReader
+
+    func localName(_ reader: OpaquePointer) -> String {
+        constLocalName(reader).map { String(cString: $0) } ?? ""
+    }
+
+    /// `XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NONET`: nothing on standard error, no
+    /// network. Not `XML_PARSE_NOENT` or `XML_PARSE_DTDLOAD`: entities stay unexpanded (and refused).
+    static let options: Int32 = 1 << 5 | 1 << 6 | 1 << 11
+
+    /// Sonames across libxml2 releases (2.14 moved to .so.16), then macOS's.
+    static let candidates = ["libxml2.so.2", "libxml2.so.16", "libxml2.2.dylib"]
+
+    /// Loaded once for the process and never unloaded: it brings ICU, which does not unload cleanly.
+    static let shared = Loaded()
+
+    final class Loaded: Sendable {
+        private let result: Result<LibXML2, XMLReadError>
+
+        init() { result = LibXML2.load() }
+
+        func get() throws(XMLReadError) -> LibXML2 { try result.get() }
+    }
+
+    private static func load() -> Result<LibXML2, XMLReadError> {
+        guard let handle = candidates.lazy.compactMap({ dlopen($0, RTLD_NOW | RTLD_LOCAL) }).first else {
+            return .failure(XMLReadError("role chaining reads STS's XML answer with libxml2, which is not installed: install it (Debian and Ubuntu: `apt install libxml2`)"))
+        }
+        func symbol<T>(_ name: String, as type: T.Type) -> T? {
+            dlsym(handle, name).map { unsafeBitCast($0, to: type) }
+        }
+        guard let readerForMemory = symbol("xmlReaderForMemory", as: ReaderForMemory.self),
+              let read = symbol("xmlTextReaderRead", as: ReaderCall.self),
+              let nodeType = symbol("xmlTextReaderNodeType", as: ReaderCall.self),
+              let isEmptyElement = symbol("xmlTextReaderIsEmptyElement", as: ReaderCall.self),
+              let constLocalName = symbol("xmlTextReaderConstLocalName", as: ReaderString.self),
+              let value = symbol("xmlTextReaderConstValue", as: ReaderString.self),
+              let freeReader = symbol("xmlFreeTextReader", as: FreeReader.self)
+        else { return .failure(XMLReadError("the libxml2 found lacks its xmlreader functions: reinstall libxml2")) }
+        return .success(LibXML2(readerForMemory: readerForMemory, read: read, nodeType: nodeType, isEmptyElement: isEmptyElement,
+                                constLocalName: constLocalName, value: value, freeReader: freeReader))
+    }
+}
