@@ -269,7 +269,7 @@ let package = Package(
         .testTarget(
             name: "RolesAnywhereTests",
             dependencies: [
-                "RolesAnywhere", "HTTPSTransport", "RolesAnywhereEmulator", "TestSupport",
+                "RolesAnywhere", "SecurityTokenService", "HTTPSTransport", "RolesAnywhereEmulator", "TestSupport",
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]

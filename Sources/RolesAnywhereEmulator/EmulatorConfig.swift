@@ -6,7 +6,7 @@ import X509
 /// The emulator's configuration file. Key names are a contract (tests and demos write them):
 /// `accountId`, `trustAnchors[].arn|certificatePath|enabled`,
 /// `profiles[].arn|roleArns|durationSeconds|acceptRoleSessionName|enabled`,
-/// `roles[].arn|maxSessionDuration|principalTagConditions|assumableBy|externalId`.
+/// `roles[].arn|maxSessionDuration|principalTagConditions|assumableBy|externalId|assumedLifetimeSeconds`.
 /// Optional keys take AWS's defaults: enabled, 3600 s, no role session name.
 public struct EmulatorConfig: Sendable, Codable {
     public struct TrustAnchor: Sendable, Codable {
@@ -66,14 +66,18 @@ public struct EmulatorConfig: Sendable, Codable {
         public var assumableBy: [String]
         /// The `sts:ExternalId` the trust policy asks of AssumeRole, if any.
         public var externalId: String?
+        /// A test knob AWS does not have: AssumeRole's credentials for this role expire after this
+        /// many seconds, whatever was asked, so that a test sees a supervisor refresh without waiting.
+        public var assumedLifetimeSeconds: Int?
 
         public init(arn: String, maxSessionDuration: Int = 3600, principalTagConditions: [String: [String]] = [:],
-                    assumableBy: [String] = [], externalId: String? = nil) {
+                    assumableBy: [String] = [], externalId: String? = nil, assumedLifetimeSeconds: Int? = nil) {
             self.arn = arn
             self.maxSessionDuration = maxSessionDuration
             self.principalTagConditions = principalTagConditions
             self.assumableBy = assumableBy
             self.externalId = externalId
+            self.assumedLifetimeSeconds = assumedLifetimeSeconds
         }
 
         public init(from decoder: any Decoder) throws {
@@ -82,7 +86,8 @@ public struct EmulatorConfig: Sendable, Codable {
                       maxSessionDuration: try container.decodeIfPresent(Int.self, forKey: .maxSessionDuration) ?? 3600,
                       principalTagConditions: try container.decodeIfPresent([String: [String]].self, forKey: .principalTagConditions) ?? [:],
                       assumableBy: try container.decodeIfPresent([String].self, forKey: .assumableBy) ?? [],
-                      externalId: try container.decodeIfPresent(String.self, forKey: .externalId))
+                      externalId: try container.decodeIfPresent(String.self, forKey: .externalId),
+                      assumedLifetimeSeconds: try container.decodeIfPresent(Int.self, forKey: .assumedLifetimeSeconds))
         }
     }
 

@@ -110,7 +110,8 @@ extension Emulator {
         record.roleArn = target
 
         let accessKeyId = RandomIdentifier.accessKeyId()
-        let expiration = Date(timeIntervalSince1970: (now().timeIntervalSince1970 + Double(duration)).rounded(.down))
+        let lifetime = min(duration, role.assumedLifetimeSeconds ?? duration)
+        let expiration = Date(timeIntervalSince1970: (now().timeIntervalSince1970 + Double(lifetime)).rounded(.down))
         let secret = RandomIdentifier.base64(bytes: 30)
         let token = RandomIdentifier.base64(bytes: 192)
         let roleId = RandomIdentifier.roleId()

@@ -41,7 +41,7 @@ struct ConsoleCommand: AsyncParsableCommand {
             let credentials = started.issued.credentials
             defer { credentials.wipe() }
             let url = try await signIn.signInURL(credentials: credentials, roleArn: started.profile.roleArn,
-                                                 region: started.issued.region, destination: destination)
+                                                 region: started.issued.region, destination: destination, chained: started.profile.chain != nil)
             if print {
                 Console.out(url.unsafeStringValue() + "\n")
                 url.wipe()

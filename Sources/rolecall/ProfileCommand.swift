@@ -26,10 +26,16 @@ struct ProfileCommand: AsyncParsableCommand {
         var roleArn: String
 
         @Option(name: .customLong("profile-arn"), help: "arn:aws:rolesanywhere:REGION:ACCOUNT:profile/ID")
-        var profileArn: String
+        var profileArn: String?
 
         @Option(name: .customLong("trust-anchor-arn"), help: "arn:aws:rolesanywhere:REGION:ACCOUNT:trust-anchor/ID")
-        var trustAnchorArn: String
+        var trustAnchorArn: String?
+
+        @Option(name: .customLong("source-profile"), help: "Chain roles: assume --role-arn with STS AssumeRole, signed with a session of this profile (its MFA, one code for both); at most 1h.")
+        var sourceProfile: String?
+
+        @Option(name: .customLong("external-id"), help: "The external ID the chained role's trust policy asks for (with --source-profile).")
+        var externalId: String?
 
         @Option(help: "AWS region (default: the trust anchor's).")
         var region: String?
@@ -61,10 +67,25 @@ struct ProfileCommand: AsyncParsableCommand {
         @Option(help: "Roles Anywhere endpoint URL (default: $AWS_ENDPOINT_URL_ROLESANYWHERE or the region's).")
         var endpoint: String?
 
-        @Option(name: .customLong("role-session-name"), help: "Session name to ask for (the Roles Anywhere profile must accept it).")
+        @Option(name: .customLong("role-session-name"), help: "Session name to ask for (the Roles Anywhere profile must accept it; with --source-profile, AssumeRole's, default rolecall-$USER).")
         var roleSessionName: String?
 
         func validate() throws {
+            if sourceProfile != nil {
+                let others = [("--profile-arn", profileArn), ("--trust-anchor-arn", trustAnchorArn), ("--mfa", mfa?.rawValue),
+                              ("--pin-command", pinCommand), ("--certificate", certificate), ("--private-key", privateKey),
+                              ("--intermediates", intermediates), ("--pkcs11-module", pkcs11Module), ("--mfa-interval", mfaInterval),
+                              ("--endpoint", endpoint)].filter { $0.1 != nil }.map(\.0)
+                guard others.isEmpty else {
+                    throw ValidationError("\(others.joined(separator: ", ")) \(others.count == 1 ? "comes" : "come") from the source profile: a chained profile takes only --role-arn, --external-id, --role-session-name, --duration and --region")
+                }
+                do { _ = try DurationText.seconds(duration) } catch { throw ValidationError(error.description) }
+                return
+            }
+            if externalId != nil { throw ValidationError("--external-id goes with --source-profile") }
+            guard profileArn != nil, trustAnchorArn != nil else {
+                throw ValidationError("give --profile-arn and --trust-anchor-arn (the Roles Anywhere profile and trust anchor), or --source-profile to chain from another profile")
+            }
             if (certificate == nil) != (privateKey == nil) { throw ValidationError("give --certificate and --private-key together") }
             if intermediates != nil && certificate == nil { throw ValidationError("--intermediates goes with --certificate") }
             do { _ = try DurationText.seconds(duration) } catch { throw ValidationError(error.description) }
@@ -76,6 +97,14 @@ struct ProfileCommand: AsyncParsableCommand {
         func run() async throws {
             try await Console.reportingErrors {
                 var context = Console.context()
+                if let sourceProfile {
+                    try context.home.checkDirectory()
+                    let profile = Profile.chained(name: name, sourceProfile: sourceProfile, roleArn: roleArn, externalId: externalId, region: region,
+                                                  durationSeconds: try DurationText.seconds(duration), roleSessionName: roleSessionName)
+                    try context.config.add(profile)
+                    Console.err("Added profile \(name) (\(roleArn), assumed with sessions of profile \(sourceProfile), at most 1h).\n")
+                    return
+                }
                 context.pkcs11Module = pkcs11Module
                 // A profile with its own certificate needs no `rolecall init`: only a home for the config.
                 if certificate != nil { try context.home.create() } else { try context.home.checkDirectory() }
@@ -86,7 +115,7 @@ struct ProfileCommand: AsyncParsableCommand {
                 }
                 let mode = try setup.mfaMode(asked: mfa, own: own)
                 let profile = Profile(
-                    name: name, roleArn: roleArn, profileArn: profileArn, trustAnchorArn: trustAnchorArn,
+                    name: name, roleArn: roleArn, profileArn: profileArn ?? "", trustAnchorArn: trustAnchorArn ?? "",
                     region: region, durationSeconds: try DurationText.seconds(duration), mfa: mode,
                     endpoint: endpoint, roleSessionName: roleSessionName,
                     mfaVerificationIntervalSeconds: try mfaInterval.map(DurationText.seconds), pinCommand: pinCommand, ownCertificate: own
@@ -132,6 +161,19 @@ struct ProfileCommand: AsyncParsableCommand {
                 let profile = try Console.context().config.profile(named: name)
                 if json {
                     Console.out(try ProfileJSON.encode(profile) + "\n")
+                    return
+                }
+                if let chain = profile.chain {
+                    Console.out("""
+                    name:              \(profile.name)
+                    role ARN:          \(profile.roleArn)
+                    source profile:    \(chain.sourceProfile) (AssumeRole with its sessions; its MFA: \(profile.mfa.rawValue))
+                    external ID:       \(chain.externalId ?? "none")
+                    region:            \(profile.region ?? "the source profile's")
+                    duration:          \(DurationText.format(profile.durationSeconds))
+                    role session name: \(profile.roleSessionName ?? "rolecall-$USER")
+
+                    """)
                     return
                 }
                 Console.out("""

@@ -40,10 +40,10 @@ struct CLIWorld {
     /// `roleConditions`: the emulated role's trust-policy conditions on principal tags.
     /// `mfa` nil: `profile add` chooses.
     static func withEmulator(mfa: String? = "required", profile: String = "dev", roleConditions: [String: [String]] = [:],
-                             initArguments: [String] = [], extraEnvironment: [String: String] = [:]) async throws -> CLIWorld {
+                             assumedLifetime: Int? = nil, initArguments: [String] = [], extraEnvironment: [String: String] = [:]) async throws -> CLIWorld {
         var world = try await initialized(initArguments: initArguments, extraEnvironment: extraEnvironment)
         let harness = try await EmulatorHarness.start(try EmulatorHarness.standardConfig(caPEM: world.caPEM, directory: world.base,
-                                                                                         roleConditions: roleConditions))
+                                                                                         roleConditions: roleConditions, assumedLifetime: assumedLifetime))
         world = CLIWorld(base: world.base, home: world.home, secret: world.secret, caPEM: world.caPEM, harness: harness, environment: world.environment)
         let added = try await world.rolecall(["profile", "add", profile, "--role-arn", EmulatorHarness.roleArn,
                                               "--profile-arn", EmulatorHarness.profileArn, "--trust-anchor-arn", EmulatorHarness.trustAnchorArn,

@@ -5,6 +5,7 @@ Reads one JSON request on stdin, writes one JSON answer on stdout. Commands:
   verify        the `cryptography` package verifies a signature with a certificate's key
   certificate   the `cryptography` package parses a certificate and reports its fields
   totp          pyotp's codes for a base32 secret at given times
+  sigv4         botocore's SigV4Auth (HMAC) signs a request with session credentials
 """
 import json
 import sys
@@ -34,6 +35,21 @@ def sign(request):
         "stringToSign": string_to_sign,
         "headers": {name: value for name, value in aws_request.headers.items()},
     }
+
+
+def sigv4(request):
+    from botocore.auth import SigV4Auth
+    from botocore.credentials import Credentials
+
+    credentials = Credentials(request["accessKeyId"], request["secretAccessKey"], request["sessionToken"])
+    signer = SigV4Auth(credentials, request["service"], request["region"])
+    aws_request = AWSRequest(method="POST", url=request["url"], data=request["body"].encode(), headers=request["headers"])
+    # As add_auth(), with the time fixed so that the test compares byte for byte.
+    aws_request.context["timestamp"] = request["amzDate"]
+    signer._modify_request_before_signing(aws_request)
+    canonical = signer.canonical_request(aws_request)
+    signer._inject_signature_to_request(aws_request, signer.signature(signer.string_to_sign(aws_request, canonical), aws_request))
+    return {"headers": {name: value for name, value in aws_request.headers.items()}}
 
 
 def verify(request):
@@ -130,5 +146,5 @@ def session(request):
 
 if __name__ == "__main__":
     command = sys.argv[1]
-    answer = {"sign": sign, "verify": verify, "certificate": certificate, "totp": totp, "otpauth": otpauth, "session": session}[command](json.load(sys.stdin))
+    answer = {"sign": sign, "verify": verify, "certificate": certificate, "totp": totp, "otpauth": otpauth, "session": session, "sigv4": sigv4}[command](json.load(sys.stdin))
     json.dump(answer, sys.stdout)

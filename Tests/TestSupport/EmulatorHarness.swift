@@ -9,6 +9,11 @@ public final class EmulatorHarness: Sendable {
     public static let region = "us-east-1"
     public static let roleArn = "arn:aws:iam::123456789012:role/test-role"
     public static let otherRoleArn = "arn:aws:iam::123456789012:role/unlisted"
+    /// Assumable with AssumeRole by `roleArn`'s sessions (role chaining).
+    public static let targetRoleArn = "arn:aws:iam::210987654321:role/target-role"
+    /// Assumable by `roleArn`'s sessions with the external ID `partnerExternalId`.
+    public static let partnerRoleArn = "arn:aws:iam::210987654321:role/partner-role"
+    public static let partnerExternalId = "partner-7f3e"
     public static let profileArn = "arn:aws:rolesanywhere:us-east-1:123456789012:profile/11111111-2222-3333-4444-555555555555"
     public static let disabledProfileArn = "arn:aws:rolesanywhere:us-east-1:123456789012:profile/disabled"
     public static let trustAnchorArn = "arn:aws:rolesanywhere:us-east-1:123456789012:trust-anchor/aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee"
@@ -20,9 +25,10 @@ public final class EmulatorHarness: Sendable {
     private let recorder: Recorder
 
     /// The standard test world: one enabled anchor for `caPEM`, a disabled one, an enabled profile
-    /// listing `roleArn` (1 h), a disabled profile, roles of 1 h.
+    /// listing `roleArn` (1 h), a disabled profile, roles of 1 h; `targetRoleArn` and
+    /// `partnerRoleArn` assumable from `roleArn` (their credentials living `assumedLifetime`, if given).
     public static func standardConfig(caPEM: String, directory: String, profileDuration: Int = 3600, acceptRoleSessionName: Bool = false,
-                                      roleConditions: [String: [String]] = [:]) throws -> LoadedEmulatorConfig {
+                                      roleConditions: [String: [String]] = [:], assumedLifetime: Int? = nil) throws -> LoadedEmulatorConfig {
         let caPath = "\(directory)/emulator-ca.pem"
         try caPEM.write(toFile: caPath, atomically: true, encoding: .utf8)
         let config = EmulatorConfig(
@@ -32,7 +38,11 @@ public final class EmulatorHarness: Sendable {
                 .init(arn: profileArn, roleArns: [roleArn], durationSeconds: profileDuration, acceptRoleSessionName: acceptRoleSessionName),
                 .init(arn: disabledProfileArn, roleArns: [roleArn], durationSeconds: 3600, enabled: false),
             ],
-            roles: [.init(arn: roleArn, maxSessionDuration: 3600, principalTagConditions: roleConditions), .init(arn: otherRoleArn, maxSessionDuration: 3600)]
+            roles: [
+                .init(arn: roleArn, maxSessionDuration: 3600, principalTagConditions: roleConditions), .init(arn: otherRoleArn, maxSessionDuration: 3600),
+                .init(arn: targetRoleArn, maxSessionDuration: 7200, assumableBy: [roleArn], assumedLifetimeSeconds: assumedLifetime),
+                .init(arn: partnerRoleArn, assumableBy: [roleArn], externalId: partnerExternalId),
+            ]
         )
         return try LoadedEmulatorConfig(config, baseDirectory: URL(fileURLWithPath: directory))
     }

@@ -26,8 +26,9 @@ public struct ConfigStore: Sendable {
         try loadChecked().profiles
     }
 
+    /// A chained profile's `mfa` is set to its source's here, so every reader sees the MFA it gets.
     private func loadChecked() throws -> Document {
-        let document = try file.load() ?? Document()
+        var document = try file.load() ?? Document()
         for (index, profile) in document.profiles.enumerated() {
             do {
                 try profile.validate()
@@ -35,7 +36,23 @@ public struct ConfigStore: Sendable {
                 throw StoreError.damaged(path, detail: "profile \(index + 1): \(error.description)")
             }
         }
+        for (index, profile) in document.profiles.enumerated() {
+            guard let chain = profile.chain else { continue }
+            guard let source = document.profiles.first(where: { $0.name == chain.sourceProfile }) else {
+                throw StoreError.damaged(path, detail: "profile \(index + 1): its source profile \(Profile.shown(chain.sourceProfile)) does not exist")
+            }
+            guard source.chain == nil else {
+                throw StoreError.damaged(path, detail: "profile \(index + 1): its source profile \(Profile.shown(source.name)) is itself chained; rolecall chains one role only")
+            }
+            document.profiles[index].mfa = source.mfa
+        }
         return document
+    }
+
+    /// The profile whose session a chained profile's AssumeRole is signed with.
+    public func source(of profile: Profile) throws -> Profile? {
+        guard let chain = profile.chain else { return nil }
+        return try self.profile(named: chain.sourceProfile)
     }
 
     public func profile(named name: String) throws -> Profile {
@@ -53,6 +70,14 @@ public struct ConfigStore: Sendable {
             guard !document.profiles.contains(where: { $0.name == profile.name }) else {
                 throw ProfileError("a profile named \(shellQuoted(profile.name)) already exists: remove it first with `rolecall profile remove \(shellQuoted(profile.name))`")
             }
+            if let chain = profile.chain {
+                guard let source = document.profiles.first(where: { $0.name == chain.sourceProfile }) else {
+                    throw ProfileError("no profile named \(Profile.shown(chain.sourceProfile)) to chain from: add it first, or see `rolecall profile list`")
+                }
+                guard source.chain == nil else {
+                    throw ProfileError("profile \(Profile.shown(source.name)) is itself chained: give --source-profile a profile with a certificate (rolecall chains one role only)")
+                }
+            }
             document.profiles.append(profile)
             try file.save(document)
         }
@@ -63,6 +88,10 @@ public struct ConfigStore: Sendable {
             var document = try file.load() ?? Document()
             guard document.profiles.contains(where: { $0.name == name }) else {
                 throw ProfileError("no profile named \(Profile.shown(name)): see `rolecall profile list`")
+            }
+            let dependents = document.profiles.filter { $0.chain?.sourceProfile == name }.map(\.name)
+            guard dependents.isEmpty else {
+                throw ProfileError("profile \(Profile.shown(name)) is the source of \(dependents.map(Profile.shown).joined(separator: ", ")): remove \(dependents.count == 1 ? "that profile" : "those profiles") first")
             }
             document.profiles.removeAll { $0.name == name }
             try file.save(document)
@@ -75,7 +104,11 @@ public struct ConfigStore: Sendable {
         for profile in profiles { try profile.validate() }
         return try file.directory.withLock {
             var document = try loadChecked()
-            document.profiles.removeAll { $0.issuer != nil }
+            // A team profile that a chained profile starts from stays until the new login replaces
+            // it: without it the config would not load.
+            let replaced = Set(profiles.map(\.name))
+            let sources = Set(document.profiles.compactMap { $0.chain?.sourceProfile })
+            document.profiles.removeAll { $0.issuer != nil && (replaced.contains($0.name) || !sources.contains($0.name)) }
             var skipped: [String] = []
             for profile in profiles {
                 if document.profiles.contains(where: { $0.name == profile.name }) {

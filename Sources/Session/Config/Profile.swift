@@ -5,6 +5,7 @@ import Foundation
 #endif
 import Issuance
 import RolesAnywhere
+import SecurityTokenService
 import TokenKeys
 
 /// A named way to get credentials for one role.
@@ -42,6 +43,23 @@ public struct Profile: Codable, Sendable, Equatable {
     /// Set for a bring-your-own-certificate profile: its own certificate and key sign CreateSession,
     /// no CA of rolecall's is involved.
     public var ownCertificate: OwnCertificate?
+    /// Set for a chained profile (`--source-profile`): `roleArn` is assumed with STS AssumeRole,
+    /// signed with the source profile's session. It has no Roles Anywhere ARNs of its own, and its
+    /// `mfa` is the source's, filled in when the config is read.
+    public var chain: RoleChain?
+
+    /// The second link of a role chain.
+    public struct RoleChain: Codable, Sendable, Equatable {
+        /// The profile whose session signs AssumeRole; not itself chained.
+        public var sourceProfile: String
+        /// The `sts:ExternalId` the target role's trust policy asks for.
+        public var externalId: String?
+
+        public init(sourceProfile: String, externalId: String? = nil) {
+            self.sourceProfile = sourceProfile
+            self.externalId = externalId
+        }
+    }
 
     /// A certificate from elsewhere (a corporate PKI) and its key: files, or objects on a token.
     public struct OwnCertificate: Codable, Sendable, Equatable {
@@ -84,7 +102,7 @@ public struct Profile: Codable, Sendable, Equatable {
     public init(name: String, roleArn: String, profileArn: String, trustAnchorArn: String, region: String? = nil,
                 durationSeconds: Int = SessionDurationPolicy.defaultSeconds, mfa: MFAMode = .required,
                 endpoint: String? = nil, roleSessionName: String? = nil, mfaVerificationIntervalSeconds: Int? = nil,
-                issuer: String? = nil, pinCommand: String? = nil, ownCertificate: OwnCertificate? = nil) {
+                issuer: String? = nil, pinCommand: String? = nil, ownCertificate: OwnCertificate? = nil, chain: RoleChain? = nil) {
         self.name = name
         self.roleArn = roleArn
         self.profileArn = profileArn
@@ -98,6 +116,14 @@ public struct Profile: Codable, Sendable, Equatable {
         self.issuer = issuer
         self.pinCommand = pinCommand
         self.ownCertificate = ownCertificate
+        self.chain = chain
+    }
+
+    /// A chained profile: `roleArn` assumed with the session of `chain.sourceProfile`.
+    public static func chained(name: String, sourceProfile: String, roleArn: String, externalId: String? = nil, region: String? = nil,
+                               durationSeconds: Int = AssumeRoleRequest.chainedMaximumSeconds, roleSessionName: String? = nil) -> Profile {
+        Profile(name: name, roleArn: roleArn, profileArn: "", trustAnchorArn: "", region: region, durationSeconds: durationSeconds,
+                roleSessionName: roleSessionName, chain: RoleChain(sourceProfile: sourceProfile, externalId: externalId))
     }
 
     /// Checks every field, with messages that show the expected form.
@@ -105,6 +131,7 @@ public struct Profile: Codable, Sendable, Equatable {
         guard Self.isValidName(name) else {
             throw ProfileError("invalid profile name \(Self.shown(name)): use 1 to 64 letters, digits, '.', '_' or '-'")
         }
+        if let chain { return try validateChained(chain) }
         do {
             try ARN.checkSessionTarget(roleArn: roleArn, profileArn: profileArn, trustAnchorArn: trustAnchorArn)
         } catch {
@@ -140,6 +167,28 @@ public struct Profile: Codable, Sendable, Equatable {
             default:
                 break
             }
+        }
+    }
+
+    private func validateChained(_ chain: RoleChain) throws(ProfileError) {
+        do { _ = try ARN(roleArn, kind: .role) } catch { throw ProfileError(error.description) }
+        guard Self.isValidName(chain.sourceProfile) else { throw ProfileError("invalid --source-profile \(Self.shown(chain.sourceProfile))") }
+        guard chain.sourceProfile != name else { throw ProfileError("a profile cannot be its own --source-profile") }
+        guard profileArn.isEmpty, trustAnchorArn.isEmpty, issuer == nil, ownCertificate == nil, endpoint == nil, pinCommand == nil,
+              mfaVerificationIntervalSeconds == nil else {
+            throw ProfileError("a chained profile takes its certificate, issuer, MFA and Roles Anywhere settings from --source-profile: give only --role-arn, --external-id, --role-session-name, --duration and --region")
+        }
+        if let region, !RegionResolver.isValidRegion(region) {
+            throw ProfileError("invalid region \"\(printableExcerpt(region, limit: 40))\": expected a name such as us-east-1")
+        }
+        guard (AssumeRoleRequest.minimumSeconds...AssumeRoleRequest.chainedMaximumSeconds).contains(durationSeconds) else {
+            throw ProfileError("--duration of a chained profile must be between 15m and 1h (AWS's limit for role chaining), got \(DurationText.format(durationSeconds))")
+        }
+        if let externalId = chain.externalId, !AssumeRoleRequest.isValidExternalId(externalId) {
+            throw ProfileError("--external-id must be 2 to 1224 characters of letters, digits and +=,.@:/-_")
+        }
+        if let roleSessionName, !RoleSessionName.isValid(roleSessionName) {
+            throw ProfileError("--role-session-name must be \(RoleSessionName.rule)")
         }
     }
 

@@ -14,6 +14,8 @@ public struct ConsoleSignIn: Sendable {
     public static let endpointVariable = "ROLECALL_SIGNIN_ENDPOINT"
     /// What `getSigninToken` accepts as `SessionDuration`.
     public static let sessionDurationRange = 900...43_200
+    /// The longest console session from credentials of role chaining.
+    public static let chainedMaximumSeconds = 3600
 
     let transport: any HTTPTransport
     let environment: [String: String]
@@ -58,12 +60,14 @@ public struct ConsoleSignIn: Sendable {
 
     /// The sign-in URL for `credentials` of `roleArn`, opening `destination` (default: the console
     /// home of `region`). The console session lasts what the credentials have left, within what
-    /// `getSigninToken` accepts (a 900 s session has a second or two less left when it gets here).
-    public func signInURL(credentials: AWSCredentials, roleArn: String, region: String?, destination: String?) async throws -> SecretBytes {
+    /// `getSigninToken` accepts (a 900 s session has a second or two less left when it gets here),
+    /// and within 1 h for `chained` credentials.
+    public func signInURL(credentials: AWSCredentials, roleArn: String, region: String?, destination: String?, chained: Bool = false) async throws -> SecretBytes {
         let partition = Self.partition(of: roleArn)
         let federation = try federationURL(partition: partition)
         let left = Int(credentials.expiration.timeIntervalSince(now()).rounded(.down))
-        let duration = min(max(left, Self.sessionDurationRange.lowerBound), Self.sessionDurationRange.upperBound)
+        let ceiling = chained ? Self.chainedMaximumSeconds : Self.sessionDurationRange.upperBound
+        let duration = min(max(left, Self.sessionDurationRange.lowerBound), ceiling)
         let session: JSONValue = [
             "sessionId": .string(credentials.accessKeyId),
             "sessionKey": .string(credentials.secretAccessKey.unsafeStringValue()),

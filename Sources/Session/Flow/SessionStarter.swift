@@ -63,29 +63,48 @@ public struct SessionStarter: Sendable {
         if profile.issuer == nil, profile.mfa == .required, let missing = context.missingMFAState(profiles: [profile]) {
             context.warn("rolecall: warning: \(missing)")
         }
-        let loginLeft = profile.issuer == nil ? nil : try context.loginStore.loadIfPresent()?.secondsLeft(at: context.now())
         return .init(profile: profile, requestedDurationSeconds: selection.durationSeconds, region: selection.region,
-                     endpoint: selection.endpoint, loginSecondsLeft: loginLeft)
+                     endpoint: selection.endpoint, loginSecondsLeft: try loginSecondsLeft(for: profile))
     }
 
-    /// The per-session flow for `exec` and `env`.
+    private func loginSecondsLeft(for profile: Profile) throws -> Int? {
+        profile.issuer == nil ? nil : try context.loginStore.loadIfPresent()?.secondsLeft(at: context.now())
+    }
+
+    /// A chained profile's link to its source, checked before any code is spent; nil for others.
+    public func chainLink(_ profile: Profile, _ selection: Selection) throws -> ChainLink? {
+        guard let source = try context.config.source(of: profile) else { return nil }
+        return try ChainLink(profile: profile, source: source, selection: selection, context: context,
+                             loginSecondsLeft: try loginSecondsLeft(for: source))
+    }
+
+    /// The per-session flow for `exec` and `env`; for a chained profile, the source's flow and
+    /// then one AssumeRole, with the source's credentials wiped at once.
     public func start(_ selection: Selection, mfa: MFACodeSource) async throws -> Started {
         try refuseNesting()
         let profile = try profile(for: selection)
-        let issued = try await CredentialBroker(context: context, issuer: issuer)
-            .obtain(try brokerRequest(profile, selection), mfaCode: { try mfa.obtain() })
-        return Started(profile: profile, issued: issued)
+        return Started(profile: profile, issued: try await obtain(profile, selection, mfaCode: { try mfa.obtain() }))
     }
 
-    /// `credential-process`: only for profiles without per-session MFA.
+    /// `credential-process`: only for profiles without per-session MFA (a chained profile's is its source's).
     public func credentialProcess(profileName: String) async throws -> AWSCredentials {
         let profile = try profile(for: Selection(profileName: profileName))
         guard profile.mfa == .off else { throw CredentialProcessRefused(profile: profile.name) }
-        let issued = try await CredentialBroker(context: context, issuer: issuer)
-            .obtain(try brokerRequest(profile, Selection(profileName: profileName)), mfaCode: {
-                throw MFAError.unavailable("profile needs no MFA")
-            })
-        return issued.credentials
+        return try await obtain(profile, Selection(profileName: profileName), mfaCode: {
+            throw MFAError.unavailable("profile needs no MFA")
+        }).credentials
+    }
+
+    private func obtain(_ profile: Profile, _ selection: Selection, mfaCode: () throws -> String) async throws -> CredentialBroker.Issued {
+        let broker = CredentialBroker(context: context, issuer: issuer)
+        guard let link = try chainLink(profile, selection) else {
+            return try await broker.obtain(try brokerRequest(profile, selection), mfaCode: mfaCode)
+        }
+        let source = try await broker.obtain(try brokerRequest(link.source, link.sourceSelection(selection)), mfaCode: mfaCode)
+        defer { source.credentials.wipe() }
+        let assumed = try await link.assume(with: source.credentials)
+        return CredentialBroker.Issued(credentials: assumed.credentials, assumedRoleArn: assumed.assumedRoleArn, region: link.region,
+                                       durationSeconds: link.durationSeconds, certificate: source.certificate)
     }
 }
 

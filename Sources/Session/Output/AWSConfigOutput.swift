@@ -11,7 +11,8 @@ public enum AWSConfigOutput {
                 lines.append("#   rolecall exec --profile \(profile.name) -- COMMAND")
                 lines.append("#   eval \"$(rolecall env --profile \(profile.name))\"")
             }
-            lines.append("region = \(profile.effectiveRegion)")
+            // A chained profile without a region of its own uses its source's, which is not known here.
+            if !profile.effectiveRegion.isEmpty { lines.append("region = \(profile.effectiveRegion)") }
             return lines.joined(separator: "\n")
         }.joined(separator: "\n\n") + "\n"
     }

@@ -45,22 +45,26 @@ public struct Supervisor: Sendable {
         for warning in ProcessHardening.hardenProcess() { report("rolecall: warning: \(warning)") }
 
         let profile = try starter.profile(for: selection)
+        // A chained profile's link is checked before the source's MFA code is spent.
+        let link = try starter.chainLink(profile, selection)
+        let base = link?.source ?? profile
         // Credentials never outlive the certificate, and CreateSession grants no less than 900 s:
         // a shorter MFA window could serve nothing. Said before the MFA code is spent.
-        if profile.mfa != .off, let interval = profile.mfaVerificationIntervalSeconds, interval < Profile.minimumMFAIntervalSeconds {
-            throw ProfileError("profile \(shellQuoted(profile.name)) has an MFA window of \(DurationText.format(interval)), too short for one AWS session of at least 15m: `exec --server` needs `--mfa-interval 16m` or more")
+        if base.mfa != .off, let interval = base.mfaVerificationIntervalSeconds, interval < Profile.minimumMFAIntervalSeconds {
+            throw ProfileError("profile \(shellQuoted(base.name)) has an MFA window of \(DurationText.format(interval)), too short for one AWS session of at least 15m: `exec --server` needs `--mfa-interval 16m` or more")
         }
-        let source = if profile.ownCertificate != nil {
-            try await ownCertificate(profile, selection)
-        } else if profile.mfa == .off {
-            try await standardCertificates(profile, selection)
+        let baseSelection = link.map { _ in SessionStarter.Selection(profileName: base.name, endpoint: selection.endpoint) } ?? selection
+        var source = if base.ownCertificate != nil {
+            try await ownCertificate(base, baseSelection)
+        } else if base.mfa == .off {
+            try await standardCertificates(base, baseSelection)
         } else {
-            try await certifyIntoLockedMemory(profile, selection, mfa: mfa)
+            try await certifyIntoLockedMemory(base, baseSelection, mfa: mfa)
         }
+        if let link { source = source.chained(through: link, now: context.now) }
         for warning in source.warnings { report("rolecall: warning: \(warning)") }
-        let (client, baseRequest) = (source.client, source.request)
 
-        let cache = CredentialCache(windowEnd: source.windowEnd ?? .distantFuture, policyDurationSeconds: baseRequest.durationSeconds,
+        let cache = CredentialCache(windowEnd: source.windowEnd ?? .distantFuture, policyDurationSeconds: source.durationSeconds,
                                     format: served == .instanceMetadata ? .instanceMetadata : .container, now: context.now, fetch: source.fetch)
         let first = try await cache.credentials()
 
@@ -73,7 +77,7 @@ public struct Supervisor: Sendable {
             variables = [("AWS_CONTAINER_AUTHORIZATION_TOKEN", endpoint.token.unsafeStringValue())]
             run = { try await endpoint.run(onListening: $0) }
         case .instanceMetadata:
-            let endpoint = InstanceMetadataEndpoint(cache: cache, identity: .init(roleArn: profile.roleArn, region: client.region),
+            let endpoint = InstanceMetadataEndpoint(cache: cache, identity: .init(roleArn: profile.roleArn, region: source.region),
                                                     now: context.now, report: report)
             variables = [("AWS_EC2_METADATA_V1_DISABLED", "true"), ("AWS_EC2_METADATA_DISABLED", "false")]
             run = { try await endpoint.run(onListening: $0) }
@@ -94,13 +98,14 @@ public struct Supervisor: Sendable {
         variables.append(("AWS_SHARED_CREDENTIALS_FILE", "/dev/null"))
         if let warning = DefaultProfileCheck.warning(environment: context.environment) { report("rolecall: warning: \(warning)") }
         if let windowEnd = source.windowEnd { variables.append((SessionEnvironment.mfaWindowVariable, RFC3339.string(from: windowEnd))) }
-        variables += SessionEnvironment.common(region: client.region, session: profile.name, roleArn: profile.roleArn)
+        variables += SessionEnvironment.common(region: source.region, session: profile.name, roleArn: profile.roleArn)
         if !quiet {
             let origin = URLComponents(string: uri).map { "\($0.host ?? ""):\($0.port ?? 0)" } ?? ""
-            let refreshed = source.windowEnd.map { "refreshed until the MFA window ends at \(RFC3339.string(from: $0))" }
-                ?? (profile.ownCertificate != nil ? "refreshed with the profile's own certificate until the command exits"
-                    : "refreshed with a new certificate each time (the profile has no MFA) until the command exits")
-            report("rolecall: \(profile.roleArn) (profile \(profile.name)) served on \(origin); credentials until \(RFC3339.string(from: first.expiration)), \(refreshed)")
+            let chained = link.map { " by AssumeRole with sessions of profile \($0.source.name)" } ?? ""
+            let refreshed = chained + (source.windowEnd.map { " refreshed until the MFA window ends at \(RFC3339.string(from: $0))" }
+                ?? (base.ownCertificate != nil ? " refreshed with the profile's own certificate until the command exits"
+                    : " refreshed with a new certificate each time (the profile has no MFA) until the command exits"))
+            report("rolecall: \(profile.roleArn) (profile \(profile.name)) served on \(origin); credentials until \(RFC3339.string(from: first.expiration)),\(refreshed)")
         }
 
         let terminal: Int32? = isatty(STDIN_FILENO) == 1 && tcgetpgrp(STDIN_FILENO) == getpgrp() ? STDIN_FILENO : nil
@@ -119,7 +124,7 @@ public struct Supervisor: Sendable {
         if let warning = ProcessTree.adoptOrphans() { report("rolecall: warning: \(warning)") }
         let earlier = ProcessTree.children() ?? []
         // The endpoint refreshes until the MFA window ends; what it gave last expires a session later.
-        let servingEnds = source.windowEnd?.addingTimeInterval(TimeInterval(baseRequest.durationSeconds)) ?? .distantFuture
+        let servingEnds = source.windowEnd?.addingTimeInterval(TimeInterval(source.durationSeconds)) ?? .distantFuture
         let pid: pid_t
         do {
             pid = try ProcessLauncher.spawn(command: target, environment: SessionEnvironment.child(of: context.environment, adding: variables),
@@ -174,15 +179,48 @@ public struct Supervisor: Sendable {
         return directStatus ?? 1
     }
 
-    /// Where the endpoint's sessions come from: the request to repeat, how to get one session of a
-    /// given length, and until when (nil: as long as the command runs).
+    /// Where the endpoint's sessions come from: their region and longest duration, how to get one
+    /// session of a given length, and until when (nil: as long as the command runs).
     struct CredentialSource: Sendable {
-        let client: CreateSessionClient
-        let request: CreateSessionRequest
+        let region: String
+        let durationSeconds: Int
         let windowEnd: Date?
         let warnings: [String]
         let fetch: @Sendable (_ durationSeconds: Int) async throws -> AWSCredentials
         let wipe: @Sendable () -> Void
+
+        init(_ client: CreateSessionClient, _ request: CreateSessionRequest, windowEnd: Date?, warnings: [String],
+             fetch: @escaping @Sendable (_ durationSeconds: Int) async throws -> AWSCredentials, wipe: @escaping @Sendable () -> Void) {
+            self.init(region: client.region, durationSeconds: request.durationSeconds, windowEnd: windowEnd, warnings: warnings, fetch: fetch, wipe: wipe)
+        }
+
+        private init(region: String, durationSeconds: Int, windowEnd: Date?, warnings: [String],
+                     fetch: @escaping @Sendable (_ durationSeconds: Int) async throws -> AWSCredentials, wipe: @escaping @Sendable () -> Void) {
+            self.region = region
+            self.durationSeconds = durationSeconds
+            self.windowEnd = windowEnd
+            self.warnings = warnings
+            self.fetch = fetch
+            self.wipe = wipe
+        }
+
+        /// Sessions of `link`'s role: each refresh is one AssumeRole, signed with a session of this
+        /// source, which is fetched again only when it has less than two minutes left.
+        func chained(through link: ChainLink, now: @escaping @Sendable () -> Date) -> CredentialSource {
+            let held = SourceSession(now: now)
+            let (fetchSource, sourceSeconds, windowEnd) = (fetch, durationSeconds, windowEnd)
+            return CredentialSource(region: link.region, durationSeconds: link.durationSeconds, windowEnd: windowEnd, warnings: warnings, fetch: { duration in
+                let sourceCredentials = try await held.credentials {
+                    // Like the cache's own sessions, never past the MFA window.
+                    let windowLeft = windowEnd.map { Int($0.timeIntervalSince(now()).rounded(.down)) } ?? .max
+                    return try await fetchSource(max(min(sourceSeconds, windowLeft), SessionDurationPolicy.minimumSeconds))
+                }
+                return try await link.assume(with: sourceCredentials, durationSeconds: duration).credentials
+            }, wipe: { [wipe] in
+                held.wipe()
+                wipe()
+            })
+        }
     }
 
     /// The MFA check and an in-memory certificate held in locked memory for the whole MFA window;
@@ -198,7 +236,7 @@ public struct Supervisor: Sendable {
         let key = try LockedSigningKey(held.identity.key)
         let certificate = LockedBuffer(try held.identity.certificate.derBytes())
         let (client, baseRequest) = (held.client, held.request)
-        return CredentialSource(client: client, request: baseRequest, windowEnd: held.identity.certificate.notValidAfter,
+        return CredentialSource(client, baseRequest, windowEnd: held.identity.certificate.notValidAfter,
                                 warnings: key.warnings + certificate.warnings, fetch: { duration in
             var request = baseRequest
             request.durationSeconds = duration
@@ -219,7 +257,7 @@ public struct Supervisor: Sendable {
             mfaCode: { throw MFAError.unavailable("a profile with its own certificate takes no MFA code") }
         )
         let (client, baseRequest, identity) = (held.client, held.request, held.identity)
-        return CredentialSource(client: client, request: baseRequest, windowEnd: nil, warnings: [], fetch: { duration in
+        return CredentialSource(client, baseRequest, windowEnd: nil, warnings: [], fetch: { duration in
             var request = baseRequest
             request.durationSeconds = duration
             return try await client.createSession(request, identity: identity, retry: RetryPolicy()).credentials
@@ -249,7 +287,7 @@ public struct Supervisor: Sendable {
         }
         let first = try await certified(nil)
         let pending = PendingFirst(first)
-        return CredentialSource(client: first.3, request: first.4, windowEnd: nil, warnings: first.0.warnings, fetch: { duration in
+        return CredentialSource(first.3, first.4, windowEnd: nil, warnings: first.0.warnings, fetch: { duration in
             // The cache's first fetch uses the certificate asked for above.
             if let first = pending.take() { return try await session(first) }
             return try await session(try await certified(duration))

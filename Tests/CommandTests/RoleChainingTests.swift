@@ -1,0 +1,144 @@
+import Foundation
+import RolesAnywhereEmulator
+import Testing
+import TestSupport
+
+/// Chained profiles (`profile add NAME --source-profile BASE --role-arn TARGET`) through the built
+/// executable: one MFA code, one CreateSession for the source, one AssumeRole per session of the
+/// target, and the child sees only the target's credentials.
+@Suite(.removesTemporaryFiles) struct RoleChainingTests {
+    static let target = "arn:aws:sts::210987654321:assumed-role/target-role/"
+
+    func world(mfa: String = "required", assumedLifetime: Int? = nil) async throws -> (CLIWorld, String) {
+        let world = try await CLIWorld.withEmulator(mfa: mfa, assumedLifetime: assumedLifetime)
+        let url = try #require(world.harness?.url)
+        let added = try await world.rolecall(["profile", "add", "admin", "--source-profile", "dev", "--role-arn", EmulatorHarness.targetRoleArn])
+        try #require(added.status == 0, "\(added.stderr)")
+        return (world, url)
+    }
+
+    func assumeRoles(_ world: CLIWorld) -> [RequestRecord] { world.harness?.records.filter { $0.action == "sts:AssumeRole" } ?? [] }
+
+    @Test func bothAWSCLIsInsideExecSeeTheTargetRoleAfterOneCode() async throws {
+        let (world, url) = try await world()
+        let cliV2 = FileManager.default.isExecutableFile(atPath: "/usr/bin/aws") ? "/usr/bin/aws sts get-caller-identity --endpoint-url \(url) --query Arn --output text" : "echo no-v2"
+        let script = """
+        aws sts get-caller-identity --endpoint-url \(url) --query Arn --output text
+        \(cliV2)
+        echo "key=$AWS_ACCESS_KEY_ID role=$ROLECALL_ROLE_ARN region=$AWS_REGION"
+        """
+        let outcome = try await world.rolecall(["exec", "--profile", "admin", "--mfa-code", world.code(), "--", "sh", "-c", script],
+                                               environment: ["AWS_ENDPOINT_URL_STS": url])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        let lines = outcome.stdout.split(separator: "\n").map(String.init)
+        let expectedClients = FileManager.default.isExecutableFile(atPath: "/usr/bin/aws") ? 2 : 1
+        #expect(lines.filter { $0.hasPrefix(Self.target + "rolecall-") }.count == expectedClients, "\(outcome.stdout)")
+        #expect(world.createSessions.count == 1, "the source's one session")
+        let assumed = assumeRoles(world)
+        #expect(assumed.map(\.status) == [200] && assumed.first?.durationSeconds == 3600, "\(assumed)")
+        // The child has the target's key, not the source's that signed AssumeRole.
+        let sourceKey = try #require(assumed.first?.accessKeyId)
+        let childLine = try #require(lines.last)
+        #expect(childLine.hasPrefix("key=ASIA") && !childLine.contains(sourceKey), "\(childLine)")
+        #expect(childLine.hasSuffix("region=us-east-1"), "\(childLine)")
+        // A per-session source keeps the chain out of credential_process.
+        let refused = try await world.rolecall(["credential-process", "--profile", "admin"])
+        #expect(refused.status != 0 && refused.stderr.contains("per-session"), "\(refused.stderr)")
+    }
+
+    @Test func refusalsSayWhatToFixAndALongDurationSpendsNoCode() async throws {
+        let (world, url) = try await world()
+        let code = world.code()
+        let tooLong = try await world.rolecall(["exec", "--profile", "admin", "--duration", "2h", "--mfa-code", code, "--", "true"],
+                                               environment: ["AWS_ENDPOINT_URL_STS": url])
+        #expect(tooLong.status != 0 && tooLong.stderr.contains("longer than AWS allows for role chaining (1h)"), "\(tooLong.stderr)")
+        #expect(world.createSessions.isEmpty, "refused before the code is spent")
+
+        // The code the refusal above did not spend opens the first of these.
+        for (name, role, extra, words, code) in [
+            ("partner-wrong", EmulatorHarness.partnerRoleArn, ["--external-id", "wrong-id"], "check --external-id", code),
+            ("unlisted", EmulatorHarness.otherRoleArn, [], "trust policy must allow sts:AssumeRole", world.code(offset: 1)),
+        ] {
+            let added = try await world.rolecall(["profile", "add", name, "--source-profile", "dev", "--role-arn", role] + extra)
+            try #require(added.status == 0, "\(added.stderr)")
+            let outcome = try await world.rolecall(["exec", "--profile", name, "--mfa-code", code, "--", "true"], environment: ["AWS_ENDPOINT_URL_STS": url])
+            #expect(outcome.status != 0 && outcome.stderr.contains(words) && outcome.stderr.contains("AccessDenied"), "\(name): \(outcome.stderr)")
+        }
+        #expect(assumeRoles(world).map(\.status) == [403, 403])
+    }
+
+    /// The external ID is what the partner role's trust policy needs (MFA off here: one world, many sessions).
+    @Test func thePartnerRoleNeedsItsExternalId() async throws {
+        let (world, url) = try await world(mfa: "off")
+        for (name, extra, expected) in [("partner-none", [String](), false), ("partner", ["--external-id", EmulatorHarness.partnerExternalId], true)] {
+            let added = try await world.rolecall(["profile", "add", name, "--source-profile", "dev", "--role-arn", EmulatorHarness.partnerRoleArn] + extra)
+            try #require(added.status == 0, "\(added.stderr)")
+            let outcome = try await world.rolecall(["exec", "--profile", name, "--", "sh", "-c", "echo $ROLECALL_ROLE_ARN"], environment: ["AWS_ENDPOINT_URL_STS": url])
+            #expect((outcome.status == 0) == expected, "\(name): \(outcome.stderr)")
+            #expect(expected ? outcome.stdout.contains("partner-role") : outcome.stderr.contains("trust policy must allow sts:AssumeRole"), "\(name): \(outcome.stderr)")
+        }
+        #expect(assumeRoles(world).map(\.status) == [403, 200])
+    }
+
+    @Test func profileAddAndRemoveKeepChainsWhole() async throws {
+        let (world, _) = try await world()
+        let long = try await world.rolecall(["profile", "add", "long", "--source-profile", "dev", "--role-arn", EmulatorHarness.targetRoleArn, "--duration", "2h"])
+        #expect(long.status != 0 && long.stderr.contains("1h (AWS's limit for role chaining)"), "\(long.stderr)")
+        let orphan = try await world.rolecall(["profile", "add", "orphan", "--source-profile", "nobody", "--role-arn", EmulatorHarness.targetRoleArn])
+        #expect(orphan.status != 0 && orphan.stderr.contains("no profile named nobody to chain from"), "\(orphan.stderr)")
+        let twice = try await world.rolecall(["profile", "add", "twice", "--source-profile", "admin", "--role-arn", EmulatorHarness.targetRoleArn])
+        #expect(twice.status != 0 && twice.stderr.contains("is itself chained"), "\(twice.stderr)")
+        let mixed = try await world.rolecall(["profile", "add", "mixed", "--source-profile", "dev", "--role-arn", EmulatorHarness.targetRoleArn,
+                                              "--profile-arn", EmulatorHarness.profileArn])
+        #expect(mixed.status != 0 && mixed.stderr.contains("--profile-arn comes from the source profile"), "\(mixed.stderr)")
+        let removeSource = try await world.rolecall(["profile", "remove", "dev"])
+        #expect(removeSource.status != 0 && removeSource.stderr.contains("is the source of admin"), "\(removeSource.stderr)")
+        let shown = try await world.rolecall(["profile", "show", "admin"])
+        #expect(shown.stdout.contains("source profile:    dev") && shown.stdout.contains("its MFA: required"), "\(shown.stdout)")
+        #expect(try await world.rolecall(["profile", "remove", "admin"]).status == 0)
+        #expect(try await world.rolecall(["profile", "remove", "dev"]).status == 0)
+    }
+
+    /// The supervisor refreshes with AssumeRole, signed with the source session it keeps: the
+    /// emulator's target credentials live 305 s here, so a refresh is due after five seconds.
+    @Test func boto3SeesTheChainedRoleThroughExecServerBeforeAndAfterARefresh() async throws {
+        let (world, url) = try await world(assumedLifetime: 305)
+        let script = """
+        import boto3, time
+        for _ in range(2):
+            session = boto3.Session()
+            print(session.client("sts", endpoint_url="\(url)").get_caller_identity()["Arn"], session.get_credentials().access_key)
+            time.sleep(7)
+        """
+        let outcome = try await world.rolecall(["exec", "--server", "--profile", "admin", "--mfa-code", world.code(), "--", Paths.python, "-c", script],
+                                               environment: ["AWS_ENDPOINT_URL_STS": url])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        let lines = outcome.stdout.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
+        #expect(lines.count == 2 && lines.allSatisfy { $0.first?.hasPrefix(Self.target) == true }, "\(outcome.stdout)")
+        #expect(lines.count == 2 && lines[0].last != lines[1].last, "a refreshed key the second time: \(outcome.stdout)")
+        #expect(outcome.stderr.contains("by AssumeRole with sessions of profile dev"), "\(outcome.stderr)")
+        #expect(assumeRoles(world).count >= 2, "\(assumeRoles(world).count) AssumeRole calls")
+        #expect(world.createSessions.count == 1, "the source session is kept for the refresh")
+    }
+
+    @Test func aChainFromAProfileWithoutMFAWorksAsCredentialProcessForTheAWSCLI() async throws {
+        let (world, url) = try await world(mfa: "off")
+        try "[profile admin]\ncredential_process = \(Paths.rolecall) credential-process --profile admin\nregion = us-east-1\n"
+            .write(toFile: world.base + "/aws-config", atomically: true, encoding: .utf8)
+        let outcome = try await ProcessRunner.run("aws", ["sts", "get-caller-identity", "--profile", "admin", "--endpoint-url", url, "--query", "Arn", "--output", "text"],
+                                                  environment: world.environment.merging(["AWS_ENDPOINT_URL_STS": url]) { $1 })
+        #expect(outcome.status == 0 && outcome.stdout.hasPrefix(Self.target), "\(outcome.stdout) \(outcome.stderr)")
+        #expect(assumeRoles(world).count == 1)
+    }
+
+    @Test func theConsoleOfAChainedRoleLastsAtMostAnHour() async throws {
+        let (world, url) = try await world()
+        let outcome = try await world.rolecall(["console", "--profile", "admin", "--mfa-code", world.code(), "--print"],
+                                               environment: ["ROLECALL_SIGNIN_ENDPOINT": url, "AWS_ENDPOINT_URL_STS": url])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        let federation = world.harness?.records.filter { $0.action == "federation" } ?? []
+        #expect(federation.map(\.status) == [200], "\(federation)")
+        #expect(federation.first.flatMap(\.durationSeconds).map { (3500...3600).contains($0) } == true, "\(federation)")
+        #expect(federation.first?.roleArn == EmulatorHarness.targetRoleArn)
+    }
+}

@@ -1,0 +1,121 @@
+import Foundation
+import HTTPSTransport
+import RolesAnywhere
+import RolesAnywhereEmulator
+import SecurityTokenService
+import Testing
+import TestSupport
+
+/// Role chaining's STS call: signed as botocore signs, read with libxml2, judged by the emulator.
+@Suite(.removesTemporaryFiles) struct AssumeRoleTests {
+    static let source = AWSCredentials(accessKeyId: "ASIAEXAMPLESOURCE000", secretAccessKey: SecretBytes("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"),
+                                       sessionToken: SecretBytes("FwoGZXIvYXdzEXAMPLE+token/=="), expiration: Date().addingTimeInterval(900))
+
+    @Test func theSignatureIsBotocoresByteForByte() async throws {
+        let date = Date(timeIntervalSince1970: 1_796_000_000)
+        let request = AssumeRoleRequest(roleArn: EmulatorHarness.partnerRoleArn, roleSessionName: "rolecall-alice", durationSeconds: 3600,
+                                        externalId: EmulatorHarness.partnerExternalId)
+        let contentType = "application/x-www-form-urlencoded; charset=utf-8"
+        let signed = HMACSigV4.sign(SignableRequest(method: "POST", path: "/", headers: [("Content-Type", contentType)], body: request.formBody),
+                                    host: "sts.eu-west-1.amazonaws.com", credentials: Self.source, region: "eu-west-1", service: "sts", at: date)
+        let answer = try await Python.crosscheck("sigv4", [
+            "accessKeyId": Self.source.accessKeyId, "secretAccessKey": Self.source.secretAccessKey.unsafeStringValue(),
+            "sessionToken": Self.source.sessionToken.unsafeStringValue(), "service": "sts", "region": "eu-west-1",
+            "url": "https://sts.eu-west-1.amazonaws.com/", "body": String(decoding: request.formBody, as: UTF8.self),
+            "headers": ["Content-Type": contentType], "amzDate": AmzDate.string(from: date),
+        ])
+        let botocore = try #require(answer["headers"] as? [String: String])
+        #expect(signed.header("authorization") == botocore["Authorization"])
+        #expect(signed.header("x-amz-security-token") == botocore["X-Amz-Security-Token"])
+        #expect(String(decoding: request.formBody, as: UTF8.self).contains("ExternalId=partner-7f3e&") == false, "ExternalId is last")
+        #expect(String(decoding: request.formBody, as: UTF8.self).hasPrefix("Action=AssumeRole&Version=2011-06-15&RoleArn=arn%3Aaws%3Aiam%3A%3A210987654321%3Arole%2Fpartner-role&"))
+    }
+
+    @Test func anAnswerIsReadWithItsSecretsOnlyAsSecretBytes() throws {
+        let xml = """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+          <AssumeRoleResult>
+            <!-- a comment -->
+            <Credentials><AccessKeyId>ASIATARGET</AccessKeyId><SecretAccessKey>s3cr&amp;t</SecretAccessKey>
+              <SessionToken><![CDATA[tok<en>]]></SessionToken><Expiration>2026-12-03T18:00:00Z</Expiration></Credentials>
+            <AssumedRoleUser><Arn>arn:aws:sts::210987654321:assumed-role/target-role/rolecall-alice</Arn><AssumedRoleId>AROA:x</AssumedRoleId></AssumedRoleUser>
+            <PackedPolicySize/>
+          </AssumeRoleResult>
+        </AssumeRoleResponse>
+        """
+        let root = try XMLReader.parse(Array(xml.utf8), secretElements: ["SecretAccessKey", "SessionToken"])
+        #expect(root.name == "AssumeRoleResponse")
+        let credentials = try #require(root.descendant("AssumeRoleResult", "Credentials"))
+        #expect(credentials.child("AccessKeyId")?.text == "ASIATARGET")
+        #expect(credentials.child("SecretAccessKey")?.text == "")
+        #expect(credentials.child("SecretAccessKey")?.secret?.unsafeStringValue() == "s3cr&t")
+        #expect(credentials.child("SessionToken")?.secret?.unsafeStringValue() == "tok<en>")
+        #expect(root.descendant("AssumeRoleResult", "AssumedRoleUser", "Arn")?.text == "arn:aws:sts::210987654321:assumed-role/target-role/rolecall-alice")
+        #expect(root.descendant("AssumeRoleResult", "PackedPolicySize")?.children.isEmpty == true)
+    }
+
+    @Test(arguments: [
+        ("<?xml version=\"1.0\"?><!DOCTYPE a [<!ENTITY x \"boom\">]><a>&x;</a>", "DTD"),
+        ("<!DOCTYPE a SYSTEM \"http://127.0.0.1:9/evil.dtd\"><a/>", "DTD"),
+        ("<a><b></a>", "well-formed"),
+        ("<a/><b/>", "well-formed"),
+        ("", "well-formed"),
+    ])
+    func hostileOrBrokenXMLIsRefused(xml: String, reason: String) {
+        #expect {
+            _ = try XMLReader.parse(Array(xml.utf8))
+        } throws: { error in
+            (error as? XMLReadError)?.description.contains(reason) == true
+        }
+    }
+
+    /// The client against the emulator: it verifies the signature with the source credentials it issued.
+    @Test func theEmulatorGrantsTheTargetAndRefusesWhatAWSRefuses() async throws {
+        let pki = try TestPKI.make()
+        let directory = try Paths.temporaryDirectory()
+        let harness = try await EmulatorHarness.start(try EmulatorHarness.standardConfig(caPEM: pki.root.certificate.pem, directory: directory))
+        defer { harness.stop() }
+        let source = try await sourceCredentials(harness, pki)
+        let client = AssumeRoleClient(endpoint: try Endpoint(parsing: harness.url), region: "us-east-1", transport: AsyncHTTPClientTransport())
+        func assume(_ role: String, duration: Int = 3600, externalId: String? = nil) async throws(STSError) -> AssumeRoleResult {
+            try await client.assumeRole(AssumeRoleRequest(roleArn: role, roleSessionName: "rolecall-alice", durationSeconds: duration, externalId: externalId),
+                                        with: source, retry: .never)
+        }
+        let granted = try await assume(EmulatorHarness.targetRoleArn)
+        #expect(granted.assumedRoleArn == "arn:aws:sts::210987654321:assumed-role/target-role/rolecall-alice")
+        #expect(abs(granted.credentials.expiration.timeIntervalSinceNow - 3600) < 10)
+        #expect(try await assume(EmulatorHarness.partnerRoleArn, externalId: EmulatorHarness.partnerExternalId).credentials.accessKeyId.hasPrefix("ASIA"))
+
+        let refusals: [(String, Int, String?, STSError.Code, String)] = [
+            (EmulatorHarness.partnerRoleArn, 3600, "wrong-id", .accessDenied, "check --external-id"),
+            (EmulatorHarness.partnerRoleArn, 3600, nil, .accessDenied, "trust policy must allow sts:AssumeRole"),
+            (EmulatorHarness.otherRoleArn, 3600, nil, .accessDenied, "trust policy must allow sts:AssumeRole"),
+            (EmulatorHarness.targetRoleArn, 3601, nil, .validation, "1 hour session limit for roles assumed by role chaining"),
+            (EmulatorHarness.targetRoleArn, 899, nil, .validation, "greater than or equal to 900"),
+        ]
+        for (role, duration, externalId, code, words) in refusals {
+            await #expect {
+                _ = try await assume(role, duration: duration, externalId: externalId)
+            } throws: { error in
+                guard let error = error as? STSError else { return false }
+                return error.code == code && error.description.contains(words) && !error.description.contains(source.secretAccessKey.unsafeStringValue())
+            }
+        }
+        let forged = AWSCredentials(accessKeyId: source.accessKeyId, secretAccessKey: SecretBytes("not-the-secret"), sessionToken: source.sessionToken,
+                                    expiration: source.expiration)
+        await #expect(throws: STSError.self) {
+            _ = try await client.assumeRole(AssumeRoleRequest(roleArn: EmulatorHarness.targetRoleArn, roleSessionName: "x1", durationSeconds: 900), with: forged, retry: .never)
+        }
+        #expect(harness.records.filter { $0.action == "sts:AssumeRole" }.map(\.status) == [200, 200, 403, 403, 403, 400, 400, 403])
+    }
+
+    /// Credentials from the emulator's own CreateSession, which AssumeRole must be signed with.
+    private func sourceCredentials(_ harness: EmulatorHarness, _ pki: TestPKI) async throws -> AWSCredentials {
+        let key = SigningKey.p256(.init())
+        let identity = SigningIdentity(certificate: try pki.leaf(for: key), key: key, isSingleUse: false)
+        let client = CreateSessionClient(endpoint: try Endpoint(parsing: harness.url), region: "us-east-1", transport: AsyncHTTPClientTransport())
+        return try await client.createSession(CreateSessionRequest(durationSeconds: 900, profileArn: EmulatorHarness.profileArn, roleArn: EmulatorHarness.roleArn,
+                                                                   trustAnchorArn: EmulatorHarness.trustAnchorArn), identity: identity).credentials
+    }
+}
