@@ -368,7 +368,7 @@ _rolecall_profile_add() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=()
-    non_repeating_options=(--role-arn --profile-arn --trust-anchor-arn --region --duration --mfa --pin-command --certificate --private-key --intermediates --pkcs11-module --mfa-interval --endpoint --role-session-name)
+    non_repeating_options=(--role-arn --profile-arn --trust-anchor-arn --source-profile --external-id --region --duration --mfa --pin-command --certificate --private-key --intermediates --pkcs11-module --mfa-interval --endpoint --role-session-name)
     __rolecall_offer_flags_options 1
 
     # Offer option value completions
@@ -380,6 +380,12 @@ _rolecall_profile_add() {
         return
         ;;
     '--trust-anchor-arn')
+        return
+        ;;
+    '--source-profile')
+        return
+        ;;
+    '--external-id')
         return
         ;;
     '--region')

@@ -277,6 +277,8 @@ _rolecall_profile_add() {
         '--role-arn[arn\:aws\:iam\:\:ACCOUNT\:role/NAME]:role-arn:'
         '--profile-arn[arn\:aws\:rolesanywhere\:REGION\:ACCOUNT\:profile/ID]:profile-arn:'
         '--trust-anchor-arn[arn\:aws\:rolesanywhere\:REGION\:ACCOUNT\:trust-anchor/ID]:trust-anchor-arn:'
+        '--source-profile[Chain roles\: assume --role-arn with STS AssumeRole, signed with a session of this profile (its MFA, one code for both); at most 1h.]:source-profile:'
+        '--external-id[The external ID the chained role'\''s trust policy asks for (with --source-profile).]:external-id:'
         '--region[AWS region (default\: the trust anchor'\''s).]:region:'
         '--duration[Longest AWS session, 15m to 12h or seconds.]:duration:'
         '--mfa[required\: a single-use certificate per session after a TOTP check; token\: the same, with the PIN of the token that holds the CA'\''s key as the check; off\: no MFA. Default\: token when the CA'\''s key is on a token, else required.]:mfa:{__rolecall_complete "${___mfa[@]}"}'
@@ -287,7 +289,7 @@ _rolecall_profile_add() {
         '--pkcs11-module[The PKCS#11 module for --private-key pkcs11\:URI (default\: the URI'\''s module-path, $ROLECALL_PKCS11_MODULE, else p11-kit'\''s proxy); remembered.]:pkcs11-module:'
         '--mfa-interval[How long one MFA check lets `exec --server` refresh credentials (16m to 12h; default 1h).]:mfa-interval:'
         '--endpoint[Roles Anywhere endpoint URL (default\: $AWS_ENDPOINT_URL_ROLESANYWHERE or the region'\''s).]:endpoint:'
-        '--role-session-name[Session name to ask for (the Roles Anywhere profile must accept it).]:role-session-name:'
+        '--role-session-name[Session name to ask for (the Roles Anywhere profile must accept it; with --source-profile, AssumeRole'\''s, default rolecall-$USER).]:role-session-name:'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )

@@ -6,10 +6,12 @@ import RolesAnywhereEmulator
 struct EmulatorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rolesanywhere-emulator",
-        abstract: "A loopback stand-in for IAM Roles Anywhere CreateSession and STS GetCallerIdentity.",
+        abstract: "A loopback stand-in for IAM Roles Anywhere CreateSession, STS GetCallerIdentity and AssumeRole, and the console's federation endpoint.",
         discussion: """
         Prints its base URL (http://127.0.0.1:PORT) as the first line on stdout once it accepts \
-        connections, then one JSON line per request on stderr. For tests and demos only.
+        connections, then one JSON line per request on stderr. For tests and demos only. A role is \
+        assumable with AssumeRole only by the roles its "assumableBy" lists, and with its \
+        "externalId" when it has one.
         """
     )
 

@@ -131,6 +131,17 @@ import TestSupport
         #expect(assumeRoles(world).count == 1)
     }
 
+    /// libxml2 (and the ICU it links) is loaded by the chained path only: the dynamic loader's own
+    /// record of the files it opened says so.
+    @Test func libxml2IsLoadedOnlyWhenARoleIsChained() async throws {
+        let (world, url) = try await world(mfa: "off")
+        let plain = try await world.rolecall(["exec", "--profile", "dev", "--", "true"], environment: ["LD_DEBUG": "files"])
+        let chained = try await world.rolecall(["exec", "--profile", "admin", "--", "true"], environment: ["LD_DEBUG": "files", "AWS_ENDPOINT_URL_STS": url])
+        #expect(plain.status == 0 && chained.status == 0, "\(plain.stderr.suffix(500)) \(chained.stderr.suffix(500))")
+        #expect(plain.stderr.contains("file=") && !plain.stderr.contains("libxml2"), "the loader's record, without libxml2")
+        #expect(chained.stderr.contains("file=libxml2.so"), "\(chained.stderr.suffix(2000))")
+    }
+
     @Test func theConsoleOfAChainedRoleLastsAtMostAnHour() async throws {
         let (world, url) = try await world()
         let outcome = try await world.rolecall(["console", "--profile", "admin", "--mfa-code", world.code(), "--print"],
