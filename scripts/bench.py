@@ -25,6 +25,7 @@ from cryptography.x509.oid import NameOID
 
 ACCOUNT = "123456789012"
 ROLE = f"arn:aws:iam::{ACCOUNT}:role/bench"
+CHAINED_ROLE = f"arn:aws:iam::{ACCOUNT}:role/bench-chained"
 PROFILE = f"arn:aws:rolesanywhere:us-east-1:{ACCOUNT}:profile/bench"
 ANCHOR = f"arn:aws:rolesanywhere:us-east-1:{ACCOUNT}:trust-anchor/rolecall"
 PYTHON_ANCHOR = f"arn:aws:rolesanywhere:us-east-1:{ACCOUNT}:trust-anchor/python"
@@ -91,6 +92,24 @@ def timed(argv, env):
     if result.returncode != 0:
         sys.exit(f"bench: {' '.join(argv[:4])}… failed ({result.returncode}): {result.stderr.decode()[-500:]}")
     return elapsed
+
+
+def callgrind_instructions(argv, env):
+    """Instructions the process itself ran (callgrind does not follow the exec'd child)."""
+    with tempfile.TemporaryDirectory() as scratch:
+        out = Path(scratch) / "callgrind.out"
+        subprocess.run(["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", *argv], env=env, capture_output=True, check=True)
+        summary_line = next(line for line in out.read_text().splitlines() if line.startswith("summary:") or line.startswith("totals:"))
+        return int(summary_line.split()[1])
+
+
+def peak_rss_kib(argv, env):
+    """The process's peak resident set (kept across its execve), from wait4."""
+    process = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
+    if status != 0:
+        sys.exit(f"bench: {' '.join(argv[:4])}… failed ({status})")
+    return usage.ru_maxrss
 
 
 def python_pki(directory):
@@ -190,7 +209,8 @@ def main():
                   "trustAnchors": [{"arn": ANCHOR, "certificatePath": "rolecall-ca.pem"},
                                    {"arn": PYTHON_ANCHOR, "certificatePath": "python-ca.pem"}],
                   "profiles": [{"arn": PROFILE, "roleArns": [ROLE], "durationSeconds": 3600}],
-                  "roles": [{"arn": ROLE, "maxSessionDuration": 3600}]}
+                  "roles": [{"arn": ROLE, "maxSessionDuration": 3600},
+                            {"arn": CHAINED_ROLE, "maxSessionDuration": 3600, "assumableBy": [ROLE]}]}
         (directory / "emulator.json").write_text(json.dumps(config))
         emulator = subprocess.Popen([str(binaries / "rolesanywhere-emulator"), "--config", str(directory / "emulator.json"), "--port", "0"],
                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
@@ -198,6 +218,8 @@ def main():
         for name, mfa in [("nomfa", "off"), ("mfa", "required")]:
             run([rolecall, "profile", "add", name, "--role-arn", ROLE, "--profile-arn", PROFILE, "--trust-anchor-arn", ANCHOR,
                  "--mfa", mfa, "--endpoint", url], env)
+        run([rolecall, "profile", "add", "chained", "--source-profile", "nomfa", "--role-arn", CHAINED_ROLE], env)
+        env["AWS_ENDPOINT_URL_STS"] = url
 
         python_client = [sys.executable, "-c", PYTHON_CLIENT, PROFILE, ROLE, PYTHON_ANCHOR,
                          str(directory / "python-leaf.pem"), str(directory / "python-key.pem"), url.removeprefix("http://")]
@@ -208,6 +230,7 @@ def main():
             "curl, pre-signed CreateSession": None,  # re-signed every round, outside the timing
             "rolecall credential-process": [rolecall, "credential-process", "--profile", "nomfa"],
             "rolecall exec -- true": [rolecall, "exec", "--profile", "nomfa", "--quiet", "--", "true"],
+            "rolecall exec -- true, chained (CreateSession, then AssumeRole)": [rolecall, "exec", "--profile", "chained", "--quiet", "--", "true"],
             "Python iam-rolesanywhere-session": python_client,
         }
         def measure(argv):
@@ -224,6 +247,13 @@ def main():
             for name, argv in order:
                 samples[name].append(measure(argv))
         figures = {name: summary(values) for name, values in samples.items()}
+        # What role chaining adds (AssumeRole, libxml2 and the ICU it links): instructions and memory,
+        # of `env`, which exits where `exec` would replace itself (callgrind writes nothing then).
+        plain, chained = ([rolecall, "env", "--profile", name] for name in ("nomfa", "chained"))
+        chaining = {
+            "instructionsM": [callgrind_instructions(argv, env) / 1e6 for argv in (plain, chained)],
+            "peakRSSMB": [statistics.median(peak_rss_kib(argv, env) for _ in range(5)) / 1024 for argv in (plain, chained)],
+        }
 
         micro = [json.loads(line) for line in run([arguments.bench_tool], env).stdout.splitlines()]
 
@@ -234,7 +264,7 @@ def main():
             emulator.terminate()
         subprocess.run(["rm", "-rf", str(directory)])
 
-    write(arguments.output, figures, micro, server, binary_figures(binaries), arguments.rounds)
+    write(arguments.output, figures, micro, server, binary_figures(binaries), chaining, arguments.rounds)
 
 
 # Swift mangles a module's name into every symbol it defines: `$s` + length + name.
@@ -261,7 +291,7 @@ def binary_figures(binaries):
     return figures
 
 
-def write(output, figures, micro, server, binary, rounds):
+def write(output, figures, micro, server, binary, chaining, rounds):
     def row(name):
         f = figures[name]
         return f"| {name} | {f['median']:.1f} | {f['min']:.1f} | {f['max']:.1f} |"
@@ -316,6 +346,12 @@ def write(output, figures, micro, server, binary, rounds):
         f"{server['perSecond']:.0f} requests/s, p50 {server['p50ms']:.2f} ms, p99 {server['p99ms']:.2f} ms; "
         f"supervisor peak RSS {server['peakRSSKiB'] / 1024:.1f} MB, of which anonymous (its own memory, not pages of the "
         f"binary) {server['anonymousKiB'] / 1024:.1f} MB at the end; locked {server['lockedKiB']} KiB.",
+        "",
+        f"Role chaining (a chained profile against a plain one, both without MFA; `exec` for time, `env` for the rest): "
+        f"{figures['rolecall exec -- true, chained (CreateSession, then AssumeRole)']['median'] - execute:.1f} ms more wall time (median), "
+        f"{chaining['instructionsM'][1] - chaining['instructionsM'][0]:.1f} M more instructions ({chaining['instructionsM'][0]:.1f} M → "
+        f"{chaining['instructionsM'][1]:.1f} M, callgrind), peak RSS {chaining['peakRSSMB'][0]:.1f} MB → {chaining['peakRSSMB'][1]:.1f} MB: "
+        "an AssumeRole round trip, and libxml2 with the ICU it links, loaded with `dlopen` on that path only.",
         END,
     ]
     generated = "\n".join(lines)

@@ -67,6 +67,27 @@ import TestSupport
         assertNoSecretsIn(changedFiles, secrets: secrets)
     }
 
+    /// A chained profile: the source's session, AssumeRole, the target's credentials; still nothing
+    /// but the MFA state is opened for writing (libxml2 loaded on the way).
+    @Test func aChainedExecWritesOnlyTheMFAState() async throws {
+        var world = try await CLIWorld.withEmulator()
+        world.environment["AWS_ENDPOINT_URL_STS"] = try #require(world.harness?.url)
+        let added = try await world.rolecall(["profile", "add", "admin", "--source-profile", "dev", "--role-arn", EmulatorHarness.targetRoleArn])
+        try #require(added.status == 0, "\(added.stderr)")
+        let before = snapshot(world.base)
+        let (outcome, written) = try await traced(world, ["exec", "--profile", "admin", "--quiet", "--mfa-code", world.code(), "--",
+                                                          "/bin/sh", "-c", "printf '%s\\n%s\\n' \"$AWS_SECRET_ACCESS_KEY\" \"$AWS_SESSION_TOKEN\""])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        let secrets = outcome.stdout.split(separator: "\n").map(String.init)
+        #expect(secrets.count == 2 && secrets.allSatisfy { $0.count >= 20 })
+        #expect(world.harness?.records.filter { $0.action == "sts:AssumeRole" }.map(\.status) == [200])
+        let unexpected = written.filter { !isAllowed($0, home: world.home) }
+        #expect(unexpected.isEmpty, "opened for writing: \(unexpected)")
+        let changedFiles = changed(before, snapshot(world.base))
+        #expect(changedFiles.contains("\(world.home)/mfa-state.json"), "the run's changes were seen")
+        assertNoSecretsIn(changedFiles, secrets: secrets)
+    }
+
     @Test func envWritesOnlyTheMFAState() async throws {
         let world = try await CLIWorld.withEmulator()
         let before = snapshot(world.base)
