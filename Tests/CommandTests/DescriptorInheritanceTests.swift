@@ -15,11 +15,12 @@ import TestSupport
             pass
     """
 
-    /// Runs rolecall from a shell that first opens descriptor 7 on a file, as `7<file rolecall …` would.
-    func descriptors(_ world: CLIWorld, _ arguments: [String]) async throws -> [Int: String] {
+    /// Runs rolecall from a shell that first opens descriptor 7 on a file, as `7<file rolecall …` would,
+    /// behind `wrapper` (a command that then runs rolecall).
+    func descriptors(_ world: CLIWorld, _ arguments: [String], wrapper: [String] = []) async throws -> [Int: String] {
         let marker = world.base + "/inherited-marker"
         FileManager.default.createFile(atPath: marker, contents: Data())
-        let command = ([Paths.rolecall] + arguments + ["--", Paths.python, "-S", "-c", Self.listDescriptors]).map(posixQuoted).joined(separator: " ")
+        let command = (wrapper + [Paths.rolecall] + arguments + ["--", Paths.python, "-S", "-c", Self.listDescriptors]).map(posixQuoted).joined(separator: " ")
         let outcome = try await ProcessRunner.run("/bin/sh", ["-c", "exec 7<\(posixQuoted(marker)); exec \(command)"], environment: world.environment)
         try #require(outcome.status == 0, "\(outcome.stderr)")
         let pairs = outcome.stdout.split(separator: "\n").compactMap { line -> (Int, String)? in
@@ -47,6 +48,20 @@ import TestSupport
         let world = try await CLIWorld.withEmulator()
         let open = try await descriptors(world, ["exec", "--server", "--quiet", "--profile", "dev", "--mfa-code", world.code()])
         #expect(rolecallsOwn(open).isEmpty, "\(open)")
+    }
+
+    /// Kernels before 5.11 have no `close_range(CLOSE_RANGE_CLOEXEC)`: strace makes it fail with
+    /// ENOSYS, as there, and the descriptor-by-descriptor fallback must mark the same ones.
+    @Test(arguments: [["exec"], ["exec", "--server"]])
+    func withoutCloseRangeTheFallbackMarksTheSameDescriptors(mode: [String]) async throws {
+        let world = try await CLIWorld.withEmulator()
+        let log = world.base + "/close-range.log"
+        let strace = ["strace", "-f", "-qq", "-o", log, "-e", "trace=close_range", "-e", "inject=close_range:error=ENOSYS"]
+        let open = try await descriptors(world, mode + ["--quiet", "--profile", "dev", "--mfa-code", world.code()], wrapper: strace)
+        #expect(rolecallsOwn(open).isEmpty, "\(open)")
+        let trace = try String(contentsOfFile: log, encoding: .utf8)
+        #expect(trace.contains("close_range(3,") && trace.contains("(INJECTED)"), "close_range was asked and refused: \(trace.suffix(500))")
+        #expect(!trace.contains("= 0\n"), "no close_range succeeded: \(trace.suffix(500))")
     }
 }
 
