@@ -338,7 +338,7 @@ _rolecall-issuer_audit() {
         '--since[How far back, e.g. 15m, 1h, 24h, 7d.]:since:'
         '--after-id[With --follow\: start after this row id (the `id` of the last row seen).]:after-id:'
         '--json[Print a JSON array (with --follow, one JSON object per line).]'
-        '--follow[Keep printing new rows as they are written, as JSON lines (with --json), until interrupted.]'
+        '--follow[Keep printing new rows as they are written, as JSON lines (with --json), until interrupted; a row counted again is printed again with its new count (keep the last line of each id).]'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
         '(-): :->command'

@@ -304,9 +304,17 @@ public struct IssuerAdmin: Sendable {
     /// seen when its transaction commits, so a lower id can appear after a higher one: each poll
     /// reads again from the highest id printed at least `settle` ago, and skips rows already printed.
     /// A database that stops answering is retried at every poll; `warn` hears of it once per outage.
+    /// A row counted again after it was printed (coalesced refusals, for up to a minute) is printed
+    /// again with its new count: a reader keeps the last line of each id.
     public func followAudit(since: Date?, afterID: Int64?, every interval: Duration = .seconds(1), settle: TimeInterval = 30,
                             warn: (String) -> Void = { _ in }, emit: (AuditRecord) -> Void) async throws {
         var printed: [Int64: Date] = [:]
+        // The count each recent row was printed with, while it may still be counted again.
+        var counts: [Int64: (count: Int64, time: Date)] = [:]
+        func show(_ row: AuditRecord) {
+            emit(row)
+            if let id = row.id { counts[id] = (row.count, row.time) }
+        }
         var settled: Int64
         if let afterID {
             settled = afterID
@@ -314,7 +322,7 @@ public struct IssuerAdmin: Sendable {
             settled = try await database.latestAuditID()
             if let since {
                 for row in try await database.audit(since: since, limit: 100_000) {
-                    emit(row)
+                    show(row)
                     if let id = row.id { printed[id] = now() }
                 }
             }
@@ -328,9 +336,15 @@ public struct IssuerAdmin: Sendable {
                 let late = highest > settled ? try await database.audit(afterID: settled, through: highest, limit: 1_000_000) : []
                 for row in late + (try await database.audit(afterID: highest, through: nil, limit: 10_000)) {
                     guard let id = row.id, printed[id] == nil else { continue }
-                    emit(row)
+                    show(row)
                     printed[id] = now()
                 }
+                let countWindow = now().addingTimeInterval(-Self.countedAgainWindow)
+                for row in try await database.auditCountedAgain(since: countWindow) {
+                    guard let id = row.id, let shown = counts[id], row.count > shown.count else { continue }
+                    show(row)
+                }
+                counts = counts.filter { $0.value.time >= countWindow }
                 if failing { warn("the issuer database answers again") }
                 failing = false
             } catch let error as StorageError {
@@ -345,6 +359,10 @@ public struct IssuerAdmin: Sendable {
             try await Task.sleep(for: interval)
         }
     }
+
+    /// How long after its time a coalesced row may still be counted again (a minute), with room
+    /// for replicas' clocks.
+    static let countedAgainWindow: TimeInterval = 180
 
     // MARK: Helpers
 

@@ -79,6 +79,9 @@ public protocol IssuerDatabase: Sendable {
     func audit(since: Date, limit: Int) async throws -> [AuditRecord]
     /// Rows with an id above `id` (and at most `through`, when given), in id order, at most `limit`.
     func audit(afterID id: Int64, through: Int64?, limit: Int) async throws -> [AuditRecord]
+    /// Rows written at or after `since` that were counted again (`count` above 1), in id order:
+    /// `audit --follow` prints them again with their new count.
+    func auditCountedAgain(since: Date) async throws -> [AuditRecord]
     /// The highest id so far (0 for none).
     func latestAuditID() async throws -> Int64
     /// How many rows are older than `before`.

@@ -321,6 +321,15 @@ public class SQLIssuerDatabase: IssuerDatabase, @unchecked Sendable {
         ).map(Self.auditRecord)
     }
 
+    public func auditCountedAgain(since: Date) async throws -> [AuditRecord] {
+        try await executor.query(
+            """
+            SELECT \(Self.auditColumns) FROM audit
+            WHERE occurred_at >= $1 AND count > 1 ORDER BY id LIMIT 10000
+            """, [since]
+        ).map(Self.auditRecord)
+    }
+
     public func latestAuditID() async throws -> Int64 {
         try await executor.query("SELECT COALESCE(MAX(id), 0) AS latest FROM audit").first?.get("latest") ?? 0
     }

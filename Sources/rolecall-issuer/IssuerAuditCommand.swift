@@ -24,7 +24,7 @@ struct IssuerAuditCommand: AsyncParsableCommand {
     @Flag(help: "Print a JSON array (with --follow, one JSON object per line).")
     var json = false
 
-    @Flag(help: "Keep printing new rows as they are written, as JSON lines (with --json), until interrupted.")
+    @Flag(help: "Keep printing new rows as they are written, as JSON lines (with --json), until interrupted; a row counted again is printed again with its new count (keep the last line of each id).")
     var follow = false
 
     func validate() throws {

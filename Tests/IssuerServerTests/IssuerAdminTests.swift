@@ -114,6 +114,34 @@ import TestSupport
         }
     }
 
+    /// A coalesced refusal row counted again after the follower printed it is printed again with
+    /// its new count, so a SIEM does not keep a burst of 3 as 1.
+    @Test(arguments: Backend.available)
+    func aRowCountedAgainIsPrintedAgainWithItsCount(backend: Backend) async throws {
+        try await backend.withFreshDatabase { fresh in
+            let database = try await fresh.open()
+            let admin = IssuerAdmin(database: database, key: try IssuerKey(text: IssuerKey.generateText()), bcryptCost: 4)
+            let seen = Collected<(Int64, Int64)>()
+            let follower = Task {
+                try await admin.followAudit(since: nil, afterID: nil, every: .milliseconds(20), settle: 5) { seen.add(($0.id ?? 0, $0.count)) }
+            }
+            defer { follower.cancel() }
+            try await Task.sleep(for: .milliseconds(100))
+            let id = try await database.appendAudit(AuditRecord(time: Date(), event: "certificate", user: "bob", clientAddress: nil, result: "refused: rateLimited"))
+            func waitFor(count: Int64) async throws {
+                let deadline = Date().addingTimeInterval(10)
+                while !seen.all.contains(where: { $0 == (id, count) }) && Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
+            }
+            try await waitFor(count: 1)
+            try await database.countAgain(auditRow: id)
+            try await database.countAgain(auditRow: id)
+            try await waitFor(count: 3)
+            try await Task.sleep(for: .milliseconds(200))
+            let counts = seen.all.filter { $0.0 == id }.map(\.1)
+            #expect(counts.first == 1 && counts.last == 3 && counts == counts.sorted() && Set(counts).count == counts.count, "\(counts)")
+        }
+    }
+
     @Test func theAdministratorIsTheOperatingSystemUser() {
         #expect(IssuerAdmin.operatingSystemUser(environment: [:]) == String(cString: getpwuid(geteuid()).pointee.pw_name))
         if geteuid() == 0 {
