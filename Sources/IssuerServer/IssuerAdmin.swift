@@ -41,10 +41,20 @@ public struct IssuerAdmin: Sendable {
         return name
     }
 
-    /// The audit row of an administrative change, written once the change is made.
-    private func recordChange(_ event: String, user: String? = nil, roleArn: String? = nil, count: Int64 = 1) async throws {
-        try await database.appendAudit(AuditRecord(time: now(), event: event, user: user, roleArn: roleArn, clientAddress: nil,
-                                                   result: "ok", count: count, actor: actor))
+    /// An administrative change and its audit row, in one transaction.
+    /// `body` makes the change through the database (and vault) it is given, in the same
+    /// transaction as the row: no change is made without its row, and no row is written for a
+    /// change that failed. What takes time (bcrypt, a key on an HSM) is done before, outside it.
+    @discardableResult
+    private func change<T: Sendable>(_ event: String, user: String? = nil, roleArn: String? = nil, count: Int64 = 1,
+                                     _ body: @escaping @Sendable (_ database: any IssuerDatabase, _ vault: IssuerVault) async throws -> T) async throws -> T {
+        let record = AuditRecord(time: now(), event: event, user: user, roleArn: roleArn, clientAddress: nil, result: "ok", count: count, actor: actor)
+        let (key, tokens) = (vault.key, vault.tokens)
+        return try await database.inTransaction { transaction in
+            let result = try await body(transaction, IssuerVault(database: transaction, key: key, tokens: tokens))
+            try await transaction.appendAudit(record)
+            return result
+        }
     }
 
     // MARK: Setup and CA
@@ -67,9 +77,7 @@ public struct IssuerAdmin: Sendable {
         try await vault.createTokenKey()
         _ = try await vault.tokenSigner()
         if try await !database.authorities().isEmpty { return try await vault.currentAuthority() }
-        let authority = try await addAuthority(commonName: commonName, caKey: caKey, staged: false)
-        try await recordChange("issuer-init")
-        return authority
+        return try await addAuthority(commonName: commonName, caKey: caKey, staged: false, event: "issuer-init")
     }
 
     /// Every CA, oldest first, whether it is retired (a staged one is not) and whether it is staged.
@@ -81,22 +89,18 @@ public struct IssuerAdmin: Sendable {
     /// Refused while a CA is staged: promote that one. `caKey` as for `initialize`.
     public func rotateAuthority(commonName: String, caKey: PKCS11URI? = nil) async throws -> CertificateAuthority {
         try await refuseStaged()
-        let authority = try await addAuthority(commonName: commonName, caKey: caKey, staged: false)
-        try await recordChange("ca-rotate")
-        return authority
+        return try await addAuthority(commonName: commonName, caKey: caKey, staged: false, event: "ca-rotate")
     }
 
     /// The next CA, published for the trust anchor; the current one keeps signing on every replica.
     public func stageAuthority(commonName: String, caKey: PKCS11URI? = nil) async throws -> CertificateAuthority {
         try await refuseStaged()
-        let authority = try await addAuthority(commonName: commonName, caKey: caKey, staged: true)
-        try await recordChange("ca-stage")
-        return authority
+        return try await addAuthority(commonName: commonName, caKey: caKey, staged: true, event: "ca-stage")
     }
 
     /// A rotation off the HSM would put the next CA's key in the database: refused unless a
     /// token key is named for it too. So is a key an earlier CA had: a rotation makes a new key.
-    private func addAuthority(commonName: String, caKey: PKCS11URI?, staged: Bool) async throws -> CertificateAuthority {
+    private func addAuthority(commonName: String, caKey: PKCS11URI?, staged: Bool, event: String) async throws -> CertificateAuthority {
         let authorities = try await database.authorities()
         let namesTheSameKey = { (stored: StoredAuthority) -> Bool in
             guard let caKey, case .token(let uri, _, _) = stored.key, let parsed = try? PKCS11URI(parsing: uri) else { return false }
@@ -113,17 +117,19 @@ public struct IssuerAdmin: Sendable {
             currentModule = module
         }
         let (authority, tokenKey) = try vault.makeAuthority(commonName: commonName, caKey: caKey, currentModule: currentModule, now: now())
-        try await vault.addAuthority(authority, tokenKey: tokenKey, staged: staged, now: now())
+        let time = now()
+        try await change(event) { _, vault in try await vault.addAuthority(authority, tokenKey: tokenKey, staged: staged, now: time) }
         return authority
     }
 
     /// The staged CA signs from now on, on every replica; the one before it is retired. Its key
     /// is not opened here: the replicas open it when they sign.
     public func promoteAuthority() async throws -> Certificate {
-        guard try await database.promoteStagedAuthority() else {
-            throw IssuerSetupError("no CA is staged: run `rolecall issuer ca rotate --stage` first")
+        try await change("ca-promote") { database, _ in
+            guard try await database.promoteStagedAuthority() else {
+                throw IssuerSetupError("no CA is staged: run `rolecall issuer ca rotate --stage` first")
+            }
         }
-        try await recordChange("ca-promote")
         return try await vault.currentCertificate()
     }
 
@@ -169,11 +175,11 @@ public struct IssuerAdmin: Sendable {
         let seed = TOTPSecret.generate(using: &generator)
         defer { seed.wipe() }
         let password = Self.generatePassword(using: &generator)
-        try await database.addUser(UserRecord(
+        let record = UserRecord(
             name: name, passwordHash: try await hasher.hash(password.unsafeStringValue()), sealedTOTPSeed: try vault.sealSeed(seed, user: name),
             loginSessionSeconds: loginSessionSeconds, createdAt: now(), passwordMustChange: true, admin: admin
-        ))
-        try await recordChange(admin ? "user-add-admin" : "user-add", user: name)
+        )
+        try await change(admin ? "user-add-admin" : "user-add", user: name) { database, _ in try await database.addUser(record) }
         return Enrollment(user: name, password: password, otpauthURI: Self.otpauthURI(user: name, seed: seed))
     }
 
@@ -190,49 +196,54 @@ public struct IssuerAdmin: Sendable {
     public func resetPassword(user: String, newDevice: Bool = false) async throws -> PasswordReset {
         var generator = SystemRandomNumberGenerator()
         let password = Self.generatePassword(using: &generator)
-        guard try await database.setPassword(user: user, hash: try await hasher.hash(password.unsafeStringValue()), mustChange: true, replacing: nil) else {
-            password.wipe()
-            throw Self.noUser(user)
-        }
-        var uri: SecretBytes?
-        if newDevice {
-            let seed = TOTPSecret.generate(using: &generator)
-            defer { seed.wipe() }
-            guard try await database.replaceDevices(user: user, sealedSeed: try vault.sealSeed(seed, user: user), at: now()) else {
-                password.wipe()
-                throw Self.noUser(user)
+        let seed = newDevice ? TOTPSecret.generate(using: &generator) : nil
+        defer { seed?.wipe() }
+        do {
+            let hash = try await hasher.hash(password.unsafeStringValue())
+            let sealedSeed = try seed.map { try vault.sealSeed($0, user: user) }
+            let time = now()
+            try await change(newDevice ? "password-reset-new-device" : "password-reset", user: user) { database, _ in
+                guard try await database.setPassword(user: user, hash: hash, mustChange: true, replacing: nil) else { throw Self.noUser(user) }
+                if let sealedSeed {
+                    guard try await database.replaceDevices(user: user, sealedSeed: sealedSeed, at: time) else { throw Self.noUser(user) }
+                }
+                try await database.resetFailures(user: user)
+                try await database.removeConsoleSessions(user: user)
             }
-            uri = Self.otpauthURI(user: user, seed: seed)
+        } catch {
+            password.wipe()
+            throw error
         }
-        try await database.resetFailures(user: user)
-        try await database.removeConsoleSessions(user: user)
-        try await recordChange(newDevice ? "password-reset-new-device" : "password-reset", user: user)
-        return PasswordReset(user: user, password: password, otpauthURI: uri)
+        return PasswordReset(user: user, password: password, otpauthURI: seed.map { Self.otpauthURI(user: user, seed: $0) })
     }
 
     /// Disabling ends the user's login and console sessions for good.
     public func setDisabled(_ disabled: Bool, user: String) async throws {
-        guard try await database.setDisabled(disabled, user: user) else { throw Self.noUser(user) }
-        if disabled { try await database.removeConsoleSessions(user: user) }
-        try await recordChange(disabled ? "user-disable" : "user-enable", user: user)
+        try await change(disabled ? "user-disable" : "user-enable", user: user) { database, _ in
+            guard try await database.setDisabled(disabled, user: user) else { throw Self.noUser(user) }
+            if disabled { try await database.removeConsoleSessions(user: user) }
+        }
     }
 
     /// Whether `user` may use the console's administrator pages.
     public func setAdmin(_ admin: Bool, user: String) async throws {
-        guard try await database.setAdmin(admin, user: user) else { throw Self.noUser(user) }
-        try await recordChange(admin ? "user-admin-on" : "user-admin-off", user: user)
+        try await change(admin ? "user-admin-on" : "user-admin-off", user: user) { database, _ in
+            guard try await database.setAdmin(admin, user: user) else { throw Self.noUser(user) }
+        }
     }
 
     /// Failed attempts back to zero, and no lockout.
     public func liftLockout(user: String) async throws {
-        guard try await database.user(named: user) != nil else { throw Self.noUser(user) }
-        try await database.resetFailures(user: user)
-        try await recordChange("lockout-lift", user: user)
+        try await change("lockout-lift", user: user) { database, _ in
+            guard try await database.user(named: user) != nil else { throw Self.noUser(user) }
+            try await database.resetFailures(user: user)
+        }
     }
 
     public func removeUser(_ name: String) async throws {
-        guard try await database.removeUser(named: name) else { throw Self.noUser(name) }
-        try await recordChange("user-remove", user: name)
+        try await change("user-remove", user: name) { database, _ in
+            guard try await database.removeUser(named: name) else { throw Self.noUser(name) }
+        }
     }
 
     // MARK: Roles
@@ -250,22 +261,23 @@ public struct IssuerAdmin: Sendable {
         guard (SessionDurationPolicy.minimumSeconds...SessionDurationPolicy.maximumSeconds).contains(maxDurationSeconds) else {
             throw IssuerSetupError("--max-duration must be between 15m and 12h")
         }
+        let grant = RoleGrant(user: user, roleArn: roleArn, profileArn: profileArn, trustAnchorArn: trustAnchorArn,
+                              region: region, maxDurationSeconds: maxDurationSeconds, mfa: mfa.rawValue, createdAt: now())
         do {
-            try await database.putGrant(RoleGrant(user: user, roleArn: roleArn, profileArn: profileArn, trustAnchorArn: trustAnchorArn,
-                                                  region: region, maxDurationSeconds: maxDurationSeconds, mfa: mfa.rawValue, createdAt: now()))
+            try await change("role-allow", user: user, roleArn: roleArn) { database, _ in try await database.putGrant(grant) }
         } catch StorageError.notFound {
             throw Self.noUser(user)
         }
-        try await recordChange("role-allow", user: user, roleArn: roleArn)
     }
 
     public func grants(user: String?) async throws -> [RoleGrant] { try await database.grants(user: user) }
 
     public func revokeRole(user: String, roleArn: String) async throws {
-        guard try await database.revokeGrant(user: user, roleArn: roleArn) else {
-            throw IssuerSetupError("\(user) has no grant for \(printableExcerpt(roleArn, limit: 200)): see `rolecall issuer role list`")
+        try await change("role-revoke", user: user, roleArn: roleArn) { database, _ in
+            guard try await database.revokeGrant(user: user, roleArn: roleArn) else {
+                throw IssuerSetupError("\(user) has no grant for \(printableExcerpt(roleArn, limit: 200)): see `rolecall issuer role list`")
+            }
         }
-        try await recordChange("role-revoke", user: user, roleArn: roleArn)
     }
 
     // MARK: Audit
@@ -295,7 +307,7 @@ public struct IssuerAdmin: Sendable {
             // Room for the issuer's own writes between batches.
             try await Task.sleep(for: .milliseconds(5))
         }
-        try await recordChange("audit-prune", count: Int64(removed))
+        try await change("audit-prune", count: Int64(removed)) { _, _ in }
         return removed
     }
 

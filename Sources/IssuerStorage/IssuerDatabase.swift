@@ -69,6 +69,11 @@ public protocol IssuerDatabase: Sendable {
     /// Back to zero failures, unlocked (after a success).
     func resetFailures(user: String) async throws
 
+    /// Runs `body` on this database inside one transaction: everything it writes is committed
+    /// together when it returns, and nothing when it throws (an administrative change and its
+    /// audit row).
+    func inTransaction<T: Sendable>(_ body: @escaping @Sendable (any IssuerDatabase) async throws -> T) async throws -> T
+
     // MARK: Audit
     /// Stores the row and returns its id.
     @discardableResult

@@ -22,6 +22,13 @@ public class SQLIssuerDatabase: IssuerDatabase, @unchecked Sendable {
         try await executor.unboundedQuery(sql)
     }
 
+    public func inTransaction<T: Sendable>(_ body: @escaping @Sendable (any IssuerDatabase) async throws -> T) async throws -> T {
+        let dialect = executor.dialect
+        return try await executor.transaction { runner in
+            try await body(SQLIssuerDatabase(executor: TransactionExecutor(runner: runner, dialect: dialect)))
+        }
+    }
+
     public func migrate() async throws {
         try await Migrations.apply(on: executor)
     }

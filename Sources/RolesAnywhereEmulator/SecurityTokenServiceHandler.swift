@@ -85,8 +85,9 @@ extension Emulator {
     }
 
     /// AssumeRole with the caller's (always temporary) credentials: role chaining, so at most 1 h.
-    /// A role is assumable only by the roles its `assumableBy` lists, and with its `externalId`;
-    /// like AWS, a refusal does not say which condition failed.
+    /// A role is assumable only by the roles its `assumableBy` lists, and with its `externalId`
+    /// when it has one (an ExternalId it does not ask for is ignored, as AWS does); like AWS, a
+    /// refusal does not say which condition failed.
     private func assumeRole(_ form: [String: String], by caller: IssuedSessions.Entry, requestId: String,
                             record: inout RequestRecord) async -> Result<String, STSRefusal> {
         func invalid(_ message: String) -> Result<String, STSRefusal> { .failure(.init(status: 400, code: "ValidationError", message: message)) }
@@ -103,7 +104,7 @@ extension Emulator {
         let notAuthorized = STSRefusal(code: "AccessDenied", message: "User: \(callerArn) is not authorized to perform: sts:AssumeRole on resource: \(target.prefix(200))")
         guard let role = config.roles[target], let roleArn = try? ARN(target, kind: .role),
               role.assumableBy.contains(caller.roleArn.description),
-              role.externalId == form["ExternalId"]
+              role.externalId == nil || role.externalId == form["ExternalId"]
         else { return .failure(notAuthorized) }
         guard duration <= 3600 else { return invalid("The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.") }
         guard duration <= role.maxSessionDuration else { return invalid("The requested DurationSeconds exceeds the MaxSessionDuration set for this role.") }

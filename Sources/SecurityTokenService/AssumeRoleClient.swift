@@ -40,7 +40,11 @@ public struct AssumeRoleClient: Sendable {
                 return try await send(request, with: source)
             } catch where error.isRetryable && attempt < retry.maximumAttempts {
                 attempt += 1
-                try? await Task.sleep(for: .milliseconds(retry.delayMilliseconds(beforeAttempt: attempt, random: &generator)))
+                do {
+                    try await Task.sleep(for: .milliseconds(retry.delayMilliseconds(beforeAttempt: attempt, random: &generator)))
+                } catch {
+                    throw STSError(.connection, "the AssumeRole retry was cancelled")
+                }
             }
         }
     }
@@ -67,6 +71,8 @@ public struct AssumeRoleClient: Sendable {
         do {
             document = try XMLReader.parse(response.body, secretElements: ["SecretAccessKey", "SessionToken"])
         } catch {
+            // A proxy's or load balancer's page, not STS's: a 5xx is worth another try.
+            if response.status >= 500 { throw STSError(.serverError, "STS failed: HTTP \(response.status) with no STS error in it", httpStatus: response.status) }
             throw .unexpected(response.status == 200 ? error.description : "HTTP \(response.status) with no STS error in it (\(error))", status: response.status)
         }
         guard response.status == 200 else {

@@ -37,22 +37,45 @@ public struct XMLReadError: Error, Sendable, Equatable, CustomStringConvertible 
 /// chaining reads XML, so only it pays. The reader API takes and returns opaque pointers, ints and
 /// C strings, so its prototypes are declared here with no header, and no struct layout is assumed.
 ///
-/// Documents with a DTD or an entity reference are refused: STS answers have neither, and
-/// without them there is no entity expansion or external fetch to worry about (`XML_PARSE_NONET`
-/// as well).
+/// Documents with a DTD or an entity reference are refused, the DTD before libxml2 reads a byte:
+/// STS answers have neither, and without them there is no entity expansion or external fetch to
+/// worry about (`XML_PARSE_NONET` as well). libxml2's own buffers, which held the answer's secret
+/// values too, are freed with the reader but not wiped.
 public enum XMLReader {
     public static let maximumBytes = 256 * 1024
 
     /// Parses `bytes` into its root element.
     public static func parse(_ bytes: [UInt8], secretElements: Set<String> = []) throws(XMLReadError) -> XMLElement {
         guard bytes.count <= maximumBytes else { throw XMLReadError("the XML answer is larger than \(maximumBytes / 1024) KiB") }
+        // Before libxml2 sees them: it would parse a DTD's internal subset (declarations, parameter
+        // entities) before the first node is reported.
+        guard !declaresMarkup(bytes) else { throw dtdRefused }
         let library = try LibXML2.shared.get()
-        let reader: OpaquePointer? = bytes.withUnsafeBufferPointer { buffer in
+        // libxml2 reads from the caller's buffer as it goes (it does not copy it), so the whole read
+        // happens while the buffer is pinned.
+        return try bytes.withUnsafeBufferPointer { buffer in
             buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
-                library.readerForMemory($0, Int32(buffer.count), nil, "UTF-8", LibXML2.options)
+                read(library, library.readerForMemory($0, Int32(buffer.count), nil, "UTF-8", LibXML2.options), secretElements: secretElements)
             }
+        }.get()
+    }
+
+    static let dtdRefused = XMLReadError("the answer declares a DTD or uses an entity, which STS answers never do")
+
+    /// Whether `<!` opens anything but a comment or a CDATA section (a DOCTYPE, an ENTITY, …).
+    static func declaresMarkup(_ bytes: [UInt8]) -> Bool {
+        let comment = Array("--".utf8), cdata = Array("[CDATA[".utf8)
+        var index = bytes.startIndex
+        while let open = bytes[index...].firstIndex(of: UInt8(ascii: "<")) {
+            let rest = bytes[(open + 1)...]
+            if rest.first == UInt8(ascii: "!") && !rest.dropFirst().starts(with: comment) && !rest.dropFirst().starts(with: cdata) { return true }
+            index = open + 1
         }
-        guard let reader else { throw XMLReadError("libxml2 could not start reading the answer") }
+        return false
+    }
+
+    private static func read(_ library: LibXML2, _ reader: OpaquePointer?, secretElements: Set<String>) -> Result<XMLElement, XMLReadError> {
+        guard let reader else { return .failure(XMLReadError("libxml2 could not start reading the answer")) }
         defer { library.freeReader(reader) }
 
         // Open elements, innermost last; an element is finished at its end tag, or at once when empty.
@@ -69,26 +92,32 @@ public enum XMLReader {
         while true {
             let status = library.read(reader)
             if status == 0 { break }
-            guard status == 1 else { throw XMLReadError("the answer is not well-formed XML") }
+            guard status == 1 else { return .failure(XMLReadError("the answer is not well-formed XML")) }
             switch library.nodeType(reader) {
             case NodeType.element:
-                guard root == nil else { throw XMLReadError("the answer has more than one root element") }
-                open.append((library.localName(reader), [], []))
+                guard root == nil else { return .failure(XMLReadError("the answer has more than one root element")) }
+                let name = library.localName(reader)
+                var text: [UInt8] = []
+                // Room for a session token from the start: a buffer that grows leaves copies behind.
+                if secretElements.contains(name) { text.reserveCapacity(16 * 1024) }
+                open.append((name, text, []))
                 if library.isEmptyElement(reader) == 1 { finish() }
             case NodeType.endElement:
-                guard !open.isEmpty else { throw XMLReadError("the answer is not well-formed XML") }
+                guard !open.isEmpty else { return .failure(XMLReadError("the answer is not well-formed XML")) }
                 finish()
             case NodeType.text, NodeType.cdata, NodeType.significantWhitespace:
                 guard !open.isEmpty, let value = library.value(reader) else { continue }
-                open[open.count - 1].text += UnsafeBufferPointer(start: value, count: strlen(UnsafeRawPointer(value).assumingMemoryBound(to: CChar.self)))
+                var length = 0
+                while value[length] != 0 { length += 1 }
+                open[open.count - 1].text += UnsafeBufferPointer(start: value, count: length)
             case NodeType.documentType, NodeType.entityReference, NodeType.entity:
-                throw XMLReadError("the answer declares a DTD or uses an entity, which STS answers never do")
+                return .failure(dtdRefused)
             default:
                 continue  // comments, processing instructions, insignificant white space
             }
         }
-        guard let root, open.isEmpty else { throw XMLReadError("the answer is not well-formed XML") }
-        return root
+        guard let root, open.isEmpty else { return .failure(XMLReadError("the answer is not well-formed XML")) }
+        return .success(root)
     }
 
     /// `xmlReaderTypes`.
@@ -117,9 +146,10 @@ struct LibXML2: Sendable {
         constLocalName(reader).map { String(cString: $0) } ?? ""
     }
 
-    /// `XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NONET`: nothing on standard error, no
-    /// network. Not `XML_PARSE_NOENT` or `XML_PARSE_DTDLOAD`: entities stay unexpanded (and refused).
-    static let options: Int32 = 1 << 5 | 1 << 6 | 1 << 11
+    /// `XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NONET | XML_PARSE_NO_XXE`: nothing on
+    /// standard error, no network, no external entity (the last is 2.13's; earlier releases ignore
+    /// the bit). Not `XML_PARSE_NOENT` or `XML_PARSE_DTDLOAD`: entities stay unexpanded (and refused).
+    static let options: Int32 = 1 << 5 | 1 << 6 | 1 << 11 | 1 << 23
 
     /// Sonames across libxml2 releases (2.14 moved to .so.16), then macOS's.
     static let candidates = ["libxml2.so.2", "libxml2.so.16", "libxml2.2.dylib"]

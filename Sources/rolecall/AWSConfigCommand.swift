@@ -19,8 +19,9 @@ struct AWSConfigCommand: AsyncParsableCommand {
     func run() async throws {
         try await Console.reportingErrors {
             let config = Console.context().config
-            let profiles = try profile.map { [try config.profile(named: $0)] } ?? config.profiles()
-            Console.out(AWSConfigOutput.render(profiles: profiles, executable: Self.executablePath()))
+            let all = try config.profiles()
+            let profiles = try profile.map { [try config.profile(named: $0)] } ?? all
+            Console.out(AWSConfigOutput.render(profiles: profiles, all: all, executable: Self.executablePath()))
         }
     }
 

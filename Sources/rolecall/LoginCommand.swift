@@ -76,6 +76,9 @@ struct LoginCommand: AsyncParsableCommand {
             for name in result.skipped {
                 Console.err("rolecall: warning: a profile of your own is named \(name); the issuer's role of that name was not written\n")
             }
+            for name in result.keptForChains {
+                Console.err("rolecall: warning: this login does not give profile \(name), kept because chained profiles start from it; its sessions will be refused if the role is gone: remove the chained profiles, then \(name)\n")
+            }
         }
     }
 

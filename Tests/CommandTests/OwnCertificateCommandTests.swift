@@ -106,6 +106,23 @@ import X509
         #expect(world.createSessions.map(\.status) == [201])
     }
 
+    /// A role chained from a profile whose own certificate ends in 20 minutes lasts no longer than
+    /// the certificate, not the hour a chain could have.
+    @Test func aChainFromAnOwnCertificateEndsWithTheCertificate() async throws {
+        let world = try await World.make()
+        let key = SigningKey.p256(.init())
+        let certificate = try world.write("corp.pem", try world.pki.leaf(for: key, notAfter: Date().addingTimeInterval(1200)).pem, mode: 0o644)
+        let keyFile = try world.write("corp.key", key.testPEM)
+        let added = try await world.addProfile("corp", ["--certificate", certificate, "--private-key", keyFile, "--mfa", "off"])
+        try #require(added.status == 0, "\(added.stderr)")
+        let chained = try await world.rolecall(["profile", "add", "admin", "--source-profile", "corp", "--role-arn", EmulatorHarness.targetRoleArn])
+        try #require(chained.status == 0, "\(chained.stderr)")
+        let outcome = try await world.rolecall(["exec", "--profile", "admin", "--", "true"], environment: ["AWS_ENDPOINT_URL_STS": world.harness.url])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        let assumed = world.harness.records.filter { $0.action == "sts:AssumeRole" }
+        #expect(assumed.count == 1 && assumed.first.flatMap(\.durationSeconds).map { (1150...1200).contains($0) } == true, "\(assumed)")
+    }
+
     @Test func anOlderEncryptionSchemeIsRefusedSayingHowToConvert() async throws {
         let world = try await World.make()
         let key = SigningKey.p256(.init())

@@ -142,6 +142,41 @@ import TestSupport
         }
     }
 
+    /// An administrative change and its audit row are one transaction: with the audit table gone,
+    /// every change fails and none is made.
+    @Test(arguments: Backend.available)
+    func aChangeWhoseAuditRowCannotBeWrittenIsNotMade(backend: Backend) async throws {
+        try await backend.withFreshDatabase { fresh in
+            let database = try await fresh.open()
+            let admin = Self.admin(database, try IssuerKey(text: IssuerKey.generateText()))
+            _ = try await admin.initialize(commonName: "atomic")
+            _ = try await admin.addUser("bob")
+            try await database.executeAdministrative("ALTER TABLE audit RENAME TO audit_away")
+            let role = "arn:aws:iam::123456789012:role/dev"
+            let changes: [(String, () async throws -> Void)] = [
+                ("user add", { _ = try await admin.addUser("carol") }),
+                ("user disable", { try await admin.setDisabled(true, user: "bob") }),
+                ("user admin", { try await admin.setAdmin(true, user: "bob") }),
+                ("role allow", { try await admin.allowRole(user: "bob", roleArn: role, profileArn: "arn:aws:rolesanywhere:us-east-1:123456789012:profile/p",
+                                                           trustAnchorArn: "arn:aws:rolesanywhere:us-east-1:123456789012:trust-anchor/t", region: nil,
+                                                           maxDurationSeconds: 3600, mfa: .perSession) }),
+                ("password reset", { _ = try await admin.resetPassword(user: "bob", newDevice: true) }),
+                ("ca stage", { _ = try await admin.stageAuthority(commonName: "next") }),
+                ("user remove", { try await admin.removeUser("bob") }),
+            ]
+            for (name, change) in changes {
+                await #expect(throws: (any Error).self, "\(name) without its audit row") { try await change() }
+            }
+            try await database.executeAdministrative("ALTER TABLE audit_away RENAME TO audit")
+            let users = try await database.users()
+            #expect(users.map(\.name) == ["bob"] && users.first?.disabled == false && users.first?.admin == false)
+            #expect(try await database.grants(user: "bob").isEmpty)
+            #expect(try await database.authorities().count == 1, "no CA staged")
+            #expect(try await database.devices(user: "bob").count == 1)
+            #expect(try await database.audit(since: .distantPast, limit: 100).map(\.event) == ["issuer-init", "user-add"])
+        }
+    }
+
     @Test func theAdministratorIsTheOperatingSystemUser() {
         #expect(IssuerAdmin.operatingSystemUser(environment: [:]) == String(cString: getpwuid(geteuid()).pointee.pw_name))
         if geteuid() == 0 {

@@ -2,7 +2,7 @@ import Foundation
 import HTTPSTransport
 import RolesAnywhere
 import RolesAnywhereEmulator
-import SecurityTokenService
+@testable import SecurityTokenService
 import Testing
 import TestSupport
 
@@ -27,7 +27,7 @@ import TestSupport
         let botocore = try #require(answer["headers"] as? [String: String])
         #expect(signed.header("authorization") == botocore["Authorization"])
         #expect(signed.header("x-amz-security-token") == botocore["X-Amz-Security-Token"])
-        #expect(String(decoding: request.formBody, as: UTF8.self).contains("ExternalId=partner-7f3e&") == false, "ExternalId is last")
+        #expect(String(decoding: request.formBody, as: UTF8.self).hasSuffix("&DurationSeconds=3600&ExternalId=partner-7f3e"))
         #expect(String(decoding: request.formBody, as: UTF8.self).hasPrefix("Action=AssumeRole&Version=2011-06-15&RoleArn=arn%3Aaws%3Aiam%3A%3A210987654321%3Arole%2Fpartner-role&"))
     }
 
@@ -57,6 +57,10 @@ import TestSupport
 
     @Test(arguments: [
         ("<?xml version=\"1.0\"?><!DOCTYPE a [<!ENTITY x \"boom\">]><a>&x;</a>", "DTD"),
+        ("<!DOCTYPE l [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\"><!ENTITY c \"&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;\">]><l>&c;</l>", "DTD"),
+        ("<!DOCTYPE a [<!ENTITY % p SYSTEM \"file:///etc/passwd\"> %p;]><a/>", "DTD"),
+        ("<a><!ENTITY x \"y\"></a>", "DTD"),
+        ("<a>&amp;&unknown;</a>", "well-formed"),
         ("<!DOCTYPE a SYSTEM \"http://127.0.0.1:9/evil.dtd\"><a/>", "DTD"),
         ("<a><b></a>", "well-formed"),
         ("<a/><b/>", "well-formed"),
@@ -68,6 +72,33 @@ import TestSupport
         } throws: { error in
             (error as? XMLReadError)?.description.contains(reason) == true
         }
+    }
+
+    @Test func onlyCommentsAndCDATAMayOpenWithABang() {
+        #expect(!XMLReader.declaresMarkup(Array("<a><!-- x --><![CDATA[<b>]]></a>".utf8)))
+        #expect(XMLReader.declaresMarkup(Array("<?xml version=\"1.0\"?>\n<!DOCTYPE a><a/>".utf8)))
+        #expect(XMLReader.declaresMarkup(Array("<a><!ELEMENT a ANY></a>".utf8)))
+    }
+
+    @Test func theEndpointIsTheRegionsUnlessTheSDKsVariablesSayOtherwise() throws {
+        #expect(try STSEndpoint.resolve(region: "eu-west-1", environment: [:]).description == "https://sts.eu-west-1.amazonaws.com")
+        #expect(try STSEndpoint.resolve(region: "cn-north-1", environment: [:]).description == "https://sts.cn-north-1.amazonaws.com.cn")
+        #expect(try STSEndpoint.resolve(region: "eu-west-1", environment: ["AWS_ENDPOINT_URL": "http://127.0.0.1:4566"]).description == "http://127.0.0.1:4566")
+        let both = ["AWS_ENDPOINT_URL": "http://127.0.0.1:4566", "AWS_ENDPOINT_URL_STS": "https://sts.example.test"]
+        #expect(try STSEndpoint.resolve(region: "eu-west-1", environment: both).description == "https://sts.example.test")
+        #expect(try STSEndpoint.resolve(region: "eu-west-1", environment: both.merging(["AWS_IGNORE_CONFIGURED_ENDPOINT_URLS": "true"]) { $1 }).description
+                == "https://sts.eu-west-1.amazonaws.com")
+        #expect(throws: RolesAnywhereError.self, "credentials never go to a non-loopback http:// endpoint") {
+            _ = try STSEndpoint.resolve(region: "eu-west-1", environment: ["AWS_ENDPOINT_URL_STS": "http://sts.example.test"])
+        }
+    }
+
+    @Test func theDefaultSessionNameKeepsAssumeRolesAlphabetAndLength() {
+        #expect(AssumeRoleRequest.defaultSessionName(user: "alice") == "rolecall-alice")
+        #expect(AssumeRoleRequest.defaultSessionName(user: "Zoë O'Brien@corp") == "rolecall-ZoOBrien@corp")
+        #expect(AssumeRoleRequest.defaultSessionName(user: nil) == "rolecall-user")
+        let long = AssumeRoleRequest.defaultSessionName(user: String(repeating: "x", count: 100))
+        #expect(long.count == 64 && RoleSessionName.isValid(long))
     }
 
     /// The client against the emulator: it verifies the signature with the source credentials it issued.

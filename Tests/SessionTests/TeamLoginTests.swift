@@ -2,6 +2,7 @@ import Issuance
 @testable import Session
 import IssuerProtocol
 import Testing
+import TestSupport
 
 /// The profiles `rolecall login` writes from the roles the issuer allows.
 @Suite struct TeamLoginTests {
@@ -21,6 +22,22 @@ import Testing
         let profiles = TeamLogin.profiles(for: roles, issuer: "https://issuer")
         #expect(profiles.map(\.name) == ["dev", "dev-444455556666", "dev-444455556666-2", "ops"])
         for profile in profiles { try profile.validate() }
+    }
+
+    /// A new login that no longer gives the team profile a chained profile starts from keeps it
+    /// (the config would not load without it) and says so; others of the old login go.
+    @Test func aTeamProfileAChainStartsFromIsKeptAndNamed() throws {
+        let home = SecureDirectory(path: try Paths.temporaryDirectory() + "/home")
+        try home.create()
+        let config = ConfigStore(directory: home)
+        let old = TeamLogin.profiles(for: [Self.role("arn:aws:iam::111122223333:role/dev"), Self.role("arn:aws:iam::111122223333:role/ops")],
+                                     issuer: "https://issuer")
+        #expect(try config.replaceIssuerProfiles(with: old) == .init())
+        try config.add(.chained(name: "admin", sourceProfile: "dev", roleArn: "arn:aws:iam::210987654321:role/admin"))
+        let changes = try config.replaceIssuerProfiles(with: TeamLogin.profiles(for: [Self.role("arn:aws:iam::111122223333:role/qa")], issuer: "https://issuer"))
+        #expect(changes.keptForChains == ["dev"] && changes.skipped.isEmpty)
+        #expect(try config.profiles().map(\.name).sorted() == ["admin", "dev", "qa"])
+        #expect(try config.profile(named: "admin").mfa == .required, "the chained profile's MFA is its source's")
     }
 
     @Test func longRoleNamesStayWithinTheProfileNameLimit() throws {

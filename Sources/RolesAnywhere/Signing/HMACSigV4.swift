@@ -16,7 +16,8 @@ public enum HMACSigV4 {
         defer { wipeBytes(&secretKey) }
         var key = SymmetricKey(data: secretKey)
         for part in [scope.date, scope.region, scope.service, "aws4_request"] {
-            key = SymmetricKey(data: Array(HMAC<SHA256>.authenticationCode(for: Array(part.utf8), using: key)))
+            // Straight from one key to the next: no array copy of a derived key is left to wipe.
+            key = SymmetricKey(data: HMAC<SHA256>.authenticationCode(for: Array(part.utf8), using: key))
         }
         return Array(HMAC<SHA256>.authenticationCode(for: Array(stringToSign.utf8), using: key)).hexString
     }

@@ -98,27 +98,36 @@ public struct ConfigStore: Sendable {
         }
     }
 
-    /// Replaces the profiles of the previous team-issuer login with `profiles`; a name taken by a
-    /// profile of the user's own is left alone and returned.
-    public func replaceIssuerProfiles(with profiles: [Profile]) throws -> [String] {
+    /// What `replaceIssuerProfiles` could not do as asked.
+    public struct IssuerProfileChanges: Sendable, Equatable {
+        /// New profiles not written: a profile of the user's own has the name.
+        public var skipped: [String] = []
+        /// Old team profiles kept although the new login does not give them: a chained profile
+        /// starts from each.
+        public var keptForChains: [String] = []
+    }
+
+    /// Replaces the profiles of the previous team-issuer login with `profiles`.
+    public func replaceIssuerProfiles(with profiles: [Profile]) throws -> IssuerProfileChanges {
         for profile in profiles { try profile.validate() }
         return try file.directory.withLock {
             var document = try loadChecked()
+            var changes = IssuerProfileChanges()
             // A team profile that a chained profile starts from stays until the new login replaces
             // it: without it the config would not load.
             let replaced = Set(profiles.map(\.name))
             let sources = Set(document.profiles.compactMap { $0.chain?.sourceProfile })
-            document.profiles.removeAll { $0.issuer != nil && (replaced.contains($0.name) || !sources.contains($0.name)) }
-            var skipped: [String] = []
+            changes.keptForChains = document.profiles.filter { $0.issuer != nil && !replaced.contains($0.name) && sources.contains($0.name) }.map(\.name)
+            document.profiles.removeAll { $0.issuer != nil && !changes.keptForChains.contains($0.name) }
             for profile in profiles {
                 if document.profiles.contains(where: { $0.name == profile.name }) {
-                    skipped.append(profile.name)
+                    changes.skipped.append(profile.name)
                 } else {
                     document.profiles.append(profile)
                 }
             }
             try file.save(document)
-            return skipped
+            return changes
         }
     }
 }

@@ -15,6 +15,7 @@ public struct ChainLink: Sendable {
     public let source: Profile
     let client: AssumeRoleClient
     let request: AssumeRoleRequest
+    let now: @Sendable () -> Date
 
     /// The chained session lasts `--duration` or the profile's, at most 1 h (AWS's limit for role
     /// chaining; longer is refused, not cut) and at most what is left of the source's login session.
@@ -29,6 +30,7 @@ public struct ChainLink: Sendable {
                                                 environment: context.environment)
         self.profile = profile
         self.source = source
+        now = context.now
         client = AssumeRoleClient(endpoint: try STSEndpoint.resolve(region: region, environment: context.environment), region: region,
                                   transport: context.transport, now: context.now)
         request = AssumeRoleRequest(
@@ -47,11 +49,24 @@ public struct ChainLink: Sendable {
         SessionStarter.Selection(profileName: source.name, durationSeconds: SessionDurationPolicy.minimumSeconds, endpoint: selection.endpoint)
     }
 
-    /// One AssumeRole with `sourceCredentials`, for `durationSeconds` (default: the link's).
-    public func assume(with sourceCredentials: AWSCredentials, durationSeconds: Int? = nil) async throws(STSError) -> AssumeRoleResult {
+    /// One AssumeRole with `sourceCredentials`, for `durationSeconds` (default: the link's) and
+    /// never past `end`: the end of the source's login session or certificate.
+    public func assume(with sourceCredentials: AWSCredentials, durationSeconds: Int? = nil, until end: Date? = nil) async throws -> AssumeRoleResult {
         var request = self.request
         if let durationSeconds { request.durationSeconds = min(durationSeconds, request.durationSeconds) }
+        if let end {
+            let left = Int(end.timeIntervalSince(now()).rounded(.down))
+            guard left >= AssumeRoleRequest.minimumSeconds else {
+                throw ProfileError("profile \(Profile.shown(source.name))'s login session or certificate ends at \(RFC3339.string(from: end)), in less than the 15m an AWS session lasts: log in again (`rolecall login`) or renew the certificate")
+            }
+            request.durationSeconds = min(request.durationSeconds, left)
+        }
         return try await client.assumeRole(request, with: sourceCredentials)
+    }
+
+    /// `limitSeconds` from now, as the end `assume` keeps to.
+    func end(afterSeconds limitSeconds: Int?) -> Date? {
+        limitSeconds.map { now().addingTimeInterval(TimeInterval($0)) }
     }
 }
 

@@ -34,6 +34,9 @@ public struct CredentialBroker: Sendable {
         public let region: String
         public let durationSeconds: Int
         public let certificate: Certificate
+        /// What was left, when it was issued, of the login session or of the profile's own
+        /// certificate: no session made with these credentials (a chained one) may last longer.
+        public let limitSeconds: Int?
     }
 
     /// A key and certificate kept by a supervisor to call CreateSession again (`exec --server`).
@@ -41,6 +44,8 @@ public struct CredentialBroker: Sendable {
         public let identity: SigningIdentity
         public let client: CreateSessionClient
         public let request: CreateSessionRequest
+        /// What is left of the login session or of the profile's own certificate (nil: no limit).
+        public var limitSeconds: Int?
         /// Ends what the identity holds open: a token's session, for a profile's own key on one.
         public var release: @Sendable () -> Void = {}
     }
@@ -68,7 +73,8 @@ public struct CredentialBroker: Sendable {
         )
         return Issued(
             credentials: result.credentials, assumedRoleArn: result.assumedRoleArn,
-            region: held.client.region, durationSeconds: held.request.durationSeconds, certificate: held.identity.certificate
+            region: held.client.region, durationSeconds: held.request.durationSeconds, certificate: held.identity.certificate,
+            limitSeconds: held.limitSeconds
         )
     }
 
@@ -96,7 +102,7 @@ public struct CredentialBroker: Sendable {
             durationSeconds: try duration(request, issued: issued), profileArn: profile.profileArn, roleArn: profile.roleArn,
             trustAnchorArn: profile.trustAnchorArn, roleSessionName: profile.roleSessionName
         )
-        return HeldIdentity(identity: identity, client: client, request: createSession)
+        return HeldIdentity(identity: identity, client: client, request: createSession, limitSeconds: limit(request, issued: issued))
     }
 
     /// A bring-your-own-certificate profile: its own key signs (the token's PIN asked here, once);
@@ -117,7 +123,8 @@ public struct CredentialBroker: Sendable {
                 durationSeconds: try duration(request, issued: nil, certificateSecondsLeft: left), profileArn: request.profile.profileArn,
                 roleArn: request.profile.roleArn, trustAnchorArn: request.profile.trustAnchorArn, roleSessionName: request.profile.roleSessionName
             )
-            return HeldIdentity(identity: opened.identity, client: client, request: createSession, release: opened.release)
+            return HeldIdentity(identity: opened.identity, client: client, request: createSession,
+                                limitSeconds: limit(request, issued: nil, certificateSecondsLeft: left), release: opened.release)
         } catch {
             opened.release()
             throw error
@@ -127,14 +134,17 @@ public struct CredentialBroker: Sendable {
     /// The AWS session length: the request, the profile, and what the issuer says is left of the
     /// login session and allowed for the role (or, for a profile's own certificate, what is left of it).
     private func duration(_ request: Request, issued: IssuedCertificate?, certificateSecondsLeft: Int? = nil) throws -> Int {
-        var loginLeft = request.loginSecondsLeft
-        if let left = issued?.loginSecondsLeft { loginLeft = min(loginLeft ?? .max, left) }
-        if let left = certificateSecondsLeft { loginLeft = min(loginLeft ?? .max, left) }
-        return try SessionDurationPolicy.durationSeconds(for: .init(
+        try SessionDurationPolicy.durationSeconds(for: .init(
             requestedSeconds: request.requestedDurationSeconds,
-            loginSecondsLeft: loginLeft,
+            loginSecondsLeft: limit(request, issued: issued, certificateSecondsLeft: certificateSecondsLeft),
             profileLimitSeconds: request.profile.durationSeconds,
             roleLimitSeconds: issued?.roleMaxDurationSeconds
         ))
+    }
+
+    /// The least of what the request and the issuer say is left of the login session, and of
+    /// what is left of the profile's own certificate.
+    private func limit(_ request: Request, issued: IssuedCertificate?, certificateSecondsLeft: Int? = nil) -> Int? {
+        [request.loginSecondsLeft, issued?.loginSecondsLeft, certificateSecondsLeft].compactMap { $0 }.min()
     }
 }

@@ -58,7 +58,8 @@ public struct SessionContext: Sendable {
     /// be protected from its own user, so deleting `mfa-state.json` resets the replay guard and the
     /// lockout; it is at least reported, here and in `status`, until the next MFA check writes it again.
     public func missingMFAState(profiles: [Profile]) -> String? {
-        guard profiles.contains(where: { $0.issuer == nil && $0.mfa == .required }),
+        // A chained profile's MFA is its source's, which is in the list when it matters.
+        guard profiles.contains(where: { $0.issuer == nil && $0.chain == nil && $0.mfa == .required }),
               FileManager.default.fileExists(atPath: issuerStore.path), !mfaState.exists else { return nil }
         return "\(mfaState.path) is missing: the replay guard and the lockout started over, so a code used in the last minute counts again. If you did not remove it, something running as you did. The next MFA check writes it again"
     }

@@ -102,9 +102,9 @@ public struct SessionStarter: Sendable {
         }
         let source = try await broker.obtain(try brokerRequest(link.source, link.sourceSelection(selection)), mfaCode: mfaCode)
         defer { source.credentials.wipe() }
-        let assumed = try await link.assume(with: source.credentials)
+        let assumed = try await link.assume(with: source.credentials, until: link.end(afterSeconds: source.limitSeconds))
         return CredentialBroker.Issued(credentials: assumed.credentials, assumedRoleArn: assumed.assumedRoleArn, region: link.region,
-                                       durationSeconds: link.durationSeconds, certificate: source.certificate)
+                                       durationSeconds: link.durationSeconds, certificate: source.certificate, limitSeconds: source.limitSeconds)
     }
 }
 

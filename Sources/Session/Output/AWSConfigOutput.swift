@@ -1,6 +1,7 @@
 /// `~/.aws/config` blocks for rolecall's profiles. Printed only; rolecall never edits the file.
 public enum AWSConfigOutput {
-    public static func render(profiles: [Profile], executable: String) -> String {
+    /// `all`: every profile, where a chained profile's source is found for its region.
+    public static func render(profiles: [Profile], all: [Profile], executable: String) -> String {
         profiles.map { profile in
             var lines = ["[profile \(profile.name)]"]
             switch profile.mfa {
@@ -11,8 +12,10 @@ public enum AWSConfigOutput {
                 lines.append("#   rolecall exec --profile \(profile.name) -- COMMAND")
                 lines.append("#   eval \"$(rolecall env --profile \(profile.name))\"")
             }
-            // A chained profile without a region of its own uses its source's, which is not known here.
-            if !profile.effectiveRegion.isEmpty { lines.append("region = \(profile.effectiveRegion)") }
+            // A chained profile without a region of its own uses its source's.
+            let source = profile.chain.flatMap { chain in all.first { $0.name == chain.sourceProfile } }
+            let region = profile.region ?? source?.effectiveRegion ?? profile.effectiveRegion
+            if !region.isEmpty { lines.append("region = \(region)") }
             return lines.joined(separator: "\n")
         }.joined(separator: "\n\n") + "\n"
     }

@@ -53,7 +53,7 @@ public struct Supervisor: Sendable {
         if base.mfa != .off, let interval = base.mfaVerificationIntervalSeconds, interval < Profile.minimumMFAIntervalSeconds {
             throw ProfileError("profile \(shellQuoted(base.name)) has an MFA window of \(DurationText.format(interval)), too short for one AWS session of at least 15m: `exec --server` needs `--mfa-interval 16m` or more")
         }
-        let baseSelection = link.map { _ in SessionStarter.Selection(profileName: base.name, endpoint: selection.endpoint) } ?? selection
+        let baseSelection = link?.sourceSelection(selection) ?? selection
         var source = if base.ownCertificate != nil {
             try await ownCertificate(base, baseSelection)
         } else if base.mfa == .off {
@@ -101,7 +101,7 @@ public struct Supervisor: Sendable {
         variables += SessionEnvironment.common(region: source.region, session: profile.name, roleArn: profile.roleArn)
         if !quiet {
             let origin = URLComponents(string: uri).map { "\($0.host ?? ""):\($0.port ?? 0)" } ?? ""
-            let chained = link.map { " by AssumeRole with sessions of profile \($0.source.name)" } ?? ""
+            let chained = link.map { " by AssumeRole with sessions of profile \($0.source.name)," } ?? ""
             let refreshed = chained + (source.windowEnd.map { " refreshed until the MFA window ends at \(RFC3339.string(from: $0))" }
                 ?? (base.ownCertificate != nil ? " refreshed with the profile's own certificate until the command exits"
                     : " refreshed with a new certificate each time (the profile has no MFA) until the command exits"))
@@ -185,37 +185,40 @@ public struct Supervisor: Sendable {
         let region: String
         let durationSeconds: Int
         let windowEnd: Date?
+        /// When what signs the sessions ends: the login session, or the profile's own certificate
+        /// (nil: no end of its own). A chained session is never asked to outlast it.
+        let ends: Date?
         let warnings: [String]
         let fetch: @Sendable (_ durationSeconds: Int) async throws -> AWSCredentials
         let wipe: @Sendable () -> Void
 
-        init(_ client: CreateSessionClient, _ request: CreateSessionRequest, windowEnd: Date?, warnings: [String],
+        init(_ client: CreateSessionClient, _ request: CreateSessionRequest, windowEnd: Date?, ends: Date?, warnings: [String],
              fetch: @escaping @Sendable (_ durationSeconds: Int) async throws -> AWSCredentials, wipe: @escaping @Sendable () -> Void) {
-            self.init(region: client.region, durationSeconds: request.durationSeconds, windowEnd: windowEnd, warnings: warnings, fetch: fetch, wipe: wipe)
+            self.init(region: client.region, durationSeconds: request.durationSeconds, windowEnd: windowEnd, ends: ends, warnings: warnings,
+                      fetch: fetch, wipe: wipe)
         }
 
-        private init(region: String, durationSeconds: Int, windowEnd: Date?, warnings: [String],
+        private init(region: String, durationSeconds: Int, windowEnd: Date?, ends: Date?, warnings: [String],
                      fetch: @escaping @Sendable (_ durationSeconds: Int) async throws -> AWSCredentials, wipe: @escaping @Sendable () -> Void) {
             self.region = region
             self.durationSeconds = durationSeconds
             self.windowEnd = windowEnd
+            self.ends = ends
             self.warnings = warnings
             self.fetch = fetch
             self.wipe = wipe
         }
 
         /// Sessions of `link`'s role: each refresh is one AssumeRole, signed with a session of this
-        /// source, which is fetched again only when it has less than two minutes left.
+        /// source, which is fetched again only when it has less than two minutes left. The source's
+        /// sessions are the shortest AWS grants (they only sign AssumeRole): the cache asks only
+        /// while 900 s or more of the MFA window are left, so they end within it.
         func chained(through link: ChainLink, now: @escaping @Sendable () -> Date) -> CredentialSource {
             let held = SourceSession(now: now)
-            let (fetchSource, sourceSeconds, windowEnd) = (fetch, durationSeconds, windowEnd)
-            return CredentialSource(region: link.region, durationSeconds: link.durationSeconds, windowEnd: windowEnd, warnings: warnings, fetch: { duration in
-                let sourceCredentials = try await held.credentials {
-                    // Like the cache's own sessions, never past the MFA window.
-                    let windowLeft = windowEnd.map { Int($0.timeIntervalSince(now()).rounded(.down)) } ?? .max
-                    return try await fetchSource(max(min(sourceSeconds, windowLeft), SessionDurationPolicy.minimumSeconds))
-                }
-                return try await link.assume(with: sourceCredentials, durationSeconds: duration).credentials
+            let (fetchSource, ends) = (fetch, ends)
+            return CredentialSource(region: link.region, durationSeconds: link.durationSeconds, windowEnd: windowEnd, ends: ends, warnings: warnings, fetch: { duration in
+                let sourceCredentials = try await held.credentials { try await fetchSource(SessionDurationPolicy.minimumSeconds) }
+                return try await link.assume(with: sourceCredentials, durationSeconds: duration, until: ends).credentials
             }, wipe: { [wipe] in
                 held.wipe()
                 wipe()
@@ -236,7 +239,8 @@ public struct Supervisor: Sendable {
         let key = try LockedSigningKey(held.identity.key)
         let certificate = LockedBuffer(try held.identity.certificate.derBytes())
         let (client, baseRequest) = (held.client, held.request)
-        return CredentialSource(client, baseRequest, windowEnd: held.identity.certificate.notValidAfter,
+        let ends = held.limitSeconds.map { starter.context.now().addingTimeInterval(TimeInterval($0)) }
+        return CredentialSource(client, baseRequest, windowEnd: held.identity.certificate.notValidAfter, ends: ends,
                                 warnings: key.warnings + certificate.warnings, fetch: { duration in
             var request = baseRequest
             request.durationSeconds = duration
@@ -257,7 +261,8 @@ public struct Supervisor: Sendable {
             mfaCode: { throw MFAError.unavailable("a profile with its own certificate takes no MFA code") }
         )
         let (client, baseRequest, identity) = (held.client, held.request, held.identity)
-        return CredentialSource(client, baseRequest, windowEnd: nil, warnings: [], fetch: { duration in
+        let ends = held.limitSeconds.map { starter.context.now().addingTimeInterval(TimeInterval($0)) }
+        return CredentialSource(client, baseRequest, windowEnd: nil, ends: ends, warnings: [], fetch: { duration in
             var request = baseRequest
             request.durationSeconds = duration
             return try await client.createSession(request, identity: identity, retry: RetryPolicy()).credentials
@@ -287,7 +292,8 @@ public struct Supervisor: Sendable {
         }
         let first = try await certified(nil)
         let pending = PendingFirst(first)
-        return CredentialSource(first.3, first.4, windowEnd: nil, warnings: first.0.warnings, fetch: { duration in
+        let ends = profile.issuer == nil ? nil : try starter.context.loginStore.loadIfPresent()?.expiresAt
+        return CredentialSource(first.3, first.4, windowEnd: nil, ends: ends, warnings: first.0.warnings, fetch: { duration in
             // The cache's first fetch uses the certificate asked for above.
             if let first = pending.take() { return try await session(first) }
             return try await session(try await certified(duration))

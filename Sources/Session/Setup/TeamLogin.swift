@@ -15,6 +15,9 @@ public struct TeamLogin: Sendable {
         public let profiles: [Profile]
         /// Names of roles not written because one of the user's own profiles has that name.
         public let skipped: [String]
+        /// Profiles of an earlier login that this one does not give, kept because chained profiles
+        /// start from them.
+        public let keptForChains: [String]
     }
 
     private let context: SessionContext
@@ -39,8 +42,9 @@ public struct TeamLogin: Sendable {
         for profile in profiles { try profile.validate() }
         try context.home.create()
         try context.loginStore.save(login)
-        let skipped = try context.config.replaceIssuerProfiles(with: profiles)
-        return Result(login: login, profiles: profiles.filter { !skipped.contains($0.name) }, skipped: skipped)
+        let changes = try context.config.replaceIssuerProfiles(with: profiles)
+        return Result(login: login, profiles: profiles.filter { !changes.skipped.contains($0.name) }, skipped: changes.skipped,
+                      keptForChains: changes.keptForChains)
     }
 
     /// Deletes the login token; false when there was none. The profiles stay (they say to log in).
