@@ -22,10 +22,21 @@ public class SQLIssuerDatabase: IssuerDatabase, @unchecked Sendable {
         try await executor.unboundedQuery(sql)
     }
 
+    /// The body's own error comes out as it was thrown (the backend would report it as its own).
     public func inTransaction<T: Sendable>(_ body: @escaping @Sendable (any IssuerDatabase) async throws -> T) async throws -> T {
         let dialect = executor.dialect
-        return try await executor.transaction { runner in
-            try await body(SQLIssuerDatabase(executor: TransactionExecutor(runner: runner, dialect: dialect)))
+        let bodyError = ErrorBox()
+        do {
+            return try await executor.transaction { runner in
+                do {
+                    return try await body(SQLIssuerDatabase(executor: TransactionExecutor(runner: runner, dialect: dialect)))
+                } catch {
+                    bodyError.keep(error)
+                    throw error
+                }
+            }
+        } catch {
+            throw bodyError.taken() ?? error
         }
     }
 
@@ -363,4 +374,13 @@ public class SQLIssuerDatabase: IssuerDatabase, @unchecked Sendable {
                     clientAddress: try row.get("client_address"), result: try row.get("result"),
                     count: try row.get("count"), actor: try row.get("actor"), notAfter: try row.get("not_after"), id: try row.get("id"))
     }
+}
+
+/// The error a transaction's body threw, kept across the backend's own error handling.
+private final class ErrorBox: Sendable {
+    private let error = Mutex<(any Error)?>(nil)
+
+    func keep(_ error: any Error) { self.error.withLock { $0 = error } }
+
+    func taken() -> (any Error)? { error.withLock { $0.take() } }
 }
