@@ -319,9 +319,12 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // The test process's environment, set before main (SOFTHSM2_CONF): a test must not setenv.
+        .target(name: "CTestEnvironment", path: "Tests/CTestEnvironment"),
         .target(
             name: "TestSupport",
             dependencies: [
+                "CTestEnvironment",
                 "RolesAnywhere",
                 "RolesAnywhereEmulator",
                 "IssuerStorage",

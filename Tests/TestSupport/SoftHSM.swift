@@ -1,9 +1,10 @@
+import CTestEnvironment
 import Foundation
 
 /// SoftHSM2 tokens for the tests, in a temporary `SOFTHSM2_CONF` of their own.
 ///
 /// SoftHSM reads `SOFTHSM2_CONF` when the module is initialised. Tests that load the module in
-/// this process share one configuration (`inProcess`, set in this process's environment once);
+/// this process share one configuration (`inProcess`, in this process's environment from the start);
 /// tests that run `rolecall` pass `environment` to the child instead.
 public struct SoftHSM: Sendable {
     public static let modulePath = ["/usr/lib/softhsm/libsofthsm2.so", "/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so",
@@ -37,11 +38,12 @@ public struct SoftHSM: Sendable {
         return SoftHSM(configurationPath: configuration)
     }
 
-    /// The configuration this test process's own module uses.
+    /// The configuration this test process's own module uses: made, and put in the environment,
+    /// before `main` (Tests/CTestEnvironment), since a setenv while tests run races every thread
+    /// that reads the environment.
     public static let inProcess: SoftHSM = {
-        let softHSM = try! make()
-        setenv("SOFTHSM2_CONF", softHSM.configurationPath, 1)
-        return softHSM
+        guard let path = rolecall_test_softhsm_configuration() else { fatalError("the test process's SoftHSM configuration could not be made") }
+        return SoftHSM(configurationPath: String(cString: path))
     }()
 
     /// SoftHSM with a PIN retry counter (Tests/Fixtures/pkcs11/pin-counting-module.c), built once with
