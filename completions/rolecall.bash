@@ -353,13 +353,13 @@ _rolecall_profile() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    add|list|show|remove)
+    add|list|show|remove|set-trust-anchor)
         # Offer subcommand argument completions
         "_rolecall_profile_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'add list show remove' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'add list show remove set-trust-anchor' -- "${cur}"))
         ;;
     esac
 }
@@ -447,6 +447,21 @@ _rolecall_profile_remove() {
     repeating_options=()
     non_repeating_options=()
     __rolecall_offer_flags_options 1
+}
+
+_rolecall_profile_set-trust-anchor() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--from)
+    __rolecall_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--from')
+        return
+        ;;
+    esac
 }
 
 _rolecall_exec() {

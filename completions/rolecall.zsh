@@ -254,12 +254,13 @@ _rolecall_profile() {
             'list:List profiles.'
             'show:Show one profile.'
             'remove:Remove a profile.'
+            'set-trust-anchor:Point the profiles of rolecall'\''s CA at another trust anchor (after promoting a staged CA that has a trust anchor of its own).'
         )
         _describe -V subcommand subcommands && ret=0
         ;;
     arg)
         case "${words[1]}" in
-        add|list|show|remove)
+        add|list|show|remove|set-trust-anchor)
             "_rolecall_profile_${words[1]}" && ret=0
             ;;
         esac
@@ -327,6 +328,19 @@ _rolecall_profile_remove() {
     local -i ret=1
     local -ar arg_specs=(
         ':name:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_rolecall_profile_set-trust-anchor() {
+    local -i ret=1
+    local -ar arg_specs=(
+        ':trust-anchor-arn:'
+        '--from[Only the profiles on this trust anchor (default\: every profile of rolecall'\''s CA).]:from:'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )

@@ -74,9 +74,9 @@ struct CACommand: AsyncParsableCommand {
                 Console.out(try certificate.serializeAsPEM().pemString + "\n")
                 switch rotation {
                 case .stage:
-                    Console.err("Staged CA \(fingerprint); the current CA keeps signing. Put both in the trust anchor (`rolecall ca show` prints them), then run `rolecall ca rotate --promote`.\n")
+                    Console.err("Staged CA \(fingerprint) (above); the current CA keeps signing. Put both in the trust anchor (`rolecall ca show` prints them), or, if it takes one CA only, make a trust anchor of its own for the staged CA; then run `rolecall ca rotate --promote`.\n")
                 case .promote:
-                    Console.err("CA \(fingerprint) signs from now on. Once no session needs the old one, run `rolecall ca remove-old` and drop it from the trust anchor.\n")
+                    Console.err("CA \(fingerprint) signs from now on. If it has a trust anchor of its own, switch the profiles to it: `rolecall profile set-trust-anchor NEW_ARN --from OLD_ARN`. Once no session needs the old CA, run `rolecall ca remove-old` and drop it from the trust anchor.\n")
                 case .immediate:
                     Console.err("rolecall: warning: the new CA \(fingerprint) signs from now on, so every profile whose trust anchor holds only the old CA fails until you add this one. `ca rotate --stage` avoids that.\n")
                 }

@@ -13,7 +13,7 @@ struct ProfileCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "profile",
         abstract: "Manage profiles: which role, Roles Anywhere profile and trust anchor to use.",
-        subcommands: [Add.self, List.self, Show.self, Remove.self]
+        subcommands: [Add.self, List.self, Show.self, Remove.self, SetTrustAnchor.self]
     )
 
     struct Add: AsyncParsableCommand {
@@ -209,6 +209,29 @@ struct ProfileCommand: AsyncParsableCommand {
 }
 
 extension Profile.MFAMode: ExpressibleByArgument {}
+
+extension ProfileCommand {
+    struct SetTrustAnchor: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "set-trust-anchor",
+            abstract: "Point the profiles of rolecall's CA at another trust anchor (after promoting a staged CA that has a trust anchor of its own)."
+        )
+
+        @Argument(help: "The new trust anchor: arn:aws:rolesanywhere:REGION:ACCOUNT:trust-anchor/ID")
+        var trustAnchorArn: String
+
+        @Option(help: "Only the profiles on this trust anchor (default: every profile of rolecall's CA).")
+        var from: String?
+
+        func run() async throws {
+            try await Console.reportingErrors {
+                for name in try Console.context().config.setTrustAnchor(trustAnchorArn, from: from) {
+                    Console.err("profile \(name): trust anchor \(trustAnchorArn)\n")
+                }
+            }
+        }
+    }
+}
 
 enum ProfileJSON {
     static func encode(_ value: some Encodable) throws -> String {

@@ -1,6 +1,7 @@
 import Foundation
 import Issuance
 import IssuanceCore
+import RolesAnywhereEmulator
 import Testing
 import TestSupport
 
@@ -108,6 +109,48 @@ import TestSupport
         #expect(after.status == 1, "the new CA signs, and this trust anchor does not hold it: \(after.stderr)")
         let removed = try await world.rolecall(["ca", "remove-old"])
         #expect(removed.stderr.contains("Removed 1 old CA") && removed.stderr.contains("may be valid until"), "\(removed.stderr)")
+    }
+
+    /// A trust anchor that holds one CA only: the staged CA gets one of its own, and after the
+    /// promotion `profile set-trust-anchor` moves every profile of rolecall's CA to it at once.
+    @Test func aStagedCAWithATrustAnchorOfItsOwnTakesTheProfilesAlong() async throws {
+        let world = try await CLIWorld.initialized()
+        let staged = try await world.rolecall(["ca", "rotate", "--stage", "--mfa-code", world.code()])
+        try #require(staged.status == 0, "\(staged.stderr)")
+        #expect(staged.stderr.contains("a trust anchor of its own"), "\(staged.stderr)")
+        let next = "arn:aws:rolesanywhere:us-east-1:123456789012:trust-anchor/next"
+        let other = "arn:aws:rolesanywhere:us-east-1:123456789012:trust-anchor/other"
+        try world.caPEM.write(toFile: world.base + "/current.pem", atomically: true, encoding: .utf8)
+        try staged.stdout.write(toFile: world.base + "/staged.pem", atomically: true, encoding: .utf8)
+        let config = EmulatorConfig(
+            accountId: EmulatorHarness.account,
+            trustAnchors: [.init(arn: EmulatorHarness.trustAnchorArn, certificatePath: "current.pem"), .init(arn: next, certificatePath: "staged.pem"),
+                           .init(arn: other, certificatePath: "current.pem")],
+            profiles: [.init(arn: EmulatorHarness.profileArn, roleArns: [EmulatorHarness.roleArn])],
+            roles: [.init(arn: EmulatorHarness.roleArn)]
+        )
+        let harness = try await EmulatorHarness.start(try LoadedEmulatorConfig(config, baseDirectory: URL(fileURLWithPath: world.base)))
+        defer { harness.stop() }
+        for (name, anchor) in [("dev", EmulatorHarness.trustAnchorArn), ("ops", EmulatorHarness.trustAnchorArn), ("elsewhere", other)] {
+            let added = try await world.rolecall(["profile", "add", name, "--role-arn", EmulatorHarness.roleArn, "--profile-arn", EmulatorHarness.profileArn,
+                                                  "--trust-anchor-arn", anchor, "--endpoint", harness.url, "--mfa", "off"])
+            try #require(added.status == 0, "\(added.stderr)")
+        }
+        #expect(try await world.rolecall(["env", "--profile", "dev"]).status == 0, "the current CA still signs")
+        let promoted = try await world.rolecall(["ca", "rotate", "--promote", "--mfa-code", world.code(offset: 1)])
+        #expect(promoted.status == 0 && promoted.stderr.contains("rolecall profile set-trust-anchor NEW_ARN --from OLD_ARN"), "\(promoted.stderr)")
+        #expect(try await world.rolecall(["env", "--profile", "dev"]).status == 1, "the old trust anchor does not hold the new CA")
+        let switched = try await world.rolecall(["profile", "set-trust-anchor", next, "--from", EmulatorHarness.trustAnchorArn])
+        #expect(switched.status == 0 && switched.stderr.contains("profile dev: trust anchor") && switched.stderr.contains("profile ops: trust anchor")
+                && !switched.stderr.contains("elsewhere"), "\(switched.stderr)")
+        for name in ["dev", "ops"] {
+            let after = try await world.rolecall(["env", "--profile", name])
+            #expect(after.status == 0, "\(name) on the staged CA's own trust anchor: \(after.stderr)")
+        }
+        let shown = try await world.rolecall(["profile", "show", "elsewhere"])
+        #expect(shown.stdout.contains(other), "a profile on another trust anchor is left alone")
+        let again = try await world.rolecall(["profile", "set-trust-anchor", next, "--from", EmulatorHarness.trustAnchorArn])
+        #expect(again.status == 1 && again.stderr.contains("no profile of rolecall's CA uses trust anchor"), "\(again.stderr)")
     }
 
     @Test func mfaAddListRemove() async throws {

@@ -4,6 +4,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import Issuance
+import RolesAnywhere
 
 /// `config.json` in the home: the user's profiles. Human-readable; state lives elsewhere.
 public struct ConfigStore: Sendable {
@@ -95,6 +96,30 @@ public struct ConfigStore: Sendable {
             }
             document.profiles.removeAll { $0.name == name }
             try file.save(document)
+        }
+    }
+
+    /// Points the profiles of rolecall's own CA (not a team issuer's, not those with a certificate
+    /// of their own, not chained ones) that use trust anchor `from` (nil: any) at `arn`: after a
+    /// staged CA with a trust anchor of its own is promoted. Returns the names changed.
+    public func setTrustAnchor(_ arn: String, from: String?) throws -> [String] {
+        do { _ = try ARN(arn, kind: .trustAnchor) } catch { throw ProfileError(error.description) }
+        return try file.directory.withLock {
+            var document = try loadChecked()
+            var changed: [String] = []
+            for index in document.profiles.indices {
+                let profile = document.profiles[index]
+                guard profile.issuer == nil, profile.ownCertificate == nil, profile.chain == nil,
+                      profile.trustAnchorArn != arn, from.map({ profile.trustAnchorArn == $0 }) ?? true else { continue }
+                document.profiles[index].trustAnchorArn = arn
+                try document.profiles[index].validate()
+                changed.append(profile.name)
+            }
+            guard !changed.isEmpty else {
+                throw ProfileError("no profile of rolecall's CA uses \(from.map { "trust anchor \(printableExcerpt($0, limit: 200))" } ?? "another trust anchor"): see `rolecall profile list`")
+            }
+            try file.save(document)
+            return changed
         }
     }
 
