@@ -88,6 +88,44 @@ import TestSupport
         assertNoSecretsIn(changedFiles, secrets: secrets)
     }
 
+    /// `exec --imds`: the IMDSv2 token and the credentials it serves are in no file.
+    @Test func anIMDSSessionWritesOnlyTheMFAState() async throws {
+        let world = try await CLIWorld.withEmulator()
+        let before = snapshot(world.base)
+        let script = #"""
+        base="$AWS_EC2_METADATA_SERVICE_ENDPOINT"
+        token=$(curl -s -X PUT -H "X-aws-ec2-metadata-token-ttl-seconds: 60" "${base}latest/api/token")
+        role=$(curl -s -H "X-aws-ec2-metadata-token: $token" "${base}latest/meta-data/iam/security-credentials/")
+        curl -s -H "X-aws-ec2-metadata-token: $token" "${base}latest/meta-data/iam/security-credentials/$role"
+        """#
+        let (outcome, written) = try await traced(world, ["exec", "--imds", "--quiet", "--mfa-code", world.code(), "--", "sh", "-c", script])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        let served = try #require(try JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)) as? [String: String], "\(outcome.stdout)")
+        let secrets = [served["SecretAccessKey"], served["Token"]].compactMap { $0 }
+        #expect(secrets.count == 2 && served["Code"] == "Success")
+        let unexpected = written.filter { !isAllowed($0, home: world.home) }
+        #expect(unexpected.isEmpty, "opened for writing: \(unexpected)")
+        let changedFiles = changed(before, snapshot(world.base))
+        #expect(changedFiles.contains("\(world.home)/mfa-state.json"), "the run's changes were seen")
+        assertNoSecretsIn(changedFiles, secrets: secrets)
+    }
+
+    /// `console --print`: the sign-in URL (a bearer secret for 15 minutes) goes to stdout only.
+    @Test func aConsoleSignInWritesOnlyTheMFAState() async throws {
+        var world = try await CLIWorld.withEmulator()
+        world.environment["ROLECALL_SIGNIN_ENDPOINT"] = try #require(world.harness?.url)
+        let before = snapshot(world.base)
+        let (outcome, written) = try await traced(world, ["console", "--print", "--mfa-code", world.code()])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        let token = try #require(outcome.stdout.components(separatedBy: "&SigninToken=").last?.trimmingCharacters(in: .whitespacesAndNewlines))
+        #expect(token.count >= 20)
+        let unexpected = written.filter { !isAllowed($0, home: world.home) }
+        #expect(unexpected.isEmpty, "opened for writing: \(unexpected)")
+        let changedFiles = changed(before, snapshot(world.base))
+        #expect(changedFiles.contains("\(world.home)/mfa-state.json"), "the run's changes were seen")
+        assertNoSecretsIn(changedFiles, secrets: [token, token.removingPercentEncoding ?? token])
+    }
+
     @Test func envWritesOnlyTheMFAState() async throws {
         let world = try await CLIWorld.withEmulator()
         let before = snapshot(world.base)
