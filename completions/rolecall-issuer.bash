@@ -420,13 +420,13 @@ _rolecall-issuer_role() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    allow|list|revoke)
+    allow|list|revoke|set-trust-anchor)
         # Offer subcommand argument completions
         "_rolecall-issuer_role_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'allow list revoke' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'allow list revoke set-trust-anchor' -- "${cur}"))
         ;;
     esac
 }
@@ -499,6 +499,27 @@ _rolecall-issuer_role_revoke() {
         return
         ;;
     '--key-file')
+        return
+        ;;
+    esac
+}
+
+_rolecall-issuer_role_set-trust-anchor() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--database --key-file --from)
+    __rolecall-issuer_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--database')
+        return
+        ;;
+    '--key-file')
+        return
+        ;;
+    '--from')
         return
         ;;
     esac

@@ -264,12 +264,13 @@ _rolecall-issuer_role() {
             'allow:Allow a user a role (replaces an earlier grant of the same role).'
             'list:List role grants.'
             'revoke:Take a role away from a user.'
+            'set-trust-anchor:Move every grant on one trust anchor to another (after promoting a staged CA that has a trust anchor of its own).'
         )
         _describe -V subcommand subcommands && ret=0
         ;;
     arg)
         case "${words[1]}" in
-        allow|list|revoke)
+        allow|list|revoke|set-trust-anchor)
             "_rolecall-issuer_role_${words[1]}" && ret=0
             ;;
         esac
@@ -322,6 +323,21 @@ _rolecall-issuer_role_revoke() {
         '--key-file[The file holding the issuer key (default\: $ROLECALL_HOME/issuer/issuer.key; $ROLECALL_ISSUER_KEY wins).]:key-file:'
         ':user:'
         ':role-arn:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_rolecall-issuer_role_set-trust-anchor() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--database[sqlite\:PATH or postgres\://USER@HOST\:PORT/DB (default\: $ROLECALL_ISSUER_DATABASE, else sqlite in $ROLECALL_HOME/issuer).]:database:'
+        '--key-file[The file holding the issuer key (default\: $ROLECALL_HOME/issuer/issuer.key; $ROLECALL_ISSUER_KEY wins).]:key-file:'
+        ':trust-anchor-arn:'
+        '--from[The trust anchor the grants use now.]:from:'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )

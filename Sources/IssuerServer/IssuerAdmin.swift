@@ -272,6 +272,33 @@ public struct IssuerAdmin: Sendable {
 
     public func grants(user: String?) async throws -> [RoleGrant] { try await database.grants(user: user) }
 
+    /// Moves every grant on trust anchor `from` to `to` (a staged CA promoted with a trust anchor
+    /// of its own), in one transaction with its audit row; users get it at their next `rolecall login`.
+    /// Returns how many grants moved.
+    public func setTrustAnchor(_ to: String, from: String) async throws -> Int {
+        // Not through `change`: the row's count is only known inside the transaction.
+        try await database.inTransaction { [actor, now] database in
+            // Read in the transaction: a grant revoked meanwhile must not come back.
+            let moved = try await database.grants(user: nil).filter { $0.trustAnchorArn == from }.map { grant in
+                var moved = grant
+                moved.trustAnchorArn = to
+                do {
+                    try ARN.checkSessionTarget(roleArn: moved.roleArn, profileArn: moved.profileArn, trustAnchorArn: to)
+                } catch {
+                    throw IssuerSetupError("\(grant.user)'s grant of \(grant.roleArn): \(error)")
+                }
+                return moved
+            }
+            guard !moved.isEmpty else {
+                throw IssuerSetupError("no grant uses trust anchor \(printableExcerpt(from, limit: 200)): see `rolecall issuer role list`")
+            }
+            for grant in moved { try await database.putGrant(grant) }
+            try await database.appendAudit(AuditRecord(time: now(), event: "role-trust-anchor", user: nil, roleArn: nil, clientAddress: nil,
+                                                       result: "ok", count: Int64(moved.count), actor: actor))
+            return moved.count
+        }
+    }
+
     public func revokeRole(user: String, roleArn: String) async throws {
         try await change("role-revoke", user: user, roleArn: roleArn) { database, _ in
             guard try await database.revokeGrant(user: user, roleArn: roleArn) else {

@@ -85,6 +85,7 @@ struct IssuerCACommand: AsyncParsableCommand {
                     Console.out("""
                     CA (SHA-256 \(CertificateFingerprint.sha256(der: try certificate.derBytes()))) signs from now on, on every replica.
                     Keep the old CA in the trust anchor for 12 hours: certificates it signed may be valid until then (`ca show --all` lists it).
+                    If the new CA has a trust anchor of its own, move the grants to it: `rolecall issuer role set-trust-anchor NEW_ARN --from OLD_ARN`.
 
                     """)
                 } else {

@@ -12,7 +12,7 @@ struct IssuerRoleCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "role",
         abstract: "Which user may use which role, and how.",
-        subcommands: [Allow.self, List.self, Revoke.self]
+        subcommands: [Allow.self, List.self, Revoke.self, SetTrustAnchor.self]
     )
 
     struct Allow: AsyncParsableCommand {
@@ -91,6 +91,28 @@ struct IssuerRoleCommand: AsyncParsableCommand {
             try await Console.reportingErrors {
                 try await options.withAdmin { try await $0.revokeRole(user: user, roleArn: roleArn) }
                 Console.out("Revoked \(roleArn) from \(user).\n")
+            }
+        }
+    }
+
+    struct SetTrustAnchor: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "set-trust-anchor",
+            abstract: "Move every grant on one trust anchor to another (after promoting a staged CA that has a trust anchor of its own)."
+        )
+
+        @OptionGroup var options: IssuerOptions
+
+        @Argument(help: "The new trust anchor ARN.")
+        var trustAnchorArn: String
+
+        @Option(help: "The trust anchor the grants use now.")
+        var from: String
+
+        func run() async throws {
+            try await Console.reportingErrors {
+                let moved = try await options.withAdmin { try await $0.setTrustAnchor(trustAnchorArn, from: from) }
+                Console.out("Moved \(moved) grant\(moved == 1 ? "" : "s") to \(trustAnchorArn); each user gets it at their next `rolecall login`.\n")
             }
         }
     }

@@ -177,6 +177,33 @@ import TestSupport
         }
     }
 
+    /// After promoting a staged CA with a trust anchor of its own: every grant on the old trust
+    /// anchor moves at once, in one transaction with its row; a move that would break a grant moves none.
+    @Test(arguments: Backend.available)
+    func grantsMoveToTheNewTrustAnchorTogether(backend: Backend) async throws {
+        try await backend.withFreshDatabase { fresh in
+            let database = try await fresh.open()
+            let admin = Self.admin(database, try IssuerKey(text: IssuerKey.generateText()))
+            _ = try await admin.initialize(commonName: "anchors")
+            let (old, new, other) = ("arn:aws:rolesanywhere:us-east-1:123456789012:trust-anchor/old", "arn:aws:rolesanywhere:us-east-1:123456789012:trust-anchor/new",
+                                     "arn:aws:rolesanywhere:us-east-1:123456789012:trust-anchor/other")
+            for (user, anchor) in [("bob", old), ("carol", old), ("dave", other)] {
+                _ = try await admin.addUser(user)
+                try await admin.allowRole(user: user, roleArn: "arn:aws:iam::123456789012:role/dev", profileArn: "arn:aws:rolesanywhere:us-east-1:123456789012:profile/p",
+                                          trustAnchorArn: anchor, region: nil, maxDurationSeconds: 3600, mfa: .perSession)
+            }
+            await #expect(throws: IssuerSetupError.self, "another region's trust anchor does not fit the grants' profile") {
+                _ = try await admin.setTrustAnchor("arn:aws:rolesanywhere:eu-west-1:123456789012:trust-anchor/new", from: old)
+            }
+            #expect(try await admin.setTrustAnchor(new, from: old) == 2)
+            let anchors = Dictionary(uniqueKeysWithValues: try await admin.grants(user: nil).map { ($0.user, $0.trustAnchorArn) })
+            #expect(anchors == ["bob": new, "carol": new, "dave": other])
+            let rows = try await admin.audit(since: .distantPast).filter { $0.event == "role-trust-anchor" }
+            #expect(rows.map(\.count) == [2], "one row for the move, none for the refused one")
+            await #expect(throws: IssuerSetupError.self) { _ = try await admin.setTrustAnchor(new, from: old) }
+        }
+    }
+
     @Test func theAdministratorIsTheOperatingSystemUser() {
         #expect(IssuerAdmin.operatingSystemUser(environment: [:]) == String(cString: getpwuid(geteuid()).pointee.pw_name))
         if geteuid() == 0 {
