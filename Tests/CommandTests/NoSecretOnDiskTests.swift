@@ -51,6 +51,16 @@ import TestSupport
         }
     }
 
+    /// Nothing but the MFA state was opened for writing, the state did change (so the trace saw
+    /// the run), and no changed file holds `secrets`.
+    func expectOnlyTheMFAStateWritten(_ world: CLIWorld, before: [String: String], written: [String], secrets: [String]) {
+        let unexpected = written.filter { !isAllowed($0, home: world.home) }
+        #expect(unexpected.isEmpty, "opened for writing: \(unexpected)")
+        let changedFiles = changed(before, snapshot(world.base))
+        #expect(changedFiles.contains("\(world.home)/mfa-state.json"), "the run's changes were seen")
+        assertNoSecretsIn(changedFiles, secrets: secrets)
+    }
+
     @Test func execWritesOnlyTheMFAState() async throws {
         let world = try await CLIWorld.withEmulator()
         let before = snapshot(world.base)
@@ -59,12 +69,8 @@ import TestSupport
         #expect(outcome.status == 0, "\(outcome.stderr)")
         let secrets = outcome.stdout.split(separator: "\n").map(String.init)
         #expect(secrets.count == 2 && secrets.allSatisfy { $0.count >= 20 })
-        let unexpected = written.filter { !isAllowed($0, home: world.home) }
-        #expect(unexpected.isEmpty, "opened for writing: \(unexpected)")
         #expect(written.contains("\(world.home)/.lock"), "the trace saw the MFA state update")
-        let changedFiles = changed(before, snapshot(world.base))
-        #expect(changedFiles.contains("\(world.home)/mfa-state.json"), "the run's changes were seen")
-        assertNoSecretsIn(changedFiles, secrets: secrets)
+        expectOnlyTheMFAStateWritten(world, before: before, written: written, secrets: secrets)
     }
 
     /// A chained profile: the source's session, AssumeRole, the target's credentials; still nothing
@@ -81,11 +87,7 @@ import TestSupport
         let secrets = outcome.stdout.split(separator: "\n").map(String.init)
         #expect(secrets.count == 2 && secrets.allSatisfy { $0.count >= 20 })
         #expect(world.harness?.records.filter { $0.action == "sts:AssumeRole" }.map(\.status) == [200])
-        let unexpected = written.filter { !isAllowed($0, home: world.home) }
-        #expect(unexpected.isEmpty, "opened for writing: \(unexpected)")
-        let changedFiles = changed(before, snapshot(world.base))
-        #expect(changedFiles.contains("\(world.home)/mfa-state.json"), "the run's changes were seen")
-        assertNoSecretsIn(changedFiles, secrets: secrets)
+        expectOnlyTheMFAStateWritten(world, before: before, written: written, secrets: secrets)
     }
 
     /// `exec --imds`: the IMDSv2 token and the credentials it serves are in no file.
@@ -103,11 +105,7 @@ import TestSupport
         let served = try #require(try JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)) as? [String: String], "\(outcome.stdout)")
         let secrets = [served["SecretAccessKey"], served["Token"]].compactMap { $0 }
         #expect(secrets.count == 2 && served["Code"] == "Success")
-        let unexpected = written.filter { !isAllowed($0, home: world.home) }
-        #expect(unexpected.isEmpty, "opened for writing: \(unexpected)")
-        let changedFiles = changed(before, snapshot(world.base))
-        #expect(changedFiles.contains("\(world.home)/mfa-state.json"), "the run's changes were seen")
-        assertNoSecretsIn(changedFiles, secrets: secrets)
+        expectOnlyTheMFAStateWritten(world, before: before, written: written, secrets: secrets)
     }
 
     /// `console --print`: the sign-in URL (a bearer secret for 15 minutes) goes to stdout only.
@@ -119,11 +117,7 @@ import TestSupport
         #expect(outcome.status == 0, "\(outcome.stderr)")
         let token = try #require(outcome.stdout.components(separatedBy: "&SigninToken=").last?.trimmingCharacters(in: .whitespacesAndNewlines))
         #expect(token.count >= 20)
-        let unexpected = written.filter { !isAllowed($0, home: world.home) }
-        #expect(unexpected.isEmpty, "opened for writing: \(unexpected)")
-        let changedFiles = changed(before, snapshot(world.base))
-        #expect(changedFiles.contains("\(world.home)/mfa-state.json"), "the run's changes were seen")
-        assertNoSecretsIn(changedFiles, secrets: [token, token.removingPercentEncoding ?? token])
+        expectOnlyTheMFAStateWritten(world, before: before, written: written, secrets: [token, token.removingPercentEncoding ?? token])
     }
 
     @Test func envWritesOnlyTheMFAState() async throws {
@@ -135,10 +129,6 @@ import TestSupport
         let variables = try #require(object["variables"] as? [String: String])
         let secrets = [variables["AWS_SECRET_ACCESS_KEY"], variables["AWS_SESSION_TOKEN"]].compactMap { $0 }
         #expect(secrets.count == 2)
-        let unexpected = written.filter { !isAllowed($0, home: world.home) }
-        #expect(unexpected.isEmpty, "opened for writing: \(unexpected)")
-        let changedFiles = changed(before, snapshot(world.base))
-        #expect(changedFiles.contains("\(world.home)/mfa-state.json"), "the run's changes were seen")
-        assertNoSecretsIn(changedFiles, secrets: secrets)
+        expectOnlyTheMFAStateWritten(world, before: before, written: written, secrets: secrets)
     }
 }

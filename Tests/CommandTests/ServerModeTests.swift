@@ -241,11 +241,7 @@ import TestSupport
         let served = try #require(try JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)) as? [String: String])
         let secrets = [served["SecretAccessKey"], served["Token"]].compactMap { $0 }
         #expect(secrets.count == 2)
-        let unexpected = written.filter { !check.isAllowed($0, home: world.home) }
-        #expect(unexpected.isEmpty, "opened for writing: \(unexpected)")
-        let changedFiles = check.changed(before, check.snapshot(world.base))
-        #expect(changedFiles.contains("\(world.home)/mfa-state.json"), "the run's changes were seen")
-        check.assertNoSecretsIn(changedFiles, secrets: secrets)
+        check.expectOnlyTheMFAStateWritten(world, before: before, written: written, secrets: secrets)
         // And no file at all under the test's HOME, TMPDIR and ROLECALL_HOME holds the served secrets.
         for file in FileManager.default.enumerator(atPath: world.base)?.compactMap({ $0 as? String }) ?? [] where !file.hasSuffix("strace.log") {
             var info = stat()
