@@ -46,13 +46,17 @@ public struct IssuerAdmin: Sendable {
     /// transaction as the row: no change is made without its row, and no row is written for a
     /// change that failed. What takes time (bcrypt, a key on an HSM) is done before, outside it.
     @discardableResult
-    private func change<T: Sendable>(_ event: String, user: String? = nil, roleArn: String? = nil, count: Int64 = 1,
+    /// `count`: the row's count, from what `body` returned (how many rows it moved or removed).
+    private func change<T: Sendable>(_ event: String, user: String? = nil, roleArn: String? = nil,
+                                     count: @escaping @Sendable (T) -> Int64 = { _ in 1 },
                                      _ body: @escaping @Sendable (_ database: any IssuerDatabase, _ vault: IssuerVault) async throws -> T) async throws -> T {
-        let record = AuditRecord(time: now(), event: event, user: user, roleArn: roleArn, clientAddress: nil, result: "ok", count: count, actor: actor)
+        let record = AuditRecord(time: now(), event: event, user: user, roleArn: roleArn, clientAddress: nil, result: "ok", actor: actor)
         let (key, tokens) = (vault.key, vault.tokens)
         return try await database.inTransaction { transaction in
             let result = try await body(transaction, IssuerVault(database: transaction, key: key, tokens: tokens))
-            try await transaction.appendAudit(record)
+            var counted = record
+            counted.count = count(result)
+            try await transaction.appendAudit(counted)
             return result
         }
     }
@@ -276,8 +280,7 @@ public struct IssuerAdmin: Sendable {
     /// of its own), in one transaction with its audit row; users get it at their next `rolecall login`.
     /// Returns how many grants moved.
     public func setTrustAnchor(_ to: String, from: String) async throws -> Int {
-        // Not through `change`: the row's count is only known inside the transaction.
-        try await database.inTransaction { [actor, now] database in
+        try await change("role-trust-anchor", count: { Int64($0) }) { database, _ in
             // Read in the transaction: a grant revoked meanwhile must not come back.
             let moved = try await database.grants(user: nil).filter { $0.trustAnchorArn == from }.map { grant in
                 var moved = grant
@@ -293,8 +296,6 @@ public struct IssuerAdmin: Sendable {
                 throw IssuerSetupError("no grant uses trust anchor \(printableExcerpt(from, limit: 200)): see `rolecall issuer role list`")
             }
             for grant in moved { try await database.putGrant(grant) }
-            try await database.appendAudit(AuditRecord(time: now(), event: "role-trust-anchor", user: nil, roleArn: nil, clientAddress: nil,
-                                                       result: "ok", count: Int64(moved.count), actor: actor))
             return moved.count
         }
     }
@@ -334,7 +335,7 @@ public struct IssuerAdmin: Sendable {
             // Room for the issuer's own writes between batches.
             try await Task.sleep(for: .milliseconds(5))
         }
-        try await change("audit-prune", count: Int64(removed)) { _, _ in }
+        try await change("audit-prune", count: { $0 }) { [removed] _, _ in Int64(removed) }
         return removed
     }
 
