@@ -166,16 +166,9 @@ extension Emulator {
         }
 
         // Issue.
-        let accessKeyId = RandomIdentifier.accessKeyId()
-        let expiration = Date(timeIntervalSince1970: (now.timeIntervalSince1970 + Double(body.durationSeconds)).rounded(.down))
         let sessionName = body.roleSessionName ?? Array(leaf.serialNumber.bytes).hexString
-        let secret = RandomIdentifier.base64(bytes: 30)
-        let token = RandomIdentifier.base64(bytes: 192)
-        let roleId = RandomIdentifier.roleId()
-        await sessions.record(accessKeyId: accessKeyId, .init(
-            secretAccessKey: SecretBytes(secret), sessionToken: SecretBytes(token), roleArn: roleArn,
-            roleId: roleId, sessionName: sessionName, expiration: expiration
-        ))
+        let issued = await sessions.issue(roleArn: roleArn, sessionName: sessionName, seconds: body.durationSeconds, now: now, chained: false)
+        let (accessKeyId, secret, token, roleId, expiration) = (issued.accessKeyId, issued.secretAccessKey, issued.sessionToken, issued.roleId, issued.expiration)
         record.accessKeyId = accessKeyId
         let assumedArn = Self.assumedRoleArn(roleArn, sessionName)
         let response = CreateSessionResponseBody(

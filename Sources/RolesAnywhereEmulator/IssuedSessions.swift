@@ -18,8 +18,25 @@ actor IssuedSessions {
     /// Console sign-in tokens not yet used, with when they expire.
     private var signinTokens: [String: Date] = [:]
 
-    func record(accessKeyId: String, _ entry: Entry) {
-        entries[accessKeyId] = entry
+    /// New credentials for a session of `roleArn` lasting `seconds` from `now`, remembered so that
+    /// STS and the federation endpoint can check them. Returned in the clear: the emulator's answer
+    /// carries them.
+    struct Issued {
+        let accessKeyId: String
+        let secretAccessKey: String
+        let sessionToken: String
+        let roleId: String
+        let expiration: Date
+    }
+
+    func issue(roleArn: ARN, sessionName: String, seconds: Int, now: Date, chained: Bool) -> Issued {
+        let issued = Issued(accessKeyId: RandomIdentifier.accessKeyId(), secretAccessKey: RandomIdentifier.base64(bytes: 30),
+                            sessionToken: RandomIdentifier.base64(bytes: 192), roleId: RandomIdentifier.roleId(),
+                            expiration: Date(timeIntervalSince1970: (now.timeIntervalSince1970 + Double(seconds)).rounded(.down)))
+        entries[issued.accessKeyId] = Entry(secretAccessKey: SecretBytes(issued.secretAccessKey), sessionToken: SecretBytes(issued.sessionToken),
+                                            roleArn: roleArn, roleId: issued.roleId, sessionName: sessionName, expiration: issued.expiration,
+                                            chained: chained)
+        return issued
     }
 
     func entry(for accessKeyId: String) -> Entry? {

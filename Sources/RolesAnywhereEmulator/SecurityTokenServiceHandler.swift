@@ -110,16 +110,9 @@ extension Emulator {
         guard duration <= role.maxSessionDuration else { return invalid("The requested DurationSeconds exceeds the MaxSessionDuration set for this role.") }
         record.roleArn = target
 
-        let accessKeyId = RandomIdentifier.accessKeyId()
-        let lifetime = min(duration, role.assumedLifetimeSeconds ?? duration)
-        let expiration = Date(timeIntervalSince1970: (now().timeIntervalSince1970 + Double(lifetime)).rounded(.down))
-        let secret = RandomIdentifier.base64(bytes: 30)
-        let token = RandomIdentifier.base64(bytes: 192)
-        let roleId = RandomIdentifier.roleId()
-        await sessions.record(accessKeyId: accessKeyId, .init(
-            secretAccessKey: SecretBytes(secret), sessionToken: SecretBytes(token), roleArn: roleArn,
-            roleId: roleId, sessionName: sessionName, expiration: expiration, chained: true
-        ))
+        let issued = await sessions.issue(roleArn: roleArn, sessionName: sessionName, seconds: min(duration, role.assumedLifetimeSeconds ?? duration),
+                                          now: now(), chained: true)
+        let (accessKeyId, secret, token, roleId, expiration) = (issued.accessKeyId, issued.secretAccessKey, issued.sessionToken, issued.roleId, issued.expiration)
         return .success("""
         <AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
           <AssumeRoleResult>
