@@ -315,7 +315,9 @@ let package = Package(
             name: "IssuerServerTests",
             dependencies: [
                 "IssuerServer", "IssuerStorage", "IssuanceCore", "IssuerProtocol", "Issuance", "Session", "RolesAnywhere", "TestSupport",
+                "HTTPSTransport", "RolesAnywhereEmulator",
                 .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),

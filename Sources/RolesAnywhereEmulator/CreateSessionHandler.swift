@@ -146,6 +146,11 @@ extension Emulator {
         // Profile, role, duration, session name.
         guard let profile = config.profiles[body.profileArn] else { return denied("Profile not found: \(body.profileArn.prefix(200))") }
         guard profile.enabled else { return denied("Profile is disabled: \(profile.arn)") }
+        // Roles Anywhere looks the profile up in the trust anchor's account; a profile lists only
+        // its own account's roles (checked when the config loads).
+        guard (try? ARN(profile.arn, kind: .profile))?.account == anchor.arn.account else {
+            return denied("Profile not found: \(profile.arn) is not in the trust anchor's account \(anchor.arn.account)")
+        }
         guard profile.roleArns.contains(body.roleArn), let role = config.roles[body.roleArn], let roleArn = try? ARN(body.roleArn, kind: .role) else {
             return denied("Unable to assume role \(body.roleArn.prefix(200)): the profile does not list it")
         }
@@ -179,7 +184,7 @@ extension Emulator {
                 roleArn: role.arn,
                 sourceIdentity: "CN=\(Self.commonName(of: leaf))"
             )],
-            subjectArn: "arn:\(roleArn.partition):rolesanywhere:\(anchor.arn.region):\(config.accountId):subject/\(UUID().uuidString.lowercased())"
+            subjectArn: "arn:\(roleArn.partition):rolesanywhere:\(anchor.arn.region):\(anchor.arn.account):subject/\(UUID().uuidString.lowercased())"
         )
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]

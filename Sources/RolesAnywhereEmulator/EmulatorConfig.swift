@@ -4,7 +4,8 @@ import SwiftASN1
 import X509
 
 /// The emulator's configuration file. Key names are a contract (tests and demos write them):
-/// `accountId`, `trustAnchors[].arn|certificatePath|enabled`,
+/// `accountId` (optional: when given, every ARN must be in that account; leave it out to hold trust
+/// anchors, profiles and roles in several accounts), `trustAnchors[].arn|certificatePath|enabled`,
 /// `profiles[].arn|roleArns|durationSeconds|acceptRoleSessionName|enabled`,
 /// `roles[].arn|maxSessionDuration|principalTagConditions|assumableBy|externalId|assumedLifetimeSeconds`.
 /// Optional keys take AWS's defaults: enabled, 3600 s, no role session name.
@@ -91,12 +92,12 @@ public struct EmulatorConfig: Sendable, Codable {
         }
     }
 
-    public var accountId: String
+    public var accountId: String?
     public var trustAnchors: [TrustAnchor]
     public var profiles: [Profile]
     public var roles: [Role]
 
-    public init(accountId: String, trustAnchors: [TrustAnchor], profiles: [Profile], roles: [Role]) {
+    public init(accountId: String? = nil, trustAnchors: [TrustAnchor], profiles: [Profile], roles: [Role]) {
         self.accountId = accountId
         self.trustAnchors = trustAnchors
         self.profiles = profiles
@@ -118,7 +119,6 @@ public struct LoadedEmulatorConfig: Sendable {
         public let enabled: Bool
     }
 
-    public let accountId: String
     public let anchors: [String: Anchor]
     public let profiles: [String: EmulatorConfig.Profile]
     public let roles: [String: EmulatorConfig.Role]
@@ -144,15 +144,23 @@ public struct LoadedEmulatorConfig: Sendable {
     }
 
     public init(_ config: EmulatorConfig, baseDirectory: URL) throws {
-        guard config.accountId.count == 12, config.accountId.allSatisfy({ $0.isASCII && $0.isNumber }) else {
-            throw EmulatorConfigError("emulator config: accountId must be 12 digits")
+        if let accountId = config.accountId {
+            guard accountId.count == 12, accountId.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+                throw EmulatorConfigError("emulator config: accountId must be 12 digits")
+            }
+        }
+        /// An ARN of `kind` at `key`, in `accountId` when the config names one.
+        func arn(_ text: String, _ kind: ARN.Kind, at key: String) throws -> ARN {
+            let arn: ARN
+            do { arn = try ARN(text, kind: kind) } catch { throw EmulatorConfigError("emulator config: \(key): \(error)") }
+            if let accountId = config.accountId, arn.account != accountId {
+                throw EmulatorConfigError("emulator config: \(key) is in account \(arn.account), not accountId \(accountId): leave accountId out to hold several accounts")
+            }
+            return arn
         }
         var anchors: [String: Anchor] = [:]
         for (index, anchor) in config.trustAnchors.enumerated() {
-            let arn: ARN
-            do { arn = try ARN(anchor.arn, kind: .trustAnchor) } catch {
-                throw EmulatorConfigError("emulator config: trustAnchors[\(index)].arn: \(error)")
-            }
+            let arn = try arn(anchor.arn, .trustAnchor, at: "trustAnchors[\(index)].arn")
             let file = anchor.certificatePath.hasPrefix("/") ? URL(fileURLWithPath: anchor.certificatePath)
                 : baseDirectory.appendingPathComponent(anchor.certificatePath)
             guard let pem = try? String(contentsOf: file, encoding: .utf8) else {
@@ -171,8 +179,10 @@ public struct LoadedEmulatorConfig: Sendable {
         }
         var profiles: [String: EmulatorConfig.Profile] = [:]
         for (index, profile) in config.profiles.enumerated() {
-            do { _ = try ARN(profile.arn, kind: .profile) } catch {
-                throw EmulatorConfigError("emulator config: profiles[\(index)].arn: \(error)")
+            let profileArn = try arn(profile.arn, .profile, at: "profiles[\(index)].arn")
+            // As CreateProfile: a profile lists roles of its own account only.
+            for roleArn in profile.roleArns where (try? ARN(roleArn, kind: .role))?.account != profileArn.account {
+                throw EmulatorConfigError("emulator config: profiles[\(index)].roleArns: \(printableExcerpt(roleArn, limit: 200)) is not a role in the profile's account \(profileArn.account)")
             }
             guard (900...43_200).contains(profile.durationSeconds) else {
                 throw EmulatorConfigError("emulator config: profiles[\(index)].durationSeconds must be 900…43200")
@@ -181,9 +191,7 @@ public struct LoadedEmulatorConfig: Sendable {
         }
         var roles: [String: EmulatorConfig.Role] = [:]
         for (index, role) in config.roles.enumerated() {
-            do { _ = try ARN(role.arn, kind: .role) } catch {
-                throw EmulatorConfigError("emulator config: roles[\(index)].arn: \(error)")
-            }
+            _ = try arn(role.arn, .role, at: "roles[\(index)].arn")
             guard (900...43_200).contains(role.maxSessionDuration) else {
                 throw EmulatorConfigError("emulator config: roles[\(index)].maxSessionDuration must be 900…43200")
             }
@@ -194,7 +202,6 @@ public struct LoadedEmulatorConfig: Sendable {
             }
             roles[role.arn] = role
         }
-        self.accountId = config.accountId
         self.anchors = anchors
         self.profiles = profiles
         self.roles = roles

@@ -62,6 +62,16 @@ import TestSupport
         #expect(world.createSessions.map(\.status) == [201, 403])
     }
 
+    /// Local leaves name the role's account as the team issuer's do (x509Subject/L), so a trust
+    /// policy can tell one role name in two accounts apart.
+    @Test(arguments: [(EmulatorHarness.account, true), ("210987654321", false)])
+    func aTrustPolicyOnTheAccountAdmitsOnlyItsOwnAccount(account: String, admitted: Bool) async throws {
+        let world = try await CLIWorld.withEmulator(roleConditions: ["x509Subject/L": [account]])
+        let exec = try await world.rolecall(["exec", "--profile", "dev", "--mfa-code", world.code(), "--", "true"])
+        #expect((exec.status == 0) == admitted, "\(exec.stderr)")
+        #expect(world.createSessions.map(\.status) == [admitted ? 201 : 403])
+    }
+
     @Test(arguments: [(["sh", "-c", "exit 7"], Int32(7)), (["sh", "-c", "kill -KILL $$"], Int32(137)), (["/nonexistent"], Int32(127))])
     func exitStatusPropagates(command: [String], status: Int32) async throws {
         let world = try await CLIWorld.withEmulator()

@@ -47,6 +47,15 @@ import X509
         #expect(extensions["2.5.29.17"]?["critical"] as? Bool == false)
     }
 
+    /// The role's account (L) and name (OU) as an independent parser reads them, CN still the user.
+    @Test func aLeafForARoleNamesItsAccountAndName() async throws {
+        let authority = try CertificateAuthority.generate(commonName: "CA", now: Self.now)
+        let leaf = try authority.issueLeaf(for: SigningKey.generateP256().certificatePublicKey, user: "alice", account: "222222222222", role: "deploy",
+                                           kind: .singleUse, now: Self.now)
+        let parsed = try await Python.crosscheck("certificate", ["certificate": leaf.pem])
+        #expect(parsed["subject"] as? String == "CN=alice,OU=deploy,L=222222222222,O=rolecall")
+    }
+
     @Test(arguments: [(CertificateKind.inMemory(verificationInterval: 3600, holderLifetime: nil), "in-memory"),
                       (.standard(sessionDuration: 900), "standard")])
     func everyLeafNamesItsKind(kind: CertificateKind, name: String) async throws {

@@ -65,7 +65,7 @@ import Testing
         #expect(!log.contains(result.credentials.sessionToken.unsafeStringValue()))
     }
 
-    @Test(arguments: ["roles", "accountId", "trustAnchors"])
+    @Test(arguments: ["roles", "trustAnchors"])
     func aBadConfigNamesTheKey(missing key: String) async throws {
         let directory = try Paths.temporaryDirectory()
         let config = try writeConfig(directory, caPEM: try TestPKI.make().root.certificate.pem, dropping: key)

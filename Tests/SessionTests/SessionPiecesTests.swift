@@ -53,6 +53,10 @@ import Testing
         bad = Self.profile("dev")
         bad.trustAnchorArn = "arn:aws:rolesanywhere:eu-west-1:123456789012:trust-anchor/t"
         #expect { try bad.validate() } throws: { "\($0)".contains("same region") }
+        // AWS looks the profile up in the trust anchor's account, and a profile lists its own roles.
+        bad = Self.profile("dev")
+        bad.trustAnchorArn = "arn:aws:rolesanywhere:us-east-1:210987654321:trust-anchor/t"
+        #expect { try bad.validate() } throws: { "\($0)".contains("same account") }
         bad = Self.profile("dev")
         bad.endpoint = "http://example.com"
         #expect { try bad.validate() } throws: { "\($0)".contains("clear text") }

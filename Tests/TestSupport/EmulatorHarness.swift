@@ -31,8 +31,8 @@ public final class EmulatorHarness: Sendable {
                                       roleConditions: [String: [String]] = [:], assumedLifetime: Int? = nil) throws -> LoadedEmulatorConfig {
         let caPath = "\(directory)/emulator-ca.pem"
         try caPEM.write(toFile: caPath, atomically: true, encoding: .utf8)
+        // No accountId: the chained roles live in another account.
         let config = EmulatorConfig(
-            accountId: account,
             trustAnchors: [.init(arn: trustAnchorArn, certificatePath: caPath), .init(arn: disabledTrustAnchorArn, certificatePath: caPath, enabled: false)],
             profiles: [
                 .init(arn: profileArn, roleArns: [roleArn], durationSeconds: profileDuration, acceptRoleSessionName: acceptRoleSessionName),

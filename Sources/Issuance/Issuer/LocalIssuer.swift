@@ -4,6 +4,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import IssuanceCore
+import RolesAnywhere
 import TokenKeys
 import X509
 
@@ -41,7 +42,11 @@ public struct LocalIssuer: Issuer {
             }
         }
         let user = try store.user()
-        let leaf = try authority.withAuthority(tokens: tokens) { try $0.issueLeaf(for: publicKey, user: user, kind: request.kind, now: now()) }
+        // The account, as the team issuer's leaves name it: a trust policy can tell two accounts apart.
+        let account = (try? ARN(request.roleArn, kind: .role))?.account
+        let leaf = try authority.withAuthority(tokens: tokens) {
+            try $0.issueLeaf(for: publicKey, user: user, account: account, kind: request.kind, now: now())
+        }
         return IssuedCertificate(chain: [leaf])
     }
 

@@ -75,16 +75,19 @@ public struct CertificateAuthority: Sendable, CustomStringConvertible {
         return CertificateAuthority(generated: certificate, key: key)
     }
 
-    /// A leaf for `publicKey`: CN = `user` (and OU = `role` when given: the team issuer names the
-    /// role it checked the policy for), 128-bit random serial, CA:false, digitalSignature
-    /// (critical), clientAuth, key identifiers, and the kind as its first (only) URI SAN,
-    /// `urn:rolecall:kind:single-use` and so on: Roles Anywhere maps it to
-    /// `aws:PrincipalTag/x509SAN/URI`, so a role's trust policy can admit only per-session
-    /// certificates (docs/issuer-api.md, "Binding certificates to roles"). Never outlives the CA.
-    public func issueLeaf(for publicKey: Certificate.PublicKey, user: String, role: String? = nil, kind: CertificateKind, now: Date) throws -> Certificate {
+    /// A leaf for `publicKey`: CN = `user`, L = `account` (the role's account, so that one role name
+    /// in two accounts never looks the same to a trust policy) and OU = `role` when given (the team
+    /// issuer names the role it checked the policy for); 128-bit random serial, CA:false,
+    /// digitalSignature (critical), clientAuth, key identifiers, and the kind as its first (only) URI
+    /// SAN, `urn:rolecall:kind:single-use` and so on (`LeafSubject`): Roles Anywhere maps these to
+    /// principal tags, so a role's trust policy can admit only its own per-session certificates
+    /// (docs/issuer-api.md, "Binding certificates to roles"). Never outlives the CA.
+    public func issueLeaf(for publicKey: Certificate.PublicKey, user: String, account: String? = nil, role: String? = nil,
+                          kind: CertificateKind, now: Date) throws -> Certificate {
         let validity = kind.validity(at: now)
         let subject = try DistinguishedName {
-            OrganizationName("rolecall")
+            OrganizationName(LeafSubject.organization)
+            if let account { LocalityName(account) }
             if let role { OrganizationalUnitName(role) }
             CommonName(user)
         }
@@ -105,14 +108,11 @@ public struct CertificateAuthority: Sendable, CustomStringConvertible {
                 try ExtendedKeyUsage([.clientAuth])
                 AuthorityKeyIdentifier(keyIdentifier: authorityKeyId)
                 SubjectKeyIdentifier(hash: publicKey)
-                SubjectAlternativeNames([.uniformResourceIdentifier(Self.kindURI(kind.kindName))])
+                SubjectAlternativeNames([.uniformResourceIdentifier(LeafSubject.kindURI(kind.kindName))])
             },
             issuerPrivateKey: key.certificatePrivateKey
         )
     }
-
-    /// How a certificate says how it was obtained.
-    public static func kindURI(_ kind: CertificateKindName) -> String { "urn:rolecall:kind:\(kind.rawValue)" }
 
     /// 128 random bits; swift-certificates adds the leading zero that keeps it positive.
     static func randomSerial() -> Certificate.SerialNumber {

@@ -61,13 +61,17 @@ public struct ARN: Sendable, Hashable, CustomStringConvertible {
     public var shortName: String { String(resourceName.split(separator: "/").last ?? Substring(resourceName)) }
 
     /// The three ARNs of one CreateSession: each well-formed, the profile and the trust anchor in
-    /// one region (Roles Anywhere looks both up in the region it is called in).
+    /// one region (Roles Anywhere looks both up in the region it is called in), and all three in one
+    /// account (a profile lists only its own account's roles, and is looked up in the trust anchor's).
     public static func checkSessionTarget(roleArn: String, profileArn: String, trustAnchorArn: String) throws(Invalid) {
-        _ = try ARN(roleArn, kind: .role)
+        let role = try ARN(roleArn, kind: .role)
         let profile = try ARN(profileArn, kind: .profile)
         let anchor = try ARN(trustAnchorArn, kind: .trustAnchor)
         guard profile.region == anchor.region else {
             throw Invalid(description: "the profile ARN is in \(profile.region) but the trust anchor ARN in \(anchor.region): both must be in the same region")
+        }
+        guard role.account == profile.account, profile.account == anchor.account else {
+            throw Invalid(description: "the role, profile and trust anchor ARNs name accounts \(role.account), \(profile.account) and \(anchor.account): all three must be in the same account")
         }
     }
 }
