@@ -88,6 +88,24 @@ import TestSupport
         #expect(exec.status == 0, "\(exec.stderr)")
     }
 
+    /// `ROLECALL_SIGNIN_ENDPOINT` follows the endpoint rules: `127.1` is not loopback by rolecall's
+    /// rule, so nothing reaches it (it would be the emulator); a password in it is never printed.
+    @Test func aSignInEndpointOutsideTheRulesIsRefusedBeforeTheCodeIsSpent() async throws {
+        let (world, url) = try await world()
+        let port = try #require(url.split(separator: ":").last)
+        let code = world.code()
+        for override in ["http://127.1:\(port)", "https://ci-bot:Zx9Qp7@127.0.0.1:\(port)"] {
+            let refused = try await world.rolecall(["console", "--profile", "dev", "--mfa-code", code, "--print"],
+                                                   environment: ["ROLECALL_SIGNIN_ENDPOINT": override])
+            #expect(refused.status == 1 && refused.stderr.contains("ROLECALL_SIGNIN_ENDPOINT"), "\(refused.stderr)")
+            #expect(!refused.stderr.contains("Zx9Qp7") && !refused.stdout.contains("Zx9Qp7"), "\(refused.stderr)")
+        }
+        #expect(world.createSessions.isEmpty)
+        #expect(world.harness?.records.filter { $0.action == "federation" }.isEmpty == true)
+        let exec = try await world.rolecall(["exec", "--profile", "dev", "--mfa-code", code, "--", "true"])
+        #expect(exec.status == 0, "the code was not spent: \(exec.stderr)")
+    }
+
     @Test func theFederationEndpointRefusesCredentialsItDidNotIssueAndBadDurations() async throws {
         let (world, url) = try await world()
         defer { withExtendedLifetime(world) {} }

@@ -33,4 +33,42 @@ import Testing
         #expect(url.unsafeStringValue().hasSuffix("&SigninToken=stub-token"))
         #expect(stub.sessionDurations == [asked])
     }
+
+    /// `ROLECALL_SIGNIN_ENDPOINT` passes the rules of every endpoint before anything is sent: the
+    /// session's secret key and token travel in the query string.
+    @Test(arguments: [
+        ("http://127.1:9", RolesAnywhereError.Code.insecureEndpoint),
+        ("http://signin.example.com", .insecureEndpoint),
+        ("https://ci-bot:Zx9Qp7@signin.example.com", .invalidEndpoint),
+        ("https://signin.example.com/federation?Action=x", .invalidEndpoint),
+    ])
+    func anOverrideOutsideTheEndpointRulesIsRefusedBeforeAnythingIsSent(override: String, code: RolesAnywhereError.Code) async throws {
+        let now = Date()
+        let stub = FederationStub()
+        let signIn = ConsoleSignIn(context: SessionContext(environment: [ConsoleSignIn.endpointVariable: override], now: { now }, transport: stub))
+        let credentials = AWSCredentials(accessKeyId: "ASIASTUB", secretAccessKey: SecretBytes("secret"), sessionToken: SecretBytes("token"),
+                                         expiration: now.addingTimeInterval(3600))
+        let role = "arn:aws:iam::123456789012:role/r"
+        let refusal = try #require(throws: RolesAnywhereError.self) { try signIn.checkSignInPossible(roleArn: role) }
+        #expect(refusal.code == code)
+        #expect(refusal.description.hasPrefix(ConsoleSignIn.endpointVariable + ": "), "\(refusal)")
+        #expect(!refusal.description.contains("Zx9Qp7"), "\(refusal)")
+        await #expect(throws: RolesAnywhereError.self) {
+            _ = try await signIn.signInURL(credentials: credentials, roleArn: role, region: nil, destination: nil)
+        }
+        #expect(stub.urls.withLock { $0 }.isEmpty)
+    }
+
+    /// A loopback override with a path keeps it, and `/federation` is not added twice.
+    @Test(arguments: [("http://127.0.0.1:9", "http://127.0.0.1:9/federation?"), ("http://[::1]:9/aws/federation/", "http://[::1]:9/aws/federation?")])
+    func aLoopbackOverrideIsUsed(override: String, expected: String) async throws {
+        let now = Date()
+        let stub = FederationStub()
+        let signIn = ConsoleSignIn(context: SessionContext(environment: [ConsoleSignIn.endpointVariable: override], now: { now }, transport: stub))
+        let credentials = AWSCredentials(accessKeyId: "ASIASTUB", secretAccessKey: SecretBytes("secret"), sessionToken: SecretBytes("token"),
+                                         expiration: now.addingTimeInterval(3600))
+        let url = try await signIn.signInURL(credentials: credentials, roleArn: "arn:aws:iam::123456789012:role/r", region: nil, destination: nil)
+        #expect(url.unsafeStringValue().hasPrefix(expected))
+        #expect(stub.urls.withLock { $0 }.allSatisfy { $0.hasPrefix(expected) })
+    }
 }

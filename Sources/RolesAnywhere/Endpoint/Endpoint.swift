@@ -42,6 +42,14 @@ public struct Endpoint: Sendable, Equatable, CustomStringConvertible {
         self.basePath = path
     }
 
+    /// Parses an endpoint read from `source` (an environment variable or option), whose name the
+    /// refusal starts with so the person knows what to change.
+    public init(parsing text: String, from source: String) throws(RolesAnywhereError) {
+        do { try self.init(parsing: text) } catch {
+            throw RolesAnywhereError(code: error.code, message: "\(source): \(error.message)")
+        }
+    }
+
     /// The URL as an error may show it: no user name or password, even when the URL does not parse
     /// (`https://alice:secret@`). The error itself keeps it printable and bounded.
     /// Everything from the scheme to the last `@` goes, wherever that `@` is: a password typed with

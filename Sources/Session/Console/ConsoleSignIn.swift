@@ -28,9 +28,12 @@ public struct ConsoleSignIn: Sendable {
     }
 
     /// `https://signin.aws.amazon.com/federation` and its equivalents, by the role's partition.
+    /// An override passes the rules of every endpoint (`Endpoint(parsing:)`): the session's secret
+    /// key and token travel in its query string, so http:// is for loopback only.
     func federationURL(partition: String) throws -> String {
         if let override = environment[Self.endpointVariable], !override.isEmpty {
-            return override.hasSuffix("/federation") ? override : override + "/federation"
+            let endpoint = try Endpoint(parsing: override, from: Self.endpointVariable)
+            return endpoint.basePath.hasSuffix("/federation") ? endpoint.description : endpoint.url("/federation")
         }
         switch partition {
         case "aws": return "https://signin.aws.amazon.com/federation"
