@@ -85,6 +85,12 @@ public struct RolesAnywhereError: Error, Sendable, Equatable, CustomStringConver
         .init(code: .connection, message: "could not reach \(endpoint): \(reason); check the network and the endpoint")
     }
 
+    /// A transport failure; a refused redirect is no connection problem and not worth another try.
+    static func transport(_ endpoint: String, _ error: TransportError) -> RolesAnywhereError {
+        guard error.code == .redirect else { return .connection(endpoint, reason: error.reason) }
+        return .init(code: .unexpectedResponse, message: "\(endpoint): \(error.reason)")
+    }
+
     static func insecureEndpoint(_ endpoint: String) -> RolesAnywhereError {
         .init(code: .insecureEndpoint, message: "refusing \(printable(endpoint)): credentials never cross a network in clear text; use https:// (http:// is allowed for loopback addresses only)")
     }

@@ -57,7 +57,7 @@ public struct AssumeRoleClient: Sendable {
         do {
             response = try await transport.send(TransportRequest(method: "POST", url: endpoint.url("/"), headers: signed.headers, body: signed.body))
         } catch let error as TransportError {
-            throw .connection(endpoint, reason: error.reason)
+            throw .transport(endpoint, error)
         } catch {
             throw .connection(endpoint, reason: "\(type(of: error))")
         }

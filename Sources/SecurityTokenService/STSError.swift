@@ -57,6 +57,12 @@ public struct STSError: Error, Sendable, Equatable, CustomStringConvertible {
         STSError(.connection, "could not reach STS at \(endpoint): \(reason); check the network and AWS_ENDPOINT_URL_STS")
     }
 
+    /// A transport failure; a refused redirect is no connection problem and not worth another try.
+    static func transport(_ endpoint: Endpoint, _ error: TransportError) -> STSError {
+        guard error.code == .redirect else { return .connection(endpoint, reason: error.reason) }
+        return STSError(.unexpectedResponse, "STS at \(endpoint): \(error.reason)")
+    }
+
     static func unexpected(_ reason: String, status: Int) -> STSError {
         STSError(.unexpectedResponse, "STS sent an answer rolecall cannot use: \(reason)", awsErrorCode: "InvalidResponse", httpStatus: status)
     }

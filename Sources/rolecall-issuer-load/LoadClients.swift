@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import HTTPSTransport
 import Issuance
 import IssuanceCore
 import IssuerProtocol
@@ -30,7 +31,7 @@ struct LoadClients {
 
     /// A shared client allowing one keep-alive connection per load client.
     static func httpClient(pinnedCertificatePEM: String, clients: Int) throws -> HTTPClient {
-        var configuration = HTTPClient.Configuration(tlsConfiguration: try IssuerTLS.configuration(pinnedCertificatePEM: pinnedCertificatePEM))
+        var configuration = AsyncHTTPClientTransport.configuration(tls: try IssuerTLS.configuration(pinnedCertificatePEM: pinnedCertificatePEM))
         configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: clients)
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }

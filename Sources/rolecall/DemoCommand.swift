@@ -65,7 +65,7 @@ enum DemoRun {
         var environment = Console.environment
         environment["ROLECALL_HOME"] = "\(base)/home"
         environment[SessionEnvironment.sessionVariable] = nil
-        let context = SessionContext(environment: environment, transport: AsyncHTTPClientTransport())
+        let context = SessionContext(environment: environment, transport: ClientTransport.make())
 
         step("temporary home \(base)/home")
         let initialized = try LocalSetup(context: context).initialize(user: "demo")

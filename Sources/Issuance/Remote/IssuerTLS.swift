@@ -73,18 +73,17 @@ struct OneShotTransport: HTTPTransport {
     let tls: TLSConfiguration
     let verifies: Bool
     let connectTimeout: Duration
+    /// Covers the whole answer, head and body.
     var responseTimeout: Duration = IssuerTLS.defaultResponseTimeout
 
     func send(_ request: TransportRequest) async throws -> TransportResponse {
         var tls = tls
         if !verifies { tls.certificateVerification = .none }
-        // No redirects: one could send the password on to another origin, even over plain HTTP.
-        var configuration = HTTPClient.Configuration(tlsConfiguration: tls, redirectConfiguration: .disallow)
-        let response = TimeAmount.nanoseconds(Int64(responseTimeout / .nanoseconds(1)))
-        configuration.timeout = .init(connect: .nanoseconds(Int64(connectTimeout / .nanoseconds(1))), read: response)
+        var configuration = AsyncHTTPClientTransport.configuration(tls: tls)
+        configuration.timeout = .init(connect: TimeAmount(connectTimeout))
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         do {
-            let response = try await AsyncHTTPClientTransport(client: client, timeout: response).send(request)
+            let response = try await AsyncHTTPClientTransport(client: client, deadline: responseTimeout).send(request)
             try await client.shutdown()
             return response
         } catch {

@@ -72,7 +72,7 @@ public struct CreateSessionClient: Sendable {
         do {
             response = try await transport.send(httpRequest)
         } catch let error as TransportError {
-            throw .connection(endpoint.description, reason: error.reason)
+            throw .transport(endpoint.description, error)
         } catch {
             throw .connection(endpoint.description, reason: "\(type(of: error))")
         }

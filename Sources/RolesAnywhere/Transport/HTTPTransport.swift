@@ -34,17 +34,50 @@ public struct TransportResponse: Sendable {
     }
 }
 
-/// A transport failure before any HTTP status arrived (refused, reset, timed out, too large).
+/// A transport failure before a usable answer arrived (refused, reset, timed out, too large, redirected).
 public struct TransportError: Error, Sendable, CustomStringConvertible {
+    public enum Code: String, Sendable {
+        case connection, timedOut, tooLarge
+        /// A 3xx answer: no rolecall client follows one, since it could take a signed request or a
+        /// password to another origin, even over plain HTTP.
+        case redirect
+    }
+
+    public let code: Code
     public let reason: String
     /// True only when the request certainly never reached the server (no connection or no TLS
     /// session was made), so sending it to another server cannot make it count twice.
     public let neverSent: Bool
 
-    public init(_ reason: String, neverSent: Bool = false) {
+    public init(_ reason: String, code: Code = .connection, neverSent: Bool = false) {
+        self.code = code
         self.reason = reason
         self.neverSent = neverSent
     }
 
     public var description: String { reason }
+
+    /// Head and body together did not arrive within `deadline`.
+    public static func timedOut(after deadline: Duration) -> TransportError {
+        TransportError("timed out: no complete answer within \(deadline.components.seconds) s", code: .timedOut)
+    }
+
+    public static func tooLarge(limit: Int) -> TransportError {
+        TransportError("the response was larger than \(limit) bytes", code: .tooLarge)
+    }
+
+    /// A redirect answer, refused. Only the target's origin is shown: its path or query may carry
+    /// a token, and the server chose it.
+    public static func redirect(status: Int, location: String?) -> TransportError {
+        let target = location.map { " to " + printableExcerpt(origin(of: $0), limit: 200) } ?? ""
+        return TransportError("the server answered HTTP \(status), a redirect\(target), and rolecall follows no redirects: configure the service's own URL", code: .redirect)
+    }
+
+    /// `scheme://host:port` of an absolute URL, without user information; a relative one stays on the server.
+    static func origin(of location: String) -> String {
+        guard let schemeEnd = location.firstRange(of: "://") else { return "another path" }
+        let authority = location[schemeEnd.upperBound...].prefix { !"/?#".contains($0) }
+        let host = authority.split(separator: "@", omittingEmptySubsequences: false).last ?? authority
+        return String(location[..<schemeEnd.upperBound] + host)
+    }
 }
