@@ -18,7 +18,7 @@ struct Rolecall: AsyncParsableCommand {
         subcommands: [
             InitCommand.self, CACommand.self, MFACommand.self, ProfileCommand.self,
             ExecCommand.self, EnvCommand.self, CredentialProcessCommand.self, AWSConfigCommand.self,
-            ConsoleCommand.self, StatusCommand.self, DemoCommand.self, IssuerHandoff.self, LoginCommand.self, LogoutCommand.self,
+            ConsoleCommand.self, StatusCommand.self, PromptCommand.self, DemoCommand.self, IssuerHandoff.self, LoginCommand.self, LogoutCommand.self,
         ]
     )
 

@@ -6,10 +6,12 @@ import TestSupport
 
 /// The profiles `rolecall login` writes from the roles the issuer allows.
 @Suite struct TeamLoginTests {
+    /// A grant of `arn` with a profile and trust anchor in the role's own account, as AWS needs.
     static func role(_ arn: String, mfa: String = "per-session") -> IssuerAPI.Role {
-        IssuerAPI.Role(roleArn: arn, profileArn: "arn:aws:rolesanywhere:us-east-1:111122223333:profile/p",
-                       trustAnchorArn: "arn:aws:rolesanywhere:us-east-1:111122223333:trust-anchor/t",
-                       region: nil, maxDurationSeconds: 3600, mfa: mfa)
+        let account = arn.split(separator: ":", omittingEmptySubsequences: false)[4]
+        return IssuerAPI.Role(roleArn: arn, profileArn: "arn:aws:rolesanywhere:us-east-1:\(account):profile/p",
+                              trustAnchorArn: "arn:aws:rolesanywhere:us-east-1:\(account):trust-anchor/t",
+                              region: nil, maxDurationSeconds: 3600, mfa: mfa)
     }
 
     @Test func rolesSharingANameGetDistinctValidProfileNames() throws {
