@@ -37,14 +37,20 @@ public struct IssuerHTTPServer: Sendable {
     /// More host names or addresses for the self-signed certificate (the one a load balancer or
     /// other replicas are reached by). They count when the certificate is first made.
     let tlsNames: [String]
+    /// Open connections per source address (`SourceAddress`); beyond it new ones are closed at once.
+    let connectionsPerSource: Int
     let logger: Logger
 
-    public init(service: IssuerService, host: String, port: Int, tlsFiles: TLSFiles?, tlsNames: [String] = [], logger: Logger) {
+    public static let defaultConnectionsPerSource = 64
+
+    public init(service: IssuerService, host: String, port: Int, tlsFiles: TLSFiles?, tlsNames: [String] = [],
+                connectionsPerSource: Int = defaultConnectionsPerSource, logger: Logger) {
         self.service = service
         self.host = host
         self.port = port
         self.tlsFiles = tlsFiles
         self.tlsNames = tlsNames
+        self.connectionsPerSource = connectionsPerSource
         self.logger = logger
     }
 
@@ -53,12 +59,15 @@ public struct IssuerHTTPServer: Sendable {
         let (tls, certificatePEM, selfSigned) = try await tlsConfiguration()
         let fingerprint = CertificateFingerprint.sha256(der: try Certificate(pemEncoded: certificatePEM).derBytes())
         let host = self.host
+        let connections = ConnectionCounts(cap: connectionsPerSource)
         let app = Application(
             router: IssuerRoutes.router(service: service, serverCertificatePEM: certificatePEM),
             // A request must arrive whole within 10 s of the connection opening or of the previous
             // answer, so clients trickling bytes cannot hold every connection open; headers are
-            // bounded like bodies (64 KiB, IssuerRoutes).
-            server: try .tls(.http1(configuration: .init(additionalChannelHandlers: [Self.requestDeadline()], idleTimeout: .seconds(30),
+            // bounded like bodies (64 KiB, IssuerRoutes). Each source holds at most
+            // `connectionsPerSource` connections.
+            server: try .tls(.http1(configuration: .init(additionalChannelHandlers: [ConnectionCapHandler(counts: connections), Self.requestDeadline()],
+                                                         idleTimeout: .seconds(30),
                                                          httpDecoderConfiguration: .init(maxHeaderFieldSize: 16 << 10, maxHeaderListSize: 16 << 10,
                                                                                          maxHeaderFieldCount: 100))),
                              tlsConfiguration: tls),

@@ -46,16 +46,20 @@ enum IssuerLoad {
         }
         let outcome = await Result {
             let pinned = try await IssuerTLS.pinnedCertificate(urls: urls, expected: fingerprint)
-            let http = try LoadClients.httpClient(pinnedCertificatePEM: pinned, clients: options.clients)
+            let http = try LoadClients.httpClient(pinnedCertificatePEM: pinned, clients: options.clients + options.loginClients + options.flood)
             let measured = await Result {
                 let transport = AsyncHTTPClientTransport(client: http)
-                let login = try await LoadClients.logIn(urls: urls, password: password, totpSeed: totpSeed, transport: transport, pinnedCertificatePEM: pinned)
-                let (warmUp, timed, elapsed) = await LoadClients(login: login, transport: transport, clients: options.clients).run(seconds: options.seconds)
-                for (kind, message) in timed.examples.merging(warmUp.examples, uniquingKeysWith: { first, _ in first }).sorted(by: { $0.key < $1.key }) {
+                let (login, newPassword) = try await LoadClients.logIn(urls: urls, password: password, totpSeed: totpSeed, transport: transport,
+                                                                       pinnedCertificatePEM: pinned)
+                let outcome = await LoadClients(login: login, transport: transport, clients: options.clients, password: newPassword,
+                                                loginClients: options.loginClients, flood: options.flood).run(seconds: options.seconds)
+                let (warmUp, timed) = (outcome.warmUp, outcome.timed)
+                for (kind, message) in timed.examples.merging(warmUp.examples, uniquingKeysWith: { first, _ in first })
+                    .merging(outcome.logins.examples, uniquingKeysWith: { first, _ in first }).sorted(by: { $0.key < $1.key }) {
                     say("first \(kind) error: \(message)")
                 }
                 if let path = options.eventsPath { try writeEvents((warmUp.events + timed.events).sorted { $0.time < $1.time }, to: path) }
-                return LoadReport(options: options, warmUp: warmUp, timed: timed, elapsed: elapsed)
+                return LoadReport(options: options, outcome: outcome)
             }
             try await http.shutdown()
             return try measured.get()

@@ -46,11 +46,14 @@ struct LoadIssuer {
         var fingerprint = ""
         var servers: [Task<Void, any Error>] = []
         for database in databases {
-            // One user stands for all the clients: no per-user certificate limit.
+            // One user stands for all the clients: no per-user certificate limit. Every client comes
+            // from 127.0.0.1, standing for many addresses: no per-address login or connection limit
+            // (what holds a login flood back is then the bcrypt queue).
             var options = IssuerService.Options()
             options.certificatesPerUserPerMinute = nil
+            options.loginAttemptsPerMinute = .max
             let service = try await IssuerService.make(database: database, key: key, options: options, logger: logger)
-            let server = IssuerHTTPServer(service: service, host: "127.0.0.1", port: 0, tlsFiles: nil, logger: serverLogger)
+            let server = IssuerHTTPServer(service: service, host: "127.0.0.1", port: 0, tlsFiles: nil, connectionsPerSource: .max, logger: serverLogger)
             let (listening, continuation) = AsyncStream.makeStream(of: IssuerHTTPServer.Listening.self)
             servers.append(Task { try await server.run(handleSignals: false) { continuation.yield($0) } })
             var events = listening.makeAsyncIterator()

@@ -1,6 +1,7 @@
 import IssuerServer
 
-/// The command line: `[--database URL] [--seconds N] [--clients N] [--replicas N] [--events FILE]`;
+/// The command line: `[--database URL] [--seconds N] [--clients N] [--replicas N] [--events FILE]
+/// [--login-clients N] [--flood N]`;
 /// the database URL from `ROLECALL_ISSUER_DATABASE` when `--database` is not given (as `rolecall
 /// issuer` refuses, a URL with a password belongs there, not in argv).
 ///
@@ -9,7 +10,7 @@ import IssuerServer
 /// `load` with the role `LoadIssuer.roleArn` must exist, its one-time password and otpauth URI in
 /// `ROLECALL_LOAD_PASSWORD` and `ROLECALL_LOAD_TOTP_URI`.
 struct LoadOptions: Sendable {
-    static let usage = "usage: [ROLECALL_ISSUER_DATABASE=postgres://USER:PASSWORD@HOST:PORT/DB] rolecall-issuer-load [--database sqlite:PATH | --issuer URL... --pin-sha256 HEX] [--seconds N] [--clients N] [--replicas N] [--events FILE]"
+    static let usage = "usage: [ROLECALL_ISSUER_DATABASE=postgres://USER:PASSWORD@HOST:PORT/DB] rolecall-issuer-load [--database sqlite:PATH | --issuer URL... --pin-sha256 HEX] [--seconds N] [--clients N] [--replicas N] [--events FILE] [--login-clients N] [--flood N]"
 
     /// An empty database: the load test initialises an issuer in it.
     var database = ""
@@ -23,6 +24,11 @@ struct LoadOptions: Sendable {
     /// Where every request's outcome goes, one JSON line each: its time, and the certificate's
     /// serial or the error's kind.
     var eventsPath: String?
+    /// Clients signing in with the right password, one login after another, beside the certificate clients.
+    var loginClients = 0
+    /// Clients flooding without a valid login: wrong logins for unknown names (each a decoy bcrypt)
+    /// and certificate requests with a garbage token, in turn, as fast as answers come.
+    var flood = 0
 
     /// "sqlite" or "postgres", as the report names it.
     var databaseKind: String { !issuers.isEmpty ? "external" : database.hasPrefix("sqlite:") ? "sqlite" : "postgres" }
@@ -34,12 +40,14 @@ struct LoadOptions: Sendable {
             guard let value = rest.popFirst() else { throw UsageError("\(flag) needs a value") }
             switch flag {
             case "--database": database = value
-            case "--seconds": seconds = try Self.positive(value, flag)
-            case "--clients": clients = try Self.positive(value, flag)
-            case "--replicas": replicas = try Self.positive(value, flag)
+            case "--seconds": seconds = try Self.count(value, flag, least: 1)
+            case "--clients": clients = try Self.count(value, flag, least: 1)
+            case "--replicas": replicas = try Self.count(value, flag, least: 1)
             case "--issuer": issuers.append(value)
             case "--pin-sha256": pinSHA256 = value
             case "--events": eventsPath = value
+            case "--login-clients": loginClients = try Self.count(value, flag, least: 0)
+            case "--flood": flood = try Self.count(value, flag, least: 0)
             default: throw UsageError("unknown option \(flag)")
             }
         }
@@ -52,8 +60,8 @@ struct LoadOptions: Sendable {
         }
     }
 
-    private static func positive(_ value: String, _ flag: String) throws(UsageError) -> Int {
-        guard let number = Int(value), number > 0 else { throw UsageError("\(flag) must be a positive whole number") }
+    private static func count(_ value: String, _ flag: String, least: Int) throws(UsageError) -> Int {
+        guard let number = Int(value), number >= least else { throw UsageError("\(flag) must be a whole number, at least \(least)") }
         return number
     }
 }

@@ -16,8 +16,18 @@ struct LoadReport {
     var errorKinds: [String: Int]
     /// Failures of the untimed first certificate of each client (not in `errors`).
     var warmUpErrors: Int
+    /// The login clients: how many, the logins answered, their latency, their refusals by kind.
+    var loginClients: Int
+    var logins: Int
+    var loginP50Milliseconds: Double
+    var loginP99Milliseconds: Double
+    var loginErrorKinds: [String: Int]
+    /// The flooding clients: how many, and what their requests were answered, by kind.
+    var flood: Int
+    var floodAnswers: [String: Int]
 
-    init(options: LoadOptions, warmUp: LoadTally, timed: LoadTally, elapsed: Duration) {
+    init(options: LoadOptions, outcome: LoadClients.Outcome) {
+        let (warmUp, timed, elapsed) = (outcome.warmUp, outcome.timed, outcome.elapsed)
         database = options.databaseKind
         clients = options.clients
         seconds = options.seconds
@@ -29,6 +39,13 @@ struct LoadReport {
         errors = timed.errorCount
         errorKinds = timed.errors
         warmUpErrors = warmUp.errorCount
+        loginClients = options.loginClients
+        logins = outcome.logins.milliseconds.count
+        loginP50Milliseconds = Self.rounded(outcome.logins.percentile(0.5), places: 2)
+        loginP99Milliseconds = Self.rounded(outcome.logins.percentile(0.99), places: 2)
+        loginErrorKinds = outcome.logins.errors
+        flood = options.flood
+        floodAnswers = outcome.flood.errors
     }
 
     /// The fields in the order above, on one line.
@@ -39,6 +56,8 @@ struct LoadReport {
             ("database", database), ("clients", clients), ("seconds", seconds), ("replicas", replicas), ("requests", requests),
             ("issuancesPerSecond", issuancesPerSecond), ("p50Milliseconds", p50Milliseconds), ("p99Milliseconds", p99Milliseconds),
             ("errors", errors), ("errorKinds", errorKinds), ("warmUpErrors", warmUpErrors),
+            ("loginClients", loginClients), ("logins", logins), ("loginP50Milliseconds", loginP50Milliseconds),
+            ("loginP99Milliseconds", loginP99Milliseconds), ("loginErrorKinds", loginErrorKinds), ("flood", flood), ("floodAnswers", floodAnswers),
         ]
         let members = try fields.map { name, value in "\"\(name)\":" + String(decoding: try encoder.encode(value), as: UTF8.self) }
         return "{" + members.joined(separator: ",") + "}"
@@ -46,10 +65,16 @@ struct LoadReport {
 
     var humanLine: String {
         let replicaText = replicas == 1 ? "1 replica" : "\(replicas) replicas"
-        let kinds = errorKinds.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
         return "\(database), \(clients) clients, \(seconds) s, \(replicaText): \(requests) requests, "
             + String(format: "%.1f issuances/s, p50 %.2f ms, p99 %.2f ms, ", issuancesPerSecond, p50Milliseconds, p99Milliseconds)
-            + "\(errors) errors" + (kinds.isEmpty ? "" : " (\(kinds))") + (warmUpErrors == 0 ? "" : "; \(warmUpErrors) warm-up errors")
+            + "\(errors) errors" + Self.listed(errorKinds) + (warmUpErrors == 0 ? "" : "; \(warmUpErrors) warm-up errors")
+            + (loginClients == 0 ? "" : String(format: "; %d login clients: %d logins, p50 %.2f ms, p99 %.2f ms", loginClients, logins,
+                                                  loginP50Milliseconds, loginP99Milliseconds) + Self.listed(loginErrorKinds))
+            + (flood == 0 ? "" : "; \(flood) flooding clients answered" + Self.listed(floodAnswers))
+    }
+
+    private static func listed(_ kinds: [String: Int]) -> String {
+        kinds.isEmpty ? "" : " (" + kinds.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ")"
     }
 
     static let notes = """
@@ -57,7 +82,11 @@ struct LoadReport {
     needs a fresh TOTP code with every certificate, and the replay guard accepts one code per user \
     per 30 s step, so its issuance rate is bounded by the clock, not the server. Latency is of \
     certificates issued (errors excluded), measured from the request to the verified answer; the \
-    key and CSR are made before the clock starts.
+    key and CSR are made before the clock starts. Login clients sign in with the password alone (bcrypt \
+    at the default cost); flooding clients send wrong logins for unknown names and certificate \
+    requests with a forged token. All come from 127.0.0.1, one source address: the in-process issuer \
+    lifts its per-address login and connection limits so the flood stands for one from many \
+    addresses (requests without a valid token keep their limit of 60 a minute per address).
     """
 
     private static func rounded(_ value: Double, places: Int) -> Double {

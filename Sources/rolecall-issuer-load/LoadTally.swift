@@ -4,7 +4,7 @@ import IssuanceCore
 import IssuerProtocol
 import RolesAnywhere
 
-/// What clients saw: the latency of every certificate issued, and the errors by kind with the first
+/// What clients saw: the latency of every certificate issued (or login answered), and the errors by kind with the first
 /// message of each kind (messages hold no secrets: the client's errors never quote the token).
 struct LoadTally: Sendable {
     private(set) var milliseconds: [Double] = []
@@ -34,12 +34,26 @@ struct LoadTally: Sendable {
             record(error, sent: Date().timeIntervalSince1970)
             return
         }
+        await measure { try await issuer.issue(request).chain.first.map { Array($0.serialNumber.bytes).hexString } }
+    }
+
+    /// One sign-in by password alone, as `rolecall login` sends it for a role without per-session MFA.
+    mutating func logInOne(_ connection: IssuerConnection, user: String, password: String) async {
+        await measure {
+            _ = try await connection.post(IssuerAPI.loginPath, IssuerAPI.LoginRequest(user: user, password: password, totp: nil),
+                                          as: IssuerAPI.LoginResponse.self)
+            return nil
+        }
+    }
+
+    /// Times `request` (which returns the serial issued, if any) and tallies its outcome.
+    private mutating func measure(_ request: () async throws -> String?) async {
         let started = ContinuousClock.now
         let sent = Date().timeIntervalSince1970
         do {
-            let issued = try await issuer.issue(request)
+            let serial = try await request()
             milliseconds.append((ContinuousClock.now - started) / .milliseconds(1))
-            events.append(Event(started: sent, time: Date().timeIntervalSince1970, serial: issued.chain.first.map { Array($0.serialNumber.bytes).hexString }))
+            events.append(Event(started: sent, time: Date().timeIntervalSince1970, serial: serial))
         } catch {
             record(error, sent: sent)
         }

@@ -31,17 +31,21 @@ struct IssuerServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("tls-name"), help: "Another host name or IP address for the self-signed certificate (repeatable; used when it is first made, e.g. the replicas' load balancer name).")
     var tlsNames: [String] = []
 
-    @Option(name: .customLong("login-attempts-per-minute"), help: "Logins allowed per client address per minute, per replica.")
+    @Option(name: .customLong("login-attempts-per-minute"), help: "Logins allowed per source address (an IPv6 /64; all of 127.0.0.0/8 is one) per minute, per replica.")
     var loginAttemptsPerMinute = 30
 
     @Option(name: .customLong("certificates-per-minute"), help: "Certificates allowed per user per minute, per replica.")
     var certificatesPerMinute = 120
+
+    @Option(name: .customLong("connections-per-address"), help: "Open connections allowed per source address; beyond it new ones are closed at once.")
+    var connectionsPerAddress = IssuerHTTPServer.defaultConnectionsPerSource
 
     func validate() throws {
         if (tlsCert == nil) != (tlsKey == nil) { throw ValidationError("give --tls-cert and --tls-key together") }
         guard ListenAddress(listen) != nil else { throw ValidationError("--listen must be HOST:PORT, e.g. 127.0.0.1:8443 or [::1]:8443") }
         guard loginAttemptsPerMinute > 0 else { throw ValidationError("--login-attempts-per-minute must be positive") }
         guard certificatesPerMinute > 0 else { throw ValidationError("--certificates-per-minute must be positive") }
+        guard connectionsPerAddress > 0 else { throw ValidationError("--connections-per-address must be positive") }
     }
 
     func run() async throws {
@@ -66,7 +70,8 @@ struct IssuerServeCommand: AsyncParsableCommand {
             }
             let server = IssuerHTTPServer(
                 service: service, host: address.host, port: address.port,
-                tlsFiles: tlsCert.flatMap { cert in tlsKey.map { .init(certificatePath: cert, keyPath: $0) } }, tlsNames: tlsNames, logger: logger
+                tlsFiles: tlsCert.flatMap { cert in tlsKey.map { .init(certificatePath: cert, keyPath: $0) } }, tlsNames: tlsNames,
+                connectionsPerSource: connectionsPerAddress, logger: logger
             )
             do {
                 try await server.run(handleSignals: true) { listening in
