@@ -159,8 +159,8 @@ extension Emulator {
             return denied("Unable to assume role \(role.arn): its trust policy's condition on aws:PrincipalTag/\(key) does not admit this certificate")
         }
         record.durationSeconds = body.durationSeconds
-        let ceiling = min(profile.durationSeconds, role.maxSessionDuration, 43_200)
-        guard (900...ceiling).contains(body.durationSeconds) else {
+        let ceiling = min(profile.durationSeconds, role.maxSessionDuration, SessionDurationPolicy.maximumSeconds)
+        guard (SessionDurationPolicy.minimumSeconds...ceiling).contains(body.durationSeconds) else {
             return invalid("durationSeconds must be between 900 and \(ceiling) for this profile and role, got \(body.durationSeconds)")
         }
         if let name = body.roleSessionName {

@@ -149,14 +149,8 @@ public struct LoadedEmulatorConfig: Sendable {
                 throw EmulatorConfigError("emulator config: accountId must be 12 digits")
             }
         }
-        /// An ARN of `kind` at `key`, in `accountId` when the config names one.
         func arn(_ text: String, _ kind: ARN.Kind, at key: String) throws -> ARN {
-            let arn: ARN
-            do { arn = try ARN(text, kind: kind) } catch { throw EmulatorConfigError("emulator config: \(key): \(error)") }
-            if let accountId = config.accountId, arn.account != accountId {
-                throw EmulatorConfigError("emulator config: \(key) is in account \(arn.account), not accountId \(accountId): leave accountId out to hold several accounts")
-            }
-            return arn
+            try Self.arn(text, kind, at: key, in: config.accountId)
         }
         var anchors: [String: Anchor] = [:]
         for (index, anchor) in config.trustAnchors.enumerated() {
@@ -184,7 +178,7 @@ public struct LoadedEmulatorConfig: Sendable {
             for roleArn in profile.roleArns where (try? ARN(roleArn, kind: .role))?.account != profileArn.account {
                 throw EmulatorConfigError("emulator config: profiles[\(index)].roleArns: \(printableExcerpt(roleArn, limit: 200)) is not a role in the profile's account \(profileArn.account)")
             }
-            guard (900...43_200).contains(profile.durationSeconds) else {
+            guard SessionDurationPolicy.range.contains(profile.durationSeconds) else {
                 throw EmulatorConfigError("emulator config: profiles[\(index)].durationSeconds must be 900…43200")
             }
             profiles[profile.arn] = profile
@@ -192,7 +186,7 @@ public struct LoadedEmulatorConfig: Sendable {
         var roles: [String: EmulatorConfig.Role] = [:]
         for (index, role) in config.roles.enumerated() {
             _ = try arn(role.arn, .role, at: "roles[\(index)].arn")
-            guard (900...43_200).contains(role.maxSessionDuration) else {
+            guard SessionDurationPolicy.range.contains(role.maxSessionDuration) else {
                 throw EmulatorConfigError("emulator config: roles[\(index)].maxSessionDuration must be 900…43200")
             }
             for source in role.assumableBy {
@@ -205,6 +199,16 @@ public struct LoadedEmulatorConfig: Sendable {
         self.anchors = anchors
         self.profiles = profiles
         self.roles = roles
+    }
+
+    /// An ARN of `kind` at `key`, in `accountId` when the config names one.
+    private static func arn(_ text: String, _ kind: ARN.Kind, at key: String, in accountId: String?) throws -> ARN {
+        let arn: ARN
+        do { arn = try ARN(text, kind: kind) } catch { throw EmulatorConfigError("emulator config: \(key): \(error)") }
+        if let accountId, arn.account != accountId {
+            throw EmulatorConfigError("emulator config: \(key) is in account \(arn.account), not accountId \(accountId): leave accountId out to hold several accounts")
+        }
+        return arn
     }
 
     private static func path(_ keys: [any CodingKey]) -> String {

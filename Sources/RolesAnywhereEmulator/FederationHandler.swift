@@ -7,7 +7,7 @@ import RolesAnywhere
 /// AWS documents only its 15-minute life).
 extension Emulator {
     static let signinTokenLifetime: TimeInterval = 900
-    static let sessionDurationRange = 900...43_200
+    static let sessionDurationRange = SessionDurationPolicy.range
 
     func federation(_ request: SignableRequest, requestId: String, record: inout RequestRecord) async -> EmulatorResponse {
         func refused(_ message: String) -> EmulatorResponse { .jsonError(400, "InvalidRequest", message, requestId: requestId) }

@@ -99,8 +99,8 @@ enum FuzzTargets {
         let text = String(decoding: bytes, as: UTF8.self)
         guard let seconds = try? DurationText.seconds(text) else { return }
         precondition(seconds == 0 || (try? DurationText.seconds(DurationText.format(seconds))) == seconds, "format round trip")
-        if let answer = try? SessionDurationPolicy.durationSeconds(for: .init(requestedSeconds: seconds, profileLimitSeconds: 43_200)) {
-            precondition((SessionDurationPolicy.minimumSeconds...SessionDurationPolicy.maximumSeconds).contains(answer))
+        if let answer = try? SessionDurationPolicy.durationSeconds(for: .init(requestedSeconds: seconds, profileLimitSeconds: SessionDurationPolicy.maximumSeconds)) {
+            precondition(SessionDurationPolicy.range.contains(answer))
         }
     }
 

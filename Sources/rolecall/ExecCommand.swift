@@ -31,23 +31,28 @@ struct ExecCommand: AsyncParsableCommand {
     @Flag(help: "Do not print the line saying which role and until when.")
     var quiet = false
 
-    @Flag(help: """
-        Stay as a supervisor that keeps the key in locked memory and serves refreshed credentials to \
-        COMMAND over a loopback container-credentials endpoint until COMMAND exits (one MFA check per \
-        MFA window, set with `profile add --mfa-interval`).
-        """)
-    var server = false
+    /// How a supervisor serves COMMAND: one of the two, or neither (rolecall replaces itself).
+    enum Served: String, EnumerableFlag {
+        case server, imds
 
-    @Flag(help: """
-        As --server, but serve EC2's instance metadata protocol (IMDSv2 only) on a loopback port         instead, for tools that know no other (AWS_EC2_METADATA_SERVICE_ENDPOINT).
-        """)
-    var imds = false
+        static func help(for value: Served) -> ArgumentHelp? {
+            switch value {
+            case .server:
+                "Stay as a supervisor that keeps the key in locked memory and serves refreshed credentials to COMMAND over a loopback container-credentials endpoint until COMMAND exits (one MFA check per MFA window, set with `profile add --mfa-interval`)."
+            case .imds:
+                "As --server, but serve EC2's instance metadata protocol (IMDSv2 only) on a loopback port instead, for tools that know no other (AWS_EC2_METADATA_SERVICE_ENDPOINT)."
+            }
+        }
+    }
+
+    @Flag(exclusivity: .exclusive)
+    var served: Served?
 
     @Argument(parsing: .postTerminator, help: "The command and its arguments, after --.")
     var command: [String] = []
 
     func run() async throws {
-        if server || imds { return try await runSupervised() }
+        if let served { return try await runSupervised(served) }
         var launch: (command: [String], environment: [String: String])?
         try await Console.reportingErrors {
             let context = token.apply(to: Console.context())
@@ -72,13 +77,13 @@ struct ExecCommand: AsyncParsableCommand {
         }
     }
 
-    private func runSupervised() async throws {
+    private func runSupervised(_ served: Served) async throws {
         var status: Int32 = 0
         try await Console.reportingErrors {
             let supervisor = Supervisor(starter: SessionStarter(context: token.apply(to: Console.context())), report: { Console.err($0 + "\n") })
             do {
                 status = try await supervisor.run(selection.selection, mfa: mfa.source(label: selection.profile ?? selection.awsRole ?? "rolecall"),
-                                                  command: command, quiet: quiet, served: imds ? .instanceMetadata : .container)
+                                                  command: command, quiet: quiet, served: served == .imds ? .instanceMetadata : .container)
             } catch let error as ProcessLauncher.LaunchError {
                 Console.err("rolecall: \(error.description)\n")
                 status = error.exitCode

@@ -105,6 +105,16 @@ import TestSupport
         #expect(both.status == 2)
     }
 
+    /// One way to serve the child: `--server` and `--imds` together are a usage error, before any
+    /// code is asked for (it used to mean `--imds` without a word).
+    @Test func serverAndIMDSTogetherAreAUsageError() async throws {
+        let world = try await CLIWorld.withEmulator()
+        let both = try await world.rolecall(["exec", "--server", "--imds", "--mfa-code", world.code(), "--", "true"])
+        #expect(both.status == 2, "\(both.stderr)")
+        #expect(both.stderr.contains("--server") && both.stderr.contains("--imds"), "\(both.stderr)")
+        #expect(world.createSessions.isEmpty)
+    }
+
     @Test func withoutATerminalOrCodeTheErrorSaysWhatToPass() async throws {
         let world = try await CLIWorld.withEmulator()
         // setsid: no controlling terminal, so /dev/tty cannot be opened.

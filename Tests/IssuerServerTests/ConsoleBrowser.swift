@@ -1,4 +1,7 @@
+import AsyncHTTPClient
 import Foundation
+import Issuance
+import NIOCore
 import RolesAnywhere
 import Testing
 
@@ -50,8 +53,8 @@ final class ConsoleBrowser: @unchecked Sendable {
         }
         if let origin { headers.append(("origin", origin)) }
         if body != nil { headers.append(("content-type", "application/x-www-form-urlencoded")) }
-        let response = try await client.transport.send(TransportRequest(method: method, url: client.urls[0] + path, headers: headers,
-                                                                        body: Array((body ?? "").utf8)))
+        let response = try await Self.exchange(TransportRequest(method: method, url: client.urls[0] + path, headers: headers,
+                                                                body: Array((body ?? "").utf8)), pinned: client.pinnedCertificatePEM)
         for header in response.headers where header.name.lowercased() == "set-cookie" {
             let pair = header.value.split(separator: ";", maxSplits: 1)[0].split(separator: "=", maxSplits: 1)
             guard pair.count == 2 else { continue }
@@ -59,6 +62,32 @@ final class ConsoleBrowser: @unchecked Sendable {
             if value.isEmpty || header.value.lowercased().contains("max-age=0") { cookies[name] = nil } else { cookies[name] = value }
         }
         return Page(status: response.status, headers: response.headers, body: String(decoding: response.body, as: UTF8.self))
+    }
+
+    /// One exchange as a browser sees it: a 303 is an answer to look at, not an error (rolecall's own
+    /// transports refuse every redirect), over TLS to the pinned certificate.
+    private static func exchange(_ request: TransportRequest, pinned: String) async throws -> TransportResponse {
+        let client = HTTPClient(eventLoopGroupProvider: .singleton,
+                                configuration: .init(tlsConfiguration: try IssuerTLS.configuration(pinnedCertificatePEM: pinned), redirectConfiguration: .disallow))
+        do {
+            let response = try await exchange(request, on: client)
+            try await client.shutdown()
+            return response
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
+    }
+
+    private static func exchange(_ request: TransportRequest, on client: HTTPClient) async throws -> TransportResponse {
+        var outgoing = HTTPClientRequest(url: request.url)
+        outgoing.method = .init(rawValue: request.method)
+        for header in request.headers { outgoing.headers.add(name: header.name, value: header.value) }
+        outgoing.body = .bytes(request.body)
+        let response = try await client.execute(outgoing, timeout: .seconds(30))
+        var body = try await response.body.collect(upTo: 1 << 20)
+        return TransportResponse(status: Int(response.status.code), headers: response.headers.map { (name: $0.name, value: $0.value) },
+                                 body: body.readBytes(length: body.readableBytes) ?? [])
     }
 
     /// Signs in through the form: the sign-in page first (for its CSRF cookie), then the POST.

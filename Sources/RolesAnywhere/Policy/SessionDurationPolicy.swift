@@ -7,6 +7,8 @@ public enum SessionDurationPolicy {
     public static let minimumSeconds = 900
     public static let maximumSeconds = 43_200
     public static let defaultSeconds = 3_600
+    /// Every session length CreateSession accepts: the one home of 900…43 200.
+    public static let range = minimumSeconds...maximumSeconds
 
     public struct Inputs: Sendable, Equatable {
         public var requestedSeconds: Int?

@@ -140,10 +140,10 @@ public struct Profile: Codable, Sendable, Equatable {
         if let region, !RegionResolver.isValidRegion(region) {
             throw ProfileError("invalid region \"\(printableExcerpt(region, limit: 40))\": expected a name such as us-east-1")
         }
-        guard (SessionDurationPolicy.minimumSeconds...SessionDurationPolicy.maximumSeconds).contains(durationSeconds) else {
+        guard SessionDurationPolicy.range.contains(durationSeconds) else {
             throw ProfileError("--duration must be between 15m and 12h (900 to 43200 seconds), got \(durationSeconds) s")
         }
-        if let interval = mfaVerificationIntervalSeconds, !(Self.minimumMFAIntervalSeconds...43_200).contains(interval) {
+        if let interval = mfaVerificationIntervalSeconds, !(Self.minimumMFAIntervalSeconds...SessionDurationPolicy.maximumSeconds).contains(interval) {
             throw ProfileError("--mfa-interval must be between 16m and 12h, got \(DurationText.format(interval)): `exec --server` needs room for one AWS session of at least 15m")
         }
         if let endpoint {

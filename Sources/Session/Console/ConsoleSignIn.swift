@@ -13,7 +13,7 @@ public struct ConsoleSignIn: Sendable {
     /// Overrides the federation endpoint (the emulator's, in tests and `demo`).
     public static let endpointVariable = "ROLECALL_SIGNIN_ENDPOINT"
     /// What `getSigninToken` accepts as `SessionDuration`.
-    public static let sessionDurationRange = 900...43_200
+    public static let sessionDurationRange = SessionDurationPolicy.range
     /// The longest console session from credentials of role chaining.
     public static let chainedMaximumSeconds = 3600
 
