@@ -207,7 +207,7 @@ public struct IssuerAdmin: Sendable {
             let sealedSeed = try seed.map { try vault.sealSeed($0, user: user) }
             let time = now()
             try await change(newDevice ? "password-reset-new-device" : "password-reset", user: user) { database, _ in
-                guard try await database.setPassword(user: user, hash: hash, mustChange: true, replacing: nil) else { throw Self.noUser(user) }
+                guard try await database.setPassword(user: user, hash: hash, mustChange: true, replacing: nil) != nil else { throw Self.noUser(user) }
                 if let sealedSeed {
                     guard try await database.replaceDevices(user: user, sealedSeed: sealedSeed, at: time) else { throw Self.noUser(user) }
                 }
@@ -252,17 +252,29 @@ public struct IssuerAdmin: Sendable {
 
     // MARK: Roles
 
+    /// What `role allow` tells the administrator besides "done".
+    public struct RoleAllowance: Sendable {
+        /// The `Condition` block the role's trust policy needs (`LeafSubject.trustPolicyCondition`).
+        public var trustPolicyCondition: String
+        /// Other accounts in which a role of the same name is granted under this issuer's CA.
+        public var sameNameAccounts: [String]
+    }
+
+    @discardableResult
     public func allowRole(user: String, roleArn: String, profileArn: String, trustAnchorArn: String, region: String?,
-                          maxDurationSeconds: Int, mfa: MFARequirement) async throws {
+                          maxDurationSeconds: Int, mfa: MFARequirement) async throws -> RoleAllowance {
+        let role: ARN
         do {
             try ARN.checkSessionTarget(roleArn: roleArn, profileArn: profileArn, trustAnchorArn: trustAnchorArn)
+            role = try ARN(roleArn, kind: .role)
         } catch {
             throw IssuerSetupError(error.description)
         }
+        if let problem = LeafSubject.roleNameProblem(role.shortName) { throw IssuerSetupError(problem) }
         if let region, !RegionResolver.isValidRegion(region) {
             throw IssuerSetupError("invalid region \"\(printableExcerpt(region, limit: 40))\": expected a name such as us-east-1")
         }
-        guard (SessionDurationPolicy.minimumSeconds...SessionDurationPolicy.maximumSeconds).contains(maxDurationSeconds) else {
+        guard SessionDurationPolicy.range.contains(maxDurationSeconds) else {
             throw IssuerSetupError("--max-duration must be between 15m and 12h")
         }
         let grant = RoleGrant(user: user, roleArn: roleArn, profileArn: profileArn, trustAnchorArn: trustAnchorArn,
@@ -272,6 +284,12 @@ public struct IssuerAdmin: Sendable {
         } catch StorageError.notFound {
             throw Self.noUser(user)
         }
+        let sameName = try await database.grants(user: nil).compactMap { try? ARN($0.roleArn, kind: .role) }
+            .filter { $0.shortName == role.shortName && $0.account != role.account }.map(\.account)
+        return RoleAllowance(
+            trustPolicyCondition: LeafSubject.trustPolicyCondition(roleName: role.shortName, account: role.account, user: user, perSession: mfa == .perSession),
+            sameNameAccounts: Array(Set(sameName)).sorted()
+        )
     }
 
     public func grants(user: String?) async throws -> [RoleGrant] { try await database.grants(user: user) }

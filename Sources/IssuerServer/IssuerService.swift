@@ -16,8 +16,15 @@ public struct IssuerService: Sendable {
         /// bcrypt cost of the decoy hash checked for unknown users: the cost `issuer user add`
         /// hashes passwords with, so both answers take as long (tests use a low one).
         public var bcryptCost: UInt8 = PasswordHasher.defaultCost
-        /// Logins per client address per minute, per replica.
+        /// Logins per source address (`SourceAddress`) per minute, per replica.
         public var loginAttemptsPerMinute = 30
+        /// Certificate requests without a valid login token per source address per minute, per
+        /// replica; beyond it they are refused `rate-limited`.
+        public var unauthenticatedRequestsPerMinute = 60
+        /// bcrypt checks running at once (NIO's blocking-work threads are as many as the cores) and
+        /// waiting behind them, per replica; beyond that a sign-in is refused `rate-limited` at once.
+        public var bcryptConcurrency = ProcessInfo.processInfo.activeProcessorCount
+        public var bcryptQueue = 4 * ProcessInfo.processInfo.activeProcessorCount
         /// Certificates per user per minute, per replica; nil for no limit (the load test).
         public var certificatesPerUserPerMinute: Int? = 120
 
@@ -32,6 +39,8 @@ public struct IssuerService: Sendable {
     let metrics: IssuerMetrics
     let limiter: RateLimiter
     private let certificateLimiter: RateLimiter?
+    /// Certificate requests refused before authentication, per source address.
+    private let unauthenticatedLimiter: RateLimiter
     let userLocks = UserLocks()
     let refusalRows = RefusalRows()
     let hasher: PasswordHasher
@@ -44,7 +53,7 @@ public struct IssuerService: Sendable {
     public static func make(database: any IssuerDatabase, key: IssuerKey, tokens: IssuerTokens? = nil, metrics: IssuerMetrics = IssuerMetrics(),
                             options: Options = Options(), logger: Logger = Logger(label: "rolecall.issuer"),
                             now: @escaping @Sendable () -> Date = Date.init) async throws -> IssuerService {
-        let hasher = PasswordHasher(cost: options.bcryptCost)
+        let hasher = PasswordHasher(cost: options.bcryptCost, budget: BcryptBudget(running: options.bcryptConcurrency, waiting: options.bcryptQueue))
         // A replica given another issuer key (or an uninitialised database, or no way to the
         // CA's HSM) stops here, rather than starting healthy and answering every request `unavailable`.
         let vault = IssuerVault(database: database, key: key, tokens: tokens)
@@ -53,7 +62,8 @@ public struct IssuerService: Sendable {
         return IssuerService(
             database: database, vault: vault, metrics: metrics,
             limiter: RateLimiter(limit: options.loginAttemptsPerMinute),
-            certificateLimiter: options.certificatesPerUserPerMinute.map { RateLimiter(limit: $0) }, hasher: hasher,
+            certificateLimiter: options.certificatesPerUserPerMinute.map { RateLimiter(limit: $0) },
+            unauthenticatedLimiter: RateLimiter(limit: options.unauthenticatedRequestsPerMinute), hasher: hasher,
             decoyHash: try await hasher.hash(IssuerKey.generateText()), logger: logger, now: now
         )
     }
@@ -88,14 +98,15 @@ public struct IssuerService: Sendable {
     /// when one comes. `pendingChangeAllowed`: a one-time password passes without a new one (the
     /// console asks for it on the next page); the caller must then allow nothing else.
     func authenticate(_ request: IssuerAPI.LoginRequest, client: String?, at time: Date, pendingChangeAllowed: Bool) async throws -> UserRecord {
-        guard await limiter.allow(client ?? "unknown", now: time) else { throw Self.loginRateLimited }
+        guard await limiter.allow(SourceAddress(client).key, now: time) else { throw Self.loginRateLimited }
         let wrongCredentials = "wrong user name or password"
         // A name no user can have never reaches the database (PostgreSQL refuses some bytes).
         guard (try? IssuerAdmin.validate(userName: request.user)) != nil, let user = try await database.user(named: request.user) else {
             _ = try await hasher.verify(request.password, hash: decoyHash)
             throw IssuanceRefusal(reason: .unknownUser, message: wrongCredentials)
         }
-        try await userLocks.lock(for: user.name).withLock {
+        // The user as they are after a new password: what the caller's token or session is for.
+        return try await userLocks.lock(for: user.name).withLock {
             try await refuseIfLocked(user.name, at: time)
             guard try await hasher.verify(request.password, hash: user.passwordHash) else {
                 try await countFailure(user.name, at: time, client: client)
@@ -112,21 +123,26 @@ public struct IssuerService: Sendable {
                 // failed code guesses, or anyone with the password could guess codes without end.
                 try await database.resetFailures(user: user.name)
             }
-            if let newPassword = request.newPassword {
-                try await replacePassword(of: user, with: newPassword, at: time, client: client)
-            }
+            guard let newPassword = request.newPassword else { return user }
+            return try await replacePassword(of: user, with: newPassword, at: time, client: client)
         }
-        return user
     }
 
-    /// Only over the password just checked: a reset or another change meanwhile wins.
-    func replacePassword(of user: UserRecord, with newPassword: String, at time: Date, client: String?) async throws {
-        guard try await database.setPassword(user: user.name, hash: try await hasher.hash(newPassword), mustChange: false,
-                                             replacing: user.passwordHash)
+    /// Only over the password just checked: a reset or another change meanwhile wins. Every login
+    /// token and console session of the user ends with it (the token generation moves on); the
+    /// user as they are now comes back, for the changing session's new token or cookie.
+    func replacePassword(of user: UserRecord, with newPassword: String, at time: Date, client: String?) async throws -> UserRecord {
+        var changed = user
+        changed.passwordHash = try await hasher.hash(newPassword)
+        changed.passwordMustChange = false
+        guard let generation = try await database.setPassword(user: user.name, hash: changed.passwordHash, mustChange: false,
+                                                              replacing: user.passwordHash)
         else {
             throw IssuanceRefusal(reason: .wrongPassword, message: "the password was changed or reset meanwhile: sign in again")
         }
+        changed.tokenGeneration = generation
         try await database.appendAudit(AuditRecord(time: time, event: "password-change", user: user.name, clientAddress: client, result: "ok"))
+        return changed
     }
 
     static let loginRateLimited = IssuanceRefusal(reason: .rateLimited, message: "too many login attempts from this address: wait a minute")
@@ -187,20 +203,12 @@ public struct IssuerService: Sendable {
                 throw IssuanceRefusal(reason: .loginTooShort, message: "the login session has \(loginLeft) s left, less than one AWS session (15m): run `rolecall login` again")
             }
             let publicKey = try Self.verifiedKey(csrPEM: request.csr, kind: kind, roleArn: grant.roleArn)
-            if requirement == .perSession {
-                guard let code = request.totp else {
-                    throw IssuanceRefusal(reason: .mfaRequired, message: "\(grant.roleArn) needs an MFA code with every certificate")
-                }
-                try await userLocks.lock(for: user.name).withLock {
-                    try await refuseIfLocked(user.name, at: time)
-                    try await checkCode(code, of: user, at: time, client: client)
-                    try await database.resetFailures(user: user.name)
-                }
-            }
+            try await checkPerSessionCode(request.totp, for: kind, grant: grant, requirement: requirement, of: user, at: time, client: client)
             let bounded = Self.bound(kind, loginSecondsLeft: loginLeft, roleMaxSeconds: grant.maxDurationSeconds)
-            // The OU names the role, so each role's trust policy can admit only its own certificates
-            // (docs/issuer-api.md, "Binding certificates to roles").
-            let leaf = try await vault.currentAuthority().issueLeaf(for: publicKey, user: user.name, role: (try? ARN(grant.roleArn, kind: .role))?.shortName,
+            // L and OU name the role's account and name, so each role's trust policy can admit only
+            // its own certificates (docs/issuer-api.md, "Binding certificates to roles").
+            let role = try? ARN(grant.roleArn, kind: .role)
+            let leaf = try await vault.currentAuthority().issueLeaf(for: publicKey, user: user.name, account: role?.account, role: role?.shortName,
                                                                     kind: bounded, now: time)
             audit.serial = Array(leaf.serialNumber.bytes).hexString
             audit.notAfter = leaf.notValidAfter
@@ -212,6 +220,24 @@ public struct IssuerService: Sendable {
             )
         } catch {
             throw try await refusal(error, audit: &audit)
+        }
+    }
+
+    /// A per-session grant needs a code with every certificate; and a per-session kind says "a person
+    /// passed a per-session check", so it needs one whatever the grant: an `off` grant must not mint
+    /// a marker that opens a per-session role (docs/issuer-api.md, "Binding certificates to roles").
+    func checkPerSessionCode(_ code: String?, for kind: CertificateKind, grant: RoleGrant, requirement: MFARequirement,
+                             of user: UserRecord, at time: Date, client: String?) async throws {
+        guard requirement == .perSession || kind.requiresMFA else { return }
+        guard let code else {
+            throw requirement == .perSession
+                ? IssuanceRefusal(reason: .mfaRequired, message: "\(grant.roleArn) needs an MFA code with every certificate")
+                : IssuanceRefusal(reason: .mfaRequired, message: "a \(kind.name) certificate needs an MFA code with the request: send one, or ask for a standard certificate")
+        }
+        try await userLocks.lock(for: user.name).withLock {
+            try await refuseIfLocked(user.name, at: time)
+            try await checkCode(code, of: user, at: time, client: client)
+            try await database.resetFailures(user: user.name)
         }
     }
 
@@ -281,6 +307,7 @@ public struct IssuerService: Sendable {
     }
 
     /// The code against each of `devices` in turn; a wrong code counts as one failure.
+    @discardableResult
     func checkCode(_ code: String, devices: [TOTPDevice], of user: String, at time: Date, client: String?) async throws -> String {
         let matched = TOTP.isWellFormed(code) ? try devices.lazy.compactMap { device -> (device: String, step: Int64)? in
             let seed = try vault.openSeed(device.sealedSeed, user: user)
@@ -307,15 +334,18 @@ public struct IssuerService: Sendable {
 
     /// Audits the refusal and turns it into what the client is told.
     func refusal(_ error: any Error, audit: inout AuditRecord) async throws -> IssuanceRefusal {
-        let refusal = error as? IssuanceRefusal ?? {
+        var refusal = error as? IssuanceRefusal ?? {
             logger.error("request failed", metadata: ["error": "\(printableExcerpt(String(describing: error), limit: 300))"])
             return IssuanceRefusal(reason: .unavailable, message: "the issuer could not answer: try again, or another issuer URL")
         }()
+        if RefusalRows.isUnauthenticated(audit), !(await unauthenticatedLimiter.allow(SourceAddress(audit.clientAddress).key, now: audit.time)) {
+            refusal = IssuanceRefusal(reason: .rateLimited, message: "too many requests without a valid login token from this address: wait a minute")
+        }
+        audit = RefusalRows.bounded(audit)
         audit.result = refusal.reason.rawValue
         do {
-            if refusal.reason == .rateLimited {
-                // Keyed as the limiter is: logins by address, certificates by user.
-                try await appendCoalesced(audit, key: audit.event + " " + ((Self.isLogin(audit.event) ? audit.clientAddress : audit.user) ?? ""))
+            if let key = RefusalRows.key(for: audit) {
+                try await appendCoalesced(audit, key: key)
             } else {
                 try await database.appendAudit(audit)
             }
@@ -331,7 +361,7 @@ public struct IssuerService: Sendable {
     }
 
     /// One row per key and minute, the repeats counted on it: for refusals that come as fast as a
-    /// client can send them (rate limits, forged console forms).
+    /// client can send them (rate limits, requests without a valid token, forged console forms).
     func appendCoalesced(_ audit: AuditRecord, key: String) async throws {
         if let row = await refusalRows.row(for: key, now: audit.time) {
             try await database.countAgain(auditRow: row)

@@ -42,9 +42,10 @@ public protocol IssuerDatabase: Sendable {
     /// enabling again does not revive the login tokens from before.
     func setDisabled(_ disabled: Bool, user: String) async throws -> Bool
     /// Replaces the password hash if it is still `expected` (nil: whatever it is); `mustChange`
-    /// makes it a one-time password, and then the token generation is raised too (a reset ends
-    /// the user's login sessions). False when there is no such user or the hash had changed.
-    func setPassword(user: String, hash: String, mustChange: Bool, replacing expected: String?) async throws -> Bool
+    /// makes it a one-time password. The token generation is raised too: a new password, reset or
+    /// chosen, ends the user's login and console sessions. The new generation (for the session that
+    /// chose the password); nil when there is no such user or the hash had changed.
+    func setPassword(user: String, hash: String, mustChange: Bool, replacing expected: String?) async throws -> Int64?
     /// Removes the user with their grants, lockout state and accepted TOTP steps (audit rows stay).
     /// False when there is no such user.
     func removeUser(named name: String) async throws -> Bool

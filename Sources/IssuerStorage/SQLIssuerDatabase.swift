@@ -177,13 +177,12 @@ public class SQLIssuerDatabase: IssuerDatabase, @unchecked Sendable {
         return try await !executor.query(statement, [user]).isEmpty
     }
 
-    public func setPassword(user: String, hash: String, mustChange: Bool, replacing expected: String?) async throws -> Bool {
-        let generation = mustChange ? "token_generation + 1" : "token_generation"
-        return try await !executor.query(
+    public func setPassword(user: String, hash: String, mustChange: Bool, replacing expected: String?) async throws -> Int64? {
+        try await executor.query(
             """
-            UPDATE users SET password_hash = $2, password_must_change = $3, token_generation = \(generation)
-            WHERE name = $1 AND password_hash = COALESCE($4, password_hash) RETURNING name
-            """, [user, hash, mustChange, expected]).isEmpty
+            UPDATE users SET password_hash = $2, password_must_change = $3, token_generation = token_generation + 1
+            WHERE name = $1 AND password_hash = COALESCE($4, password_hash) RETURNING token_generation
+            """, [user, hash, mustChange, expected]).first?.get("token_generation")
     }
 
     /// Grants, lockout state and accepted TOTP steps go with the user (ON DELETE CASCADE).

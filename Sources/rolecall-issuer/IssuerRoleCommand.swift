@@ -44,11 +44,22 @@ struct IssuerRoleCommand: AsyncParsableCommand {
         func run() async throws {
             try await Console.reportingErrors {
                 let seconds = try DurationText.seconds(maxDuration)
-                try await options.withAdmin {
+                let allowance = try await options.withAdmin {
                     try await $0.allowRole(user: user, roleArn: roleArn, profileArn: profileArn, trustAnchorArn: trustAnchorArn,
                                            region: region, maxDurationSeconds: seconds, mfa: mfa)
                 }
                 Console.out("Allowed \(user) \(roleArn) (MFA \(mfa.rawValue), at most \(DurationText.format(seconds))).\n")
+                for account in allowance.sameNameAccounts {
+                    Console.err("\(Console.programName): warning: a role of the same name is granted in account \(account) too: each role's trust policy must require its own account (\(LeafSubject.accountTag)), or one grant opens the other\n")
+                }
+                Console.out("""
+                    The role's trust policy must admit only its own certificates (docs/issuer-api.md, "Binding certificates to roles"):
+                    \(allowance.trustPolicyCondition)
+                    Other users granted this role go in the x509Subject/CN list.
+                    The session's length is not bounded by --max-duration alone: AWS sizes it, up to the Roles Anywhere
+                    profile's durationSeconds and the role's MaxSessionDuration; set those to \(DurationText.format(seconds)) or less.
+
+                    """)
             }
         }
     }

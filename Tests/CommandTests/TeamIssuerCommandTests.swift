@@ -47,11 +47,16 @@ import TestSupport
             if enrolled {
                 let store = try await IssuerDatabases.open(database ?? "sqlite:\(base)/issuer-admin/issuer/issuer.sqlite", logger: Backend.logger)
                 let hash = try #require(try await store.user(named: "alice")).passwordHash
-                try #require(try await store.setPassword(user: "alice", hash: hash, mustChange: false, replacing: hash))
+                try #require(try await store.setPassword(user: "alice", hash: hash, mustChange: false, replacing: hash) != nil)
                 try await store.close()
             }
-            _ = try await admin(["role", "allow", "alice", EmulatorHarness.roleArn, "--profile-arn", EmulatorHarness.profileArn,
-                                 "--trust-anchor-arn", EmulatorHarness.trustAnchorArn, "--mfa", mfa])
+            let allowed = try await admin(["role", "allow", "alice", EmulatorHarness.roleArn, "--profile-arn", EmulatorHarness.profileArn,
+                                           "--trust-anchor-arn", EmulatorHarness.trustAnchorArn, "--mfa", mfa])
+            // The trust policy's conditions for this role, and where the session's real limit lives.
+            #expect(allowed.contains("\"aws:PrincipalTag/x509Subject/L\": \"\(EmulatorHarness.account)\""), "\(allowed)")
+            #expect(allowed.contains("\"aws:PrincipalTag/x509Subject/OU\": \"test-role\""))
+            #expect(allowed.contains("urn:rolecall:kind:in-memory") == (mfa == "per-session"))
+            #expect(allowed.contains("MaxSessionDuration"))
             let caPEM = try await admin(["ca", "show"])
             let harness = try await EmulatorHarness.start(try EmulatorHarness.standardConfig(caPEM: caPEM, directory: base))
             let server = try BackgroundProcess(Paths.rolecall, ["issuer", "serve", "--listen", "127.0.0.1:0"], environment: administrator, directory: base)

@@ -412,9 +412,10 @@ import TestSupport
             world.clock.advance(30)
             _ = try await client.connection.post(IssuerAPI.loginPath, IssuerAPI.LoginRequest(user: "bob", password: bob.password, totp: world.code(bob),
                                                                                               newPassword: "chosen over the API"), as: IssuerAPI.LoginResponse.self)
+            // The change over the API ended the session: it sets no other password.
             let refused = try await browser.post("/ui/password", [("csrf_token", token), ("new_password", "set by whoever has the browser"),
                                                                   ("new_password_again", "set by whoever has the browser")])
-            #expect(refused.status == 401)
+            #expect(refused.location == "/ui/login")
             #expect(try await browser.get("/ui/me").location == "/ui/login")
             world.clock.advance(30)
             _ = try await client.login(IssuerWorld.Person(name: "bob", password: "chosen over the API", seed: bob.seed), totp: world.code(bob))
@@ -439,6 +440,30 @@ import TestSupport
             #expect(changed.status == 303)
             world.clock.advance(30)
             _ = try await client.login(IssuerWorld.Person(name: "alice", password: "correct horse battery", seed: alice.seed), totp: world.code(alice))
+        }
+    }
+
+    /// A password change ends the user's other console sessions and login tokens, as a reset does;
+    /// the session that made it goes on under a new cookie, and its old cookie is refused.
+    @Test(arguments: Backend.available)
+    func aPasswordChangeEndsEveryOtherSession(_ backend: Backend) async throws {
+        try await withConsole(backend) { world, client, _, alice in
+            let api = try await client.login(alice, totp: nil)
+            let other = try await signedIn(client, world, alice)
+            let browser = try await signedIn(client, world, alice)
+            let oldCookie = try #require(browser.cookies[ConsoleService.cookieName])
+            let changed = try await browser.post("/ui/password", [("csrf_token", try await browser.sessionToken()), ("password", alice.password),
+                                                                  ("code", world.code(alice)), ("new_password", "correct horse battery"),
+                                                                  ("new_password_again", "correct horse battery")])
+            #expect(changed.status == 303)
+            #expect(browser.cookies[ConsoleService.cookieName] != oldCookie)
+            #expect(try await browser.get("/ui/me").status == 200)
+            #expect(try await other.get("/ui/me").location == "/ui/login")
+            let stale = ConsoleBrowser(client)
+            stale.setCookie(ConsoleService.cookieName, oldCookie)
+            #expect(try await stale.get("/ui/me").location == "/ui/login")
+            let refused = await #expect(throws: (any Error).self) { try await client.openRoleCertificate(api) }
+            #expect(refused.flatMap(refusalReason) == "token-invalid")
         }
     }
 

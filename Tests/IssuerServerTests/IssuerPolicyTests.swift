@@ -306,6 +306,24 @@ import X509
         }
     }
 
+    /// A password chosen over the API ends every other login session of the user, as a reset
+    /// does; the login that chose it gets a token that works.
+    @Test(arguments: Backend.available)
+    func aPasswordChangeEndsTheOtherLoginSessions(_ backend: Backend) async throws {
+        try await IssuerWorld.with(backend) { world in
+            let alice = try await world.addPerson()
+            let client = IssuerClient(try await world.replica())
+            let before = try await client.login(alice, totp: nil)
+            try await client.openRoleCertificate(before)
+            let changed = try await client.connection.post(
+                IssuerAPI.loginPath, IssuerAPI.LoginRequest(user: "alice", password: alice.password, totp: world.code(alice), newPassword: "a new password of mine"),
+                as: IssuerAPI.LoginResponse.self)
+            try await expectRefusal("token-invalid", world, user: "alice") { _ = try await client.openRoleCertificate(before) }
+            try await client.openRoleCertificate(IssuerLogin(urls: client.urls, user: changed.user, token: changed.token, expiresAt: changed.expiresAt,
+                                                             mfa: changed.mfa, pinnedCertificatePEM: client.pinnedCertificatePEM))
+        }
+    }
+
     @Test func loginsAreRateLimitedPerAddress() async throws {
         try await IssuerWorld.with(.sqlite) { world in
             let alice = try await world.addPerson()

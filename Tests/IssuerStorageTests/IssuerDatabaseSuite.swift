@@ -195,20 +195,21 @@ import TestSupport
             #expect(try await db.user(named: "bob")?.tokenGeneration == 1)
             #expect(try await !db.setDisabled(true, user: "nobody"))
 
-            // A one-time password (a reset) raises the generation; a chosen one replaces only the
-            // hash it was checked against.
+            // Every new password raises the generation and says the new one: a one-time password (a
+            // reset) and a chosen one alike. A chosen one replaces only the hash it was checked against.
             #expect(try await db.user(named: "carol")?.passwordMustChange == false)
-            #expect(try await db.setPassword(user: "carol", hash: "$2b$12$reset", mustChange: true, replacing: nil))
+            #expect(try await db.setPassword(user: "carol", hash: "$2b$12$reset", mustChange: true, replacing: nil) == 1)
             #expect(try await db.user(named: "carol")?.passwordMustChange == true)
             #expect(try await db.user(named: "carol")?.tokenGeneration == 1)
-            #expect(try await !db.setPassword(user: "carol", hash: "$2b$12$chosen", mustChange: false, replacing: "$2b$12$hash-of-carol"))
+            #expect(try await db.setPassword(user: "carol", hash: "$2b$12$chosen", mustChange: false, replacing: "$2b$12$hash-of-carol") == nil)
             #expect(try await db.user(named: "carol")?.passwordHash == "$2b$12$reset")
-            #expect(try await db.setPassword(user: "carol", hash: "$2b$12$chosen", mustChange: false, replacing: "$2b$12$reset"))
+            #expect(try await db.user(named: "carol")?.tokenGeneration == 1)
+            #expect(try await db.setPassword(user: "carol", hash: "$2b$12$chosen", mustChange: false, replacing: "$2b$12$reset") == 2)
             #expect(try await db.user(named: "carol")?.passwordHash == "$2b$12$chosen")
             #expect(try await db.user(named: "carol")?.passwordMustChange == false)
-            #expect(try await db.user(named: "carol")?.tokenGeneration == 1)
+            #expect(try await db.user(named: "carol")?.tokenGeneration == 2)
             #expect(try await db.user(named: "alice")?.passwordHash == "$2b$12$hash-of-alice")
-            #expect(try await !db.setPassword(user: "nobody", hash: "x", mustChange: false, replacing: nil))
+            #expect(try await db.setPassword(user: "nobody", hash: "x", mustChange: false, replacing: nil) == nil)
         }
     }
 

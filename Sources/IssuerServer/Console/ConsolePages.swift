@@ -155,13 +155,15 @@ struct ConsolePages: Sendable {
     }
 
     func changePassword(_ visitor: ConsoleService.Visitor, _ form: ConsoleForm, _ context: IssuerRequestContext) async throws -> Response {
+        let cookie: String
         do {
-            try await console.changePassword(visitor, current: form.password, new: form.newPassword ?? "", again: form.newPasswordAgain ?? "",
-                                             code: form.code, client: context.clientAddress)
+            cookie = try await console.changePassword(visitor, current: form.password, new: form.newPassword ?? "", again: form.newPasswordAgain ?? "",
+                                                      code: form.code, client: context.clientAddress)
         } catch let refusal as IssuanceRefusal {
             return passwordForm(visitor, status: IssuerRoutes.status(for: refusal.reason), error: refusal.message)
         }
-        return ConsoleResponses.redirect(visitor.session.passwordChangeOnly && visitor.user.admin ? "/ui/?done=password-changed" : "/ui/me?done=password-changed")
+        return ConsoleResponses.redirect(visitor.session.passwordChangeOnly && visitor.user.admin ? "/ui/?done=password-changed" : "/ui/me?done=password-changed",
+                                         cookies: [ConsoleResponses.sessionCookie(cookie)])
     }
 
     func me(_ visitor: ConsoleService.Visitor, _ request: Request) async throws -> Response {

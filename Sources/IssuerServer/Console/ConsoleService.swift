@@ -51,7 +51,7 @@ struct ConsoleService: Sendable {
         do {
             guard !code.isEmpty else {
                 // Counted against the address's sign-in limit like any other attempt.
-                guard await service.limiter.allow(client ?? "unknown", now: time) else { throw IssuerService.loginRateLimited }
+                guard await service.limiter.allow(SourceAddress(client).key, now: time) else { throw IssuerService.loginRateLimited }
                 throw IssuanceRefusal(reason: .mfaRequired, message: "enter the code your authenticator app shows")
             }
             let user = try await service.authenticate(.init(user: name, password: password, totp: code), client: client, at: time,
@@ -98,48 +98,63 @@ struct ConsoleService: Sendable {
     /// a client sends them.
     func refuseForgery(_ result: String, visitor: Visitor?, client: String?) async {
         let audit = AuditRecord(time: service.now(), event: "console-csrf", user: visitor?.user.name, clientAddress: client, result: result)
-        try? await service.appendCoalesced(audit, key: "console-csrf \(result) \(client ?? "") \(visitor?.user.name ?? "")")
+        try? await service.appendCoalesced(audit, key: "console-csrf \(result) \(SourceAddress(client)) \(visitor?.user.name ?? "")")
         service.metrics.refused(reason: result)
     }
 
     // MARK: The user's own account
 
     /// After a one-time password, only the new password (twice); otherwise the current password
-    /// and a code too, as the API asks.
-    func changePassword(_ visitor: Visitor, current: String?, new: String, again: String, code: String?, client: String?) async throws {
+    /// and a code too, as the API asks. The change ends every session of the user, this one too:
+    /// it goes on under the cookie that comes back.
+    func changePassword(_ visitor: Visitor, current: String?, new: String, again: String, code: String?, client: String?) async throws -> String {
         guard new == again else {
             throw IssuanceRefusal(reason: .badRequest, message: "the two new passwords differ: type the same one twice")
         }
         let time = service.now()
         var audit = AuditRecord(time: time, event: "password-change", user: visitor.user.name, clientAddress: client, result: "ok")
         do {
+            let changed: UserRecord
             if visitor.session.passwordChangeOnly {
-                // Only while the password is still the one-time one: once it was changed (by
-                // `rolecall login`, say), this session must not set another without the password.
-                guard visitor.user.passwordMustChange else {
-                    try await database.removeConsoleSession(idHash: visitor.session.idHash)
-                    throw IssuanceRefusal(reason: .tokenInvalid, message: "your password was changed meanwhile: sign in again with it")
-                }
-                if let problem = IssuerAPI.newPasswordProblem(new) { throw IssuanceRefusal(reason: .badRequest, message: problem) }
-                guard try await !service.hasher.verify(new, hash: visitor.user.passwordHash) else {
-                    throw IssuanceRefusal(reason: .badRequest, message: "the new password must differ from the one-time password")
-                }
-                try await service.userLocks.lock(for: visitor.user.name).withLock {
-                    try await service.replacePassword(of: visitor.user, with: new, at: time, client: client)
-                }
-                try await database.updateConsoleSession(idHash: visitor.session.idHash, passwordChangeOnly: false,
-                                                        enrolWithoutCode: visitor.session.enrolWithoutCode)
+                changed = try await replaceOneTimePassword(visitor, with: new, at: time, client: client)
             } else {
                 guard let current, !current.isEmpty, let code, !code.isEmpty else {
                     throw IssuanceRefusal(reason: .badRequest, message: "enter your current password and a code from your authenticator app")
                 }
                 // The API's checks; they audit the change themselves.
-                _ = try await service.authenticate(.init(user: visitor.user.name, password: current, totp: code, newPassword: new),
-                                                   client: client, at: time, pendingChangeAllowed: false)
+                changed = try await service.authenticate(.init(user: visitor.user.name, password: current, totp: code, newPassword: new),
+                                                         client: client, at: time, pendingChangeAllowed: false)
             }
+            return try await renew(visitor.session, for: changed)
         } catch {
             throw try await service.refusal(error, audit: &audit)
         }
+    }
+
+    /// Only over the one-time password: a password changed elsewhere (by `rolecall login`, say)
+    /// ended this session already (the token generation moved on), or, changed just now, makes the
+    /// replacement fail; this session must not set another without the password.
+    private func replaceOneTimePassword(_ visitor: Visitor, with new: String, at time: Date, client: String?) async throws -> UserRecord {
+        if let problem = IssuerAPI.newPasswordProblem(new) { throw IssuanceRefusal(reason: .badRequest, message: problem) }
+        guard try await !service.hasher.verify(new, hash: visitor.user.passwordHash) else {
+            throw IssuanceRefusal(reason: .badRequest, message: "the new password must differ from the one-time password")
+        }
+        return try await service.userLocks.lock(for: visitor.user.name).withLock {
+            try await service.replacePassword(of: visitor.user, with: new, at: time, client: client)
+        }
+    }
+
+    /// The session that changed the password, under a new cookie (its CSRF token stays) at the user's
+    /// new token generation; its old cookie ends with the user's other sessions.
+    private func renew(_ session: ConsoleSessionRecord, for user: UserRecord) async throws -> String {
+        let cookie = Self.randomToken()
+        var renewed = session
+        renewed.idHash = Self.idHash(cookie)
+        renewed.tokenGeneration = user.tokenGeneration
+        renewed.passwordChangeOnly = false
+        try await database.addConsoleSession(renewed)
+        try await database.removeConsoleSession(idHash: session.idHash)
+        return cookie
     }
 
     /// Whether this session may enrol a device without a code from another one.
