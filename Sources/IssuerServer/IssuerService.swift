@@ -173,9 +173,9 @@ public struct IssuerService: Sendable {
             guard !user.disabled else {
                 throw IssuanceRefusal(reason: .userDisabled, message: "user \(user.name) is disabled: ask the issuer's administrator")
             }
-            // Disabling (or a reset) ends every session for good: enabling again revives no old token.
+            // Disabling, a reset or a password change ends every session for good: enabling again revives no old token.
             guard claims.generation == user.tokenGeneration else {
-                throw IssuanceRefusal(reason: .tokenInvalid, message: "this login session was ended by the issuer's administrator: run `rolecall login` again")
+                throw IssuanceRefusal(reason: .tokenInvalid, message: "this login session has ended (a password change, or the issuer's administrator ended it): run `rolecall login` again")
             }
             // Per authenticated user: a token for a role without per-session MFA must not mint
             // certificates without end.

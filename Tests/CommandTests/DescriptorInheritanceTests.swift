@@ -19,7 +19,7 @@ import TestSupport
     /// behind `wrapper` (a command that then runs rolecall).
     func descriptors(_ world: CLIWorld, _ arguments: [String], wrapper: [String] = []) async throws -> [Int: String] {
         let marker = world.base + "/inherited-marker"
-        FileManager.default.createFile(atPath: marker, contents: Data())
+        _ = FileManager.default.createFile(atPath: marker, contents: Data())
         let command = (wrapper + [Paths.rolecall] + arguments + ["--", Paths.python, "-S", "-c", Self.listDescriptors]).map(posixQuoted).joined(separator: " ")
         let outcome = try await ProcessRunner.run("/bin/sh", ["-c", "exec 7<\(posixQuoted(marker)); exec \(command)"], environment: world.environment)
         try #require(outcome.status == 0, "\(outcome.stderr)")

@@ -58,7 +58,7 @@ import TestSupport
     func exitStatusIsTheCommands(command: [String], status: Int32, message: String) async throws {
         let world = try await CLIWorld.withEmulator()
         let plainFile = world.base + "/not-executable"
-        FileManager.default.createFile(atPath: plainFile, contents: Data("data\n".utf8), attributes: [.posixPermissions: 0o644])
+        _ = FileManager.default.createFile(atPath: plainFile, contents: Data("data\n".utf8), attributes: [.posixPermissions: 0o644])
         let resolved = command.map { $0 == "@not-executable" ? plainFile : $0 }
         let outcome = try await world.rolecall(["exec", "--quiet", "--mfa-code", world.code(), "--"] + resolved)
         #expect(outcome.status == status, "\(outcome.stderr)")

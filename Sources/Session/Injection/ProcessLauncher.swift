@@ -1,6 +1,5 @@
 import CHardening
 import ChildProcess
-import Dispatch
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -99,7 +98,7 @@ public enum ProcessLauncher {
     /// and the supervisor's endpoint, which the child calls, needs those threads to answer.
     public static func waitOffThePool(for pid: pid_t, terminal: Int32? = nil) async -> Int32 {
         await withCheckedContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(returning: wait(for: pid, terminal: terminal)) }
+            DedicatedThread.run { continuation.resume(returning: wait(for: pid, terminal: terminal)) }
         }
     }
 

@@ -1,5 +1,4 @@
 import CHardening
-import Dispatch
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -29,11 +28,11 @@ enum ProcessTree {
         case tick
     }
 
-    /// Reaps every child, direct or adopted, on a thread of its own (a blocking `waitpid` inside a
-    /// task would hold one of the cooperative pool's few threads, which the endpoint needs), and
-    /// tells `observe` of the direct child's exit, then that none is left.
+    /// Reaps every child, direct or adopted, on a thread of its own (`DedicatedThread`: a blocking
+    /// `waitpid` must hold none of the threads the endpoint's tasks need), and tells `observe` of the
+    /// direct child's exit, then that none is left.
     static func reap(direct: pid_t, terminal: Int32?, observe: @escaping @Sendable (Event) -> Void) {
-        DispatchQueue.global().async {
+        DedicatedThread.run {
             var status: Int32 = 0
             // -1 once reaped: an adopted process may later get the same pid.
             var direct = direct
