@@ -16,6 +16,8 @@ final class PKCS11Module: @unchecked Sendable {
     /// The module's function table; valid while the module is loaded.
     let functions: CK_FUNCTION_LIST
     private let handle: UnsafeMutableRawPointer
+    /// The descriptor the module was checked and loaded through (ModuleFile).
+    private let file: ModuleFile
     /// False when something else in the process had initialised it: then it is not ours to finalise.
     private let initializedHere: Bool
 
@@ -49,36 +51,51 @@ final class PKCS11Module: @unchecked Sendable {
     }
 
     private init(path: String) throws(TokenError) {
-        guard access(path, F_OK) == 0 || !path.contains("/") else { throw .moduleNotFound(path: path) }
-        guard let handle = dlopen(path, RTLD_NOW | RTLD_LOCAL) else {
-            throw .moduleNotLoadable(path: path, reason: dlerror().map { String(cString: $0) } ?? "dlopen failed")
+        let file = try ModuleFile.openChecked(path)
+        guard let handle = dlopen(file.loadPath, RTLD_NOW | RTLD_LOCAL) else {
+            let reason = dlerror().map { String(cString: $0) } ?? "dlopen failed"
+            file.closeAfterUnload()
+            throw .moduleNotLoadable(path: path, reason: reason)
         }
-        guard let symbol = dlsym(handle, "C_GetFunctionList") else {
+        let list: CK_FUNCTION_LIST_PTR
+        let result: CK_RV
+        do {
+            (list, result) = try Self.initialize(handle, path: path)
+        } catch {
             dlclose(handle)
+            file.closeAfterUnload()
+            throw error
+        }
+        self.path = path
+        self.file = file
+        self.handle = handle
+        self.functions = list.pointee
+        self.initializedHere = result == CKR_OK
+    }
+
+    /// `C_GetFunctionList`, then `C_Initialize` with OS locking; also answers whether it was already initialised.
+    private static func initialize(_ handle: UnsafeMutableRawPointer, path: String) throws(TokenError) -> (CK_FUNCTION_LIST_PTR, CK_RV) {
+        guard let symbol = dlsym(handle, "C_GetFunctionList") else {
             throw .moduleNotLoadable(path: path, reason: "it has no C_GetFunctionList: not a PKCS#11 module")
         }
         let getFunctionList = unsafeBitCast(symbol, to: CK_C_GetFunctionList.self)
         var list: CK_FUNCTION_LIST_PTR?
         guard getFunctionList(&list) == CKR_OK, let list, let initialize = list.pointee.C_Initialize else {
-            dlclose(handle)
             throw .moduleNotLoadable(path: path, reason: "C_GetFunctionList failed")
         }
         var arguments = CK_C_INITIALIZE_ARGS()
         arguments.flags = CK_FLAGS(CKF_OS_LOCKING_OK)
         let result = initialize(&arguments)
         guard result == CKR_OK || result == CKR_CRYPTOKI_ALREADY_INITIALIZED else {
-            dlclose(handle)
             throw .moduleNotLoadable(path: path, reason: "C_Initialize failed (\(TokenError.name(of: result)))")
         }
-        self.path = path
-        self.handle = handle
-        self.functions = list.pointee
-        self.initializedHere = result == CKR_OK
+        return (list, result)
     }
 
     private func unload() {
         if initializedHere { _ = functions.C_Finalize?(nil) }
         dlclose(handle)
+        file.closeAfterUnload()
     }
 
     /// The slots that hold a token.

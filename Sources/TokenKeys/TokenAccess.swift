@@ -48,13 +48,35 @@ public struct TokenAccess: Sendable {
     }
 
     /// The module for `uri`: `--pkcs11-module`, the URI's `module-path` (or `module-name`), the one
-    /// remembered in the config, `$ROLECALL_PKCS11_MODULE`, else p11-kit's proxy.
+    /// remembered in the config, `$ROLECALL_PKCS11_MODULE`, else p11-kit's proxy. Only an absolute
+    /// path is answered: it is what the config remembers, and what `PKCS11Module` loads.
     public func modulePath(for uri: PKCS11URI, remembered: String? = nil) throws(TokenError) -> String {
         let environmentModule = environment[Self.moduleVariable].flatMap { $0.isEmpty ? nil : $0 }
         let rememberedModule = remembered.flatMap { $0.isEmpty ? nil : $0 }
-        if let path = moduleOverride ?? uri.modulePath ?? uri.moduleName ?? rememberedModule ?? environmentModule { return path }
+        let given = moduleOverride ?? uri.modulePath ?? uri.moduleName
+        if let path = given ?? rememberedModule ?? environmentModule {
+            guard path.hasPrefix("/") else {
+                throw given == nil && rememberedModule != nil ? .rememberedModuleNotAbsolute(path: path) : .moduleNotAbsolute(path: path)
+            }
+            return path
+        }
         guard let proxy = proxyModuleCandidates.first(where: { access($0, F_OK) == 0 }) else { throw .noModule }
         return proxy
+    }
+
+    /// `path` as typed in `directory` (the current one), made absolute: for `--pkcs11-module`,
+    /// whose value is remembered and must not depend on where rolecall runs next.
+    public static func absoluteModulePath(_ path: String, in directory: String = currentDirectory()) -> String {
+        guard !path.hasPrefix("/"), !path.isEmpty else { return path }
+        var relative = Substring(path)
+        while relative.hasPrefix("./") { relative = relative.dropFirst(2) }
+        return (directory.hasSuffix("/") ? directory : directory + "/") + relative
+    }
+
+    public static func currentDirectory() -> String {
+        guard let buffer = getcwd(nil, 0) else { return "/" }
+        defer { free(buffer) }
+        return String(cString: buffer)
     }
 
     /// Opens the key `reference` names, runs `body` with it, then logs out and unloads the module.

@@ -11,6 +11,12 @@ public enum TokenError: Error, Sendable, Equatable, CustomStringConvertible {
     case moduleNotFound(path: String)
     case noModule
     case moduleNotLoadable(path: String, reason: String)
+    /// A relative path or a bare library name: it would be looked up from wherever rolecall runs.
+    case moduleNotAbsolute(path: String)
+    /// A relative path remembered in the config by an earlier rolecall.
+    case rememberedModuleNotAbsolute(path: String)
+    /// Someone other than the user or root could write the module or a directory on its path.
+    case moduleUnsafe(path: String, reason: String)
     case tokenNotPresent(uri: String)
     case ambiguousToken(uri: String, count: Int)
     case objectNotFound(uri: String)
@@ -35,6 +41,12 @@ public enum TokenError: Error, Sendable, Equatable, CustomStringConvertible {
             return "no PKCS#11 module is set and p11-kit's proxy is not installed: pass --pkcs11-module PATH, add module-path= to the URI, set ROLECALL_PKCS11_MODULE, or install p11-kit"
         case .moduleNotLoadable(let path, let reason):
             return "could not load the PKCS#11 module \(path): \(reason)"
+        case .moduleNotAbsolute(let path):
+            return "the PKCS#11 module \(path) is not an absolute path, so it would be looked up from whatever directory rolecall runs in: give its full path (e.g. /usr/lib/softhsm/libsofthsm2.so) with --pkcs11-module, module-path= in the URI, or ROLECALL_PKCS11_MODULE"
+        case .rememberedModuleNotAbsolute(let path):
+            return "the config remembers the PKCS#11 module as \(path), a relative path that would be looked up from whatever directory rolecall runs in: pass --pkcs11-module /full/path/to/module.so, and remember that with `rolecall profile add NAME --force ... --pkcs11-module /full/path/to/module.so` (a profile's own key) or `rolecall ca rotate --ca-key pkcs11:URI --pkcs11-module /full/path/to/module.so` (the local CA's key)"
+        case .moduleUnsafe(let path, let reason):
+            return "refusing to load the PKCS#11 module \(path): \(reason), so someone else could put their code into rolecall; make the module and every directory above it writable only by you or root (e.g. `chmod go-w`), or install it under a root-owned directory such as /usr/lib"
         case .tokenNotPresent(let uri):
             return "no token matches \(uri): insert it, or check token= (`pkcs11-tool --module MODULE -L` lists the tokens)"
         case .ambiguousToken(let uri, let count):

@@ -60,7 +60,8 @@ struct IssuerOptions: ParsableArguments {
 
 /// The HSM holding the team CA's key: which PKCS#11 module, and where its PIN comes from.
 struct IssuerTokenOptions: ParsableArguments {
-    @Option(name: .customLong("pkcs11-module"), help: "The PKCS#11 module to load (default: the URI's module-path, the one the CA was made with, $ROLECALL_PKCS11_MODULE, else p11-kit's proxy).")
+    @Option(name: .customLong("pkcs11-module"), help: "The PKCS#11 module to load (default: the URI's module-path, the one the CA was made with, $ROLECALL_PKCS11_MODULE, else p11-kit's proxy).",
+            transform: { TokenAccess.absoluteModulePath($0) })
     var pkcs11Module: String?
 
     @Option(name: .customLong("pin-command"), help: "A command whose first line of output is the HSM's PIN (default: the file $\(IssuerPIN.fileVariable) names, mode 0600).")

@@ -62,7 +62,8 @@ struct TokenOptions: ParsableArguments {
     @Option(name: .customLong("pin-command"), help: "A command whose first line of output is the token's PIN (default: a prompt on the terminal).")
     var pinCommand: String?
 
-    @Option(name: .customLong("pkcs11-module"), help: "The PKCS#11 module (default: the URI's module-path, the one the config remembers, $ROLECALL_PKCS11_MODULE, else p11-kit's proxy).")
+    @Option(name: .customLong("pkcs11-module"), help: "The PKCS#11 module (default: the URI's module-path, the one the config remembers, $ROLECALL_PKCS11_MODULE, else p11-kit's proxy).",
+            transform: { TokenAccess.absoluteModulePath($0) })
     var pkcs11Module: String?
 
     func apply(to context: SessionContext) -> SessionContext {

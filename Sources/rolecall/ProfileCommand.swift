@@ -8,6 +8,7 @@ import Foundation
 import IssuanceCore
 import RolesAnywhere
 import Session
+import TokenKeys
 
 struct ProfileCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -58,7 +59,8 @@ struct ProfileCommand: AsyncParsableCommand {
         @Option(help: "A PEM file of the intermediates between the certificate and the trust anchor.")
         var intermediates: String?
 
-        @Option(name: .customLong("pkcs11-module"), help: "The PKCS#11 module for --private-key pkcs11:URI (default: the URI's module-path, $ROLECALL_PKCS11_MODULE, else p11-kit's proxy); remembered.")
+        @Option(name: .customLong("pkcs11-module"), help: "The PKCS#11 module for --private-key pkcs11:URI (default: the URI's module-path, $ROLECALL_PKCS11_MODULE, else p11-kit's proxy); remembered.",
+                transform: { TokenAccess.absoluteModulePath($0) })
         var pkcs11Module: String?
 
         @Option(name: .customLong("mfa-interval"), help: "How long one MFA check lets `exec --server` refresh credentials (16m to 12h; default 1h).")
