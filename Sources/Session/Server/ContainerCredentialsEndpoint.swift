@@ -18,12 +18,12 @@ public final class ContainerCredentialsEndpoint: Sendable {
     private let cache: CredentialCache
     private let refusals: RefusalCounter
 
-    public init(cache: CredentialCache, report: @escaping @Sendable (String) -> Void) {
+    public init(cache: CredentialCache, now: @escaping @Sendable () -> Date = Date.init, report: @escaping @Sendable (String) -> Void) {
         var generator = SystemRandomNumberGenerator()
         self.path = "/rolecall/" + (0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) }.hexString
         self.token = SecretBytes((0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }.hexString)
         self.cache = cache
-        self.refusals = RefusalCounter(what: "credential request", report: report)
+        self.refusals = RefusalCounter(what: "credential request", now: now, report: report)
     }
 
     /// Serves until the task is cancelled, then returns; `onListening` gets the full URI once the
@@ -36,6 +36,9 @@ public final class ContainerCredentialsEndpoint: Sendable {
 
     public var refusalCount: Int { refusals.count }
 
+    /// Reports the refusals not reported yet; once the endpoint has stopped.
+    public func reportRemainingRefusals() { refusals.reportRemaining() }
+
     func respond(_ asked: LoopbackHTTPServer.Asked) async -> LoopbackHTTPServer.Reply {
         if let (status, reason) = asked.refusal { return refusals.refuse(status, reason) }
         guard asked.path == path else { return refusals.refuse(.notFound, "an unknown path") }
@@ -47,31 +50,6 @@ public final class ContainerCredentialsEndpoint: Sendable {
             return refusals.refuse(.unauthorized, "a missing or wrong authorization token")
         }
         return await cache.reply()
-    }
-}
-
-/// Refusals counted and reported, one line each, with a JSON body that says only "refused".
-final class RefusalCounter: Sendable {
-    private let refused = Mutex(0)
-    private let what: String
-    private let report: @Sendable (String) -> Void
-
-    init(what: String, report: @escaping @Sendable (String) -> Void) {
-        self.what = what
-        self.report = report
-    }
-
-    var count: Int { refused.withLock { $0 } }
-
-    func refuse(_ status: HTTPResponseStatus, _ reason: String, headers extra: [(String, String)] = []) -> LoopbackHTTPServer.Reply {
-        let number = refused.withLock { count in
-            count += 1
-            return count
-        }
-        report("rolecall: refused \(what) #\(number) (\(reason)): HTTP \(status.code)")
-        var reply = LoopbackHTTPServer.Reply(status: status, body: ByteBuffer(string: CredentialCache.errorJSON("refused")))
-        reply.headers.add(contentsOf: extra)
-        return reply
     }
 }
 

@@ -46,7 +46,7 @@ public final class InstanceMetadataEndpoint: Sendable {
         self.cache = cache
         self.identity = identity
         self.now = now
-        self.refusals = RefusalCounter(what: "instance metadata request", report: report)
+        self.refusals = RefusalCounter(what: "instance metadata request", now: now, report: report)
     }
 
     /// Serves until the task is cancelled; `onListening` gets `http://127.0.0.1:PORT/`, the value of
@@ -58,6 +58,9 @@ public final class InstanceMetadataEndpoint: Sendable {
     }
 
     public var refusalCount: Int { refusals.count }
+
+    /// Reports the refusals not reported yet; once the endpoint has stopped.
+    public func reportRemainingRefusals() { refusals.reportRemaining() }
 
     func respond(_ asked: LoopbackHTTPServer.Asked) async -> LoopbackHTTPServer.Reply {
         if let (status, reason) = asked.refusal { return refusals.refuse(status, reason) }

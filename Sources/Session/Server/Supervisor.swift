@@ -71,16 +71,19 @@ public struct Supervisor: Sendable {
         let (urls, continuation) = AsyncStream.makeStream(of: String.self)
         var variables: [(name: String, value: String)]
         let run: @Sendable (@escaping @Sendable (String) async -> Void) async throws -> Void
+        let reportRemainingRefusals: @Sendable () -> Void
         switch served {
         case .container:
-            let endpoint = ContainerCredentialsEndpoint(cache: cache, report: report)
+            let endpoint = ContainerCredentialsEndpoint(cache: cache, now: context.now, report: report)
             variables = [("AWS_CONTAINER_AUTHORIZATION_TOKEN", endpoint.token.unsafeStringValue())]
             run = { try await endpoint.run(onListening: $0) }
+            reportRemainingRefusals = { endpoint.reportRemainingRefusals() }
         case .instanceMetadata:
             let endpoint = InstanceMetadataEndpoint(cache: cache, identity: .init(roleArn: profile.roleArn, region: source.region),
                                                     now: context.now, report: report)
             variables = [("AWS_EC2_METADATA_V1_DISABLED", "true"), ("AWS_EC2_METADATA_DISABLED", "false")]
             run = { try await endpoint.run(onListening: $0) }
+            reportRemainingRefusals = { endpoint.reportRemainingRefusals() }
         }
         let server = Task {
             // A bind that fails ends the stream too, so the wait below ends with the error.
@@ -118,6 +121,7 @@ public struct Supervisor: Sendable {
         func releaseEverything() async {
             SignalRelay.stopRelaying()
             server.cancel()
+            reportRemainingRefusals()
             await cache.wipe()
             source.wipe()
         }
