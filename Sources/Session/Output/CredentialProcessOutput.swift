@@ -9,14 +9,18 @@ import RolesAnywhere
 /// The JSON that AWS's `credential_process` setting expects (Version 1).
 public enum CredentialProcessOutput {
     public static func render(_ credentials: AWSCredentials) -> String {
-        let object: JSONValue = [
+        object(credentials).line + "\n"
+    }
+
+    /// The JSON object itself (the agent sends it inside its answer).
+    static func object(_ credentials: AWSCredentials) -> JSONValue {
+        [
             "Version": 1,
             "AccessKeyId": .string(credentials.accessKeyId),
             "SecretAccessKey": .string(credentials.secretAccessKey.unsafeStringValue()),
             "SessionToken": .string(credentials.sessionToken.unsafeStringValue()),
             "Expiration": .string(RFC3339.string(from: credentials.expiration)),
         ]
-        return object.line + "\n"
     }
 
     /// Why credential-process refuses a per-session-MFA profile, and the two commands that work.

@@ -5,8 +5,9 @@ import Foundation
 #endif
 import RolesAnywhere
 
-/// The supervisor's current AWS credentials: fetched with CreateSession, refreshed when less than
-/// 5 minutes or 10 % of their life remain, never valid beyond the certificate (the MFA window).
+/// The supervisor's (or an agent's, per profile) current AWS credentials: fetched with
+/// CreateSession, refreshed when less than the margin (5 minutes, the agent's 15) or 10 % of their
+/// life remain, never valid beyond the certificate (the MFA window).
 /// CreateSession grants no less than 900 s, so with less than that left in the window there is no
 /// refresh: the current credentials are served until they expire, then the window is over.
 /// Concurrent callers share one refresh.
@@ -32,14 +33,16 @@ public actor CredentialCache {
         }
     }
 
-    /// How the credentials are served: the container protocol's JSON, or EC2 instance metadata's.
+    /// How the credentials are served: the container protocol's JSON, EC2 instance metadata's, or
+    /// AWS's `credential_process` JSON (the agent's answers).
     public enum Format: Sendable {
-        case container, instanceMetadata
+        case container, instanceMetadata, credentialProcess
     }
 
     public static let minimumMargin: TimeInterval = 300
 
     private let windowEnd: Date
+    private let margin: TimeInterval
     private let policyDurationSeconds: Int
     private let now: @Sendable () -> Date
     private let fetch: @Sendable (_ durationSeconds: Int) async throws -> AWSCredentials
@@ -48,9 +51,11 @@ public actor CredentialCache {
     private var inFlight: Task<Entry, any Error>?
     public private(set) var fetchCount = 0
 
-    public init(windowEnd: Date, policyDurationSeconds: Int, format: Format = .container, now: @escaping @Sendable () -> Date = Date.init,
+    public init(windowEnd: Date, policyDurationSeconds: Int, format: Format = .container, margin: TimeInterval = minimumMargin,
+                now: @escaping @Sendable () -> Date = Date.init,
                 fetch: @escaping @Sendable (_ durationSeconds: Int) async throws -> AWSCredentials) {
         self.format = format
+        self.margin = margin
         self.windowEnd = windowEnd
         self.policyDurationSeconds = policyDurationSeconds
         self.now = now
@@ -64,7 +69,7 @@ public actor CredentialCache {
             wipe()
             throw Failure.windowOver(windowEnd)
         }
-        if let current, !Self.needsRefresh(current, at: time) { return current }
+        if let current, !Self.needsRefresh(current, at: time, margin: margin) { return current }
         let task: Task<Entry, any Error>
         if let inFlight {
             task = inFlight
@@ -102,10 +107,12 @@ public actor CredentialCache {
         }
     }
 
-    /// Less than 5 minutes, or 10 % of the lifetime, left.
-    static func needsRefresh(_ entry: Entry, at time: Date) -> Bool {
+    /// Less than the margin, or 10 % of the lifetime, left; but never more than half the lifetime,
+    /// or credentials no longer than the margin (a 15-minute session under the agent's 15-minute
+    /// margin) would be refreshed on every request.
+    static func needsRefresh(_ entry: Entry, at time: Date, margin minimum: TimeInterval) -> Bool {
         let lifetime = entry.expiration.timeIntervalSince(entry.fetchedAt)
-        let margin = max(minimumMargin, lifetime * 0.1)
+        let margin = min(max(minimum, lifetime * 0.1), lifetime / 2)
         return entry.expiration.timeIntervalSince(time) < margin
     }
 
@@ -129,6 +136,7 @@ public actor CredentialCache {
             "Token": .string(credentials.sessionToken.unsafeStringValue()),
             "Expiration": .string(RFC3339.string(from: credentials.expiration)),
         ]
+        if format == .credentialProcess { return CredentialProcessOutput.object(credentials).bytes }
         if format == .instanceMetadata {
             object["Code"] = .string("Success")
             object["Type"] = .string("AWS-HMAC")
