@@ -36,6 +36,12 @@ enum IssuerRoutes {
                 return try await service.issue(body, token: bearerToken(request), client: context.clientAddress)
             }
         }
+        router.post(.init(IssuerAPI.certificateBatchPath)) { request, context in
+            try await answer(route: "certificates-batch", service: service) {
+                let body = try await decode(IssuerAPI.CertificateBatchRequest.self, request, context, metrics: service.metrics)
+                return try await service.issueMany(body, token: bearerToken(request), client: context.clientAddress)
+            }
+        }
         router.get(.init(IssuerAPI.serverCertificatePath)) { _, _ in
             json(IssuerAPI.ServerCertificate(certificate: serverCertificatePEM), status: .ok)
         }

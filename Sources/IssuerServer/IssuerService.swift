@@ -38,7 +38,7 @@ public struct IssuerService: Sendable {
     let vault: IssuerVault
     let metrics: IssuerMetrics
     let limiter: RateLimiter
-    private let certificateLimiter: RateLimiter?
+    let certificateLimiter: RateLimiter?
     /// Certificate requests refused before authentication, per source address.
     private let unauthenticatedLimiter: RateLimiter
     let userLocks = UserLocks()
@@ -159,65 +159,12 @@ public struct IssuerService: Sendable {
         var audit = AuditRecord(time: time, event: "certificate", user: nil, roleArn: Self.printable(request.roleArn),
                                 kind: Self.printable(request.kind), clientAddress: client, result: "ok")
         do {
-            guard let token else {
-                throw IssuanceRefusal(reason: .unauthenticated, message: "no login token: run `rolecall login`")
-            }
-            let claims = try await vault.tokenSigner().verify(token, now: time)
-            audit.user = claims.user
-            // A user removed and added again under the same name is another account.
-            guard let user = try await database.user(named: claims.user),
-                  LoginTokenSigner.Claims.accountStamp(user.createdAt) == claims.userCreated
-            else {
-                throw IssuanceRefusal(reason: .unknownUser, message: "user \(claims.user) no longer exists: run `rolecall login` again")
-            }
-            guard !user.disabled else {
-                throw IssuanceRefusal(reason: .userDisabled, message: "user \(user.name) is disabled: ask the issuer's administrator")
-            }
-            // Disabling, a reset or a password change ends every session for good: enabling again revives no old token.
-            guard claims.generation == user.tokenGeneration else {
-                throw IssuanceRefusal(reason: .tokenInvalid, message: "this login session has ended (a password change, or the issuer's administrator ended it): run `rolecall login` again")
-            }
-            // Per authenticated user: a token for a role without per-session MFA must not mint
-            // certificates without end.
-            if let certificateLimiter, !(await certificateLimiter.allow(user.name, now: time)) {
-                throw IssuanceRefusal(reason: .rateLimited, message: "too many certificates for \(user.name) in the last minute: wait a minute")
-            }
-            guard let grant = try await database.grants(user: user.name).first(where: { $0.roleArn == request.roleArn }) else {
-                throw IssuanceRefusal(reason: .roleNotAllowed, message: "\(user.name) may not use \(Self.printable(request.roleArn)): ask the issuer's administrator (`rolecall issuer role allow`)")
-            }
-            let requirement = MFARequirement(rawValue: grant.mfa) ?? .perSession
-            guard let kind = CertificateKind(apiName: request.kind, lifetimeSeconds: request.lifetimeSeconds, sessionSeconds: request.sessionSeconds) else {
-                throw IssuanceRefusal(reason: .badRequest, message: "unknown certificate kind \(Self.printable(request.kind)): use single-use, in-memory or standard")
-            }
-            guard request.lifetimeSeconds.map({ $0 > 0 }) ?? true, request.sessionSeconds.map({ $0 > 0 }) ?? true else {
-                throw IssuanceRefusal(reason: .badRequest, message: "lifetimeSeconds and sessionSeconds must be positive")
-            }
-            guard requirement.allows(kind.kindName) else {
-                throw IssuanceRefusal(reason: .kindNotAllowed, message: "\(grant.roleArn) needs per-session MFA: a \(kind.name) certificate is not allowed for it (use `rolecall exec` or `rolecall env`)")
-            }
-            if requirement == .login && !claims.mfa {
-                throw IssuanceRefusal(reason: .mfaRequired, message: "\(grant.roleArn) needs a login with an MFA code: run `rolecall login` again")
-            }
-            let loginLeft = Int(claims.expiresAt.timeIntervalSince(time).rounded(.down))
-            guard loginLeft >= Self.shortestUsefulLogin else {
-                throw IssuanceRefusal(reason: .loginTooShort, message: "the login session has \(loginLeft) s left, less than one AWS session (15m): run `rolecall login` again")
-            }
-            let publicKey = try Self.verifiedKey(csrPEM: request.csr, kind: kind, roleArn: grant.roleArn)
-            try await checkPerSessionCode(request.totp, for: kind, grant: grant, requirement: requirement, of: user, at: time, client: client)
-            let bounded = Self.bound(kind, loginSecondsLeft: loginLeft, roleMaxSeconds: grant.maxDurationSeconds)
-            // L and OU name the role's account and name, so each role's trust policy can admit only
-            // its own certificates (docs/issuer-api.md, "Binding certificates to roles").
-            let role = try? ARN(grant.roleArn, kind: .role)
-            let leaf = try await vault.currentAuthority().issueLeaf(for: publicKey, user: user.name, account: role?.account, role: role?.shortName,
-                                                                    kind: bounded, now: time)
-            audit.serial = Array(leaf.serialNumber.bytes).hexString
-            audit.notAfter = leaf.notValidAfter
-            try await database.appendAudit(audit)
-            metrics.issued(kind: kind.name)
-            return IssuerAPI.CertificateResponse(
-                certificateChain: [try leaf.serializeAsPEM().pemString],
-                loginSecondsLeft: loginLeft, roleMaxDurationSeconds: grant.maxDurationSeconds
-            )
+            let holder = try await holder(of: token, at: time, audit: &audit)
+            try await allowCertificate(for: holder, at: time)
+            let checked = try check(request, for: holder, grants: try await database.grants(user: holder.user.name), at: time)
+            try await checkPerSessionCode(request.totp, for: checked.kind, grant: checked.grant, requirement: checked.requirement,
+                                          of: holder.user, at: time, client: client)
+            return try await sign(checked, for: holder, at: time, audit: &audit)
         } catch {
             throw try await refusal(error, audit: &audit)
         }

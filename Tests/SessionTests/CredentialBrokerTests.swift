@@ -45,6 +45,23 @@ import Testing
         #expect(abs(started.issued.credentials.expiration.timeIntervalSinceNow - 3600) < 10)
     }
 
+    /// The local issuer's one check for several roles: one code, every certificate naming its role's
+    /// account, and the code spent once (the replay guard refuses it for the next call).
+    @Test func oneCodeCertifiesSeveralRolesLocally() async throws {
+        let world = try await world()
+        let roles = [EmulatorHarness.roleArn, EmulatorHarness.targetRoleArn]
+        let kind = CertificateKind.inMemory(verificationInterval: 3600, holderLifetime: nil)
+        let requests = try roles.map { try IssuanceRequest(key: .generateP256(), kind: kind, roleArn: $0, mfaProof: nil) }
+        let code = code(world)
+        let issued = try await world.context.localIssuer.issueMany(requests, mfaProof: .totp(code: code))
+        #expect(issued.map { $0.chain[0].subject.description.contains("L=") } == [true, true])
+        #expect(issued[1].chain[0].subject.description.contains("L=210987654321"), "\(issued[1].chain[0].subject)")
+        await #expect { try await world.context.localIssuer.issueMany(Array(requests.prefix(1)), mfaProof: .totp(code: code)) }
+            throws: { ($0 as? MFAError)?.code == .replayed }
+        await #expect { try await world.context.localIssuer.issueMany(requests, mfaProof: nil) }
+            throws: { ($0 as? MFAError)?.code == .unavailable }
+    }
+
     @Test func aReplayedCodeCausesNoCreateSession() async throws {
         let world = try await world()
         let code = code(world)

@@ -25,29 +25,40 @@ public struct LocalIssuer: Issuer {
     }
 
     public func issue(_ request: IssuanceRequest) async throws -> IssuedCertificate {
-        let publicKey = try request.verifiedPublicKey()
+        try await issueMany([request], mfaProof: request.mfaProof)[0]
+    }
+
+    public func issueMany(_ requests: [IssuanceRequest], mfaProof: MFAProof?) async throws -> [IssuedCertificate] {
+        let publicKeys = try requests.map { try $0.verifiedPublicKey() }
         let authority = try store.currentAuthority()
-        if request.kind.requiresMFA {
-            switch request.mfaProof {
-            case .totp(let code)?:
-                // The accepted step is on disk before the certificate exists.
-                _ = try verifier.verify(code: code, devices: try store.devices())
-            case .token?:
-                // The token's PIN is checked by the token itself when the CA signs below.
-                guard authority.tokenKey != nil else {
-                    throw MFAError.unavailable("this profile's MFA is the token, but the local CA's key is in \(store.path), not on a token: use --mfa required, or move the CA to a token with `rolecall ca rotate --ca-key pkcs11:URI`")
-                }
-            case nil:
-                throw MFAError.unavailable("a \(request.kind.name) certificate needs an MFA code")
-            }
+        // One check for all: the replay guard would refuse the same code a second time.
+        if let needing = requests.first(where: \.kind.requiresMFA) {
+            try checkProof(mfaProof, for: needing.kind, authority: authority)
         }
         let user = try store.user()
-        // The account, as the team issuer's leaves name it: a trust policy can tell two accounts apart.
-        let account = (try? ARN(request.roleArn, kind: .role))?.account
-        let leaf = try authority.withAuthority(tokens: tokens) {
-            try $0.issueLeaf(for: publicKey, user: user, account: account, kind: request.kind, now: now())
+        return try zip(requests, publicKeys).map { request, publicKey in
+            // The account, as the team issuer's leaves name it: a trust policy can tell two accounts apart.
+            let account = (try? ARN(request.roleArn, kind: .role))?.account
+            let leaf = try authority.withAuthority(tokens: tokens) {
+                try $0.issueLeaf(for: publicKey, user: user, account: account, kind: request.kind, now: now())
+            }
+            return IssuedCertificate(chain: [leaf])
         }
-        return IssuedCertificate(chain: [leaf])
+    }
+
+    private func checkProof(_ proof: MFAProof?, for kind: CertificateKind, authority: StoredAuthority) throws {
+        switch proof {
+        case .totp(let code)?:
+            // The accepted step is on disk before the certificate exists.
+            _ = try verifier.verify(code: code, devices: try store.devices())
+        case .token?:
+            // The token's PIN is checked by the token itself when the CA signs.
+            guard authority.tokenKey != nil else {
+                throw MFAError.unavailable("this profile's MFA is the token, but the local CA's key is in \(store.path), not on a token: use --mfa required, or move the CA to a token with `rolecall ca rotate --ca-key pkcs11:URI`")
+            }
+        case nil:
+            throw MFAError.unavailable("a \(kind.name) certificate needs an MFA code")
+        }
     }
 
     /// Checks a code without issuing anything (for `mfa add`, `mfa remove`, `ca rotate`).

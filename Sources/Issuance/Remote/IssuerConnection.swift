@@ -52,7 +52,7 @@ public struct IssuerConnection: Sendable {
                 failures.append("\(printableExcerpt(url, limit: 200)): HTTP \(response.status)")
                 continue
             }
-            return try Self.decode(response, as: Answer.self)
+            return try Self.decode(response, path: path, as: Answer.self)
         }
         throw IssuanceRefusal(reason: .unavailable, message: "no team issuer answered (\(failures.joined(separator: "; "))): check the URLs given to `rolecall login` and that the service runs")
     }
@@ -63,9 +63,13 @@ public struct IssuerConnection: Sendable {
 
     /// The answer, or the server's refusal as `MFAError` or `IssuanceRefusal` with its message
     /// made printable (it is shown on a terminal).
-    static func decode<Answer: Decodable>(_ response: TransportResponse, as: Answer.Type) throws -> Answer {
+    static func decode<Answer: Decodable>(_ response: TransportResponse, path: String, as: Answer.Type) throws -> Answer {
         guard (200..<300).contains(response.status) else {
             guard let refusal = try? IssuerAPI.decoder().decode(IssuerAPI.ErrorResponse.self, from: Data(response.body)) else {
+                // The service answers every path it knows with JSON; a bare 404 is an older replica.
+                if response.status == 404 {
+                    throw IssuanceRefusal(reason: .unavailable, message: "this issuer is older than your rolecall: it does not know \(path); ask its administrator to upgrade it")
+                }
                 throw IssuanceRefusal(reason: .unavailable, message: "the team issuer answered HTTP \(response.status) without an explanation")
             }
             let message = "the team issuer refused: " + printableExcerpt(refusal.message, limit: 300)
