@@ -38,8 +38,8 @@ struct AgentRefusal: Sendable {
 
     static func wrongToken(_ peer: PeerCredentials) -> AgentRefusal {
         AgentRefusal(reason: "pid \(peer.pid), a wrong token", answer: .init(.wrongToken, """
-            the token in ROLECALL_AGENT is not this agent's: the agent was replaced, or the variable was copied from elsewhere. \
-            \(AgentError.restart.prefix(1).uppercased() + AgentError.restart.dropFirst())
+            the token in ROLECALL_AGENT is not this agent's (the agent was replaced, or the variable was copied from elsewhere): \
+            \(AgentError.restart)
             """))
     }
 }

@@ -36,8 +36,8 @@ struct ProcessStat: Sendable, Equatable {
         let descriptor = open("/proc/\(pid)/stat", O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
-        // One line, well under 1 KiB even with a 16-byte comm and every field at its widest.
-        var buffer = [UInt8](repeating: 0, count: 1024)
+        // One line: 52 fields of at most 20 digits and a comm of at most 16 bytes fit.
+        var buffer = [UInt8](repeating: 0, count: 2048)
         let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
         guard count > 0 else { return nil }
         return ProcessStat(parsing: String(decoding: buffer[..<count], as: UTF8.self))
