@@ -218,7 +218,7 @@ _rolecall-issuer_serve() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=(--tls-name)
-    non_repeating_options=(--database --key-file --pkcs11-module --pin-command --listen --tls-cert --tls-key --login-attempts-per-minute --certificates-per-minute)
+    non_repeating_options=(--database --key-file --pkcs11-module --pin-command --listen --tls-cert --tls-key --login-attempts-per-minute --certificates-per-minute --connections-per-address)
     __rolecall-issuer_offer_flags_options 0
 
     # Offer option value completions
@@ -251,6 +251,9 @@ _rolecall-issuer_serve() {
         return
         ;;
     '--certificates-per-minute')
+        return
+        ;;
+    '--connections-per-address')
         return
         ;;
     esac

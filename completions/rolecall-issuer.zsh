@@ -100,8 +100,9 @@ _rolecall-issuer_serve() {
         '--tls-cert[PEM certificate chain to present.]:tls-cert:'
         '--tls-key[PEM private key of --tls-cert.]:tls-key:'
         '*--tls-name[Another host name or IP address for the self-signed certificate (repeatable; used when it is first made, e.g. the replicas'\'' load balancer name).]:tls-name:'
-        '--login-attempts-per-minute[Logins allowed per client address per minute, per replica.]:login-attempts-per-minute:'
+        '--login-attempts-per-minute[Logins allowed per source address (an IPv6 /64; all of 127.0.0.0/8 is one) per minute, per replica.]:login-attempts-per-minute:'
         '--certificates-per-minute[Certificates allowed per user per minute, per replica.]:certificates-per-minute:'
+        '--connections-per-address[Open connections allowed per source address; beyond it new ones are closed at once.]:connections-per-address:'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )

@@ -173,13 +173,13 @@ _rolecall() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    init|ca|mfa|profile|exec|env|credential-process|aws-config|console|status|demo|issuer|login|logout|help)
+    init|ca|mfa|profile|exec|env|credential-process|aws-config|console|status|prompt|demo|issuer|login|logout|help)
         # Offer subcommand argument completions
         "_rolecall_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'init ca mfa profile exec env credential-process aws-config console status demo issuer login logout help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'init ca mfa profile exec env credential-process aws-config console status prompt demo issuer login logout help' -- "${cur}"))
         ;;
     esac
 }
@@ -612,6 +612,14 @@ _rolecall_console() {
 _rolecall_status() {
     repeating_flags=()
     non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __rolecall_offer_flags_options 0
+}
+
+_rolecall_prompt() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
     repeating_options=()
     non_repeating_options=()
     __rolecall_offer_flags_options 0

@@ -60,6 +60,7 @@ _rolecall() {
             'aws-config:Print ~/.aws/config blocks for rolecall'\''s profiles (never edits the file).'
             'console:Open the AWS console in the browser as the profile'\''s role (one MFA check).'
             'status:Show the CA, profiles, MFA devices and the current session (inside exec).'
+            'prompt:Print a short prompt segment (`dev 42m`) inside a session or an agent'\''s shell; nothing outside.'
             'demo:Run the whole flow against the bundled emulator: no AWS account needed.'
             'issuer:The team issuer service and its administration (runs rolecall-issuer).'
             'login:Log in to a team issuer: a login session on disk (never AWS credentials) and a profile per allowed role.'
@@ -70,7 +71,7 @@ _rolecall() {
         ;;
     arg)
         case "${words[1]}" in
-        init|ca|mfa|profile|exec|env|credential-process|aws-config|console|status|demo|issuer|login|logout|help)
+        init|ca|mfa|profile|exec|env|credential-process|aws-config|console|status|prompt|demo|issuer|login|logout|help)
             "_rolecall_${words[1]}" && ret=0
             ;;
         esac
@@ -362,7 +363,7 @@ _rolecall_exec() {
         '--pkcs11-module[The PKCS#11 module (default\: the URI'\''s module-path, the one the config remembers, $ROLECALL_PKCS11_MODULE, else p11-kit'\''s proxy).]:pkcs11-module:'
         '--quiet[Do not print the line saying which role and until when.]'
         '--server[Stay as a supervisor that keeps the key in locked memory and serves refreshed credentials to COMMAND over a loopback container-credentials endpoint until COMMAND exits (one MFA check per MFA window, set with `profile add --mfa-interval`).]'
-        '--imds[As --server, but serve EC2'\''s instance metadata protocol (IMDSv2 only) on a loopback port         instead, for tools that know no other (AWS_EC2_METADATA_SERVICE_ENDPOINT).]'
+        '--imds[As --server, but serve EC2'\''s instance metadata protocol (IMDSv2 only) on a loopback port instead, for tools that know no other (AWS_EC2_METADATA_SERVICE_ENDPOINT).]'
         '*:command:'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
@@ -442,6 +443,17 @@ _rolecall_status() {
     local -i ret=1
     local -ar arg_specs=(
         '--json[Print JSON.]'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_rolecall_prompt() {
+    local -i ret=1
+    local -ar arg_specs=(
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
