@@ -12,6 +12,13 @@ final class ReportedLines: Sendable {
     func append(_ line: String) { lines.withLock { $0.append(line) } }
 }
 
+/// A count several tasks add to.
+final class Counter: Sendable {
+    private let count = Mutex(0)
+    var value: Int { count.withLock { $0 } }
+    func increment() { count.withLock { $0 += 1 } }
+}
+
 /// An agent server on a socket in a private directory of the test's own, stopped and removed
 /// when the body ends; the client script is an independent (Python) reading of the protocol.
 struct AgentFixture {
@@ -20,6 +27,7 @@ struct AgentFixture {
     let server: AgentServer
     let reports: ReportedLines
 
+    @discardableResult
     static func with<R>(root: TreeRoot, boundAt: UInt64, requestTimeout: Duration = .seconds(2), now: @escaping @Sendable () -> Date = Date.init,
                         provider: @escaping AgentServer.Provider, _ body: (AgentFixture) async throws -> R) async throws -> R {
         let base = try Paths.temporaryDirectory("agent")

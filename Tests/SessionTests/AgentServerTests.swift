@@ -106,9 +106,20 @@ import Testing
 
     @Test func twentyConcurrentClientsMakeOneCreateSession() async throws {
         let scripts = try AgentClientScripts()
-        // Long enough that every client asks while the first refresh is still under way.
-        let (cache, fake) = agentCache(delay: .seconds(3))
-        try await AgentFixture.with(root: try TreeRoot(pid: getpid()), boundAt: BootClock.ticks(), provider: { try await cache.credentials(profile: $0) }) { agent in
+        let asked = Counter()
+        let clock = TestClock()
+        let fake = FakeCreateSession(clock: clock)
+        let cache = AgentCredentialCache(["dev": AgentCredentialCache.profileCache(windowEnd: clock.now.addingTimeInterval(3600), policyDurationSeconds: 3600,
+                                                                                  now: { clock.now }) { duration in
+            // CreateSession answers once all 20 have asked, so every one of them finds it under way.
+            _ = try await eventually { asked.value == 20 }
+            return try await fake.fetch(duration)
+        }])
+        let provider: AgentServer.Provider = { profile in
+            asked.increment()
+            return try await cache.credentials(profile: profile)
+        }
+        try await AgentFixture.with(root: try TreeRoot(pid: getpid()), boundAt: BootClock.ticks(), provider: provider) { agent in
             try scripts.publish(agent.address)
             let keys = try await withThrowingTaskGroup(of: String.self) { group in
                 for _ in 0..<20 {
@@ -120,7 +131,7 @@ import Testing
                 return try await group.reduce(into: [String]()) { $0.append($1) }
             }
             #expect(keys == Array(repeating: "ASIAFAKE1", count: 20))
-            #expect(fake.calls == 1)
+            #expect(asked.value == 20 && fake.calls == 1)
         }
     }
 

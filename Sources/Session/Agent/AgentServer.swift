@@ -70,15 +70,18 @@ public final class AgentServer: Sendable {
 
     private func run() {
         var pending: [PendingRequest] = []
+        // Set while accepting is paused: out of descriptors, the backlog stays readable and an
+        // accept that keeps failing would spin.
+        var resumeAccepting: ContinuousClock.Instant?
         defer {
             pending.forEach { $0.drop() }
             [listening, wake.read, wake.write].forEach { _ = close($0) }
             finished.signal()
         }
         while true {
-            var entries = [pollfd(fd: wake.read, events: Int16(POLLIN), revents: 0), pollfd(fd: listening, events: Int16(POLLIN), revents: 0)]
-            entries += pending.map { pollfd(fd: $0.descriptor, events: Int16(POLLIN), revents: 0) }
-            let ready = poll(&entries, nfds_t(entries.count), Self.pollTimeout(pending))
+            if let resume = resumeAccepting, ContinuousClock.now >= resume { resumeAccepting = nil }
+            var entries = [Self.entry(wake.read), Self.entry(listening, if: resumeAccepting == nil)] + pending.map { Self.entry($0.descriptor) }
+            let ready = poll(&entries, nfds_t(entries.count), Self.pollTimeout(pending.map(\.deadline) + [resumeAccepting].compactMap { $0 }))
             if ready < 0, errno != EINTR { return }
             if entries[0].revents != 0 { return }
             pending = zip(pending, entries.dropFirst(2)).compactMap { request, entry in
@@ -89,21 +92,26 @@ public final class AgentServer: Sendable {
                 refuse(request, .timedOut(requestTimeout))
                 return false
             }
-            if entries[1].revents != 0 { acceptAll(into: &pending) }
+            if entries[1].revents != 0, !acceptAll(into: &pending) { resumeAccepting = .now + .milliseconds(100) }
         }
     }
 
-    /// Milliseconds until the first pending request is overdue; -1 (forever) when none waits.
-    private static func pollTimeout(_ pending: [PendingRequest]) -> Int32 {
-        guard let first = pending.map(\.deadline).min() else { return -1 }
+    private static func entry(_ descriptor: Int32, if readable: Bool = true) -> pollfd {
+        pollfd(fd: descriptor, events: readable ? Int16(POLLIN) : 0, revents: 0)
+    }
+
+    /// Milliseconds until the first of `deadlines`; -1 (forever) when there is none.
+    private static func pollTimeout(_ deadlines: [ContinuousClock.Instant]) -> Int32 {
+        guard let first = deadlines.min() else { return -1 }
         let left = ContinuousClock.now.duration(to: first).components
         return Int32(clamping: max(0, left.seconds * 1000 + left.attoseconds / 1_000_000_000_000_000 + 1))
     }
 
-    private func acceptAll(into pending: inout [PendingRequest]) {
+    /// Accepts every connection waiting; false when this process is out of descriptors or memory.
+    private func acceptAll(into pending: inout [PendingRequest]) -> Bool {
         while true {
             let descriptor = rolecall_accept_unix(listening)
-            guard descriptor >= 0 else { return }
+            guard descriptor >= 0 else { return ![EMFILE, ENFILE, ENOBUFS, ENOMEM].contains(errno) }
             // Taken at once: a peer that started after this moment holds a reused pid.
             let request = PendingRequest(descriptor: descriptor, acceptedAt: BootClock.ticks(), deadline: .now + requestTimeout)
             guard pending.count < Self.maximumPending else {
