@@ -187,6 +187,20 @@ import Testing
         directory.remove()
     }
 
+    @Test func anAgentThatNeverAnswersIsATimeoutNotAHang() async throws {
+        let place = try Paths.temporaryDirectory("mute")
+        let directory = try AgentDirectory.create(environment: ["TMPDIR": place])
+        defer { directory.remove() }
+        let listening = try UnixSocket.listening(at: directory.socketPath)  // connections wait in the backlog, unread
+        defer { close(listening) }
+        var generator = SystemRandomNumberGenerator()
+        let address = AgentAddress.generate(socketPath: directory.socketPath, using: &generator)
+        await #expect { try await offPool { try AgentClient.credentials(profile: "dev", address: address, answerTimeout: .milliseconds(300)) } } throws: { error in
+            guard let error = error as? AgentError else { return false }
+            return error.code == .timedOut && error.description.contains("rolecall agent --stop")
+        }
+    }
+
     @Test func anUnknownProfileIsNamedInTheRefusal() async throws {
         let (cache, _) = agentCache()
         try await AgentFixture.with(root: try TreeRoot(pid: getpid()), boundAt: BootClock.ticks(), provider: { try await cache.credentials(profile: $0) }) { agent in

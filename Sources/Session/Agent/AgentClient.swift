@@ -13,6 +13,7 @@ public enum AgentClient {
     /// The answer: a refresh is one CreateSession, whose HTTPS exchange has a 10 s deadline.
     public static let answerTimeout: Duration = .seconds(20)
 
+    /// The caller owns the credentials it gets, and wipes them when done.
     public static func credentials(profile: String, address: AgentAddress, answerTimeout: Duration = answerTimeout) throws(AgentError) -> AWSCredentials {
         let path = address.socketPath
         let descriptor = try connect(path)

@@ -17,9 +17,9 @@ import Darwin
 /// processes that descend from the tree it serves and hold its token (`AgentGate`).
 ///
 /// Accepting, reading and judging run in a poll loop on a thread of its own (`DedicatedThread`);
-/// only a request that passed every
-/// check reaches the provider, in a task. A peer that sends nothing is dropped after
-/// `requestTimeout`, and at most `maximumPending` connections wait for their request at once.
+/// only a request that passed every check reaches the provider, in a task. A peer that sends
+/// nothing is dropped after `requestTimeout`, and at most `maximumPending` connections wait for
+/// their request at once.
 public final class AgentServer: Sendable {
     public typealias Provider = @Sendable (_ profile: String) async throws -> CredentialCache.Entry
 
