@@ -49,6 +49,31 @@ final class FakeCreateSession: @unchecked Sendable {
         #expect(fake.calls == 2)
     }
 
+    /// The supervisor keeps its 5 minutes even for credentials shorter than two of them (the
+    /// emulator's short AssumeRole sessions); only the agent's 15-minute margin is cut to half the
+    /// lifetime, so that 15-minute sessions are not refreshed on every request.
+    @Test(arguments: [(CredentialCache.minimumMargin, 305.0, 6.0, true), (900, 900, 400, false), (900, 900, 500, true)])
+    func shortCredentialsAndTheMargin(margin: TimeInterval, lifetime: TimeInterval, elapsed: TimeInterval, refreshed: Bool) async throws {
+        let clock = TestClock()
+        let calls = Counter()
+        let cache = CredentialCache(windowEnd: clock.now.addingTimeInterval(4 * 3600), policyDurationSeconds: 900, margin: margin, now: { clock.now }) { _ in
+            let index = calls.increment()
+            return AWSCredentials(accessKeyId: "ASIAFAKE\(index)", secretAccessKey: SecretBytes("s"), sessionToken: SecretBytes("t"),
+                                  expiration: clock.now.addingTimeInterval(lifetime))
+        }
+        _ = try await cache.credentials()
+        clock.advance(elapsed)
+        _ = try await cache.credentials()
+        #expect(calls.value == (refreshed ? 2 : 1))
+    }
+
+    final class Counter: @unchecked Sendable {
+        private let lock = NSLock()
+        private var count = 0
+        func increment() -> Int { lock.withLock { count += 1; return count } }
+        var value: Int { lock.withLock { count } }
+    }
+
     @Test func tenPercentRuleForLongSessions() async throws {
         let clock = TestClock()
         let fake = FakeCreateSession(clock: clock)

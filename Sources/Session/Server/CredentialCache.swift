@@ -107,12 +107,13 @@ public actor CredentialCache {
         }
     }
 
-    /// Less than the margin, or 10 % of the lifetime, left; but never more than half the lifetime,
-    /// or credentials no longer than the margin (a 15-minute session under the agent's 15-minute
-    /// margin) would be refreshed on every request.
+    /// Less than the margin, or 10 % of the lifetime, left. A margin above the supervisor's 5 minutes
+    /// (the agent's 15) is cut to half the lifetime, never below 5 minutes: credentials no longer
+    /// than it (a 15-minute session) would otherwise be refreshed on every request.
     static func needsRefresh(_ entry: Entry, at time: Date, margin minimum: TimeInterval) -> Bool {
         let lifetime = entry.expiration.timeIntervalSince(entry.fetchedAt)
-        let margin = min(max(minimum, lifetime * 0.1), lifetime / 2)
+        var margin = max(minimum, lifetime * 0.1)
+        if margin > minimumMargin { margin = max(min(margin, lifetime / 2), minimumMargin) }
         return entry.expiration.timeIntervalSince(time) < margin
     }
 
