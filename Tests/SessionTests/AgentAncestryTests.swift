@@ -83,4 +83,15 @@ import Testing
         let ours = try TreeRoot(pid: getpid())
         #expect(ours.startTime == ProcessStat.of(pid: getpid())?.startTime)
     }
+
+    @Test(.removesTemporaryFiles) func aShellPidMustBeAnAncestor() async throws {
+        if getppid() > 1 { #expect(try TreeRoot.ancestor(getppid()).pid == getppid()) }
+        #expect(try TreeRoot.ancestor(getpid()).pid == getpid())
+        let directory = try Paths.temporaryDirectory("ancestor")
+        let sibling = try BackgroundProcess("/bin/sleep", ["30"], environment: [:], directory: directory)
+        defer { sibling.kill() }
+        #expect { try TreeRoot.ancestor(sibling.pid) } throws: { error in
+            (error as? AgentError)?.code == .invalidRoot && "\(error)".contains("not an ancestor")
+        }
+    }
 }

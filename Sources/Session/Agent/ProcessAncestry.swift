@@ -25,6 +25,15 @@ public struct TreeRoot: Sendable, Equatable {
         guard let stat = ProcessStat.of(pid: pid) else { throw .invalidRoot("no process has pid \(pid)") }
         self.init(pid: pid, startTime: stat.startTime)
     }
+
+    /// `pid` as above, and an ancestor of this process (`agent --shell-pid` must name one).
+    public static func ancestor(_ pid: pid_t) throws(AgentError) -> TreeRoot {
+        let root = try TreeRoot(pid: pid)
+        guard ProcessAncestry.verdict(peer: getpid(), root: root, boundAt: 0, acceptedAt: BootClock.ticks()) == .inside else {
+            throw .invalidRoot("pid \(pid) is not an ancestor of this rolecall; pass the shell's own pid ($$, or $fish_pid in fish)")
+        }
+        return root
+    }
 }
 
 /// Whether a peer descends from the tree an agent serves, by its parent chain in `/proc`.
