@@ -89,6 +89,7 @@ enum TmpfsProbe {
         mount.executableURL = URL(fileURLWithPath: "/bin/mount")
         mount.arguments = ["-t", "tmpfs", "-o", "size=1M", "tmpfs", directory]
         mount.standardError = FileHandle.nullDevice
+        mount.environment = InheritedEnvironment.variables
         guard (try? mount.run()) != nil else { return false }
         mount.waitUntilExit()
         guard mount.terminationStatus == 0 else { return false }

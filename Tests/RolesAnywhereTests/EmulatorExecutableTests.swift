@@ -30,6 +30,7 @@ import Testing
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Paths.emulator)
         process.arguments = ["--config", config, "--port", "0"]
+        process.environment = InheritedEnvironment.variables
         process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: directory + "/out"))
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: directory + "/err"))
         try process.run()

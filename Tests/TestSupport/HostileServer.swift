@@ -11,6 +11,7 @@ public struct HostileServer {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Paths.python)
         process.arguments = ["\(Paths.packageRoot)/Tests/Python/hostile_server.py"]
+        process.environment = InheritedEnvironment.variables
         let output = Pipe()
         process.standardOutput = output
         // Not the test runner's stderr: a server outliving its test would hold it open and keep
