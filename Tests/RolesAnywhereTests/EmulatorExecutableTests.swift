@@ -25,8 +25,8 @@ import Testing
         let directory = try Paths.temporaryDirectory()
         let pki = try TestPKI.make()
         let config = try writeConfig(directory, caPEM: pki.root.certificate.pem)
-        FileManager.default.createFile(atPath: directory + "/out", contents: nil)
-        FileManager.default.createFile(atPath: directory + "/err", contents: nil)
+        _ = FileManager.default.createFile(atPath: directory + "/out", contents: nil)
+        _ = FileManager.default.createFile(atPath: directory + "/err", contents: nil)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Paths.emulator)
         process.arguments = ["--config", config, "--port", "0"]
