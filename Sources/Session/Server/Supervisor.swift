@@ -43,73 +43,14 @@ public struct Supervisor: Sendable {
         try starter.refuseNesting()
         let coreLimit = CoreLimit.current()
         for warning in ProcessHardening.hardenProcess() { report("rolecall: warning: \(warning)") }
-
-        let profile = try starter.profile(for: selection)
-        // A chained profile's link is checked before the source's MFA code is spent.
-        let link = try starter.chainLink(profile, selection)
-        let base = link?.source ?? profile
-        // Credentials never outlive the certificate, and CreateSession grants no less than 900 s:
-        // a shorter MFA window could serve nothing. Said before the MFA code is spent.
-        if base.mfa != .off, let interval = base.mfaVerificationIntervalSeconds, interval < Profile.minimumMFAIntervalSeconds {
-            throw ProfileError("profile \(shellQuoted(base.name)) has an MFA window of \(DurationText.format(interval)), too short for one AWS session of at least 15m: `exec --server` needs `--mfa-interval 16m` or more")
-        }
-        let baseSelection = link?.sourceSelection(selection) ?? selection
-        var source = if base.ownCertificate != nil {
-            try await ownCertificate(base, baseSelection)
-        } else if base.mfa == .off {
-            try await standardCertificates(base, baseSelection)
-        } else {
-            try await certifyIntoLockedMemory(base, baseSelection, mfa: mfa)
-        }
-        if let link { source = source.chained(through: link, now: context.now) }
-        for warning in source.warnings { report("rolecall: warning: \(warning)") }
-
+        let certified = try await certify(selection, mfa: mfa)
+        let source = certified.source
         let cache = CredentialCache(windowEnd: source.windowEnd ?? .distantFuture, policyDurationSeconds: source.durationSeconds,
                                     format: served == .instanceMetadata ? .instanceMetadata : .container, now: context.now, fetch: source.fetch)
         let first = try await cache.credentials()
-
-        let (urls, continuation) = AsyncStream.makeStream(of: String.self)
-        var variables: [(name: String, value: String)]
-        let run: @Sendable (@escaping @Sendable (String) async -> Void) async throws -> Void
-        let reportRemainingRefusals: @Sendable () -> Void
-        switch served {
-        case .container:
-            let endpoint = ContainerCredentialsEndpoint(cache: cache, now: context.now, report: report)
-            variables = [("AWS_CONTAINER_AUTHORIZATION_TOKEN", endpoint.token.unsafeStringValue())]
-            run = { try await endpoint.run(onListening: $0) }
-            reportRemainingRefusals = { endpoint.reportRemainingRefusals() }
-        case .instanceMetadata:
-            let endpoint = InstanceMetadataEndpoint(cache: cache, identity: .init(roleArn: profile.roleArn, region: source.region),
-                                                    now: context.now, report: report)
-            variables = [("AWS_EC2_METADATA_V1_DISABLED", "true"), ("AWS_EC2_METADATA_DISABLED", "false")]
-            run = { try await endpoint.run(onListening: $0) }
-            reportRemainingRefusals = { endpoint.reportRemainingRefusals() }
-        }
-        let server = Task {
-            // A bind that fails ends the stream too, so the wait below ends with the error.
-            defer { continuation.finish() }
-            try await run { continuation.yield($0) }
-        }
-        var iterator = urls.makeAsyncIterator()
-        guard let uri = await iterator.next() else {
-            if case .failure(let error) = await server.result { throw ProfileError("the credentials endpoint did not start: \(error)") }
-            throw ProfileError("the credentials endpoint did not start")
-        }
-        variables.append((served == .container ? "AWS_CONTAINER_CREDENTIALS_FULL_URI" : "AWS_EC2_METADATA_SERVICE_ENDPOINT", uri))
-        // Keys in ~/.aws/credentials come before both endpoints in the SDKs' provider chain: the
-        // child would run as someone else without a word. An empty file has none.
-        variables.append(("AWS_SHARED_CREDENTIALS_FILE", "/dev/null"))
-        if let warning = DefaultProfileCheck.warning(environment: context.environment) { report("rolecall: warning: \(warning)") }
-        if let windowEnd = source.windowEnd { variables.append((SessionEnvironment.mfaWindowVariable, RFC3339.string(from: windowEnd))) }
-        variables += SessionEnvironment.common(region: source.region, session: profile.name, roleArn: profile.roleArn)
-        if !quiet {
-            let origin = URLComponents(string: uri).map { "\($0.host ?? ""):\($0.port ?? 0)" } ?? ""
-            let chained = link.map { " by AssumeRole with sessions of profile \($0.source.name)," } ?? ""
-            let refreshed = chained + (source.windowEnd.map { " refreshed until the MFA window ends at \(RFC3339.string(from: $0))" }
-                ?? (base.ownCertificate != nil ? " refreshed with the profile's own certificate until the command exits"
-                    : " refreshed with a new certificate each time (the profile has no MFA) until the command exits"))
-            report("rolecall: \(profile.roleArn) (profile \(profile.name)) served on \(origin); credentials until \(RFC3339.string(from: first.expiration)),\(refreshed)")
-        }
+        let endpoint = try await startEndpoint(served, cache: cache, profile: certified.profile, region: source.region)
+        let variables = childVariables(endpoint, certified: certified)
+        if !quiet { announce(certified, on: endpoint.uri, firstExpiring: first.expiration) }
 
         let terminal: Int32? = isatty(STDIN_FILENO) == 1 && tcgetpgrp(STDIN_FILENO) == getpgrp() ? STDIN_FILENO : nil
         signal(SIGTTOU, SIG_IGN)
@@ -120,8 +61,7 @@ public struct Supervisor: Sendable {
         // Without a child (it could not start, or it is gone) nothing may outlive it.
         func releaseEverything() async {
             SignalRelay.stopRelaying()
-            server.cancel()
-            reportRemainingRefusals()
+            endpoint.stop()
             await cache.wipe()
             source.wipe()
         }
@@ -141,6 +81,104 @@ public struct Supervisor: Sendable {
         let status = await serveTree(direct: pid, terminal: terminal, earlier: earlier, servingEnds: servingEnds)
         await releaseEverything()
         return status
+    }
+
+    /// The profile and where its sessions come from, after the one MFA check.
+    struct Certified: Sendable {
+        let profile: Profile
+        /// The profile whose certificate signs (a chained profile's source).
+        let base: Profile
+        let link: ChainLink?
+        let source: CredentialSource
+    }
+
+    /// The profile, its chain link and one MFA check; everything that can be refused is checked
+    /// before the code is spent.
+    private func certify(_ selection: SessionStarter.Selection, mfa: MFACodeSource) async throws -> Certified {
+        let profile = try starter.profile(for: selection)
+        let link = try starter.chainLink(profile, selection)
+        let base = link?.source ?? profile
+        // Credentials never outlive the certificate, and CreateSession grants no less than 900 s:
+        // a shorter MFA window could serve nothing.
+        if base.mfa != .off, let interval = base.mfaVerificationIntervalSeconds, interval < Profile.minimumMFAIntervalSeconds {
+            throw ProfileError("profile \(shellQuoted(base.name)) has an MFA window of \(DurationText.format(interval)), too short for one AWS session of at least 15m: `exec --server` needs `--mfa-interval 16m` or more")
+        }
+        let baseSelection = link?.sourceSelection(selection) ?? selection
+        var source = if base.ownCertificate != nil {
+            try await ownCertificate(base, baseSelection)
+        } else if base.mfa == .off {
+            try await standardCertificates(base, baseSelection)
+        } else {
+            try await certifyIntoLockedMemory(base, baseSelection, mfa: mfa)
+        }
+        if let link { source = source.chained(through: link, now: starter.context.now) }
+        for warning in source.warnings { report("rolecall: warning: \(warning)") }
+        return Certified(profile: profile, base: base, link: link, source: source)
+    }
+
+    /// The loopback endpoint the child's SDKs ask, listening; the variables that point at it.
+    struct ServedEndpoint: Sendable {
+        let uri: String
+        let variables: [(name: String, value: String)]
+        let stop: @Sendable () -> Void
+    }
+
+    private func startEndpoint(_ served: Served, cache: CredentialCache, profile: Profile, region: String) async throws -> ServedEndpoint {
+        let now = starter.context.now
+        let (urls, continuation) = AsyncStream.makeStream(of: String.self)
+        var variables: [(name: String, value: String)]
+        let run: @Sendable (@escaping @Sendable (String) async -> Void) async throws -> Void
+        let reportRemainingRefusals: @Sendable () -> Void
+        switch served {
+        case .container:
+            let endpoint = ContainerCredentialsEndpoint(cache: cache, now: now, report: report)
+            variables = [("AWS_CONTAINER_AUTHORIZATION_TOKEN", endpoint.token.unsafeStringValue())]
+            run = { try await endpoint.run(onListening: $0) }
+            reportRemainingRefusals = { endpoint.reportRemainingRefusals() }
+        case .instanceMetadata:
+            let endpoint = InstanceMetadataEndpoint(cache: cache, identity: .init(roleArn: profile.roleArn, region: region), now: now, report: report)
+            variables = [("AWS_EC2_METADATA_V1_DISABLED", "true"), ("AWS_EC2_METADATA_DISABLED", "false")]
+            run = { try await endpoint.run(onListening: $0) }
+            reportRemainingRefusals = { endpoint.reportRemainingRefusals() }
+        }
+        let server = Task {
+            // A bind that fails ends the stream too, so the wait below ends with the error.
+            defer { continuation.finish() }
+            try await run { continuation.yield($0) }
+        }
+        var iterator = urls.makeAsyncIterator()
+        guard let uri = await iterator.next() else {
+            if case .failure(let error) = await server.result { throw ProfileError("the credentials endpoint did not start: \(error)") }
+            throw ProfileError("the credentials endpoint did not start")
+        }
+        variables.append((served == .container ? "AWS_CONTAINER_CREDENTIALS_FULL_URI" : "AWS_EC2_METADATA_SERVICE_ENDPOINT", uri))
+        return ServedEndpoint(uri: uri, variables: variables, stop: {
+            server.cancel()
+            reportRemainingRefusals()
+        })
+    }
+
+    /// What the child gets besides the endpoint's variables.
+    private func childVariables(_ endpoint: ServedEndpoint, certified: Certified) -> [(name: String, value: String)] {
+        var variables = endpoint.variables
+        // Keys in ~/.aws/credentials come before both endpoints in the SDKs' provider chain: the
+        // child would run as someone else without a word. An empty file has none.
+        variables.append(("AWS_SHARED_CREDENTIALS_FILE", "/dev/null"))
+        if let warning = DefaultProfileCheck.warning(environment: starter.context.environment) { report("rolecall: warning: \(warning)") }
+        if let windowEnd = certified.source.windowEnd { variables.append((SessionEnvironment.mfaWindowVariable, RFC3339.string(from: windowEnd))) }
+        variables += SessionEnvironment.common(region: certified.source.region, session: certified.profile.name, roleArn: certified.profile.roleArn)
+        return variables
+    }
+
+    /// The line saying what is served, where, and until when.
+    private func announce(_ certified: Certified, on uri: String, firstExpiring expiration: Date) {
+        let (profile, source) = (certified.profile, certified.source)
+        let origin = URLComponents(string: uri).map { "\($0.host ?? ""):\($0.port ?? 0)" } ?? ""
+        let chained = certified.link.map { " by AssumeRole with sessions of profile \($0.source.name)," } ?? ""
+        let refreshed = chained + (source.windowEnd.map { " refreshed until the MFA window ends at \(RFC3339.string(from: $0))" }
+            ?? (certified.base.ownCertificate != nil ? " refreshed with the profile's own certificate until the command exits"
+                : " refreshed with a new certificate each time (the profile has no MFA) until the command exits"))
+        report("rolecall: \(profile.roleArn) (profile \(profile.name)) served on \(origin); credentials until \(RFC3339.string(from: expiration)),\(refreshed)")
     }
 
     /// Waits for the direct child, then for the processes it left running, until none is left, INT,
