@@ -9,6 +9,9 @@ public struct IssuerRequestContext: RequestContext, RemoteAddressRequestContext 
     public var coreContext: CoreRequestContextStorage
     public let remoteAddress: SocketAddress?
 
+    /// The console's visitor, once `ConsoleGuard` admitted them.
+    var visitor: ConsoleService.Visitor?
+
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         remoteAddress = source.channel.remoteAddress

@@ -15,29 +15,36 @@ struct ConsolePages: Sendable {
 
     // MARK: Access
 
-    /// The page for a live session, or a redirect to sign in. A session signed in with a one-time
-    /// password sees only the password page; administrator pages answer others 403.
-    func signedIn(_ request: Request, _ context: IssuerRequestContext, admin: Bool = false, pendingPasswordAllowed: Bool = false,
-                  _ body: (ConsoleService.Visitor) async throws -> Response) async -> Response {
+    /// Who is signed in, or the answer for a visitor who may not see the page: a redirect to sign in
+    /// (no live session), to the password page (a session signed in with a one-time password, unless
+    /// `pendingPasswordAllowed`), or 403 (an administrator page, to anyone else). `ConsoleGuard`
+    /// asks it for every page behind it.
+    func admit(_ request: Request, admin: Bool, pendingPasswordAllowed: Bool) async -> Result<ConsoleService.Visitor, ConsoleRefusal> {
         let visitor: ConsoleService.Visitor?
         do {
             visitor = try await console.visitor(cookie: request.cookies[ConsoleService.cookieName]?.value)
         } catch {
-            return ConsoleResponses.unavailable(nil)
+            return .failure(ConsoleRefusal(response: ConsoleResponses.unavailable(nil)))
         }
         guard let visitor else {
-            return ConsoleResponses.redirect("/ui/login", cookies: request.cookies[ConsoleService.cookieName] == nil
-                ? [] : [ConsoleResponses.expiredCookie(ConsoleService.cookieName)])
+            return .failure(ConsoleRefusal(response: ConsoleResponses.redirect("/ui/login", cookies: request.cookies[ConsoleService.cookieName] == nil
+                ? [] : [ConsoleResponses.expiredCookie(ConsoleService.cookieName)])))
         }
-        if visitor.session.passwordChangeOnly && !pendingPasswordAllowed { return ConsoleResponses.redirect("/ui/password") }
-        if admin && !visitor.user.admin { return ConsoleResponses.forbidden(visitor) }
+        if visitor.session.passwordChangeOnly && !pendingPasswordAllowed { return .failure(ConsoleRefusal(response: ConsoleResponses.redirect("/ui/password"))) }
+        if admin && !visitor.user.admin { return .failure(ConsoleRefusal(response: ConsoleResponses.forbidden(visitor))) }
+        return .success(visitor)
+    }
+
+    /// A page for the visitor `ConsoleGuard` admitted.
+    func page(_ context: IssuerRequestContext, _ body: (ConsoleService.Visitor) async throws -> Response) async -> Response {
+        guard let visitor = context.visitor else { return ConsoleResponses.unavailable(nil) }
         return await answering(visitor) { try await body(visitor) }
     }
 
-    /// A form for a live session: from this origin, with the session's CSRF token.
-    func posted(_ request: Request, _ context: IssuerRequestContext, admin: Bool = false, pendingPasswordAllowed: Bool = false,
+    /// A form from the admitted visitor: from this origin, with the session's CSRF token.
+    func posted(_ request: Request, _ context: IssuerRequestContext,
                 _ body: @escaping (ConsoleService.Visitor, ConsoleForm) async throws -> Response) async -> Response {
-        await signedIn(request, context, admin: admin, pendingPasswordAllowed: pendingPasswordAllowed) { visitor in
+        await page(context) { visitor in
             if let refused = Self.foreignOrigin(request) {
                 await console.refuseForgery(refused, visitor: visitor, client: context.clientAddress)
                 return ConsoleResponses.message("Refused", visitor: visitor, status: .forbidden, error: "This form was sent from another site: it was refused.")

@@ -20,79 +20,64 @@ enum ConsoleRoutes {
         router.get("/ui/console.css") { _, _ in ConsoleResponses.stylesheet() }
         // Browsers ask for it on every page; there is none.
         router.get("/favicon.ico") { _, _ in Response(status: .noContent, headers: [.cacheControl: "max-age=86400"]) }
-
         router.get("/ui/login") { request, _ in await pages.loginForm(request) }
         router.post("/ui/login") { request, context in await pages.signIn(request, context) }
+        addPasswordPages(to: router.group().add(middleware: ConsoleGuard(pages: pages, pendingPasswordAllowed: true)), pages, console)
+        addOwnPages(to: router.group().add(middleware: ConsoleGuard(pages: pages)), pages, console)
+        addAdministratorPages(to: router.group().add(middleware: ConsoleGuard(pages: pages, admin: true)), pages)
+    }
 
-        router.get("/ui/password") { request, context in
-            await pages.signedIn(request, context, pendingPasswordAllowed: true) { visitor in
-                pages.passwordForm(visitor)
-            }
+    /// What a session signed in with a one-time password may see too.
+    static func addPasswordPages(to group: RouterGroup<IssuerRequestContext>, _ pages: ConsolePages, _ console: ConsoleService) {
+        group.get("/ui/password") { _, context in await pages.page(context) { pages.passwordForm($0) } }
+        group.post("/ui/password") { request, context in
+            await pages.posted(request, context) { visitor, form in try await pages.changePassword(visitor, form, context) }
         }
-        router.post("/ui/password") { request, context in
-            await pages.posted(request, context, pendingPasswordAllowed: true) { visitor, form in
-                try await pages.changePassword(visitor, form, context)
-            }
-        }
-        router.post("/ui/logout") { request, context in
-            await pages.posted(request, context, pendingPasswordAllowed: true) { visitor, _ in
+        group.post("/ui/logout") { request, context in
+            await pages.posted(request, context) { visitor, _ in
                 try await console.signOut(visitor)
                 return ConsoleResponses.redirect("/ui/login?done=signed-out", cookies: [ConsoleResponses.expiredCookie(ConsoleService.cookieName)])
             }
         }
+        // Anything else under /ui/: the sign-in page first, then "no such page".
+        group.get("/ui/**") { _, context in
+            await pages.page(context) { visitor in
+                ConsoleResponses.message("Not found", visitor: visitor, status: .notFound, error: "There is no such page.", link: ("/ui/me", "Your own page"))
+            }
+        }
+    }
 
-        router.get("/ui/me") { request, context in
-            await pages.signedIn(request, context) { visitor in try await pages.me(visitor, request) }
-        }
-        router.get("/ui/devices/new") { request, context in
-            await pages.signedIn(request, context) { visitor in pages.deviceForm(visitor) }
-        }
-        router.post("/ui/devices/new") { request, context in
+    /// Every user's own page and devices.
+    static func addOwnPages(to group: RouterGroup<IssuerRequestContext>, _ pages: ConsolePages, _ console: ConsoleService) {
+        group.get("/ui/me") { request, context in await pages.page(context) { try await pages.me($0, request) } }
+        group.get("/ui/devices/new") { _, context in await pages.page(context) { pages.deviceForm($0) } }
+        group.post("/ui/devices/new") { request, context in
             await pages.posted(request, context) { visitor, form in try await pages.beginEnrolment(visitor, form, context) }
         }
-        router.post("/ui/devices/confirm") { request, context in
+        group.post("/ui/devices/confirm") { request, context in
             await pages.posted(request, context) { visitor, form in try await pages.confirmEnrolment(visitor, form, context) }
         }
-        router.post("/ui/devices/remove") { request, context in
+        group.post("/ui/devices/remove") { request, context in
             await pages.posted(request, context) { visitor, form in
                 try await console.removeDevice(visitor, device: form.device ?? "", code: form.code, client: context.clientAddress)
                 return ConsoleResponses.redirect("/ui/me?done=device-removed")
             }
         }
+    }
 
-        // Administrators.
+    static func addAdministratorPages(to group: RouterGroup<IssuerRequestContext>, _ pages: ConsolePages) {
         // The router treats "/ui" and "/ui/" as one path.
-        router.get("/ui/") { request, context in
-            await pages.signedIn(request, context, admin: true) { visitor in try await pages.summary(visitor, request) }
-        }
-        router.get("/ui/audit") { request, context in
-            await pages.signedIn(request, context, admin: true) { visitor in try await pages.audit(visitor, request) }
-        }
-        router.get("/ui/audit.csv") { request, context in
-            await pages.signedIn(request, context, admin: true) { _ in try await pages.auditDownload(request, format: .csv) }
-        }
-        router.get("/ui/audit.jsonl") { request, context in
-            await pages.signedIn(request, context, admin: true) { _ in try await pages.auditDownload(request, format: .jsonLines) }
-        }
-        router.get("/ui/users") { request, context in
-            await pages.signedIn(request, context, admin: true) { visitor in try await pages.users(visitor, request) }
-        }
+        group.get("/ui/") { request, context in await pages.page(context) { try await pages.summary($0, request) } }
+        group.get("/ui/audit") { request, context in await pages.page(context) { try await pages.audit($0, request) } }
+        group.get("/ui/audit.csv") { request, context in await pages.page(context) { _ in try await pages.auditDownload(request, format: .csv) } }
+        group.get("/ui/audit.jsonl") { request, context in await pages.page(context) { _ in try await pages.auditDownload(request, format: .jsonLines) } }
+        group.get("/ui/users") { request, context in await pages.page(context) { try await pages.users($0, request) } }
         for action in ConsolePages.UserAction.allCases {
-            router.post(.init("/ui/users/\(action.rawValue)")) { request, context in
-                await pages.posted(request, context, admin: true) { visitor, form in try await pages.userAction(action, visitor, form, client: context.clientAddress) }
+            group.post(.init("/ui/users/\(action.rawValue)")) { request, context in
+                await pages.posted(request, context) { visitor, form in try await pages.userAction(action, visitor, form, client: context.clientAddress) }
             }
         }
-        router.get("/ui/roles") { request, context in
-            await pages.signedIn(request, context, admin: true) { visitor in try await pages.roles(visitor) }
-        }
-        router.get("/ui/certificates") { request, context in
-            await pages.signedIn(request, context, admin: true) { visitor in try await pages.certificates(visitor) }
-        }
-        // Anything else under /ui/: the sign-in page first, then "no such page".
-        router.get("/ui/**") { request, context in
-            await pages.signedIn(request, context, pendingPasswordAllowed: true) { visitor in
-                ConsoleResponses.message("Not found", visitor: visitor, status: .notFound, error: "There is no such page.", link: ("/ui/me", "Your own page"))
-            }
-        }
+        group.get("/ui/roles") { _, context in await pages.page(context) { try await pages.roles($0) } }
+        group.get("/ui/certificates") { _, context in await pages.page(context) { try await pages.certificates($0) } }
     }
 }
