@@ -23,6 +23,14 @@ public enum SessionEnvironment {
         "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN", "AWS_ROLE_SESSION_NAME",
     ]
 
+    /// The variables whose values are secrets: shown by their length only.
+    public static let secretVariables: Set<String> = ["AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_CONTAINER_AUTHORIZATION_TOKEN"]
+
+    /// A variable's value as it may be shown: a secret by its length only.
+    public static func masked(_ variable: (name: String, value: String)) -> String {
+        secretVariables.contains(variable.name) ? "<\(variable.value.count) characters>" : variable.value
+    }
+
     /// Static credentials, in the order they are printed.
     public static func staticCredentials(_ credentials: AWSCredentials, region: String?, session: String, roleArn: String) -> [(name: String, value: String)] {
         var variables: [(name: String, value: String)] = [
