@@ -7,8 +7,8 @@ import Synchronization
 
 /// Refusals told without flooding: the first whole, later ones summed up in at most one line a
 /// minute, and what is left when the server stops in one last line. A local process that knocks
-/// thousands of times costs a line a minute, not a screen. (The loopback endpoints' `RefusalCounter`
-/// reports in the same words; it can be built on this type once both have landed.)
+/// thousands of times costs a line a minute, not a screen (issue 22). The agent and the loopback
+/// endpoints (`RefusalCounter`) report through it.
 final class BoundedRefusalReport: Sendable {
     /// At most one summary line in this many seconds.
     static let interval: TimeInterval = 60
@@ -22,12 +22,15 @@ final class BoundedRefusalReport: Sendable {
     }
 
     private let what: String
+    /// When the last line comes: "the agent ends", "the session ends".
+    private let until: String
     private let now: @Sendable () -> Date
     private let report: @Sendable (String) -> Void
     private let state = Mutex(State())
 
-    init(what: String, now: @escaping @Sendable () -> Date = Date.init, report: @escaping @Sendable (String) -> Void) {
+    init(what: String, until: String = "the agent ends", now: @escaping @Sendable () -> Date = Date.init, report: @escaping @Sendable (String) -> Void) {
         self.what = what
+        self.until = until
         self.now = now
         self.report = report
     }
@@ -43,7 +46,7 @@ final class BoundedRefusalReport: Sendable {
             if state.total == 1 {
                 state.unreported = 0
                 state.lastLine = time
-                return "rolecall: refused one \(what) (\(reason)); further refusals are summed up at most once a minute and when the agent ends"
+                return "rolecall: refused one \(what) (\(reason)); further refusals are summed up at most once a minute and when \(until)"
             }
             guard time.timeIntervalSince(state.lastLine) >= Self.interval else { return nil }
             state.lastLine = time
