@@ -42,7 +42,7 @@ extension IssuerService {
             throw IssuanceRefusal(reason: .unknownUser, message: "user \(claims.user) no longer exists: run `rolecall login` again")
         }
         guard !user.disabled else {
-            throw IssuanceRefusal(reason: .userDisabled, message: "user \(user.name) is disabled: ask the issuer's administrator")
+            throw IssuanceRefusal.disabled(user.name)
         }
         // Disabling, a reset or a password change ends every session for good: enabling again revives no old token.
         guard claims.generation == user.tokenGeneration else {
@@ -102,5 +102,12 @@ extension IssuerService {
             certificateChain: [try leaf.serializeAsPEM().pemString],
             loginSecondsLeft: checked.loginSecondsLeft, roleMaxDurationSeconds: checked.grant.maxDurationSeconds
         )
+    }
+}
+
+extension IssuanceRefusal {
+    /// A disabled user, at sign-in or with a token from before.
+    static func disabled(_ user: String) -> IssuanceRefusal {
+        IssuanceRefusal(reason: .userDisabled, message: "user \(user) is disabled: ask the issuer's administrator")
     }
 }

@@ -426,7 +426,7 @@ public struct IssuerAdmin: Sendable {
 
     static func validate(userName name: String) throws {
         guard UserName.isValid(name) else {
-            throw IssuerSetupError("invalid user name \"\(printableExcerpt(name, limit: 64))\": use \(UserName.rule)")
+            throw IssuerSetupError(UserName.invalid(name))
         }
     }
 

@@ -113,7 +113,7 @@ public struct IssuerService: Sendable {
                 throw IssuanceRefusal(reason: .wrongPassword, message: wrongCredentials)
             }
             guard !user.disabled else {
-                throw IssuanceRefusal(reason: .userDisabled, message: "user \(user.name) is disabled: ask the issuer's administrator")
+                throw IssuanceRefusal.disabled(user.name)
             }
             // Before the code is checked, so that the same code can come with the new password.
             try Self.checkPasswordChange(request, mustChange: user.passwordMustChange && !pendingChangeAllowed)
@@ -263,10 +263,10 @@ public struct IssuerService: Sendable {
         }.first : nil
         guard case let (device, step)? = matched else {
             try await countFailure(user, at: time, client: client)
-            throw IssuanceRefusal(reason: .wrongCode, message: "wrong MFA code: check the device's clock and try the next code")
+            throw IssuanceRefusal(reason: .wrongCode, message: TOTPRefusalText.wrongCode)
         }
         guard try await database.acceptTOTPStep(user: user, device: device, step: step, at: time) else {
-            throw IssuanceRefusal(reason: .replayedCode, message: "MFA code already used: wait for the next one")
+            throw IssuanceRefusal(reason: .replayedCode, message: TOTPRefusalText.replayed)
         }
         return device
     }

@@ -73,7 +73,7 @@ import TestSupport
         let before = world.createSessions.count
         let second = try await world.rolecall(["exec", "--quiet", "--mfa-code", code, "--", "true"])
         #expect(second.status == 1)
-        #expect(second.stderr.contains("code already used, wait for the next one"))
+        #expect(second.stderr.contains("MFA code already used: wait for the next one"))
         #expect(world.createSessions.count == before)
     }
 

@@ -79,8 +79,8 @@ public struct MFAError: Error, Sendable, Equatable, CustomStringConvertible {
     public let description: String
 
     static func malformedCode() -> MFAError { .init(code: .malformed, description: "an MFA code is exactly 6 digits") }
-    static func wrongCode() -> MFAError { .init(code: .wrong, description: "wrong MFA code: check the device's clock and try the next code") }
-    static func replayed() -> MFAError { .init(code: .replayed, description: "code already used, wait for the next one") }
+    static func wrongCode() -> MFAError { .init(code: .wrong, description: TOTPRefusalText.wrongCode) }
+    static func replayed() -> MFAError { .init(code: .replayed, description: TOTPRefusalText.replayed) }
     static func noDevice() -> MFAError { .init(code: .noDevice, description: "no MFA device is registered: run `rolecall init` or `rolecall mfa add`") }
     static func locked(until: Date, now: Date) -> MFAError {
         .init(code: .locked, description: TOTPLockout.message("the device", after: "wrong MFA codes", until: until, now: now))

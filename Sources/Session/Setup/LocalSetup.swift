@@ -41,7 +41,7 @@ public struct LocalSetup: Sendable {
     /// no private key is written to any file.
     public func initialize(user: String, caKey: PKCS11URI? = nil) throws -> Initialized {
         guard UserName.isValid(user) else {
-            throw ProfileError("invalid user name \"\(printableExcerpt(user, limit: 64))\": use \(UserName.rule)")
+            throw ProfileError(UserName.invalid(user))
         }
         let home = context.home
         if FileManager.default.fileExists(atPath: context.issuerStore.path) {

@@ -1,0 +1,5 @@
+/// What a refused TOTP code is told, by the local issuer and the team issuer alike: written once.
+public enum TOTPRefusalText {
+    public static let wrongCode = "wrong MFA code: check the device's clock and try the next code"
+    public static let replayed = "MFA code already used: wait for the next one"
+}
