@@ -60,7 +60,8 @@ public enum Console {
 }
 
 /// argument-parser's own flow for a root command, except that usage errors exit 2 as the
-/// command-line contract says (argument-parser would use 64).
+/// command-line contract says (argument-parser would use 64), and start with the program's name as
+/// every other error does (`rolecall: …`, where argument-parser writes `Error: …`).
 public enum CommandMain {
     public static func run<Root: ParsableCommand>(_ root: Root.Type) async {
         do {
@@ -72,10 +73,14 @@ public enum CommandMain {
             }
         } catch {
             if root.exitCode(for: error) == .validationFailure {
-                Console.err(root.fullMessage(for: error) + "\n")
+                Console.err(usageMessage(root.fullMessage(for: error)) + "\n")
                 exit(2)
             }
             root.exit(withError: error)
         }
+    }
+
+    static func usageMessage(_ message: String) -> String {
+        message.hasPrefix("Error: ") ? "\(Console.programName): " + message.dropFirst("Error: ".count) : message
     }
 }

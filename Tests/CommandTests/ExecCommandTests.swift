@@ -112,6 +112,8 @@ import TestSupport
         let both = try await world.rolecall(["exec", "--server", "--imds", "--mfa-code", world.code(), "--", "true"])
         #expect(both.status == 2, "\(both.stderr)")
         #expect(both.stderr.contains("--server") && both.stderr.contains("--imds"), "\(both.stderr)")
+        // Usage errors start as every other error does.
+        #expect(both.stderr.hasPrefix("rolecall: ") && !both.stderr.contains("Error:"), "\(both.stderr)")
         #expect(world.createSessions.isEmpty)
     }
 
