@@ -253,7 +253,7 @@ complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_flags_or_opti
 complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_flags_or_options "rolecall env" mfa-command' -l 'mfa-command' -d 'A command whose first line of output is the code, e.g. \'ykman oath accounts code -s rolecall\'.' -rfka ''
 complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_flags_or_options "rolecall env" pin-command' -l 'pin-command' -d 'A command whose first line of output is the token\'s PIN (default: a prompt on the terminal).' -rfka ''
 complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_flags_or_options "rolecall env" pkcs11-module' -l 'pkcs11-module' -d 'The PKCS#11 module (default: the URI\'s module-path, the one the config remembers, $ROLECALL_PKCS11_MODULE, else p11-kit\'s proxy).' -rfka ''
-complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_flags_or_options "rolecall env" format' -l 'format' -d 'sh, fish, powershell or json.' -rfka 'sh fish powershell json'
+complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_flags_or_options "rolecall env" format' -l 'format' -d 'The shell the lines are for, or json.' -rfka 'sh fish powershell json'
 complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_flags_or_options "rolecall env" version' -l 'version' -d 'Show the version.'
 complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_flags_or_options "rolecall env" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'rolecall' -n '__rolecall_should_offer_completions_for_flags_or_options "rolecall credential-process" profile' -l 'profile' -d 'The profile (must have --mfa off).' -rfka ''

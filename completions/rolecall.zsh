@@ -385,7 +385,7 @@ _rolecall_env() {
         '--mfa-command[A command whose first line of output is the code, e.g. '\''ykman oath accounts code -s rolecall'\''.]:mfa-command:'
         '--pin-command[A command whose first line of output is the token'\''s PIN (default\: a prompt on the terminal).]:pin-command:'
         '--pkcs11-module[The PKCS#11 module (default\: the URI'\''s module-path, the one the config remembers, $ROLECALL_PKCS11_MODULE, else p11-kit'\''s proxy).]:pkcs11-module:'
-        '--format[sh, fish, powershell or json.]:format:{__rolecall_complete "${___format[@]}"}'
+        '--format[The shell the lines are for, or json.]:format:{__rolecall_complete "${___format[@]}"}'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )

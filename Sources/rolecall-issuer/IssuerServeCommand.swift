@@ -84,6 +84,7 @@ struct IssuerServeCommand: AsyncParsableCommand {
                     rolecall issuer: serving \(listening.url) (database \(location.shownDatabase))
                     TLS certificate SHA-256 (\(listening.selfSigned ? "self-signed, kept in the database" : "from --tls-cert")): \(listening.fingerprintSHA256)
                     Clients: \(clients)
+                    Web console: \(listening.url)/ui/
 
                     """)
                 }

@@ -53,6 +53,7 @@ struct IssuerUserCommand: AsyncParsableCommand {
 
                 """)
                 if let qr = QRCode.render(enrollment.otpauthURI.unsafeStringValue()) { Console.out(qr + "\n") }
+                Console.out("Next: rolecall issuer role allow \(enrollment.user) arn:aws:iam::ACCOUNT:role/NAME --profile-arn … --trust-anchor-arn …\n")
             }
         }
     }

@@ -18,7 +18,7 @@ struct EnvCommand: AsyncParsableCommand {
     @OptionGroup var mfa: MFAOptions
     @OptionGroup var token: TokenOptions
 
-    @Option(help: "sh, fish, powershell or json.")
+    @Option(help: "The shell the lines are for, or json.")
     var format: ShellFormat = .sh
 
     func run() async throws {

@@ -62,6 +62,7 @@ import TestSupport
             let server = try BackgroundProcess(Paths.rolecall, ["issuer", "serve", "--listen", "127.0.0.1:0"], environment: administrator, directory: base)
             let line = try #require(try await server.waitForOutput(matching: #"--issuer https://\S+ --user NAME --pin-sha256 [0-9a-f]{64}"#), "serve: \(server.errors)")
             let words = line.split(separator: " ")
+            #expect(try await server.waitForOutput(matching: #"Web console: https://\S+/ui/"#) != nil, "serve names the console's URL")
             let world = CLIWorld(base: base, home: base + "/home", secret: try OTPAuthURI(parsing: try #require(enrollment["otpauthURI"])).secret,
                                  caPEM: caPEM, harness: harness,
                                  environment: person.merging(["AWS_ENDPOINT_URL_ROLESANYWHERE": harness.url, "AWS_ENDPOINT_URL_STS": harness.url]) { $1 })

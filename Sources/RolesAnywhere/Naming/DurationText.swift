@@ -10,7 +10,7 @@ public enum DurationText {
 
     /// Seconds for `text`; nil-free: a malformed value throws with the accepted forms.
     public static func seconds(_ text: String) throws(Invalid) -> Int {
-        let invalid = Invalid(description: "invalid duration \"\(printableExcerpt(text, limit: 40))\": use seconds (3600) or units such as 15m, 1h, 1h30m, 30d")
+        let invalid = Invalid(description: "invalid duration \"\(printableExcerpt(text, limit: 40))\": use seconds (3600) or units such as 15m, 1h, 1h30m")
         guard !text.isEmpty, text.count <= 20 else { throw invalid }
         if let plain = Int(text) {
             guard (0...maximumSeconds).contains(plain) else { throw invalid }
