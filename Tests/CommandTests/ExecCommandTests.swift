@@ -105,6 +105,18 @@ import TestSupport
         #expect(both.status == 2)
     }
 
+    /// A session cut below the length asked for says so, and by which limit; above AWS's 12 h the
+    /// request is a usage error before any code is asked for (issue 24, point 6).
+    @Test func aLongerSessionThanAllowedIsClampedAloudAndAboveTwelveHoursRefused() async throws {
+        let world = try await CLIWorld.withEmulator()
+        let clamped = try await world.rolecall(["exec", "--profile", "dev", "--duration", "2h", "--mfa-code", world.code(), "--", "true"])
+        #expect(clamped.status == 0, "\(clamped.stderr)")
+        #expect(clamped.stderr.contains("a session of 2h was asked for; it lasts 1h, the profile's --duration"), "\(clamped.stderr)")
+        let above = try await world.rolecall(["exec", "--profile", "dev", "--duration", "13h", "--mfa-code", world.code(offset: 1), "--", "true"])
+        #expect(above.status == 2 && above.stderr.contains("at most 12h"), "\(above.stderr)")
+        #expect(world.createSessions.count == 1)
+    }
+
     /// One way to serve the child: `--server` and `--imds` together are a usage error, before any
     /// code is asked for (it used to mean `--imds` without a word).
     @Test func serverAndIMDSTogetherAreAUsageError() async throws {

@@ -11,7 +11,8 @@ typealias Inputs = SessionDurationPolicy.Inputs
         ("role limit below profile", Inputs(requestedSeconds: 7200, profileLimitSeconds: 10_800, roleLimitSeconds: 5400), 5400),
         ("login left is the ceiling", Inputs(requestedSeconds: 7200, loginSecondsLeft: 1000, profileLimitSeconds: 7200), 1000),
         ("exactly the floor", Inputs(requestedSeconds: 900, profileLimitSeconds: 3600), 900),
-        ("never above 43 200", Inputs(requestedSeconds: 90_000, profileLimitSeconds: 90_000, roleLimitSeconds: 90_000), 43_200),
+        ("the default hour, whatever the limits", Inputs(profileLimitSeconds: 90_000, roleLimitSeconds: 90_000), 3600),
+        ("12 h asked, 12 h given", Inputs(requestedSeconds: 43_200, profileLimitSeconds: 90_000, roleLimitSeconds: 90_000), 43_200),
         ("login of exactly 900", Inputs(loginSecondsLeft: 900, profileLimitSeconds: 3600), 900),
     ]
 
@@ -22,6 +23,7 @@ typealias Inputs = SessionDurationPolicy.Inputs
 
     static let refused: [(String, Inputs, SessionDurationPolicy.Refusal)] = [
         ("request below 900", Inputs(requestedSeconds: 899, profileLimitSeconds: 3600), .requestedBelowMinimum(899)),
+        ("request above 12 h is refused, not cut", Inputs(requestedSeconds: 90_000, profileLimitSeconds: 90_000), .requestedAboveMaximum(90_000)),
         ("60 s request (certificate lifetime) is refused, not used", Inputs(requestedSeconds: 60, profileLimitSeconds: 3600), .requestedBelowMinimum(60)),
         ("login nearly over", Inputs(loginSecondsLeft: 899, profileLimitSeconds: 3600), .loginSessionTooShort(secondsLeft: 899)),
         ("login over", Inputs(loginSecondsLeft: -5, profileLimitSeconds: 3600), .loginSessionTooShort(secondsLeft: 0)),

@@ -26,6 +26,7 @@ public enum SessionDurationPolicy {
 
     public enum Refusal: Error, Sendable, Equatable, CustomStringConvertible {
         case requestedBelowMinimum(Int)
+        case requestedAboveMaximum(Int)
         case loginSessionTooShort(secondsLeft: Int)
         case limitBelowMinimum(limit: String, seconds: Int)
 
@@ -33,6 +34,8 @@ public enum SessionDurationPolicy {
             switch self {
             case .requestedBelowMinimum(let seconds):
                 "a session of \(seconds) s was requested, but CreateSession's minimum is \(minimumSeconds) s (15m): ask for 15m or more"
+            case .requestedAboveMaximum(let seconds):
+                "a session of \(DurationText.format(seconds)) was requested, but IAM Roles Anywhere gives at most \(DurationText.format(maximumSeconds)): ask for 12h or less"
             case .loginSessionTooShort(let left):
                 "the login session has only \(left) s left, less than the \(minimumSeconds) s an AWS session must last: log in again"
             case .limitBelowMinimum(let limit, let seconds):
@@ -44,6 +47,9 @@ public enum SessionDurationPolicy {
     public static func durationSeconds(for inputs: Inputs) throws(Refusal) -> Int {
         if let requested = inputs.requestedSeconds, requested < minimumSeconds {
             throw .requestedBelowMinimum(requested)
+        }
+        if let requested = inputs.requestedSeconds, requested > maximumSeconds {
+            throw .requestedAboveMaximum(requested)
         }
         if inputs.profileLimitSeconds < minimumSeconds {
             throw .limitBelowMinimum(limit: "profile", seconds: inputs.profileLimitSeconds)
@@ -62,5 +68,13 @@ public enum SessionDurationPolicy {
             maximumSeconds,
         ]
         return candidates.min()!
+    }
+
+    /// What cut the session below the length asked for, named for a message; nil when nothing did.
+    public static func shortenedBy(_ inputs: Inputs, to seconds: Int) -> String? {
+        guard let requested = inputs.requestedSeconds, seconds < requested else { return nil }
+        if seconds == inputs.loginSecondsLeft { return "what is left of the login session (or of the profile's own certificate)" }
+        if seconds == inputs.roleLimitSeconds { return "the role's limit on the team issuer" }
+        return "the profile's --duration"
     }
 }

@@ -99,7 +99,7 @@ public struct CredentialBroker: Sendable {
         guard let leaf = issued.chain.first else { throw MFAError.unavailable("the issuer returned no certificate") }
         let identity = SigningIdentity(certificate: leaf, intermediates: Array(issued.chain.dropFirst()), key: key, isSingleUse: kind.isSingleUse)
         let createSession = CreateSessionRequest(
-            durationSeconds: try duration(request, issued: issued), profileArn: profile.profileArn, roleArn: profile.roleArn,
+            durationSeconds: try duration(request, issued: issued, announce: true), profileArn: profile.profileArn, roleArn: profile.roleArn,
             trustAnchorArn: profile.trustAnchorArn, roleSessionName: profile.roleSessionName
         )
         return HeldIdentity(identity: identity, client: client, request: createSession, limitSeconds: limit(request, issued: issued))
@@ -120,7 +120,7 @@ public struct CredentialBroker: Sendable {
                 throw ProfileError("the profile's certificate expires at \(RFC3339.string(from: certificate.notValidAfter)), in \(DurationText.format(left)), and an AWS session lasts at least 15m: renew the certificate")
             }
             let createSession = CreateSessionRequest(
-                durationSeconds: try duration(request, issued: nil, certificateSecondsLeft: left), profileArn: request.profile.profileArn,
+                durationSeconds: try duration(request, issued: nil, certificateSecondsLeft: left, announce: true), profileArn: request.profile.profileArn,
                 roleArn: request.profile.roleArn, trustAnchorArn: request.profile.trustAnchorArn, roleSessionName: request.profile.roleSessionName
             )
             return HeldIdentity(identity: opened.identity, client: client, request: createSession,
@@ -133,13 +133,19 @@ public struct CredentialBroker: Sendable {
 
     /// The AWS session length: the request, the profile, and what the issuer says is left of the
     /// login session and allowed for the role (or, for a profile's own certificate, what is left of it).
-    private func duration(_ request: Request, issued: IssuedCertificate?, certificateSecondsLeft: Int? = nil) throws -> Int {
-        try SessionDurationPolicy.durationSeconds(for: .init(
+    /// `announce`: say when the session is shorter than asked, and what cut it.
+    private func duration(_ request: Request, issued: IssuedCertificate?, certificateSecondsLeft: Int? = nil, announce: Bool = false) throws -> Int {
+        let inputs = SessionDurationPolicy.Inputs(
             requestedSeconds: request.requestedDurationSeconds,
             loginSecondsLeft: limit(request, issued: issued, certificateSecondsLeft: certificateSecondsLeft),
             profileLimitSeconds: request.profile.durationSeconds,
             roleLimitSeconds: issued?.roleMaxDurationSeconds
-        ))
+        )
+        let seconds = try SessionDurationPolicy.durationSeconds(for: inputs)
+        if announce, let requested = inputs.requestedSeconds, let cause = SessionDurationPolicy.shortenedBy(inputs, to: seconds) {
+            context.warn("rolecall: warning: a session of \(DurationText.format(requested)) was asked for; it lasts \(DurationText.format(seconds)), \(cause)")
+        }
+        return seconds
     }
 
     /// The least of what the request and the issuer say is left of the login session, and of
