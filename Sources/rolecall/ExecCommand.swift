@@ -48,8 +48,19 @@ struct ExecCommand: AsyncParsableCommand {
     @Flag(exclusivity: .exclusive)
     var served: Served?
 
-    @Argument(parsing: .postTerminator, help: "The command and its arguments, after --.")
+    /// Everything from the first word that is not rolecall's own, as aws-vault takes it: `exec
+    /// --profile dev aws s3 ls --recursive`; `--` before the command still works.
+    @Argument(parsing: .captureForPassthrough, help: "The command and its arguments (after -- when they start with a dash).")
     var command: [String] = []
+
+    func validate() throws {
+        if let first = command.first, first != "--", first.hasPrefix("-") {
+            throw ValidationError("\(printableExcerpt(first, limit: 40)) is not an option of exec: put the command after --, as in rolecall exec --profile dev -- COMMAND")
+        }
+    }
+
+    /// The command as typed, without the `--` that may stand before it.
+    var commandLine: [String] { command.first == "--" ? Array(command.dropFirst()) : command }
 
     func run() async throws {
         if let served { return try await runSupervised(served) }
@@ -63,7 +74,7 @@ struct ExecCommand: AsyncParsableCommand {
                 Console.err("rolecall: \(started.profile.roleArn) (profile \(started.profile.name)) until \(RFC3339.string(from: credentials.expiration))\n")
             }
             launch = (
-                command.isEmpty ? ProcessLauncher.defaultCommand(environment: context.environment) : command,
+                commandLine.isEmpty ? ProcessLauncher.defaultCommand(environment: context.environment) : commandLine,
                 SessionEnvironment.child(of: context.environment, adding: started.variables)
             )
             credentials.wipe()
@@ -83,7 +94,7 @@ struct ExecCommand: AsyncParsableCommand {
             let supervisor = Supervisor(starter: SessionStarter(context: token.apply(to: Console.context())), report: { Console.err($0 + "\n") })
             do {
                 status = try await supervisor.run(selection.selection, mfa: mfa.source(label: selection.profile ?? selection.awsRole ?? "rolecall"),
-                                                  command: command, quiet: quiet, served: served == .imds ? .instanceMetadata : .container)
+                                                  command: commandLine, quiet: quiet, served: served == .imds ? .instanceMetadata : .container)
             } catch let error as ProcessLauncher.LaunchError {
                 Console.err("rolecall: \(error.description)\n")
                 status = error.exitCode

@@ -117,6 +117,18 @@ import TestSupport
         #expect(world.createSessions.count == 1)
     }
 
+    /// As aws-vault takes it: everything from the first word that is not rolecall's own belongs to
+    /// the command, its options too; a misspelt option of exec is a usage error naming `--`.
+    @Test func theCommandNeedsNoDoubleDash() async throws {
+        let world = try await CLIWorld.withEmulator()
+        let bare = try await world.rolecall(["exec", "--profile", "dev", "--mfa-code", world.code(), "sh", "-c", #"echo "$1 $AWS_ACCESS_KEY_ID""#, "sh", "--recursive"])
+        #expect(bare.status == 0, "\(bare.stderr)")
+        #expect(bare.stdout.hasPrefix("--recursive ASIA"), "\(bare.stdout)")
+        let typo = try await world.rolecall(["exec", "--porfile", "dev", "--mfa-code", world.code(offset: 1), "--", "true"])
+        #expect(typo.status == 2 && typo.stderr.contains("put the command after --"), "\(typo.stderr)")
+        #expect(world.createSessions.count == 1)
+    }
+
     /// One way to serve the child: `--server` and `--imds` together are a usage error, before any
     /// code is asked for (it used to mean `--imds` without a word).
     @Test func serverAndIMDSTogetherAreAUsageError() async throws {
