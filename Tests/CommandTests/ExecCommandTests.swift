@@ -129,6 +129,26 @@ import TestSupport
         #expect(world.createSessions.count == 1)
     }
 
+    /// At a terminal, a wrong code is asked for again (the next one works, one CreateSession); an
+    /// empty line is "cancelled", not a malformed code, and asks nothing of the issuer.
+    @Test func aWrongCodeAtTheTerminalIsAskedForAgainAndAnEmptyLineCancels() async throws {
+        let world = try await CLIWorld.withEmulator()
+        func onTerminal(_ answers: [String]) async throws -> (output: String, status: Int?) {
+            let outcome = try await ProcessRunner.run(Paths.python, ["\(Paths.packageRoot)/Tests/Python/pty_run.py", answers.joined(separator: "\u{1e}"),
+                                                                    Paths.rolecall, "exec", "--profile", "dev", "--", "true"], environment: world.environment)
+            let answer = try #require(try JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)) as? [String: Any], "\(outcome.stderr)")
+            return (answer["output"] as? String ?? "", answer["status"] as? Int)
+        }
+        let wrong = world.code() == "000000" ? "111111" : "000000"
+        let retried = try await onTerminal(["\(wrong)\n", "\(world.code())\n"])
+        #expect(retried.status == 0, "\(retried.output)")
+        #expect(retried.output.contains("wrong MFA code") && retried.output.contains("try again (2 more tries)"), "\(retried.output)")
+        #expect(world.createSessions.count == 1)
+        let cancelled = try await onTerminal(["\n"])
+        #expect(cancelled.status == 1 && cancelled.output.contains("cancelled: no MFA code was typed"), "\(cancelled.output)")
+        #expect(world.createSessions.count == 1)
+    }
+
     /// One way to serve the child: `--server` and `--imds` together are a usage error, before any
     /// code is asked for (it used to mean `--imds` without a word).
     @Test func serverAndIMDSTogetherAreAUsageError() async throws {

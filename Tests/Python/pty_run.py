@@ -2,6 +2,8 @@
 
 Usage: pty_run.py INPUT COMMAND [ARGS...]. Waits for the command's first output, types INPUT,
 then prints {"output": ..., "status": ...} as JSON once the command has exited (or after 20 s).
+INPUT may hold several answers separated by \x1e: each is typed once the command has written
+something more (the next prompt).
 """
 import json
 import os
@@ -37,8 +39,9 @@ def read(seconds, until_output=False):
             return
 
 
-read(10, until_output=True)
-os.write(terminal, typed)
+for answer in typed.split(b"\x1e"):
+    read(10, until_output=True)
+    os.write(terminal, answer)
 read(20)
 waited, status = os.waitpid(pid, 0)
 print(json.dumps({"output": output.decode(errors="replace"), "status": os.waitstatus_to_exitcode(status)}))

@@ -74,7 +74,7 @@ public struct TOTPVerifier: Sendable {
 
 /// Why an MFA code was refused. Never contains the code or the seed.
 public struct MFAError: Error, Sendable, Equatable, CustomStringConvertible {
-    public enum Code: String, Sendable { case malformed, wrong, replayed, locked, noDevice, unavailable }
+    public enum Code: String, Sendable { case malformed, wrong, replayed, locked, noDevice, unavailable, cancelled }
     public let code: Code
     public let description: String
 
@@ -86,4 +86,6 @@ public struct MFAError: Error, Sendable, Equatable, CustomStringConvertible {
         .init(code: .locked, description: TOTPLockout.message("the device", after: "wrong MFA codes", until: until, now: now))
     }
     public static func unavailable(_ reason: String) -> MFAError { .init(code: .unavailable, description: reason) }
+    /// An empty answer (or Ctrl-D) at the prompt: nothing was asked of any issuer.
+    public static func cancelled() -> MFAError { .init(code: .cancelled, description: "cancelled: no MFA code was typed") }
 }

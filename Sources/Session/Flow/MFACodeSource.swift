@@ -59,7 +59,21 @@ public enum MFACodeSource: Sendable, CustomStringConvertible {
         guard let code = TerminalPrompt.askWithoutEcho("MFA code for \(label): ", limit: 64) else {
             throw MFAError.unavailable("an MFA code is needed and there is no terminal to ask on: pass --mfa-code CODE or --mfa-command CMD")
         }
+        guard !code.isEmpty else { throw MFAError.cancelled() }
         return code
+    }
+
+    /// How many codes a person at the terminal may type for one command; a flag or a command
+    /// gives one (asking a script again would only spend its next code the same way).
+    var attempts: Int {
+        if case .terminalPrompt = self { 3 } else { 1 }
+    }
+
+    /// Whether a person may type another code after `error`: a code that was wrong, already used
+    /// or not six digits costs that attempt only.
+    static func mayAskAgain(after error: any Error) -> Bool {
+        guard let error = error as? MFAError else { return false }
+        return [.wrong, .replayed, .malformed].contains(error.code)
     }
 }
 

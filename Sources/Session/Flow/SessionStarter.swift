@@ -80,10 +80,19 @@ public struct SessionStarter: Sendable {
 
     /// The per-session flow for `exec` and `env`; for a chained profile, the source's flow and
     /// then one AssumeRole, with the source's credentials wiped at once.
+    /// At a terminal a wrong, used or mistyped code is asked for again, three times in all.
     public func start(_ selection: Selection, mfa: MFACodeSource) async throws -> Started {
         try refuseNesting()
         let profile = try profile(for: selection)
-        return Started(profile: profile, issued: try await obtain(profile, selection, mfaCode: { try mfa.obtain() }))
+        var attempt = 1
+        while true {
+            do {
+                return Started(profile: profile, issued: try await obtain(profile, selection, mfaCode: { try mfa.obtain() }))
+            } catch where attempt < mfa.attempts && MFACodeSource.mayAskAgain(after: error) {
+                context.warn("rolecall: \(error); try again (\(mfa.attempts - attempt) more \(mfa.attempts - attempt == 1 ? "try" : "tries"))")
+                attempt += 1
+            }
+        }
     }
 
     /// `credential-process`: only for profiles without per-session MFA (a chained profile's is its source's).
