@@ -63,6 +63,12 @@ struct ExecCommand: AsyncParsableCommand {
     var commandLine: [String] { command.first == "--" ? Array(command.dropFirst()) : command }
 
     func run() async throws {
+        do {
+            try ProcessLauncher.preflight(commandLine, path: Console.environment["PATH"])
+        } catch {
+            Console.err("rolecall: \(error.description) (nothing was asked of the issuer)\n")
+            throw ExitCode(error.exitCode)
+        }
         if let served { return try await runSupervised(served) }
         var launch: (command: [String], environment: [String: String])?
         try await Console.reportingErrors {

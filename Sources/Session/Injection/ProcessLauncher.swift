@@ -50,6 +50,14 @@ public enum ProcessLauncher {
         throw .notFound(command)
     }
 
+    /// Whether `command` can start, checked before anything is spent on the session (a mistyped
+    /// name must not cost an MFA code): found on `path`, or a file that exists.
+    public static func preflight(_ command: [String], path: String?) throws(LaunchError) {
+        guard let name = command.first else { return }
+        let executable = try resolve(name, path: path)
+        guard access(executable, F_OK) == 0 else { throw .notFound(name) }
+    }
+
     /// Replaces this process with `command`; its argv[0] is `argumentZero` when given, else
     /// `command[0]`. Returns only by throwing.
     public static func replace(command: [String], environment: [String: String], argumentZero: String? = nil) throws(LaunchError) -> Never {
