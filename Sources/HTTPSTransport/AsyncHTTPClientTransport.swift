@@ -51,6 +51,8 @@ public struct AsyncHTTPClientTransport: HTTPTransport {
         } catch let error as TransportError {
             throw error
         } catch {
+            // BoringSSL's own text names files of its build: say what it means instead.
+            if case NIOSSLError.handshakeFailed = error, "\(error)".contains("CERTIFICATE_VERIFY_FAILED") { throw TransportError.untrustedCertificate }
             throw TransportError("\(error)", neverSent: Self.neverSent(error))
         }
     }

@@ -27,6 +27,21 @@ import TestSupport
         }
     }
 
+    /// A login without --pin-sha256 to an issuer with its self-signed certificate: the message
+    /// says the certificate is not trusted and what to do, not BoringSSL's dump (issue 24, point 13).
+    @Test func anUntrustedCertificateSaysToPinIt() async throws {
+        try await IssuerWorld.with(.sqlite) { world in
+            let replica = try await world.replica()
+            let connection = IssuerConnection(urls: [replica.url], transport: try IssuerTLS.transport(pinnedCertificatePEM: nil))
+            await #expect {
+                _ = try await connection.get(IssuerAPI.serverCertificatePath, as: IssuerAPI.ServerCertificate.self)
+            } throws: { error in
+                let text = "\(error)"
+                return text.contains("TLS certificate is not trusted here") && text.contains("--pin-sha256") && !text.contains("checkouts")
+            }
+        }
+    }
+
     /// An outside test: a body trickled at a byte every 5 s was still open after 75 s. A request
     /// must arrive whole within 10 s, headers and body alike.
     /// "second": after a request the server answered before its body came (a review finding: the

@@ -35,11 +35,13 @@ public struct IssuerConnection: Sendable {
 
     private func send<Answer: Decodable>(method: String, path: String, headers: [(name: String, value: String)], body: [UInt8], as: Answer.Type) async throws -> Answer {
         var failures: [String] = []
+        var untrusted = 0
         for url in urls {
             let response: TransportResponse
             do {
                 response = try await transport.send(TransportRequest(method: method, url: Self.join(url, path), headers: headers, body: body))
             } catch let error as TransportError {
+                if error.code == .untrustedCertificate { untrusted += 1 }
                 let failure = "\(printableExcerpt(url, limit: 200)): \(printableExcerpt(error.reason, limit: 300))"
                 guard error.neverSent || method == "GET" else {
                     throw IssuanceRefusal(reason: .unavailable, message: "the team issuer did not answer (\(failure)): the request may have been received, so it was not sent again; try again with the next MFA code")
@@ -53,6 +55,9 @@ public struct IssuerConnection: Sendable {
                 continue
             }
             return try Self.decode(response, path: path, as: Answer.self)
+        }
+        if untrusted == urls.count {
+            throw IssuanceRefusal(reason: .unavailable, message: "the team issuer answered, but its TLS certificate is not trusted here: log in with --pin-sha256 and the fingerprint its administrator gives you (`rolecall issuer serve` prints it)")
         }
         throw IssuanceRefusal(reason: .unavailable, message: "no team issuer answered (\(failures.joined(separator: "; "))): check the URLs given to `rolecall login` and that the service runs")
     }

@@ -41,6 +41,8 @@ public struct TransportError: Error, Sendable, CustomStringConvertible {
         /// A 3xx answer: no rolecall client follows one, since it could take a signed request or a
         /// password to another origin, even over plain HTTP.
         case redirect
+        /// The server's TLS certificate is not one this client trusts (no pin, not in the trust store).
+        case untrustedCertificate
     }
 
     public let code: Code
@@ -61,6 +63,8 @@ public struct TransportError: Error, Sendable, CustomStringConvertible {
     public static func timedOut(after deadline: Duration) -> TransportError {
         TransportError("timed out: no complete answer within \(deadline.components.seconds) s", code: .timedOut)
     }
+
+    public static let untrustedCertificate = TransportError("the server's TLS certificate is not trusted here", code: .untrustedCertificate, neverSent: true)
 
     public static func tooLarge(limit: Int) -> TransportError {
         TransportError("the response was larger than \(limit) bytes", code: .tooLarge)
