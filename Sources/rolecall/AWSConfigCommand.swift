@@ -25,8 +25,14 @@ struct AWSConfigCommand: AsyncParsableCommand {
         }
     }
 
+    /// `rolecall` when PATH finds this very program under that name (the config then survives a
+    /// reinstall elsewhere on PATH), else its resolved path.
     static func executablePath() -> String {
-        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+        let path = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
             ?? URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.path
+        guard let found = try? ProcessLauncher.resolve("rolecall", path: Console.environment["PATH"]),
+              URL(fileURLWithPath: found).resolvingSymlinksInPath().path == URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+        else { return path }
+        return "rolecall"
     }
 }

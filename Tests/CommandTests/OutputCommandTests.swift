@@ -54,6 +54,10 @@ import TestSupport
         let config = try await world.rolecall(["aws-config", "--profile", "dev"])
         #expect(config.stdout.contains("[profile dev]"))
         #expect(config.stdout.contains("credential_process = \(Paths.rolecall) credential-process --profile dev"))
+        // When PATH finds this very program, its name is enough (issue 24, point 21).
+        let directory = URL(fileURLWithPath: Paths.rolecall).deletingLastPathComponent().path
+        let onPath = try await world.rolecall(["aws-config", "--profile", "dev"], environment: ["PATH": directory + ":/usr/bin:/bin"])
+        #expect(onPath.stdout.contains("credential_process = rolecall credential-process --profile dev"), "\(onPath.stdout)")
         // The CLI runs credential_process with its own environment: ROLECALL_HOME must reach rolecall.
         try config.stdout.write(toFile: world.base + "/aws-config", atomically: true, encoding: .utf8)
         let outcome = try await ProcessRunner.run("aws", ["sts", "get-caller-identity", "--profile", "dev", "--endpoint-url", url, "--query", "Arn", "--output", "text"], environment: world.environment)

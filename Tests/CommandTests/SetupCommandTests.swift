@@ -227,6 +227,9 @@ import TestSupport
         ("--trust-anchor-arn", "arn:aws:rolesanywhere:us-east-1:123456789012:profile/p", "the resource must start with trust-anchor/",
          "arn:aws:rolesanywhere:REGION:123456789012:trust-anchor/ID"),
         ("--role-arn", "arn:aws:iam::123456789012:user/dev", "the resource must start with role/", "arn:aws:iam::123456789012:role/NAME"),
+        ("--profile-arn", "arn:aws:rolesanywhere:us-east-1:123456789012:profile/", "the id after profile/ is missing",
+         "arn:aws:rolesanywhere:REGION:123456789012:profile/ID"),
+        ("--role-arn", "arn:aws:iam::123456789012:role/", "the role name after role/ is missing", "arn:aws:iam::123456789012:role/NAME"),
     ]
 
     @Test(arguments: badARNs)

@@ -44,7 +44,8 @@ public struct ARN: Sendable, Hashable, CustomStringConvertible {
         }
         guard fields[4].count == 12, fields[4].allSatisfy(\.isASCIIDigit) else { throw invalid("the account must be 12 digits") }
         let prefix = "\(kind.rawValue)/"
-        guard fields[5].hasPrefix(prefix), fields[5].count > prefix.count else { throw invalid("the resource must start with \(prefix)") }
+        guard fields[5].hasPrefix(prefix) else { throw invalid("the resource must start with \(prefix)") }
+        guard fields[5].count > prefix.count else { throw invalid("the \(kind == .role ? "role name" : "id") after \(prefix) is missing") }
         let name = fields[5].dropFirst(prefix.count)
         guard name.count <= 512, name.unicodeScalars.allSatisfy({ $0.isASCII && $0.value > 0x20 && $0.value < 0x7f }) else {
             throw invalid("the resource name holds spaces or characters outside printable ASCII")
