@@ -188,7 +188,8 @@ struct ProfileCommand: AsyncParsableCommand {
                 MFA:               \(profile.mfa.rawValue)
                 endpoint:          \(profile.endpoint ?? "default")
                 PIN command:       \(profile.pinCommand ?? "none")
-                certificate:       \(profile.ownCertificate.map { "\($0.certificate), key \($0.privateKey)" } ?? "from rolecall's CA")
+                certificate:       \(profile.ownCertificate.map { "\($0.certificate), key \($0.privateKey)" }
+                    ?? profile.issuer.map { "from the team issuer at \($0) (`rolecall login`)" } ?? "from rolecall's CA")
 
                 """)
             }

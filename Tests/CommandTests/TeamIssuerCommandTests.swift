@@ -108,6 +108,9 @@ import TestSupport
         let status = try await team.world.rolecall(["status"])
         #expect(status.status == 0 && !status.stdout.contains("problem"), "\(status.stdout)")
         #expect(status.stdout.contains("team issuer: alice at \(team.url), login session 1"))
+        #expect(status.stdout.contains("MFA devices: kept by the team issuer"), "\(status.stdout)")
+        let shown = try await team.world.rolecall(["profile", "show", "test-role"])
+        #expect(shown.stdout.contains("certificate:       from the team issuer at"), "\(shown.stdout)")
 
         let (outcome, written) = try await NoSecretOnDiskTests().traced(team.world, [
             "exec", "--profile", "test-role", "--mfa-code", team.world.code(offset: 1), "--",

@@ -77,7 +77,7 @@ public struct StatusReport: Sendable {
             lines.append("CA: \(caFingerprint), expires \(RFC3339.string(from: caExpires))")
         }
         lines.append("profiles: " + (profiles.isEmpty ? "none" : profiles.map { "\($0.name) (\(Self.mfaLabel($0.mfa)))" }.joined(separator: ", ")))
-        lines.append("MFA devices: " + (devices.isEmpty ? "none" : devices.map { device in
+        lines.append("MFA devices: " + (devices.isEmpty ? (teamLogin == nil ? "none" : "kept by the team issuer") : devices.map { device in
             device.name + (device.lockedUntil.map { " (locked until \(RFC3339.string(from: $0)))" } ?? "")
         }.joined(separator: ", ")))
         if let teamLogin {
