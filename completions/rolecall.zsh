@@ -489,8 +489,8 @@ _rolecall_issuer() {
 _rolecall_login() {
     local -i ret=1
     local -ar arg_specs=(
-        '*--issuer[The issuer'\''s https\:// URL; repeat for replicas (the next is tried when one cannot be reached).]:issuer:'
-        '--user[Your user name at the issuer.]:user:'
+        '*--issuer[The issuer'\''s https\:// URL; repeat for replicas (the next is tried when one cannot be reached). Default\: the last login'\''s.]:issuer:'
+        '--user[Your user name at the issuer (default\: the last login'\''s).]:user:'
         '--pin-sha256[The SHA-256 fingerprint `rolecall issuer serve` printed; trust only that certificate.]:pin-sha256:'
         '--password-stdin[Read the password from the first line of stdin instead of the terminal (and a new one, when asked for, from the second).]'
         '--no-mfa[Log in without a TOTP code (only roles with --mfa off can be used).]'

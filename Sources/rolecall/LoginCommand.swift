@@ -23,11 +23,11 @@ struct LoginCommand: AsyncParsableCommand {
         """
     )
 
-    @Option(name: .customLong("issuer"), help: "The issuer's https:// URL; repeat for replicas (the next is tried when one cannot be reached).")
-    var issuers: [String]
+    @Option(name: .customLong("issuer"), help: "The issuer's https:// URL; repeat for replicas (the next is tried when one cannot be reached). Default: the last login's.")
+    var issuers: [String] = []
 
-    @Option(help: "Your user name at the issuer.")
-    var user: String
+    @Option(help: "Your user name at the issuer (default: the last login's).")
+    var user: String?
 
     @Option(name: .customLong("pin-sha256"), help: "The SHA-256 fingerprint `rolecall issuer serve` printed; trust only that certificate.")
     var pinSHA256: String?
@@ -44,9 +44,23 @@ struct LoginCommand: AsyncParsableCommand {
         if noMFA && (mfa.mfaCode != nil || mfa.mfaCommand != nil) { throw ValidationError("give --no-mfa or an MFA code option, not both") }
     }
 
+    /// What this login uses: the flags, else what the last login remembered.
+    private func target(_ context: SessionContext) throws -> IssuerSettings {
+        // A fresh home (no directory yet) remembers nothing.
+        let remembered = (try? context.loginStore.settings()).flatMap { $0 }
+        let urls = issuers.isEmpty ? remembered?.urls ?? [] : issuers
+        guard !urls.isEmpty, let user = user ?? remembered?.user else {
+            throw ValidationError("give --issuer URL and --user NAME: no earlier login to take them from")
+        }
+        // A pin belongs to the issuer it was given for.
+        return IssuerSettings(urls: urls, user: user, pinSHA256: pinSHA256 ?? (urls == remembered?.urls ? remembered?.pinSHA256 : nil))
+    }
+
     func run() async throws {
         try await Console.reportingErrors {
-            let password = try readPassword()
+            let target = try target(Console.context())
+            let (issuers, user, pinSHA256) = (target.urls, target.user, target.pinSHA256)
+            let password = try readPassword(user)
             let codes = mfa.source(label: "\(user) at the team issuer")
             let code = noMFA ? nil : try codes.obtain()
             let teamLogin = TeamLogin(context: Console.context())
@@ -82,7 +96,7 @@ struct LoginCommand: AsyncParsableCommand {
         }
     }
 
-    private func readPassword() throws -> String {
+    private func readPassword(_ user: String) throws -> String {
         if passwordStdin { return try stdinLine(orSay: "stdin held no password line") }
         guard let password = TerminalPrompt.askWithoutEcho("Password for \(user): ", limit: 256, exact: true), !password.isEmpty else {
             throw ValidationError("a password is needed and there is no terminal to ask on: use --password-stdin")

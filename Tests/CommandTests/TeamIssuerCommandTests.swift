@@ -98,7 +98,7 @@ import TestSupport
         #expect(login.stdout.contains("profile test-role: \(EmulatorHarness.roleArn) (TOTP code per session)"))
         // Remote mode keeps no CA, no TOTP seed: the home holds the profiles and the login token.
         let files = try FileManager.default.contentsOfDirectory(atPath: team.world.home).filter { !$0.hasPrefix(".") }.sorted()
-        #expect(files == ["config.json", "login.json"])
+        #expect(files == ["config.json", "issuer-settings.json", "login.json"])
         for file in files {
             let mode = try FileManager.default.attributesOfItem(atPath: team.world.home + "/" + file)[.posixPermissions] as? Int
             #expect(mode == 0o600, "\(file)")
@@ -176,6 +176,10 @@ import TestSupport
         let after = try await team.world.rolecall(["exec", "--profile", "test-role", "--mfa-code", team.world.code(offset: 1), "--", "true"])
         #expect(after.status == 1)
         #expect(after.stderr.contains("not logged in to a team issuer: run `rolecall login"))
+        // The login remembers where it went, the pin too: `rolecall login` alone signs in again.
+        #expect(after.stderr.contains("it remembers: rolecall login --issuer \(team.url) --user alice --pin-sha256 \(team.fingerprint)"), "\(after.stderr)")
+        let again = try await team.world.rolecall(["login", "--password-stdin", "--mfa-code", team.world.code(offset: 1)], input: team.password + "\n")
+        #expect(again.status == 0 && again.stdout.contains("Logged in as alice"), "\(again.stderr)")
     }
 
     /// `audit prune` and `audit --follow` from the command line: the 12-hour floor, a dry run, JSON lines.

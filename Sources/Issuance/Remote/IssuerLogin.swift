@@ -37,21 +37,46 @@ public struct IssuerLogin: Codable, Sendable, CustomStringConvertible {
     public var description: String { "IssuerLogin(\(user) at \(urls.joined(separator: ", ")), token: <redacted>, until \(expiresAt))" }
 }
 
-/// `login.json` in the home.
+/// Where the last login went, kept after `logout` so that `rolecall login` alone signs in again:
+/// no secret (the URLs, the user name, the pin's fingerprint).
+public struct IssuerSettings: Codable, Sendable, Equatable {
+    public var urls: [String]
+    public var user: String
+    public var pinSHA256: String?
+
+    public init(urls: [String], user: String, pinSHA256: String?) {
+        (self.urls, self.user, self.pinSHA256) = (urls, user, pinSHA256)
+    }
+
+    /// The command that logs in again.
+    public var loginCommand: String {
+        (["rolecall login"] + urls.map { "--issuer \($0)" } + ["--user \(user)"] + (pinSHA256.map { ["--pin-sha256 \($0)"] } ?? [])).joined(separator: " ")
+    }
+}
+
+/// `login.json` (the session) and `issuer-settings.json` (where it went) in the home.
 public struct IssuerLoginStore: Sendable {
     let file: JSONFile<IssuerLogin>
+    let settingsFile: JSONFile<IssuerSettings>
 
     public init(directory: SecureDirectory) {
         self.file = JSONFile(directory: directory, name: "login.json")
+        self.settingsFile = JSONFile(directory: directory, name: "issuer-settings.json")
     }
 
     /// The current login, or a message saying how to log in.
     public func load() throws -> IssuerLogin {
         guard let login = try file.load() else {
-            throw IssuanceRefusal(reason: .unauthenticated, message: "not logged in to a team issuer: run `rolecall login --issuer URL --user NAME`")
+            let how = (try? settingsFile.load()).flatMap { $0 }.map { "`rolecall login` (it remembers: \($0.loginCommand))" }
+                ?? "`rolecall login --issuer URL --user NAME` (and --pin-sha256 FINGERPRINT from the administrator for a self-signed issuer)"
+            throw IssuanceRefusal(reason: .unauthenticated, message: "not logged in to a team issuer: run \(how)")
         }
         return login
     }
+
+    public func settings() throws -> IssuerSettings? { try settingsFile.load() }
+
+    public func remember(_ settings: IssuerSettings) throws { try settingsFile.save(settings) }
 
     public func loadIfPresent() throws -> IssuerLogin? { try file.load() }
 

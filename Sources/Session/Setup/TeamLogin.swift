@@ -42,6 +42,7 @@ public struct TeamLogin: Sendable {
         for profile in profiles { try profile.validate() }
         try context.home.create()
         try context.loginStore.save(login)
+        try context.loginStore.remember(IssuerSettings(urls: urls, user: user, pinSHA256: pinSHA256.flatMap(CertificateFingerprint.normalized)))
         let changes = try context.config.replaceIssuerProfiles(with: profiles)
         return Result(login: login, profiles: profiles.filter { !changes.skipped.contains($0.name) }, skipped: changes.skipped,
                       keptForChains: changes.keptForChains)
