@@ -21,13 +21,15 @@ public struct PasswordHasher: Sendable {
 
     private func budgeted<T: Sendable>(_ work: @escaping @Sendable () -> T) async throws -> T {
         try await budget?.acquire()
+        // The slot is given back on both paths. Written as a Result, not as a catch that awaits:
+        // Swift 6.3.1's optimiser crashed splitting that coroutine (signal 11 in a release build).
+        let result: Result<T, any Error>
         do {
-            let result = try await NIOThreadPool.singleton.runIfActive(work)
-            await budget?.release()
-            return result
+            result = .success(try await NIOThreadPool.singleton.runIfActive(work))
         } catch {
-            await budget?.release()
-            throw error
+            result = .failure(error)
         }
+        await budget?.release()
+        return try result.get()
     }
 }
