@@ -31,7 +31,7 @@ final class IssuerReplica: Sendable {
         guard let started = await iterator.next() else { throw IssuerSetupError("the test issuer did not start") }
         url = started.url
         fingerprint = started.fingerprintSHA256
-        pinnedCertificatePEM = try await IssuerTLS.pinnedCertificate(urls: [started.url], expected: started.fingerprintSHA256)
+        pinnedCertificatePEM = try await IssuerTLS.pinnedCertificate(urls: [started.url], expected: started.fingerprintSHA256, connectTimeout: .seconds(10))
     }
 
     /// Stops serving: connections are refused from now on.
@@ -137,10 +137,12 @@ struct IssuerClient: Sendable {
         pinnedCertificatePEM = replicas[0].pinnedCertificatePEM
     }
 
-    /// The product's own timeouts (3 s to connect, 30 s to answer), which the in-process issuer must
-    /// keep while the whole suite runs on two cores; a stopped replica costs the 3 s to fail over.
+    /// The product's 30 s to answer, which the in-process issuer must keep while the whole suite
+    /// runs on two cores. Connecting gets 10 s rather than the product's 3 s: it includes the TLS
+    /// handshake, on event-loop threads every server and client of the test process shares, which a
+    /// machine compiling beside the suite (load 18) starved past 3 s. A stopped replica costs it.
     var transport: any HTTPTransport {
-        get throws { try IssuerTLS.transport(pinnedCertificatePEM: pinnedCertificatePEM) }
+        get throws { try IssuerTLS.transport(pinnedCertificatePEM: pinnedCertificatePEM, connectTimeout: .seconds(10)) }
     }
 
     var connection: IssuerConnection {

@@ -13,7 +13,7 @@ import Testing
     }
 
     func answerLine(of process: BackgroundProcess) async throws -> String {
-        try #require(try await process.waitForOutput(matching: "\\{.*\\}", seconds: 20))
+        try #require(try await process.waitForOutput(matching: "\\{.*\\}", seconds: 60))
     }
 
     @Test func aGrandchildOfTheRootStartedAfterBindingGetsCredentials() async throws {

@@ -37,7 +37,7 @@ import Testing
         let error = await Self.post(try factory.make(deadline: .seconds(2)), "http://127.0.0.1:\(server.port)/trickle/sessions")
         #expect(error?.code == .timedOut, "\(String(describing: error))")
         #expect(error?.reason.contains("timed out") == true)
-        #expect(ContinuousClock.now - started < .seconds(10), "bounded by the 2 s deadline, with room for a busy machine")
+        #expect(ContinuousClock.now - started < .seconds(30), "bounded by the 2 s deadline, with room for a busy machine (without it: 120 s)")
     }
 
     /// `rolecall login --pin-sha256` fetches the issuer's certificate before anything else.
