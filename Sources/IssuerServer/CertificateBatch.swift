@@ -12,8 +12,9 @@ extension IssuerService {
         let holder: TokenHolder
         let grants: [RoleGrant]
         do {
-            try Self.checkShape(request)
+            // The token first: a malformed batch with a valid token is not an unauthenticated request.
             holder = try await self.holder(of: token, at: time, audit: &audit)
+            try Self.checkShape(request)
             grants = try await database.grants(user: holder.user.name)
         } catch {
             throw try await refusal(error, audit: &audit)
@@ -36,14 +37,18 @@ extension IssuerService {
                                   message: "nothing was issued: " + refused.map { "\(Self.printable($0.roleArn)): \($0.error.message)" }.joined(separator: "; ")
                                       + (request.certificates.count > 1 ? " (ask with --partial to get the others)" : ""))
         }
-        // One code for all of them, checked as for a single certificate.
+        // One code for all of them, checked as for a single certificate; refused, a row for each role.
         if let needing = checked.first(where: { $0.certificate.needsCode }) {
-            var row = Self.row(audit, for: needing.request)
             do {
                 try await checkPerSessionCode(request.totp, for: needing.certificate.kind, grant: needing.certificate.grant,
                                               requirement: needing.certificate.requirement, of: holder.user, at: time, client: client)
             } catch {
-                throw try await refusal(error, audit: &row)
+                var answer: IssuanceRefusal?
+                for item in checked {
+                    var row = Self.row(audit, for: item.request)
+                    answer = try await refusal(error, audit: &row)
+                }
+                throw answer ?? IssuanceRefusal(reason: .unavailable, message: "the issuer could not answer: try again")
             }
         }
         var issued: [IssuerAPI.CertificateBatchResponse.Issued] = []

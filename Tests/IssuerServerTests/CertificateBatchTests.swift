@@ -82,7 +82,9 @@ import TestSupport
             let login = try await client.login(alice, totp: world.code(alice))
             await #expect { try await issuer(client, login).issueMany(try requests([IssuerWorld.openRoleArn, IssuerWorld.roleArn]).map(\.0), mfaProof: nil) }
                 throws: { ($0 as? MFAError)?.code == .unavailable && "\($0)".contains("MFA code") }
-            #expect(try await certificateRows(world).map(\.result) == ["mfa-required"])
+            // A row for each role the refused code was for.
+            #expect(try await certificateRows(world).map(\.roleArn) == [IssuerWorld.openRoleArn, IssuerWorld.roleArn])
+            #expect(try await certificateRows(world).map(\.result) == ["mfa-required", "mfa-required"])
         }
     }
 

@@ -21,7 +21,7 @@ import X509
             identity: identity
         )
         #expect(result.credentials.accessKeyId.hasPrefix("ASIA"))
-        #expect(abs(result.credentials.expiration.timeIntervalSinceNow - 900) < 5)
+        #expect(abs(result.credentials.expiration.timeIntervalSinceNow - 900) < 60, "900 s from now, give or take a busy machine")
         #expect(!"\(result)".contains(result.credentials.sessionToken.unsafeStringValue()))
         #expect(!"\(result)".contains(result.credentials.secretAccessKey.unsafeStringValue()))
 

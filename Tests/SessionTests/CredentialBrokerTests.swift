@@ -42,7 +42,7 @@ import Testing
         #expect(record.status == 201)
         #expect(record.durationSeconds == 3600)
         #expect((record.certificateLifetimeSeconds ?? 999) <= 70)
-        #expect(abs(started.issued.credentials.expiration.timeIntervalSinceNow - 3600) < 10)
+        #expect(abs(started.issued.credentials.expiration.timeIntervalSinceNow - 3600) < 60)
     }
 
     /// The local issuer's one check for several roles: one code, every certificate naming its role's
