@@ -40,8 +40,7 @@ extension IssuerService {
         // One code for all of them, checked as for a single certificate; refused, a row for each role.
         if let needing = checked.first(where: { $0.certificate.needsCode }) {
             do {
-                try await checkPerSessionCode(request.totp, for: needing.certificate.kind, grant: needing.certificate.grant,
-                                              requirement: needing.certificate.requirement, of: holder.user, at: time, client: client)
+                try await checkPerSessionCode(request.totp, for: needing.certificate, of: holder.user, at: time, client: client)
             } catch {
                 var answer: IssuanceRefusal?
                 for item in checked {

@@ -20,7 +20,8 @@ struct CheckedCertificate: Sendable {
     /// Seconds left of the login session, at least one AWS session.
     let loginSecondsLeft: Int
 
-    /// A per-session grant, or a per-session kind whatever the grant (`checkPerSessionCode`).
+    /// A per-session grant, or a per-session kind whatever the grant: the one home of that rule
+    /// (`checkPerSessionCode`).
     var needsCode: Bool { requirement == .perSession || kind.requiresMFA }
 }
 

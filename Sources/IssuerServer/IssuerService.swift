@@ -162,8 +162,7 @@ public struct IssuerService: Sendable {
             let holder = try await holder(of: token, at: time, audit: &audit)
             try await allowCertificate(for: holder, at: time)
             let checked = try check(request, for: holder, grants: try await database.grants(user: holder.user.name), at: time)
-            try await checkPerSessionCode(request.totp, for: checked.kind, grant: checked.grant, requirement: checked.requirement,
-                                          of: holder.user, at: time, client: client)
+            try await checkPerSessionCode(request.totp, for: checked, of: holder.user, at: time, client: client)
             return try await sign(checked, for: holder, at: time, audit: &audit)
         } catch {
             throw try await refusal(error, audit: &audit)
@@ -173,13 +172,12 @@ public struct IssuerService: Sendable {
     /// A per-session grant needs a code with every certificate; and a per-session kind says "a person
     /// passed a per-session check", so it needs one whatever the grant: an `off` grant must not mint
     /// a marker that opens a per-session role (docs/issuer-api.md, "Binding certificates to roles").
-    func checkPerSessionCode(_ code: String?, for kind: CertificateKind, grant: RoleGrant, requirement: MFARequirement,
-                             of user: UserRecord, at time: Date, client: String?) async throws {
-        guard requirement == .perSession || kind.requiresMFA else { return }
+    func checkPerSessionCode(_ code: String?, for checked: CheckedCertificate, of user: UserRecord, at time: Date, client: String?) async throws {
+        guard checked.needsCode else { return }
         guard let code else {
-            throw requirement == .perSession
-                ? IssuanceRefusal(reason: .mfaRequired, message: "\(grant.roleArn) needs an MFA code with every certificate")
-                : IssuanceRefusal(reason: .mfaRequired, message: "a \(kind.name) certificate needs an MFA code with the request: send one, or ask for a standard certificate")
+            throw checked.requirement == .perSession
+                ? IssuanceRefusal(reason: .mfaRequired, message: "\(checked.grant.roleArn) needs an MFA code with every certificate")
+                : IssuanceRefusal(reason: .mfaRequired, message: "a \(checked.kind.name) certificate needs an MFA code with the request: send one, or ask for a standard certificate")
         }
         try await userLocks.lock(for: user.name).withLock {
             try await refuseIfLocked(user.name, at: time)
