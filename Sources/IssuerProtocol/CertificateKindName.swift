@@ -6,4 +6,8 @@ public enum CertificateKindName: String, Sendable, CaseIterable {
     case inMemory = "in-memory"
     /// Profiles without MFA: lives as long as the profile's session.
     case standard
+
+    /// Whether a certificate of this kind says "a person passed a per-session check": it is
+    /// issued only after one, and trust policies admit per-session roles by it.
+    public var isPerSession: Bool { self != .standard }
 }

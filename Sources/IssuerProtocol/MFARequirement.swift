@@ -11,6 +11,6 @@ public enum MFARequirement: String, Sendable, CaseIterable {
     /// Which kinds of certificate the role may be issued: a per-session role never gets a
     /// standard certificate, which could be used without a fresh code for its whole life.
     public func allows(_ kind: CertificateKindName) -> Bool {
-        !(self == .perSession && kind == .standard)
+        !(self == .perSession && !kind.isPerSession)
     }
 }

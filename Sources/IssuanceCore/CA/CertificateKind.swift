@@ -22,12 +22,7 @@ public enum CertificateKind: Sendable, Equatable, CustomStringConvertible {
     public static let defaultVerificationInterval: TimeInterval = 3600
 
     /// Whether issuing this kind needs a fresh MFA proof.
-    public var requiresMFA: Bool {
-        switch self {
-        case .singleUse, .inMemory: true
-        case .standard: false
-        }
-    }
+    public var requiresMFA: Bool { kindName.isPerSession }
 
     public var isSingleUse: Bool { self == .singleUse }
 

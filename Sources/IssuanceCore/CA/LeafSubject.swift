@@ -19,7 +19,7 @@ public enum LeafSubject {
     public static func kindURI(_ kind: CertificateKindName) -> String { "urn:rolecall:kind:\(kind.rawValue)" }
 
     /// The kinds that say "a person passed a per-session check".
-    public static let perSessionKinds: [CertificateKindName] = [.singleUse, .inMemory]
+    public static let perSessionKinds = CertificateKindName.allCases.filter(\.isPerSession)
 
     /// Why a role name cannot be written into a principal tag, or nil when it can. IAM role names
     /// are letters, digits and `+=,.@_-`, at most 64 characters; a tag value holds no comma (Roles
