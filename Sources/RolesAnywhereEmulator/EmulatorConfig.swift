@@ -3,9 +3,9 @@ import RolesAnywhere
 import SwiftASN1
 import X509
 
-/// The emulator's configuration file. Key names are a contract (tests and demos write them):
-/// `accountId` (optional: when given, every ARN must be in that account; leave it out to hold trust
-/// anchors, profiles and roles in several accounts), `trustAnchors[].arn|certificatePath|enabled`,
+/// The emulator's configuration file: JSON, comments allowed (JSON5); docs/emulator.md describes it.
+/// Key names are a contract (tests and demos write them): `accountId` (optional: when given,
+/// every ARN must be in that account; leave it out to hold trust anchors, profiles and roles in several accounts), `trustAnchors[].arn|certificatePath|enabled`,
 /// `profiles[].arn|roleArns|durationSeconds|acceptRoleSessionName|enabled`,
 /// `roles[].arn|maxSessionDuration|principalTagConditions|assumableBy|externalId|assumedLifetimeSeconds`.
 /// Optional keys take AWS's defaults: enabled, 3600 s, no role session name.
@@ -131,8 +131,11 @@ public struct LoadedEmulatorConfig: Sendable {
             throw EmulatorConfigError("cannot read emulator config \(path): \(error.localizedDescription)")
         }
         let config: EmulatorConfig
+        // JSON5 lets the file carry comments, as --example-config's does.
+        let decoder = JSONDecoder()
+        decoder.allowsJSON5 = true
         do {
-            config = try JSONDecoder().decode(EmulatorConfig.self, from: data)
+            config = try decoder.decode(EmulatorConfig.self, from: data)
         } catch let DecodingError.keyNotFound(key, context) {
             throw EmulatorConfigError("emulator config \(path): missing key \(Self.path(context.codingPath + [key]))")
         } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {

@@ -15,9 +15,13 @@ struct DemoCommand: AsyncParsableCommand {
         discussion: """
         Starts rolesanywhere-emulator (installed next to rolecall) on loopback, creates a temporary home, runs `init`, registers \
         the CA as a trust anchor, adds an MFA profile, computes the TOTP code itself, and runs COMMAND \
-        (default: aws sts get-caller-identity) through the exec path. The temporary home is removed afterwards.
+        (default: aws sts get-caller-identity) through the exec path. The temporary home is removed afterwards, \
+        and the emulator stopped, unless --keep.
         """
     )
+
+    @Flag(help: "Leave the emulator running, and the temporary home with it; print the lines that use them and how to stop it.")
+    var keep = false
 
     @Argument(parsing: .postTerminator, help: "The command to run inside the session, after --.")
     var command: [String] = []
@@ -27,7 +31,7 @@ struct DemoCommand: AsyncParsableCommand {
         try await Console.reportingErrors {
             let demo = Demo(environment: Console.environment, transport: ClientTransport.make(),
                             report: { Console.err($0 + "\n") }, print: { Console.out($0) })
-            status = try await demo.run(command: command)
+            status = try await demo.run(command: command, keep: keep)
         }
         if status != 0 { throw ExitCode(status) }
     }

@@ -11,12 +11,15 @@ struct EmulatorCommand: AsyncParsableCommand {
         Prints its base URL (http://127.0.0.1:PORT) as the first line on stdout once it accepts \
         connections, then one JSON line per request on stderr. For tests and demos only. A role is \
         assumable with AssumeRole only by the roles its "assumableBy" lists, and with its \
-        "externalId" when it has one.
+        "externalId" when it has one. The configuration's keys: --example-config, and docs/emulator.md.
         """
     )
 
-    @Option(help: "The emulator's JSON configuration (trust anchors, profiles, roles).")
-    var config: String
+    @Option(help: "The emulator's JSON configuration (trust anchors, profiles, roles; comments allowed).")
+    var config: String?
+
+    @Flag(name: .customLong("example-config"), help: "Print a working configuration, every key explained in comments, and exit.")
+    var exampleConfig = false
 
     @Option(help: "The port to listen on; 0 picks a free one.")
     var port: Int = 0
@@ -28,10 +31,15 @@ struct EmulatorCommand: AsyncParsableCommand {
     var untilStdinCloses = false
 
     func validate() throws {
+        guard exampleConfig || config != nil else { throw ValidationError("give --config FILE (--example-config prints one to start from)") }
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
     }
 
     func run() async throws {
+        guard let config, !exampleConfig else {
+            FileHandle.standardOutput.write(Data(ExampleConfig.text.utf8))
+            return
+        }
         let loaded: LoadedEmulatorConfig
         do {
             loaded = try LoadedEmulatorConfig.load(path: config)

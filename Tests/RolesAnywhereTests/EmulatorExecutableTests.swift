@@ -25,23 +25,8 @@ import Testing
         let directory = try Paths.temporaryDirectory()
         let pki = try TestPKI.make()
         let config = try writeConfig(directory, caPEM: pki.root.certificate.pem)
-        _ = FileManager.default.createFile(atPath: directory + "/out", contents: nil)
-        _ = FileManager.default.createFile(atPath: directory + "/err", contents: nil)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Paths.emulator)
-        process.arguments = ["--config", config, "--port", "0"]
-        process.environment = InheritedEnvironment.variables
-        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: directory + "/out"))
-        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: directory + "/err"))
-        try process.run()
+        let (process, url) = try await Self.startEmulator(config: config, in: directory)
         defer { process.terminate(); process.waitUntilExit() }
-        var url = ""
-        for _ in 0..<500 where url.isEmpty {
-            let text = (try? String(contentsOfFile: directory + "/out", encoding: .utf8)) ?? ""
-            if let line = text.split(separator: "\n", omittingEmptySubsequences: false).first, text.contains("\n") { url = String(line) }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        #expect(url.range(of: #"^http://127\.0\.0\.1:\d+$"#, options: .regularExpression) != nil, "first line: \(url)")
 
         let key = SigningKey.p256(.init())
         let client = CreateSessionClient(endpoint: try Endpoint(parsing: url), region: "us-east-1", transport: AsyncHTTPClientTransport())
@@ -64,6 +49,52 @@ import Testing
         #expect(records.first?.accessKeyId == result.credentials.accessKeyId)
         #expect(!log.contains(result.credentials.secretAccessKey.unsafeStringValue()))
         #expect(!log.contains(result.credentials.sessionToken.unsafeStringValue()))
+    }
+
+    /// `--example-config` prints a config that, with `ca.pem` beside it as its comments say, starts
+    /// the emulator and serves a CreateSession for the ARNs it names.
+    @Test func theExampleConfigWorksOnceItsCAIsInPlace() async throws {
+        let directory = try Paths.temporaryDirectory()
+        let example = try await ProcessRunner.run(Paths.emulator, ["--example-config"])
+        #expect(example.status == 0, "\(example.stderr)")
+        #expect(example.stdout.hasPrefix("// ") && example.stdout.contains("rolecall ca show > ca.pem"))
+        try example.stdout.write(toFile: directory + "/emulator.json", atomically: true, encoding: .utf8)
+        let pki = try TestPKI.make()
+        try pki.root.certificate.pem.write(toFile: directory + "/ca.pem", atomically: true, encoding: .utf8)
+        let loaded = try LoadedEmulatorConfig.load(path: directory + "/emulator.json")
+        #expect(Set(loaded.roles.keys) == [ExampleConfig.roleArn, ExampleConfig.chainedRoleArn])
+        #expect(loaded.roles[ExampleConfig.chainedRoleArn]?.externalId == "example-external-id")
+
+        let (process, url) = try await Self.startEmulator(config: directory + "/emulator.json", in: directory)
+        defer { process.terminate(); process.waitUntilExit() }
+        let key = SigningKey.p256(.init())
+        let client = CreateSessionClient(endpoint: try Endpoint(parsing: url), region: "us-east-1", transport: AsyncHTTPClientTransport())
+        let result = try await client.createSession(
+            CreateSessionRequest(durationSeconds: 900, profileArn: ExampleConfig.profileArn, roleArn: ExampleConfig.roleArn, trustAnchorArn: ExampleConfig.trustAnchorArn),
+            identity: SigningIdentity(certificate: try pki.leaf(for: key), key: key, isSingleUse: true)
+        )
+        #expect(result.credentials.accessKeyId.hasPrefix("ASIA"))
+    }
+
+    /// The emulator executable on `config`, its stdout and stderr in `directory`; once it printed its URL.
+    static func startEmulator(config: String, in directory: String) async throws -> (Process, String) {
+        _ = FileManager.default.createFile(atPath: directory + "/out", contents: nil)
+        _ = FileManager.default.createFile(atPath: directory + "/err", contents: nil)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Paths.emulator)
+        process.arguments = ["--config", config, "--port", "0"]
+        process.environment = InheritedEnvironment.variables
+        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: directory + "/out"))
+        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: directory + "/err"))
+        try process.run()
+        var url = ""
+        for _ in 0..<500 where url.isEmpty {
+            let text = (try? String(contentsOfFile: directory + "/out", encoding: .utf8)) ?? ""
+            if let line = text.split(separator: "\n", omittingEmptySubsequences: false).first, text.contains("\n") { url = String(line) }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(url.range(of: #"^http://127\.0\.0\.1:\d+$"#, options: .regularExpression) != nil, "first line: \(url)")
+        return (process, url)
     }
 
     @Test(arguments: ["roles", "trustAnchors"])

@@ -34,14 +34,17 @@ public struct Demo: Sendable {
     func step(_ text: String) { report("demo: \(text)") }
 
     /// Runs `command` (default: `aws sts get-caller-identity`) inside a session; its exit status.
-    public func run(command: [String]) async throws -> Int32 {
+    /// `keep`: the emulator and the temporary home outlive the demo, and `print` gets the lines
+    /// that use them (`Kept.lines`).
+    public func run(command: [String], keep: Bool = false) async throws -> Int32 {
         // No signal may end rolecall before it removes the temporary home, which holds a CA key and
         // a TOTP seed: Ctrl-C reaches the child from the terminal and ends the demo through it;
         // SIGTERM and SIGHUP are passed on to the child, or stop the demo before it starts one.
         SignalRelay.install()
         defer { SignalRelay.stopRelaying() }
         let base = try Self.temporaryDirectory(environment)
-        defer { try? FileManager.default.removeItem(atPath: base) }
+        var kept: Kept?
+        defer { if kept == nil { try? FileManager.default.removeItem(atPath: base) } }
         var environment = environment
         environment["ROLECALL_HOME"] = "\(base)/home"
         environment[SessionEnvironment.sessionVariable] = nil
@@ -49,10 +52,9 @@ public struct Demo: Sendable {
         step("temporary home \(base)/home")
         let initialized = try LocalSetup(context: context).initialize(user: "demo")
         step("created a CA (\(initialized.caFingerprintSHA256.prefix(16))…) and a TOTP device")
-        let emulator = try startEmulator(caPEM: initialized.caCertificatePEM, in: base)
-        defer { emulator.stop() }
-        try context.config.add(Profile(name: "demo", roleArn: Self.roleArn, profileArn: Self.profileArn, trustAnchorArn: Self.trustAnchorArn,
-                                       region: Self.region, durationSeconds: 3600, mfa: .required, endpoint: emulator.url))
+        let emulator = try startEmulator(caPEM: initialized.caCertificatePEM, in: base, outliving: keep)
+        defer { if kept == nil { emulator.stop() } }
+        try context.config.add(Self.profile(endpoint: emulator.url))
         step("added profile demo (per-session MFA required)")
         let started = try await startSession(context, otpauthURI: initialized.otpauthURI)
         defer { started.issued.credentials.wipe() }
@@ -65,12 +67,28 @@ public struct Demo: Sendable {
             step("stopped by signal \(number); removing the temporary home")
             return 128 + number
         }
-        guard !target.isEmpty else {
+        let status: Int32
+        if target.isEmpty {
             step("the aws CLI is not installed; the variables a command would get (secrets masked):")
             for variable in variables { print("\(variable.name)=\(SessionEnvironment.masked(variable))\n") }
-            return 0
+            status = 0
+        } else {
+            status = await runChild(target, environment: SessionEnvironment.child(of: environment, adding: variables),
+                                    credentials: started.issued.credentials, keeping: keep)
         }
-        return await runChild(target, environment: SessionEnvironment.child(of: environment, adding: variables), credentials: started.issued.credentials)
+        if keep {
+            let result = Kept(pid: emulator.pid, url: emulator.url, directory: base, otpauthURI: initialized.otpauthURI)
+            kept = result
+            step("kept: the emulator (pid \(emulator.pid)) keeps serving \(emulator.url), and the temporary home with it")
+            print(result.lines)
+        }
+        return status
+    }
+
+    /// The demo's profile, against the emulator at `endpoint`.
+    static func profile(endpoint: String) -> Profile {
+        Profile(name: "demo", roleArn: roleArn, profileArn: profileArn, trustAnchorArn: trustAnchorArn,
+                region: region, durationSeconds: 3600, mfa: .required, endpoint: endpoint)
     }
 
     /// A private directory under `$TMPDIR` (else /tmp) for the home, the CA file and the emulator's config.
@@ -84,12 +102,13 @@ public struct Demo: Sendable {
     }
 
     /// The emulator as a child, trusting the new CA.
-    func startEmulator(caPEM: String, in base: String) throws -> EmulatorChild {
+    func startEmulator(caPEM: String, in base: String, outliving: Bool) throws -> EmulatorChild {
         let caPath = "\(base)/ca.pem"
         try caPEM.write(toFile: caPath, atomically: true, encoding: .utf8)
         let configPath = "\(base)/emulator.json"
         try JSONEncoder().encode(DemoEmulatorConfig(caPath: caPath)).write(to: URL(fileURLWithPath: configPath))
-        let emulator = try EmulatorChild.start(configPath: configPath, logPath: "\(base)/emulator.log", environment: environment)
+        let emulator = try EmulatorChild.start(configPath: configPath, logPath: "\(base)/emulator.log", environment: environment,
+                                                 outlivingThisProcess: outliving)
         step("emulator (pid \(emulator.pid)) listening on \(emulator.url); rolecall's CA registered as trust anchor \(Self.trustAnchorArn)")
         return emulator
     }
@@ -102,7 +121,7 @@ public struct Demo: Sendable {
         step("computing the TOTP code from init's otpauth URI myself (a person would read it from their authenticator)")
         let started = try await SessionStarter(context: context).start(.init(profileName: "demo"), mfa: .code(code))
         let issued = started.issued
-        let lifetime = Int(issued.certificate.notValidAfter.timeIntervalSince(issued.certificate.notValidBefore))
+        let lifetime = issued.certificate.map { Int($0.notValidAfter.timeIntervalSince($0.notValidBefore)) } ?? Int(CertificateKind.singleUseLifetime)
         let backdated = lifetime - Int(CertificateKind.singleUseLifetime)
         step("single-use certificate valid for \(Int(CertificateKind.singleUseLifetime)) s (\(lifetime) s from its notBefore, back-dated \(backdated) s for clock skew); "
              + "CreateSession asked for \(issued.durationSeconds) s; credentials until \(RFC3339.string(from: issued.credentials.expiration))")
@@ -111,7 +130,7 @@ public struct Demo: Sendable {
 
     /// The exec path up to execve; the child is spawned rather than exec'd because the demo must
     /// stop the emulator and remove the temporary home once the command ends.
-    func runChild(_ target: [String], environment: [String: String], credentials: AWSCredentials) async -> Int32 {
+    func runChild(_ target: [String], environment: [String: String], credentials: AWSCredentials, keeping: Bool) async -> Int32 {
         step("running: \(target.map(shellQuoted).joined(separator: " "))")
         let pid: pid_t
         do {
@@ -126,7 +145,7 @@ public struct Demo: Sendable {
         let status = await ProcessLauncher.waitOffThePool(for: pid)
         // The pid is reaped and may be reused: no signal may follow it from here on.
         SignalRelay.stopRelaying()
-        step(status == 0 ? "done; removing the temporary home" : "the command exited with status \(status)")
+        step(status != 0 ? "the command exited with status \(status)" : keeping ? "done" : "done; removing the temporary home")
         return status
     }
 }

@@ -21,13 +21,15 @@ public struct EmulatorChild: Sendable {
     }
 
     /// Starts the emulator on `configPath` with a free loopback port; its request log goes to `logPath`.
+    /// `outlivingThisProcess` (`demo --keep`): no lifeline, its own process group, standard input
+    /// from /dev/null, so that it keeps serving after rolecall ends, until someone kills it.
     public static func start(configPath: String, logPath: String, environment: [String: String],
-                             timeout: Duration = .seconds(15)) throws -> EmulatorChild {
+                             outlivingThisProcess: Bool = false, timeout: Duration = .seconds(15)) throws -> EmulatorChild {
         let executable = try CompanionProgram.locate("rolesanywhere-emulator", environment: environment)
         let log = open(logPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard log >= 0 else { throw StartError(description: "cannot create \(logPath): \(String(cString: strerror(errno)))") }
         defer { close(log) }
-        let input = try pipe()
+        let input = try outlivingThisProcess ? nullInput() : pipe()
         let output: (read: Int32, write: Int32)
         do { output = try pipe() } catch {
             close(input.read); close(input.write)
@@ -37,8 +39,8 @@ public struct EmulatorChild: Sendable {
         let pid: pid_t
         do {
             pid = try ProcessLauncher.spawn(
-                command: [executable, "--config", configPath, "--port", "0", "--until-stdin-closes"],
-                environment: environment, coreLimit: CoreLimit.current(), ownProcessGroup: false,
+                command: [executable, "--config", configPath, "--port", "0"] + (outlivingThisProcess ? [] : ["--until-stdin-closes"]),
+                environment: environment, coreLimit: CoreLimit.current(), ownProcessGroup: outlivingThisProcess,
                 standardStreams: [input.read, output.write, log])
         } catch {
             close(input.write); close(output.read)
@@ -60,6 +62,13 @@ public struct EmulatorChild: Sendable {
         close(lifeline)
         kill(pid, SIGTERM)
         _ = ProcessLauncher.wait(for: pid)
+    }
+
+    /// /dev/null to read from, and no lifeline (-1, which `close` ignores).
+    private static func nullInput() throws -> (read: Int32, write: Int32) {
+        let null = open("/dev/null", O_RDONLY | O_CLOEXEC)
+        guard null >= 0 else { throw StartError(description: "cannot open /dev/null: \(String(cString: strerror(errno)))") }
+        return (null, -1)
     }
 
     private static func pipe() throws -> (read: Int32, write: Int32) {
