@@ -201,7 +201,7 @@ def main():
            "TMPDIR": str(directory), "LANG": "C.UTF-8"}
     emulator = None
     try:
-        initialized = json.loads(run([rolecall, "init", "--user", "bench", "--json"], env).stdout)
+        initialized = json.loads(run([rolecall, "init", "--user", "bench", "--json", "--no-verify"], env).stdout)
         totp = pyotp.parse_uri(initialized["otpauthURI"])
         (directory / "rolecall-ca.pem").write_text(initialized["caCertificatePEM"])
         python_pki(directory)

@@ -35,13 +35,13 @@ public struct STSError: Error, Sendable, Equatable, CustomStringConvertible {
         let role = printableExcerpt(request.roleArn, limit: 200)
         let (code, message): (Code, String) = switch awsErrorCode {
         case "AccessDenied":
-            (.accessDenied, "STS refused to let the source profile's role assume \(role): the target role's trust policy must allow sts:AssumeRole for the source role\(request.externalId == nil ? "" : " with this external ID (check --external-id)"): \(said)")
+            (.accessDenied, "STS refused to let the source profile's role assume \(role): the target role's trust policy must allow sts:AssumeRole for the source role\(request.externalId == nil ? " (if it asks for an external ID, give the profile one: `rolecall profile add NAME --source-profile SOURCE --role-arn ARN --external-id ID --force`)" : " with this external ID (check --external-id)"): \(said)")
         case "ValidationError":
             (.validation, "STS refused the AssumeRole request for \(role): check --duration (at most 1h when chaining roles), --role-session-name and --role-arn: \(said)")
         case "ExpiredToken", "ExpiredTokenException":
             (.expiredToken, "the source profile's credentials had expired when AssumeRole was called: check the machine's clock, then run the command again: \(said)")
         case "InvalidClientTokenId", "SignatureDoesNotMatch", "IncompleteSignature", "MissingAuthenticationToken":
-            (.invalidCredentials, "STS did not accept the source profile's credentials: check the region, the STS endpoint (AWS_ENDPOINT_URL_STS) and the machine's clock: \(said)")
+            (.invalidCredentials, "STS did not accept the source profile's credentials: check the region, the STS endpoint (the profile's --sts-endpoint, else AWS_ENDPOINT_URL_STS) and the machine's clock: \(said)")
         case "RegionDisabledException":
             (.regionDisabled, "STS is not activated in this region for the account: activate it in IAM's account settings, or give the profile another --region: \(said)")
         case "Throttling", "ThrottlingException":
@@ -54,7 +54,7 @@ public struct STSError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     static func connection(_ endpoint: Endpoint, reason: String) -> STSError {
-        STSError(.connection, "could not reach STS at \(endpoint): \(reason); check the network and AWS_ENDPOINT_URL_STS")
+        STSError(.connection, "could not reach STS at \(endpoint): \(reason); check the network and the STS endpoint (the profile's --sts-endpoint, else AWS_ENDPOINT_URL_STS)")
     }
 
     /// A transport failure; a refused redirect is no connection problem and not worth another try.

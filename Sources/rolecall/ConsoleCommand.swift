@@ -36,12 +36,14 @@ struct ConsoleCommand: AsyncParsableCommand {
             let starter = SessionStarter(context: context)
             let signIn = ConsoleSignIn(context: context)
             // A role the console cannot sign in to is refused before the MFA code is spent.
-            try signIn.checkSignInPossible(roleArn: try starter.profile(for: selection.selection).roleArn)
+            let profile = try starter.profile(for: selection.selection)
+            try signIn.checkSignInPossible(roleArn: profile.roleArn, signinEndpoint: try starter.endpoints(of: profile).signin)
             let started = try await starter.start(selection.selection, mfa: mfa.source(label: selection.profile ?? selection.awsRole ?? "rolecall"))
             let credentials = started.issued.credentials
             defer { credentials.wipe() }
             let url = try await signIn.signInURL(credentials: credentials, roleArn: started.profile.roleArn,
-                                                 region: started.issued.region, destination: destination, chained: started.profile.chain != nil)
+                                                 region: started.issued.region, destination: destination, chained: started.profile.chain != nil,
+                                                 signinEndpoint: started.endpoints.signin)
             if print {
                 Console.out(url.unsafeStringValue() + "\n")
                 url.wipe()

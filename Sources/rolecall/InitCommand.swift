@@ -22,6 +22,15 @@ struct InitCommand: AsyncParsableCommand {
 
     @OptionGroup var caKeyOptions: CAKeyOptions
 
+    @OptionGroup var mfa: MFAOptions
+
+    @Flag(name: .customLong("no-verify"), help: "Do not ask for a code at the end to check that the authenticator was set up (for scripts).")
+    var noVerify = false
+
+    func validate() throws {
+        if noVerify && (mfa.mfaCode != nil || mfa.mfaCommand != nil) { throw ValidationError("give --no-verify or an MFA code option, not both") }
+    }
+
     func run() async throws {
         try await Console.reportingErrors {
             let context = caKeyOptions.apply(to: Console.context())
@@ -34,6 +43,7 @@ struct InitCommand: AsyncParsableCommand {
                     "caCertificatePEM": .string(result.caCertificatePEM), "caFingerprintSHA256": .string(result.caFingerprintSHA256),
                 ]
                 Console.out(object.line + "\n")
+                try verify(context)
                 return
             }
             Console.out("""
@@ -56,6 +66,20 @@ struct InitCommand: AsyncParsableCommand {
               3. Use it:         rolecall exec --profile NAME -- aws sts get-caller-identity
 
             """)
+            try verify(context)
         }
+    }
+
+    /// One code from the new device, so that a mistyped secret or a wrong clock shows now, not at
+    /// the first `exec`. Without a terminal and without a code option there is no one to ask.
+    private func verify(_ context: SessionContext) throws {
+        guard !noVerify else { return }
+        let codes = mfa.source(label: "the device just added (to check it)")
+        if case .terminalPrompt = codes, !TerminalPrompt.isAvailable {
+            Console.err("rolecall: the authenticator was not checked (no terminal to ask on): run `rolecall mfa verify` once it is set up, or give init --no-verify\n")
+            return
+        }
+        try LocalSetup(context: context).verifyDevice(codes: codes)
+        Console.err("The authenticator works: its code was accepted.\n")
     }
 }

@@ -38,10 +38,16 @@ struct LoginCommand: AsyncParsableCommand {
     @Flag(name: .customLong("no-mfa"), help: "Log in without a TOTP code (only roles with --mfa off can be used).")
     var noMFA = false
 
+    @Option(help: "Put this before each role's name in the profiles this login writes, e.g. team- (team-dev beside your own dev); \"\" for none. Default: the last login's.")
+    var prefix: String?
+
+    @OptionGroup var endpoints: EndpointOptions
+
     @OptionGroup var mfa: MFAOptions
 
     func validate() throws {
         if noMFA && (mfa.mfaCode != nil || mfa.mfaCommand != nil) { throw ValidationError("give --no-mfa or an MFA code option, not both") }
+        do { try TeamLogin.validate(prefix: prefix) } catch { throw ValidationError(error.description) }
     }
 
     /// What this login uses: the flags, else what the last login remembered.
@@ -52,21 +58,24 @@ struct LoginCommand: AsyncParsableCommand {
         guard !urls.isEmpty, let user = user ?? remembered?.user else {
             throw ValidationError("give --issuer URL and --user NAME: no earlier login to take them from")
         }
-        // A pin belongs to the issuer it was given for.
-        return IssuerSettings(urls: urls, user: user, pinSHA256: pinSHA256 ?? (urls == remembered?.urls ? remembered?.pinSHA256 : nil))
+        // A pin, a prefix and endpoints belong to the issuer they were given for.
+        let same = urls == remembered?.urls
+        return IssuerSettings(urls: urls, user: user, pinSHA256: pinSHA256 ?? (same ? remembered?.pinSHA256 : nil),
+                              profilePrefix: prefix ?? (same ? remembered?.profilePrefix : nil),
+                              endpoints: endpoints.given.isEmpty ? (same ? remembered?.endpoints : nil) : endpoints.given)
     }
 
     func run() async throws {
         try await Console.reportingErrors {
             let target = try target(Console.context())
-            let (issuers, user, pinSHA256) = (target.urls, target.user, target.pinSHA256)
+            let user = target.user
             let password = try readPassword(user)
             let codes = mfa.source(label: "\(user) at the team issuer")
             let code = noMFA ? nil : try codes.obtain()
             let teamLogin = TeamLogin(context: Console.context())
             let result: TeamLogin.Result
             do {
-                result = try await teamLogin.login(urls: issuers, user: user, password: password, totp: code, pinSHA256: pinSHA256)
+                result = try await teamLogin.login(target, password: password, totp: code)
             } catch let refusal as IssuanceRefusal where refusal.reason == .passwordChangeRequired {
                 // The first login replaces the one-time password. The issuer refused before it
                 // checked the code, which is still unspent; a prompt or command gives a fresh one
@@ -75,8 +84,7 @@ struct LoginCommand: AsyncParsableCommand {
                 guard code != nil else { throw ValidationError("your first login sets a new password and needs an MFA code: leave out --no-mfa") }
                 Console.err("The password from your administrator works once: choose your own.\n")
                 let newPassword = try readNewPassword()
-                result = try await teamLogin.login(urls: issuers, user: user, password: password, totp: try codes.obtain(), newPassword: newPassword,
-                                                   pinSHA256: pinSHA256)
+                result = try await teamLogin.login(target, password: password, totp: try codes.obtain(), newPassword: newPassword)
                 Console.out("Password changed: use the new one from now on.\n")
             }
             Console.out("Logged in as \(result.login.user) until \(RFC3339.string(from: result.login.expiresAt))\(result.login.mfa ? " (MFA checked)" : "").\n")
@@ -88,7 +96,7 @@ struct LoginCommand: AsyncParsableCommand {
                 Console.out("  profile \(profile.name): \(profile.roleArn) (\(mode))\n")
             }
             for name in result.skipped {
-                Console.err("rolecall: warning: a profile of your own is named \(name); the issuer's role of that name was not written\n")
+                Console.err("rolecall: warning: a profile of your own is named \(name); the issuer's role of that name was not written: log in with --prefix (e.g. `rolecall login --prefix team-`) to name the issuer's profiles team-\(name) and so on\n")
             }
             for name in result.keptForChains {
                 Console.err("rolecall: warning: this login does not give profile \(name), kept because chained profiles start from it; its sessions will be refused if the role is gone: remove the chained profiles, then \(name)\n")

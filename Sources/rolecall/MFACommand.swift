@@ -13,7 +13,7 @@ struct MFACommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mfa",
         abstract: "Manage TOTP devices.",
-        subcommands: [Add.self, List.self, Remove.self]
+        subcommands: [Add.self, Verify.self, List.self, Remove.self]
     )
 
     struct Add: AsyncParsableCommand {
@@ -30,6 +30,22 @@ struct MFACommand: AsyncParsableCommand {
                 let uri = try LocalSetup(context: Console.context()).addDevice(name: name, mfaCode: code)
                 Console.out(uri + "\n")
                 if let qr = QRCode.render(uri) { Console.out(qr + "\n") }
+            }
+        }
+    }
+
+    struct Verify: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "verify",
+            abstract: "Check that an authenticator gives codes rolecall accepts (spends the code), e.g. after init."
+        )
+
+        @OptionGroup var mfa: MFAOptions
+
+        func run() async throws {
+            try await Console.reportingErrors {
+                try LocalSetup(context: Console.context()).verifyDevice(codes: mfa.source(label: "the device to check"))
+                Console.err("The code was accepted: the authenticator works.\n")
             }
         }
     }

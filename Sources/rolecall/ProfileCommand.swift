@@ -14,7 +14,7 @@ struct ProfileCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "profile",
         abstract: "Manage profiles: which role, Roles Anywhere profile and trust anchor to use.",
-        subcommands: [Add.self, List.self, Show.self, Remove.self, SetTrustAnchor.self]
+        subcommands: [Add.self, SetEndpoints.self, List.self, Show.self, Remove.self, SetTrustAnchor.self]
     )
 
     struct Add: AsyncParsableCommand {
@@ -66,8 +66,10 @@ struct ProfileCommand: AsyncParsableCommand {
         @Option(name: .customLong("mfa-interval"), help: "How long one MFA check lets `exec --server` refresh credentials (16m to 12h; default 1h).")
         var mfaInterval: String?
 
-        @Option(help: "Roles Anywhere endpoint URL (default: $AWS_ENDPOINT_URL_ROLESANYWHERE or the region's).")
-        var endpoint: String?
+        @OptionGroup var endpoints: EndpointOptions
+
+        @Flag(help: "Replace the profile of this name, if there is one, and say what changed.")
+        var force = false
 
         @Option(name: .customLong("role-session-name"), help: "Session name to ask for (the Roles Anywhere profile must accept it; with --source-profile, AssumeRole's, default rolecall-$USER).")
         var roleSessionName: String?
@@ -77,9 +79,9 @@ struct ProfileCommand: AsyncParsableCommand {
                 let others = [("--profile-arn", profileArn), ("--trust-anchor-arn", trustAnchorArn), ("--mfa", mfa?.rawValue),
                               ("--pin-command", pinCommand), ("--certificate", certificate), ("--private-key", privateKey),
                               ("--intermediates", intermediates), ("--pkcs11-module", pkcs11Module), ("--mfa-interval", mfaInterval),
-                              ("--endpoint", endpoint)].filter { $0.1 != nil }.map(\.0)
+                              ("--endpoint", endpoints.endpoint)].filter { $0.1 != nil }.map(\.0)
                 guard others.isEmpty else {
-                    throw ValidationError("\(others.joined(separator: ", ")) \(others.count == 1 ? "comes" : "come") from the source profile: a chained profile takes only --role-arn, --external-id, --role-session-name, --duration and --region")
+                    throw ValidationError("\(others.joined(separator: ", ")) \(others.count == 1 ? "comes" : "come") from the source profile: a chained profile takes only --role-arn, --external-id, --role-session-name, --duration, --region, --sts-endpoint, --signin-endpoint and --emulator")
                 }
                 do { _ = try DurationText.seconds(duration) } catch { throw ValidationError(error.description) }
                 return
@@ -101,10 +103,10 @@ struct ProfileCommand: AsyncParsableCommand {
                 var context = Console.context()
                 if let sourceProfile {
                     try context.home.checkDirectory()
-                    let profile = Profile.chained(name: name, sourceProfile: sourceProfile, roleArn: roleArn, externalId: externalId, region: region,
+                    var profile = Profile.chained(name: name, sourceProfile: sourceProfile, roleArn: roleArn, externalId: externalId, region: region,
                                                   durationSeconds: try DurationText.seconds(duration), roleSessionName: roleSessionName)
-                    try context.config.add(profile)
-                    Console.err("Added profile \(name) (\(roleArn), assumed with sessions of profile \(sourceProfile), at most 1h).\n")
+                    profile.endpoints = endpoints.givenForChain
+                    try save(profile, in: context, saying: "\(roleArn), assumed with sessions of profile \(sourceProfile), at most 1h")
                     return
                 }
                 context.pkcs11Module = pkcs11Module
@@ -116,15 +118,25 @@ struct ProfileCommand: AsyncParsableCommand {
                                              pinCommand: pinCommand, workingDirectory: FileManager.default.currentDirectoryPath)
                 }
                 let mode = try setup.mfaMode(asked: mfa, own: own)
-                let profile = Profile(
+                var profile = Profile(
                     name: name, roleArn: roleArn, profileArn: profileArn ?? "", trustAnchorArn: trustAnchorArn ?? "",
-                    region: region, durationSeconds: try DurationText.seconds(duration), mfa: mode,
-                    endpoint: endpoint, roleSessionName: roleSessionName,
+                    region: region, durationSeconds: try DurationText.seconds(duration), mfa: mode, roleSessionName: roleSessionName,
                     mfaVerificationIntervalSeconds: try mfaInterval.map(DurationText.seconds), pinCommand: pinCommand, ownCertificate: own
                 )
-                try context.config.add(profile)
-                Console.err("Added profile \(name) (\(roleArn), MFA \(mode.rawValue)).\n")
+                profile.endpoints = endpoints.given
+                try save(profile, in: context, saying: "\(roleArn), MFA \(mode.rawValue)")
             }
+        }
+
+        /// Adds the profile, or with --force replaces one of its name and says field by field what changed.
+        private func save(_ profile: Profile, in context: SessionContext, saying summary: String) throws {
+            guard let replaced = try context.config.add(profile, replacing: force) else {
+                Console.err("Added profile \(name) (\(summary)).\n")
+                return
+            }
+            let changes = profile.changes(from: replaced)
+            Console.err("Replaced profile \(name) (\(summary)): \(changes.isEmpty ? "nothing changed" : "\(changes.count) \(changes.count == 1 ? "change" : "changes")")\n")
+            for line in changes { Console.err("  \(line)\n") }
         }
     }
 
@@ -174,6 +186,8 @@ struct ProfileCommand: AsyncParsableCommand {
                     region:            \(profile.region ?? "the source profile's")
                     duration:          \(DurationText.format(profile.durationSeconds))
                     role session name: \(profile.roleSessionName ?? "rolecall-$USER")
+                    STS endpoint:      \(profile.stsEndpoint ?? "the source profile's, else default")
+                    sign-in endpoint:  \(profile.signinEndpoint ?? "the source profile's, else default")
 
                     """)
                     return
@@ -187,6 +201,8 @@ struct ProfileCommand: AsyncParsableCommand {
                 duration:          \(DurationText.format(profile.durationSeconds))
                 MFA:               \(profile.mfa.rawValue)
                 endpoint:          \(profile.endpoint ?? "default")
+                STS endpoint:      \(profile.stsEndpoint ?? "default")
+                sign-in endpoint:  \(profile.signinEndpoint ?? "default")
                 PIN command:       \(profile.pinCommand ?? "none")
                 certificate:       \(profile.ownCertificate.map { "\($0.certificate), key \($0.privateKey)" }
                     ?? profile.issuer.map { "from the team issuer at \($0) (`rolecall login`)" } ?? "from rolecall's CA")
@@ -214,6 +230,38 @@ struct ProfileCommand: AsyncParsableCommand {
 extension Profile.MFAMode: ExpressibleByArgument {}
 
 extension ProfileCommand {
+    struct SetEndpoints: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "set",
+            abstract: "Change the endpoints of a profile, and say what changed (other settings: profile add NAME ... --force).",
+            discussion: "Example: rolecall profile set dev --emulator http://127.0.0.1:8443"
+        )
+
+        @Argument(help: "The profile's name.")
+        var name: String
+
+        @OptionGroup var endpoints: EndpointOptions
+
+        func validate() throws {
+            guard !endpoints.given.isEmpty else {
+                throw ValidationError("give --endpoint, --sts-endpoint, --signin-endpoint or --emulator")
+            }
+        }
+
+        func run() async throws {
+            try await Console.reportingErrors {
+                let (old, new) = try Console.context().config.update(named: name) { profile in
+                    profile.endpoints = (profile.chain == nil ? endpoints.given : endpoints.givenForChain).filled(from: profile.endpoints)
+                }
+                let changes = new.changes(from: old)
+                Console.err("Profile \(name): \(changes.isEmpty ? "nothing changed" : changes.joined(separator: "; "))\n")
+                if new.issuer != nil {
+                    Console.err("rolecall: warning: profile \(name) comes from the team issuer, and `rolecall login` writes it again: to keep these endpoints, log in with them (`rolecall login \(endpoints.given.arguments.joined(separator: " "))`, remembered)\n")
+                }
+            }
+        }
+    }
+
     struct SetTrustAnchor: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "set-trust-anchor",

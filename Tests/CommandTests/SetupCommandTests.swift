@@ -21,7 +21,7 @@ import TestSupport
 
     @Test func initJSONHasExactlyTheContractedFields() async throws {
         let base = try Paths.temporaryDirectory()
-        let outcome = try await ProcessRunner.run(Paths.rolecall, ["init", "--user", "bob", "--json"], environment: ["ROLECALL_HOME": base + "/h", "PATH": "/usr/bin:/bin"])
+        let outcome = try await ProcessRunner.run(Paths.rolecall, ["init", "--user", "bob", "--json", "--no-verify"], environment: ["ROLECALL_HOME": base + "/h", "PATH": "/usr/bin:/bin"])
         let object = try #require(try JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)) as? [String: String])
         #expect(Set(object.keys) == ["user", "otpauthURI", "caCertificatePEM", "caFingerprintSHA256"])
         #expect(object["user"] == "bob")
@@ -34,7 +34,7 @@ import TestSupport
     /// text as `qrencode -t UTF8` would print for the URI above it.
     @Test func initPrintsTheQRCodeWithoutTheQrencodeProgram() async throws {
         let base = try Paths.temporaryDirectory()
-        let outcome = try await ProcessRunner.run(Paths.rolecall, ["init", "--user", "bob"], environment: ["ROLECALL_HOME": base + "/h", "PATH": base])
+        let outcome = try await ProcessRunner.run(Paths.rolecall, ["init", "--user", "bob", "--no-verify"], environment: ["ROLECALL_HOME": base + "/h", "PATH": base])
         #expect(outcome.status == 0, "\(outcome.stderr)")
         let lines = outcome.stdout.split(separator: "\n").map(String.init)
         let uri = try #require(lines.first { $0.trimmingCharacters(in: .whitespaces).hasPrefix("otpauth://") }).trimmingCharacters(in: .whitespaces)
@@ -201,7 +201,7 @@ import TestSupport
         (["--duration", "5m"], 1, "15m and 12h"),
         (["--duration", "soon"], 2, "invalid duration"),
         (["--mfa", "maybe"], 2, "maybe"),
-        (["--endpoint", "http://rolesanywhere.example.com"], 1, "clear text"),
+        (["--endpoint", "http://rolesanywhere.example.com"], 2, "clear text"),
         (["--region", "Mars 1"], 1, "invalid region"),
     ]
 

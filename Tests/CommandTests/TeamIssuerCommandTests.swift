@@ -182,6 +182,38 @@ import TestSupport
         #expect(again.status == 0 && again.stdout.contains("Logged in as alice"), "\(again.stderr)")
     }
 
+    /// A profile of one's own named like a role: the clash warning names --prefix, and `login
+    /// --prefix team- --emulator URL` writes team-test-role with the emulator's endpoints, both
+    /// remembered by `rolecall login` alone. After `logout`, status says to log in, not to init.
+    @Test func prefixAndEmulatorAreRememberedAndStatusAfterLogoutSaysLogIn() async throws {
+        let team = try await Team.start()
+        defer { team.stop() }
+        let harness = try #require(team.world.harness)
+        #expect(try await team.login(code: nil).status == 0)
+        let own = try await team.world.rolecall(["profile", "add", "test-role", "--role-arn", EmulatorHarness.roleArn, "--profile-arn", EmulatorHarness.profileArn,
+                                                 "--trust-anchor-arn", EmulatorHarness.trustAnchorArn, "--mfa", "off", "--force"])
+        #expect(own.status == 0 && own.stderr.contains("issuer: \(team.url) -> none"), "\(own.stderr)")
+        let clash = try await team.login(code: nil)
+        #expect(clash.status == 0 && clash.stderr.contains("--prefix"), "\(clash.stderr)")
+
+        let prefixed = try await team.world.rolecall(["login", "--issuer", team.url, "--user", "alice", "--pin-sha256", team.fingerprint, "--password-stdin",
+                                                      "--no-mfa", "--prefix", "team-", "--emulator", harness.url], input: team.password + "\n")
+        #expect(prefixed.status == 0 && prefixed.stdout.contains("profile team-test-role:") && !prefixed.stderr.contains("warning"), "\(prefixed.stderr)")
+        let again = try await team.world.rolecall(["login", "--password-stdin", "--no-mfa"], input: team.password + "\n")
+        #expect(again.status == 0 && again.stdout.contains("profile team-test-role:"), "\(again.stdout)\(again.stderr)")
+        // Variables pointing elsewhere: only the remembered endpoints can reach the emulator.
+        let closed = ["AWS_ENDPOINT_URL_ROLESANYWHERE": "http://127.0.0.1:9", "AWS_ENDPOINT_URL_STS": "http://127.0.0.1:9"]
+        let exec = try await team.world.rolecall(["exec", "--profile", "team-test-role", "--mfa-code", team.world.code(), "--", "sh", "-c", "echo $AWS_ENDPOINT_URL_STS"],
+                                                 environment: closed)
+        #expect(exec.status == 0 && exec.stdout == harness.url + "\n", "\(exec.stderr)")
+
+        #expect(try await team.world.rolecall(["logout"]).status == 0)
+        let status = try await team.world.rolecall(["status"])
+        #expect(status.status == 0 && status.stdout.contains("not logged in to a team issuer: run `rolecall login`"), "\(status.stdout)")
+        #expect(!status.stdout.contains("rolecall init") && !status.stdout.contains("damaged"), "\(status.stdout)")
+        #expect(status.stdout.contains("--prefix team- --emulator \(harness.url)"), "\(status.stdout)")
+    }
+
     /// `audit prune` and `audit --follow` from the command line: the 12-hour floor, a dry run, JSON lines.
     @Test func auditPruneAndFollow() async throws {
         let team = try await Team.start()

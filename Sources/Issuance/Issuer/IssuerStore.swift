@@ -75,7 +75,7 @@ public struct IssuerStore: Sendable {
 
     func load() throws -> Document {
         guard let document = try file.load() else {
-            throw StoreError.damaged(file.path, detail: "missing; run `rolecall init`")
+            throw StoreError.noLocalCA(file.path)
         }
         return document
     }

@@ -9,6 +9,7 @@ import Glibc
 import Darwin
 #endif
 import IssuerProtocol
+import RolesAnywhere
 
 /// A login session with the team issuer: the only thing remote mode keeps on disk
 /// (`login.json`, 0600). Alone it cannot mint a certificate for a per-session-MFA role.
@@ -43,14 +44,23 @@ public struct IssuerSettings: Codable, Sendable, Equatable {
     public var urls: [String]
     public var user: String
     public var pinSHA256: String?
+    /// Put before each role's name in the profiles the login writes (`--prefix team-`).
+    public var profilePrefix: String?
+    /// The endpoints the profiles the login writes use (`--emulator URL` and the like).
+    public var endpoints: ServiceEndpoints?
 
-    public init(urls: [String], user: String, pinSHA256: String?) {
+    public init(urls: [String], user: String, pinSHA256: String?, profilePrefix: String? = nil, endpoints: ServiceEndpoints? = nil) {
         (self.urls, self.user, self.pinSHA256) = (urls, user, pinSHA256)
+        self.profilePrefix = profilePrefix.flatMap { $0.isEmpty ? nil : $0 }
+        self.endpoints = endpoints.flatMap { $0.isEmpty ? nil : $0 }
     }
 
     /// The command that logs in again.
     public var loginCommand: String {
-        (["rolecall login"] + urls.map { "--issuer \($0)" } + ["--user \(user)"] + (pinSHA256.map { ["--pin-sha256 \($0)"] } ?? [])).joined(separator: " ")
+        var words = ["rolecall login"] + urls.map { "--issuer \($0)" } + ["--user \(user)"] + (pinSHA256.map { ["--pin-sha256 \($0)"] } ?? [])
+        if let profilePrefix { words.append("--prefix \(profilePrefix)") }
+        words += endpoints?.arguments ?? []
+        return words.joined(separator: " ")
     }
 }
 

@@ -152,7 +152,13 @@ public struct SecureDirectory: Sendable {
 public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     public let description: String
 
-    static func missing(_ path: String) -> StoreError { .init(description: "\(path) does not exist: run `rolecall init` first") }
+    static func missing(_ path: String) -> StoreError {
+        .init(description: "\(path) does not exist: run `rolecall init` to set up a local CA, or `rolecall login --issuer URL --user NAME` to use your team's issuer")
+    }
+    /// A home with no local CA: a team issuer's user needs none.
+    static func noLocalCA(_ path: String) -> StoreError {
+        .init(description: "this home has no local CA (\(path) does not exist): run `rolecall init` for one; profiles from `rolecall login` need none")
+    }
     static func notADirectory(_ path: String) -> StoreError { .init(description: "\(path) is not a directory") }
     static func wrongOwner(_ path: String) -> StoreError { .init(description: "\(path) belongs to another user: refusing to use it") }
     static func symbolicLinkDirectory(_ path: String) -> StoreError {

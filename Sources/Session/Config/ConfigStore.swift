@@ -63,13 +63,20 @@ public struct ConfigStore: Sendable {
         return profile
     }
 
-    /// Adds a profile; refuses a name that exists.
-    public func add(_ profile: Profile) throws {
+    /// Adds a profile; refuses a name that exists unless `replacing` (`profile add --force`), which
+    /// puts it in the old one's place. Returns the profile replaced.
+    @discardableResult
+    public func add(_ profile: Profile, replacing: Bool = false) throws -> Profile? {
         try profile.validate()
-        try file.directory.withLock {
+        return try file.directory.withLock {
             var document = try loadChecked()
-            guard !document.profiles.contains(where: { $0.name == profile.name }) else {
-                throw ProfileError("a profile named \(shellQuoted(profile.name)) already exists: remove it first with `rolecall profile remove \(shellQuoted(profile.name))`")
+            let existing = document.profiles.firstIndex { $0.name == profile.name }
+            guard existing == nil || replacing else {
+                throw ProfileError("a profile named \(shellQuoted(profile.name)) already exists: add --force to replace it (rolecall says what changed), or remove it first with `rolecall profile remove \(shellQuoted(profile.name))`")
+            }
+            let dependents = document.profiles.filter { $0.chain?.sourceProfile == profile.name }.map(\.name)
+            if profile.chain != nil, !dependents.isEmpty {
+                throw ProfileError("profile \(Profile.shown(profile.name)) is the source of \(dependents.map(Profile.shown).joined(separator: ", ")), so it cannot become a chained profile (rolecall chains one role only)")
             }
             if let chain = profile.chain {
                 guard let source = document.profiles.first(where: { $0.name == chain.sourceProfile }) else {
@@ -79,8 +86,30 @@ public struct ConfigStore: Sendable {
                     throw ProfileError("profile \(Profile.shown(source.name)) is itself chained: give --source-profile a profile with a certificate (rolecall chains one role only)")
                 }
             }
-            document.profiles.append(profile)
+            guard let existing else {
+                document.profiles.append(profile)
+                try file.save(document)
+                return nil
+            }
+            let replaced = document.profiles[existing]
+            document.profiles[existing] = profile
             try file.save(document)
+            return replaced
+        }
+    }
+
+    /// Changes one profile in place (`profile set`); returns it before and after.
+    public func update(named name: String, _ change: (inout Profile) -> Void) throws -> (old: Profile, new: Profile) {
+        try file.directory.withLock {
+            var document = try loadChecked()
+            guard let index = document.profiles.firstIndex(where: { $0.name == name }) else {
+                throw ProfileError("no profile named \(Profile.shown(name)): see `rolecall profile list`")
+            }
+            let old = document.profiles[index]
+            change(&document.profiles[index])
+            try document.profiles[index].validate()
+            try file.save(document)
+            return (old, document.profiles[index])
         }
     }
 

@@ -30,7 +30,11 @@ public struct Profile: Codable, Sendable, Equatable {
     /// The longest AWS session this profile asks for (900…43 200 s).
     public var durationSeconds: Int
     public var mfa: MFAMode
+    /// Roles Anywhere's endpoint (CreateSession only); `stsEndpoint` and `signinEndpoint` are the
+    /// others a profile may set (`ServiceEndpoints`).
     public var endpoint: String?
+    public var stsEndpoint: String?
+    public var signinEndpoint: String?
     public var roleSessionName: String?
     /// How long one MFA check lets `exec --server` keep refreshing (default 1 h, at most 12 h).
     public var mfaVerificationIntervalSeconds: Int?
@@ -119,6 +123,12 @@ public struct Profile: Codable, Sendable, Equatable {
         self.chain = chain
     }
 
+    /// The profile's own endpoints (a chained profile's source may set more: `SessionStarter.endpoints(of:)`).
+    public var endpoints: ServiceEndpoints {
+        get { ServiceEndpoints(rolesAnywhere: endpoint, sts: stsEndpoint, signin: signinEndpoint) }
+        set { (endpoint, stsEndpoint, signinEndpoint) = (newValue.rolesAnywhere, newValue.sts, newValue.signin) }
+    }
+
     /// A chained profile: `roleArn` assumed with the session of `chain.sourceProfile`.
     public static func chained(name: String, sourceProfile: String, roleArn: String, externalId: String? = nil, region: String? = nil,
                                durationSeconds: Int = AssumeRoleRequest.chainedMaximumSeconds, roleSessionName: String? = nil) -> Profile {
@@ -146,9 +156,7 @@ public struct Profile: Codable, Sendable, Equatable {
         if let interval = mfaVerificationIntervalSeconds, !(Self.minimumMFAIntervalSeconds...SessionDurationPolicy.maximumSeconds).contains(interval) {
             throw ProfileError("--mfa-interval must be between 16m and 12h, got \(DurationText.format(interval)): `exec --server` needs room for one AWS session of at least 15m")
         }
-        if let endpoint {
-            do { _ = try Endpoint(parsing: endpoint) } catch { throw ProfileError(error.description) }
-        }
+        do { try endpoints.validate() } catch { throw ProfileError(error.description) }
         if let roleSessionName {
             guard RoleSessionName.isValid(roleSessionName) else { throw ProfileError("--role-session-name must be \(RoleSessionName.rule)") }
         }
@@ -176,11 +184,12 @@ public struct Profile: Codable, Sendable, Equatable {
         guard chain.sourceProfile != name else { throw ProfileError("a profile cannot be its own --source-profile") }
         guard profileArn.isEmpty, trustAnchorArn.isEmpty, issuer == nil, ownCertificate == nil, endpoint == nil, pinCommand == nil,
               mfaVerificationIntervalSeconds == nil else {
-            throw ProfileError("a chained profile takes its certificate, issuer, MFA and Roles Anywhere settings from --source-profile: give only --role-arn, --external-id, --role-session-name, --duration and --region")
+            throw ProfileError("a chained profile takes its certificate, issuer, MFA and Roles Anywhere settings from --source-profile: give only --role-arn, --external-id, --role-session-name, --duration, --region, --sts-endpoint and --signin-endpoint")
         }
         if let region, !RegionResolver.isValidRegion(region) {
             throw ProfileError("invalid region \"\(printableExcerpt(region, limit: 40))\": expected a name such as us-east-1")
         }
+        do { try endpoints.validate() } catch { throw ProfileError(error.description) }
         guard (AssumeRoleRequest.minimumSeconds...AssumeRoleRequest.chainedMaximumSeconds).contains(durationSeconds) else {
             throw ProfileError("--duration of a chained profile must be between 15m and 1h (AWS's limit for role chaining), got \(DurationText.format(durationSeconds))")
         }

@@ -27,25 +27,28 @@ public struct ConsoleSignIn: Sendable {
         now = context.now
     }
 
+    /// The profile's `--signin-endpoint` (`profileEndpoint`), else `ROLECALL_SIGNIN_ENDPOINT`, else
     /// `https://signin.aws.amazon.com/federation` and its equivalents, by the role's partition.
     /// An override passes the rules of every endpoint (`Endpoint(parsing:)`): the session's secret
     /// key and token travel in its query string, so http:// is for loopback only.
-    func federationURL(partition: String) throws -> String {
-        if let override = environment[Self.endpointVariable], !override.isEmpty {
-            let endpoint = try Endpoint(parsing: override, from: Self.endpointVariable)
+    func federationURL(partition: String, profileEndpoint: String?) throws -> String {
+        let overrides = [("--signin-endpoint", profileEndpoint), (Self.endpointVariable, environment[Self.endpointVariable])]
+        for (source, override) in overrides {
+            guard let override, !override.isEmpty else { continue }
+            let endpoint = try Endpoint(parsing: override, from: source)
             return endpoint.basePath.hasSuffix("/federation") ? endpoint.description : endpoint.url("/federation")
         }
         switch partition {
         case "aws": return "https://signin.aws.amazon.com/federation"
         case "aws-cn": return "https://signin.amazonaws.cn/federation"
         case "aws-us-gov": return "https://signin.amazonaws-us-gov.com/federation"
-        default: throw ProfileError("the \(partition) partition has no console sign-in rolecall knows: set \(Self.endpointVariable) to its federation endpoint")
+        default: throw ProfileError("the \(partition) partition has no console sign-in rolecall knows: give the profile its federation endpoint (`--signin-endpoint URL`), or set \(Self.endpointVariable)")
         }
     }
 
     /// Throws when no federation endpoint is known for the role's partition (the ISO partitions).
-    public func checkSignInPossible(roleArn: String) throws {
-        _ = try federationURL(partition: Self.partition(of: roleArn))
+    public func checkSignInPossible(roleArn: String, signinEndpoint: String? = nil) throws {
+        _ = try federationURL(partition: Self.partition(of: roleArn), profileEndpoint: signinEndpoint)
     }
 
     static func partition(of roleArn: String) -> String { (try? ARN(roleArn, kind: .role))?.partition ?? "aws" }
@@ -65,9 +68,10 @@ public struct ConsoleSignIn: Sendable {
     /// home of `region`). The console session lasts what the credentials have left, within what
     /// `getSigninToken` accepts (a 900 s session has a second or two less left when it gets here),
     /// and within 1 h for `chained` credentials.
-    public func signInURL(credentials: AWSCredentials, roleArn: String, region: String?, destination: String?, chained: Bool = false) async throws -> SecretBytes {
+    public func signInURL(credentials: AWSCredentials, roleArn: String, region: String?, destination: String?, chained: Bool = false,
+                          signinEndpoint: String? = nil) async throws -> SecretBytes {
         let partition = Self.partition(of: roleArn)
-        let federation = try federationURL(partition: partition)
+        let federation = try federationURL(partition: partition, profileEndpoint: signinEndpoint)
         let left = Int(credentials.expiration.timeIntervalSince(now()).rounded(.down))
         let ceiling = chained ? Self.chainedMaximumSeconds : Self.sessionDurationRange.upperBound
         let duration = min(max(left, Self.sessionDurationRange.lowerBound), ceiling)

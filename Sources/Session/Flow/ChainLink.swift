@@ -31,7 +31,8 @@ public struct ChainLink: Sendable {
         self.profile = profile
         self.source = source
         now = context.now
-        client = AssumeRoleClient(endpoint: try STSEndpoint.resolve(region: region, environment: context.environment), region: region,
+        let stsEndpoint = profile.endpoints.filled(from: source.endpoints).sts
+        client = AssumeRoleClient(endpoint: try STSEndpoint.resolve(explicit: stsEndpoint, region: region, environment: context.environment), region: region,
                                   transport: context.transport, now: context.now)
         request = AssumeRoleRequest(
             roleArn: profile.roleArn,

@@ -79,6 +79,14 @@ public enum MFACodeSource: Sendable, CustomStringConvertible {
 
 /// Questions on the controlling terminal (`/dev/tty`), never on stdin, with echo off.
 public enum TerminalPrompt {
+    /// Whether there is a controlling terminal to ask on.
+    public static var isAvailable: Bool {
+        let descriptor = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC)
+        guard descriptor >= 0 else { return false }
+        close(descriptor)
+        return true
+    }
+
     /// The answer (at most `limit` bytes of it), trimmed of white space at both ends unless `exact`
     /// (passwords: a space may be part of one); nil when there is no terminal.
     public static func askWithoutEcho(_ question: String, limit: Int, exact: Bool = false) -> String? {

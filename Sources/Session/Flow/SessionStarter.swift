@@ -28,10 +28,13 @@ public struct SessionStarter: Sendable {
     public struct Started: Sendable {
         public let profile: Profile
         public let issued: CredentialBroker.Issued
+        /// The profile's endpoints, a chained profile's filled from its source's.
+        public let endpoints: ServiceEndpoints
 
         /// The variables the child gets (ARCHITECTURE.md, "How a request flows"), for the child or for printing.
         public var variables: [(name: String, value: String)] {
             SessionEnvironment.staticCredentials(issued.credentials, region: issued.region, session: profile.name, roleArn: profile.roleArn)
+                + SessionEnvironment.endpoints(endpoints)
         }
     }
 
@@ -56,6 +59,13 @@ public struct SessionStarter: Sendable {
             name: selection.profileName, roleArn: selection.roleArn,
             environment: context.environment, from: try context.config.profiles()
         )
+    }
+
+    /// The endpoints `profile`'s sessions use: its own, and for a chained profile its source's
+    /// where it sets none (the source's Roles Anywhere endpoint gets the source's session).
+    public func endpoints(of profile: Profile) throws -> ServiceEndpoints {
+        guard let source = try context.config.source(of: profile) else { return profile.endpoints }
+        return profile.endpoints.filled(from: source.endpoints)
     }
 
     /// For a team issuer's profile, what is left of the login session bounds the AWS session.
@@ -84,10 +94,11 @@ public struct SessionStarter: Sendable {
     public func start(_ selection: Selection, mfa: MFACodeSource) async throws -> Started {
         try refuseNesting()
         let profile = try profile(for: selection)
+        let endpoints = try endpoints(of: profile)
         var attempt = 1
         while true {
             do {
-                return Started(profile: profile, issued: try await obtain(profile, selection, mfaCode: { try mfa.obtain() }))
+                return Started(profile: profile, issued: try await obtain(profile, selection, mfaCode: { try mfa.obtain() }), endpoints: endpoints)
             } catch where attempt < mfa.attempts && MFACodeSource.mayAskAgain(after: error) {
                 context.warn("rolecall: \(error); try again (\(mfa.attempts - attempt) more \(mfa.attempts - attempt == 1 ? "try" : "tries"))")
                 attempt += 1

@@ -55,6 +55,13 @@ public enum SessionEnvironment {
         return variables
     }
 
+    /// What the child's AWS SDKs and CLIs need to reach the profile's own endpoints: its STS
+    /// endpoint (`--sts-endpoint`, `--emulator`), so that `aws sts get-caller-identity` goes where
+    /// the session came from.
+    public static func endpoints(_ endpoints: ServiceEndpoints) -> [(name: String, value: String)] {
+        endpoints.sts.map { [("AWS_ENDPOINT_URL_STS", $0)] } ?? []
+    }
+
     /// `base` without the removed variables, plus `variables`.
     public static func child(of base: [String: String], adding variables: [(name: String, value: String)]) -> [String: String] {
         var environment = base

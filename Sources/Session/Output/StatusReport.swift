@@ -46,12 +46,17 @@ public struct StatusReport: Sendable {
             try context.home.checkDirectory()
             login = try context.loginStore.loadIfPresent()
             profiles = try context.config.profiles()
-            // A person who only uses a team issuer has no local CA, and needs none.
-            if login == nil || FileManager.default.fileExists(atPath: context.issuerStore.path) {
+            // A person who only uses a team issuer (logged in now, or before `logout`) has no
+            // local CA, and needs none.
+            let teamUser = login != nil || profiles.contains { $0.issuer != nil } || (try? context.loginStore.settings()) != nil
+            if !teamUser || FileManager.default.fileExists(atPath: context.issuerStore.path) {
                 authority = try context.issuerStore.currentAuthority()
                 devices = try LocalSetup(context: context).devices()
             }
-            problem = context.missingMFAState(profiles: profiles)
+            if teamUser, login == nil {
+                do { _ = try context.loginStore.load() } catch { problem = "\(error)" }
+            }
+            problem = problem ?? context.missingMFAState(profiles: profiles)
         } catch {
             problem = "\(error)"
         }
@@ -77,7 +82,7 @@ public struct StatusReport: Sendable {
             lines.append("CA: \(caFingerprint), expires \(RFC3339.string(from: caExpires))")
         }
         lines.append("profiles: " + (profiles.isEmpty ? "none" : profiles.map { "\($0.name) (\(Self.mfaLabel($0.mfa)))" }.joined(separator: ", ")))
-        lines.append("MFA devices: " + (devices.isEmpty ? (teamLogin == nil ? "none" : "kept by the team issuer") : devices.map { device in
+        lines.append("MFA devices: " + (devices.isEmpty ? (teamLogin == nil && !profiles.contains { $0.issuer != nil } ? "none" : "kept by the team issuer") : devices.map { device in
             device.name + (device.lockedUntil.map { " (locked until \(RFC3339.string(from: $0)))" } ?? "")
         }.joined(separator: ", ")))
         if let teamLogin {

@@ -118,6 +118,23 @@ public struct LocalSetup: Sendable {
         return (removed, validUntil.flatMap { $0 > context.now() ? $0 : nil })
     }
 
+    /// Checks one code from an authenticator (spending it, as any accepted code is): `init`'s last
+    /// step, and `mfa verify`. At a terminal a wrong, used or mistyped code is asked for again,
+    /// three times in all; a refusal after that says how to try again without a new `init`.
+    public func verifyDevice(codes: MFACodeSource) throws {
+        var attempt = 1
+        while true {
+            do {
+                return try context.localIssuer.verifyMFA(code: try codes.obtain())
+            } catch where attempt < codes.attempts && MFACodeSource.mayAskAgain(after: error) {
+                context.warn("rolecall: \(error); try again (\(codes.attempts - attempt) more \(codes.attempts - attempt == 1 ? "try" : "tries"))")
+                attempt += 1
+            } catch let error as MFAError where MFACodeSource.mayAskAgain(after: error) {
+                throw ProfileError("the authenticator's code was not accepted (\(error)): check that the app shows the rolecall entry just added and that its clock is right, then run `rolecall mfa verify` (no need to run init again)")
+            }
+        }
+    }
+
     /// Adds a device after a valid code from an existing one; returns its otpauth URI.
     public func addDevice(name: String, mfaCode: String) throws -> String {
         guard Profile.isValidName(name) else {

@@ -26,8 +26,12 @@ public struct TeamLogin: Sendable {
 
     /// `newPassword` replaces the password (the issuer asks for one while the password is the
     /// one-time password from `issuer user add`: `IssuanceRefusal.Reason.passwordChangeRequired`).
-    public func login(urls: [String], user: String, password: String, totp: String?, newPassword: String? = nil, pinSHA256: String?) async throws -> Result {
+    /// `settings` say where (remembered for the next `rolecall login`), and how the profiles are
+    /// named and which endpoints they use.
+    public func login(_ settings: IssuerSettings, password: String, totp: String?, newPassword: String? = nil) async throws -> Result {
+        let (urls, user, pinSHA256) = (settings.urls, settings.user, settings.pinSHA256)
         try Self.validate(urls)
+        try Self.validate(prefix: settings.profilePrefix)
         let pinned = try await pinSHA256.asyncMap { try await IssuerTLS.pinnedCertificate(urls: urls, expected: $0) }
         let connection = IssuerConnection(urls: urls, transport: try context.teamIssuerTransport(pinnedCertificatePEM: pinned))
         let answer = try await connection.post(IssuerAPI.loginPath, IssuerAPI.LoginRequest(user: user, password: password, totp: totp, newPassword: newPassword),
@@ -37,12 +41,14 @@ public struct TeamLogin: Sendable {
             throw IssuanceRefusal(reason: .unavailable, message: "the team issuer answered for another user than \(printableExcerpt(user, limit: 100))")
         }
         let login = IssuerLogin(urls: urls, user: answer.user, token: answer.token, expiresAt: answer.expiresAt, mfa: answer.mfa, pinnedCertificatePEM: pinned)
-        let profiles = Self.profiles(for: answer.roles, issuer: urls[0])
+        let profiles = Self.profiles(for: answer.roles, issuer: urls[0], prefix: settings.profilePrefix ?? "", endpoints: settings.endpoints ?? .init())
         // Checked before anything is written, so a bad role leaves the previous login as it was.
         for profile in profiles { try profile.validate() }
         try context.home.create()
         try context.loginStore.save(login)
-        try context.loginStore.remember(IssuerSettings(urls: urls, user: user, pinSHA256: pinSHA256.flatMap(CertificateFingerprint.normalized)))
+        var remembered = settings
+        remembered.pinSHA256 = pinSHA256.flatMap(CertificateFingerprint.normalized)
+        try context.loginStore.remember(remembered)
         let changes = try context.config.replaceIssuerProfiles(with: profiles)
         return Result(login: login, profiles: profiles.filter { !changes.skipped.contains($0.name) }, skipped: changes.skipped,
                       keptForChains: changes.keptForChains)
@@ -53,12 +59,15 @@ public struct TeamLogin: Sendable {
         try context.loginStore.remove()
     }
 
-    /// Profiles named after their roles; a role name that two grants share (`dev` in two accounts)
-    /// gets its account added for the second, and a number after that while the name is taken.
-    static func profiles(for roles: [IssuerAPI.Role], issuer: String) -> [Profile] {
+    /// Profiles named after their roles, after `prefix`; a role name that two grants share (`dev`
+    /// in two accounts) gets its account added for the second, and a number after that while the
+    /// name is taken.
+    static func profiles(for roles: [IssuerAPI.Role], issuer: String, prefix: String = "", endpoints: ServiceEndpoints = .init()) -> [Profile] {
         var taken: Set<String> = []
         return roles.map { role in
             var profile = profile(for: role, issuer: issuer)
+            profile.name = String((prefix + profile.name).prefix(64))
+            profile.endpoints = endpoints
             let base = profile.name
             let account = (try? ARN(role.roleArn, kind: .role))?.account ?? "other"
             var attempt = 0
@@ -82,6 +91,17 @@ public struct TeamLogin: Sendable {
             durationSeconds: min(max(role.maxDurationSeconds, SessionDurationPolicy.minimumSeconds), SessionDurationPolicy.maximumSeconds),
             mfa: Profile.MFAMode(issuerRequirement: role.mfa), issuer: issuer
         )
+    }
+
+    /// The longest `--prefix`: room is left for a role's name after it.
+    public static let longestPrefix = 32
+
+    /// A prefix makes valid profile names: the letters a name may have, and room after it.
+    public static func validate(prefix: String?) throws(ProfileError) {
+        guard let prefix, !prefix.isEmpty else { return }
+        guard prefix.count <= longestPrefix, Profile.isValidName(prefix) else {
+            throw ProfileError("--prefix must be 1 to \(longestPrefix) letters, digits, '.', '_' or '-' (for example team-), got \(Profile.shown(prefix))")
+        }
     }
 
     /// HTTPS only: the password and the token travel to these URLs. An `@` anywhere is refused: a
