@@ -79,7 +79,11 @@ struct InitCommand: AsyncParsableCommand {
             Console.err("rolecall: the authenticator was not checked (no terminal to ask on): run `rolecall mfa verify` once it is set up, or give init --no-verify\n")
             return
         }
-        try LocalSetup(context: context).verifyDevice(codes: codes)
+        do {
+            try LocalSetup(context: context).verifyDevice(codes: codes)
+        } catch let error as ProfileError {
+            throw ProfileError("\(error) (the home is set up: do not run init again)")
+        }
         Console.err("The authenticator works: its code was accepted.\n")
     }
 }

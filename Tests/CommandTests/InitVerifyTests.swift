@@ -30,7 +30,7 @@ import TestSupport
     @Test func aWrongCodeSaysHowToCheckAgainWithoutANewInit() async throws {
         let base = try Paths.temporaryDirectory()
         let outcome = try await ProcessRunner.run(Paths.rolecall, ["init", "--json", "--mfa-code", "12345x"], environment: environment(base))
-        #expect(outcome.status == 1 && outcome.stderr.contains("rolecall mfa verify") && outcome.stderr.contains("no need to run init again"), "\(outcome.stderr)")
+        #expect(outcome.status == 1 && outcome.stderr.contains("rolecall mfa verify") && outcome.stderr.contains("do not run init again"), "\(outcome.stderr)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)) as? [String: String], "the device is made: \(outcome.stdout)")
         let secret = try OTPAuthURI(parsing: try #require(object["otpauthURI"])).secret
         let code = TOTP.code(secret: secret, step: TOTP.step(at: Date()))
@@ -38,6 +38,19 @@ import TestSupport
         #expect(verified.status == 0 && verified.stderr.contains("accepted"), "\(verified.stderr)")
         let replayed = try await ProcessRunner.run(Paths.rolecall, ["mfa", "verify", "--mfa-code", code], environment: environment(base))
         #expect(replayed.status == 1, "a code is accepted once: \(replayed.stderr)")
+    }
+
+    /// At a terminal the code is asked for there, again after a mistyped one; an empty line
+    /// cancels, and says how to check later.
+    @Test func atATerminalAMistypedCodeIsAskedAgainAndAnEmptyLineCancels() async throws {
+        let base = try Paths.temporaryDirectory()
+        let outcome = try await ProcessRunner.run(Paths.python, ["\(Paths.packageRoot)/Tests/Python/pty_run.py", "12345x\n\u{1e}\n", Paths.rolecall, "init"],
+                                                  environment: environment(base))
+        let answer = try #require(try JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)) as? [String: Any], "\(outcome.stderr)")
+        let output = answer["output"] as? String ?? ""
+        #expect(answer["status"] as? Int == 1, "\(output)")
+        #expect(output.contains("MFA code for the device just added") && output.contains("try again (2 more tries)"), "\(output)")
+        #expect(output.contains("not checked") && output.contains("rolecall mfa verify") && output.contains("do not run init again"), "\(output)")
     }
 
     @Test func noVerifyAsksNothingAndWithoutATerminalInitSaysItDidNotCheck() async throws {

@@ -120,7 +120,7 @@ public struct LocalSetup: Sendable {
 
     /// Checks one code from an authenticator (spending it, as any accepted code is): `init`'s last
     /// step, and `mfa verify`. At a terminal a wrong, used or mistyped code is asked for again,
-    /// three times in all; a refusal after that says how to try again without a new `init`.
+    /// three times in all; a refusal after that says how to check again.
     public func verifyDevice(codes: MFACodeSource) throws {
         var attempt = 1
         while true {
@@ -129,8 +129,9 @@ public struct LocalSetup: Sendable {
             } catch where attempt < codes.attempts && MFACodeSource.mayAskAgain(after: error) {
                 context.warn("rolecall: \(error); try again (\(codes.attempts - attempt) more \(codes.attempts - attempt == 1 ? "try" : "tries"))")
                 attempt += 1
-            } catch let error as MFAError where MFACodeSource.mayAskAgain(after: error) {
-                throw ProfileError("the authenticator's code was not accepted (\(error)): check that the app shows the rolecall entry just added and that its clock is right, then run `rolecall mfa verify` (no need to run init again)")
+            } catch let error as MFAError {
+                let outcome = MFACodeSource.mayAskAgain(after: error) ? "the authenticator's code was not accepted" : "the authenticator was not checked"
+                throw ProfileError("\(outcome) (\(error)): check that the app shows the rolecall entry and that its clock is right, then run `rolecall mfa verify`")
             }
         }
     }
