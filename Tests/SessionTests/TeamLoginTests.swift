@@ -49,6 +49,22 @@ import TestSupport
         #expect(profiles.allSatisfy { $0.name.count <= 64 })
     }
 
+    /// `login --prefix team- --emulator URL`: every profile's name starts with the prefix, within
+    /// the 64-character limit, and each carries the endpoints.
+    @Test func aPrefixAndEndpointsReachEveryProfile() throws {
+        let long = String(repeating: "r", count: 64)
+        let roles = [Self.role("arn:aws:iam::111122223333:role/dev"), Self.role("arn:aws:iam::444455556666:role/dev"),
+                     Self.role("arn:aws:iam::111122223333:role/\(long)")]
+        let profiles = TeamLogin.profiles(for: roles, issuer: "https://issuer", prefix: "team-", endpoints: .emulator("http://127.0.0.1:4000"))
+        #expect(profiles.map(\.name).prefix(2) == ["team-dev", "team-dev-444455556666"])
+        #expect(profiles.allSatisfy { $0.name.hasPrefix("team-") && $0.name.count <= 64 && $0.stsEndpoint == "http://127.0.0.1:4000" })
+        for profile in profiles { try profile.validate() }
+        for bad in ["team prefix", String(repeating: "t", count: 33), "../"] {
+            #expect(throws: ProfileError.self) { try TeamLogin.validate(prefix: bad) }
+        }
+        #expect(throws: Never.self) { try TeamLogin.validate(prefix: "") }
+    }
+
     /// An outside test: passwords with an unencoded `/`, `?` or `#` were printed whole.
     @Test(arguments: ["https://ci-bot:Zx9/Qp#Lm2hunter2@proxy.internal:8443", "https://alice:Pa#55hunter2@127.0.0.1:1",
                       "https://bob:55/hunter2@issuer.internal", "https://carol:hunter2@issuer.internal", "https://dave:55/x?hunter2@issuer.internal"])
