@@ -12,7 +12,7 @@ struct IssuerHandoff: ParsableCommand {
         discussion: "Same as `rolecall-issuer ARGUMENTS`: init, serve, user, role, audit, ca. See `rolecall-issuer --help`."
     )
 
-    @Argument(parsing: .captureForPassthrough, help: "Passed to rolecall-issuer unchanged.")
+    @Argument(parsing: .captureForPassthrough, help: "Passed to rolecall-issuer unchanged.", completion: Completions.issuerArguments)
     var arguments: [String] = []
 
     func run() throws {

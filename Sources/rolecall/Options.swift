@@ -6,7 +6,8 @@ import TokenKeys
 
 /// Which profile and session a command uses.
 struct SelectionOptions: ParsableArguments {
-    @Option(help: "The profile to use (default: the one for --aws-role, $ROLECALL_PROFILE, or the only profile).")
+    @Option(help: "The profile to use (default: the one for --aws-role, $ROLECALL_PROFILE, or the only profile).",
+            completion: Completions.profileNames)
     var profile: String?
 
     @Option(name: .customLong("aws-role"), help: "Use the profile whose role ARN is this.")
