@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #ifndef SO_PEERPIDFD
@@ -20,6 +21,17 @@ int rolecall_unix_peer(int fd, int *pid, unsigned int *uid, unsigned int *gid) {
     *uid = credentials.uid;
     *gid = credentials.gid;
     return 0;
+}
+
+int rolecall_pidfd_open(int pid) {
+#ifdef SYS_pidfd_open
+    // A pidfd is close-on-exec from the start.
+    return (int)syscall(SYS_pidfd_open, pid, 0);
+#else
+    (void)pid;
+    errno = ENOSYS;
+    return -1;
+#endif
 }
 
 int rolecall_unix_peer_pidfd(int fd) {
@@ -50,6 +62,7 @@ int rolecall_unix_peer(int fd, int *pid, unsigned int *uid, unsigned int *gid) {
     return ENOSYS;
 }
 int rolecall_unix_peer_pidfd(int fd) { (void)fd; errno = ENOPROTOOPT; return -1; }
+int rolecall_pidfd_open(int pid) { (void)pid; errno = ENOSYS; return -1; }
 int rolecall_accept_unix(int listening_fd) { (void)listening_fd; errno = ENOSYS; return -1; }
 int rolecall_wake_pipe(int fds[2]) { (void)fds; return ENOSYS; }
 #endif

@@ -25,6 +25,7 @@ struct ConsoleCommand: AsyncParsableCommand {
     var print = false
 
     func validate() throws {
+        try selection.requireOneProfile("console")
         if let destination, !(destination.hasPrefix("https://") || destination.hasPrefix("http://")) {
             throw ValidationError("--destination must be an http(s) URL, e.g. https://console.aws.amazon.com/s3/home")
         }
@@ -38,7 +39,7 @@ struct ConsoleCommand: AsyncParsableCommand {
             // A role the console cannot sign in to is refused before the MFA code is spent.
             let profile = try starter.profile(for: selection.selection)
             try signIn.checkSignInPossible(roleArn: profile.roleArn, signinEndpoint: try starter.endpoints(of: profile).signin)
-            let started = try await starter.start(selection.selection, mfa: mfa.source(label: selection.profile ?? selection.awsRole ?? "rolecall"))
+            let started = try await starter.start(selection.selection, mfa: mfa.source(label: selection.label))
             let credentials = started.issued.credentials
             defer { credentials.wipe() }
             let url = try await signIn.signInURL(credentials: credentials, roleArn: started.profile.roleArn,

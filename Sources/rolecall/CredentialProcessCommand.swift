@@ -5,15 +5,24 @@ import Session
 struct CredentialProcessCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "credential-process",
-        abstract: "Print AWS credential_process JSON for a profile without per-session MFA."
+        abstract: "Print AWS credential_process JSON for a profile: from this tree's agent, or for a profile without per-session MFA.",
+        discussion: """
+        Inside `rolecall exec --server` or an agent's shell (ROLECALL_AGENT), a profile they serve is \
+        answered by them, with no prompt. Elsewhere only profiles with --mfa off are answered.
+        """
     )
 
-    @Option(help: "The profile (must have --mfa off).")
+    @Option(help: "The profile.")
     var profile: String
 
     func run() async throws {
         try await Console.reportingErrors {
-            let credentials = try await SessionStarter(context: Console.context()).credentialProcess(profileName: profile)
+            // The agent's answer first, from the environment alone: no file is read for it.
+            let credentials = if let agent = try AgentAddress.serving(profile: profile, environment: Console.environment) {
+                try AgentClient.credentials(profile: profile, address: agent)
+            } else {
+                try await SessionStarter(context: Console.context()).credentialProcess(profileName: profile)
+            }
             Console.out(CredentialProcessOutput.render(credentials))
             credentials.wipe()
         }

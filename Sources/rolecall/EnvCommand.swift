@@ -21,10 +21,12 @@ struct EnvCommand: AsyncParsableCommand {
     @Option(help: "The shell the lines are for, or json.")
     var format: ShellFormat = .sh
 
+    func validate() throws { try selection.requireOneProfile("env") }
+
     func run() async throws {
         try await Console.reportingErrors {
             let started = try await SessionStarter(context: token.apply(to: Console.context()))
-                .start(selection.selection, mfa: mfa.source(label: selection.profile ?? selection.awsRole ?? "rolecall"))
+                .start(selection.selection, mfa: mfa.source(label: selection.label))
             Console.out(format.render(set: started.variables, unset: SessionEnvironment.removed))
             started.issued.credentials.wipe()
         }

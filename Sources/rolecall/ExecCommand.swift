@@ -54,6 +54,13 @@ struct ExecCommand: AsyncParsableCommand {
     var command: [String] = []
 
     func validate() throws {
+        if selection.profiles.count > 1 {
+            switch served {
+            case .server?: break
+            case .imds?: throw ValidationError("--imds serves one role: give one --profile, or use --server, which serves several")
+            case nil: throw ValidationError("several profiles need --server: rolecall exec --server --profile A --profile B -- COMMAND")
+            }
+        }
         if let first = command.first, first != "--", first.hasPrefix("-") {
             throw ValidationError("\(printableExcerpt(first, limit: 40)) is not an option of exec: put the command after --, as in rolecall exec --profile dev -- COMMAND")
         }
@@ -74,7 +81,7 @@ struct ExecCommand: AsyncParsableCommand {
         try await Console.reportingErrors {
             let context = token.apply(to: Console.context())
             let started = try await SessionStarter(context: context)
-                .start(selection.selection, mfa: mfa.source(label: selection.profile ?? selection.awsRole ?? "rolecall"))
+                .start(selection.selection, mfa: mfa.source(label: selection.label))
             let credentials = started.issued.credentials
             if !quiet {
                 Console.err("rolecall: \(started.profile.roleArn) (profile \(started.profile.name)) until \(RFC3339.string(from: credentials.expiration))\n")
@@ -99,7 +106,7 @@ struct ExecCommand: AsyncParsableCommand {
         try await Console.reportingErrors {
             let supervisor = Supervisor(starter: SessionStarter(context: token.apply(to: Console.context())), report: { Console.err($0 + "\n") })
             do {
-                status = try await supervisor.run(selection.selection, mfa: mfa.source(label: selection.profile ?? selection.awsRole ?? "rolecall"),
+                status = try await supervisor.run(selection.selections, mfa: mfa.source(label: selection.label),
                                                   command: commandLine, quiet: quiet, served: served == .imds ? .instanceMetadata : .container)
             } catch let error as ProcessLauncher.LaunchError {
                 Console.err("rolecall: \(error.description)\n")

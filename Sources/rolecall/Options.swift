@@ -6,9 +6,11 @@ import TokenKeys
 
 /// Which profile and session a command uses.
 struct SelectionOptions: ParsableArguments {
-    @Option(help: "The profile to use (default: the one for --aws-role, $ROLECALL_PROFILE, or the only profile).",
+    @Option(name: .customLong("profile"),
+            help: ArgumentHelp("The profile to use (default: the one for --aws-role, $ROLECALL_PROFILE, or the only profile); `exec --server` and `agent` take several.",
+                               valueName: "profile"),
             completion: Completions.profileNames)
-    var profile: String?
+    var profiles: [String] = []
 
     @Option(name: .customLong("aws-role"), help: "Use the profile whose role ARN is this.")
     var awsRole: String?
@@ -23,7 +25,7 @@ struct SelectionOptions: ParsableArguments {
     var endpoint: String?
 
     func validate() throws {
-        if profile != nil && awsRole != nil { throw ValidationError("give --profile or --aws-role, not both") }
+        if !profiles.isEmpty && awsRole != nil { throw ValidationError("give --profile or --aws-role, not both") }
         if let duration {
             let seconds: Int
             do { seconds = try DurationText.seconds(duration) } catch { throw ValidationError(error.description) }
@@ -33,9 +35,24 @@ struct SelectionOptions: ParsableArguments {
         }
     }
 
-    var selection: SessionStarter.Selection {
-        .init(profileName: profile, roleArn: awsRole, durationSeconds: duration.flatMap { try? DurationText.seconds($0) },
-              region: region, endpoint: endpoint)
+    /// The first (or only) profile's selection.
+    var selection: SessionStarter.Selection { selections[0] }
+
+    /// One selection for each `--profile`, in the order given (one without a name when none is).
+    var selections: [SessionStarter.Selection] {
+        (profiles.isEmpty ? [nil] : profiles.map(Optional.some)).map { name in
+            .init(profileName: name, roleArn: awsRole, durationSeconds: duration.flatMap { try? DurationText.seconds($0) },
+                  region: region, endpoint: endpoint)
+        }
+    }
+
+    /// What the MFA prompt names: the profiles, the role, or rolecall.
+    var label: String { profiles.isEmpty ? awsRole ?? "rolecall" : profiles.joined(separator: ", ") }
+
+    /// For the commands that serve one profile: several are a usage error that says which commands take them.
+    func requireOneProfile(_ command: String) throws {
+        guard profiles.count > 1 else { return }
+        throw ValidationError("\(command) uses one profile; to serve several after one MFA check, use rolecall exec --server or eval \"$(rolecall agent --profile A --profile B)\"")
     }
 }
 

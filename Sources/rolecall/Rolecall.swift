@@ -17,7 +17,7 @@ struct Rolecall: AsyncParsableCommand {
         version: BuildInfo.versionLine("rolecall"),
         subcommands: [
             InitCommand.self, CACommand.self, MFACommand.self, ProfileCommand.self,
-            ExecCommand.self, EnvCommand.self, CredentialProcessCommand.self, AWSConfigCommand.self,
+            ExecCommand.self, EnvCommand.self, AgentCommand.self, CredentialProcessCommand.self, AWSConfigCommand.self,
             ConsoleCommand.self, StatusCommand.self, PromptCommand.self, DemoCommand.self, IssuerHandoff.self, LoginCommand.self, LogoutCommand.self,
         ]
     )

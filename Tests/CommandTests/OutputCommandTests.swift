@@ -32,13 +32,13 @@ import TestSupport
         let outcome = try await world.rolecall(["credential-process", "--profile", "team.dev-1"])
         #expect(outcome.status == 1)
         #expect(outcome.stdout.isEmpty)
-        #expect(outcome.stderr.contains("only available to one session"))
         let firstLine = outcome.stderr.split(separator: "\n").first.map(String.init) ?? ""
-        #expect(firstLine == "rolecall: profile team.dev-1 requires per-session MFA, so its credentials are only available to one session.",
+        #expect(firstLine == "rolecall: profile team.dev-1 requires per-session MFA, and this process is not inside a tree that holds its session.",
                 "\(outcome.stderr)")
         #expect(!firstLine.hasPrefix("rolecall: rolecall:"))
-        #expect(outcome.stderr.contains(#"eval "$(rolecall env --profile team.dev-1)""#))
-        #expect(outcome.stderr.contains("rolecall exec --profile team.dev-1 -- aws sts get-caller-identity"))
+        // Both ways in are named.
+        #expect(outcome.stderr.contains("rolecall exec --server --profile team.dev-1 -- COMMAND"))
+        #expect(outcome.stderr.contains(#"eval "$(rolecall agent --shell-pid $$ --profile team.dev-1)""#))
         #expect(world.createSessions.isEmpty)
     }
 
@@ -65,13 +65,21 @@ import TestSupport
         #expect(outcome.stdout.hasPrefix("arn:aws:sts::123456789012:assumed-role/test-role/"))
     }
 
-    @Test func awsConfigPointsMFAProfilesAtExecAndEnv() async throws {
+    /// A per-session profile gets its credential_process block too, with the comment that it answers
+    /// only inside `exec --server` or an agent; outside them the aws CLI shows the refusal.
+    @Test func awsConfigGivesMFAProfilesCredentialProcessForTheirTreesOnly() async throws {
         let world = try await CLIWorld.withEmulator()
         let config = try await world.rolecall(["aws-config"])
         #expect(config.stdout.contains("[profile dev]"))
-        #expect(!config.stdout.contains("credential_process ="))
-        #expect(config.stdout.contains("#   rolecall exec --profile dev -- COMMAND"))
+        #expect(config.stdout.contains(" credential-process --profile dev"), "\(config.stdout)")
+        #expect(config.stdout.contains("#   rolecall exec --server --profile dev -- COMMAND"))
         #expect(config.stdout.contains("region = us-east-1"))
+        try config.stdout.write(toFile: world.base + "/aws-config", atomically: true, encoding: .utf8)
+        let outside = try await ProcessRunner.run("aws", ["sts", "get-caller-identity", "--profile", "dev", "--endpoint-url", try #require(world.harness?.url)],
+                                                  environment: world.environment)
+        #expect(outside.status != 0)
+        #expect(outside.stderr.contains("not inside a tree that holds its session"), "\(outside.stderr)")
+        #expect(world.createSessions.isEmpty)
     }
 
     @Test func statusShowsSetupAndTheCurrentSession() async throws {

@@ -90,7 +90,7 @@ struct CountingGenerator: RandomNumberGenerator {
 
     @Test func otherOperationsAndGarbageAreRefusedWithCodes() {
         #expect(throws: AgentProtocol.Failure(.unsupportedOperation, "this agent does not know that operation: it is older than this rolecall")) {
-            try AgentProtocol.request(parsing: Array(#"{"op":"stop","profile":"p","token":"t"}"#.utf8))
+            try AgentProtocol.request(parsing: Array(#"{"op":"rotate","profile":"p","token":"t"}"#.utf8))
         }
         #expect { try AgentProtocol.request(parsing: Array("not json".utf8)) } throws: { ($0 as? AgentProtocol.Failure)?.code == .badRequest }
     }

@@ -25,4 +25,8 @@ int rolecall_accept_unix(int listening_fd);
 /// wake-up. Returns 0 or errno.
 int rolecall_wake_pipe(int fds[2]);
 
+/// A close-on-exec pidfd for process `pid` (pidfd_open, Linux 5.3 and later; no glibc wrapper
+/// before 2.36): it polls readable once that process exits. Returns the descriptor, or -1 with errno.
+int rolecall_pidfd_open(int pid);
+
 #endif

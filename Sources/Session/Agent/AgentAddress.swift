@@ -40,6 +40,16 @@ public struct AgentAddress: Sendable, CustomStringConvertible {
         self.init(token: SecretBytes(Array(parts[1].utf8)), socketPath: path)
     }
 
+    /// The agent of this tree when it serves `profile`: `ROLECALL_AGENT`, with the profile named in
+    /// `ROLECALL_AGENT_PROFILES`. Nil outside an agent's tree, or for a profile it does not serve
+    /// (which then takes the usual way). Reads the environment only: the fast path of `credential-process`.
+    public static func serving(profile: String, environment: [String: String]) throws(AgentError) -> AgentAddress? {
+        guard let value = environment[variable], !value.isEmpty,
+              let names = environment[PromptSegment.agentProfilesVariable], names.split(separator: ",").contains(Substring(profile))
+        else { return nil }
+        return try AgentAddress(parsing: value)
+    }
+
     /// The whole value, token included: only for the lines that set the variable.
     public func unsafeValue() -> String {
         "\(Self.version):\(token.unsafeStringValue()):\(socketPath)"

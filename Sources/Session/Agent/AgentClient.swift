@@ -15,20 +15,39 @@ public enum AgentClient {
 
     /// The caller owns the credentials it gets, and wipes them when done.
     public static func credentials(profile: String, address: AgentAddress, answerTimeout: Duration = answerTimeout) throws(AgentError) -> AWSCredentials {
-        let path = address.socketPath
-        let descriptor = try connect(path)
-        defer { close(descriptor) }
-        var request = AgentProtocol.requestLine(profile: profile, token: address.token)
-        defer { wipeBytes(&request) }
-        guard UnixSocket.writeAll(descriptor, request) else { throw .agentGone(path) }
-        UnixSocket.setTimeout(descriptor, SO_RCVTIMEO, answerTimeout)
-        var answer = try readAnswer(descriptor, path: path)
+        var answer = try exchange(.credentials(profile: profile), address: address, answerTimeout: answerTimeout)
         defer { wipeBytes(&answer) }
-        switch AgentProtocol.answer(parsing: answer) {
-        case .success(let credentials)?: return credentials
+        return try read(AgentProtocol.answer(parsing: answer), path: address.socketPath)
+    }
+
+    /// Which profiles the agent serves, until when, and its pid (`rolecall status`).
+    public static func info(address: AgentAddress) throws(AgentError) -> AgentInfo {
+        try read(AgentProtocol.info(parsing: try exchange(.info, address: address, answerTimeout: connectTimeout)), path: address.socketPath)
+    }
+
+    /// Asks the agent to end (`agent --stop`, and a new agent replacing this shell's old one).
+    public static func stop(address: AgentAddress) throws(AgentError) {
+        try read(AgentProtocol.stopped(parsing: try exchange(.stop, address: address, answerTimeout: connectTimeout)), path: address.socketPath)
+    }
+
+    private static func read<T>(_ answer: Result<T, AgentProtocol.Failure>?, path: String) throws(AgentError) -> T {
+        switch answer {
+        case .success(let value)?: return value
         case .failure(let failure)?: throw .refused(failure)
         case nil: throw .malformedAnswer(path)
         }
+    }
+
+    /// One request, one answer line (the caller wipes it).
+    private static func exchange(_ operation: AgentProtocol.Operation, address: AgentAddress, answerTimeout: Duration) throws(AgentError) -> [UInt8] {
+        let path = address.socketPath
+        let descriptor = try connect(path)
+        defer { close(descriptor) }
+        var request = AgentProtocol.requestLine(operation, token: address.token)
+        defer { wipeBytes(&request) }
+        guard UnixSocket.writeAll(descriptor, request) else { throw .agentGone(path) }
+        UnixSocket.setTimeout(descriptor, SO_RCVTIMEO, answerTimeout)
+        return try readAnswer(descriptor, path: path)
     }
 
     private static func connect(_ path: String) throws(AgentError) -> Int32 {

@@ -49,7 +49,7 @@ struct AgentRefusal: Sendable {
 /// gives one), a readable request, and the token (compared in constant time).
 struct AgentGate: Sendable {
     enum Decision {
-        case allowed(profile: String)
+        case allowed(AgentProtocol.Operation)
         case refused(AgentRefusal)
     }
 
@@ -72,6 +72,7 @@ struct AgentGate: Sendable {
             return .refused(.unreadable(peer, error))
         }
         guard SecretBytes(asked.token) == token else { return .refused(.wrongToken(peer)) }
-        return .allowed(profile: asked.profile)
+        guard let operation = asked.operation else { return .refused(.unreadable(peer, AgentProtocol.Failure(.badRequest, "an unreadable request"))) }
+        return .allowed(operation)
     }
 }

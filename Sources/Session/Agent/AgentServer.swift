@@ -23,12 +23,26 @@ import Darwin
 public final class AgentServer: Sendable {
     public typealias Provider = @Sendable (_ profile: String) async throws -> CredentialCache.Entry
 
+    /// What the agent says of itself, and what `agent --stop` asks of it.
+    public struct Controls: Sendable {
+        public var info: @Sendable () -> AgentInfo
+        public var stop: @Sendable () -> Void
+
+        public init(info: @escaping @Sendable () -> AgentInfo, stop: @escaping @Sendable () -> Void) {
+            self.info = info
+            self.stop = stop
+        }
+
+        public static let none = Controls(info: { AgentInfo(pid: getpid(), profiles: []) }, stop: {})
+    }
+
     static let maximumPending = 64
 
     private let listening: Int32
     private let wake: (read: Int32, write: Int32)
     private let gate: AgentGate
     private let provider: Provider
+    private let controls: Controls
     private let requestTimeout: Duration
     private let refusals: BoundedRefusalReport
     private let stopped = Mutex(false)
@@ -38,7 +52,7 @@ public final class AgentServer: Sendable {
     /// supervisor) began, from `BootClock.ticks()`: the root's children from before then are outside.
     public init(address: AgentAddress, root: TreeRoot, boundAt: UInt64, requestTimeout: Duration = .seconds(2),
                 now: @escaping @Sendable () -> Date = Date.init, report: @escaping @Sendable (String) -> Void,
-                provider: @escaping Provider) throws(AgentError) {
+                provider: @escaping Provider, controls: Controls = .none) throws(AgentError) {
         var pipe: [Int32] = [-1, -1]
         let failure = rolecall_wake_pipe(&pipe)
         guard failure == 0 else { throw .socketFailed("serve", address.socketPath, errno: failure) }
@@ -51,6 +65,7 @@ public final class AgentServer: Sendable {
         wake = (pipe[0], pipe[1])
         gate = AgentGate(token: address.token, root: root, boundAt: boundAt)
         self.provider = provider
+        self.controls = controls
         self.requestTimeout = requestTimeout
         refusals = BoundedRefusalReport(what: "agent request", now: now, report: report)
         DedicatedThread.run { self.run() }
@@ -135,7 +150,11 @@ public final class AgentServer: Sendable {
             defer { wipeBytes(&line) }
             switch gate.judge(request, line: line) {
             case .refused(let refusal): refuse(request, refusal)
-            case .allowed(let profile): answer(request, profile: profile)
+            case .allowed(.credentials(let profile)): answer(request, profile: profile)
+            case .allowed(.info): reply(request, AgentProtocol.answerLine(controls.info()))
+            case .allowed(.stop):
+                reply(request, AgentProtocol.stoppedLine)
+                controls.stop()
             }
         }
         return nil
@@ -144,6 +163,11 @@ public final class AgentServer: Sendable {
     private func refuse(_ request: PendingRequest, _ refusal: AgentRefusal) {
         refusals.refuse(refusal.reason)
         if let answer = refusal.answer { request.send(AgentProtocol.answerLine(answer)) }
+        request.drop()
+    }
+
+    private func reply(_ request: PendingRequest, _ line: [UInt8]) {
+        request.send(line)
         request.drop()
     }
 

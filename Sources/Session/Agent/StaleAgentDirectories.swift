@@ -23,6 +23,15 @@ extension AgentDirectory {
         removeStale(in: places(environment: environment))
     }
 
+    /// This user's agents that answer, with the pid the kernel gives for the listening end.
+    public static func live(environment: [String: String]) -> [(directory: AgentDirectory, pid: pid_t?)] {
+        places(environment: environment).flatMap(entries(under:)).compactMap { directory in
+            guard let descriptor = try? UnixSocket.connected(to: directory.socketPath, timeout: .seconds(1)) else { return nil }
+            defer { close(descriptor) }
+            return (directory, PeerCredentials(socket: descriptor)?.pid)
+        }
+    }
+
     static func staleDirectories(in places: [String]) -> [AgentDirectory] {
         places.flatMap(entries(under:)).filter(\.isStale)
     }

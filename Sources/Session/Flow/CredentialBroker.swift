@@ -33,7 +33,8 @@ public struct CredentialBroker: Sendable {
         public let assumedRoleArn: String?
         public let region: String
         public let durationSeconds: Int
-        public let certificate: Certificate
+        /// Nil for credentials an agent served (its certificate stays in the agent).
+        public let certificate: Certificate?
         /// What was left, when it was issued, of the login session or of the profile's own
         /// certificate: no session made with these credentials (a chained one) may last longer.
         public let limitSeconds: Int?
@@ -80,29 +81,47 @@ public struct CredentialBroker: Sendable {
 
     /// Everything up to CreateSession: duration, endpoint, MFA check, key, certificate of `kind`.
     public func certify(_ request: Request, kind: CertificateKind, mfaCode: () throws -> String) async throws -> HeldIdentity {
+        if let own = request.profile.ownCertificate { return try ownIdentity(own, request, client: try client(for: request)) }
+        return try await certifyMany([(request, kind)], mfaCode: mfaCode)[0]
+    }
+
+    /// Several profiles of one issuer and one kind of factor behind one MFA check (`exec --server`
+    /// and the agent with several profiles): each request is checked before the code is asked for,
+    /// the code is asked for once, and the issuer certifies every key or none. One request goes
+    /// to the issuer's single-certificate call, which every issuer version has.
+    public func certifyMany(_ asked: [(request: Request, kind: CertificateKind)], mfaCode: () throws -> String) async throws -> [HeldIdentity] {
+        guard let (first, firstKind) = asked.first else { return [] }
+        let clients = try asked.map { try client(for: $0.request) }
+        let issuer = try self.issuer ?? context.issuer(for: first.profile)
+        // Checked before the MFA code is spent; checked again with the issuer's own figures.
+        for (request, _) in asked { _ = try duration(request, issued: nil) }
+        // A team issuer decides per role; the embedded one per kind.
+        let proof: MFAProof? = switch first.profile.mfa {
+        case .required: .totp(code: try mfaCode())
+        case .token: .token
+        case .off: first.profile.issuer == nil && firstKind.requiresMFA ? .totp(code: try mfaCode()) : nil
+        }
+        let keys = asked.map { _ in SigningKey.generateP256() }
+        let requests = try zip(asked, keys).map { try IssuanceRequest(key: $1, kind: $0.kind, roleArn: $0.request.profile.roleArn, mfaProof: proof) }
+        let certificates = requests.count == 1 ? [try await issuer.issue(requests[0])] : try await issuer.issueMany(requests, mfaProof: proof)
+        return try zip(asked.indices, certificates).map { index, issued in
+            let (request, kind) = asked[index]
+            guard let leaf = issued.chain.first else { throw MFAError.unavailable("the issuer returned no certificate") }
+            let identity = SigningIdentity(certificate: leaf, intermediates: Array(issued.chain.dropFirst()), key: keys[index], isSingleUse: kind.isSingleUse)
+            let createSession = CreateSessionRequest(
+                durationSeconds: try duration(request, issued: issued, announce: true), profileArn: request.profile.profileArn,
+                roleArn: request.profile.roleArn, trustAnchorArn: request.profile.trustAnchorArn, roleSessionName: request.profile.roleSessionName
+            )
+            return HeldIdentity(identity: identity, client: clients[index], request: createSession, limitSeconds: limit(request, issued: issued))
+        }
+    }
+
+    /// The CreateSession client for the request's region and endpoint.
+    private func client(for request: Request) throws -> CreateSessionClient {
         let profile = request.profile
         let region = try RegionResolver.resolve(explicit: request.region ?? profile.region ?? profile.effectiveRegion, environment: context.environment)
         let endpoint = try Endpoint.resolve(explicit: request.endpoint ?? profile.endpoint, region: region, environment: context.environment)
-        let client = CreateSessionClient(endpoint: endpoint, region: region, transport: context.transport, now: context.now)
-        if let own = profile.ownCertificate { return try ownIdentity(own, request, client: client) }
-        let issuer = try self.issuer ?? context.issuer(for: profile)
-        // Checked before the MFA code is spent; checked again with the issuer's own figures.
-        _ = try duration(request, issued: nil)
-        // A team issuer decides per role; the embedded one per kind.
-        let proof: MFAProof? = switch profile.mfa {
-        case .required: .totp(code: try mfaCode())
-        case .token: .token
-        case .off: profile.issuer == nil && kind.requiresMFA ? .totp(code: try mfaCode()) : nil
-        }
-        let key = SigningKey.generateP256()
-        let issued = try await issuer.issue(IssuanceRequest(key: key, kind: kind, roleArn: profile.roleArn, mfaProof: proof))
-        guard let leaf = issued.chain.first else { throw MFAError.unavailable("the issuer returned no certificate") }
-        let identity = SigningIdentity(certificate: leaf, intermediates: Array(issued.chain.dropFirst()), key: key, isSingleUse: kind.isSingleUse)
-        let createSession = CreateSessionRequest(
-            durationSeconds: try duration(request, issued: issued, announce: true), profileArn: profile.profileArn, roleArn: profile.roleArn,
-            trustAnchorArn: profile.trustAnchorArn, roleSessionName: profile.roleSessionName
-        )
-        return HeldIdentity(identity: identity, client: client, request: createSession, limitSeconds: limit(request, issued: issued))
+        return CreateSessionClient(endpoint: endpoint, region: region, transport: context.transport, now: context.now)
     }
 
     /// A bring-your-own-certificate profile: its own key signs (the token's PIN asked here, once);

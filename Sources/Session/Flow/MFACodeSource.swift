@@ -69,6 +69,26 @@ public enum MFACodeSource: Sendable, CustomStringConvertible {
         if case .terminalPrompt = self { 3 } else { 1 }
     }
 
+    /// `body`, again after a wrong, used or mistyped code while this source has attempts left
+    /// (a person at the terminal: three in all), each retry said through `warn`.
+    func withAttempts<T>(warn: (String) -> Void, _ body: () async throws -> T) async throws -> T {
+        var attempt = 1
+        while true {
+            do {
+                return try await body()
+            } catch where attempt < attempts && Self.mayAskAgain(after: error) {
+                warn("rolecall: \(error); try again (\(attempts - attempt) more \(attempts - attempt == 1 ? "try" : "tries"))")
+                attempt += 1
+            }
+        }
+    }
+
+    /// The same source, its prompt naming `label` (which profiles a code is for).
+    func labelled(_ label: String) -> MFACodeSource {
+        if case .terminalPrompt = self { return .terminalPrompt(label: label) }
+        return self
+    }
+
     /// Whether a person may type another code after `error`: a code that was wrong, already used
     /// or not six digits costs that attempt only.
     static func mayAskAgain(after error: any Error) -> Bool {

@@ -91,19 +91,29 @@ public struct SessionStarter: Sendable {
     /// The per-session flow for `exec` and `env`; for a chained profile, the source's flow and
     /// then one AssumeRole, with the source's credentials wiped at once.
     /// At a terminal a wrong, used or mistyped code is asked for again, three times in all.
+    /// Inside the tree of an agent (or of `exec --server` with several profiles) that serves the
+    /// profile, the credentials come from it: no second code, and no nesting refusal.
     public func start(_ selection: Selection, mfa: MFACodeSource) async throws -> Started {
+        if let served = try await fromAgent(selection) { return served }
         try refuseNesting()
         let profile = try profile(for: selection)
         let endpoints = try endpoints(of: profile)
-        var attempt = 1
-        while true {
-            do {
-                return Started(profile: profile, issued: try await obtain(profile, selection, mfaCode: { try mfa.obtain() }), endpoints: endpoints)
-            } catch where attempt < mfa.attempts && MFACodeSource.mayAskAgain(after: error) {
-                context.warn("rolecall: \(error); try again (\(mfa.attempts - attempt) more \(mfa.attempts - attempt == 1 ? "try" : "tries"))")
-                attempt += 1
-            }
+        return try await mfa.withAttempts(warn: context.warn) {
+            Started(profile: profile, issued: try await obtain(profile, selection, mfaCode: { try mfa.obtain() }), endpoints: endpoints)
         }
+    }
+
+    /// The agent's credentials for the selected profile, when this tree's agent serves it.
+    private func fromAgent(_ selection: Selection) async throws -> Started? {
+        guard context.environment[AgentAddress.variable] != nil else { return nil }
+        let profile = try profile(for: selection)
+        guard let address = try AgentAddress.serving(profile: profile.name, environment: context.environment) else { return nil }
+        let credentials = try await DedicatedThread.value { try AgentClient.credentials(profile: profile.name, address: address) }
+        let region = try RegionResolver.resolve(explicit: selection.region ?? profile.region ?? profile.effectiveRegion, environment: context.environment)
+        let seconds = Int(credentials.expiration.timeIntervalSince(context.now()))
+        return Started(profile: profile, issued: .init(credentials: credentials, assumedRoleArn: nil, region: region, durationSeconds: seconds,
+                                                       certificate: nil, limitSeconds: nil),
+                       endpoints: try endpoints(of: profile))
     }
 
     /// `credential-process`: only for profiles without per-session MFA (a chained profile's is its source's).

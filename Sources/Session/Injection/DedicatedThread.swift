@@ -32,4 +32,18 @@ enum DedicatedThread {
             DispatchQueue.global().async(execute: body)
         }
     }
+
+    /// `body`'s result, computed on a thread of its own: a blocking call (the agent's client, a
+    /// socket read) from a task, without holding one of the cooperative pool's few threads.
+    static func value<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            run { continuation.resume(with: Result(catching: body)) }
+        }
+    }
+
+    static func valueWithoutThrowing<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in
+            run { continuation.resume(returning: body()) }
+        }
+    }
 }

@@ -4,14 +4,12 @@ public enum AWSConfigOutput {
     public static func render(profiles: [Profile], all: [Profile], executable: String) -> String {
         profiles.map { profile in
             var lines = ["[profile \(profile.name)]"]
-            switch profile.mfa {
-            case .off:
-                lines.append("credential_process = \(quotedForINI(executable)) credential-process --profile \(profile.name)")
-            case .required, .token:
-                lines.append("# \(profile.name) requires per-session MFA, so credential_process is not available. Use:")
-                lines.append("#   rolecall exec --profile \(profile.name) -- COMMAND")
-                lines.append("#   eval \"$(rolecall env --profile \(profile.name))\"")
+            if profile.mfa != .off {
+                lines.append("# \(profile.name) requires per-session MFA: this answers only inside a tree that holds its session,")
+                lines.append("#   rolecall exec --server --profile \(profile.name) -- COMMAND")
+                lines.append("#   eval \"$(rolecall agent --shell-pid $$ --profile \(profile.name))\"")
             }
+            lines.append("credential_process = \(quotedForINI(executable)) credential-process --profile \(profile.name)")
             // A chained profile without a region of its own uses its source's.
             let source = profile.chain.flatMap { chain in all.first { $0.name == chain.sourceProfile } }
             let region = profile.region ?? source?.effectiveRegion ?? profile.effectiveRegion

@@ -23,16 +23,15 @@ public enum CredentialProcessOutput {
         ]
     }
 
-    /// Why credential-process refuses a per-session-MFA profile, and the two commands that work.
-    /// No "rolecall: " prefix: the command line adds it, as it does to every error.
+    /// Why credential-process refuses a per-session-MFA profile outside an agent's tree, and the
+    /// two ways in. No "rolecall: " prefix: the command line adds it, as it does to every error.
     public static func refusal(profile: String) -> String {
         let name = shellQuoted(profile)
         return """
-        profile \(name) requires per-session MFA, so its credentials are only available to one session.
-        credential_process would let an SDK cache or re-run it outside that session, so it is refused.
-        Use one of these instead:
-          eval "$(rolecall env --profile \(name))"
-          rolecall exec --profile \(name) -- aws sts get-caller-identity
+        profile \(name) requires per-session MFA, and this process is not inside a tree that holds its session.
+        credential_process is answered for it only inside one, after one MFA check:
+          rolecall exec --server --profile \(name) -- COMMAND
+          eval "$(rolecall agent --shell-pid $$ --profile \(name))"
         """
     }
 }

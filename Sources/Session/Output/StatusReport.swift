@@ -25,6 +25,8 @@ public struct StatusReport: Sendable {
     public let session: CurrentSession?
     /// The team issuer login, when there is one (never its token).
     public let teamLogin: (user: String, urls: [String], expiresAt: Date)?
+    /// The agent of this tree (`ROLECALL_AGENT`): what it says of itself, or why it could not be asked.
+    public let agent: Result<AgentInfo, AgentError>?
     public let now: Date
 
     public static func gather(context: SessionContext) -> StatusReport {
@@ -63,8 +65,13 @@ public struct StatusReport: Sendable {
         return StatusReport(
             home: context.home.path, problem: problem, caFingerprint: authority?.fingerprintSHA256,
             caExpires: authority?.certificate.notValidAfter, profiles: profiles, devices: devices,
-            session: session, teamLogin: login.map { ($0.user, $0.urls, $0.expiresAt) }, now: context.now()
+            session: session, teamLogin: login.map { ($0.user, $0.urls, $0.expiresAt) }, agent: agent(environment), now: context.now()
         )
+    }
+
+    private static func agent(_ environment: [String: String]) -> Result<AgentInfo, AgentError>? {
+        guard let value = environment[AgentAddress.variable], !value.isEmpty else { return nil }
+        return Result { () throws(AgentError) in try AgentClient.info(address: try AgentAddress(parsing: value)) }
     }
 
     static func mfaLabel(_ mode: Profile.MFAMode) -> String {
@@ -88,13 +95,23 @@ public struct StatusReport: Sendable {
         if let teamLogin {
             lines.append("team issuer: \(teamLogin.user) at \(teamLogin.urls.joined(separator: ", ")), login session \(left(until: teamLogin.expiresAt))")
         }
+        switch agent {
+        case .success(let info)?:
+            lines.append("agent: pid \(info.pid), " + info.profiles.map { profile in
+                profile.name + (profile.windowEnd.map { " (MFA window \(left(until: $0)))" } ?? "")
+            }.joined(separator: ", "))
+        case .failure(let error)?:
+            lines.append("agent: \(error)")
+        case nil:
+            break
+        }
         if let session {
             var line = "session: \(session.profile)"
             if let role = session.roleArn { line += ", role \(role)" }
             if let expires = session.credentialsExpire { line += ", credentials \(left(until: expires))" }
             if let window = session.mfaWindowEnds { line += ", MFA window \(left(until: window))" }
             lines.append(line)
-        } else {
+        } else if agent == nil {
             lines.append("session: none (not inside rolecall exec)")
         }
         return lines.joined(separator: "\n") + "\n"
@@ -112,6 +129,7 @@ public struct StatusReport: Sendable {
                  "loginExpires": .string(RFC3339.string(from: login.expiresAt)), "secondsLeft": secondsLeft(login.expiresAt)]
             } ?? .null,
             "ca": caFingerprint.map { ["fingerprintSHA256": .string($0), "notValidAfter": .string(caExpires.map(RFC3339.string(from:)) ?? "")] } ?? .null,
+            "agent": agentJSON,
             "session": session.map { session in
                 ["profile": .string(session.profile), "roleArn": .string(session.roleArn),
                  "credentialsExpire": .string(session.credentialsExpire.map(RFC3339.string(from:))),
@@ -121,6 +139,17 @@ public struct StatusReport: Sendable {
             } ?? .null,
         ]
         return object.line + "\n"
+    }
+
+    private var agentJSON: JSONValue {
+        switch agent {
+        case .success(let info)?:
+            ["pid": .int(Int(info.pid)), "profiles": .array(info.profiles.map { profile in
+                ["name": .string(profile.name), "mfaWindowEnds": .string(profile.windowEnd.map(RFC3339.string(from:)))] as JSONValue
+            })]
+        case .failure(let error)?: ["problem": .string(error.description)]
+        case nil: .null
+        }
     }
 
     private func left(until date: Date) -> String {

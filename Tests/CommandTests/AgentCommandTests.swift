@@ -1,0 +1,134 @@
+import Foundation
+import RolesAnywhereEmulator
+import Testing
+import TestSupport
+
+/// One MFA check for several profiles through the built executable: `exec --server` with several
+/// profiles and `rolecall agent`, answering `credential_process` for boto3 and the aws CLI inside
+/// the tree only.
+@Suite(.removesTemporaryFiles) struct AgentCommandTests {
+    static let devRole = "arn:aws:sts::123456789012:assumed-role/test-role/"
+    static let prodRole = "arn:aws:sts::210987654321:assumed-role/target-role/"
+
+    /// `dev` (the emulator's role) and `prod` (another account's role, chained from dev), both in
+    /// `~/.aws/config` as `rolecall aws-config` prints them.
+    func world() async throws -> (CLIWorld, String) {
+        var world = try await CLIWorld.withEmulator()
+        let url = try #require(world.harness?.url)
+        let added = try await world.rolecall(["profile", "add", "prod", "--source-profile", "dev", "--role-arn", EmulatorHarness.targetRoleArn])
+        try #require(added.status == 0, "\(added.stderr)")
+        let config = try await world.rolecall(["aws-config"])
+        try #require(config.status == 0, "\(config.stderr)")
+        #expect(config.stdout.contains("credential-process --profile prod"), "per-session profiles get credential_process too")
+        #expect(config.stdout.contains("rolecall exec --server --profile prod"), "\(config.stdout)")
+        try config.stdout.write(toFile: world.base + "/aws-config", atomically: true, encoding: .utf8)
+        world.environment["AWS_ENDPOINT_URL_STS"] = url
+        world.environment["PATH"] = URL(fileURLWithPath: Paths.rolecall).deletingLastPathComponent().path + ":" + (world.environment["PATH"] ?? "/usr/bin:/bin")
+        return (world, url)
+    }
+
+    @Test func execServerServesEveryProfileToBoto3AndTheAWSCLIAfterOneCode() async throws {
+        let (world, url) = try await world()
+        let script = """
+        \(Paths.python) -c '
+        import boto3
+        for name in ("dev", "prod"):
+            print(name, boto3.Session(profile_name=name).client("sts", endpoint_url="\(url)").get_caller_identity()["Arn"])
+        '
+        aws --profile prod sts get-caller-identity --endpoint-url \(url) --query Arn --output text
+        echo "agent=${ROLECALL_AGENT:+set} profiles=$ROLECALL_AGENT_PROFILES prompt=$(rolecall prompt)"
+        """
+        let outcome = try await world.rolecall(["exec", "--server", "--profile", "dev", "--profile", "prod", "--mfa-code", world.code(), "--", "sh", "-c", script])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        let lines = outcome.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.contains { $0.hasPrefix("dev " + Self.devRole) }, "\(outcome.stdout)")
+        #expect(lines.contains { $0.hasPrefix("prod " + Self.prodRole) }, "\(outcome.stdout)")
+        #expect(lines.contains { $0.hasPrefix(Self.prodRole) }, "the aws CLI, through credential_process: \(outcome.stdout)")
+        #expect(outcome.stdout.contains("agent=set profiles=dev,prod prompt=dev,prod "), "\(outcome.stdout)")
+        #expect(outcome.stderr.contains("profile prod) served to `rolecall credential-process --profile prod`"), "\(outcome.stderr)")
+        // One code: every certificate came from the one check (a second use of the code would be refused as a replay).
+        #expect(world.createSessions.allSatisfy { $0.status == 201 }, "\(world.createSessions)")
+    }
+
+    @Test func severalProfilesNeedServerAndIMDSServesOne() async throws {
+        let (world, _) = try await world()
+        let plain = try await world.rolecall(["exec", "--profile", "dev", "--profile", "prod", "--mfa-code", world.code(), "--", "true"])
+        #expect(plain.status == 2 && plain.stderr.contains("several profiles need --server"), "\(plain.stderr)")
+        let imds = try await world.rolecall(["exec", "--imds", "--profile", "dev", "--profile", "prod", "--mfa-code", world.code(), "--", "true"])
+        #expect(imds.status == 2 && imds.stderr.contains("--imds serves one role"), "\(imds.stderr)")
+        let env = try await world.rolecall(["env", "--profile", "dev", "--profile", "prod", "--mfa-code", world.code()])
+        #expect(env.status == 2 && env.stderr.contains("rolecall agent --profile A --profile B"), "\(env.stderr)")
+        #expect(world.createSessions.isEmpty)
+    }
+
+    /// The documented bash line, several commands inside the agent's shell, 20 aws CLIs at once,
+    /// a refusal for a process outside the tree that has the token, then `exit`: the agent is gone.
+    @Test func anAgentServesItsShellAndEndsWithIt() async throws {
+        let (world, url) = try await world()
+        let addressFile = world.base + "/agent-address"
+        let gate = world.base + "/gate"
+        try #require(mkfifo(gate, 0o600) == 0)
+        let script = """
+        eval "$(rolecall agent --shell-pid $$ --profile dev --profile prod --mfa-code \(world.code()))" || exit 9
+        printf '%s' "$ROLECALL_AGENT" > \(addressFile)
+        aws --profile prod sts get-caller-identity --endpoint-url \(url) --query Arn --output text
+        rolecall exec --profile dev -- sh -c 'echo "exec-key=$AWS_ACCESS_KEY_ID"'
+        rolecall credential-process --profile dev | \(Paths.python) -c 'import json,sys; print("dev-key=" + json.load(sys.stdin)["AccessKeyId"])'
+        echo "counted=$(cat \(world.base)/before-burst 2>/dev/null)"
+        read go < \(gate)
+        for i in $(seq 20); do aws --profile prod sts get-caller-identity --endpoint-url \(url) --query Arn --output text > \(world.base)/burst-$i & done
+        wait
+        rolecall status
+        """
+        async let shell = ProcessRunner.run("/bin/bash", ["-c", script], environment: world.environment)
+        // Outside the tree: this test process has the token and the uid, and is the shell's ancestor.
+        let published = try await eventually(within: 60) { !(try String(contentsOfFile: addressFile, encoding: .utf8)).isEmpty }
+        try #require(published, "the agent's shell never wrote its address")
+        let address = try String(contentsOfFile: addressFile, encoding: .utf8)
+        let outside = try await ProcessRunner.run(Paths.rolecall, ["credential-process", "--profile", "dev"],
+                                                  environment: world.environment.merging(["ROLECALL_AGENT": address, "ROLECALL_AGENT_PROFILES": "dev,prod"]) { $1 })
+        #expect(outside.status == 1 && outside.stderr.contains("does not descend from the shell"), "\(outside.stderr)")
+        let before = world.createSessions.count
+        let writer = open(gate, O_WRONLY)
+        _ = write(writer, "go\n", 3)
+        close(writer)
+        let outcome = try await shell
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(outcome.stdout.contains(Self.prodRole), "\(outcome.stdout)")
+        let execKey = outcome.stdout.split(separator: "\n").first { $0.hasPrefix("exec-key=") }?.dropFirst(9)
+        let devKey = outcome.stdout.split(separator: "\n").first { $0.hasPrefix("dev-key=") }?.dropFirst(8)
+        #expect(execKey != nil && execKey == devKey, "exec in the agent's shell uses the agent: \(outcome.stdout)")
+        #expect(outcome.stdout.contains("agent: pid "), "status shows the agent: \(outcome.stdout)")
+        for index in 1...20 {
+            #expect(try String(contentsOfFile: world.base + "/burst-\(index)", encoding: .utf8).hasPrefix(Self.prodRole))
+        }
+        // The burst found prod's credentials cached: no CreateSession at all, let alone 20.
+        #expect(world.createSessions.count - before <= 2, "\(world.createSessions.count - before) CreateSessions for 20 aws processes")
+        #expect(outcome.stderr.contains("outside the agent's tree"), "one bounded line on the agent's stderr: \(outcome.stderr)")
+        // The shell exited: within a second, the agent is gone with its socket.
+        let socket = String(address.split(separator: ":", maxSplits: 2)[2])
+        #expect(try await eventually(within: 2) { !FileManager.default.fileExists(atPath: socket) }, "the agent outlived its shell")
+    }
+
+    @Test func atATerminalTheTokenIsNotPrinted() async throws {
+        let (world, _) = try await world()
+        let run = try await ProcessRunner.run(Paths.python, ["\(Paths.packageRoot)/Tests/Python/pty_run.py", "", Paths.rolecall, "agent", "--profile", "dev"],
+                                              environment: world.environment)
+        let outcome = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any], "\(run.stderr)")
+        let output = outcome["output"] as? String ?? ""
+        #expect(outcome["status"] as? Int == 1, "\(output)")
+        #expect(output.contains("eval \"$(rolecall agent --shell-pid $$ --profile dev)\""), "\(output)")
+        #expect(!output.contains("v1:"))
+        #expect(world.createSessions.isEmpty)
+    }
+}
+
+/// Polls `condition` until it holds or `seconds` pass.
+private func eventually(within seconds: Double, _ condition: () throws -> Bool) async throws -> Bool {
+    let deadline = Date().addingTimeInterval(seconds)
+    while Date() < deadline {
+        if (try? condition()) == true { return true }
+        try await Task.sleep(for: .milliseconds(20))
+    }
+    return try condition()
+}
