@@ -37,6 +37,8 @@ import TestSupport
         '
         aws --profile prod sts get-caller-identity --endpoint-url \(url) --query Arn --output text
         echo "agent=${ROLECALL_AGENT:+set} profiles=$ROLECALL_AGENT_PROFILES prompt=$(rolecall prompt)"
+        rolecall credential-process --profile prod | \(Paths.python) -c 'import json,sys; print("prod-key=" + json.load(sys.stdin)["AccessKeyId"])'
+        \(Self.eksKey)
         """
         let outcome = try await world.rolecall(["exec", "--server", "--profile", "dev", "--profile", "prod", "--mfa-code", world.code(), "--", "sh", "-c", script])
         #expect(outcome.status == 0, "\(outcome.stderr)")
@@ -45,9 +47,38 @@ import TestSupport
         #expect(lines.contains { $0.hasPrefix("prod " + Self.prodRole) }, "\(outcome.stdout)")
         #expect(lines.contains { $0.hasPrefix(Self.prodRole) }, "the aws CLI, through credential_process: \(outcome.stdout)")
         #expect(outcome.stdout.contains("agent=set profiles=dev,prod prompt=dev,prod "), "\(outcome.stdout)")
+        // aws eks get-token presigns locally: its URL carries prod's access key id.
+        let prodKey = lines.first { $0.hasPrefix("prod-key=") }?.dropFirst(9)
+        #expect(prodKey != nil && lines.contains("eks-key=" + (prodKey ?? "-")), "\(outcome.stdout)")
         #expect(outcome.stderr.contains("profile prod) served to `rolecall credential-process --profile prod`"), "\(outcome.stderr)")
         // One code: every certificate came from the one check (a second use of the code would be refused as a replay).
         #expect(world.createSessions.allSatisfy { $0.status == 201 }, "\(world.createSessions)")
+    }
+
+    /// `aws eks get-token --profile prod` (the Debian aws CLI v2 when there, else v1), and the access
+    /// key id its presigned URL carries.
+    static let eksKey = """
+        $(test -x /usr/bin/aws && echo /usr/bin/aws || echo aws) eks get-token --cluster-name c --profile prod --region us-east-1 | \(Paths.python) -c '
+        import base64, json, sys, urllib.parse
+        token = json.load(sys.stdin)["status"]["token"][len("k8s-aws-v1."):]
+        url = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
+        print("eks-key=" + urllib.parse.parse_qs(urllib.parse.urlparse(url).query)["X-Amz-Credential"][0].split("/")[0])
+        '
+        """
+
+    /// The documented fish line, and `--stop` piped to `source`, which unsets the variables.
+    @Test func fishSourcesTheAgentAndItsStop() async throws {
+        let (world, _) = try await world()
+        let script = """
+        rolecall agent --format fish --shell-pid $fish_pid --profile dev --mfa-code \(world.code()) | source
+        rolecall credential-process --profile dev | string match -q '*"AccessKeyId":"ASIA*'; and echo served
+        rolecall agent --format fish --stop | source
+        echo "after=[$ROLECALL_AGENT]"
+        rolecall credential-process --profile dev; or echo refused
+        """
+        let outcome = try await ProcessRunner.run("/usr/bin/fish", ["-c", script], environment: world.environment)
+        #expect(outcome.stdout == "served\nafter=[]\nrefused\n", "\(outcome.stdout) \(outcome.stderr)")
+        #expect(outcome.stderr.contains("the agent stopped"), "\(outcome.stderr)")
     }
 
     @Test func severalProfilesNeedServerAndIMDSServesOne() async throws {

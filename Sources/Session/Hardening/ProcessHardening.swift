@@ -39,7 +39,10 @@ public enum ProcessHardening {
         guard let base = buffer.baseAddress, buffer.count > 0 else { return [] }
         var warnings: [String] = []
         if case let failure = rolecall_lock_memory(base, buffer.count), failure != 0 {
-            warnings.append("could not lock memory (\(String(cString: strerror(failure))); raise `ulimit -l` to keep secrets out of swap)")
+            var limit = rlimit()
+            getrlimit(__rlimit_resource_t(__RLIMIT_MEMLOCK.rawValue), &limit)
+            let kibibytes = limit.rlim_cur == rlim_t.max ? "unlimited" : "\(limit.rlim_cur / 1024) KiB"
+            warnings.append("could not lock memory (\(String(cString: strerror(failure))); RLIMIT_MEMLOCK is \(kibibytes): raise `ulimit -l` to keep secrets out of swap)")
         }
         if case let failure = rolecall_exclude_from_dumps(base, buffer.count), failure != 0 {
             warnings.append("could not exclude memory from dumps: \(String(cString: strerror(failure)))")

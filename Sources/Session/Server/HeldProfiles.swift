@@ -54,10 +54,12 @@ struct HeldProfiles: Sendable {
             sources.values.forEach { $0.wipe() }
             throw error
         }
+        // Each failure once, however many profiles' buffers it hit (RLIMIT_MEMLOCK is 64 KiB on many systems).
+        var warned = Set<String>()
+        for source in sources.values { for warning in source.warnings where warned.insert(warning).inserted { report("rolecall: warning: \(warning)") } }
         return resolved.map { entry in
             var source = sources[entry.base.name]!
             if let link = entry.link { source = source.chained(through: link, now: starter.context.now) }
-            for warning in source.warnings { report("rolecall: warning: \(warning)") }
             return Held(profile: entry.profile, base: entry.base, link: entry.link, source: source)
         }
     }
