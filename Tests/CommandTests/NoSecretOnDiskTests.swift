@@ -9,7 +9,11 @@ import TestSupport
     func traced(_ world: CLIWorld, _ arguments: [String]) async throws -> (ProcessOutcome, [String]) {
         let log = world.base + "/strace.log"
         let outcome = try await ProcessRunner.run("strace", ["-f", "-qq", "-e", "trace=%file,write", "-o", log, Paths.rolecall] + arguments, environment: world.environment)
-        let trace = try String(contentsOfFile: log, encoding: .utf8)
+        return (outcome, openedForWriting(try String(contentsOfFile: log, encoding: .utf8)))
+    }
+
+    /// The paths a trace shows opened for writing.
+    func openedForWriting(_ trace: String) -> [String] {
         var written: [String] = []
         for line in trace.split(separator: "\n") where line.contains("open") {
             guard line.contains("O_WRONLY") || line.contains("O_RDWR") || line.contains("O_CREAT"),
@@ -18,7 +22,7 @@ import TestSupport
             else { continue }
             written.append(String(line[line.index(after: start)..<end]))
         }
-        return (outcome, written)
+        return written
     }
 
     /// Files rolecall may open for writing: the MFA state (its lock, its temporary file) and terminals.
@@ -129,6 +133,34 @@ import TestSupport
         let variables = try #require(object["variables"] as? [String: String])
         let secrets = [variables["AWS_SECRET_ACCESS_KEY"], variables["AWS_SESSION_TOKEN"]].compactMap { $0 }
         #expect(secrets.count == 2)
+        expectOnlyTheMFAStateWritten(world, before: before, written: written, secrets: secrets)
+    }
+
+    /// Several profiles served to `credential-process` in the tree, by an agent bound to a shell and
+    /// by `exec --server`: their keys, certificates and credentials are in no file.
+    @Test(arguments: [true, false])
+    func severalProfilesServedToCredentialProcessWriteOnlyTheMFAState(agent: Bool) async throws {
+        var world = try await CLIWorld.withEmulator()
+        world.environment["AWS_ENDPOINT_URL_STS"] = try #require(world.harness?.url)
+        world.environment["PATH"] = URL(fileURLWithPath: Paths.rolecall).deletingLastPathComponent().path + ":" + (world.environment["PATH"] ?? "/usr/bin:/bin")
+        let added = try await world.rolecall(["profile", "add", "prod", "--source-profile", "dev", "--role-arn", EmulatorHarness.targetRoleArn])
+        try #require(added.status == 0, "\(added.stderr)")
+        let before = snapshot(world.base)
+        let asks = "rolecall credential-process --profile prod; rolecall credential-process --profile dev"
+        let arguments = agent
+            ? ["/bin/bash", "-c", "eval \"$(rolecall agent --shell-pid $$ --profile dev --profile prod --mfa-code \(world.code()))\" && { \(asks); }"]
+            : [Paths.rolecall, "exec", "--server", "--quiet", "--profile", "dev", "--profile", "prod", "--mfa-code", world.code(), "--", "sh", "-c", asks]
+        let log = world.base + "/strace.log"
+        let outcome = try await ProcessRunner.run("strace", ["-f", "-qq", "-e", "trace=%file,write", "-o", log] + arguments, environment: world.environment)
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        let served = try outcome.stdout.split(separator: "\n").map { line in
+            try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        }
+        let secrets = served.flatMap { [$0["SecretAccessKey"], $0["SessionToken"]].compactMap { $0 as? String } }
+        #expect(secrets.count == 4, "\(outcome.stdout)")
+        let trace = try String(contentsOfFile: log, encoding: .utf8)
+        #expect(trace.contains("mkdir(\"/") && trace.contains("rolecall-agent-"), "the trace saw the agent make its socket's directory")
+        let written = openedForWriting(trace)
         expectOnlyTheMFAStateWritten(world, before: before, written: written, secrets: secrets)
     }
 }
