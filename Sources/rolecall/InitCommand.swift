@@ -43,7 +43,7 @@ struct InitCommand: AsyncParsableCommand {
                     "caCertificatePEM": .string(result.caCertificatePEM), "caFingerprintSHA256": .string(result.caFingerprintSHA256),
                 ]
                 Console.out(object.line + "\n")
-                try verify(context)
+                try await verify(context)
                 return
             }
             Console.out("""
@@ -66,13 +66,13 @@ struct InitCommand: AsyncParsableCommand {
               3. Use it:         rolecall exec --profile NAME -- aws sts get-caller-identity
 
             """)
-            try verify(context)
+            try await verify(context)
         }
     }
 
     /// One code from the new device, so that a mistyped secret or a wrong clock shows now, not at
     /// the first `exec`. Without a terminal and without a code option there is no one to ask.
-    private func verify(_ context: SessionContext) throws {
+    private func verify(_ context: SessionContext) async throws {
         guard !noVerify else { return }
         let codes = mfa.source(label: "the device just added (to check it)")
         if case .terminalPrompt = codes, !TerminalPrompt.isAvailable {
@@ -80,7 +80,7 @@ struct InitCommand: AsyncParsableCommand {
             return
         }
         do {
-            try LocalSetup(context: context).verifyDevice(codes: codes)
+            try await LocalSetup(context: context).verifyDevice(codes: codes)
         } catch let error as ProfileError {
             throw ProfileError("\(error) (the home is set up: do not run init again)")
         }

@@ -44,7 +44,7 @@ struct MFACommand: AsyncParsableCommand {
 
         func run() async throws {
             try await Console.reportingErrors {
-                try LocalSetup(context: Console.context()).verifyDevice(codes: mfa.source(label: "the device to check"))
+                try await LocalSetup(context: Console.context()).verifyDevice(codes: mfa.source(label: "the device to check"))
                 Console.err("The code was accepted: the authenticator works.\n")
             }
         }

@@ -121,18 +121,12 @@ public struct LocalSetup: Sendable {
     /// Checks one code from an authenticator (spending it, as any accepted code is): `init`'s last
     /// step, and `mfa verify`. At a terminal a wrong, used or mistyped code is asked for again,
     /// three times in all; a refusal after that says how to check again.
-    public func verifyDevice(codes: MFACodeSource) throws {
-        var attempt = 1
-        while true {
-            do {
-                return try context.localIssuer.verifyMFA(code: try codes.obtain())
-            } catch where attempt < codes.attempts && MFACodeSource.mayAskAgain(after: error) {
-                context.warn("rolecall: \(error); try again (\(codes.attempts - attempt) more \(codes.attempts - attempt == 1 ? "try" : "tries"))")
-                attempt += 1
-            } catch let error as MFAError {
-                let outcome = MFACodeSource.mayAskAgain(after: error) ? "the authenticator's code was not accepted" : "the authenticator was not checked"
-                throw ProfileError("\(outcome) (\(error)): check that the app shows the rolecall entry and that its clock is right, then run `rolecall mfa verify`")
-            }
+    public func verifyDevice(codes: MFACodeSource) async throws {
+        do {
+            try await codes.withAttempts(warn: context.warn) { try context.localIssuer.verifyMFA(code: try codes.obtain()) }
+        } catch let error as MFAError {
+            let outcome = MFACodeSource.mayAskAgain(after: error) ? "the authenticator's code was not accepted" : "the authenticator was not checked"
+            throw ProfileError("\(outcome) (\(error)): check that the app shows the rolecall entry and that its clock is right, then run `rolecall mfa verify`")
         }
     }
 
