@@ -226,8 +226,8 @@ _rolecall-issuer_user_admin() {
         '--database[sqlite\:PATH or postgres\://USER@HOST\:PORT/DB (default\: $ROLECALL_ISSUER_DATABASE, else sqlite in $ROLECALL_HOME/issuer).]:database:'
         '--key-file[The file holding the issuer key (default\: $ROLECALL_HOME/issuer/issuer.key; $ROLECALL_ISSUER_KEY wins).]:key-file:'
         ':name:'
-        '--on[Administrator, or not.]'
-        '--off[Administrator, or not.]'
+        '--on[Make the user an administrator of the console (its audit, users and roles pages).]'
+        '--off[Make the user an ordinary user again\: their own page only.]'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )

@@ -173,22 +173,22 @@ _rolecall() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    init|ca|mfa|profile|exec|env|credential-process|aws-config|console|status|prompt|demo|issuer|login|logout|help)
+    init|ca|mfa|profile|exec|env|agent|credential-process|aws-config|console|status|prompt|demo|issuer|login|logout|help)
         # Offer subcommand argument completions
         "_rolecall_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'init ca mfa profile exec env credential-process aws-config console status prompt demo issuer login logout help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'init ca mfa profile exec env agent credential-process aws-config console status prompt demo issuer login logout help' -- "${cur}"))
         ;;
     esac
 }
 
 _rolecall_init() {
     repeating_flags=()
-    non_repeating_flags=(--json --version -h --help)
+    non_repeating_flags=(--json --no-verify --version -h --help)
     repeating_options=()
-    non_repeating_options=(--user --ca-key --pin-command --pkcs11-module)
+    non_repeating_options=(--user --ca-key --pin-command --pkcs11-module --mfa-code --mfa-command)
     __rolecall_offer_flags_options 0
 
     # Offer option value completions
@@ -203,6 +203,12 @@ _rolecall_init() {
         return
         ;;
     '--pkcs11-module')
+        return
+        ;;
+    '--mfa-code')
+        return
+        ;;
+    '--mfa-command')
         return
         ;;
     esac
@@ -286,13 +292,13 @@ _rolecall_mfa() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    add|list|remove)
+    add|verify|list|remove)
         # Offer subcommand argument completions
         "_rolecall_mfa_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'add list remove' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'add verify list remove' -- "${cur}"))
         ;;
     esac
 }
@@ -303,6 +309,24 @@ _rolecall_mfa_add() {
     repeating_options=()
     non_repeating_options=(--mfa-code --mfa-command)
     __rolecall_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--mfa-code')
+        return
+        ;;
+    '--mfa-command')
+        return
+        ;;
+    esac
+}
+
+_rolecall_mfa_verify() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--mfa-code --mfa-command)
+    __rolecall_offer_flags_options 0
 
     # Offer option value completions
     case "${prev}" in
@@ -353,22 +377,22 @@ _rolecall_profile() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    add|list|show|remove|set-trust-anchor)
+    add|set|list|show|remove|set-trust-anchor)
         # Offer subcommand argument completions
         "_rolecall_profile_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'add list show remove set-trust-anchor' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'add set list show remove set-trust-anchor' -- "${cur}"))
         ;;
     esac
 }
 
 _rolecall_profile_add() {
     repeating_flags=()
-    non_repeating_flags=(--version -h --help)
+    non_repeating_flags=(--force --version -h --help)
     repeating_options=()
-    non_repeating_options=(--role-arn --profile-arn --trust-anchor-arn --source-profile --external-id --region --duration --mfa --pin-command --certificate --private-key --intermediates --pkcs11-module --mfa-interval --endpoint --role-session-name)
+    non_repeating_options=(--role-arn --profile-arn --trust-anchor-arn --source-profile --external-id --region --duration --mfa --pin-command --certificate --private-key --intermediates --pkcs11-module --mfa-interval --endpoint --sts-endpoint --signin-endpoint --emulator --role-session-name)
     __rolecall_offer_flags_options 1
 
     # Offer option value completions
@@ -419,7 +443,40 @@ _rolecall_profile_add() {
     '--endpoint')
         return
         ;;
+    '--sts-endpoint')
+        return
+        ;;
+    '--signin-endpoint')
+        return
+        ;;
+    '--emulator')
+        return
+        ;;
     '--role-session-name')
+        return
+        ;;
+    esac
+}
+
+_rolecall_profile_set() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--endpoint --sts-endpoint --signin-endpoint --emulator)
+    __rolecall_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--endpoint')
+        return
+        ;;
+    '--sts-endpoint')
+        return
+        ;;
+    '--signin-endpoint')
+        return
+        ;;
+    '--emulator')
         return
         ;;
     esac
@@ -467,13 +524,14 @@ _rolecall_profile_set-trust-anchor() {
 _rolecall_exec() {
     repeating_flags=()
     non_repeating_flags=(--quiet --server --imds --version -h --help)
-    repeating_options=()
-    non_repeating_options=(--profile --aws-role --duration --region --mfa-code --mfa-command --pin-command --pkcs11-module)
+    repeating_options=(--profile)
+    non_repeating_options=(--aws-role --duration --region --mfa-code --mfa-command --pin-command --pkcs11-module)
     __rolecall_offer_flags_options -1
 
     # Offer option value completions
     case "${prev}" in
     '--profile')
+        __rolecall_add_completions -W "$(__rolecall_custom_complete ---completion exec -- --profile "${COMP_CWORD}" "$(__rolecall_cursor_index_in_current_word)")"
         return
         ;;
     '--aws-role')
@@ -503,13 +561,14 @@ _rolecall_exec() {
 _rolecall_env() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
-    repeating_options=()
-    non_repeating_options=(--profile --aws-role --duration --region --mfa-code --mfa-command --pin-command --pkcs11-module --format)
+    repeating_options=(--profile)
+    non_repeating_options=(--aws-role --duration --region --mfa-code --mfa-command --pin-command --pkcs11-module --format)
     __rolecall_offer_flags_options 0
 
     # Offer option value completions
     case "${prev}" in
     '--profile')
+        __rolecall_add_completions -W "$(__rolecall_custom_complete ---completion env -- --profile "${COMP_CWORD}" "$(__rolecall_cursor_index_in_current_word)")"
         return
         ;;
     '--aws-role')
@@ -535,6 +594,50 @@ _rolecall_env() {
         ;;
     '--format')
         __rolecall_add_completions -W 'sh'$'\n''fish'$'\n''powershell'$'\n''json'
+        return
+        ;;
+    esac
+}
+
+_rolecall_agent() {
+    repeating_flags=()
+    non_repeating_flags=(--stop --list --version -h --help)
+    repeating_options=(--profile)
+    non_repeating_options=(--aws-role --duration --region --mfa-code --mfa-command --pin-command --pkcs11-module --format --shell-pid)
+    __rolecall_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--profile')
+        __rolecall_add_completions -W "$(__rolecall_custom_complete ---completion agent -- --profile "${COMP_CWORD}" "$(__rolecall_cursor_index_in_current_word)")"
+        return
+        ;;
+    '--aws-role')
+        return
+        ;;
+    '--duration')
+        return
+        ;;
+    '--region')
+        return
+        ;;
+    '--mfa-code')
+        return
+        ;;
+    '--mfa-command')
+        return
+        ;;
+    '--pin-command')
+        return
+        ;;
+    '--pkcs11-module')
+        return
+        ;;
+    '--format')
+        __rolecall_add_completions -W 'sh'$'\n''fish'$'\n''powershell'$'\n''json'
+        return
+        ;;
+    '--shell-pid')
         return
         ;;
     esac
@@ -573,13 +676,14 @@ _rolecall_aws-config() {
 _rolecall_console() {
     repeating_flags=()
     non_repeating_flags=(--print --version -h --help)
-    repeating_options=()
-    non_repeating_options=(--profile --aws-role --duration --region --mfa-code --mfa-command --pin-command --pkcs11-module --destination)
+    repeating_options=(--profile)
+    non_repeating_options=(--aws-role --duration --region --mfa-code --mfa-command --pin-command --pkcs11-module --destination)
     __rolecall_offer_flags_options 0
 
     # Offer option value completions
     case "${prev}" in
     '--profile')
+        __rolecall_add_completions -W "$(__rolecall_custom_complete ---completion console -- --profile "${COMP_CWORD}" "$(__rolecall_cursor_index_in_current_word)")"
         return
         ;;
     '--aws-role')
@@ -627,7 +731,7 @@ _rolecall_prompt() {
 
 _rolecall_demo() {
     repeating_flags=()
-    non_repeating_flags=(--version -h --help)
+    non_repeating_flags=(--keep --version -h --help)
     repeating_options=()
     non_repeating_options=()
     __rolecall_offer_flags_options -1
@@ -639,13 +743,21 @@ _rolecall_issuer() {
     repeating_options=()
     non_repeating_options=()
     __rolecall_offer_flags_options -1
+
+    # Offer positional completions
+    case "${positional_number}" in
+    *)
+        __rolecall_add_completions -W "$(__rolecall_custom_complete ---completion issuer -- positional@0 "${COMP_CWORD}" "$(__rolecall_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
 }
 
 _rolecall_login() {
     repeating_flags=()
     non_repeating_flags=(--password-stdin --no-mfa --version -h --help)
     repeating_options=(--issuer)
-    non_repeating_options=(--user --pin-sha256 --mfa-code --mfa-command)
+    non_repeating_options=(--user --pin-sha256 --prefix --endpoint --sts-endpoint --signin-endpoint --emulator --mfa-code --mfa-command)
     __rolecall_offer_flags_options 0
 
     # Offer option value completions
@@ -657,6 +769,21 @@ _rolecall_login() {
         return
         ;;
     '--pin-sha256')
+        return
+        ;;
+    '--prefix')
+        return
+        ;;
+    '--endpoint')
+        return
+        ;;
+    '--sts-endpoint')
+        return
+        ;;
+    '--signin-endpoint')
+        return
+        ;;
+    '--emulator')
         return
         ;;
     '--mfa-code')

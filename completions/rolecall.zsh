@@ -56,7 +56,8 @@ _rolecall() {
             'profile:Manage profiles: which role, Roles Anywhere profile and trust anchor to use.'
             'exec:Run a command (default: $SHELL) with fresh AWS credentials in its environment.'
             'env:Print the session'\''s variables for a shell to evaluate.'
-            'credential-process:Print AWS credential_process JSON for a profile without per-session MFA.'
+            'agent:One MFA check for several profiles, served to credential-process in this shell'\''s process tree until the shell exits.'
+            'credential-process:Print AWS credential_process JSON for a profile: from this tree'\''s agent, or for a profile without per-session MFA.'
             'aws-config:Print ~/.aws/config blocks for rolecall'\''s profiles (never edits the file).'
             'console:Open the AWS console in the browser as the profile'\''s role (one MFA check).'
             'status:Show the CA, profiles, MFA devices and the current session (inside exec).'
@@ -71,7 +72,7 @@ _rolecall() {
         ;;
     arg)
         case "${words[1]}" in
-        init|ca|mfa|profile|exec|env|credential-process|aws-config|console|status|prompt|demo|issuer|login|logout|help)
+        init|ca|mfa|profile|exec|env|agent|credential-process|aws-config|console|status|prompt|demo|issuer|login|logout|help)
             "_rolecall_${words[1]}" && ret=0
             ;;
         esac
@@ -89,6 +90,9 @@ _rolecall_init() {
         '--ca-key[Keep the CA'\''s key on a PKCS#11 token, e.g. '\''pkcs11\:token=NAME;object=rolecall-ca'\'' (made there when absent; never written to a file).]:ca-key:'
         '--pin-command[A command whose first line of output is the token'\''s PIN (default\: a prompt on the terminal).]:pin-command:'
         '--pkcs11-module[The PKCS#11 module (default\: the URI'\''s module-path, the one the config remembers, $ROLECALL_PKCS11_MODULE, else p11-kit'\''s proxy).]:pkcs11-module:'
+        '--mfa-code[The current TOTP code (visible in the process list; prefer the prompt or --mfa-command).]:mfa-code:'
+        '--mfa-command[A command whose first line of output is the code, e.g. '\''ykman oath accounts code -s rolecall'\''.]:mfa-command:'
+        '--no-verify[Do not ask for a code at the end to check that the authenticator was set up (for scripts).]'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
@@ -182,6 +186,7 @@ _rolecall_mfa() {
     command)
         local -ar subcommands=(
             'add:Add a TOTP device (needs a code from an existing one).'
+            'verify:Check that an authenticator gives codes rolecall accepts (spends the code), e.g. after init.'
             'list:List TOTP devices (never their secrets).'
             'remove:Remove a TOTP device (needs a code).'
         )
@@ -189,7 +194,7 @@ _rolecall_mfa() {
         ;;
     arg)
         case "${words[1]}" in
-        add|list|remove)
+        add|verify|list|remove)
             "_rolecall_mfa_${words[1]}" && ret=0
             ;;
         esac
@@ -203,6 +208,19 @@ _rolecall_mfa_add() {
     local -i ret=1
     local -ar arg_specs=(
         ':name:'
+        '--mfa-code[The current TOTP code (visible in the process list; prefer the prompt or --mfa-command).]:mfa-code:'
+        '--mfa-command[A command whose first line of output is the code, e.g. '\''ykman oath accounts code -s rolecall'\''.]:mfa-command:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_rolecall_mfa_verify() {
+    local -i ret=1
+    local -ar arg_specs=(
         '--mfa-code[The current TOTP code (visible in the process list; prefer the prompt or --mfa-command).]:mfa-code:'
         '--mfa-command[A command whose first line of output is the code, e.g. '\''ykman oath accounts code -s rolecall'\''.]:mfa-command:'
         '--version[Show the version.]'
@@ -252,6 +270,7 @@ _rolecall_profile() {
     command)
         local -ar subcommands=(
             'add:Add a profile.'
+            'set:Change the endpoints of a profile, and say what changed (other settings: profile add NAME ... --force).'
             'list:List profiles.'
             'show:Show one profile.'
             'remove:Remove a profile.'
@@ -261,7 +280,7 @@ _rolecall_profile() {
         ;;
     arg)
         case "${words[1]}" in
-        add|list|show|remove|set-trust-anchor)
+        add|set|list|show|remove|set-trust-anchor)
             "_rolecall_profile_${words[1]}" && ret=0
             ;;
         esac
@@ -290,8 +309,28 @@ _rolecall_profile_add() {
         '--intermediates[A PEM file of the intermediates between the certificate and the trust anchor.]:intermediates:'
         '--pkcs11-module[The PKCS#11 module for --private-key pkcs11\:URI (default\: the URI'\''s module-path, $ROLECALL_PKCS11_MODULE, else p11-kit'\''s proxy); remembered.]:pkcs11-module:'
         '--mfa-interval[How long one MFA check lets `exec --server` refresh credentials (16m to 12h; default 1h).]:mfa-interval:'
-        '--endpoint[Roles Anywhere endpoint URL (default\: $AWS_ENDPOINT_URL_ROLESANYWHERE or the region'\''s).]:endpoint:'
+        '--endpoint[Roles Anywhere endpoint URL, for CreateSession only (default\: $AWS_ENDPOINT_URL_ROLESANYWHERE or the region'\''s).]:endpoint:'
+        '--sts-endpoint[STS endpoint URL\: a chained profile'\''s AssumeRole, and AWS_ENDPOINT_URL_STS for the command (default\: $AWS_ENDPOINT_URL_STS or the region'\''s).]:sts-endpoint:'
+        '--signin-endpoint[Console sign-in (federation) endpoint URL for `rolecall console` (default\: $ROLECALL_SIGNIN_ENDPOINT or the partition'\''s).]:signin-endpoint:'
+        '--emulator[All three endpoints at one URL, as rolesanywhere-emulator serves them (the URL it prints first).]:emulator:'
+        '--force[Replace the profile of this name, if there is one, and say what changed.]'
         '--role-session-name[Session name to ask for (the Roles Anywhere profile must accept it; with --source-profile, AssumeRole'\''s, default rolecall-$USER).]:role-session-name:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_rolecall_profile_set() {
+    local -i ret=1
+    local -ar arg_specs=(
+        ':name:'
+        '--endpoint[Roles Anywhere endpoint URL, for CreateSession only (default\: $AWS_ENDPOINT_URL_ROLESANYWHERE or the region'\''s).]:endpoint:'
+        '--sts-endpoint[STS endpoint URL\: a chained profile'\''s AssumeRole, and AWS_ENDPOINT_URL_STS for the command (default\: $AWS_ENDPOINT_URL_STS or the region'\''s).]:sts-endpoint:'
+        '--signin-endpoint[Console sign-in (federation) endpoint URL for `rolecall console` (default\: $ROLECALL_SIGNIN_ENDPOINT or the partition'\''s).]:signin-endpoint:'
+        '--emulator[All three endpoints at one URL, as rolesanywhere-emulator serves them (the URL it prints first).]:emulator:'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
@@ -353,7 +392,7 @@ _rolecall_profile_set-trust-anchor() {
 _rolecall_exec() {
     local -i ret=1
     local -ar arg_specs=(
-        '--profile[The profile to use (default\: the one for --aws-role, $ROLECALL_PROFILE, or the only profile).]:profile:'
+        '*--profile[The profile to use (default\: the one for --aws-role, $ROLECALL_PROFILE, or the only profile); `exec --server` and `agent` take several.]:profile:{__rolecall_custom_complete ---completion exec -- --profile "${current_word_index}" "$(__rolecall_cursor_index_in_current_word)"}'
         '--aws-role[Use the profile whose role ARN is this.]:aws-role:'
         '--duration[AWS session length, 15m to 12h (default 1h, at most the profile'\''s --duration).]:duration:'
         '--region[AWS region (default\: the profile'\''s, else the trust anchor'\''s).]:region:'
@@ -377,7 +416,7 @@ _rolecall_env() {
     local -i ret=1
     local -ar ___format=('sh' 'fish' 'powershell' 'json')
     local -ar arg_specs=(
-        '--profile[The profile to use (default\: the one for --aws-role, $ROLECALL_PROFILE, or the only profile).]:profile:'
+        '*--profile[The profile to use (default\: the one for --aws-role, $ROLECALL_PROFILE, or the only profile); `exec --server` and `agent` take several.]:profile:{__rolecall_custom_complete ---completion env -- --profile "${current_word_index}" "$(__rolecall_cursor_index_in_current_word)"}'
         '--aws-role[Use the profile whose role ARN is this.]:aws-role:'
         '--duration[AWS session length, 15m to 12h (default 1h, at most the profile'\''s --duration).]:duration:'
         '--region[AWS region (default\: the profile'\''s, else the trust anchor'\''s).]:region:'
@@ -394,10 +433,34 @@ _rolecall_env() {
     return "${ret}"
 }
 
+_rolecall_agent() {
+    local -i ret=1
+    local -ar ___format=('sh' 'fish' 'powershell' 'json')
+    local -ar arg_specs=(
+        '*--profile[The profile to use (default\: the one for --aws-role, $ROLECALL_PROFILE, or the only profile); `exec --server` and `agent` take several.]:profile:{__rolecall_custom_complete ---completion agent -- --profile "${current_word_index}" "$(__rolecall_cursor_index_in_current_word)"}'
+        '--aws-role[Use the profile whose role ARN is this.]:aws-role:'
+        '--duration[AWS session length, 15m to 12h (default 1h, at most the profile'\''s --duration).]:duration:'
+        '--region[AWS region (default\: the profile'\''s, else the trust anchor'\''s).]:region:'
+        '--mfa-code[The current TOTP code (visible in the process list; prefer the prompt or --mfa-command).]:mfa-code:'
+        '--mfa-command[A command whose first line of output is the code, e.g. '\''ykman oath accounts code -s rolecall'\''.]:mfa-command:'
+        '--pin-command[A command whose first line of output is the token'\''s PIN (default\: a prompt on the terminal).]:pin-command:'
+        '--pkcs11-module[The PKCS#11 module (default\: the URI'\''s module-path, the one the config remembers, $ROLECALL_PKCS11_MODULE, else p11-kit'\''s proxy).]:pkcs11-module:'
+        '--format[The shell the lines are for.]:sh|fish:{__rolecall_complete "${___format[@]}"}'
+        '--shell-pid[The shell to serve and end with\: $$ in bash and zsh, $fish_pid in fish (default\: the parent, when it outlives rolecall).]:shell-pid:'
+        '--stop[Stop this shell'\''s agent, and print the lines that unset its variables.]'
+        '--list[List this user'\''s agents, removing the directories of those that have ended.]'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
 _rolecall_credential-process() {
     local -i ret=1
     local -ar arg_specs=(
-        '--profile[The profile (must have --mfa off).]:profile:'
+        '--profile[The profile.]:profile:'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
@@ -421,7 +484,7 @@ _rolecall_aws-config() {
 _rolecall_console() {
     local -i ret=1
     local -ar arg_specs=(
-        '--profile[The profile to use (default\: the one for --aws-role, $ROLECALL_PROFILE, or the only profile).]:profile:'
+        '*--profile[The profile to use (default\: the one for --aws-role, $ROLECALL_PROFILE, or the only profile); `exec --server` and `agent` take several.]:profile:{__rolecall_custom_complete ---completion console -- --profile "${current_word_index}" "$(__rolecall_cursor_index_in_current_word)"}'
         '--aws-role[Use the profile whose role ARN is this.]:aws-role:'
         '--duration[AWS session length, 15m to 12h (default 1h, at most the profile'\''s --duration).]:duration:'
         '--region[AWS region (default\: the profile'\''s, else the trust anchor'\''s).]:region:'
@@ -465,6 +528,7 @@ _rolecall_prompt() {
 _rolecall_demo() {
     local -i ret=1
     local -ar arg_specs=(
+        '--keep[Leave the emulator running, and the temporary home with it; print the lines that use them and how to stop it.]'
         '*:command:'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
@@ -477,7 +541,7 @@ _rolecall_demo() {
 _rolecall_issuer() {
     local -i ret=1
     local -ar arg_specs=(
-        '*:arguments:'
+        '*:arguments:{__rolecall_custom_complete ---completion issuer -- positional@0 "${current_word_index}" "$(__rolecall_cursor_index_in_current_word)"}'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
@@ -494,6 +558,11 @@ _rolecall_login() {
         '--pin-sha256[The SHA-256 fingerprint `rolecall issuer serve` printed; trust only that certificate.]:pin-sha256:'
         '--password-stdin[Read the password from the first line of stdin instead of the terminal (and a new one, when asked for, from the second).]'
         '--no-mfa[Log in without a TOTP code (only roles with --mfa off can be used).]'
+        '--prefix[Put this before each role'\''s name in the profiles this login writes, e.g. team- (team-dev beside your own dev); "" for none. Default\: the last login'\''s.]:prefix:'
+        '--endpoint[Roles Anywhere endpoint URL, for CreateSession only (default\: $AWS_ENDPOINT_URL_ROLESANYWHERE or the region'\''s).]:endpoint:'
+        '--sts-endpoint[STS endpoint URL\: a chained profile'\''s AssumeRole, and AWS_ENDPOINT_URL_STS for the command (default\: $AWS_ENDPOINT_URL_STS or the region'\''s).]:sts-endpoint:'
+        '--signin-endpoint[Console sign-in (federation) endpoint URL for `rolecall console` (default\: $ROLECALL_SIGNIN_ENDPOINT or the partition'\''s).]:signin-endpoint:'
+        '--emulator[All three endpoints at one URL, as rolesanywhere-emulator serves them (the URL it prints first).]:emulator:'
         '--mfa-code[The current TOTP code (visible in the process list; prefer the prompt or --mfa-command).]:mfa-code:'
         '--mfa-command[A command whose first line of output is the code, e.g. '\''ykman oath accounts code -s rolecall'\''.]:mfa-command:'
         '--version[Show the version.]'

@@ -15,11 +15,11 @@ public enum ExampleConfig {
         //   rolesanywhere-emulator --example-config > emulator.json
         //   rolecall ca show > ca.pem      # beside emulator.json, or change certificatePath below
         //   rolesanywhere-emulator --config emulator.json --port 8443 &
-        //   rolecall profile add emulated --region us-east-1 --endpoint http://127.0.0.1:8443 \\
+        //   rolecall profile add emulated --region us-east-1 --emulator http://127.0.0.1:8443 \\
         //     --role-arn \(roleArn) \\
         //     --profile-arn \(profileArn) \\
         //     --trust-anchor-arn \(trustAnchorArn)
-        //   AWS_ENDPOINT_URL_STS=http://127.0.0.1:8443 rolecall exec --profile emulated -- aws sts get-caller-identity
+        //   rolecall exec --profile emulated -- aws sts get-caller-identity
         {
           // Optional: when given, every ARN below must be in this account (12 digits). Leave it out
           // to hold trust anchors, profiles and roles of several accounts.

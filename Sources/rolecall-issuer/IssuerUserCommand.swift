@@ -138,11 +138,16 @@ struct IssuerUserCommand: AsyncParsableCommand {
         @Argument(help: "The user's name.")
         var name: String
 
-        @Flag(exclusivity: .exclusive, help: "Administrator, or not.")
+        @Flag(exclusivity: .exclusive)
         var state: State
 
         enum State: String, EnumerableFlag {
             case on, off
+
+            static func help(for value: State) -> ArgumentHelp? {
+                value == .on ? "Make the user an administrator of the console (its audit, users and roles pages)."
+                    : "Make the user an ordinary user again: their own page only."
+            }
         }
 
         func run() async throws {

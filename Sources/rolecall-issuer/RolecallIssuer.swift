@@ -15,7 +15,8 @@ struct RolecallIssuer: AsyncParsableCommand {
         discussion: """
         The issuer keeps its CA, users and audit log in SQLite (default) or PostgreSQL, its secrets \
         sealed with a key from $ROLECALL_ISSUER_KEY or a key file. Start with `rolecall issuer init`, \
-        add users and roles, then `rolecall issuer serve`; people run `rolecall login`.
+        add users and roles, then `rolecall issuer serve`; people run `rolecall login`. Every variable \
+        it reads is listed under ENVIRONMENT in rolecall-issuer(1).
         """,
         version: BuildInfo.versionLine("rolecall-issuer"),
         subcommands: [

@@ -10,7 +10,9 @@ struct ConsoleCommand: AsyncParsableCommand {
         The session's credentials become a console sign-in through AWS's federation endpoint; the \
         browser gets a one-time loopback URL that redirects to the sign-in URL, so the sign-in token \
         is in no process's arguments. The sign-in URL works for 15 minutes; the console session lasts \
-        as long as the credentials (--duration, at most 12h). With --print, only the URL is printed.
+        as long as the credentials (--duration, at most 12h). With --print, only the URL is printed. \
+        The federation endpoint: the profile's --signin-endpoint, else $ROLECALL_SIGNIN_ENDPOINT (the \
+        emulator's is http://127.0.0.1:PORT/federation), else AWS's for the role's partition.
         """
     )
 

@@ -16,7 +16,7 @@ struct DemoCommand: AsyncParsableCommand {
         Starts rolesanywhere-emulator (installed next to rolecall) on loopback, creates a temporary home, runs `init`, registers \
         the CA as a trust anchor, adds an MFA profile, computes the TOTP code itself, and runs COMMAND \
         (default: aws sts get-caller-identity) through the exec path. The temporary home is removed afterwards, \
-        and the emulator stopped, unless --keep.
+        and the emulator stopped, unless --keep. The home is made under $TMPDIR (else /tmp).
         """
     )
 

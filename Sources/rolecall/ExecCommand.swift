@@ -20,7 +20,12 @@ struct ExecCommand: AsyncParsableCommand {
         discussion: """
         One MFA check, a single-use certificate for an in-memory key, one CreateSession; then rolecall \
         replaces itself with COMMAND, so COMMAND's exit status is rolecall's. Example: \
-        rolecall exec --profile dev -- aws sts get-caller-identity
+        rolecall exec --profile dev -- aws sts get-caller-identity. COMMAND gets AWS_ACCESS_KEY_ID, \
+        AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_CREDENTIAL_EXPIRATION, AWS_REGION and \
+        AWS_DEFAULT_REGION, ROLECALL_SESSION and ROLECALL_ROLE_ARN, and AWS_ENDPOINT_URL_STS when the \
+        profile has an STS endpoint; with --server, AWS_CONTAINER_CREDENTIALS_FULL_URI and \
+        AWS_CONTAINER_AUTHORIZATION_TOKEN instead of the keys, and ROLECALL_MFA_WINDOW_END; with --imds, \
+        AWS_EC2_METADATA_SERVICE_ENDPOINT. AWS_PROFILE and other credential variables are removed.
         """
     )
 

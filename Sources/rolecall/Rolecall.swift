@@ -12,7 +12,9 @@ struct Rolecall: AsyncParsableCommand {
         discussion: """
         rolecall checks an MFA code, certifies a fresh in-memory key for 60 seconds, calls \
         CreateSession once, and hands the credentials to one process tree only. Nothing secret is \
-        written to disk. Start with `rolecall demo` (no AWS account needed) or `rolecall init`.
+        written to disk. Start with `rolecall demo` (no AWS account needed) or `rolecall init`. State \
+        lives in $ROLECALL_HOME (default $XDG_CONFIG_HOME/rolecall, else ~/.config/rolecall); every \
+        variable rolecall reads or sets is listed under ENVIRONMENT in rolecall(1).
         """,
         version: BuildInfo.versionLine("rolecall"),
         subcommands: [

@@ -25,6 +25,61 @@ import TestSupport
         #expect(checkedIn.contains(".Sh SYNOPSIS"))
     }
 
+    /// What scripts/finish-man-pages does to the checked-in pages: `--version` and `--help` are
+    /// described once, each subcommand has its own synopsis, ENVIRONMENT and EXAMPLES are there,
+    /// and the `env` examples stay on lines of their own.
+    @Test func manPagesAreFinished() throws {
+        let pages = try ["rolecall", "rolecall-issuer", "rolesanywhere-emulator"].map {
+            try String(contentsOfFile: "\(Paths.packageRoot)/man/\($0).1", encoding: .utf8)
+        }
+        for page in pages.prefix(2) {
+            #expect(page.components(separatedBy: "Show the version.").count == 2, "described once")
+            #expect(page.components(separatedBy: "Show help information.").count == 2, "described once")
+            #expect(page.contains(".Sh ENVIRONMENT") && page.contains(".Sh EXAMPLES"))
+        }
+        #expect(pages[2].contains(".Sh EXAMPLES") && pages[2].contains("--example-config"))
+        #expect(pages[1].contains(".Nm rolecall-issuer user add\n"))
+        #expect(pages[1].contains(".Fl -on | Fl -off"), "user admin's two flags are alternatives")
+        #expect(!pages[1].contains("Administrator, or not."), "--on and --off say what each does")
+        #expect(pages[0].contains(".Nm rolecall exec\n"))
+        #expect(pages[0].contains("eval \"$(rolecall env --profile dev)\"   (bash, zsh, dash)\n.br\nrolecall env --profile dev --format fish | source\n"))
+    }
+
+    /// Every `ROLECALL_…` and `AWS_…` name the programs' sources spell is in the README's table,
+    /// and every row of the table is in the ENVIRONMENT section of the man page of its program.
+    @Test func everyVariableIsDocumented() throws {
+        let readme = try String(contentsOfFile: "\(Paths.packageRoot)/README.md", encoding: .utf8)
+        let table = try #require(readme.components(separatedBy: "<!-- environment table: begin -->").last?
+            .components(separatedBy: "<!-- environment table: end -->").first)
+        // Not variables (a template content type), or read by the test and benchmark tools only.
+        let notRead: Set = ["ROLECALL_HTML", "ROLECALL_FUZZ_TARGET", "ROLECALL_LOAD_PASSWORD", "ROLECALL_LOAD_TOTP_URI"]
+        let spelled = try Self.variableNames(under: "\(Paths.packageRoot)/Sources").subtracting(notRead)
+        #expect(spelled.count > 30)
+        for name in spelled.sorted() { #expect(table.contains("`\(name)`"), "\(name) is not in the README's environment table") }
+        let manual = try String(contentsOfFile: "\(Paths.packageRoot)/man/rolecall.1", encoding: .utf8)
+        let environment = try #require(manual.components(separatedBy: ".Sh ENVIRONMENT").last?.components(separatedBy: ".Sh ").first)
+        for name in ["ROLECALL_HOME", "ROLECALL_SIGNIN_ENDPOINT", "ROLECALL_SESSION", "ROLECALL_ROLE_ARN", "ROLECALL_MFA_WINDOW_END",
+                     "ROLECALL_PKCS11_MODULE", "ROLECALL_AGENT", "ROLECALL_AGENT_PROFILES", "AWS_ENDPOINT_URL_STS"] {
+            #expect(environment.contains("Ev \(name)\n") || environment.contains("Ev \(name) "), "\(name) in rolecall.1's ENVIRONMENT")
+        }
+    }
+
+    /// The quoted `ROLECALL_…` and `AWS_…` names in the Swift sources of the programs (not of the
+    /// benchmark, fuzzing and load tools).
+    static func variableNames(under root: String) throws -> Set<String> {
+        let tools = ["rolecall-bench", "rolecall-fuzz", "rolecall-issuer-load"]
+        let pattern = try NSRegularExpression(pattern: #""((?:ROLECALL|AWS)_[A-Z0-9_]+)""#)
+        var names: Set<String> = []
+        let files = FileManager.default.enumerator(atPath: root)?.compactMap { $0 as? String } ?? []
+        for file in files where file.hasSuffix(".swift") && !tools.contains(where: { file.hasPrefix($0 + "/") }) {
+            let text = try String(contentsOfFile: "\(root)/\(file)", encoding: .utf8)
+            for match in pattern.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
+                if let range = Range(match.range(at: 1), in: text) { names.insert(String(text[range])) }
+            }
+        }
+        return names
+    }
+
     /// Whether `man` is on PATH, where the `sh -c` below looks for it.
     static let manInstalled = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").contains {
         FileManager.default.isExecutableFile(atPath: "\($0)/man")

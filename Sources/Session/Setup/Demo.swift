@@ -54,12 +54,11 @@ public struct Demo: Sendable {
         step("created a CA (\(initialized.caFingerprintSHA256.prefix(16))…) and a TOTP device")
         let emulator = try startEmulator(caPEM: initialized.caCertificatePEM, in: base, outliving: keep)
         defer { if kept == nil { emulator.stop() } }
-        try context.config.add(Self.profile(endpoint: emulator.url))
+        try context.config.add(Self.profile(emulator: emulator.url))
         step("added profile demo (per-session MFA required)")
         let started = try await startSession(context, otpauthURI: initialized.otpauthURI)
         defer { started.issued.credentials.wipe() }
-        var variables = started.variables
-        variables.append(("AWS_ENDPOINT_URL_STS", emulator.url))
+        let variables = started.variables
         let awsAvailable = (try? ProcessLauncher.resolve("aws", path: environment["PATH"])) != nil
         let target = !command.isEmpty ? command
             : awsAvailable ? ["aws", "sts", "get-caller-identity", "--endpoint-url", emulator.url, "--output", "json"] : []
@@ -85,10 +84,13 @@ public struct Demo: Sendable {
         return status
     }
 
-    /// The demo's profile, against the emulator at `endpoint`.
-    static func profile(endpoint: String) -> Profile {
-        Profile(name: "demo", roleArn: roleArn, profileArn: profileArn, trustAnchorArn: trustAnchorArn,
-                region: region, durationSeconds: 3600, mfa: .required, endpoint: endpoint)
+    /// The demo's profile, with Roles Anywhere, STS and sign-in at the emulator at `url` (the
+    /// command gets `AWS_ENDPOINT_URL_STS`).
+    static func profile(emulator url: String) -> Profile {
+        var profile = Profile(name: "demo", roleArn: roleArn, profileArn: profileArn, trustAnchorArn: trustAnchorArn,
+                              region: region, durationSeconds: 3600, mfa: .required)
+        profile.endpoints = .emulator(url)
+        return profile
     }
 
     /// A private directory under `$TMPDIR` (else /tmp) for the home, the CA file and the emulator's config.

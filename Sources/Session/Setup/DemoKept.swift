@@ -29,7 +29,7 @@ extension Demo {
                 # \(otpauthURI)
                 # The profile, as another home would add it (append that home's `rolecall ca show` to
                 # \(directory)/ca.pem, then restart the emulator with --config \(directory)/emulator.json):
-                # rolecall profile add demo --region \(Demo.region) --endpoint \(url) \\
+                # rolecall profile add demo --region \(Demo.region) --emulator \(url) \\
                 #   --role-arn \(Demo.roleArn) \\
                 #   --profile-arn \(Demo.profileArn) \\
                 #   --trust-anchor-arn \(Demo.trustAnchorArn)
