@@ -25,7 +25,13 @@ import TestSupport
         // Variables pointing elsewhere lose to the profile's endpoints.
         let elsewhere = ["AWS_ENDPOINT_URL_STS": Self.closed, "AWS_ENDPOINT_URL_ROLESANYWHERE": Self.closed]
         let boto3 = "import boto3; print(boto3.client('sts').get_caller_identity()['Arn'])"
-        let awsCLI = "if command -v aws >/dev/null; then aws sts get-caller-identity --query Arn --output text; else echo no-aws-cli; fi"
+        // AWS_ENDPOINT_URL_STS is honoured from aws-cli 1.29 and 2.13 on (older ones go to AWS).
+        let awsCLI = """
+        case "$(aws --version 2>&1)" in
+        aws-cli/1.29.*|aws-cli/1.[3-9][0-9].*|aws-cli/2.1[3-9].*|aws-cli/2.[2-9][0-9].*) aws sts get-caller-identity --query Arn --output text;;
+        *) echo no-aws-cli;;
+        esac
+        """
         let script = "echo \"sts=$AWS_ENDPOINT_URL_STS\"; \(shellQuoted(Paths.python)) -c \(shellQuoted(boto3)); \(awsCLI)"
         let outcome = try await world.rolecall(["exec", "--profile", "dev", "--mfa-code", world.code(), "--", "sh", "-c", script], environment: elsewhere)
         #expect(outcome.status == 0, "\(outcome.stderr)")
