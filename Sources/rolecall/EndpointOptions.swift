@@ -2,7 +2,7 @@ import ArgumentParser
 import RolesAnywhere
 
 /// The endpoints a profile may set instead of AWS's: `profile add`, `profile set` and `login`
-/// (for the profiles it writes).
+/// (for the profiles it writes; `rolecall login` without --issuer keeps the last login's).
 struct EndpointOptions: ParsableArguments {
     @Option(help: "Roles Anywhere endpoint URL, for CreateSession only (default: $AWS_ENDPOINT_URL_ROLESANYWHERE or the region's).")
     var endpoint: String?

@@ -38,7 +38,7 @@ struct LoginCommand: AsyncParsableCommand {
     @Flag(name: .customLong("no-mfa"), help: "Log in without a TOTP code (only roles with --mfa off can be used).")
     var noMFA = false
 
-    @Option(help: "Put this before each role's name in the profiles this login writes, e.g. team- (team-dev beside your own dev); \"\" for none. Default: the last login's.")
+    @Option(help: "Put this before each role's name in the profiles this login writes, e.g. team- (team-dev beside your own dev); \"\" for none. Default: the last login's when --issuer is not given.")
     var prefix: String?
 
     @OptionGroup var endpoints: EndpointOptions
@@ -58,11 +58,13 @@ struct LoginCommand: AsyncParsableCommand {
         guard !urls.isEmpty, let user = user ?? remembered?.user else {
             throw ValidationError("give --issuer URL and --user NAME: no earlier login to take them from")
         }
-        // A pin, a prefix and endpoints belong to the issuer they were given for.
-        let same = urls == remembered?.urls
-        return IssuerSettings(urls: urls, user: user, pinSHA256: pinSHA256 ?? (same ? remembered?.pinSHA256 : nil),
-                              profilePrefix: prefix ?? (same ? remembered?.profilePrefix : nil),
-                              endpoints: endpoints.given.isEmpty ? (same ? remembered?.endpoints : nil) : endpoints.given)
+        // A pin belongs to the issuer it was given for. A prefix and endpoints are the last
+        // login's only for `rolecall login` without --issuer: naming the issuer again (say, back
+        // from the emulator to AWS) starts from the flags.
+        let again = issuers.isEmpty
+        return IssuerSettings(urls: urls, user: user, pinSHA256: pinSHA256 ?? (urls == remembered?.urls ? remembered?.pinSHA256 : nil),
+                              profilePrefix: prefix ?? (again ? remembered?.profilePrefix : nil),
+                              endpoints: endpoints.given.isEmpty && again ? remembered?.endpoints : endpoints.given)
     }
 
     func run() async throws {

@@ -212,6 +212,11 @@ import TestSupport
         #expect(status.status == 0 && status.stdout.contains("not logged in to a team issuer: run `rolecall login`"), "\(status.stdout)")
         #expect(!status.stdout.contains("rolecall init") && !status.stdout.contains("damaged"), "\(status.stdout)")
         #expect(status.stdout.contains("--prefix team- --emulator \(harness.url)"), "\(status.stdout)")
+        // Naming the issuer again starts from the flags: no prefix, no emulator.
+        let explicit = try await team.login(code: nil)
+        #expect(explicit.status == 0 && !explicit.stdout.contains("team-test-role") && explicit.stderr.contains("--prefix"), "\(explicit.stdout)\(explicit.stderr)")
+        let settings = try String(contentsOfFile: team.world.home + "/issuer-settings.json", encoding: .utf8)
+        #expect(!settings.contains("team-") && !settings.contains(harness.url), "\(settings)")
     }
 
     /// `audit prune` and `audit --follow` from the command line: the 12-hour floor, a dry run, JSON lines.
