@@ -9,25 +9,17 @@ SCRATCH ?= .build-release
 PRODUCTS ?= rolecall rolecall-issuer rolesanywhere-emulator
 # The programs with completions of their own (the emulator is for tests and demos).
 COMPLETED = rolecall rolecall-issuer
-# safe.directory: `sudo make install` runs git as root in a checkout owned by someone else.
-GIT = git -c safe.directory='$(CURDIR)'
-COMMIT := $(shell h=$$($(GIT) rev-parse --short=12 HEAD 2>/dev/null) && { $(GIT) diff --quiet HEAD 2>/dev/null && echo $$h || echo $$h-dirty; } || echo unknown)
-STAMP = Sources/CBuildInfo/BuildCommit.h
 SWIFT_FLAGS = -c release --static-swift-stdlib --scratch-path $(SCRATCH)
 BIN = $(SCRATCH)/release
 # Stripped copies for installing; the unstripped binaries stay for symbol checks (scripts/bench).
 STRIPPED = $(SCRATCH)/stripped
 
-.PHONY: build stamp install uninstall
+.PHONY: build install uninstall
 
-# The stamp exists only during `make build`, so a plain `swift build` never reports a stale commit.
-stamp:
-	@printf '#define ROLECALL_GIT_COMMIT "%s"\n' '$(COMMIT)' > $(STAMP)
-
-build: stamp
+# `--version` names the commit through the BuildCommit plugin, which every `swift build` runs.
+build:
 	scripts/build-deps
-	for product in $(PRODUCTS); do swift build $(SWIFT_FLAGS) --product $$product || { rm -f $(STAMP); exit 1; }; done
-	rm -f $(STAMP)
+	for product in $(PRODUCTS); do swift build $(SWIFT_FLAGS) --product $$product || exit 1; done
 	mkdir -p $(STRIPPED)
 	for product in $(PRODUCTS); do strip -o $(STRIPPED)/$$product $(BIN)/$$product || exit 1; done
 

@@ -156,17 +156,18 @@ let package = Package(
         .target(name: "ChildProcess", dependencies: ["CHardening"]),
         // The kernel's answer to "whose socket is this?" (netlink sock_diag), for the credential endpoints.
         .target(name: "CSocketDiag"),
-        .target(name: "CBuildInfo"),
-        // What every executable's command layer shares: printing, errors, exit codes, --version.
+        // What every executable's command layer shares: printing, errors, exit codes, --version (the
+        // commit comes from the BuildCommit plugin, run before every build).
         .target(
             name: "CommandLineSupport",
             dependencies: [
-                "CBuildInfo",
                 "ChildProcess",
                 "QRCode",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            plugins: ["BuildCommit"]
         ),
+        .plugin(name: "BuildCommit", capability: .buildTool()),
         .target(
             name: "Session",
             dependencies: [
