@@ -4,7 +4,7 @@ import PostgresNIO
 
 /// The issuer's database on a PostgreSQL server, shared by every replica: a pool of connections
 /// (PostgresNIO's `PostgresClient`) whose background task this type owns.
-public final class PostgresIssuerDatabase: SQLIssuerDatabase {
+public final class PostgresIssuerDatabase: SQLIssuerDatabase, @unchecked Sendable {
     /// Well under a client's 30 s timeout, so that a request caught by a restart of the server gets
     /// an `unavailable` answer (and the client tries the next replica) rather than no answer.
     public static let standardDeadline: Duration = .seconds(10)

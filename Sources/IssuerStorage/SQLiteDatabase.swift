@@ -5,7 +5,7 @@ import SQLiteNIO
 /// The issuer's database in one SQLite file. WAL journal and a busy timeout let an admin command in
 /// another process write while the server runs; `BEGIN IMMEDIATE` makes transactions from both
 /// processes take the write lock up front, so they serialise instead of failing half-way.
-public final class SQLiteIssuerDatabase: SQLIssuerDatabase {
+public final class SQLiteIssuerDatabase: SQLIssuerDatabase, @unchecked Sendable {
     /// Opens the database file at `path` (relative to the working directory, or absolute), creating it
     /// with mode 0600 when absent. Its directory must exist. Call `migrate()` before use.
     public static func open(path: String, logger: Logger) async throws -> SQLiteIssuerDatabase {

@@ -1,6 +1,7 @@
 import Foundation
 import RolesAnywhere
-import X509
+// The emulator checks expiry at its own clock (`now`), which tests move: a fixed validation time.
+@_spi(FixedExpiryValidationTime) import X509
 
 /// CreateSession's parameters as AWS reads them: the three ARNs "as URI parameters or as JSON in the
 /// request body" (AWS's signing helper sends them in the query, with only `durationSeconds` in the
@@ -118,7 +119,7 @@ extension Emulator {
 
     static func chains(_ leaf: Certificate, intermediates: [Certificate], to roots: [Certificate], at time: Date) async -> Bool {
         var verifier = Verifier(rootCertificates: CertificateStore(roots)) {
-            RFC5280Policy(validationTime: time)
+            RFC5280Policy(fixedExpiryValidationTime: time)
         }
         let result = await verifier.validate(leaf: leaf, intermediates: CertificateStore(intermediates))
         if case .validCertificate = result { return true }

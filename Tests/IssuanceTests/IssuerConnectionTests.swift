@@ -95,12 +95,12 @@ import TestSupport
         }
         let server = try HostileServer.start()
         defer { server.stop() }
-        let closedPort = try await failure("https://127.0.0.1:1/v1/login")
+        let closedPort = await failure("https://127.0.0.1:1/v1/login")
         #expect(closedPort?.neverSent == true, "\(String(describing: closedPort))")
         // A plain-HTTP server: TLS fails in the handshake, before any request byte.
-        let noTLS = try await failure("https://127.0.0.1:\(server.port)/close/v1/login")
+        let noTLS = await failure("https://127.0.0.1:\(server.port)/close/v1/login")
         #expect(noTLS?.neverSent == true, "\(String(describing: noTLS))")
-        let closedAfterSending = try await failure("http://127.0.0.1:\(server.port)/close/v1/login")
+        let closedAfterSending = await failure("http://127.0.0.1:\(server.port)/close/v1/login")
         #expect(closedAfterSending?.neverSent == false, "\(String(describing: closedAfterSending))")
     }
 }

@@ -10,8 +10,8 @@ public final class BackgroundProcess: @unchecked Sendable {
     public init(_ executable: String, _ arguments: [String], environment: [String: String], directory: String) throws {
         outputPath = directory + "/\(UUID().uuidString).out"
         errorPath = directory + "/\(UUID().uuidString).err"
-        FileManager.default.createFile(atPath: outputPath, contents: nil)
-        FileManager.default.createFile(atPath: errorPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: errorPath, contents: nil)
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         process.environment = environment

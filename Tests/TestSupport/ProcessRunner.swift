@@ -38,6 +38,6 @@ public enum ProcessRunner {
         case .exited(let code): code
         case .signaled(let signal): 128 + signal
         }
-        return ProcessOutcome(status: status, stdout: result.standardOutput ?? "", stderr: result.standardError ?? "")
+        return ProcessOutcome(status: status, stdout: result.standardOutput, stderr: result.standardError)
     }
 }
