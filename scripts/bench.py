@@ -77,6 +77,26 @@ print(json.dumps({"requests": count, "perSecond": count / elapsed, "p50ms": late
 """
 
 
+def agent_environment(rolecall, env, totp, profiles):
+    """An agent bound to this very process (so every command it times is inside its tree), serving
+    `profiles` after one code; the environment its shell lines set."""
+    # Its standard error is not captured: the agent keeps it for the rest of its life, and a pipe
+    # read to its end would never end.
+    lines = subprocess.run([rolecall, "agent", "--shell-pid", str(os.getpid()), "--mfa-code", totp.now(),
+                            *[argument for name in profiles for argument in ("--profile", name)]],
+                           env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, check=True).stdout
+    variables = dict(re.findall(r"^export (\w+)='([^']*)'$", lines, re.MULTILINE))
+    if "ROLECALL_AGENT" not in variables:
+        sys.exit(f"bench: rolecall agent printed no ROLECALL_AGENT line: {lines[:200]!r}")
+    return {**env, **variables}
+
+
+def memory_kib(pid):
+    """A process's peak and current resident set and its locked memory, in KiB."""
+    fields = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines() if ":" in line)
+    return {name: int(fields[name].split()[0]) for name in ("VmHWM", "VmRSS", "VmLck")}
+
+
 def run(argv, env, check=True, capture=True):
     result = subprocess.run(argv, env=env, stdout=subprocess.PIPE if capture else subprocess.DEVNULL,
                             stderr=subprocess.PIPE, text=True)
@@ -215,12 +235,14 @@ def main():
         emulator = subprocess.Popen([str(binaries / "rolesanywhere-emulator"), "--config", str(directory / "emulator.json"), "--port", "0"],
                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         url = emulator.stdout.readline().strip()
-        for name, mfa in [("nomfa", "off"), ("mfa", "required")]:
+        for name, mfa in [("nomfa", "off"), ("mfa", "required"), ("mfa2", "required"), ("mfa3", "required")]:
             run([rolecall, "profile", "add", name, "--role-arn", ROLE, "--profile-arn", PROFILE, "--trust-anchor-arn", ANCHOR,
                  "--mfa", mfa, "--endpoint", url], env)
         run([rolecall, "profile", "add", "chained", "--source-profile", "nomfa", "--role-arn", CHAINED_ROLE], env)
         env["AWS_ENDPOINT_URL_STS"] = url
 
+        # Three per-session profiles after one code: credential-process answered by the agent of this tree.
+        agent_env = agent_environment(rolecall, env, totp, ["mfa", "mfa2", "mfa3"])
         python_client = [sys.executable, "-c", PYTHON_CLIENT, PROFILE, ROLE, PYTHON_ANCHOR,
                          str(directory / "python-leaf.pem"), str(directory / "python-key.pem"), url.removeprefix("http://")]
         commands = {
@@ -229,6 +251,7 @@ def main():
             "one CreateSession round trip, in-process": round_trip,
             "curl, pre-signed CreateSession": None,  # re-signed every round, outside the timing
             "rolecall credential-process": [rolecall, "credential-process", "--profile", "nomfa"],
+            "rolecall credential-process, answered by the agent": ([rolecall, "credential-process", "--profile", "mfa"], agent_env),
             "rolecall exec -- true": [rolecall, "exec", "--profile", "nomfa", "--quiet", "--", "true"],
             "rolecall exec -- true, chained (CreateSession, then AssumeRole)": [rolecall, "exec", "--profile", "chained", "--quiet", "--", "true"],
             "Python iam-rolesanywhere-session": python_client,
@@ -236,6 +259,8 @@ def main():
         def measure(argv):
             if callable(argv):
                 return argv(directory, url)
+            if isinstance(argv, tuple):
+                return timed(*argv)
             return timed(argv or presigned_curl(directory, url), env)
 
         samples = {name: [] for name in commands}
@@ -255,6 +280,12 @@ def main():
             "peakRSSMB": [statistics.median(peak_rss_kib(argv, env) for _ in range(5)) / 1024 for argv in (plain, chained)],
         }
 
+        for name in ("mfa2", "mfa3"):  # every profile's credentials cached, as after a day's use
+            run([rolecall, "credential-process", "--profile", name], agent_env)
+        agent = json.loads(run([rolecall, "status", "--json"], agent_env).stdout)["agent"]
+        agent_memory = memory_kib(agent["pid"])
+        run([rolecall, "agent", "--stop"], agent_env)
+
         micro = [json.loads(line) for line in run([arguments.bench_tool], env).stdout.splitlines()]
 
         server = json.loads(run([rolecall, "exec", "--server", "--profile", "mfa", "--mfa-code", totp.now(), "--quiet", "--",
@@ -264,7 +295,7 @@ def main():
             emulator.terminate()
         subprocess.run(["rm", "-rf", str(directory)])
 
-    write(arguments.output, figures, micro, server, binary_figures(binaries), chaining, arguments.rounds)
+    write(arguments.output, figures, micro, server, binary_figures(binaries), chaining, agent_memory, arguments.rounds)
 
 
 # Swift mangles a module's name into every symbol it defines: `$s` + length + name.
@@ -291,7 +322,7 @@ def binary_figures(binaries):
     return figures
 
 
-def write(output, figures, micro, server, binary, chaining, rounds):
+def write(output, figures, micro, server, binary, chaining, agent, rounds):
     def row(name):
         f = figures[name]
         return f"| {name} | {f['median']:.1f} | {f['min']:.1f} | {f['max']:.1f} |"
@@ -352,6 +383,11 @@ def write(output, figures, micro, server, binary, chaining, rounds):
         f"{chaining['instructionsM'][1] - chaining['instructionsM'][0]:.1f} M more instructions ({chaining['instructionsM'][0]:.1f} M → "
         f"{chaining['instructionsM'][1]:.1f} M, callgrind), peak RSS {chaining['peakRSSMB'][0]:.1f} MB → {chaining['peakRSSMB'][1]:.1f} MB: "
         "an AssumeRole round trip, and libxml2 with the ICU it links, loaded with `dlopen` on that path only.",
+        "",
+        f"The agent (`rolecall agent`, three per-session profiles after one code, each profile's credentials cached): "
+        f"`credential-process` answered by it {figures['rolecall credential-process, answered by the agent']['median']:.1f} ms (median) against "
+        f"{process:.1f} ms for a profile without MFA, which makes its own CreateSession; the agent's resident set "
+        f"{agent['VmRSS'] / 1024:.1f} MB (peak {agent['VmHWM'] / 1024:.1f} MB), locked {agent['VmLck']} KiB.",
         END,
     ]
     generated = "\n".join(lines)
