@@ -105,7 +105,7 @@ import TestSupport
         aws --profile prod sts get-caller-identity --endpoint-url \(url) --query Arn --output text
         rolecall exec --profile dev -- sh -c 'echo "exec-key=$AWS_ACCESS_KEY_ID"'
         rolecall credential-process --profile dev | \(Paths.python) -c 'import json,sys; print("dev-key=" + json.load(sys.stdin)["AccessKeyId"])'
-        echo "counted=$(cat \(world.base)/before-burst 2>/dev/null)"
+        ROLECALL_AGENT="v1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA:${ROLECALL_AGENT##*:}" rolecall credential-process --profile dev 2>&1 | grep -o 'not this agent' || echo "forged token served"
         read go < \(gate)
         for i in $(seq 20); do aws --profile prod sts get-caller-identity --endpoint-url \(url) --query Arn --output text > \(world.base)/burst-$i & done
         wait
@@ -130,6 +130,7 @@ import TestSupport
         let devKey = outcome.stdout.split(separator: "\n").first { $0.hasPrefix("dev-key=") }?.dropFirst(8)
         #expect(execKey != nil && execKey == devKey, "exec in the agent's shell uses the agent: \(outcome.stdout)")
         #expect(outcome.stdout.contains("agent: pid "), "status shows the agent: \(outcome.stdout)")
+        #expect(outcome.stdout.contains("not this agent\n"), "a wrong token is refused: \(outcome.stdout)")
         for index in 1...20 {
             #expect(try String(contentsOfFile: world.base + "/burst-\(index)", encoding: .utf8).hasPrefix(Self.prodRole))
         }
@@ -139,6 +140,39 @@ import TestSupport
         // The shell exited: within a second, the agent is gone with its socket.
         let socket = String(address.split(separator: ":", maxSplits: 2)[2])
         #expect(try await eventually(within: 2) { !FileManager.default.fileExists(atPath: socket) }, "the agent outlived its shell")
+    }
+
+    /// bash in tmux, as a person types: the documented line, commands, `exit`; the agent is gone
+    /// within about a second of the shell.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux")))
+    func bashInTmuxEndsTheAgentWithTheShell() async throws {
+        let (world, url) = try await world()
+        let socket = world.base + "/tmux.sock"
+        let start = world.base + "/start.sh"
+        try (world.environment.map { "export \($0.key)='\($0.value)'" }.joined(separator: "\n") + "\nexec bash --norc --noprofile\n")
+            .write(toFile: start, atomically: true, encoding: .utf8)
+        func tmux(_ arguments: [String]) async throws -> ProcessOutcome {
+            try await ProcessRunner.run("/usr/bin/tmux", ["-S", socket, "-f", "/dev/null"] + arguments)
+        }
+        func type(_ line: String) async throws {
+            #expect(try await tmux(["send-keys", "-t", "t", "-l", line]).status == 0)
+            #expect(try await tmux(["send-keys", "-t", "t", "Enter"]).status == 0)
+        }
+        try #require(try await tmux(["new-session", "-d", "-s", "t", "-x", "200", "-y", "50", "sh \(start)"]).status == 0)
+        defer { Task { _ = try? await tmux(["kill-server"]) } }
+        try await type(#"eval "$(rolecall agent --shell-pid $$ --profile dev --profile prod --mfa-code \#(world.code()))""#)
+        try await type("aws --profile prod sts get-caller-identity --endpoint-url \(url) --query Arn --output text > \(world.base)/arn")
+        try await type("rolecall prompt > \(world.base)/prompt; printf %s \"$ROLECALL_AGENT\" > \(world.base)/address")
+        let served = try await eventually(within: 60) { !(try String(contentsOfFile: world.base + "/address", encoding: .utf8)).isEmpty }
+        let screen = try await tmux(["capture-pane", "-p", "-t", "t"]).stdout
+        try #require(served, "\(screen)")
+        #expect(try String(contentsOfFile: world.base + "/arn", encoding: .utf8).hasPrefix(Self.prodRole), "\(screen)")
+        #expect(try String(contentsOfFile: world.base + "/prompt", encoding: .utf8).hasPrefix("dev,prod "))
+        let address = try String(contentsOfFile: world.base + "/address", encoding: .utf8)
+        let agentSocket = String(address.split(separator: ":", maxSplits: 2)[2])
+        #expect(FileManager.default.fileExists(atPath: agentSocket))
+        try await type("exit")
+        #expect(try await eventually(within: 1.5) { !FileManager.default.fileExists(atPath: agentSocket) }, "the agent outlived its shell")
     }
 
     @Test func atATerminalTheTokenIsNotPrinted() async throws {
