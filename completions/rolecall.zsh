@@ -558,7 +558,7 @@ _rolecall_login() {
         '--pin-sha256[The SHA-256 fingerprint `rolecall issuer serve` printed; trust only that certificate.]:pin-sha256:'
         '--password-stdin[Read the password from the first line of stdin instead of the terminal (and a new one, when asked for, from the second).]'
         '--no-mfa[Log in without a TOTP code (only roles with --mfa off can be used).]'
-        '--prefix[Put this before each role'\''s name in the profiles this login writes, e.g. team- (team-dev beside your own dev); "" for none. Default\: the last login'\''s.]:prefix:'
+        '--prefix[Put this before each role'\''s name in the profiles this login writes, e.g. team- (team-dev beside your own dev); "" for none. Default\: the last login'\''s when --issuer is not given.]:prefix:'
         '--endpoint[Roles Anywhere endpoint URL, for CreateSession only (default\: $AWS_ENDPOINT_URL_ROLESANYWHERE or the region'\''s).]:endpoint:'
         '--sts-endpoint[STS endpoint URL\: a chained profile'\''s AssumeRole, and AWS_ENDPOINT_URL_STS for the command (default\: $AWS_ENDPOINT_URL_STS or the region'\''s).]:sts-endpoint:'
         '--signin-endpoint[Console sign-in (federation) endpoint URL for `rolecall console` (default\: $ROLECALL_SIGNIN_ENDPOINT or the partition'\''s).]:signin-endpoint:'
