@@ -407,6 +407,7 @@ _rolecall_profile_add() {
         return
         ;;
     '--source-profile')
+        __rolecall_add_completions -W "$(__rolecall_custom_complete ---completion profile add -- --source-profile "${COMP_CWORD}" "$(__rolecall_cursor_index_in_current_word)")"
         return
         ;;
     '--external-id')
@@ -480,6 +481,14 @@ _rolecall_profile_set() {
         return
         ;;
     esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __rolecall_add_completions -W "$(__rolecall_custom_complete ---completion profile set -- positional@0 "${COMP_CWORD}" "$(__rolecall_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
 }
 
 _rolecall_profile_list() {
@@ -496,6 +505,14 @@ _rolecall_profile_show() {
     repeating_options=()
     non_repeating_options=()
     __rolecall_offer_flags_options 1
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __rolecall_add_completions -W "$(__rolecall_custom_complete ---completion profile show -- positional@0 "${COMP_CWORD}" "$(__rolecall_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
 }
 
 _rolecall_profile_remove() {
@@ -504,6 +521,14 @@ _rolecall_profile_remove() {
     repeating_options=()
     non_repeating_options=()
     __rolecall_offer_flags_options 1
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __rolecall_add_completions -W "$(__rolecall_custom_complete ---completion profile remove -- positional@0 "${COMP_CWORD}" "$(__rolecall_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
 }
 
 _rolecall_profile_set-trust-anchor() {
@@ -653,6 +678,7 @@ _rolecall_credential-process() {
     # Offer option value completions
     case "${prev}" in
     '--profile')
+        __rolecall_add_completions -W "$(__rolecall_custom_complete ---completion credential-process -- --profile "${COMP_CWORD}" "$(__rolecall_cursor_index_in_current_word)")"
         return
         ;;
     esac
@@ -668,6 +694,7 @@ _rolecall_aws-config() {
     # Offer option value completions
     case "${prev}" in
     '--profile')
+        __rolecall_add_completions -W "$(__rolecall_custom_complete ---completion aws-config -- --profile "${COMP_CWORD}" "$(__rolecall_cursor_index_in_current_word)")"
         return
         ;;
     esac

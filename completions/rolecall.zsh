@@ -298,7 +298,7 @@ _rolecall_profile_add() {
         '--role-arn[arn\:aws\:iam\:\:ACCOUNT\:role/NAME]:role-arn:'
         '--profile-arn[arn\:aws\:rolesanywhere\:REGION\:ACCOUNT\:profile/ID]:profile-arn:'
         '--trust-anchor-arn[arn\:aws\:rolesanywhere\:REGION\:ACCOUNT\:trust-anchor/ID]:trust-anchor-arn:'
-        '--source-profile[Chain roles\: assume --role-arn with STS AssumeRole, signed with a session of this profile (its MFA, one code for both); at most 1h.]:source-profile:'
+        '--source-profile[Chain roles\: assume --role-arn with STS AssumeRole, signed with a session of this profile (its MFA, one code for both); at most 1h.]:source-profile:{__rolecall_custom_complete ---completion profile add -- --source-profile "${current_word_index}" "$(__rolecall_cursor_index_in_current_word)"}'
         '--external-id[The external ID the chained role'\''s trust policy asks for (with --source-profile).]:external-id:'
         '--region[AWS region (default\: the trust anchor'\''s).]:region:'
         '--duration[Longest AWS session, 15m to 12h or seconds.]:duration:'
@@ -326,7 +326,7 @@ _rolecall_profile_add() {
 _rolecall_profile_set() {
     local -i ret=1
     local -ar arg_specs=(
-        ':name:'
+        ':name:{__rolecall_custom_complete ---completion profile set -- positional@0 "${current_word_index}" "$(__rolecall_cursor_index_in_current_word)"}'
         '--endpoint[Roles Anywhere endpoint URL, for CreateSession only (default\: $AWS_ENDPOINT_URL_ROLESANYWHERE or the region'\''s).]:endpoint:'
         '--sts-endpoint[STS endpoint URL\: a chained profile'\''s AssumeRole, and AWS_ENDPOINT_URL_STS for the command (default\: $AWS_ENDPOINT_URL_STS or the region'\''s).]:sts-endpoint:'
         '--signin-endpoint[Console sign-in (federation) endpoint URL for `rolecall console` (default\: $ROLECALL_SIGNIN_ENDPOINT or the partition'\''s).]:signin-endpoint:'
@@ -354,7 +354,7 @@ _rolecall_profile_list() {
 _rolecall_profile_show() {
     local -i ret=1
     local -ar arg_specs=(
-        ':name:'
+        ':name:{__rolecall_custom_complete ---completion profile show -- positional@0 "${current_word_index}" "$(__rolecall_cursor_index_in_current_word)"}'
         '--json[Print JSON.]'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
@@ -367,7 +367,7 @@ _rolecall_profile_show() {
 _rolecall_profile_remove() {
     local -i ret=1
     local -ar arg_specs=(
-        ':name:'
+        ':name:{__rolecall_custom_complete ---completion profile remove -- positional@0 "${current_word_index}" "$(__rolecall_cursor_index_in_current_word)"}'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
@@ -460,7 +460,7 @@ _rolecall_agent() {
 _rolecall_credential-process() {
     local -i ret=1
     local -ar arg_specs=(
-        '--profile[The profile.]:profile:'
+        '--profile[The profile.]:profile:{__rolecall_custom_complete ---completion credential-process -- --profile "${current_word_index}" "$(__rolecall_cursor_index_in_current_word)"}'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
@@ -472,7 +472,7 @@ _rolecall_credential-process() {
 _rolecall_aws-config() {
     local -i ret=1
     local -ar arg_specs=(
-        '--profile[Only this profile.]:profile:'
+        '--profile[Only this profile.]:profile:{__rolecall_custom_complete ---completion aws-config -- --profile "${current_word_index}" "$(__rolecall_cursor_index_in_current_word)"}'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )

@@ -13,7 +13,7 @@ struct AWSConfigCommand: AsyncParsableCommand {
         abstract: "Print ~/.aws/config blocks for rolecall's profiles (never edits the file)."
     )
 
-    @Option(help: "Only this profile.")
+    @Option(help: "Only this profile.", completion: Completions.profileNames)
     var profile: String?
 
     func run() async throws {

@@ -12,7 +12,7 @@ struct CredentialProcessCommand: AsyncParsableCommand {
         """
     )
 
-    @Option(help: "The profile.")
+    @Option(help: "The profile.", completion: Completions.profileNames)
     var profile: String
 
     func run() async throws {

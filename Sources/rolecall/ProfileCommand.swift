@@ -32,7 +32,8 @@ struct ProfileCommand: AsyncParsableCommand {
         @Option(name: .customLong("trust-anchor-arn"), help: "arn:aws:rolesanywhere:REGION:ACCOUNT:trust-anchor/ID")
         var trustAnchorArn: String?
 
-        @Option(name: .customLong("source-profile"), help: "Chain roles: assume --role-arn with STS AssumeRole, signed with a session of this profile (its MFA, one code for both); at most 1h.")
+        @Option(name: .customLong("source-profile"), help: "Chain roles: assume --role-arn with STS AssumeRole, signed with a session of this profile (its MFA, one code for both); at most 1h.",
+                completion: Completions.profileNames)
         var sourceProfile: String?
 
         @Option(name: .customLong("external-id"), help: "The external ID the chained role's trust policy asks for (with --source-profile).")
@@ -164,7 +165,7 @@ struct ProfileCommand: AsyncParsableCommand {
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "show", abstract: "Show one profile.")
 
-        @Argument(help: "The profile's name.")
+        @Argument(help: "The profile's name.", completion: Completions.profileNames)
         var name: String
 
         @Flag(help: "Print JSON.")
@@ -215,7 +216,7 @@ struct ProfileCommand: AsyncParsableCommand {
     struct Remove: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "remove", abstract: "Remove a profile.")
 
-        @Argument(help: "The profile's name.")
+        @Argument(help: "The profile's name.", completion: Completions.profileNames)
         var name: String
 
         func run() async throws {
@@ -237,7 +238,7 @@ extension ProfileCommand {
             discussion: "Example: rolecall profile set dev --emulator http://127.0.0.1:8443"
         )
 
-        @Argument(help: "The profile's name.")
+        @Argument(help: "The profile's name.", completion: Completions.profileNames)
         var name: String
 
         @OptionGroup var endpoints: EndpointOptions

@@ -31,6 +31,13 @@ import TestSupport
             #expect(try await Self.complete(world, [command], "--profile", ["rolecall", command, "--profile", ""]) == ["dev", "prod-eu"])
         }
         #expect(try await Self.complete(world, ["exec"], "--profile", ["rolecall", "exec", "--profile", "pr"]) == ["prod-eu"])
+        for command in ["credential-process", "aws-config"] {
+            #expect(try await Self.complete(world, [command], "--profile", ["rolecall", command, "--profile", "d"]) == ["dev"])
+        }
+        for command in ["show", "remove", "set"] {
+            #expect(try await Self.complete(world, ["profile", command], "positional@0", ["rolecall", "profile", command, ""]) == ["dev", "prod-eu"])
+        }
+        #expect(try await Self.complete(world, ["profile", "add"], "--source-profile", ["rolecall", "profile", "add", "x", "--source-profile", ""]) == ["dev", "prod-eu"])
         var empty = world
         empty.environment["ROLECALL_HOME"] = world.base + "/no-home-here"
         #expect(try await Self.complete(empty, ["exec"], "--profile", ["rolecall", "exec", "--profile", ""]) == [])
