@@ -66,6 +66,8 @@ struct ExecCommand: AsyncParsableCommand {
             case nil: throw ValidationError("several profiles need --server: rolecall exec --server --profile A --profile B -- COMMAND")
             }
         }
+        // The passthrough argument takes every word after rolecall's own, `--help` among them.
+        if let first = command.first, first == "--help" || first == "-h" { throw CleanExit.helpRequest(self) }
         if let first = command.first, first != "--", first.hasPrefix("-") {
             throw ValidationError("\(printableExcerpt(first, limit: 40)) is not an option of exec: put the command after --, as in rolecall exec --profile dev -- COMMAND")
         }
