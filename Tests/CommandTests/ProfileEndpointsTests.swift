@@ -101,6 +101,11 @@ import TestSupport
         #expect(show.stdout.contains("STS endpoint:      \(url)") && show.stdout.contains("duration:          30m"), "\(show.stdout)")
         let same = try await world.rolecall(base + ["--region", "us-east-1", "--duration", "30m", "--emulator", url, "--pin-command", "echo 1234", "--force"])
         #expect(same.status == 0 && same.stderr.contains("nothing changed"), "\(same.stderr)")
+        // A source of chained profiles cannot become chained itself: rolecall chains one role only.
+        let chained = try await world.rolecall(["profile", "add", "admin", "--source-profile", "dev", "--role-arn", EmulatorHarness.targetRoleArn])
+        try #require(chained.status == 0, "\(chained.stderr)")
+        let loop = try await world.rolecall(["profile", "add", "dev", "--source-profile", "admin", "--role-arn", EmulatorHarness.roleArn, "--force"])
+        #expect(loop.status == 1 && loop.stderr.contains("is the source of admin"), "\(loop.stderr)")
     }
 
     @Test(arguments: [
