@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 long long rolecall_tcp_socket_uid(int family, const unsigned char *local, unsigned short local_port,
-                                  const unsigned char *remote, unsigned short remote_port) {
+                                  const unsigned char *remote, unsigned short remote_port, unsigned long long *inode) {
     size_t length = family == AF_INET ? 4 : family == AF_INET6 ? 16 : 0;
     if (length == 0) return -1;
     int fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
@@ -56,11 +56,12 @@ long long rolecall_tcp_socket_uid(int family, const unsigned char *local, unsign
     if (reply->nlmsg_type != SOCK_DIAG_BY_FAMILY) return -2;
     struct inet_diag_msg *found = NLMSG_DATA(reply);
     if (found->idiag_state != TCP_ESTABLISHED) return -1;
+    if (inode) *inode = found->idiag_inode;
     return (long long)found->idiag_uid;
 }
 #else
 long long rolecall_tcp_socket_uid(int family, const unsigned char *local, unsigned short local_port,
-                                  const unsigned char *remote, unsigned short remote_port) {
+                                  const unsigned char *remote, unsigned short remote_port, unsigned long long *inode) {
     (void)family; (void)local; (void)local_port; (void)remote; (void)remote_port;
     return -2;
 }

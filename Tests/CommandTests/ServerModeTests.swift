@@ -201,14 +201,22 @@ import TestSupport
         #expect(!outcome.stderr.contains("still running"), "\(outcome.stderr)")
     }
 
-    @Test func whenTheSupervisorDiesTheNextRequestFails() async throws {
+    /// The endpoint answers the command's tree only (as the agent socket does): this test process,
+    /// of the same user and with the URI and token, is refused; the command is served. Once the
+    /// supervisor is killed, the next request fails.
+    @Test func onlyTheTreeIsServedAndWhenTheSupervisorDiesTheNextRequestFails() async throws {
         let world = try await CLIWorld.withEmulator()
-        let (process, report) = try startSupervised(world, script: #"echo "$AWS_CONTAINER_CREDENTIALS_FULL_URI $AWS_CONTAINER_AUTHORIZATION_TOKEN $$" > "$REPORT"; sleep 20"#)
+        let script = #"""
+        inside=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: $AWS_CONTAINER_AUTHORIZATION_TOKEN" "$AWS_CONTAINER_CREDENTIALS_FULL_URI")
+        echo "$AWS_CONTAINER_CREDENTIALS_FULL_URI $AWS_CONTAINER_AUTHORIZATION_TOKEN $$ $inside" > "$REPORT"; sleep 20
+        """#
+        let (process, report) = try startSupervised(world, script: script)
         let parts = try await Self.firstLine(of: report).split(separator: " ").map(String.init)
-        try #require(parts.count == 3)
+        try #require(parts.count == 4)
         defer { if let child = Int32(parts[2]) { kill(child, SIGKILL) } }
-        let before = try await ProcessRunner.run("curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "-H", "Authorization: \(parts[1])", parts[0]])
-        #expect(before.stdout == "200")
+        #expect(parts[3] == "200", "the command is served")
+        let outside = try await ProcessRunner.run("curl", ["-s", "-w", " %{http_code}", "-H", "Authorization: \(parts[1])", parts[0]])
+        #expect(outside.stdout.hasSuffix(" 403") && !outside.stdout.contains("AccessKeyId"), "a process outside the tree, with the token: \(outside.stdout)")
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
         let after = try await ProcessRunner.run("curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "2", "-H", "Authorization: \(parts[1])", parts[0]])

@@ -5,9 +5,11 @@
 /// whose remote address is `remote`, asked of the kernel through netlink's sock_diag (one exact
 /// lookup, not a walk of /proc/net/tcp). Addresses are in network byte order: 4 bytes for AF_INET,
 /// 16 for AF_INET6 (an IPv4-mapped address finds a dual-stack socket).
-/// Returns the uid; -1 when no such established socket exists; -2 when netlink cannot be asked.
+/// Returns the uid, and the socket's inode in `inode` when not NULL (which processes hold it: the
+/// endpoints answer only the session's tree); -1 when no such established socket exists; -2 when
+/// netlink cannot be asked.
 long long rolecall_tcp_socket_uid(int family, const unsigned char *local, unsigned short local_port,
-                                  const unsigned char *remote, unsigned short remote_port);
+                                  const unsigned char *remote, unsigned short remote_port, unsigned long long *inode);
 
 /// The process at the other end of a connected Unix socket as the kernel recorded it at connect()
 /// (SO_PEERCRED; Swift's Glibc has no `struct ucred`). Returns 0 or errno.

@@ -36,7 +36,7 @@ public struct AgentDaemon: Sendable {
         let stop = AgentStopRequest()
         let service: AgentService
         do {
-            service = try AgentService(held, root: handoff.root, boundAt: handoff.boundAt, context: starter.context, report: report, stop: stop.request)
+            service = try AgentService(held, tree: SessionTree(root: handoff.root, boundAt: handoff.boundAt), context: starter.context, report: report, stop: stop.request)
         } catch {
             held.forEach { $0.source.wipe() }
             throw error

@@ -21,7 +21,7 @@ final class AgentService: Sendable {
     private let caches: AgentCredentialCache
 
     /// Listens in a fresh private directory; `stop` is what an `agent --stop` request asks for.
-    init(_ held: [HeldProfiles.Held], root: TreeRoot, boundAt: UInt64, context: SessionContext,
+    init(_ held: [HeldProfiles.Held], tree: SessionTree, context: SessionContext,
          report: @escaping @Sendable (String) -> Void, stop: @escaping @Sendable () -> Void) throws {
         let now = context.now
         var caches: [String: CredentialCache] = [:]
@@ -35,7 +35,7 @@ final class AgentService: Sendable {
         let address = AgentAddress.generate(socketPath: directory.socketPath, using: &generator)
         let info = AgentInfo(pid: getpid(), profiles: held.map { ($0.profile.name, $0.source.windowEnd) })
         do {
-            server = try AgentServer(address: address, root: root, boundAt: boundAt, now: now, report: report,
+            server = try AgentServer(address: address, root: tree.root, boundAt: tree.boundAt, now: now, report: report,
                                      provider: { try await served.credentials(profile: $0) },
                                      controls: .init(info: { info }, stop: stop))
         } catch {

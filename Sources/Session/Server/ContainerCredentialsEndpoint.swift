@@ -17,8 +17,12 @@ public final class ContainerCredentialsEndpoint: Sendable {
     public let token: SecretBytes
     private let cache: CredentialCache
     private let refusals: RefusalCounter
+    /// Whose requests are answered: the supervisor's tree (nil: any process of this user).
+    private let tree: SessionTree?
 
-    public init(cache: CredentialCache, now: @escaping @Sendable () -> Date = Date.init, report: @escaping @Sendable (String) -> Void) {
+    public init(cache: CredentialCache, now: @escaping @Sendable () -> Date = Date.init, tree: SessionTree? = nil,
+                report: @escaping @Sendable (String) -> Void) {
+        self.tree = tree
         var generator = SystemRandomNumberGenerator()
         self.path = "/rolecall/" + (0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) }.hexString
         self.token = SecretBytes((0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }.hexString)
@@ -29,7 +33,7 @@ public final class ContainerCredentialsEndpoint: Sendable {
     /// Serves until the task is cancelled, then returns; `onListening` gets the full URI once the
     /// socket listens (connections made meanwhile wait in its backlog).
     public func run(onListening: @escaping @Sendable (String) async -> Void) async throws {
-        try await LoopbackHTTPServer { await self.respond($0) }.run { [path] port in
+        try await LoopbackHTTPServer(tree: tree) { await self.respond($0) }.run { [path] port in
             await onListening("http://127.0.0.1:\(port)\(path)")
         }
     }

@@ -40,9 +40,12 @@ public final class InstanceMetadataEndpoint: Sendable {
     /// Live session tokens, oldest first.
     private let tokens = Mutex<[(token: SecretBytes, expires: Date)]>([])
     private let refusals: RefusalCounter
+    /// Whose requests are answered: the supervisor's tree (nil: any process of this user).
+    private let tree: SessionTree?
 
     public init(cache: CredentialCache, identity: Identity, now: @escaping @Sendable () -> Date = Date.init,
-                report: @escaping @Sendable (String) -> Void) {
+                tree: SessionTree? = nil, report: @escaping @Sendable (String) -> Void) {
+        self.tree = tree
         self.cache = cache
         self.identity = identity
         self.now = now
@@ -52,7 +55,7 @@ public final class InstanceMetadataEndpoint: Sendable {
     /// Serves until the task is cancelled; `onListening` gets `http://127.0.0.1:PORT/`, the value of
     /// `AWS_EC2_METADATA_SERVICE_ENDPOINT`.
     public func run(onListening: @escaping @Sendable (String) async -> Void) async throws {
-        try await LoopbackHTTPServer { await self.respond($0) }.run { port in
+        try await LoopbackHTTPServer(tree: tree) { await self.respond($0) }.run { port in
             await onListening("http://127.0.0.1:\(port)/")
         }
     }

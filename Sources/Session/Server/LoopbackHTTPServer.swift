@@ -39,6 +39,8 @@ struct LoopbackHTTPServer: Sendable {
         var localPort: Int?
         /// The uid owning the peer's socket (`/proc/net/tcp`); nil when it cannot be told.
         var peerUID: UInt32?
+        /// Why the processes holding the peer's socket are outside the served tree; nil when one is inside (or no tree is set).
+        var outsideTree: ProcessAncestry.Reason? = nil
 
         var isLoopbackPeer: Bool {
             guard let address = peer?.ipAddress else { return false }
@@ -54,6 +56,7 @@ struct LoopbackHTTPServer: Sendable {
             guard isLoopbackPeer else { return (.forbidden, "a connection that is not from this machine") }
             guard let peerUID else { return (.forbidden, "a connection whose owner cannot be told") }
             guard peerUID == SocketOwner.ownUID else { return (.forbidden, "a connection from another user (uid \(peerUID))") }
+            if let outsideTree { return (.forbidden, "a process outside the session's tree (\(outsideTree.rawValue))") }
             let hosts = head.headers["host"]
             guard hosts.count == 1, localPort.map({ hosts[0] == "127.0.0.1:\($0)" }) == true else {
                 return (.forbidden, "a Host header that is not 127.0.0.1 (possible DNS rebinding)")
@@ -62,6 +65,9 @@ struct LoopbackHTTPServer: Sendable {
         }
     }
 
+    /// The tree whose processes alone are answered (`exec --server`, `exec --imds`); nil: any
+    /// process of this user.
+    var tree: SessionTree? = nil
     let respond: @Sendable (Asked) async -> Reply
 
     /// Serves until the task is cancelled, then returns; `onListening` gets the port once the
@@ -112,7 +118,9 @@ struct LoopbackHTTPServer: Sendable {
         let peer = connection.channel.remoteAddress
         let local = connection.channel.localAddress
         // Once per connection: the socket's owner does not change.
-        let peerUID = peer.flatMap { peer in local.flatMap { SocketOwner.uid(ofPeer: peer, connectedTo: $0) } }
+        let owner = peer.flatMap { peer in local.flatMap { SocketOwner.owner(ofPeer: peer, connectedTo: $0) } }
+        var outsideTree: ProcessAncestry.Reason?
+        if let tree, let owner, owner.uid == SocketOwner.ownUID, case .outside(let why) = tree.verdict(socketInode: owner.inode) { outsideTree = why }
         // An error ends this connection only: a reset, cancellation, or a malformed request that
         // NIO's error handler has already answered with 400.
         try? await connection.executeThenClose { requests, responses in
@@ -126,7 +134,7 @@ struct LoopbackHTTPServer: Sendable {
                 case .end:
                     guard let asked = head else { continue }
                     head = nil
-                    let reply = await respond(Asked(head: asked, peer: peer, localPort: local?.port, peerUID: peerUID))
+                    let reply = await respond(Asked(head: asked, peer: peer, localPort: local?.port, peerUID: owner?.uid, outsideTree: outsideTree))
                     try await responses.write(contentsOf: reply.parts(for: asked))
                     reply.onWritten?()
                     // Leaving closes the socket. The response is already flushed: the writer hands

@@ -18,32 +18,47 @@ import NIOCore
 enum SocketOwner {
     static let ownUID = UInt32(geteuid())
 
+    /// The owner of the peer's socket, and the socket's inode (which processes hold it).
+    struct Owner: Sendable, Equatable {
+        let uid: UInt32
+        let inode: UInt64
+    }
+
     /// Nil when no such established socket is found (then nothing is answered).
     static func uid(ofPeer peer: SocketAddress, connectedTo local: SocketAddress, tables: (v4: String, v6: String) = ("/proc/net/tcp", "/proc/net/tcp6")) -> UInt32? {
+        owner(ofPeer: peer, connectedTo: local, tables: tables)?.uid
+    }
+
+    static func owner(ofPeer peer: SocketAddress, connectedTo local: SocketAddress, tables: (v4: String, v6: String) = ("/proc/net/tcp", "/proc/net/tcp6")) -> Owner? {
         guard let peerOctets = octets(peer), let localOctets = octets(local), let peerPort = peer.port, let localPort = local.port else { return nil }
         let mapped = { (octets: [UInt8]) in [UInt8](repeating: 0, count: 10) + [0xFF, 0xFF] + octets }
         var netlinkAnswered = false
         for (family, peerBytes, localBytes) in [(AF_INET, peerOctets, localOctets), (AF_INET6, mapped(peerOctets), mapped(localOctets))] {
-            let found = rolecall_tcp_socket_uid(family, peerBytes, UInt16(peerPort), localBytes, UInt16(localPort))
-            if found >= 0 { return UInt32(found) }
+            var inode: UInt64 = 0
+            let found = rolecall_tcp_socket_uid(family, peerBytes, UInt16(peerPort), localBytes, UInt16(localPort), &inode)
+            if found >= 0 { return Owner(uid: UInt32(found), inode: inode) }
             if found == -1 { netlinkAnswered = true }
         }
         if netlinkAnswered { return nil }
         if let table = readTable(tables.v4),
-           let uid = uid(in: table, peer: key(peerOctets, port: peerPort), local: key(localOctets, port: localPort)) {
-            return uid
+           let owner = owner(in: table, peer: key(peerOctets, port: peerPort), local: key(localOctets, port: localPort)) {
+            return owner
         }
         guard let table = readTable(tables.v6) else { return nil }
-        return uid(in: table, peer: key(mapped: peerOctets, port: peerPort), local: key(mapped: localOctets, port: localPort))
+        return owner(in: table, peer: key(mapped: peerOctets, port: peerPort), local: key(mapped: localOctets, port: localPort))
     }
 
-    /// `table` as the kernel prints it: `sl local_address rem_address st … uid …`. Only an
-    /// established connection counts: a socket in TIME_WAIT has no owner left (its uid shows as 0).
+    /// `table` as the kernel prints it: `sl local_address rem_address st … uid timeout inode …`. Only
+    /// an established connection counts: a socket in TIME_WAIT has no owner left (its uid shows as 0).
     static func uid(in table: String, peer: String, local: String) -> UInt32? {
+        owner(in: table, peer: peer, local: local)?.uid
+    }
+
+    static func owner(in table: String, peer: String, local: String) -> Owner? {
         for line in table.split(separator: "\n").dropFirst() {
             let fields = line.split(separator: " ", omittingEmptySubsequences: true)
-            guard fields.count > 7, fields[1] == peer, fields[2] == local, fields[3] == "01" else { continue }
-            return UInt32(fields[7])
+            guard fields.count > 9, fields[1] == peer, fields[2] == local, fields[3] == "01", let uid = UInt32(fields[7]) else { continue }
+            return Owner(uid: uid, inode: UInt64(fields[9]) ?? 0)
         }
         return nil
     }

@@ -53,8 +53,10 @@ public struct Supervisor: Sendable {
         let cache = CredentialCache(windowEnd: source.windowEnd ?? .distantFuture, policyDurationSeconds: source.durationSeconds,
                                     format: served == .instanceMetadata ? .instanceMetadata : .container, now: context.now, fetch: source.fetch)
         let first = try await cache.credentials()
-        let endpoint = try await startEndpoint(served, cache: cache, profile: certified.profile, region: source.region)
-        let agent = try AgentService(held, root: TreeRoot(pid: getpid()), boundAt: boundAt, context: context, report: report,
+        // Who is inside: the endpoint and the agent socket answer the same processes.
+        let tree = SessionTree(root: try TreeRoot(pid: getpid()), boundAt: boundAt)
+        let endpoint = try await startEndpoint(served, cache: cache, profile: certified.profile, region: source.region, tree: tree)
+        let agent = try AgentService(held, tree: tree, context: context, report: report,
                                      stop: { report("rolecall: `agent --stop` stops an agent, not an `exec --server` session: exit its command instead") })
         var variables = childVariables(endpoint, certified: certified, windowEnd: Self.lastWindowEnd(held)) + agent.variables
         if !quiet { announce(certified, on: endpoint.uri, firstExpiring: first.expiration, others: held.dropFirst()) }
@@ -106,7 +108,7 @@ public struct Supervisor: Sendable {
         let stop: @Sendable () -> Void
     }
 
-    private func startEndpoint(_ served: Served, cache: CredentialCache, profile: Profile, region: String) async throws -> ServedEndpoint {
+    private func startEndpoint(_ served: Served, cache: CredentialCache, profile: Profile, region: String, tree: SessionTree) async throws -> ServedEndpoint {
         let now = starter.context.now
         let (urls, continuation) = AsyncStream.makeStream(of: String.self)
         var variables: [(name: String, value: String)]
@@ -114,12 +116,12 @@ public struct Supervisor: Sendable {
         let reportRemainingRefusals: @Sendable () -> Void
         switch served {
         case .container:
-            let endpoint = ContainerCredentialsEndpoint(cache: cache, now: now, report: report)
+            let endpoint = ContainerCredentialsEndpoint(cache: cache, now: now, tree: tree, report: report)
             variables = [("AWS_CONTAINER_AUTHORIZATION_TOKEN", endpoint.token.unsafeStringValue())]
             run = { try await endpoint.run(onListening: $0) }
             reportRemainingRefusals = { endpoint.reportRemainingRefusals() }
         case .instanceMetadata:
-            let endpoint = InstanceMetadataEndpoint(cache: cache, identity: .init(roleArn: profile.roleArn, region: region), now: now, report: report)
+            let endpoint = InstanceMetadataEndpoint(cache: cache, identity: .init(roleArn: profile.roleArn, region: region), now: now, tree: tree, report: report)
             variables = [("AWS_EC2_METADATA_V1_DISABLED", "true"), ("AWS_EC2_METADATA_DISABLED", "false")]
             run = { try await endpoint.run(onListening: $0) }
             reportRemainingRefusals = { endpoint.reportRemainingRefusals() }
