@@ -5,49 +5,25 @@ completion script), then LINE and TAB, and prints everything the shell drew afte
 completion candidates among it (with the terminal's escape sequences).
 """
 import os
-import pty
-import select
 import sys
-import time
+
+from pty_run import Terminal
 
 setup, line, argv = sys.argv[1], sys.argv[2], sys.argv[3:]
-pid, terminal = pty.fork()
-if pid == 0:
-    os.execvp(argv[0], argv)
-
-output = b""
-
-
-def read(seconds):
-    """What the shell draws during `seconds`."""
-    global output
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        ready, _, _ = select.select([terminal], [], [], 0.05)
-        if not ready:
-            continue
-        try:
-            chunk = os.read(terminal, 4096)
-        except OSError:  # the shell closed the terminal
-            return
-        if not chunk:
-            return
-        output += chunk
-
-
-read(2)
-os.write(terminal, setup.encode() + b"\n")
-read(2)
-start = len(output)
-os.write(terminal, line.encode() + b"\t")
-read(3)
-os.write(terminal, b"\x03")  # abandon the line, then leave
-read(0.5)
-os.write(terminal, b"exit\n")
-read(1)
+shell = Terminal(argv)
+shell.read(2)
+shell.type(setup.encode() + b"\n")
+shell.read(2)
+start = len(shell.output)
+shell.type(line.encode() + b"\t")
+shell.read(3)
+shell.type(b"\x03")  # abandon the line, then leave
+shell.read(0.5)
+shell.type(b"exit\n")
+shell.read(1)
 try:
-    os.kill(pid, 9)
-    os.waitpid(pid, 0)
+    os.kill(shell.pid, 9)
+    os.waitpid(shell.pid, 0)
 except (ProcessLookupError, ChildProcessError):
     pass
-sys.stdout.write(output[start:].decode(errors="replace"))
+sys.stdout.write(shell.output[start:].decode(errors="replace"))
