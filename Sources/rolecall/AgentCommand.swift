@@ -66,7 +66,17 @@ struct AgentCommand: AsyncParsableCommand {
                   rolecall agent --format fish --shell-pid $fish_pid\(profileArguments) | source
                 """)
         }
-        try SessionStarter(context: Console.context()).refuseNesting()
+        let starter = SessionStarter(context: Console.context())
+        try starter.refuseNesting()
+        // Without --profile, the usual selection; when it names none, a usage error before any code.
+        if selection.profiles.isEmpty, selection.awsRole == nil {
+            do {
+                _ = try starter.profile(for: selection.selection)
+            } catch {
+                Console.err("rolecall: \(error); give the agent's profiles with --profile NAME (several may be given)\n")
+                throw ExitCode(2)
+            }
+        }
         let root = try AgentLaunch.root(shellPid: shellPid)
         switch try AgentLaunch.start(arguments: Array(CommandLine.arguments.dropFirst()), environment: environment, root: root, boundAt: boundAt) {
         case .ready(let lines):

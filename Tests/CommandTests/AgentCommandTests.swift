@@ -175,6 +175,34 @@ import TestSupport
         #expect(try await eventually(within: 1.5) { !FileManager.default.fileExists(atPath: agentSocket) }, "the agent outlived its shell")
     }
 
+    /// Without --shell-pid the agent binds to its parent when that shell lives on; a short-lived
+    /// subshell, pid 1 and a missing profile are refused before any code; eval again replaces the
+    /// old agent; --list names this shell's.
+    @Test func bindingReplacingAndListing() async throws {
+        let (world, _) = try await world()
+        let script = """
+        eval "$(rolecall agent --profile dev --mfa-code \(world.code()))" || exit 9
+        first="${ROLECALL_AGENT##*:}"
+        rolecall credential-process --profile dev >/dev/null && echo "bound to the parent"
+        eval "$(rolecall agent --profile dev --mfa-code \(world.code(offset: 1)))" || exit 9
+        test -e "$first" || echo "the old agent is gone"
+        rolecall agent --list | grep -c "(this shell's)"
+        x=$( (rolecall agent --profile dev --mfa-code 000000) 2>&1 ); echo "subshell: $x"
+        rolecall agent --shell-pid 1 --profile dev --mfa-code 000000 2>&1 | cat
+        ROLECALL_AGENT= rolecall agent --mfa-code 000000 2>&1 | cat; echo "status ${PIPESTATUS[0]}"
+        """
+        try #require(try await world.rolecall(["profile", "add", "other", "--role-arn", EmulatorHarness.roleArn, "--profile-arn", EmulatorHarness.profileArn,
+                                               "--trust-anchor-arn", EmulatorHarness.trustAnchorArn, "--endpoint", try #require(world.harness?.url)]).status == 0)
+        let outcome = try await ProcessRunner.run("/bin/bash", ["-c", script], environment: world.environment)
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        let lines = outcome.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.prefix(3) == ["bound to the parent", "the old agent is gone", "1"], "\(outcome.stdout)")
+        #expect(outcome.stdout.contains("subshell: rolecall: the agent cannot be bound to that process: rolecall runs in a subshell that ends with it"), "\(outcome.stdout)")
+        #expect(outcome.stdout.contains("pid 1 is init or the kernel"), "\(outcome.stdout)")
+        #expect(outcome.stdout.contains("give the agent's profiles with --profile NAME") && outcome.stdout.contains("status 2"), "\(outcome.stdout)")
+        #expect(world.createSessions.count == 1, "the one credential-process served; the refusals asked nothing of AWS")
+    }
+
     @Test func atATerminalTheTokenIsNotPrinted() async throws {
         let (world, _) = try await world()
         let run = try await ProcessRunner.run(Paths.python, ["\(Paths.packageRoot)/Tests/Python/pty_run.py", "", Paths.rolecall, "agent", "--profile", "dev"],
