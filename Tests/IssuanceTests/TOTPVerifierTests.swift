@@ -53,8 +53,11 @@ import TestSupport
 
     @Test func fiveFailuresLockTheDeviceThenASuccessResets() throws {
         let wrong = code() == "000000" ? "111111" : "000000"
-        for _ in 0..<4 {
-            #expect { try verifier().verify(code: wrong, devices: [device]) } throws: { ($0 as? MFAError)?.code == .wrong }
+        for attempt in 1...4 {
+            // The fourth wrong code warns that the next one locks the device.
+            #expect { try verifier().verify(code: wrong, devices: [device]) } throws: { error in
+                (error as? MFAError)?.code == .wrong && "\(error)".contains("one more wrong code locks the device for 30 s") == (attempt == 4)
+            }
         }
         #expect { try verifier().verify(code: wrong, devices: [device]) } throws: { ($0 as? MFAError)?.code == .wrong }
         // Locked now: even the right code is refused, and the message says for how long.

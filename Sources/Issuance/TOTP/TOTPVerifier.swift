@@ -59,15 +59,18 @@ public struct TOTPVerifier: Sendable {
                 state.devices[device.name] = record
                 return device.name
             }
+            var fewestFailures = Int.max
             for device in open {
                 var record = state.devices[device.name] ?? .init()
                 record.consecutiveFailures += 1
                 if record.consecutiveFailures >= TOTPLockout.failuresBeforeLockout {
                     record.lockedUntil = time.addingTimeInterval(TOTPLockout.duration(afterFailures: record.consecutiveFailures))
                 }
+                fewestFailures = min(fewestFailures, record.consecutiveFailures)
                 state.devices[device.name] = record
             }
-            throw MFAError.wrongCode()
+            // The last device to lock decides when nothing is open any more.
+            throw MFAError.wrongCode(attemptsLeft: TOTPLockout.failuresBeforeLockout - fewestFailures)
         }
     }
 }
@@ -79,7 +82,9 @@ public struct MFAError: Error, Sendable, Equatable, CustomStringConvertible {
     public let description: String
 
     static func malformedCode() -> MFAError { .init(code: .malformed, description: "an MFA code is exactly 6 digits") }
-    static func wrongCode() -> MFAError { .init(code: .wrong, description: TOTPRefusalText.wrongCode) }
+    static func wrongCode(attemptsLeft: Int? = nil) -> MFAError {
+        .init(code: .wrong, description: TOTPRefusalText.wrongCode(attemptsLeft: attemptsLeft))
+    }
     static func replayed() -> MFAError { .init(code: .replayed, description: TOTPRefusalText.replayed) }
     static func noDevice() -> MFAError { .init(code: .noDevice, description: "no MFA device is registered: run `rolecall init` or `rolecall mfa add`") }
     static func locked(until: Date, now: Date) -> MFAError {
