@@ -50,24 +50,33 @@ struct CACommand: AsyncParsableCommand {
             abstract: "Create a new CA: at once, or staged (--stage, then --promote) so the trust anchor can hold both first."
         )
 
-        @Flag(help: "Create the next CA and keep signing with the current one; `ca show` prints both for the trust anchor.")
-        var stage = false
+        /// A rotation in two steps; neither flag rotates at once.
+        enum Step: String, EnumerableFlag {
+            case stage, promote
 
-        @Flag(help: "Switch signing to the staged CA.")
-        var promote = false
+            static func help(for value: Step) -> ArgumentHelp? {
+                switch value {
+                case .stage: "Create the next CA and keep signing with the current one; `ca show` prints both for the trust anchor."
+                case .promote: "Switch signing to the staged CA."
+                }
+            }
+        }
+
+        @Flag(exclusivity: .exclusive)
+        var step: Step?
 
         @OptionGroup var mfa: MFAOptions
 
         @OptionGroup var tokenOptions: CAKeyOptions
 
-        func validate() throws {
-            if stage && promote { throw ValidationError("give --stage or --promote, not both") }
-        }
-
         func run() async throws {
             try await Console.reportingErrors {
                 let context = tokenOptions.apply(to: Console.context())
-                let rotation: LocalSetup.Rotation = stage ? .stage : promote ? .promote : .immediate
+                let rotation: LocalSetup.Rotation = switch step {
+                case .stage?: .stage
+                case .promote?: .promote
+                case nil: .immediate
+                }
                 let code = try mfa.source(label: "rotating the CA").obtain()
                 let certificate = try LocalSetup(context: context).rotateAuthority(rotation, mfaCode: code, caKey: try tokenOptions.caKeyURI())
                 let fingerprint = CertificateFingerprint.sha256(der: try certificate.derBytes())

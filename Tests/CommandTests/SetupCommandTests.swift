@@ -88,6 +88,8 @@ import TestSupport
     /// anchor that holds only it keeps working meanwhile; `ca show` gives both as the bundle.
     @Test func aStagedRotationSignsWithTheCurrentCAUntilPromoted() async throws {
         let world = try await CLIWorld.withEmulator(mfa: "off")  // the emulator trusts the first CA only
+        let both = try await world.rolecall(["ca", "rotate", "--stage", "--promote", "--mfa-code", world.code()])
+        #expect(both.status == 2 && both.stderr.contains("--stage") && both.stderr.contains("--promote"), "one step at a time: \(both.stderr)")
         let promoteFirst = try await world.rolecall(["ca", "rotate", "--promote", "--mfa-code", world.code()])
         #expect(promoteFirst.status == 1 && promoteFirst.stderr.contains("no CA is staged"), "\(promoteFirst.stderr)")
         let staged = try await world.rolecall(["ca", "rotate", "--stage", "--mfa-code", world.code()])
