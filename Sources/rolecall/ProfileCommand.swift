@@ -156,7 +156,7 @@ struct ProfileCommand: AsyncParsableCommand {
                 }
                 Console.out("NAME\tMFA\tDURATION\tROLE\n")
                 for profile in profiles {
-                    Console.out("\(profile.name)\t\(profile.mfa.rawValue)\t\(DurationText.format(profile.durationSeconds))\t\(profile.roleArn)\n")
+                    Console.out("\(profile.name)\t\(profile.mfaShown.rawValue)\t\(DurationText.format(profile.durationSeconds))\t\(profile.roleArn)\n")
                 }
             }
         }
@@ -200,7 +200,7 @@ struct ProfileCommand: AsyncParsableCommand {
                 trust anchor ARN:  \(profile.trustAnchorArn)
                 region:            \(profile.effectiveRegion)
                 duration:          \(DurationText.format(profile.durationSeconds))
-                MFA:               \(profile.mfa.rawValue)
+                MFA:               \(profile.mfaShown == .login ? "login (the code at `rolecall login`; none per session)" : profile.mfaShown.rawValue)
                 endpoint:          \(profile.endpoint ?? "default")
                 STS endpoint:      \(profile.stsEndpoint ?? "default")
                 sign-in endpoint:  \(profile.signinEndpoint ?? "default")

@@ -334,6 +334,11 @@ import TestSupport
         defer { team.stop() }
         let login = try await team.login(code: team.world.code())
         #expect(login.stdout.contains("profile test-role: \(EmulatorHarness.roleArn) (no code per session)"))
+        // Not "off": the login checked a code.
+        let shown = try await team.world.rolecall(["profile", "show", "test-role"])
+        #expect(shown.stdout.contains("MFA:               login (the code at `rolecall login`; none per session)"), "\(shown.stdout)")
+        let status = try await team.world.rolecall(["status"])
+        #expect(status.stdout.contains("test-role (MFA at login)"), "\(status.stdout)")
         for _ in 0..<2 {
             let outcome = try await team.world.rolecall(["credential-process", "--profile", "test-role"])
             #expect(outcome.status == 0, "\(outcome.stderr)")

@@ -212,6 +212,18 @@ public struct Profile: Codable, Sendable, Equatable {
     /// and the first CreateSession (and the certificate's whole-second notAfter).
     public static let minimumMFAIntervalSeconds = SessionDurationPolicy.minimumSeconds + 60
 
+    /// The MFA a person meets, as `profile list`, `profile show` and `status` name it.
+    public enum MFAShown: String, Sendable {
+        case required, token, off
+        /// A team role granted `--mfa login`: no code per session, but not "off": the login checked one.
+        case login
+    }
+
+    public var mfaShown: MFAShown {
+        if issuer != nil, chain == nil, mfa == .off { return .login }
+        return MFAShown(rawValue: mfa.rawValue) ?? .required
+    }
+
     /// The region to use: the profile's, else the trust anchor ARN's.
     public var effectiveRegion: String {
         region ?? (try? ARN(trustAnchorArn, kind: .trustAnchor).region) ?? ""

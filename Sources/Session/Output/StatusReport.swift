@@ -74,10 +74,11 @@ public struct StatusReport: Sendable {
         return Result { () throws(AgentError) in try AgentClient.info(address: try AgentAddress(parsing: value)) }
     }
 
-    static func mfaLabel(_ mode: Profile.MFAMode) -> String {
-        switch mode {
+    static func mfaLabel(_ profile: Profile) -> String {
+        switch profile.mfaShown {
         case .required: "MFA"
         case .token: "MFA: token"
+        case .login: "MFA at login"
         case .off: "no MFA"
         }
     }
@@ -88,7 +89,7 @@ public struct StatusReport: Sendable {
         if let caFingerprint, let caExpires {
             lines.append("CA: \(caFingerprint), expires \(RFC3339.string(from: caExpires))")
         }
-        lines.append("profiles: " + (profiles.isEmpty ? "none" : profiles.map { "\($0.name) (\(Self.mfaLabel($0.mfa)))" }.joined(separator: ", ")))
+        lines.append("profiles: " + (profiles.isEmpty ? "none" : profiles.map { "\($0.name) (\(Self.mfaLabel($0)))" }.joined(separator: ", ")))
         lines.append("MFA devices: " + (devices.isEmpty ? (teamLogin == nil && !profiles.contains { $0.issuer != nil } ? "none" : "kept by the team issuer") : devices.map { device in
             device.name + (device.lockedUntil.map { " (locked until \(RFC3339.string(from: $0)))" } ?? "")
         }.joined(separator: ", ")))
