@@ -70,14 +70,12 @@ public struct IssuerAdmin: Sendable {
         return hasAuthority && hasTokenKey
     }
 
-    public static let alreadyInitialized = IssuerSetupError("this issuer database has a CA already: see `rolecall issuer ca show`")
-
-    /// A new CA and token key, or whichever of the two an interrupted `init` did not write (each
+        /// A new CA and token key, or whichever of the two an interrupted `init` did not write (each
     /// existing one must open with this key); refuses an issuer that has both. With `caKey`, the
     /// CA's key is on that HSM token (made there if the object does not exist), and the database
     /// holds only its URI.
     public func initialize(commonName: String, caKey: PKCS11URI? = nil) async throws -> CertificateAuthority {
-        guard try await !Self.isInitialized(database) else { throw Self.alreadyInitialized }
+        guard try await !Self.isInitialized(database) else { throw IssuerError.alreadyInitialized }
         try await vault.createTokenKey()
         _ = try await vault.tokenSigner()
         if try await !database.authorities().isEmpty { return try await vault.currentAuthority() }
@@ -111,12 +109,12 @@ public struct IssuerAdmin: Sendable {
             return parsed.attributes == caKey.attributes && parsed.id == caKey.id
         }
         if let caKey, authorities.contains(where: namesTheSameKey) {
-            throw IssuerSetupError("\(caKey) is the key of an existing CA: name a new object for the new CA's key (a rotation makes a new key)")
+            throw IssuerError.caKeyReused(caKey)
         }
         var currentModule: String?
         if let current = authorities.last(where: { !$0.retired && !$0.staged }), case .token(let uri, let module, _) = current.key {
             guard caKey != nil else {
-                throw IssuerSetupError("the current CA's key is on the token \(uri): name the new CA's key with --ca-key 'pkcs11:token=…;object=…' (a new object name)")
+                throw IssuerError.caKeyNeeded(currentOn: uri)
             }
             currentModule = module
         }
@@ -131,7 +129,7 @@ public struct IssuerAdmin: Sendable {
     public func promoteAuthority() async throws -> Certificate {
         try await change("ca-promote") { database, _ in
             guard try await database.promoteStagedAuthority() else {
-                throw IssuerSetupError("no CA is staged: run `rolecall issuer ca rotate --stage` first")
+                throw IssuerError.noStagedAuthority()
             }
         }
         return try await vault.currentCertificate()
@@ -139,7 +137,7 @@ public struct IssuerAdmin: Sendable {
 
     private func refuseStaged() async throws {
         if try await database.authorities().contains(where: \.staged) {
-            throw IssuerSetupError("a CA is staged: switch to it with `rolecall issuer ca rotate --promote` once the trust anchor has it")
+            throw IssuerError.authorityStaged()
         }
     }
 
@@ -173,7 +171,7 @@ public struct IssuerAdmin: Sendable {
     public func addUser(_ name: String, loginSessionSeconds: Int = defaultLoginSessionSeconds, admin: Bool = false) async throws -> Enrollment {
         try Self.validate(userName: name)
         guard (SessionDurationPolicy.minimumSeconds...7 * 86_400).contains(loginSessionSeconds) else {
-            throw IssuerSetupError("--login-session must be between 15m and 7 days (168h)")
+            throw IssuerError.loginSessionOutOfRange()
         }
         var generator = SystemRandomNumberGenerator()
         let seed = TOTPSecret.generate(using: &generator)
@@ -207,9 +205,9 @@ public struct IssuerAdmin: Sendable {
             let sealedSeed = try seed.map { try vault.sealSeed($0, user: user) }
             let time = now()
             try await change(newDevice ? "password-reset-new-device" : "password-reset", user: user) { database, _ in
-                guard try await database.setPassword(user: user, hash: hash, mustChange: true, replacing: nil) != nil else { throw Self.noUser(user) }
+                guard try await database.setPassword(user: user, hash: hash, mustChange: true, replacing: nil) != nil else { throw IssuerError.noUser(user) }
                 if let sealedSeed {
-                    guard try await database.replaceDevices(user: user, sealedSeed: sealedSeed, at: time) else { throw Self.noUser(user) }
+                    guard try await database.replaceDevices(user: user, sealedSeed: sealedSeed, at: time) else { throw IssuerError.noUser(user) }
                 }
                 try await database.resetFailures(user: user)
                 try await database.removeConsoleSessions(user: user)
@@ -224,7 +222,7 @@ public struct IssuerAdmin: Sendable {
     /// Disabling ends the user's login and console sessions for good.
     public func setDisabled(_ disabled: Bool, user: String) async throws {
         try await change(disabled ? "user-disable" : "user-enable", user: user) { database, _ in
-            guard try await database.setDisabled(disabled, user: user) else { throw Self.noUser(user) }
+            guard try await database.setDisabled(disabled, user: user) else { throw IssuerError.noUser(user) }
             if disabled { try await database.removeConsoleSessions(user: user) }
         }
     }
@@ -232,21 +230,21 @@ public struct IssuerAdmin: Sendable {
     /// Whether `user` may use the console's administrator pages.
     public func setAdmin(_ admin: Bool, user: String) async throws {
         try await change(admin ? "user-admin-on" : "user-admin-off", user: user) { database, _ in
-            guard try await database.setAdmin(admin, user: user) else { throw Self.noUser(user) }
+            guard try await database.setAdmin(admin, user: user) else { throw IssuerError.noUser(user) }
         }
     }
 
     /// Failed attempts back to zero, and no lockout.
     public func liftLockout(user: String) async throws {
         try await change("lockout-lift", user: user) { database, _ in
-            guard try await database.user(named: user) != nil else { throw Self.noUser(user) }
+            guard try await database.user(named: user) != nil else { throw IssuerError.noUser(user) }
             try await database.resetFailures(user: user)
         }
     }
 
     public func removeUser(_ name: String) async throws {
         try await change("user-remove", user: name) { database, _ in
-            guard try await database.removeUser(named: name) else { throw Self.noUser(name) }
+            guard try await database.removeUser(named: name) else { throw IssuerError.noUser(name) }
         }
     }
 
@@ -268,21 +266,21 @@ public struct IssuerAdmin: Sendable {
             try ARN.checkSessionTarget(roleArn: roleArn, profileArn: profileArn, trustAnchorArn: trustAnchorArn)
             role = try ARN(roleArn, kind: .role)
         } catch {
-            throw IssuerSetupError(error.description)
+            throw IssuerError.invalidRole(error.description)
         }
-        if let problem = LeafSubject.roleNameProblem(role.shortName) { throw IssuerSetupError(problem) }
+        if let problem = LeafSubject.roleNameProblem(role.shortName) { throw IssuerError.invalidRole(problem) }
         if let region, !RegionResolver.isValidRegion(region) {
-            throw IssuerSetupError("invalid region \"\(printableExcerpt(region, limit: 40))\": expected a name such as us-east-1")
+            throw IssuerError.invalidRegion(region)
         }
         guard SessionDurationPolicy.range.contains(maxDurationSeconds) else {
-            throw IssuerSetupError("--max-duration must be between 15m and 12h")
+            throw IssuerError.maxDurationOutOfRange()
         }
         let grant = RoleGrant(user: user, roleArn: roleArn, profileArn: profileArn, trustAnchorArn: trustAnchorArn,
                               region: region, maxDurationSeconds: maxDurationSeconds, mfa: mfa.rawValue, createdAt: now())
         do {
             try await change("role-allow", user: user, roleArn: roleArn) { database, _ in try await database.putGrant(grant) }
         } catch StorageError.notFound {
-            throw Self.noUser(user)
+            throw IssuerError.noUser(user)
         }
         let sameName = try await database.grants(user: nil).compactMap { try? ARN($0.roleArn, kind: .role) }
             .filter { $0.shortName == role.shortName && $0.account != role.account }.map(\.account)
@@ -306,12 +304,12 @@ public struct IssuerAdmin: Sendable {
                 do {
                     try ARN.checkSessionTarget(roleArn: moved.roleArn, profileArn: moved.profileArn, trustAnchorArn: to)
                 } catch {
-                    throw IssuerSetupError("\(grant.user)'s grant of \(grant.roleArn): \(error)")
+                    throw IssuerError.grantDoesNotFit(user: grant.user, roleArn: grant.roleArn, error)
                 }
                 return moved
             }
             guard !moved.isEmpty else {
-                throw IssuerSetupError("no grant uses trust anchor \(printableExcerpt(from, limit: 200)): see `rolecall issuer role list`")
+                throw IssuerError.noGrant(onTrustAnchor: from)
             }
             for grant in moved { try await database.putGrant(grant) }
             return moved.count
@@ -321,7 +319,7 @@ public struct IssuerAdmin: Sendable {
     public func revokeRole(user: String, roleArn: String) async throws {
         try await change("role-revoke", user: user, roleArn: roleArn) { database, _ in
             guard try await database.revokeGrant(user: user, roleArn: roleArn) else {
-                throw IssuerSetupError("\(user) has no grant for \(printableExcerpt(roleArn, limit: 200)): see `rolecall issuer role list`")
+                throw IssuerError.noGrant(user: user, roleArn: roleArn)
             }
         }
     }
@@ -341,7 +339,7 @@ public struct IssuerAdmin: Sendable {
     /// The prune is an audit row of its own, whose count is the rows removed. `dryRun` only counts.
     public func pruneAudit(before: Date, dryRun: Bool, batch: Int = 500, progress: (Int) -> Void = { _ in }) async throws -> Int {
         guard before <= now().addingTimeInterval(-Self.minimumAuditRetention) else {
-            throw IssuerSetupError("refusing to prune audit rows of the last 12 hours: certificates issued then may still be valid (give --before 12h or more)")
+            throw IssuerError.auditTooRecent()
         }
         if dryRun { return try await database.auditCount(before: before) }
         var removed = 0
@@ -426,12 +424,8 @@ public struct IssuerAdmin: Sendable {
 
     static func validate(userName name: String) throws {
         guard UserName.isValid(name) else {
-            throw IssuerSetupError(UserName.invalid(name))
+            throw IssuerError.invalidUserName(name)
         }
-    }
-
-    static func noUser(_ name: String) -> IssuerSetupError {
-        IssuerSetupError("no user named \(printableExcerpt(name, limit: 64)): see `rolecall issuer user list`")
     }
 
     /// 24 characters from an alphabet without look-alikes: about 137 bits.

@@ -103,14 +103,14 @@ public struct IssuerHTTPServer: Sendable {
         if let tlsFiles {
             do {
                 let chain = try NIOSSLCertificate.fromPEMFile(tlsFiles.certificatePath)
-                guard let leaf = chain.first else { throw IssuerSetupError("\(tlsFiles.certificatePath) holds no certificate") }
+                guard let leaf = chain.first else { throw IssuerError.tlsNoCertificate(tlsFiles.certificatePath) }
                 let key = try NIOSSLPrivateKey(file: tlsFiles.keyPath, format: .pem)
                 let leafPEM = try Certificate(derEncoded: try leaf.toDERBytes()).serializeAsPEM().pemString
                 return (.makeServerConfiguration(certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key)), leafPEM, false)
-            } catch let error as IssuerSetupError {
+            } catch let error as IssuerError {
                 throw error
             } catch {
-                throw IssuerSetupError("cannot use --tls-cert \(tlsFiles.certificatePath) and --tls-key \(tlsFiles.keyPath): they must be PEM files (\(error))")
+                throw IssuerError.tlsFilesUnusable(certificate: tlsFiles.certificatePath, key: tlsFiles.keyPath, error)
             }
         }
         // TLS clients check validity against the real time, whatever clock the service decides by.

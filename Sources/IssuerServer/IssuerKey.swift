@@ -17,9 +17,9 @@ public struct IssuerKey: Sendable, CustomStringConvertible {
         SymmetricKey(size: .bits256).withUnsafeBytes { Base64.encodeToString(bytes: $0) }
     }
 
-    public init(text: String) throws(IssuerSetupError) {
+    public init(text: String) throws(IssuerError) {
         guard var bytes = try? Base64.decode(string: text.trimmingCharacters(in: .whitespacesAndNewlines)), bytes.count == 32 else {
-            throw IssuerSetupError("the issuer key must be the base64 of 32 bytes, as `rolecall issuer init` writes it")
+            throw .invalidIssuerKey()
         }
         defer { wipeBytes(&bytes) }
         key = SymmetricKey(data: bytes)
@@ -29,7 +29,7 @@ public struct IssuerKey: Sendable, CustomStringConvertible {
     public static func load(environment: [String: String], keyFile: String) throws -> IssuerKey {
         if let text = environment[environmentVariable], !text.isEmpty { return try IssuerKey(text: text) }
         guard var bytes = try KeyFile.read(keyFile) else {
-            throw IssuerSetupError("no issuer key: set \(environmentVariable) or create \(keyFile) with `rolecall issuer init`")
+            throw IssuerError.noIssuerKey(keyFile: keyFile)
         }
         defer { wipeBytes(&bytes) }
         return try IssuerKey(text: String(decoding: bytes, as: UTF8.self))
@@ -39,7 +39,7 @@ public struct IssuerKey: Sendable, CustomStringConvertible {
     /// off as another.
     func seal(_ plaintext: [UInt8], context: String) throws -> [UInt8] {
         guard let combined = try AES.GCM.seal(plaintext, using: key, authenticating: Array(context.utf8)).combined else {
-            throw IssuerSetupError("sealing failed")
+            throw IssuerError.sealingFailed()
         }
         return Array(combined)
     }
@@ -50,17 +50,11 @@ public struct IssuerKey: Sendable, CustomStringConvertible {
             defer { opened.resetBytes(in: 0..<opened.count) }
             return Array(opened)
         } catch {
-            throw IssuerSetupError("a sealed \(context.split(separator: ":").first ?? "value") does not open with this issuer key: is \(Self.environmentVariable) or the key file the one `issuer init` made?")
+            throw IssuerError.sealDoesNotOpen(String(context.split(separator: ":").first ?? "value"))
         }
     }
 
     public var description: String { "IssuerKey(<redacted>)" }
-}
-
-/// A setup or configuration problem of the team issuer, said with what to do next.
-public struct IssuerSetupError: Error, Sendable, CustomStringConvertible {
-    public let description: String
-    public init(_ description: String) { self.description = description }
 }
 
 /// The issuer key file (and the HSM PIN file): created 0600 once, refused when others can read it.
@@ -71,21 +65,21 @@ enum KeyFile {
         let descriptor = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
         guard descriptor >= 0 else {
             if errno == ENOENT { return nil }
-            if errno == ELOOP { throw IssuerSetupError("\(name) \(path) is a symbolic link, which is refused: give the path of the file itself") }
-            throw IssuerSetupError("cannot read \(name) \(path): \(String(cString: strerror(errno)))")
+            if errno == ELOOP { throw IssuerError.keyFileRefused(name, path, "is a symbolic link, which is refused: give the path of the file itself") }
+            throw IssuerError.keyFileUnreadable("read \(name)", path, errno: errno)
         }
         defer { close(descriptor) }
         var status = stat()
         guard fstat(descriptor, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else {
-            throw IssuerSetupError("\(name) \(path) is not a regular file")
+            throw IssuerError.keyFileRefused(name, path, "is not a regular file")
         }
         guard status.st_mode & 0o077 == 0 else {
-            throw IssuerSetupError("\(name) \(path) is readable by others: chmod 600 \(path)")
+            throw IssuerError.keyFileRefused(name, path, "is readable by others: chmod 600 \(path)")
         }
-        guard status.st_uid == geteuid() else { throw IssuerSetupError("\(name) \(path) belongs to another user") }
+        guard status.st_uid == geteuid() else { throw IssuerError.keyFileRefused(name, path, "belongs to another user") }
         var bytes = [UInt8](repeating: 0, count: 256)
         let count = Foundation.read(descriptor, &bytes, bytes.count)
-        guard count > 0 else { throw IssuerSetupError("\(name) \(path) is empty") }
+        guard count > 0 else { throw IssuerError.keyFileRefused(name, path, "is empty") }
         bytes.removeSubrange(count...)
         return bytes
     }
@@ -94,15 +88,13 @@ enum KeyFile {
     static func create(_ path: String, text: String) throws {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else {
-            throw IssuerSetupError(errno == EEXIST
-                ? "\(path) already exists: the issuer was set up before (`rolecall issuer init` runs once)"
-                : "cannot create the issuer key file \(path): \(String(cString: strerror(errno)))")
+            throw errno == EEXIST ? IssuerError.keyFileExists(path) : IssuerError.keyFileUnreadable("create the issuer key file", path, errno: errno)
         }
         defer { close(descriptor) }
         var bytes = Array((text + "\n").utf8)
         defer { wipeBytes(&bytes) }
         guard write(descriptor, bytes, bytes.count) == bytes.count, fsync(descriptor) == 0 else {
-            throw IssuerSetupError("cannot write the issuer key file \(path): \(String(cString: strerror(errno)))")
+            throw IssuerError.keyFileUnreadable("write the issuer key file", path, errno: errno)
         }
     }
 }

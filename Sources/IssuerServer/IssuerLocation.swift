@@ -32,7 +32,7 @@ public struct IssuerLocation: Sendable {
     /// The database, migrated.
     public func openDatabase(logger: Logger = Logger(label: "rolecall.issuer")) async throws -> any IssuerDatabase {
         guard !passwordInArguments else {
-            throw IssuerSetupError("a password in --database is visible to every user of this machine (ps): put the URL in $\(Self.databaseVariable) instead")
+            throw IssuerError.passwordInArguments(variable: Self.databaseVariable)
         }
         if databaseURL.hasPrefix("sqlite:") { try createDefaultDirectory() }
         let database = try await IssuerDatabases.open(databaseURL, logger: logger)
@@ -64,7 +64,7 @@ public struct IssuerLocation: Sendable {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         } catch {
-            throw IssuerSetupError("cannot create \(directory): \(error.localizedDescription)")
+            throw IssuerError.cannotCreateDirectory(directory, error.localizedDescription)
         }
     }
 }

@@ -39,15 +39,15 @@ public enum IssuerPIN: Sendable, CustomStringConvertible {
         case .file(let path):
             let name = "the HSM PIN file ($\(Self.fileVariable))"
             guard var bytes = try KeyFile.read(path, named: name) else {
-                throw IssuerSetupError("\(name) \(path) does not exist: write the PIN there (chmod 600), or pass --pin-command CMD")
+                throw IssuerError.pinFileMissing(name, path)
             }
             defer { wipeBytes(&bytes) }
-            guard let pin = PINCommand.firstLine(of: bytes) else { throw IssuerSetupError("\(name) \(path) holds no PIN on its first line") }
+            guard let pin = PINCommand.firstLine(of: bytes) else { throw IssuerError.pinFileEmpty(name, path) }
             return pin
         case .command(let command):
-            do { return try PINCommand.firstLine(of: command) } catch { throw IssuerSetupError(error.description) }
+            do { return try PINCommand.firstLine(of: command) } catch { throw IssuerError.pinCommandFailed(error.description) }
         case .none:
-            throw IssuerSetupError("the HSM token \(printableExcerpt(tokenLabel, limit: 32)) needs its PIN: \(Self.howToGiveIt)")
+            throw IssuerError.pinNeeded(tokenLabel: tokenLabel)
         }
     }
 }
@@ -92,7 +92,7 @@ public final class IssuerTokens: Sendable {
 
     private func open(_ reference: TokenKeyReference) throws -> OpenTokenKey {
         if let refusal = refusedPIN.withLock({ $0 }) {
-            throw IssuerSetupError("\(refusal) This replica tries no other login, so as not to lock the token: correct the PIN ($\(IssuerPIN.fileVariable) or --pin-command) and restart it.")
+            throw IssuerError.pinRefused("\(refusal)")
         }
         do {
             return try access.open(reference)

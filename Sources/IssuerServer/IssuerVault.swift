@@ -32,7 +32,7 @@ struct IssuerVault: Sendable {
     func makeAuthority(commonName: String, caKey: PKCS11URI?, currentModule: String?, now: Date) throws -> (CertificateAuthority, TokenKeyReference?) {
         guard let caKey else { return (try CertificateAuthority.generate(commonName: commonName, now: now), nil) }
         guard let tokens else {
-            throw IssuerSetupError("--ca-key needs the HSM's PIN: \(IssuerPIN.howToGiveIt)")
+            throw IssuerError.pinNeededForNewKey()
         }
         return try tokens.makeAuthority(on: caKey, remembered: currentModule) { key in try CertificateAuthority.generate(commonName: commonName, now: now, key: key) }
     }
@@ -46,7 +46,7 @@ struct IssuerVault: Sendable {
             stored = .token(uri: tokenKey.uri, modulePath: tokenKey.modulePath,
                             seal: try key.seal(Self.referenceBytes(tokenKey), context: Self.tokenReferenceContext(pem)))
         } else {
-            guard let keyPEM = authority.unsafePrivateKeyPEM() else { throw IssuerSetupError("a CA whose key is on a token needs its URI stored") }
+            guard let keyPEM = authority.unsafePrivateKeyPEM() else { throw IssuerError.tokenReferenceMissing() }
             var keyBytes = Array(keyPEM.utf8)
             defer { wipeBytes(&keyBytes) }
             stored = .sealed(try key.seal(keyBytes, context: Self.caContext(pem)))
@@ -79,22 +79,22 @@ struct IssuerVault: Sendable {
             let reference = TokenKeyReference(uri: uri, modulePath: modulePath)
             // Before any module is loaded: the module path is code this process will run.
             guard (try? key.open(seal, context: Self.tokenReferenceContext(stored.certificatePEM))) == Self.referenceBytes(reference) else {
-                throw IssuerSetupError("the CA row's token_key_uri or token_module_path no longer matches its seal: someone changed them in the database; nothing was loaded")
+                throw IssuerError.tokenReferenceTampered()
             }
             guard let tokens else {
-                throw IssuerSetupError("the CA's key is on the token \(uri): \(IssuerPIN.howToGiveIt)")
+                throw IssuerError.pinNeeded(caKeyOn: uri)
             }
             do {
                 return try CertificateAuthority(certificate: certificate, key: try tokens.signingKey(reference))
             } catch is IssuerKeyMismatch {
-                throw IssuerSetupError("the key \(uri) is not the CA's: the token holds another key by that name")
+                throw IssuerError.tokenKeyMismatch(uri)
             }
         }
     }
 
     private func currentRow() async throws -> StoredAuthority {
         guard let stored = try await database.authorities().last(where: { !$0.retired && !$0.staged }) else {
-            throw IssuerSetupError("the issuer has no CA: run `rolecall issuer init`")
+            throw IssuerError.notInitialized(missing: "CA")
         }
         return stored
     }
@@ -116,7 +116,7 @@ struct IssuerVault: Sendable {
     /// Created by `issuer init`; the same for every replica.
     func tokenSigner() async throws -> LoginTokenSigner {
         guard let sealed = try await database.setting(Self.tokenKeySetting) else {
-            throw IssuerSetupError("the issuer has no token key: run `rolecall issuer init`")
+            throw IssuerError.notInitialized(missing: "token key")
         }
         var bytes = try key.open(sealed, context: Self.tokenKeySetting)
         defer { wipeBytes(&bytes) }

@@ -57,7 +57,7 @@ struct SelfSignedServerCertificate {
     }
 
     static func decode(_ bytes: [UInt8]) throws -> (certificatePEM: String, keyPEM: SecretBytes) {
-        guard let separator = bytes.firstIndex(of: 0) else { throw IssuerSetupError("the stored TLS identity is damaged") }
+        guard let separator = bytes.firstIndex(of: 0) else { throw IssuerError.tlsIdentityDamaged() }
         return (String(decoding: bytes[..<separator], as: UTF8.self), SecretBytes(Array(bytes[(separator + 1)...])))
     }
 }

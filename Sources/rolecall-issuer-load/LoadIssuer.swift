@@ -57,7 +57,7 @@ struct LoadIssuer {
             let (listening, continuation) = AsyncStream.makeStream(of: IssuerHTTPServer.Listening.self)
             servers.append(Task { try await server.run(handleSignals: false) { continuation.yield($0) } })
             var events = listening.makeAsyncIterator()
-            guard let started = await events.next() else { throw IssuerSetupError("an issuer replica did not start") }
+            guard let started = await events.next() else { throw IssuerError.didNotStart("an issuer replica") }
             urls.append(started.url)
             fingerprint = started.fingerprintSHA256
         }

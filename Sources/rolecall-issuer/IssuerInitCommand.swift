@@ -25,7 +25,7 @@ struct IssuerInitCommand: AsyncParsableCommand {
             let fingerprint: String
             do {
                 // Before a key file is written: a second init must leave the first one's key alone.
-                guard try await !IssuerAdmin.isInitialized(database) else { throw IssuerAdmin.alreadyInitialized }
+                guard try await !IssuerAdmin.isInitialized(database) else { throw IssuerError.alreadyInitialized }
                 let uri = try caKey.uri()
                 created = try location.createKey()
                 let tokens = caKey.token.tokens

@@ -170,16 +170,18 @@ import X509
             #expect(grants.sandbox.sameNameAccounts.isEmpty)
             #expect(grants.production.sameNameAccounts == ["111111111111"])
             for name in ["a,b", String(repeating: "r", count: 65)] {
-                await #expect(throws: IssuerSetupError.self) {
+                let refusal = await #expect(throws: IssuerError.self) {
                     try await world.admin.allowRole(user: "alice", roleArn: "arn:aws:iam::111111111111:role/\(name)", profileArn: Self.sandboxProfile,
                                                     trustAnchorArn: Self.sandboxAnchor, region: nil, maxDurationSeconds: 3600, mfa: .off)
                 }
+                #expect(refusal?.code == .invalidRole)
             }
             // A grant whose three ARNs are in different accounts could never work: refused.
-            await #expect(throws: IssuerSetupError.self) {
+            let accounts = await #expect(throws: IssuerError.self) {
                 try await world.admin.allowRole(user: "alice", roleArn: Self.productionRole, profileArn: Self.sandboxProfile,
                                                 trustAnchorArn: Self.sandboxAnchor, region: nil, maxDurationSeconds: 3600, mfa: .off)
             }
+            #expect(accounts?.code == .invalidRole)
         }
     }
 }

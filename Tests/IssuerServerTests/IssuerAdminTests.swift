@@ -17,8 +17,7 @@ import TestSupport
             let database = try await fresh.open()
             let key = try IssuerKey(text: IssuerKey.generateText())
             let first = try await Self.admin(database, key).initialize(commonName: "first")
-            let error = await #expect(throws: IssuerSetupError.self) { _ = try await Self.admin(database, key).initialize(commonName: "second") }
-            #expect(error?.description == IssuerAdmin.alreadyInitialized.description)
+            await #expect(throws: IssuerError.alreadyInitialized) { _ = try await Self.admin(database, key).initialize(commonName: "second") }
             #expect(try await database.authorities().count == 1)
             #expect(try await IssuerVault(database: database, key: key).currentAuthority().fingerprintSHA256 == first.fingerprintSHA256)
         }
@@ -61,10 +60,10 @@ import TestSupport
                 try await database.appendAudit(AuditRecord(time: now.addingTimeInterval(-hours * 3600), event: "login", user: "alice",
                                                            clientAddress: nil, result: "ok"))
             }
-            let refusal = await #expect(throws: IssuerSetupError.self) {
+            let refusal = await #expect(throws: IssuerError.self) {
                 _ = try await admin.pruneAudit(before: now.addingTimeInterval(-11 * 3600), dryRun: true)
             }
-            #expect(refusal?.description.contains("last 12 hours") == true)
+            #expect(refusal?.code == .auditTooRecent)
             #expect(try await admin.pruneAudit(before: now.addingTimeInterval(-24 * 3600), dryRun: true) == 3)
             #expect(try await database.audit(since: .distantPast, limit: 100).count == 5, "a dry run removes nothing")
             let totals = Collected<Int>()
@@ -192,15 +191,17 @@ import TestSupport
                 try await admin.allowRole(user: user, roleArn: "arn:aws:iam::123456789012:role/dev", profileArn: "arn:aws:rolesanywhere:us-east-1:123456789012:profile/p",
                                           trustAnchorArn: anchor, region: nil, maxDurationSeconds: 3600, mfa: .perSession)
             }
-            await #expect(throws: IssuerSetupError.self, "another region's trust anchor does not fit the grants' profile") {
+            let misfit = await #expect(throws: IssuerError.self, "another region's trust anchor does not fit the grants' profile") {
                 _ = try await admin.setTrustAnchor("arn:aws:rolesanywhere:eu-west-1:123456789012:trust-anchor/new", from: old)
             }
+            #expect(misfit?.code == .grantDoesNotFit)
             #expect(try await admin.setTrustAnchor(new, from: old) == 2)
             let anchors = Dictionary(uniqueKeysWithValues: try await admin.grants(user: nil).map { ($0.user, $0.trustAnchorArn) })
             #expect(anchors == ["bob": new, "carol": new, "dave": other])
             let rows = try await admin.audit(since: .distantPast).filter { $0.event == "role-trust-anchor" }
             #expect(rows.map(\.count) == [2], "one row for the move, none for the refused one")
-            await #expect(throws: IssuerSetupError.self) { _ = try await admin.setTrustAnchor(new, from: old) }
+            let unused = await #expect(throws: IssuerError.self) { _ = try await admin.setTrustAnchor(new, from: old) }
+            #expect(unused?.code == .noGrant)
         }
     }
 
@@ -245,8 +246,8 @@ import TestSupport
             let database = try await fresh.open()
             try await IssuerVault(database: database, key: try IssuerKey(text: IssuerKey.generateText())).createTokenKey()
             let other = try IssuerKey(text: IssuerKey.generateText())
-            let error = await #expect(throws: IssuerSetupError.self) { _ = try await Self.admin(database, other).initialize(commonName: "x") }
-            #expect(error?.description.contains("does not open with this issuer key") == true)
+            let error = await #expect(throws: IssuerError.self) { _ = try await Self.admin(database, other).initialize(commonName: "x") }
+            #expect(error?.code == .sealDoesNotOpen)
             #expect(try await database.authorities().isEmpty)
         }
     }
@@ -255,13 +256,13 @@ import TestSupport
         try await Backend.sqlite.withFreshDatabase { fresh in
             let database = try await fresh.open()
             let key = try IssuerKey(text: IssuerKey.generateText())
-            let uninitialised = await #expect(throws: IssuerSetupError.self) { _ = try await IssuerService.make(database: database, key: key) }
-            #expect(uninitialised?.description.contains("rolecall issuer init") == true)
+            let uninitialised = await #expect(throws: IssuerError.self) { _ = try await IssuerService.make(database: database, key: key) }
+            #expect(uninitialised?.code == .notInitialized)
             _ = try await Self.admin(database, key).initialize(commonName: "issuer")
-            let wrongKey = await #expect(throws: IssuerSetupError.self) {
+            let wrongKey = await #expect(throws: IssuerError.self) {
                 _ = try await IssuerService.make(database: database, key: try IssuerKey(text: IssuerKey.generateText()))
             }
-            #expect(wrongKey?.description.contains("does not open with this issuer key") == true)
+            #expect(wrongKey?.code == .sealDoesNotOpen)
             _ = try await IssuerService.make(database: database, key: key, options: .fast)
         }
     }

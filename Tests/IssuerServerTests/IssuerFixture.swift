@@ -28,7 +28,7 @@ final class IssuerReplica: Sendable {
         let server = IssuerHTTPServer(service: service, host: "127.0.0.1", port: 0, tlsFiles: nil, logger: Self.logger)
         self.server = Task { try await server.run(handleSignals: false) { continuation.yield($0) } }
         var iterator = listening.makeAsyncIterator()
-        guard let started = await iterator.next() else { throw IssuerSetupError("the test issuer did not start") }
+        guard let started = await iterator.next() else { throw IssuerError.didNotStart("the test issuer") }
         url = started.url
         fingerprint = started.fingerprintSHA256
         pinnedCertificatePEM = try await IssuerTLS.pinnedCertificate(urls: [started.url], expected: started.fingerprintSHA256, connectTimeout: .seconds(10))

@@ -87,7 +87,8 @@ import TestSupport
 
     @Test func aDatabasePasswordOnTheCommandLineIsRefused() async throws {
         let location = IssuerLocation(database: "postgres://issuer:hunter2@db.example/rolecall", keyFile: nil, environment: [:], home: "/nonexistent")
-        let error = await #expect(throws: IssuerSetupError.self) { _ = try await location.openDatabase() }
+        let error = await #expect(throws: IssuerError.self) { _ = try await location.openDatabase() }
+        #expect(error?.code == .passwordInArguments)
         #expect(error?.description.contains("ROLECALL_ISSUER_DATABASE") == true)
         #expect(error?.description.contains("hunter2") == false)
     }

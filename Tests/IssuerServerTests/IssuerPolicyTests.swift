@@ -302,7 +302,8 @@ import X509
             try await expectRefusal("password-change-required", world, user: "alice", event: "login") { _ = try await login(password: reset, totp: nil, newPassword: nil) }
             let audit = try await world.admin.audit(since: .distantPast)
             #expect(audit.contains { $0.event == "password-reset" && $0.user == "alice" })
-            await #expect(throws: IssuerSetupError.self) { _ = try await world.admin.resetPassword(user: "nobody") }
+            let nobody = await #expect(throws: IssuerError.self) { _ = try await world.admin.resetPassword(user: "nobody") }
+            #expect(nobody?.code == .noUser)
         }
     }
 

@@ -33,13 +33,15 @@ import X509
             #expect(try await signer(second) == world.authority.certificate)
             let listed = try await world.admin.authorities()
             #expect(listed.map(\.staged) == [false, true] && listed.map(\.retired) == [false, false])
-            await #expect(throws: IssuerSetupError.self) { _ = try await world.admin.rotateAuthority(commonName: "not now") }
+            let whileStaged = await #expect(throws: IssuerError.self) { _ = try await world.admin.rotateAuthority(commonName: "not now") }
+            #expect(whileStaged?.code == .authorityStaged)
             let promoted = try await world.admin.promoteAuthority()
             #expect(promoted == staged.certificate)
             #expect(try await signer(first) == staged.certificate)
             #expect(try await signer(second) == staged.certificate)
             #expect(try await world.admin.authorities().map(\.retired) == [true, false])
-            await #expect(throws: IssuerSetupError.self) { _ = try await world.admin.promoteAuthority() }
+            let nothingStaged = await #expect(throws: IssuerError.self) { _ = try await world.admin.promoteAuthority() }
+            #expect(nothingStaged?.code == .noStagedAuthority)
             let audited = try await world.admin.audit(since: .distantPast).map(\.event).filter { $0.hasPrefix("ca-") }
             #expect(audited == ["ca-stage", "ca-promote"])
         }

@@ -67,7 +67,7 @@ struct ConsolePages: Sendable {
             return try await body()
         } catch let refusal as IssuanceRefusal {
             return ConsoleResponses.message("Refused", visitor: visitor, status: IssuerRoutes.status(for: refusal.reason), error: refusal.message)
-        } catch let error as IssuerSetupError {
+        } catch let error as IssuerError {
             return ConsoleResponses.message("Refused", visitor: visitor, status: .badRequest, error: error.description)
         } catch {
             return ConsoleResponses.unavailable(visitor)
