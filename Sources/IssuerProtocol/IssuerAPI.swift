@@ -64,10 +64,10 @@ public enum IssuerAPI {
         public var trustAnchorArn: String
         public var region: String?
         public var maxDurationSeconds: Int
-        /// An `MFARequirement` raw value: "per-session", "login" or "off".
-        public var mfa: String
+        /// "per-session", "login" or "off"; any other value (a newer issuer's) counts as per-session.
+        public var mfa: WireValue<MFARequirement>
 
-        public init(roleArn: String, profileArn: String, trustAnchorArn: String, region: String?, maxDurationSeconds: Int, mfa: String) {
+        public init(roleArn: String, profileArn: String, trustAnchorArn: String, region: String?, maxDurationSeconds: Int, mfa: WireValue<MFARequirement>) {
             self.roleArn = roleArn
             self.profileArn = profileArn
             self.trustAnchorArn = trustAnchorArn
@@ -101,8 +101,8 @@ public enum IssuerAPI {
         /// PKCS#10, PEM.
         public var csr: String
         public var roleArn: String
-        /// A `CertificateKindName` raw value: "single-use", "in-memory" or "standard".
-        public var kind: String
+        /// "single-use", "in-memory" or "standard"; the issuer refuses any other.
+        public var kind: WireValue<CertificateKindName>
         /// For in-memory certificates: the MFA verification interval asked for.
         public var lifetimeSeconds: Int?
         /// For standard certificates: the AWS session length the profile asks for.
@@ -110,7 +110,7 @@ public enum IssuerAPI {
         /// Required when the role needs per-session MFA.
         public var totp: String?
 
-        public init(csr: String, roleArn: String, kind: String, lifetimeSeconds: Int?, sessionSeconds: Int?, totp: String?) {
+        public init(csr: String, roleArn: String, kind: WireValue<CertificateKindName>, lifetimeSeconds: Int?, sessionSeconds: Int?, totp: String?) {
             self.csr = csr
             self.roleArn = roleArn
             self.kind = kind
@@ -138,11 +138,11 @@ public enum IssuerAPI {
 
     /// Every non-2xx answer.
     public struct ErrorResponse: Codable, Sendable {
-        /// An `IssuanceRefusal.Reason` raw value.
-        public var error: String
+        /// Why; a reason this build does not know (a newer issuer's) is taken as "unavailable".
+        public var error: WireValue<IssuanceRefusal.Reason>
         public var message: String
 
-        public init(error: String, message: String) {
+        public init(error: WireValue<IssuanceRefusal.Reason>, message: String) {
             self.error = error
             self.message = message
         }

@@ -7,7 +7,7 @@ import IssuerStorage
 extension IssuerService {
     public func issueMany(_ request: IssuerAPI.CertificateBatchRequest, token: String?, client: String?) async throws -> IssuerAPI.CertificateBatchResponse {
         let time = now()
-        var audit = AuditRecord(time: time, event: "certificate", user: nil, roleArn: Self.printable(request.certificates.first?.roleArn ?? ""),
+        var audit = AuditRecord(time: time, event: .certificate, user: nil, roleArn: Self.printable(request.certificates.first?.roleArn ?? ""),
                                 kind: nil, clientAddress: client, result: "ok")
         let holder: TokenHolder
         let grants: [RoleGrant]
@@ -22,6 +22,7 @@ extension IssuerService {
         // Every grant is checked before the code is used; each refusal is its own audit row.
         var checked: [(request: IssuerAPI.CertificateRequest, certificate: CheckedCertificate)] = []
         var refused: [IssuerAPI.CertificateBatchResponse.Refused] = []
+        var firstReason: IssuanceRefusal.Reason?
         for item in request.certificates {
             var row = Self.row(audit, for: item)
             do {
@@ -29,11 +30,12 @@ extension IssuerService {
                 checked.append((item, try check(item, for: holder, grants: grants, at: time)))
             } catch {
                 let refusal = try await refusal(error, audit: &row)
-                refused.append(.init(roleArn: item.roleArn, error: .init(error: refusal.reason.rawValue, message: refusal.message)))
+                firstReason = firstReason ?? refusal.reason
+                refused.append(.init(roleArn: item.roleArn, error: .init(error: .known(refusal.reason), message: refusal.message)))
             }
         }
-        if let first = refused.first, checked.isEmpty || request.partial != true {
-            throw IssuanceRefusal(reason: IssuanceRefusal.Reason(rawValue: first.error.error) ?? .roleNotAllowed,
+        if let firstReason, checked.isEmpty || request.partial != true {
+            throw IssuanceRefusal(reason: firstReason,
                                   message: "nothing was issued: " + refused.map { "\(Self.printable($0.roleArn)): \($0.error.message)" }.joined(separator: "; ")
                                       + (request.certificates.count > 1 ? " (ask with --partial to get the others)" : ""))
         }
@@ -79,7 +81,7 @@ extension IssuerService {
     static func row(_ base: AuditRecord, for item: IssuerAPI.CertificateRequest) -> AuditRecord {
         var row = base
         row.roleArn = printable(item.roleArn)
-        row.kind = printable(item.kind)
+        row.kind = printable(item.kind.rawValue)
         return row
     }
 }

@@ -66,10 +66,13 @@ extension IssuerService {
         guard let grant = grants.first(where: { $0.roleArn == request.roleArn }) else {
             throw IssuanceRefusal(reason: .roleNotAllowed, message: "\(user) may not use \(Self.printable(request.roleArn)): ask the issuer's administrator (`rolecall issuer role allow`)")
         }
-        let requirement = MFARequirement(rawValue: grant.mfa) ?? .perSession
-        guard let kind = CertificateKind(apiName: request.kind, lifetimeSeconds: request.lifetimeSeconds, sessionSeconds: request.sessionSeconds) else {
-            throw IssuanceRefusal(reason: .badRequest, message: "unknown certificate kind \(Self.printable(request.kind)): use single-use, in-memory or standard")
+        guard let requirement = grant.requirement.known else {
+            throw IssuanceRefusal(reason: .roleNotAllowed, message: "\(grant.roleArn) asks for MFA \"\(Self.printable(grant.mfa))\", which this issuer replica does not know: upgrade it")
         }
+        guard let kindName = request.kind.known else {
+            throw IssuanceRefusal(reason: .badRequest, message: "unknown certificate kind \(Self.printable(request.kind.rawValue)): use single-use, in-memory or standard")
+        }
+        let kind = CertificateKind(kindName, lifetimeSeconds: request.lifetimeSeconds, sessionSeconds: request.sessionSeconds)
         guard request.lifetimeSeconds.map({ $0 > 0 }) ?? true, request.sessionSeconds.map({ $0 > 0 }) ?? true else {
             throw IssuanceRefusal(reason: .badRequest, message: "lifetimeSeconds and sessionSeconds must be positive")
         }

@@ -47,7 +47,7 @@ public struct IssuerAdmin: Sendable {
     /// change that failed. What takes time (bcrypt, a key on an HSM) is done before, outside it.
     @discardableResult
     /// `count`: the row's count, from what `body` returned (how many rows it moved or removed).
-    private func change<T: Sendable>(_ event: String, user: String? = nil, roleArn: String? = nil,
+    private func change<T: Sendable>(_ event: AuditEvent, user: String? = nil, roleArn: String? = nil,
                                      count: @escaping @Sendable (T) -> Int64 = { _ in 1 },
                                      _ body: @escaping @Sendable (_ database: any IssuerDatabase, _ vault: IssuerVault) async throws -> T) async throws -> T {
         let record = AuditRecord(time: now(), event: event, user: user, roleArn: roleArn, clientAddress: nil, result: "ok", actor: actor)
@@ -79,7 +79,7 @@ public struct IssuerAdmin: Sendable {
         try await vault.createTokenKey()
         _ = try await vault.tokenSigner()
         if try await !database.authorities().isEmpty { return try await vault.currentAuthority() }
-        return try await addAuthority(commonName: commonName, caKey: caKey, staged: false, event: "issuer-init")
+        return try await addAuthority(commonName: commonName, caKey: caKey, staged: false, event: .issuerInit)
     }
 
     /// Every CA, oldest first, whether it is retired (a staged one is not) and whether it is staged.
@@ -91,18 +91,18 @@ public struct IssuerAdmin: Sendable {
     /// Refused while a CA is staged: promote that one. `caKey` as for `initialize`.
     public func rotateAuthority(commonName: String, caKey: PKCS11URI? = nil) async throws -> CertificateAuthority {
         try await refuseStaged()
-        return try await addAuthority(commonName: commonName, caKey: caKey, staged: false, event: "ca-rotate")
+        return try await addAuthority(commonName: commonName, caKey: caKey, staged: false, event: .caRotate)
     }
 
     /// The next CA, published for the trust anchor; the current one keeps signing on every replica.
     public func stageAuthority(commonName: String, caKey: PKCS11URI? = nil) async throws -> CertificateAuthority {
         try await refuseStaged()
-        return try await addAuthority(commonName: commonName, caKey: caKey, staged: true, event: "ca-stage")
+        return try await addAuthority(commonName: commonName, caKey: caKey, staged: true, event: .caStage)
     }
 
     /// A rotation off the HSM would put the next CA's key in the database: refused unless a
     /// token key is named for it too. So is a key an earlier CA had: a rotation makes a new key.
-    private func addAuthority(commonName: String, caKey: PKCS11URI?, staged: Bool, event: String) async throws -> CertificateAuthority {
+    private func addAuthority(commonName: String, caKey: PKCS11URI?, staged: Bool, event: AuditEvent) async throws -> CertificateAuthority {
         let authorities = try await database.authorities()
         let namesTheSameKey = { (stored: StoredAuthority) -> Bool in
             guard let caKey, case .token(let uri, _, _) = stored.key, let parsed = try? PKCS11URI(parsing: uri) else { return false }
@@ -127,7 +127,7 @@ public struct IssuerAdmin: Sendable {
     /// The staged CA signs from now on, on every replica; the one before it is retired. Its key
     /// is not opened here: the replicas open it when they sign.
     public func promoteAuthority() async throws -> Certificate {
-        try await change("ca-promote") { database, _ in
+        try await change(.caPromote) { database, _ in
             guard try await database.promoteStagedAuthority() else {
                 throw IssuerError.noStagedAuthority()
             }
@@ -181,7 +181,7 @@ public struct IssuerAdmin: Sendable {
             name: name, passwordHash: try await hasher.hash(password.unsafeStringValue()), sealedTOTPSeed: try vault.sealSeed(seed, user: name),
             loginSessionSeconds: loginSessionSeconds, createdAt: now(), passwordMustChange: true, admin: admin
         )
-        try await change(admin ? "user-add-admin" : "user-add", user: name) { database, _ in try await database.addUser(record) }
+        try await change(admin ? .userAddAdmin : .userAdd, user: name) { database, _ in try await database.addUser(record) }
         return Enrollment(user: name, password: password, otpauthURI: Self.otpauthURI(user: name, seed: seed))
     }
 
@@ -204,7 +204,7 @@ public struct IssuerAdmin: Sendable {
             let hash = try await hasher.hash(password.unsafeStringValue())
             let sealedSeed = try seed.map { try vault.sealSeed($0, user: user) }
             let time = now()
-            try await change(newDevice ? "password-reset-new-device" : "password-reset", user: user) { database, _ in
+            try await change(newDevice ? .passwordResetNewDevice : .passwordReset, user: user) { database, _ in
                 guard try await database.setPassword(user: user, hash: hash, mustChange: true, replacing: nil) != nil else { throw IssuerError.noUser(user) }
                 if let sealedSeed {
                     guard try await database.replaceDevices(user: user, sealedSeed: sealedSeed, at: time) else { throw IssuerError.noUser(user) }
@@ -221,7 +221,7 @@ public struct IssuerAdmin: Sendable {
 
     /// Disabling ends the user's login and console sessions for good.
     public func setDisabled(_ disabled: Bool, user: String) async throws {
-        try await change(disabled ? "user-disable" : "user-enable", user: user) { database, _ in
+        try await change(disabled ? .userDisable : .userEnable, user: user) { database, _ in
             guard try await database.setDisabled(disabled, user: user) else { throw IssuerError.noUser(user) }
             if disabled { try await database.removeConsoleSessions(user: user) }
         }
@@ -229,21 +229,21 @@ public struct IssuerAdmin: Sendable {
 
     /// Whether `user` may use the console's administrator pages.
     public func setAdmin(_ admin: Bool, user: String) async throws {
-        try await change(admin ? "user-admin-on" : "user-admin-off", user: user) { database, _ in
+        try await change(admin ? .userAdminOn : .userAdminOff, user: user) { database, _ in
             guard try await database.setAdmin(admin, user: user) else { throw IssuerError.noUser(user) }
         }
     }
 
     /// Failed attempts back to zero, and no lockout.
     public func liftLockout(user: String) async throws {
-        try await change("lockout-lift", user: user) { database, _ in
+        try await change(.lockoutLift, user: user) { database, _ in
             guard try await database.user(named: user) != nil else { throw IssuerError.noUser(user) }
             try await database.resetFailures(user: user)
         }
     }
 
     public func removeUser(_ name: String) async throws {
-        try await change("user-remove", user: name) { database, _ in
+        try await change(.userRemove, user: name) { database, _ in
             guard try await database.removeUser(named: name) else { throw IssuerError.noUser(name) }
         }
     }
@@ -278,7 +278,7 @@ public struct IssuerAdmin: Sendable {
         let grant = RoleGrant(user: user, roleArn: roleArn, profileArn: profileArn, trustAnchorArn: trustAnchorArn,
                               region: region, maxDurationSeconds: maxDurationSeconds, mfa: mfa.rawValue, createdAt: now())
         do {
-            try await change("role-allow", user: user, roleArn: roleArn) { database, _ in try await database.putGrant(grant) }
+            try await change(.roleAllow, user: user, roleArn: roleArn) { database, _ in try await database.putGrant(grant) }
         } catch StorageError.notFound {
             throw IssuerError.noUser(user)
         }
@@ -296,7 +296,7 @@ public struct IssuerAdmin: Sendable {
     /// of its own), in one transaction with its audit row; users get it at their next `rolecall login`.
     /// Returns how many grants moved.
     public func setTrustAnchor(_ to: String, from: String) async throws -> Int {
-        try await change("role-trust-anchor", count: { Int64($0) }) { database, _ in
+        try await change(.roleTrustAnchor, count: { Int64($0) }) { database, _ in
             // Read in the transaction: a grant revoked meanwhile must not come back.
             let moved = try await database.grants(user: nil).filter { $0.trustAnchorArn == from }.map { grant in
                 var moved = grant
@@ -317,7 +317,7 @@ public struct IssuerAdmin: Sendable {
     }
 
     public func revokeRole(user: String, roleArn: String) async throws {
-        try await change("role-revoke", user: user, roleArn: roleArn) { database, _ in
+        try await change(.roleRevoke, user: user, roleArn: roleArn) { database, _ in
             guard try await database.revokeGrant(user: user, roleArn: roleArn) else {
                 throw IssuerError.noGrant(user: user, roleArn: roleArn)
             }
@@ -351,7 +351,7 @@ public struct IssuerAdmin: Sendable {
             // Room for the issuer's own writes between batches.
             try await Task.sleep(for: .milliseconds(5))
         }
-        try await change("audit-prune", count: { $0 }) { [removed] _, _ in Int64(removed) }
+        try await change(.auditPrune, count: { $0 }) { [removed] _, _ in Int64(removed) }
         return removed
     }
 

@@ -72,7 +72,7 @@ public struct IssuerService: Sendable {
 
     public func login(_ request: IssuerAPI.LoginRequest, client: String?) async throws -> IssuerAPI.LoginResponse {
         let time = now()
-        var audit = AuditRecord(time: time, event: "login", user: Self.printable(request.user), clientAddress: client, result: "ok")
+        var audit = AuditRecord(time: time, event: .login, user: Self.printable(request.user), clientAddress: client, result: "ok")
         do {
             let user = try await authenticate(request, client: client, at: time, pendingChangeAllowed: false)
             let expiresAt = Self.loginEnd(of: user, from: time)
@@ -82,7 +82,7 @@ public struct IssuerService: Sendable {
             ))
             let roles = try await database.grants(user: user.name).map {
                 IssuerAPI.Role(roleArn: $0.roleArn, profileArn: $0.profileArn, trustAnchorArn: $0.trustAnchorArn,
-                               region: $0.region, maxDurationSeconds: $0.maxDurationSeconds, mfa: $0.mfa)
+                               region: $0.region, maxDurationSeconds: $0.maxDurationSeconds, mfa: $0.requirement)
             }
             try await database.appendAudit(audit)
             try await database.recordLogin(user: user.name, at: time)
@@ -141,7 +141,7 @@ public struct IssuerService: Sendable {
             throw IssuanceRefusal(reason: .wrongPassword, message: "the password was changed or reset meanwhile: sign in again")
         }
         changed.tokenGeneration = generation
-        try await database.appendAudit(AuditRecord(time: time, event: "password-change", user: user.name, clientAddress: client, result: "ok"))
+        try await database.appendAudit(AuditRecord(time: time, event: .passwordChange, user: user.name, clientAddress: client, result: "ok"))
         return changed
     }
 
@@ -156,8 +156,8 @@ public struct IssuerService: Sendable {
 
     public func issue(_ request: IssuerAPI.CertificateRequest, token: String?, client: String?) async throws -> IssuerAPI.CertificateResponse {
         let time = now()
-        var audit = AuditRecord(time: time, event: "certificate", user: nil, roleArn: Self.printable(request.roleArn),
-                                kind: Self.printable(request.kind), clientAddress: client, result: "ok")
+        var audit = AuditRecord(time: time, event: .certificate, user: nil, roleArn: Self.printable(request.roleArn),
+                                kind: Self.printable(request.kind.rawValue), clientAddress: client, result: "ok")
         do {
             let holder = try await holder(of: token, at: time, audit: &audit)
             try await allowCertificate(for: holder, at: time)
@@ -273,7 +273,7 @@ public struct IssuerService: Sendable {
     func countFailure(_ user: String, at time: Date, client: String?) async throws {
         let state = try await database.recordFailure(user: user, at: time, lockout: { TOTPLockout.duration(afterFailures: $0) })
         if state.failures >= TOTPLockout.failuresBeforeLockout {
-            try await database.appendAudit(AuditRecord(time: time, event: "lockout", user: user, clientAddress: client, result: "locked"))
+            try await database.appendAudit(AuditRecord(time: time, event: .lockout, user: user, clientAddress: client, result: "locked"))
         }
     }
 
@@ -299,7 +299,7 @@ public struct IssuerService: Sendable {
         }
         // The audit row tells an unknown user from a wrong password; the answer and the public
         // metrics must not.
-        let answer = refusal.reason == .unknownUser && Self.isLogin(audit.event)
+        let answer = refusal.reason == .unknownUser && audit.auditEvent?.isLogin == true
             ? IssuanceRefusal(reason: .wrongPassword, message: refusal.message) : refusal
         metrics.refused(reason: answer.reason.rawValue)
         return answer
@@ -314,10 +314,6 @@ public struct IssuerService: Sendable {
             await refusalRows.remember(try await database.appendAudit(audit), for: key, now: audit.time)
         }
     }
-
-    /// Sign-ins, by the API or the console: rate-limited by address, and never telling an unknown
-    /// user from a wrong password.
-    static func isLogin(_ event: String) -> Bool { event == "login" || event == "console-login" }
 
     /// Names from requests are shown to administrators: bounded and printable.
     static func printable(_ text: String) -> String { printableExcerpt(text, limit: 200) }

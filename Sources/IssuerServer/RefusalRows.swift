@@ -34,7 +34,7 @@ actor RefusalRows {
 
     /// A certificate request whose login token was missing or not accepted: nobody is signed in.
     static func isUnauthenticated(_ audit: AuditRecord) -> Bool {
-        audit.event == "certificate" && audit.user == nil
+        audit.auditEvent == .certificate && audit.user == nil
     }
 
     /// The key `audit` (a refusal) is coalesced by, or nil when it gets a row of its own: a rate
@@ -43,7 +43,7 @@ actor RefusalRows {
     static func key(for audit: AuditRecord) -> String? {
         let source = SourceAddress(audit.clientAddress).key
         if audit.result == IssuanceRefusal.Reason.rateLimited.rawValue {
-            let byAddress = IssuerService.isLogin(audit.event) || audit.user == nil
+            let byAddress = audit.auditEvent?.isLogin == true || audit.user == nil
             return "\(audit.event) \(audit.result) \(byAddress ? source : audit.user ?? "")"
         }
         return isUnauthenticated(audit) ? "\(audit.event) \(audit.result) \(source)" : nil
@@ -52,7 +52,7 @@ actor RefusalRows {
     /// `audit` with what a client chose freely cut short, when nobody has signed in yet (a sign-in
     /// attempt, a certificate request without a valid token).
     static func bounded(_ audit: AuditRecord) -> AuditRecord {
-        guard IssuerService.isLogin(audit.event) || isUnauthenticated(audit) else { return audit }
+        guard audit.auditEvent?.isLogin == true || isUnauthenticated(audit) else { return audit }
         var bounded = audit
         let cut = { (text: String?) in text.map { printableExcerpt($0, limit: unauthenticatedFieldLimit) } }
         (bounded.user, bounded.roleArn, bounded.kind) = (cut(audit.user), cut(audit.roleArn), cut(audit.kind))

@@ -70,7 +70,7 @@ import TestSupport
                                                           totp: code, partial: true)
             let answer = try await replica.service.issueMany(batch, token: login.token, client: "127.0.0.1")
             #expect(answer.issued.map(\.roleArn) == [IssuerWorld.roleArn])
-            #expect(answer.refused.map(\.roleArn) == [admin] && answer.refused.first?.error.error == "role-not-allowed")
+            #expect(answer.refused.map(\.roleArn) == [admin] && answer.refused.first?.error.error == .known(.roleNotAllowed))
         }
     }
 

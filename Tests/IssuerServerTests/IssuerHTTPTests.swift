@@ -20,7 +20,7 @@ import TestSupport
                 let response = try await send(client, "POST", IssuerAPI.loginPath, body: body)
                 #expect(response.status == 400)
                 let refusal = try IssuerAPI.decoder().decode(IssuerAPI.ErrorResponse.self, from: Data(response.body))
-                #expect(refusal.error == "bad-request")
+                #expect(refusal.error == .known(.badRequest))
             }
             let metrics = String(decoding: try await send(client, "GET", "/metrics").body, as: UTF8.self)
             #expect(metrics.contains(#"rolecall_issuer_refusals_total{reason="bad-request"} 3"#))
@@ -96,7 +96,7 @@ import TestSupport
     @Test func secretsStayOutOfDescriptions() throws {
         let login = IssuerAPI.LoginRequest(user: "alice", password: "hunter2-password", totp: "123456")
         let token = IssuerLogin(urls: ["https://issuer"], user: "alice", token: "v1.secret-token", expiresAt: Date(), mfa: true, pinnedCertificatePEM: nil)
-        let request = IssuerAPI.CertificateRequest(csr: "", roleArn: "r", kind: "single-use", lifetimeSeconds: nil, sessionSeconds: nil, totp: "654321")
+        let request = IssuerAPI.CertificateRequest(csr: "", roleArn: "r", kind: .known(.singleUse), lifetimeSeconds: nil, sessionSeconds: nil, totp: "654321")
         for text in ["\(login)", "\(token)", "\(request)", "\(try IssuerKey(text: IssuerKey.generateText()))"] {
             for secret in ["hunter2-password", "123456", "v1.secret-token", "654321"] { #expect(!text.contains(secret)) }
         }

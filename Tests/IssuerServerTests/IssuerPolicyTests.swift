@@ -399,7 +399,7 @@ extension IssuerPolicyTests {
             let answers = await withTaskGroup(of: String?.self) { group in
                 for guess in guesses {
                     group.addTask {
-                        let request = IssuerAPI.CertificateRequest(csr: csr, roleArn: IssuerWorld.roleArn, kind: "single-use",
+                        let request = IssuerAPI.CertificateRequest(csr: csr, roleArn: IssuerWorld.roleArn, kind: .known(.singleUse),
                                                                    lifetimeSeconds: nil, sessionSeconds: nil, totp: guess)
                         do { _ = try await replica.service.issue(request, token: login.token, client: "127.0.0.1"); return "issued" }
                         catch { return refusalReason(error) }

@@ -58,7 +58,7 @@ import X509
             let rounds = 5, perRound = 8
             for _ in 0..<rounds {
                 world.clock.advance(TOTP.period)
-                let request = IssuerAPI.CertificateRequest(csr: csr, roleArn: IssuerWorld.roleArn, kind: "single-use",
+                let request = IssuerAPI.CertificateRequest(csr: csr, roleArn: IssuerWorld.roleArn, kind: .known(.singleUse),
                                                            lifetimeSeconds: nil, sessionSeconds: nil, totp: world.code(alice))
                 let answers = await withTaskGroup(of: String?.self) { group in
                     for index in 0..<perRound {

@@ -64,7 +64,7 @@ import TestSupport
             let client = IssuerClient(replica)
             let login = try await client.login(alice, totp: nil)
             let long = String(repeating: "x", count: 200)
-            let request = IssuerAPI.CertificateRequest(csr: long, roleArn: "arn:aws:iam::111122223333:role/" + long, kind: long,
+            let request = IssuerAPI.CertificateRequest(csr: long, roleArn: "arn:aws:iam::111122223333:role/" + long, kind: WireValue(rawValue: long),
                                                        lifetimeSeconds: nil, sessionSeconds: nil, totp: nil)
             var answers: [String: Int] = [:]
             for attempt in 0..<100 {

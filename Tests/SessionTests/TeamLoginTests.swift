@@ -7,7 +7,7 @@ import TestSupport
 /// The profiles `rolecall login` writes from the roles the issuer allows.
 @Suite struct TeamLoginTests {
     /// A grant of `arn` with a profile and trust anchor in the role's own account, as AWS needs.
-    static func role(_ arn: String, mfa: String = "per-session") -> IssuerAPI.Role {
+    static func role(_ arn: String, mfa: WireValue<MFARequirement> = .known(.perSession)) -> IssuerAPI.Role {
         let account = arn.split(separator: ":", omittingEmptySubsequences: false)[4]
         return IssuerAPI.Role(roleArn: arn, profileArn: "arn:aws:rolesanywhere:us-east-1:\(account):profile/p",
                               trustAnchorArn: "arn:aws:rolesanywhere:us-east-1:\(account):trust-anchor/t",
@@ -79,6 +79,6 @@ import TestSupport
     /// else fails closed.
     @Test(arguments: [("per-session", Profile.MFAMode.required), ("login", .off), ("off", .off), ("per-request", .required), ("", .required)])
     func mfaRequirementsFailClosed(_ requirement: String, _ expected: Profile.MFAMode) {
-        #expect(Profile.MFAMode(issuerRequirement: requirement) == expected)
+        #expect(Profile.MFAMode(issuerRequirement: WireValue(rawValue: requirement)) == expected)
     }
 }

@@ -78,7 +78,7 @@ public struct IssuerConnection: Sendable {
                 throw IssuanceRefusal(reason: .unavailable, message: "the team issuer answered HTTP \(response.status) without an explanation")
             }
             let message = "the team issuer refused: " + printableExcerpt(refusal.message, limit: 300)
-            switch IssuanceRefusal.Reason(rawValue: refusal.error) {
+            switch refusal.error.known {
             case .wrongCode?: throw MFAError(code: .wrong, description: message)
             case .replayedCode?: throw MFAError(code: .replayed, description: message)
             case .locked?: throw MFAError(code: .locked, description: message)

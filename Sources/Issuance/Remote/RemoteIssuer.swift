@@ -42,7 +42,7 @@ public struct RemoteIssuer: Issuer {
 
     static func wire(_ request: IssuanceRequest, totp: String?) throws -> IssuerAPI.CertificateRequest {
         let kind = request.kind.apiFields
-        return IssuerAPI.CertificateRequest(csr: try request.csr.serializeAsPEM().pemString, roleArn: request.roleArn, kind: kind.name,
+        return IssuerAPI.CertificateRequest(csr: try request.csr.serializeAsPEM().pemString, roleArn: request.roleArn, kind: .known(kind.name),
                                             lifetimeSeconds: kind.lifetimeSeconds, sessionSeconds: kind.sessionSeconds, totp: totp)
     }
 

@@ -65,21 +65,20 @@ public enum CertificateKind: Sendable, Equatable, CustomStringConvertible {
     public var description: String { "\(name) (\(Int(lifetime)) s)" }
 
     /// The kind for an API request; `lifetimeSeconds` is the in-memory verification interval.
-    public init?(apiName: String, lifetimeSeconds: Int?, sessionSeconds: Int?) {
-        switch CertificateKindName(rawValue: apiName) {
+    public init(_ name: CertificateKindName, lifetimeSeconds: Int?, sessionSeconds: Int?) {
+        switch name {
         case .singleUse: self = .singleUse
         case .inMemory: self = .inMemory(verificationInterval: TimeInterval(lifetimeSeconds ?? Int(Self.defaultVerificationInterval)), holderLifetime: nil)
         case .standard: self = .standard(sessionDuration: TimeInterval(sessionSeconds ?? 3600))
-        case nil: return nil
         }
     }
 
-    /// What `init(apiName:…)` needs to rebuild this kind on the other side.
-    public var apiFields: (name: String, lifetimeSeconds: Int?, sessionSeconds: Int?) {
+    /// What `init(_:lifetimeSeconds:sessionSeconds:)` needs to rebuild this kind on the other side.
+    public var apiFields: (name: CertificateKindName, lifetimeSeconds: Int?, sessionSeconds: Int?) {
         switch self {
-        case .singleUse: (name, nil, nil)
-        case .inMemory(let interval, _): (name, Int(interval), nil)
-        case .standard(let duration): (name, nil, Int(duration))
+        case .singleUse: (kindName, nil, nil)
+        case .inMemory(let interval, _): (kindName, Int(interval), nil)
+        case .standard(let duration): (kindName, nil, Int(duration))
         }
     }
 }

@@ -47,7 +47,7 @@ struct ConsoleService: Sendable {
     /// session that may only choose a new password.
     func signIn(user name: String, password: String, code: String, client: String?) async throws -> SignedIn {
         let time = service.now()
-        var audit = AuditRecord(time: time, event: "console-login", user: IssuerService.printable(name), clientAddress: client, result: "ok")
+        var audit = AuditRecord(time: time, event: .consoleLogin, user: IssuerService.printable(name), clientAddress: client, result: "ok")
         do {
             guard !code.isEmpty else {
                 // Counted against the address's sign-in limit like any other attempt.
@@ -89,7 +89,7 @@ struct ConsoleService: Sendable {
 
     func signOut(_ visitor: Visitor) async throws {
         try await database.removeConsoleSession(idHash: visitor.session.idHash)
-        try await database.appendAudit(AuditRecord(time: service.now(), event: "console-logout", user: visitor.user.name, clientAddress: nil,
+        try await database.appendAudit(AuditRecord(time: service.now(), event: .consoleLogout, user: visitor.user.name, clientAddress: nil,
                                                    result: "ok", actor: visitor.user.name))
     }
 
@@ -97,7 +97,7 @@ struct ConsoleService: Sendable {
     /// Coalesced per address, result and minute: forged forms need no session and come as fast as
     /// a client sends them.
     func refuseForgery(_ result: String, visitor: Visitor?, client: String?) async {
-        let audit = AuditRecord(time: service.now(), event: "console-csrf", user: visitor?.user.name, clientAddress: client, result: result)
+        let audit = AuditRecord(time: service.now(), event: .consoleCSRF, user: visitor?.user.name, clientAddress: client, result: result)
         try? await service.appendCoalesced(audit, key: "console-csrf \(result) \(SourceAddress(client)) \(visitor?.user.name ?? "")")
         service.metrics.refused(reason: result)
     }
@@ -112,7 +112,7 @@ struct ConsoleService: Sendable {
             throw IssuanceRefusal(reason: .badRequest, message: "the two new passwords differ: type the same one twice")
         }
         let time = service.now()
-        var audit = AuditRecord(time: time, event: "password-change", user: visitor.user.name, clientAddress: client, result: "ok")
+        var audit = AuditRecord(time: time, event: .passwordChange, user: visitor.user.name, clientAddress: client, result: "ok")
         do {
             let changed: UserRecord
             if visitor.session.passwordChangeOnly {
@@ -167,7 +167,7 @@ struct ConsoleService: Sendable {
     /// An enrolment waiting for its code is replaced: one at a time.
     func beginEnrolment(_ visitor: Visitor, device name: String, code: String?, client: String?) async throws -> SecretBytes {
         let time = service.now()
-        var audit = AuditRecord(time: time, event: "device-enrol", user: visitor.user.name, clientAddress: client, result: "ok", actor: visitor.user.name)
+        var audit = AuditRecord(time: time, event: .deviceEnrol, user: visitor.user.name, clientAddress: client, result: "ok", actor: visitor.user.name)
         do {
             guard UserName.isValid(name), name != TOTPDevice.initialName else {
                 throw IssuanceRefusal(reason: .badRequest, message: "name the device with \(UserName.rule), for example phone-2")
@@ -202,7 +202,7 @@ struct ConsoleService: Sendable {
     /// The device counts once a code from it is accepted.
     func confirmEnrolment(_ visitor: Visitor, device name: String, code: String, client: String?) async throws {
         let time = service.now()
-        var audit = AuditRecord(time: time, event: "device-confirm", user: visitor.user.name, kind: IssuerService.printable(name),
+        var audit = AuditRecord(time: time, event: .deviceConfirm, user: visitor.user.name, kind: IssuerService.printable(name),
                                 clientAddress: client, result: "ok", actor: visitor.user.name)
         do {
             guard let pending = try await database.devices(user: visitor.user.name).first(where: { $0.name == name && !$0.confirmed }) else {
@@ -227,7 +227,7 @@ struct ConsoleService: Sendable {
     /// open must not be enough to take the user's MFA away.
     func removeDevice(_ visitor: Visitor, device name: String, code: String?, client: String?) async throws {
         let time = service.now()
-        var audit = AuditRecord(time: time, event: "device-remove", user: visitor.user.name, kind: IssuerService.printable(name),
+        var audit = AuditRecord(time: time, event: .deviceRemove, user: visitor.user.name, kind: IssuerService.printable(name),
                                 clientAddress: client, result: "ok", actor: visitor.user.name)
         do {
             let waiting = try await database.devices(user: visitor.user.name).contains { $0.name == name && !$0.confirmed }
@@ -246,7 +246,7 @@ struct ConsoleService: Sendable {
     /// A code from one of the visitor's own devices, before an action that hands over an account.
     func stepUp(_ visitor: Visitor, code: String?, client: String?) async throws {
         let time = service.now()
-        var audit = AuditRecord(time: time, event: "console-step-up", user: visitor.user.name, clientAddress: client, result: "ok", actor: visitor.user.name)
+        var audit = AuditRecord(time: time, event: .consoleStepUp, user: visitor.user.name, clientAddress: client, result: "ok", actor: visitor.user.name)
         do {
             try await checkCodeUnderLock(try Self.required(code, "a code from your own authenticator app"), of: visitor.user, devices: nil,
                                          at: time, client: client)

@@ -130,7 +130,10 @@ extension Profile.MFAMode {
     /// The client side of a grant's MFA requirement. Only the two values that need no code per
     /// session turn it off: anything else (a newer server's value, a typo) fails closed, so
     /// `credential-process` stays refused.
-    init(issuerRequirement: String) {
-        self = ["off", "login"].contains(issuerRequirement) ? .off : .required
+    init(issuerRequirement: WireValue<MFARequirement>) {
+        switch issuerRequirement.known {
+        case .off?, .login?: self = .off
+        case .perSession?, nil: self = .required
+        }
     }
 }
