@@ -20,7 +20,9 @@ import TestSupport
         return (world, url)
     }
 
-    @Test func theAWSCLIAndBoto3InsideExecReachTheProfilesSTSEndpoint() async throws {
+    /// `exec`, and `exec --server` (whose child gets the same variable beside the endpoint's).
+    @Test(arguments: [false, true])
+    func theAWSCLIAndBoto3InsideExecReachTheProfilesSTSEndpoint(served: Bool) async throws {
         let (world, url) = try await world()
         // Variables pointing elsewhere lose to the profile's endpoints.
         let elsewhere = ["AWS_ENDPOINT_URL_STS": Self.closed, "AWS_ENDPOINT_URL_ROLESANYWHERE": Self.closed]
@@ -33,7 +35,8 @@ import TestSupport
         esac
         """
         let script = "echo \"sts=$AWS_ENDPOINT_URL_STS\"; \(shellQuoted(Paths.python)) -c \(shellQuoted(boto3)); \(awsCLI)"
-        let outcome = try await world.rolecall(["exec", "--profile", "dev", "--mfa-code", world.code(), "--", "sh", "-c", script], environment: elsewhere)
+        let outcome = try await world.rolecall(["exec"] + (served ? ["--server"] : []) + ["--profile", "dev", "--mfa-code", world.code(), "--", "sh", "-c", script],
+                                               environment: elsewhere)
         #expect(outcome.status == 0, "\(outcome.stderr)")
         let lines = outcome.stdout.split(separator: "\n").map(String.init)
         #expect(lines.first == "sts=\(url)", "\(outcome.stdout)")

@@ -64,9 +64,9 @@ import Testing
 
     @Test func credentialProcessRefusalShowsTheCommandsThatWork() {
         let text = CredentialProcessOutput.refusal(profile: "team's dev")
-        #expect(text.contains(#"eval "$(rolecall env --profile 'team'\''s dev')""#))
-        #expect(text.contains("rolecall exec --profile 'team'\\''s dev' -- aws sts get-caller-identity"))
-        #expect(text.contains("only available to one session"))
+        #expect(text.contains(#"eval "$(rolecall agent --shell-pid $$ --profile 'team'\''s dev')""#))
+        #expect(text.contains(#"rolecall exec --server --profile 'team'\''s dev' -- COMMAND"#))
+        #expect(text.contains("not inside a tree that holds its session"))
         #expect(!text.hasPrefix("rolecall:"), "the command line adds the prefix")
     }
 

@@ -37,6 +37,10 @@ struct SessionTreeTests {
         defer { other.terminate() }
         #expect(SessionTree(root: try TreeRoot(pid: other.processIdentifier), boundAt: 0).verdict(socketInode: inode) == .outside(.notDescendant))
         // A socket nobody holds any more.
-        #expect(SessionTree(root: try TreeRoot(pid: getpid()), boundAt: 0).verdict(socketInode: 1) == .outside(.vanished))
+        #expect(SessionTree(root: try TreeRoot(pid: getpid()), boundAt: 0).verdict(socketInode: 1) == .outside(.notDescendant))
+        // The tree, top-down: the child is a member of this process's tree, not of its own parent's
+        // from before the binding.
+        #expect(SessionTree(root: try TreeRoot(pid: getpid()), boundAt: 0).members().contains(other.processIdentifier))
+        #expect(!SessionTree(root: try TreeRoot(pid: getpid()), boundAt: BootClock.ticks() + 100).members().contains(other.processIdentifier))
     }
 }

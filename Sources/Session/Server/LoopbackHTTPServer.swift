@@ -120,7 +120,11 @@ struct LoopbackHTTPServer: Sendable {
         // Once per connection: the socket's owner does not change.
         let owner = peer.flatMap { peer in local.flatMap { SocketOwner.owner(ofPeer: peer, connectedTo: $0) } }
         var outsideTree: ProcessAncestry.Reason?
-        if let tree, let owner, owner.uid == SocketOwner.ownUID, case .outside(let why) = tree.verdict(socketInode: owner.inode) { outsideTree = why }
+        if let tree, let owner, owner.uid == SocketOwner.ownUID,
+           // Reading /proc blocks: on a thread of its own, not one of the few the endpoint's tasks need.
+           case .outside(let why) = await DedicatedThread.valueWithoutThrowing({ tree.verdict(socketInode: owner.inode) }) {
+            outsideTree = why
+        }
         // An error ends this connection only: a reset, cancellation, or a malformed request that
         // NIO's error handler has already answered with 400.
         try? await connection.executeThenClose { requests, responses in

@@ -152,6 +152,8 @@ public struct Supervisor: Sendable {
         if let warning = DefaultProfileCheck.warning(environment: starter.context.environment) { report("rolecall: warning: \(warning)") }
         if let windowEnd { variables.append((SessionEnvironment.mfaWindowVariable, RFC3339.string(from: windowEnd))) }
         variables += SessionEnvironment.common(region: certified.source.region, session: certified.profile.name, roleArn: certified.profile.roleArn)
+        // The profile's STS endpoint, for the child's `aws sts …` as `exec` gives it.
+        if let endpoints = try? starter.endpoints(of: certified.profile) { variables += SessionEnvironment.endpoints(endpoints) }
         return variables
     }
 
