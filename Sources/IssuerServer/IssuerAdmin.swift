@@ -356,64 +356,39 @@ public struct IssuerAdmin: Sendable {
     }
 
     /// The rows written after `id` (and those after `since` first, when given), one call to
-    /// `emit` per row, until cancelled. On PostgreSQL, ids are handed out when a row is inserted but
-    /// seen when its transaction commits, so a lower id can appear after a higher one: each poll
-    /// reads again from the highest id printed at least `settle` ago, and skips rows already printed.
-    /// A database that stops answering is retried at every poll; `warn` hears of it once per outage.
-    /// A row counted again after it was printed (coalesced refusals, for up to a minute) is printed
-    /// again with its new count: a reader keeps the last line of each id.
+    /// `emit` per row, until cancelled; `AuditFollower` says which rows and in what order. A
+    /// database that stops answering is retried at every poll; `warn` hears of it once per outage.
+    /// `ready` is called once the rows before the start are behind (a test waits for it).
     public func followAudit(since: Date?, afterID: Int64?, every interval: Duration = .seconds(1), settle: TimeInterval = 30,
-                            warn: (String) -> Void = { _ in }, emit: (AuditRecord) -> Void) async throws {
-        var printed: [Int64: Date] = [:]
-        // The count each recent row was printed with, while it may still be counted again.
-        var counts: [Int64: (count: Int64, time: Date)] = [:]
-        func show(_ row: AuditRecord) {
-            emit(row)
-            if let id = row.id { counts[id] = (row.count, row.time) }
+                            warn: (String) -> Void = { _ in }, ready: () -> Void = {}, emit: (AuditRecord) -> Void) async throws {
+        var start = afterID ?? 0
+        if afterID == nil { start = try await database.latestAuditID() }
+        var follower = AuditFollower(after: start, settle: settle)
+        if afterID == nil, let since {
+            follower.unprinted(try await database.audit(since: since, limit: 100_000), at: now()).forEach(emit)
         }
-        var settled: Int64
-        if let afterID {
-            settled = afterID
-        } else {
-            settled = try await database.latestAuditID()
-            if let since {
-                for row in try await database.audit(since: since, limit: 100_000) {
-                    show(row)
-                    if let id = row.id { printed[id] = now() }
-                }
-            }
-        }
-        var failing = false
+        ready()
+        var outage = OutageNotice()
         while !Task.isCancelled {
             do {
-                // Late rows in the window behind the highest id printed, then the new ones: a backlog
-                // moves on by a whole page per poll.
-                let highest = max(settled, printed.keys.max() ?? settled)
-                let late = highest > settled ? try await database.audit(afterID: settled, through: highest, limit: 1_000_000) : []
-                for row in late + (try await database.audit(afterID: highest, through: nil, limit: 10_000)) {
-                    guard let id = row.id, printed[id] == nil else { continue }
-                    show(row)
-                    printed[id] = now()
-                }
-                let countWindow = now().addingTimeInterval(-Self.countedAgainWindow)
-                for row in try await database.auditCountedAgain(since: countWindow) {
-                    guard let id = row.id, let shown = counts[id], row.count > shown.count else { continue }
-                    show(row)
-                }
-                counts = counts.filter { $0.value.time >= countWindow }
-                if failing { warn("the issuer database answers again") }
-                failing = false
+                try await pollAudit(&follower, emit: emit)
+                if let notice = outage.answered() { warn(notice) }
             } catch let error as StorageError {
-                if !failing { warn("\(error); retrying every \(interval)") }
-                failing = true
+                if let notice = outage.failed(error, retryingEvery: interval) { warn(notice) }
             }
-            let old = now().addingTimeInterval(-settle)
-            if let newest = printed.filter({ $0.value < old }).keys.max() {
-                settled = max(settled, newest)
-                printed = printed.filter { $0.key > settled }
-            }
+            follower.settleRows(at: now())
             try await Task.sleep(for: interval)
         }
+    }
+
+    /// One poll: the late and new rows, then the rows counted again since they were printed.
+    private func pollAudit(_ follower: inout AuditFollower, emit: (AuditRecord) -> Void) async throws {
+        let (settled, highest) = follower.window
+        let late = highest > settled ? try await database.audit(afterID: settled, through: highest, limit: 1_000_000) : []
+        let new = try await database.audit(afterID: highest, through: nil, limit: 10_000)
+        follower.unprinted(late + new, at: now()).forEach(emit)
+        let countWindow = now().addingTimeInterval(-Self.countedAgainWindow)
+        follower.countedAgain(try await database.auditCountedAgain(since: countWindow), since: countWindow).forEach(emit)
     }
 
     /// How long after its time a coalesced row may still be counted again (a minute), with room

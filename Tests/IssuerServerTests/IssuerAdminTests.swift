@@ -83,61 +83,83 @@ import TestSupport
         var all: [Element] { lock.withLock { elements } }
     }
 
+    /// `followAudit` in a task, once it knows where it starts; its rows as they are emitted.
+    /// Cancelled when the test ends.
+    static func following(_ admin: IssuerAdmin, _ body: (inout AsyncStream<AuditRecord>.Iterator) async throws -> Void) async throws {
+        let (rows, emitted) = AsyncStream.makeStream(of: AuditRecord.self)
+        let (started, ready) = AsyncStream.makeStream(of: Void.self)
+        let follower = Task {
+            try await admin.followAudit(since: nil, afterID: nil, every: .milliseconds(20), settle: 5,
+                                        ready: { ready.yield() }) { emitted.yield($0) }
+        }
+        defer { follower.cancel() }
+        var iterator = started.makeAsyncIterator()
+        try #require(await iterator.next() != nil, "the follower started")
+        var emittedRows = rows.makeAsyncIterator()
+        try await body(&emittedRows)
+    }
+
     /// `audit --follow`: every row once, including one whose id is lower than rows already printed
     /// (on PostgreSQL a transaction that began first can commit last).
-    @Test func followingPrintsEveryRowOnceEvenOutOfIDOrder() async throws {
+    @Test(.timeLimit(.minutes(1)))
+    func followingPrintsEveryRowOnceEvenOutOfIDOrder() async throws {
         try await Backend.sqlite.withFreshDatabase { fresh in
             let database = try await fresh.open()
             let admin = IssuerAdmin(database: database, key: try IssuerKey(text: IssuerKey.generateText()), bcryptCost: 4)
             func row(_ user: String) -> AuditRecord { AuditRecord(time: Date(), event: "login", user: user, clientAddress: nil, result: "ok") }
             try await database.appendAudit(row("before"))
-            let seen = Collected<String>()
-            let follower = Task {
-                try await admin.followAudit(since: nil, afterID: nil, every: .milliseconds(20), settle: 5) { seen.add($0.user ?? "") }
+            try await Self.following(admin) { rows in
+                func next(_ count: Int) async -> [String] {
+                    var users: [String] = []
+                    while users.count < count, let row = await rows.next() { users.append(row.user ?? "") }
+                    return users
+                }
+                try await database.appendAudit(row("first"))
+                // Id 50 taken by a transaction that commits after 51 and 52 are visible.
+                try await database.executeAdministrative("INSERT INTO audit (id, occurred_at, event, user_name, result) VALUES (51, 0, 'login', 'second', 'ok')")
+                try await database.executeAdministrative("INSERT INTO audit (id, occurred_at, event, user_name, result) VALUES (52, 0, 'login', 'third', 'ok')")
+                #expect(await next(3) == ["first", "second", "third"], "rows before the start are not shown")
+                // The late row commits only once the follower has printed past its id.
+                try await database.executeAdministrative("INSERT INTO audit (id, occurred_at, event, user_name, result) VALUES (50, 0, 'login', 'late', 'ok')")
+                #expect(await next(1) == ["late"])
+                // Rows written after all of them come next, each once it was printed (a poll apart at
+                // least): nothing was printed twice before them.
+                for marker in ["after", "later"] {
+                    try await database.appendAudit(row(marker))
+                    #expect(await next(1) == [marker])
+                }
             }
-            defer { follower.cancel() }
-            try await Task.sleep(for: .milliseconds(100))
-            try await database.appendAudit(row("first"))
-            // Id 50 taken by a transaction that commits after 51 and 52 are visible.
-            try await database.executeAdministrative("INSERT INTO audit (id, occurred_at, event, user_name, result) VALUES (51, 0, 'login', 'second', 'ok')")
-            try await database.executeAdministrative("INSERT INTO audit (id, occurred_at, event, user_name, result) VALUES (52, 0, 'login', 'third', 'ok')")
-            // The late row commits only once the follower has printed past its id (however slow a
-            // loaded machine makes the follower's polls).
-            let printed = Date().addingTimeInterval(10)
-            while seen.all.count < 3 && Date() < printed { try await Task.sleep(for: .milliseconds(20)) }
-            try await database.executeAdministrative("INSERT INTO audit (id, occurred_at, event, user_name, result) VALUES (50, 0, 'login', 'late', 'ok')")
-            let deadline = Date().addingTimeInterval(10)
-            while seen.all.count < 4 && Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
-            try await Task.sleep(for: .milliseconds(200))
-            #expect(seen.all == ["first", "second", "third", "late"], "rows before the start are not shown; each new one once")
         }
     }
 
     /// A coalesced refusal row counted again after the follower printed it is printed again with
     /// its new count, so a SIEM does not keep a burst of 3 as 1.
-    @Test(arguments: Backend.available)
+    @Test(.timeLimit(.minutes(1)), arguments: Backend.available)
     func aRowCountedAgainIsPrintedAgainWithItsCount(backend: Backend) async throws {
         try await backend.withFreshDatabase { fresh in
             let database = try await fresh.open()
             let admin = IssuerAdmin(database: database, key: try IssuerKey(text: IssuerKey.generateText()), bcryptCost: 4)
-            let seen = Collected<(Int64, Int64)>()
-            let follower = Task {
-                try await admin.followAudit(since: nil, afterID: nil, every: .milliseconds(20), settle: 5) { seen.add(($0.id ?? 0, $0.count)) }
+            try await Self.following(admin) { rows in
+                let id = try await database.appendAudit(AuditRecord(time: Date(), event: "certificate", user: "bob", clientAddress: nil, result: "refused: rateLimited"))
+                var counts: [Int64] = []
+                func waitFor(count: Int64) async {
+                    while counts.last != count, let row = await rows.next() {
+                        if row.id == id { counts.append(row.count) }
+                    }
+                }
+                await waitFor(count: 1)
+                try await database.countAgain(auditRow: id)
+                try await database.countAgain(auditRow: id)
+                await waitFor(count: 3)
+                // Rows written after the bursts come next, each once it was printed (a poll apart at
+                // least): no count was printed twice before them.
+                for _ in 1...2 {
+                    let marker = try await database.appendAudit(AuditRecord(time: Date(), event: "login", user: "carol", clientAddress: nil, result: "ok"))
+                    let next = await rows.next()
+                    #expect(next?.id == marker, "\(String(describing: next))")
+                }
+                #expect(counts.first == 1 && counts.last == 3 && counts == counts.sorted() && Set(counts).count == counts.count, "\(counts)")
             }
-            defer { follower.cancel() }
-            try await Task.sleep(for: .milliseconds(100))
-            let id = try await database.appendAudit(AuditRecord(time: Date(), event: "certificate", user: "bob", clientAddress: nil, result: "refused: rateLimited"))
-            func waitFor(count: Int64) async throws {
-                let deadline = Date().addingTimeInterval(10)
-                while !seen.all.contains(where: { $0 == (id, count) }) && Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
-            }
-            try await waitFor(count: 1)
-            try await database.countAgain(auditRow: id)
-            try await database.countAgain(auditRow: id)
-            try await waitFor(count: 3)
-            try await Task.sleep(for: .milliseconds(200))
-            let counts = seen.all.filter { $0.0 == id }.map(\.1)
-            #expect(counts.first == 1 && counts.last == 3 && counts == counts.sorted() && Set(counts).count == counts.count, "\(counts)")
         }
     }
 
