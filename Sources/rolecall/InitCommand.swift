@@ -81,8 +81,8 @@ struct InitCommand: AsyncParsableCommand {
         }
         do {
             try await LocalSetup(context: context).verifyDevice(codes: codes)
-        } catch let error as ProfileError {
-            throw ProfileError("\(error) (the home is set up: do not run init again)")
+        } catch let error as SetupError {
+            throw error.afterInit()
         }
         Console.err("The authenticator works: its code was accepted.\n")
     }

@@ -85,7 +85,7 @@ import Testing
         var context = SessionContext(environment: ["ROLECALL_SESSION": "dev"], transport: AsyncHTTPClientTransport())
         context.environment["ROLECALL_HOME"] = "/nonexistent"
         await #expect { try await SessionStarter(context: context).start(.init(), mfa: .code("000000")) }
-            throws: { "\($0)".contains("already inside the rolecall session dev") && "\($0)".contains("exit") }
+            throws: { ($0 as? SessionError)?.code == .nestedSession && "\($0)".contains("already inside the rolecall session dev") && "\($0)".contains("exit") }
     }
 
     @Test func credentialProcessServesProfilesWithoutMFAAndRefusesOthers() async throws {

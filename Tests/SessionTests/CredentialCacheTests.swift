@@ -167,6 +167,6 @@ final class FakeCreateSession: @unchecked Sendable {
                               profileArn: "arn:aws:rolesanywhere:us-east-1:123456789012:profile/p",
                               trustAnchorArn: "arn:aws:rolesanywhere:us-east-1:123456789012:trust-anchor/t",
                               mfaVerificationIntervalSeconds: try DurationText.seconds(interval))
-        if accepted { try profile.validate() } else { #expect(throws: ProfileError.self) { try profile.validate() } }
+        if accepted { try profile.validate() } else { #expect { try profile.validate() } throws: { ($0 as? ConfigError)?.code == .invalidMFAInterval } }
     }
 }

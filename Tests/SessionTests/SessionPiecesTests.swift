@@ -21,15 +21,15 @@ import Testing
 
     @Test func selectionErrorsNameWhatToDo() {
         #expect { try ProfileSelection.select(name: nil, roleArn: "arn:aws:iam::123456789012:role/prod", environment: [:], from: profiles) }
-            throws: { "\($0)".contains("--profile prod or --profile prod-ro") }
+            throws: { ($0 as? ConfigError)?.code == .severalProfilesForRole && "\($0)".contains("--profile prod or --profile prod-ro") }
         #expect { try ProfileSelection.select(name: nil, roleArn: "arn:aws:iam::123456789012:role/none", environment: [:], from: profiles) }
-            throws: { "\($0)".contains("rolecall profile add") && "\($0)".contains("dev (arn:aws:iam::123456789012:role/dev)") }
+            throws: { ($0 as? ConfigError)?.code == .noProfileForRole && "\($0)".contains("rolecall profile add") && "\($0)".contains("dev (arn:aws:iam::123456789012:role/dev)") }
         #expect { try ProfileSelection.select(name: nil, roleArn: nil, environment: [:], from: profiles) }
-            throws: { "\($0)".contains("several profiles") && "\($0)".contains("--profile or --aws-role") }
+            throws: { ($0 as? ConfigError)?.code == .severalProfiles && "\($0)".contains("--profile or --aws-role") }
         #expect { try ProfileSelection.select(name: nil, roleArn: nil, environment: [:], from: []) }
-            throws: { "\($0)".contains("rolecall profile add") }
+            throws: { ($0 as? ConfigError)?.code == .noProfile && "\($0)".contains("rolecall profile add") }
         #expect { try ProfileSelection.select(name: "nope", roleArn: nil, environment: [:], from: profiles) }
-            throws: { "\($0)".contains("no profile named nope") }
+            throws: { ($0 as? ConfigError)?.code == .unknownProfile && "\($0)".contains("no profile named nope") }
     }
 
     @Test func childEnvironmentDropsOverridesAndAddsSession() {
@@ -46,20 +46,20 @@ import Testing
     @Test func profileValidation() {
         #expect(throws: Never.self) { try Self.profile("ok").validate() }
         var bad = Self.profile("x y")
-        #expect(throws: ProfileError.self) { try bad.validate() }
+        #expect { try bad.validate() } throws: { ($0 as? ConfigError)?.code == .invalidName }
         bad = Self.profile("dev")
         bad.durationSeconds = 600
-        #expect { try bad.validate() } throws: { "\($0)".contains("15m") }
+        #expect { try bad.validate() } throws: { ($0 as? ConfigError)?.code == .invalidDuration && "\($0)".contains("15m") }
         bad = Self.profile("dev")
         bad.trustAnchorArn = "arn:aws:rolesanywhere:eu-west-1:123456789012:trust-anchor/t"
-        #expect { try bad.validate() } throws: { "\($0)".contains("same region") }
+        #expect { try bad.validate() } throws: { ($0 as? ConfigError)?.code == .invalidARN && "\($0)".contains("same region") }
         // AWS looks the profile up in the trust anchor's account, and a profile lists its own roles.
         bad = Self.profile("dev")
         bad.trustAnchorArn = "arn:aws:rolesanywhere:us-east-1:210987654321:trust-anchor/t"
-        #expect { try bad.validate() } throws: { "\($0)".contains("same account") }
+        #expect { try bad.validate() } throws: { ($0 as? ConfigError)?.code == .invalidARN && "\($0)".contains("same account") }
         bad = Self.profile("dev")
         bad.endpoint = "http://example.com"
-        #expect { try bad.validate() } throws: { "\($0)".contains("clear text") }
+        #expect { try bad.validate() } throws: { ($0 as? ConfigError)?.code == .invalidEndpoint && "\($0)".contains("clear text") }
     }
 
     @Test func credentialProcessRefusalShowsTheCommandsThatWork() {

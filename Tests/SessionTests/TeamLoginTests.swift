@@ -60,7 +60,7 @@ import TestSupport
         #expect(profiles.allSatisfy { $0.name.hasPrefix("team-") && $0.name.count <= 64 && $0.stsEndpoint == "http://127.0.0.1:4000" })
         for profile in profiles { try profile.validate() }
         for bad in ["team prefix", String(repeating: "t", count: 33), "../"] {
-            #expect(throws: ProfileError.self) { try TeamLogin.validate(prefix: bad) }
+            #expect { try TeamLogin.validate(prefix: bad) } throws: { ($0 as? ConfigError)?.code == .invalidPrefix }
         }
         #expect(throws: Never.self) { try TeamLogin.validate(prefix: "") }
     }
@@ -71,7 +71,7 @@ import TestSupport
     func issuerURLsWithCredentialsAreRefusedWithoutShowingThem(_ url: String) {
         #expect { try TeamLogin.validate([url]) } throws: { error in
             let text = "\(error)"
-            return text.contains("without credentials") && !text.contains("hunter2")
+            return (error as? ConfigError)?.code == .invalidIssuer && text.contains("without credentials") && !text.contains("hunter2")
         }
     }
 

@@ -58,7 +58,7 @@ public struct ConfigStore: Sendable {
 
     public func profile(named name: String) throws -> Profile {
         guard let profile = try profiles().first(where: { $0.name == name }) else {
-            throw ProfileError("no profile named \(Profile.shown(name)): see `rolecall profile list`")
+            throw ConfigError.unknownProfile(name)
         }
         return profile
     }
@@ -72,18 +72,18 @@ public struct ConfigStore: Sendable {
             var document = try loadChecked()
             let existing = document.profiles.firstIndex { $0.name == profile.name }
             guard existing == nil || replacing else {
-                throw ProfileError("a profile named \(shellQuoted(profile.name)) already exists: add --force to replace it (rolecall says what changed), or remove it first with `rolecall profile remove \(shellQuoted(profile.name))`")
+                throw ConfigError.profileExists(profile.name)
             }
             let dependents = document.profiles.filter { $0.chain?.sourceProfile == profile.name }.map(\.name)
             if profile.chain != nil, !dependents.isEmpty {
-                throw ProfileError("profile \(Profile.shown(profile.name)) is the source of \(dependents.map(Profile.shown).joined(separator: ", ")), so it cannot become a chained profile (rolecall chains one role only)")
+                throw ConfigError.sourceOfOthers(profile.name, dependents, becomingChained: true)
             }
             if let chain = profile.chain {
                 guard let source = document.profiles.first(where: { $0.name == chain.sourceProfile }) else {
-                    throw ProfileError("no profile named \(Profile.shown(chain.sourceProfile)) to chain from: add it first, or see `rolecall profile list`")
+                    throw ConfigError.unknownSourceProfile(chain.sourceProfile)
                 }
                 guard source.chain == nil else {
-                    throw ProfileError("profile \(Profile.shown(source.name)) is itself chained: give --source-profile a profile with a certificate (rolecall chains one role only)")
+                    throw ConfigError.sourceIsChained(source.name)
                 }
             }
             guard let existing else {
@@ -103,7 +103,7 @@ public struct ConfigStore: Sendable {
         try file.directory.withLock {
             var document = try loadChecked()
             guard let index = document.profiles.firstIndex(where: { $0.name == name }) else {
-                throw ProfileError("no profile named \(Profile.shown(name)): see `rolecall profile list`")
+                throw ConfigError.unknownProfile(name)
             }
             let old = document.profiles[index]
             change(&document.profiles[index])
@@ -117,11 +117,11 @@ public struct ConfigStore: Sendable {
         try file.directory.withLock {
             var document = try file.load() ?? Document()
             guard document.profiles.contains(where: { $0.name == name }) else {
-                throw ProfileError("no profile named \(Profile.shown(name)): see `rolecall profile list`")
+                throw ConfigError.unknownProfile(name)
             }
             let dependents = document.profiles.filter { $0.chain?.sourceProfile == name }.map(\.name)
             guard dependents.isEmpty else {
-                throw ProfileError("profile \(Profile.shown(name)) is the source of \(dependents.map(Profile.shown).joined(separator: ", ")): remove \(dependents.count == 1 ? "that profile" : "those profiles") first")
+                throw ConfigError.sourceOfOthers(name, dependents, becomingChained: false)
             }
             document.profiles.removeAll { $0.name == name }
             try file.save(document)
@@ -132,7 +132,7 @@ public struct ConfigStore: Sendable {
     /// of their own, not chained ones) that use trust anchor `from` (nil: any) at `arn`: after a
     /// staged CA with a trust anchor of its own is promoted. Returns the names changed.
     public func setTrustAnchor(_ arn: String, from: String?) throws -> [String] {
-        do { _ = try ARN(arn, kind: .trustAnchor) } catch { throw ProfileError(error.description) }
+        do { _ = try ARN(arn, kind: .trustAnchor) } catch { throw ConfigError.invalidARN(error) }
         return try file.directory.withLock {
             var document = try loadChecked()
             var changed: [String] = []
@@ -145,7 +145,7 @@ public struct ConfigStore: Sendable {
                 changed.append(profile.name)
             }
             guard !changed.isEmpty else {
-                throw ProfileError("no profile of rolecall's CA uses \(from.map { "trust anchor \(printableExcerpt($0, limit: 200))" } ?? "another trust anchor"): see `rolecall profile list`")
+                throw ConfigError.noProfileForTrustAnchor(from)
             }
             try file.save(document)
             return changed

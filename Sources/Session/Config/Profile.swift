@@ -87,18 +87,18 @@ public struct Profile: Codable, Sendable, Equatable {
 
         public var keyIsOnToken: Bool { PKCS11URI.isURI(privateKey) }
 
-        func validate() throws(ProfileError) {
+        func validate() throws(ConfigError) {
             for (flag, value) in [("--certificate", certificate), ("--private-key", privateKey), ("--intermediates", intermediates)] {
                 guard let value else { continue }
                 if PKCS11URI.isURI(value) {
-                    guard flag != "--intermediates" else { throw ProfileError("--intermediates takes a PEM file, not a pkcs11: URI") }
-                    do { _ = try PKCS11URI(parsing: value) } catch { throw ProfileError("\(flag): \(error)") }
+                    guard flag != "--intermediates" else { throw .intermediatesOnToken() }
+                    do { _ = try PKCS11URI(parsing: value) } catch { throw .invalidPKCS11URI(flag, error) }
                 } else if !value.hasPrefix("/") {
-                    throw ProfileError("\(flag) must be an absolute path or a pkcs11: URI, got \(printableExcerpt(value, limit: 80))")
+                    throw .relativeCredentialPath(flag, value)
                 }
             }
             if PKCS11URI.isURI(certificate) && !keyIsOnToken {
-                throw ProfileError("--certificate names a token object but --private-key a file: keep both on the token, or both in files")
+                throw .mixedCredentialStorage()
             }
         }
     }
@@ -137,67 +137,67 @@ public struct Profile: Codable, Sendable, Equatable {
     }
 
     /// Checks every field, with messages that show the expected form.
-    public func validate() throws(ProfileError) {
+    public func validate() throws(ConfigError) {
         guard Self.isValidName(name) else {
-            throw ProfileError("invalid profile name \(Self.shown(name)): use 1 to 64 letters, digits, '.', '_' or '-'")
+            throw .invalidName(name)
         }
         if let chain { return try validateChained(chain) }
         do {
             try ARN.checkSessionTarget(roleArn: roleArn, profileArn: profileArn, trustAnchorArn: trustAnchorArn)
         } catch {
-            throw ProfileError(error.description)
+            throw .invalidARN(error)
         }
         if let region, !RegionResolver.isValidRegion(region) {
-            throw ProfileError("invalid region \"\(printableExcerpt(region, limit: 40))\": expected a name such as us-east-1")
+            throw .invalidRegion(region)
         }
         guard SessionDurationPolicy.range.contains(durationSeconds) else {
-            throw ProfileError("--duration must be between 15m and 12h (900 to 43200 seconds), got \(durationSeconds) s")
+            throw .invalidDuration(durationSeconds)
         }
         if let interval = mfaVerificationIntervalSeconds, !(Self.minimumMFAIntervalSeconds...SessionDurationPolicy.maximumSeconds).contains(interval) {
-            throw ProfileError("--mfa-interval must be between 16m and 12h, got \(DurationText.format(interval)): `exec --server` needs room for one AWS session of at least 15m")
+            throw .invalidMFAInterval(interval)
         }
-        do { try endpoints.validate() } catch { throw ProfileError(error.description) }
+        do { try endpoints.validate() } catch { throw .invalidEndpoint(error) }
         if let roleSessionName {
-            guard RoleSessionName.isValid(roleSessionName) else { throw ProfileError("--role-session-name must be \(RoleSessionName.rule)") }
+            guard RoleSessionName.isValid(roleSessionName) else { throw .invalidRoleSessionName() }
         }
         if let issuer {
-            do { try TeamLogin.validate([issuer]) } catch { throw ProfileError("the profile's issuer: \(error)") }
-            if mfa == .token { throw ProfileError("--mfa token is for profiles of the local CA on a token; a team issuer checks TOTP codes") }
+            do { try TeamLogin.validate([issuer]) } catch { throw .invalidIssuer(error) }
+            if mfa == .token { throw .mfaTokenWithIssuer() }
         }
         if let ownCertificate {
             try ownCertificate.validate()
-            if issuer != nil { throw ProfileError("a profile signs with its own certificate or gets one from a team issuer, not both") }
+            if issuer != nil { throw .certificateAndIssuer() }
             switch mfa {
             case .required:
-                throw ProfileError("--mfa required needs rolecall's CA to check a TOTP code, and this profile brings its own certificate: use --mfa token (its key on a token, the PIN asked each session) or --mfa off")
+                throw .mfaRequiredWithOwnCertificate()
             case .token where !ownCertificate.keyIsOnToken:
-                throw ProfileError("--mfa token needs the private key on a token (--private-key pkcs11:URI); with a key file use --mfa off")
+                throw .mfaTokenNeedsTokenKey()
             default:
                 break
             }
         }
     }
 
-    private func validateChained(_ chain: RoleChain) throws(ProfileError) {
-        do { _ = try ARN(roleArn, kind: .role) } catch { throw ProfileError(error.description) }
-        guard Self.isValidName(chain.sourceProfile) else { throw ProfileError("invalid --source-profile \(Self.shown(chain.sourceProfile))") }
-        guard chain.sourceProfile != name else { throw ProfileError("a profile cannot be its own --source-profile") }
+    private func validateChained(_ chain: RoleChain) throws(ConfigError) {
+        do { _ = try ARN(roleArn, kind: .role) } catch { throw .invalidARN(error) }
+        guard Self.isValidName(chain.sourceProfile) else { throw .invalidSourceProfile(chain.sourceProfile) }
+        guard chain.sourceProfile != name else { throw .ownSourceProfile() }
         guard profileArn.isEmpty, trustAnchorArn.isEmpty, issuer == nil, ownCertificate == nil, endpoint == nil, pinCommand == nil,
               mfaVerificationIntervalSeconds == nil else {
-            throw ProfileError("a chained profile takes its certificate, issuer, MFA and Roles Anywhere settings from --source-profile: give only --role-arn, --external-id, --role-session-name, --duration, --region, --sts-endpoint and --signin-endpoint")
+            throw .chainedFlag()
         }
         if let region, !RegionResolver.isValidRegion(region) {
-            throw ProfileError("invalid region \"\(printableExcerpt(region, limit: 40))\": expected a name such as us-east-1")
+            throw .invalidRegion(region)
         }
-        do { try endpoints.validate() } catch { throw ProfileError(error.description) }
+        do { try endpoints.validate() } catch { throw .invalidEndpoint(error) }
         guard (AssumeRoleRequest.minimumSeconds...AssumeRoleRequest.chainedMaximumSeconds).contains(durationSeconds) else {
-            throw ProfileError("--duration of a chained profile must be between 15m and 1h (AWS's limit for role chaining), got \(DurationText.format(durationSeconds))")
+            throw .invalidChainedDuration(durationSeconds)
         }
         if let externalId = chain.externalId, !AssumeRoleRequest.isValidExternalId(externalId) {
-            throw ProfileError("--external-id must be 2 to 1224 characters of letters, digits and +=,.@:/-_")
+            throw .invalidExternalId()
         }
         if let roleSessionName, !RoleSessionName.isValid(roleSessionName) {
-            throw ProfileError("--role-session-name must be \(RoleSessionName.rule)")
+            throw .invalidRoleSessionName()
         }
     }
 
@@ -234,7 +234,3 @@ public struct Profile: Codable, Sendable, Equatable {
     }
 }
 
-public struct ProfileError: Error, Sendable, Equatable, CustomStringConvertible {
-    public let description: String
-    public init(_ description: String) { self.description = description }
-}

@@ -42,7 +42,7 @@ public struct ConsoleSignIn: Sendable {
         case "aws": return "https://signin.aws.amazon.com/federation"
         case "aws-cn": return "https://signin.amazonaws.cn/federation"
         case "aws-us-gov": return "https://signin.amazonaws-us-gov.com/federation"
-        default: throw ProfileError("the \(partition) partition has no console sign-in rolecall knows: give the profile its federation endpoint (`--signin-endpoint URL`), or set \(Self.endpointVariable)")
+        default: throw ConsoleSignInError.unknownPartition(partition, variable: Self.endpointVariable)
         }
     }
 
@@ -86,7 +86,7 @@ public struct ConsoleSignIn: Sendable {
         let response = try await transport.send(TransportRequest(method: "GET", url: tokenRequest.unsafeStringValue(), headers: [], body: []))
         guard response.status == 200, let token = (try? JSONDecoder().decode(SigninTokenAnswer.self, from: Data(response.body)))?.signinToken,
               !token.isEmpty else {
-            throw ProfileError("the federation endpoint \(federation) refused the session's credentials (HTTP \(response.status)): the role may not allow console sign-in")
+            throw ConsoleSignInError.refused(federation, status: response.status)
         }
         let target = destination ?? Self.defaultDestination(partition: partition, region: region)
         return SecretBytes(federation + "?Action=login&Issuer=rolecall&Destination=" + CanonicalRequest.uriEncode(target)

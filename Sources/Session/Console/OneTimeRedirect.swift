@@ -69,14 +69,14 @@ extension ConsoleSignIn {
             try await redirect.run { continuation.yield($0) }
         }
         var iterator = urls.makeAsyncIterator()
-        guard let loopback = await iterator.next() else { throw ProfileError("the one-time sign-in redirect did not start") }
+        guard let loopback = await iterator.next() else { throw ConsoleSignInError.redirectDidNotStart() }
         let browser = browserCommand()
         let pid: pid_t
         do {
             pid = try ProcessLauncher.spawn(command: browser + [loopback], environment: environment, coreLimit: CoreLimit.current(), ownProcessGroup: false)
         } catch {
             server.cancel()
-            throw ProfileError("could not start the browser (\(browser.joined(separator: " "))): \(error.description); set $BROWSER, or run `rolecall console --print` and open the URL yourself")
+            throw ConsoleSignInError.browserDidNotStart(browser, error)
         }
         let outcome = await Self.waitForRedirect(redirect.servedSignal, browser: pid, timeout: timeout)
         // The server's connections end (and the 302 is on its way) before this returns.
@@ -86,9 +86,9 @@ extension ConsoleSignIn {
         case .redirected:
             return
         case .browserFailed(let status):
-            throw ProfileError("the browser (\(browser.joined(separator: " "))) exited with status \(status) without opening the page: set $BROWSER, or run `rolecall console --print` and open the URL yourself")
+            throw ConsoleSignInError.browserFailed(browser, status: status)
         case .timedOut:
-            throw ProfileError("the browser did not open the sign-in page within \(timeout.components.seconds) s: run `rolecall console --print` and open the URL yourself")
+            throw ConsoleSignInError.browserTimedOut(seconds: timeout.components.seconds)
         }
     }
 

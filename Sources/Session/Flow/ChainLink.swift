@@ -21,7 +21,7 @@ public struct ChainLink: Sendable {
     /// chaining; longer is refused, not cut) and at most what is left of the source's login session.
     init(profile: Profile, source: Profile, selection: SessionStarter.Selection, context: SessionContext, loginSecondsLeft: Int?) throws {
         if let requested = selection.durationSeconds, requested > AssumeRoleRequest.chainedMaximumSeconds {
-            throw ProfileError("--duration \(DurationText.format(requested)) is longer than AWS allows for role chaining (1h): profile \(Profile.shown(profile.name)) assumes its role with a session of \(Profile.shown(source.name)); ask for 1h or less")
+            throw SessionError.chainedDurationTooLong(requested, profile: profile.name, source: source.name)
         }
         let duration = try SessionDurationPolicy.durationSeconds(for: .init(
             requestedSeconds: selection.durationSeconds, loginSecondsLeft: loginSecondsLeft, profileLimitSeconds: profile.durationSeconds
@@ -58,7 +58,7 @@ public struct ChainLink: Sendable {
         if let end {
             let left = Int(end.timeIntervalSince(now()).rounded(.down))
             guard left >= AssumeRoleRequest.minimumSeconds else {
-                throw ProfileError("profile \(Profile.shown(source.name))'s login session or certificate ends at \(RFC3339.string(from: end)), in less than the 15m an AWS session lasts: log in again (`rolecall login`) or renew the certificate")
+                throw SessionError.sourceSessionEnding(source.name, at: end)
             }
             request.durationSeconds = min(request.durationSeconds, left)
         }

@@ -133,10 +133,10 @@ public struct CredentialBroker: Sendable {
             let certificate = opened.identity.certificate
             let left = Int(certificate.notValidAfter.timeIntervalSince(context.now()).rounded(.down))
             guard certificate.notValidBefore <= context.now(), left > 0 else {
-                throw ProfileError("the profile's certificate is valid from \(RFC3339.string(from: certificate.notValidBefore)) to \(RFC3339.string(from: certificate.notValidAfter)), not now: renew it")
+                throw OwnCertificateError.notValidNow(from: certificate.notValidBefore, to: certificate.notValidAfter)
             }
             guard left >= SessionDurationPolicy.minimumSeconds else {
-                throw ProfileError("the profile's certificate expires at \(RFC3339.string(from: certificate.notValidAfter)), in \(DurationText.format(left)), and an AWS session lasts at least 15m: renew the certificate")
+                throw OwnCertificateError.expiresTooSoon(certificate.notValidAfter, secondsLeft: left)
             }
             let createSession = CreateSessionRequest(
                 durationSeconds: try duration(request, issued: nil, certificateSecondsLeft: left, announce: true), profileArn: request.profile.profileArn,

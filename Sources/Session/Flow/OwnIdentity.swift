@@ -43,9 +43,9 @@ struct OwnIdentity: Sendable {
 
     /// The leaf (first) with the intermediates that followed it in its file, then those of `--intermediates`.
     private static func identity(chain: [Certificate], intermediates: [Certificate], key: SigningKey, keyName: String) throws -> SigningIdentity {
-        guard let leaf = chain.first else { throw ProfileError("the profile's certificate file holds no certificate") }
+        guard let leaf = chain.first else { throw OwnCertificateError.noCertificate() }
         guard leaf.publicKey == key.certificatePublicKey else {
-            throw ProfileError("the key \(keyName) is not the one the profile's certificate was issued to: give the key that belongs to it")
+            throw OwnCertificateError.keyMismatch(keyName)
         }
         return SigningIdentity(certificate: leaf, intermediates: Array(chain.dropFirst()) + intermediates, key: key, isSingleUse: false)
     }
@@ -59,7 +59,7 @@ struct OwnIdentity: Sendable {
             }
             return [try Certificate(derEncoded: bytes)]
         } catch {
-            throw ProfileError("\(flag) \(path) holds no X.509 certificate in PEM or DER")
+            throw OwnCertificateError.notACertificate(flag, path)
         }
     }
 
@@ -67,12 +67,12 @@ struct OwnIdentity: Sendable {
     /// an encrypted PKCS#8 one is opened with what `passphrase` gives.
     static func privateKey(inFile path: String, passphrase: () throws -> SecretBytes) throws -> SigningKey {
         var info = stat()
-        guard stat(path, &info) == 0 else { throw ProfileError("--private-key \(path) cannot be read: \(String(cString: strerror(errno)))") }
+        guard stat(path, &info) == 0 else { throw OwnCertificateError.unreadableKey(path, reason: String(cString: strerror(errno))) }
         guard info.st_mode & 0o077 == 0 else {
-            throw ProfileError("--private-key \(path) can be read by others (mode \(String(info.st_mode & 0o777, radix: 8))): run `chmod 600 \(shellQuoted(path))`")
+            throw OwnCertificateError.readableByOthers(path, mode: info.st_mode)
         }
         guard var data = FileManager.default.contents(atPath: path) else {
-            throw ProfileError("--private-key \(path) cannot be read: check the path in `rolecall profile show`")
+            throw OwnCertificateError.unreadable("--private-key", path)
         }
         defer { data.resetBytes(in: 0..<data.count) }
         var pem = String(decoding: data, as: UTF8.self)
@@ -84,22 +84,22 @@ struct OwnIdentity: Sendable {
                 defer { wipeBytes(&der) }
                 pem = PEMDocument(type: "PRIVATE KEY", derBytes: der).pemString
             } catch {
-                throw ProfileError("--private-key \(path) is an encrypted PKCS#8 key and \(error)")
+                throw OwnCertificateError.encryptedKeyNotOpened(path, error)
             }
         }
         let key: SigningKey
         do { key = try SigningKey(unsafePEM: pem) } catch {
-            throw ProfileError("--private-key \(path) holds no P-256, P-384 or RSA private key in PEM (PKCS#8, SEC 1 or PKCS#1)")
+            throw OwnCertificateError.unsupportedKey(path)
         }
         if case .rsa(let rsa) = key, rsa.keySizeInBits < 2048 {
-            throw ProfileError("--private-key \(path) is an RSA key of \(rsa.keySizeInBits) bits: Roles Anywhere needs 2048 or more")
+            throw OwnCertificateError.weakRSAKey(path, bits: rsa.keySizeInBits)
         }
         return key
     }
 
     private static func readFile(_ path: String, flag: String) throws -> [UInt8] {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw ProfileError("\(flag) \(path) cannot be read: check the path in `rolecall profile show`")
+            throw OwnCertificateError.unreadable(flag, path)
         }
         return Array(data)
     }

@@ -49,7 +49,7 @@ public struct SessionStarter: Sendable {
 
     public func refuseNesting() throws {
         if let current = context.environment[SessionEnvironment.sessionVariable], !current.isEmpty {
-            throw ProfileError(SessionEnvironment.nestedSessionMessage(current: current))
+            throw SessionError.nestedSession(current: current)
         }
     }
 

@@ -84,7 +84,7 @@ final class LockedSigningKey: Sendable {
     private let raw: LockedBuffer
 
     init(_ key: SigningKey) throws {
-        guard case .p256(let p256) = key else { throw ProfileError("exec --server keeps P-256 keys only") }
+        guard case .p256(let p256) = key else { throw SessionError.serverKeyNotP256() }
         var data = p256.rawRepresentation
         defer { data.resetBytes(in: 0..<data.count) }
         raw = LockedBuffer(data)

@@ -83,7 +83,7 @@ struct HeldProfiles: Sendable {
             // Credentials never outlive the certificate, and CreateSession grants no less than 900 s:
             // a shorter MFA window could serve nothing.
             if base.mfa != .off, let interval = base.mfaVerificationIntervalSeconds, interval < Profile.minimumMFAIntervalSeconds {
-                throw ProfileError("profile \(shellQuoted(base.name)) has an MFA window of \(DurationText.format(interval)), too short for one AWS session of at least 15m: `exec --server` and `agent` need `--mfa-interval 16m` or more")
+                throw SessionError.mfaWindowTooShort(base.name, seconds: interval)
             }
             resolved.append(Resolved(profile: profile, link: link, selection: link?.sourceSelection(selection) ?? selection))
         }

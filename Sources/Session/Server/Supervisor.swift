@@ -133,8 +133,8 @@ public struct Supervisor: Sendable {
         }
         var iterator = urls.makeAsyncIterator()
         guard let uri = await iterator.next() else {
-            if case .failure(let error) = await server.result { throw ProfileError("the credentials endpoint did not start: \(error)") }
-            throw ProfileError("the credentials endpoint did not start")
+            if case .failure(let error) = await server.result { throw SessionError.endpointDidNotStart(error) }
+            throw SessionError.endpointDidNotStart(nil)
         }
         variables.append((served == .container ? "AWS_CONTAINER_CREDENTIALS_FULL_URI" : "AWS_EC2_METADATA_SERVICE_ENDPOINT", uri))
         return ServedEndpoint(uri: uri, variables: variables, stop: {

@@ -98,7 +98,7 @@ public struct Demo: Sendable {
         let temporary = environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
         var template = Array("\(temporary.hasSuffix("/") ? String(temporary.dropLast()) : temporary)/rolecall-demo.XXXXXX".utf8CString)
         guard let created = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
-            throw ProfileError("cannot create a temporary directory: \(String(cString: strerror(errno)))")
+            throw SetupError.temporaryDirectory(reason: String(cString: strerror(errno)))
         }
         return String(cString: created)
     }

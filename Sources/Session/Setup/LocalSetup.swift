@@ -41,11 +41,11 @@ public struct LocalSetup: Sendable {
     /// no private key is written to any file.
     public func initialize(user: String, caKey: PKCS11URI? = nil) throws -> Initialized {
         guard UserName.isValid(user) else {
-            throw ProfileError(UserName.invalid(user))
+            throw SetupError.invalidUserName(user)
         }
         let home = context.home
         if FileManager.default.fileExists(atPath: context.issuerStore.path) {
-            throw ProfileError("\(home.path) is already set up: nothing was changed (to start over, remove that directory)")
+            throw SetupError.alreadySetUp(home.path)
         }
         // The token first: a wrong PIN or a missing token leaves no half-made home behind.
         let (authority, tokenKey, created) = try makeAuthority(commonName: "rolecall CA for \(user)", caKey: caKey)
@@ -87,11 +87,11 @@ public struct LocalSetup: Sendable {
         // Refused before the code is spent; the store checks again under its lock.
         try store.checkRotation(promoting: rotation == .promote)
         if rotation == .promote, caKey != nil {
-            throw ProfileError("--ca-key names the key of a new CA; --promote switches to the staged one, which has its key already")
+            throw SetupError.caKeyWithPromote()
         }
         let currentTokenKey = try store.currentAuthority().tokenKey
         if rotation != .promote, caKey == nil, let current = currentTokenKey {
-            throw ProfileError("the current CA's key is on a token (\(current.uri)): give the new CA's key with --ca-key pkcs11:URI, another object on a token, so that no CA key lands in a file")
+            throw SetupError.caKeyMustBeOnToken(current: current.uri)
         }
         try context.localIssuer.verifyMFA(code: mfaCode)
         if rotation == .promote { return try store.promoteStagedAuthority(now: context.now()).certificate }
@@ -125,18 +125,17 @@ public struct LocalSetup: Sendable {
         do {
             try await codes.withAttempts(warn: context.warn) { try context.localIssuer.verifyMFA(code: try codes.obtain()) }
         } catch let error as MFAError {
-            let outcome = MFACodeSource.mayAskAgain(after: error) ? "the authenticator's code was not accepted" : "the authenticator was not checked"
-            throw ProfileError("\(outcome) (\(error)): check that the app shows the rolecall entry and that its clock is right, then run `rolecall mfa verify`")
+            throw SetupError.authenticatorNotAccepted(error, checked: MFACodeSource.mayAskAgain(after: error))
         }
     }
 
     /// Adds a device after a valid code from an existing one; returns its otpauth URI.
     public func addDevice(name: String, mfaCode: String) throws -> String {
         guard Profile.isValidName(name) else {
-            throw ProfileError("invalid device name \"\(name.prefix(64))\": use 1 to 64 letters, digits, '.', '_' or '-'")
+            throw SetupError.invalidDeviceName(name)
         }
         guard !(try context.issuerStore.deviceInfo().contains { $0.name == name }) else {
-            throw ProfileError("an MFA device named \(name) already exists: pick another name")
+            throw SetupError.deviceExists(name)
         }
         try context.localIssuer.verifyMFA(code: mfaCode)
         var generator = SystemRandomNumberGenerator()
@@ -147,7 +146,7 @@ public struct LocalSetup: Sendable {
 
     public func removeDevice(name: String, mfaCode: String) throws {
         guard try context.issuerStore.deviceInfo().contains(where: { $0.name == name }) else {
-            throw ProfileError("no MFA device named \(name): see `rolecall mfa list`")
+            throw SetupError.unknownDevice(name)
         }
         try context.localIssuer.verifyMFA(code: mfaCode)
         try context.issuerStore.removeDevice(name: name)

@@ -22,7 +22,7 @@ public struct ProfileSetup: Sendable {
         let onToken = try FileManager.default.fileExists(atPath: store.path) && store.currentAuthority().tokenKey != nil
         guard let asked else { return onToken ? .token : .required }
         if asked == .token && !onToken {
-            throw ProfileError("--mfa token needs the local CA's key on a token, and it is in \(store.path): use --mfa required, or move the CA to a token with `rolecall ca rotate --ca-key pkcs11:URI`")
+            throw ConfigError.mfaTokenNeedsTokenCA(store.path)
         }
         return asked
     }

@@ -97,23 +97,23 @@ public struct TeamLogin: Sendable {
     public static let longestPrefix = 32
 
     /// A prefix makes valid profile names: the letters a name may have, and room after it.
-    public static func validate(prefix: String?) throws(ProfileError) {
+    public static func validate(prefix: String?) throws(ConfigError) {
         guard let prefix, !prefix.isEmpty else { return }
         guard prefix.count <= longestPrefix, Profile.isValidName(prefix) else {
-            throw ProfileError("--prefix must be 1 to \(longestPrefix) letters, digits, '.', '_' or '-' (for example team-), got \(Profile.shown(prefix))")
+            throw .invalidPrefix(prefix, longest: longestPrefix)
         }
     }
 
     /// HTTPS only: the password and the token travel to these URLs. An `@` anywhere is refused: a
     /// password typed with a `/` or `#` in it would otherwise parse as a host, port and path.
-    static func validate(_ urls: [String]) throws {
-        guard !urls.isEmpty else { throw ProfileError("give at least one --issuer URL") }
+    static func validate(_ urls: [String]) throws(ConfigError) {
+        guard !urls.isEmpty else { throw .noIssuer() }
         for url in urls {
             guard let components = URLComponents(string: url), components.scheme == "https", let host = components.host, !host.isEmpty,
                   components.user == nil, components.password == nil, components.query == nil, components.fragment == nil,
                   !url.unicodeScalars.contains("@")
             else {
-                throw ProfileError("--issuer must be an https:// URL without credentials, got \"\(printableExcerpt(Endpoint.shown(url), limit: 200))\"")
+                throw .invalidIssuerURL(url)
             }
         }
     }
