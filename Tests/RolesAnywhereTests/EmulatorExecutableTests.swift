@@ -21,12 +21,12 @@ import Testing
         return path
     }
 
-    @Test func printsItsURLFirstAndLogsEachRequestWithoutSecrets() async throws {
+    @Test(.timeLimit(.minutes(1))) func printsItsURLFirstAndLogsEachRequestWithoutSecrets() async throws {
         let directory = try Paths.temporaryDirectory()
         let pki = try TestPKI.make()
         let config = try writeConfig(directory, caPEM: pki.root.certificate.pem)
-        let (process, url) = try await Self.startEmulator(config: config, in: directory)
-        defer { process.terminate(); process.waitUntilExit() }
+        let (process, url, errors) = try await Self.startEmulator(config: config)
+        defer { if process.isRunning { process.terminate(); process.waitUntilExit() } }
 
         let key = SigningKey.p256(.init())
         let client = CreateSessionClient(endpoint: try Endpoint(parsing: url), region: "us-east-1", transport: AsyncHTTPClientTransport())
@@ -40,10 +40,14 @@ import Testing
                 identity: SigningIdentity(certificate: try pki.leaf(for: key), key: key, isSingleUse: true)
             )
         }
-        try await Task.sleep(for: .milliseconds(100))
-        let log = try String(contentsOfFile: directory + "/err", encoding: .utf8)
-        let lines = log.split(separator: "\n")
-        #expect(lines.count == 2)
+        // A line for each request, once it is written; nothing more once the emulator has ended.
+        var logged = errors.makeAsyncIterator()
+        var lines = await logged.next(2)
+        process.terminate()
+        process.waitUntilExit()
+        lines += await logged.rest()
+        #expect(lines.count == 2, "\(lines)")
+        let log = lines.joined(separator: "\n")
         let records = try lines.map { try JSONDecoder().decode(RequestRecord.self, from: Data($0.utf8)) }
         #expect(records.map(\.status) == [201, 400])
         #expect(records.first?.accessKeyId == result.credentials.accessKeyId)
@@ -53,7 +57,7 @@ import Testing
 
     /// `--example-config` prints a config that, with `ca.pem` beside it as its comments say, starts
     /// the emulator and serves a CreateSession for the ARNs it names.
-    @Test func theExampleConfigWorksOnceItsCAIsInPlace() async throws {
+    @Test(.timeLimit(.minutes(1))) func theExampleConfigWorksOnceItsCAIsInPlace() async throws {
         let directory = try Paths.temporaryDirectory()
         let example = try await ProcessRunner.run(Paths.emulator, ["--example-config"])
         #expect(example.status == 0, "\(example.stderr)")
@@ -65,7 +69,7 @@ import Testing
         #expect(Set(loaded.roles.keys) == [ExampleConfig.roleArn, ExampleConfig.chainedRoleArn])
         #expect(loaded.roles[ExampleConfig.chainedRoleArn]?.externalId == "example-external-id")
 
-        let (process, url) = try await Self.startEmulator(config: directory + "/emulator.json", in: directory)
+        let (process, url, _) = try await Self.startEmulator(config: directory + "/emulator.json")
         defer { process.terminate(); process.waitUntilExit() }
         let key = SigningKey.p256(.init())
         let client = CreateSessionClient(endpoint: try Endpoint(parsing: url), region: "us-east-1", transport: AsyncHTTPClientTransport())
@@ -76,25 +80,21 @@ import Testing
         #expect(result.credentials.accessKeyId.hasPrefix("ASIA"))
     }
 
-    /// The emulator executable on `config`, its stdout and stderr in `directory`; once it printed its URL.
-    static func startEmulator(config: String, in directory: String) async throws -> (Process, String) {
-        _ = FileManager.default.createFile(atPath: directory + "/out", contents: nil)
-        _ = FileManager.default.createFile(atPath: directory + "/err", contents: nil)
+    /// The emulator executable on `config`, once it printed its URL (its first line), and the lines
+    /// of its standard error (its request log).
+    static func startEmulator(config: String) async throws -> (Process, String, OutputLines) {
+        let (output, errors) = (OutputLines(), OutputLines())
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Paths.emulator)
         process.arguments = ["--config", config, "--port", "0"]
         process.environment = InheritedEnvironment.variables
-        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: directory + "/out"))
-        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: directory + "/err"))
+        process.standardOutput = output.pipe
+        process.standardError = errors.pipe
         try process.run()
-        var url = ""
-        for _ in 0..<500 where url.isEmpty {
-            let text = (try? String(contentsOfFile: directory + "/out", encoding: .utf8)) ?? ""
-            if let line = text.split(separator: "\n", omittingEmptySubsequences: false).first, text.contains("\n") { url = String(line) }
-            try await Task.sleep(for: .milliseconds(20))
-        }
+        var printed = output.makeAsyncIterator()
+        let url = await printed.next() ?? ""
         #expect(url.range(of: #"^http://127\.0\.0\.1:\d+$"#, options: .regularExpression) != nil, "first line: \(url)")
-        return (process, url)
+        return (process, url, errors)
     }
 
     @Test(arguments: ["roles", "trustAnchors"])
