@@ -322,6 +322,8 @@ let package = Package(
                 "IssuerServer", "IssuerStorage", "IssuanceCore", "IssuerProtocol", "Issuance", "Session", "RolesAnywhere", "TestSupport",
                 "HTTPSTransport", "RolesAnywhereEmulator",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),

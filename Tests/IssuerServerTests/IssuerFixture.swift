@@ -1,5 +1,7 @@
 import Crypto
 import Foundation
+import Hummingbird
+import HummingbirdTesting
 import Issuance
 @testable import IssuerServer
 import IssuanceCore
@@ -119,6 +121,21 @@ struct IssuerWorld: Sendable {
         let replica = try await IssuerReplica(database: try await database.open(), key: key, clock: clock, options: options)
         await started.add(replica)
         return replica
+    }
+
+    /// The replica's routes without a socket or TLS (Hummingbird's `.router` test mode), on a
+    /// database connection of their own, for the rules of the API and the pages; requests come
+    /// from no address. Its database connection is closed when `body` ends.
+    func withRoutes(options: IssuerService.Options = .fast, _ body: @escaping @Sendable (any TestClientProtocol, IssuerService) async throws -> Void) async throws {
+        let service = try await IssuerService.make(database: try await database.open(), key: key, options: options,
+                                                   logger: IssuerReplica.logger, now: { [clock] in clock.now })
+        let outcome = await Result {
+            try await Application(router: IssuerRoutes.router(service: service, serverCertificatePEM: "")).test(.router) { client in
+                try await body(client, service)
+            }
+        }
+        try? await service.database.close()
+        try outcome.get()
     }
 
     /// The TOTP code of `person` at the current (or an offset) time step.

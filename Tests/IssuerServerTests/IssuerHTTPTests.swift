@@ -1,5 +1,8 @@
 import Foundation
+import Hummingbird
+import HummingbirdTesting
 import Issuance
+import NIOCore
 @testable import IssuerServer
 import IssuerProtocol
 import RolesAnywhere
@@ -15,15 +18,27 @@ import TestSupport
 
     @Test func malformedAndOversizedBodiesAreRefusedAndCounted() async throws {
         try await IssuerWorld.with(.sqlite) { world in
-            let client = IssuerClient(try await world.replica())
-            for body in [Array("{\"user\": 1}".utf8), Array("not json".utf8), [UInt8](repeating: 0x7B, count: 70_000)] {
-                let response = try await send(client, "POST", IssuerAPI.loginPath, body: body)
-                #expect(response.status == 400)
-                let refusal = try IssuerAPI.decoder().decode(IssuerAPI.ErrorResponse.self, from: Data(response.body))
-                #expect(refusal.error == .known(.badRequest))
+            try await world.withRoutes { client, _ in
+                for body in [Array("{\"user\": 1}".utf8), Array("not json".utf8), [UInt8](repeating: 0x7B, count: 70_000)] {
+                    let response = try await client.execute(uri: IssuerAPI.loginPath, method: .post, headers: [.contentType: "application/json"],
+                                                            body: ByteBuffer(bytes: body))
+                    #expect(response.status == .badRequest)
+                    let refusal = try IssuerAPI.decoder().decode(IssuerAPI.ErrorResponse.self, from: Data(response.body.readableBytesView))
+                    #expect(refusal.error == .known(.badRequest))
+                }
+                let metrics = try await client.execute(uri: "/metrics", method: .get)
+                #expect(String(buffer: metrics.body).contains(#"rolecall_issuer_refusals_total{reason="bad-request"} 3"#))
             }
-            let metrics = String(decoding: try await send(client, "GET", "/metrics").body, as: UTF8.self)
-            #expect(metrics.contains(#"rolecall_issuer_refusals_total{reason="bad-request"} 3"#))
+        }
+    }
+
+    @Test func healthNeedsTheDatabase() async throws {
+        try await IssuerWorld.with(.sqlite) { world in
+            try await world.withRoutes { client, service in
+                #expect(try await client.execute(uri: "/healthz", method: .get).status == .ok)
+                try await service.database.close()
+                #expect(try await client.execute(uri: "/healthz", method: .get).status == .serviceUnavailable)
+            }
         }
     }
 
@@ -56,7 +71,7 @@ import TestSupport
         }
     }
 
-    @Test func metricsCountIssuancesRefusalsAndLatencyAndHealthNeedsTheDatabase() async throws {
+    @Test func metricsCountIssuancesRefusalsAndLatency() async throws {
         try await IssuerWorld.with(.sqlite) { world in
             let alice = try await world.addPerson()
             let replica = try await world.replica()
@@ -77,11 +92,6 @@ import TestSupport
             #expect(!after.contains("unknown-user"))
             #expect(!metrics.contains(alice.password))
 
-            let healthy = try await send(client, "GET", "/healthz")
-            #expect(healthy.status == 200)
-            try await replica.service.database.close()
-            let unhealthy = try await send(client, "GET", "/healthz")
-            #expect(unhealthy.status == 503)
         }
     }
 
