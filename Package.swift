@@ -163,6 +163,7 @@ let package = Package(
             dependencies: [
                 "ChildProcess",
                 "QRCode",
+                "RolesAnywhere",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             plugins: ["BuildCommit"]

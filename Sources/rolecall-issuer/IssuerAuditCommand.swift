@@ -15,8 +15,8 @@ struct IssuerAuditCommand: AsyncParsableCommand {
 
     @OptionGroup var options: IssuerOptions
 
-    @Option(help: "How far back, e.g. 15m, 1h, 24h, 7d.")
-    var since: String?
+    @Option(help: "How far back, e.g. 15m, 1h, 24h, 7d.", transform: DurationArgument.parse)
+    var since: DurationArgument?
 
     @Option(name: .customLong("after-id"), help: "With --follow: start after this row id (the `id` of the last row seen).")
     var afterID: Int64?
@@ -35,7 +35,7 @@ struct IssuerAuditCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await Console.reportingErrors {
-            let start = try since.map { Date().addingTimeInterval(-TimeInterval(try DurationText.seconds($0))) }
+            let start = since.map { Date().addingTimeInterval(-TimeInterval($0.seconds)) }
             if follow {
                 let encoder = IssuerAPI.encoder()
                 return try await options.withAdmin { admin in

@@ -35,20 +35,19 @@ struct IssuerRoleCommand: AsyncParsableCommand {
         @Option(help: "AWS region (default: the trust anchor's).")
         var region: String?
 
-        @Option(name: .customLong("max-duration"), help: "Longest AWS session, 15m to 12h.")
-        var maxDuration = "1h"
+        @Option(name: .customLong("max-duration"), help: "Longest AWS session, 15m to 12h.", transform: DurationArgument.parse)
+        var maxDuration = DurationArgument(seconds: SessionDurationPolicy.defaultSeconds)
 
         @Option(help: "per-session: a TOTP code with every certificate; login: the login's TOTP check covers it; off: no MFA.")
         var mfa: MFARequirement = .perSession
 
         func run() async throws {
             try await Console.reportingErrors {
-                let seconds = try DurationText.seconds(maxDuration)
                 let allowance = try await options.withAdmin {
                     try await $0.allowRole(user: user, roleArn: roleArn, profileArn: profileArn, trustAnchorArn: trustAnchorArn,
-                                           region: region, maxDurationSeconds: seconds, mfa: mfa)
+                                           region: region, maxDurationSeconds: maxDuration.seconds, mfa: mfa)
                 }
-                Console.out("Allowed \(user) \(roleArn) (MFA \(mfa.rawValue), at most \(DurationText.format(seconds))).\n")
+                Console.out("Allowed \(user) \(roleArn) (MFA \(mfa.rawValue), at most \(maxDuration)).\n")
                 for account in allowance.sameNameAccounts {
                     Console.err("\(Console.programName): warning: a role of the same name is granted in account \(account) too: each role's trust policy must require its own account (\(LeafSubject.accountTag)), or one grant opens the other\n")
                 }
@@ -57,7 +56,7 @@ struct IssuerRoleCommand: AsyncParsableCommand {
                     \(allowance.trustPolicyCondition)
                     Other users granted this role go in the x509Subject/CN list.
                     The session's length is not bounded by --max-duration alone: AWS sizes it, up to the Roles Anywhere
-                    profile's durationSeconds and the role's MaxSessionDuration; set those to \(DurationText.format(seconds)) or less.
+                    profile's durationSeconds and the role's MaxSessionDuration; set those to \(maxDuration) or less.
 
                     """)
             }

@@ -23,8 +23,8 @@ struct IssuerUserCommand: AsyncParsableCommand {
         @Argument(help: "The user's name (letters, digits, '.', '_', '@', '-').")
         var name: String
 
-        @Option(name: .customLong("login-session"), help: "How long a login session lasts, 15m to 168h.")
-        var loginSession = "12h"
+        @Option(name: .customLong("login-session"), help: "How long a login session lasts, 15m to 168h.", transform: DurationArgument.parse)
+        var loginSession = DurationArgument(seconds: 12 * 3600)
 
         @Flag(help: "May use the web console's administrator pages (audit, users, roles, certificates).")
         var admin = false
@@ -34,8 +34,7 @@ struct IssuerUserCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await Console.reportingErrors {
-                let seconds = try DurationText.seconds(loginSession)
-                let enrollment = try await options.withAdmin { try await $0.addUser(name, loginSessionSeconds: seconds, admin: admin) }
+                let enrollment = try await options.withAdmin { try await $0.addUser(name, loginSessionSeconds: loginSession.seconds, admin: admin) }
                 defer {
                     enrollment.password.wipe()
                     enrollment.otpauthURI.wipe()

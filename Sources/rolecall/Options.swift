@@ -1,4 +1,5 @@
 import ArgumentParser
+import CommandLineSupport
 import IssuanceCore
 import RolesAnywhere
 import Session
@@ -15,8 +16,8 @@ struct SelectionOptions: ParsableArguments {
     @Option(name: .customLong("aws-role"), help: "Use the profile whose role ARN is this.")
     var awsRole: String?
 
-    @Option(help: "AWS session length, 15m to 12h (default 1h, at most the profile's --duration).")
-    var duration: String?
+    @Option(help: "AWS session length, 15m to 12h (default 1h, at most the profile's --duration).", transform: DurationArgument.session)
+    var duration: DurationArgument?
 
     @Option(help: "AWS region (default: the profile's, else the trust anchor's).")
     var region: String?
@@ -26,13 +27,6 @@ struct SelectionOptions: ParsableArguments {
 
     func validate() throws {
         if !profiles.isEmpty && awsRole != nil { throw ValidationError("give --profile or --aws-role, not both") }
-        if let duration {
-            let seconds: Int
-            do { seconds = try DurationText.seconds(duration) } catch { throw ValidationError(error.description) }
-            do {
-                _ = try SessionDurationPolicy.durationSeconds(for: .init(requestedSeconds: seconds, profileLimitSeconds: SessionDurationPolicy.maximumSeconds))
-            } catch { throw ValidationError(error.description) }
-        }
     }
 
     /// The first (or only) profile's selection.
@@ -41,7 +35,7 @@ struct SelectionOptions: ParsableArguments {
     /// One selection for each `--profile`, in the order given (one without a name when none is).
     var selections: [SessionStarter.Selection] {
         (profiles.isEmpty ? [nil] : profiles.map(Optional.some)).map { name in
-            .init(profileName: name, roleArn: awsRole, durationSeconds: duration.flatMap { try? DurationText.seconds($0) },
+            .init(profileName: name, roleArn: awsRole, durationSeconds: duration?.seconds,
                   region: region, endpoint: endpoint)
         }
     }

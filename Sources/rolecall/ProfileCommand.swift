@@ -42,8 +42,8 @@ struct ProfileCommand: AsyncParsableCommand {
         @Option(help: "AWS region (default: the trust anchor's).")
         var region: String?
 
-        @Option(help: "Longest AWS session, 15m to 12h or seconds.")
-        var duration: String = "1h"
+        @Option(help: "Longest AWS session, 15m to 12h or seconds.", transform: DurationArgument.parse)
+        var duration = DurationArgument(seconds: SessionDurationPolicy.defaultSeconds)
 
         @Option(help: "required: a single-use certificate per session after a TOTP check; token: the same, with the PIN of the token that holds the CA's key as the check; off: no MFA. Default: token when the CA's key is on a token, else required.")
         var mfa: Profile.MFAMode?
@@ -64,8 +64,9 @@ struct ProfileCommand: AsyncParsableCommand {
                 transform: { TokenAccess.absoluteModulePath($0) })
         var pkcs11Module: String?
 
-        @Option(name: .customLong("mfa-interval"), help: "How long one MFA check lets `exec --server` refresh credentials (16m to 12h; default 1h).")
-        var mfaInterval: String?
+        @Option(name: .customLong("mfa-interval"), help: "How long one MFA check lets `exec --server` refresh credentials (16m to 12h; default 1h).",
+                transform: DurationArgument.parse)
+        var mfaInterval: DurationArgument?
 
         @OptionGroup var endpoints: EndpointOptions
 
@@ -79,12 +80,11 @@ struct ProfileCommand: AsyncParsableCommand {
             if sourceProfile != nil {
                 let others = [("--profile-arn", profileArn), ("--trust-anchor-arn", trustAnchorArn), ("--mfa", mfa?.rawValue),
                               ("--pin-command", pinCommand), ("--certificate", certificate), ("--private-key", privateKey),
-                              ("--intermediates", intermediates), ("--pkcs11-module", pkcs11Module), ("--mfa-interval", mfaInterval),
+                              ("--intermediates", intermediates), ("--pkcs11-module", pkcs11Module), ("--mfa-interval", mfaInterval?.description),
                               ("--endpoint", endpoints.endpoint)].filter { $0.1 != nil }.map(\.0)
                 guard others.isEmpty else {
-                    throw ValidationError("\(others.joined(separator: ", ")) \(others.count == 1 ? "comes" : "come") from the source profile: a chained profile takes only --role-arn, --external-id, --role-session-name, --duration, --region, --sts-endpoint, --signin-endpoint and --emulator")
+                    throw ValidationError(ConfigError.chainedFlag(others).description)
                 }
-                do { _ = try DurationText.seconds(duration) } catch { throw ValidationError(error.description) }
                 return
             }
             if externalId != nil { throw ValidationError("--external-id goes with --source-profile") }
@@ -93,10 +93,6 @@ struct ProfileCommand: AsyncParsableCommand {
             }
             if (certificate == nil) != (privateKey == nil) { throw ValidationError("give --certificate and --private-key together") }
             if intermediates != nil && certificate == nil { throw ValidationError("--intermediates goes with --certificate") }
-            do { _ = try DurationText.seconds(duration) } catch { throw ValidationError(error.description) }
-            if let mfaInterval {
-                do { _ = try DurationText.seconds(mfaInterval) } catch { throw ValidationError(error.description) }
-            }
         }
 
         func run() async throws {
@@ -105,7 +101,7 @@ struct ProfileCommand: AsyncParsableCommand {
                 if let sourceProfile {
                     try context.home.checkDirectory()
                     var profile = Profile.chained(name: name, sourceProfile: sourceProfile, roleArn: roleArn, externalId: externalId, region: region,
-                                                  durationSeconds: try DurationText.seconds(duration), roleSessionName: roleSessionName)
+                                                  durationSeconds: duration.seconds, roleSessionName: roleSessionName)
                     profile.endpoints = endpoints.givenForChain
                     try save(profile, in: context, saying: "\(roleArn), assumed with sessions of profile \(sourceProfile), at most 1h")
                     return
@@ -121,8 +117,8 @@ struct ProfileCommand: AsyncParsableCommand {
                 let mode = try setup.mfaMode(asked: mfa, own: own)
                 var profile = Profile(
                     name: name, roleArn: roleArn, profileArn: profileArn ?? "", trustAnchorArn: trustAnchorArn ?? "",
-                    region: region, durationSeconds: try DurationText.seconds(duration), mfa: mode, roleSessionName: roleSessionName,
-                    mfaVerificationIntervalSeconds: try mfaInterval.map(DurationText.seconds), pinCommand: pinCommand, ownCertificate: own
+                    region: region, durationSeconds: duration.seconds, mfa: mode, roleSessionName: roleSessionName,
+                    mfaVerificationIntervalSeconds: mfaInterval?.seconds, pinCommand: pinCommand, ownCertificate: own
                 )
                 profile.endpoints = endpoints.given
                 try save(profile, in: context, saying: "\(roleArn), MFA \(mode.rawValue)")

@@ -202,6 +202,8 @@ import TestSupport
         (["--role-arn", "dev"], 1, "arn:aws:iam::123456789012:role/NAME"),
         (["--duration", "5m"], 1, "15m and 12h"),
         (["--duration", "soon"], 2, "invalid duration"),
+        (["--mfa-interval", "soon"], 2, "invalid duration"),
+        (["--mfa-interval", "10m"], 1, "16m and 12h"),
         (["--mfa", "maybe"], 2, "maybe"),
         (["--endpoint", "http://rolesanywhere.example.com"], 2, "clear text"),
         (["--region", "Mars 1"], 1, "invalid region"),

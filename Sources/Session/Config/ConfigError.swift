@@ -166,8 +166,19 @@ public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
 
     static func ownSourceProfile() -> ConfigError { .init(.ownSourceProfile, "a profile cannot be its own --source-profile") }
 
-    static func chainedFlag() -> ConfigError {
-        .init(.chainedFlag, "a chained profile takes its certificate, issuer, MFA and Roles Anywhere settings from --source-profile: give only --role-arn, --external-id, --role-session-name, --duration, --region, --sts-endpoint and --signin-endpoint")
+    /// The flags a chained profile takes: its certificate, issuer, MFA and Roles Anywhere settings
+    /// come from its source profile.
+    public static let chainedProfileFlags = ["--role-arn", "--external-id", "--role-session-name", "--duration", "--region",
+                                             "--sts-endpoint", "--signin-endpoint", "--emulator"]
+
+    /// `given`: the flags given that a chained profile does not take; none when a stored profile
+    /// has such a setting.
+    public static func chainedFlag(_ given: [String] = []) -> ConfigError {
+        let only = "a chained profile takes only \(chainedProfileFlags.dropLast().joined(separator: ", ")) and \(chainedProfileFlags.last ?? "")"
+        guard !given.isEmpty else {
+            return .init(.chainedFlag, "\(only): its certificate, issuer, MFA and Roles Anywhere settings come from --source-profile")
+        }
+        return .init(.chainedFlag, "\(given.joined(separator: ", ")) \(given.count == 1 ? "comes" : "come") from the source profile: \(only)")
     }
 
     static func invalidChainedDuration(_ seconds: Int) -> ConfigError {
