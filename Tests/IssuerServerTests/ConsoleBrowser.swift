@@ -53,8 +53,13 @@ final class ConsoleBrowser: @unchecked Sendable {
         }
         if let origin { headers.append(("origin", origin)) }
         if body != nil { headers.append(("content-type", "application/x-www-form-urlencoded")) }
-        let response = try await Self.exchange(TransportRequest(method: method, url: client.urls[0] + path, headers: headers,
-                                                                body: Array((body ?? "").utf8)), pinned: client.pinnedCertificatePEM)
+        let request = TransportRequest(method: method, url: client.urls[0] + path, headers: headers, body: Array((body ?? "").utf8))
+        let response: TransportResponse
+        if let routes = client.routes {
+            response = try await RouterTransport(client: routes).send(request)
+        } else {
+            response = try await Self.exchange(request, pinned: client.pinnedCertificatePEM)
+        }
         for header in response.headers where header.name.lowercased() == "set-cookie" {
             let pair = header.value.split(separator: ";", maxSplits: 1)[0].split(separator: "=", maxSplits: 1)
             guard pair.count == 2 else { continue }

@@ -7,21 +7,23 @@ import RolesAnywhere
 import Testing
 import TestSupport
 
-/// The web console over HTTPS, page by page: who may see what, the session cookie and headers,
-/// CSRF, escaping, and what each form does (docs/console.md).
-/// One test at a time: each starts a replica, and eighteen at once starve the rest of `swift test`.
+/// The web console page by page: who may see what, the session cookie and headers, CSRF, escaping,
+/// and what each form does (docs/console.md). On the issuer's routes without a socket, except where a
+/// test needs a real connection (the client's address).
+/// One test at a time: a test over TLS starts a replica, and eighteen at once starve the rest of `swift test`.
 @Suite(.removesTemporaryFiles, .serialized) struct ConsoleTests {
     static let adminPages = ["/ui/", "/ui/audit", "/ui/audit.csv", "/ui/audit.jsonl", "/ui/users", "/ui/roles", "/ui/certificates"]
     static let userPages = ["/ui/me", "/ui/devices/new", "/ui/password"]
 
-    /// A world with an administrator (carol) and a user (alice), both enrolled, and a browser.
-    func withConsole(_ backend: Backend = .sqlite,
+    /// A world with an administrator (carol) and a user (alice), both enrolled, and a client of its
+    /// routes (`overTLS`: of a replica served over TLS on loopback).
+    func withConsole(_ backend: Backend = .sqlite, overTLS: Bool = false,
                      _ body: (IssuerWorld, IssuerClient, IssuerWorld.Person, IssuerWorld.Person) async throws -> Void) async throws {
         try await IssuerWorld.with(backend) { world in
             let root = try await world.addPerson("carol")
             try await world.admin.setAdmin(true, user: "carol")
             let alice = try await world.addPerson("alice")
-            let client = IssuerClient(try await world.replica())
+            let client = overTLS ? IssuerClient(try await world.replica()) : IssuerClient(routes: try await world.routes().client)
             try await body(world, client, root, alice)
         }
     }
@@ -344,8 +346,9 @@ import TestSupport
         }
     }
 
+    /// Over TLS: the certificates page shows the address the certificate was asked from.
     @Test func rolesCertificatesAndTheSummaryShowWhatWasIssued() async throws {
-        try await withConsole { world, client, root, alice in
+        try await withConsole(overTLS: true) { world, client, root, alice in
             let login = try await client.login(alice, totp: world.code(alice))
             try await client.openRoleCertificate(login)
             _ = try? await client.login(alice, password: "wrong", totp: nil)

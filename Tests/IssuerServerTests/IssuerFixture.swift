@@ -123,17 +123,20 @@ struct IssuerWorld: Sendable {
         return replica
     }
 
-    /// The replica's routes without a socket or TLS (Hummingbird's `.router` test mode), on a
+    /// A replica's routes without a socket or TLS (Hummingbird's `.router` test mode), on a
     /// database connection of their own, for the rules of the API and the pages; requests come
-    /// from no address. Its database connection is closed when `body` ends.
-    func withRoutes(options: IssuerService.Options = .fast, _ body: @escaping @Sendable (any TestClientProtocol, IssuerService) async throws -> Void) async throws {
+    /// from no address. The router's client needs no server running, so it outlives `test`.
+    func routes(options: IssuerService.Options = .fast) async throws -> (client: any TestClientProtocol, service: IssuerService) {
         let service = try await IssuerService.make(database: try await database.open(), key: key, options: options,
                                                    logger: IssuerReplica.logger, now: { [clock] in clock.now })
-        let outcome = await Result {
-            try await Application(router: IssuerRoutes.router(service: service, serverCertificatePEM: "")).test(.router) { client in
-                try await body(client, service)
-            }
-        }
+        let client = try await Application(router: IssuerRoutes.router(service: service, serverCertificatePEM: "")).test(.router) { $0 }
+        return (client, service)
+    }
+
+    /// `routes`, its database connection closed when `body` ends.
+    func withRoutes(options: IssuerService.Options = .fast, _ body: (any TestClientProtocol, IssuerService) async throws -> Void) async throws {
+        let (client, service) = try await routes(options: options)
+        let outcome = await Result { try await body(client, service) }
         try? await service.database.close()
         try outcome.get()
     }
@@ -144,14 +147,23 @@ struct IssuerWorld: Sendable {
     }
 }
 
-/// The client side, as `rolecall` uses it: over TLS with the pinned certificate.
+/// The client side, as `rolecall` uses it: over TLS with the pinned certificate, or straight to
+/// the routes (`IssuerWorld.routes`) for rules that are not about TLS or addresses.
 struct IssuerClient: Sendable {
     let urls: [String]
     let pinnedCertificatePEM: String
+    let routes: (any TestClientProtocol)?
 
     init(_ replicas: IssuerReplica...) {
         urls = replicas.map(\.url)
         pinnedCertificatePEM = replicas[0].pinnedCertificatePEM
+        routes = nil
+    }
+
+    init(routes: any TestClientProtocol) {
+        urls = [RouterTransport.url]
+        pinnedCertificatePEM = ""
+        self.routes = routes
     }
 
     /// The product's 30 s to answer, which the in-process issuer must keep while the whole suite
@@ -159,7 +171,10 @@ struct IssuerClient: Sendable {
     /// handshake, on event-loop threads every server and client of the test process shares, which a
     /// machine compiling beside the suite (load 18) starved past 3 s. A stopped replica costs it.
     var transport: any HTTPTransport {
-        get throws { try IssuerTLS.transport(pinnedCertificatePEM: pinnedCertificatePEM, connectTimeout: .seconds(10)) }
+        get throws {
+            if let routes { return RouterTransport(client: routes) }
+            return try IssuerTLS.transport(pinnedCertificatePEM: pinnedCertificatePEM, connectTimeout: .seconds(10))
+        }
     }
 
     var connection: IssuerConnection {
@@ -169,7 +184,8 @@ struct IssuerClient: Sendable {
     func login(_ person: IssuerWorld.Person, password: String? = nil, totp: String?) async throws -> IssuerLogin {
         let answer = try await connection.post(IssuerAPI.loginPath, IssuerAPI.LoginRequest(user: person.name, password: password ?? person.password, totp: totp),
                                                as: IssuerAPI.LoginResponse.self)
-        return IssuerLogin(urls: urls, user: answer.user, token: answer.token, expiresAt: answer.expiresAt, mfa: answer.mfa, pinnedCertificatePEM: pinnedCertificatePEM)
+        return IssuerLogin(urls: urls, user: answer.user, token: answer.token, expiresAt: answer.expiresAt, mfa: answer.mfa,
+                           pinnedCertificatePEM: routes == nil ? pinnedCertificatePEM : nil)
     }
 
     /// A 15-minute standard certificate for the role without MFA: needs nothing but the login.
