@@ -72,7 +72,7 @@ public struct SessionContext: Sendable {
     }
 
     public func teamIssuerTransport(pinnedCertificatePEM: String?) throws -> any HTTPTransport {
-        try issuerTransport?(pinnedCertificatePEM) ?? IssuerTLS.transport(pinnedCertificatePEM: pinnedCertificatePEM)
+        try issuerTransport?(pinnedCertificatePEM) ?? IssuerTLS.transport(pinnedCertificatePEM: pinnedCertificatePEM, environment: environment)
     }
 
     /// The issuer that certifies keys for `profile`: the team issuer of the current login for
