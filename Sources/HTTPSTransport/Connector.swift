@@ -32,11 +32,15 @@ struct Connector: Sendable {
         let deadline = NIODeadline.now() + TimeAmount(configuration.connectTimeout)
         let failure = ConnectFailure(target: target, proxy: proxy, timeout: configuration.connectTimeout)
         let channel: any Channel
+        let (host, port) = (proxy?.host ?? target.host, proxy?.port ?? target.port)
+        let bootstrap = ClientBootstrap(group: group).connectTimeout(TimeAmount(configuration.connectTimeout))
         do {
-            channel = try await ClientBootstrap(group: group)
-                .connectTimeout(TimeAmount(configuration.connectTimeout))
-                .channelOption(.socketOption(.tcp_nodelay), value: 1)
-                .connect(host: proxy?.host ?? target.host, port: proxy?.port ?? target.port).get()
+            // An address needs no resolver (whose lookups queue behind one another).
+            if let address = try? SocketAddress(ipAddress: host, port: port) {
+                channel = try await bootstrap.connect(to: address).get()
+            } else {
+                channel = try await bootstrap.connect(host: host, port: port).get()
+            }
         } catch {
             throw failure.describe(error)
         }

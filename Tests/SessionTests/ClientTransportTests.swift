@@ -147,16 +147,19 @@ import Testing
     @Test func aSlowServerIsAnnouncedOnce() async throws {
         let server = try HostileServer.start()
         defer { server.stop() }
-        let lines = Lines()
-        var configuration = NIOClientTransport.Configuration(deadline: .seconds(1), progress: { lines.append($0) })
-        configuration.progressDelay = .milliseconds(300)
-        let transport = NIOClientTransport(configuration)
-        _ = try await Self.get(transport, "http://127.0.0.1:\(server.port)/count")
-        #expect(lines.all.isEmpty)
+        func transport(_ lines: Lines, after delay: Duration) -> NIOClientTransport {
+            var configuration = NIOClientTransport.Configuration(deadline: .seconds(2), progress: { lines.append($0) })
+            configuration.progressDelay = delay
+            return NIOClientTransport(configuration)
+        }
+        let quick = Lines()
+        _ = try await Self.get(transport(quick, after: .seconds(10)), "http://127.0.0.1:\(server.port)/count")
+        #expect(quick.all.isEmpty)
+        let slow = Lines()
         let error = await #expect(throws: TransportError.self) {
-            try await transport.send(TransportRequest(method: "POST", url: "http://127.0.0.1:\(server.port)/slow/sessions", headers: [], body: []))
+            try await transport(slow, after: .milliseconds(300)).send(TransportRequest(method: "POST", url: "http://127.0.0.1:\(server.port)/slow/sessions", headers: [], body: []))
         }
         #expect(error?.code == .timedOut)
-        #expect(lines.all == ["rolecall: waiting for 127.0.0.1:\(server.port)…"])
+        #expect(slow.all == ["rolecall: waiting for 127.0.0.1:\(server.port)…"])
     }
 }
