@@ -12,19 +12,17 @@ import Synchronization
 /// Every failure here is `neverSent`: no byte of the request has left.
 struct Connector: Sendable {
     let configuration: NIOClientTransport.Configuration
-    let group: MultiThreadedEventLoopGroup
     private let tlsContext = LazyTLSContext()
 
     /// Whether the certificate's name is checked (by `ServerName`, after the handshake); off only
     /// where verification is (the pin fetch, whose answer is checked against a fingerprint).
     private let checksName: Bool
 
-    init(configuration: NIOClientTransport.Configuration, group: MultiThreadedEventLoopGroup) {
+    init(configuration: NIOClientTransport.Configuration) {
         var configuration = configuration
         checksName = configuration.tls.certificateVerification == .fullVerification
         if checksName { configuration.tls.certificateVerification = .noHostnameVerification }
         self.configuration = configuration
-        self.group = group
     }
 
     func connect(_ target: Target) async throws -> any Channel {
@@ -33,7 +31,7 @@ struct Connector: Sendable {
         let failure = ConnectFailure(target: target, proxy: proxy, timeout: configuration.connectTimeout)
         let channel: any Channel
         let (host, port) = (proxy?.host ?? target.host, proxy?.port ?? target.port)
-        let bootstrap = ClientBootstrap(group: group).connectTimeout(TimeAmount(configuration.connectTimeout))
+        let bootstrap = ClientBootstrap(group: NIOClientTransport.eventLoops).connectTimeout(TimeAmount(configuration.connectTimeout))
         do {
             // An address needs no resolver (whose lookups queue behind one another).
             if let address = try? SocketAddress(ipAddress: host, port: port) {

@@ -39,7 +39,8 @@ public struct NIOClientTransport: HTTPTransport {
     public static let defaultConnectTimeout: Duration = .seconds(5)
 
     /// One event-loop thread serves every connection of the process, a supervisor's concurrent
-    /// callers included; it lives as long as the process.
+    /// callers included; started by the first connection (a command that makes none starts no
+    /// thread), it lives as long as the process.
     static let eventLoops = MultiThreadedEventLoopGroup(numberOfThreads: 1)
 
     let configuration: Configuration
@@ -48,7 +49,7 @@ public struct NIOClientTransport: HTTPTransport {
 
     public init(_ configuration: Configuration = Configuration()) {
         self.configuration = configuration
-        connector = Connector(configuration: configuration, group: Self.eventLoops)
+        connector = Connector(configuration: configuration)
     }
 
     public func prepare(_ url: String) async throws {
