@@ -325,7 +325,7 @@ let package = Package(
             name: "IssuerServerTests",
             dependencies: [
                 "IssuerServer", "IssuerStorage", "IssuanceCore", "IssuerProtocol", "Issuance", "Session", "RolesAnywhere", "TestSupport",
-                "HTTPSTransport", "RolesAnywhereEmulator",
+                "HTTPSTransport", "RolesAnywhereEmulator", "rolecall-issuer-load",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -15,7 +15,7 @@ struct Connector: Sendable {
     private let tlsContext = LazyTLSContext()
 
     /// Whether the certificate's name is checked (by `ServerName`, after the handshake); off only
-    /// where verification is (the pin fetch, whose answer is checked against a fingerprint).
+    /// where verification itself is off (the pin fetch, whose answer is checked against a fingerprint).
     private let checksName: Bool
 
     init(configuration: NIOClientTransport.Configuration) {

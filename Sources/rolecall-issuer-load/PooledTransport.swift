@@ -3,8 +3,9 @@ import NIOCore
 import RolesAnywhere
 
 /// The load clients' transport: async-http-client's pool keeps one connection per client open,
-/// so the figures measure the server, not handshakes. The load test only: the client opens one
-/// connection per exchange and does not link async-http-client.
+/// so the figures measure the server, not handshakes. The load test (and the console tests'
+/// browser, which wants each 303 as an answer) only: the client opens one connection per exchange
+/// and does not link async-http-client.
 struct PooledTransport: HTTPTransport {
     let client: HTTPClient
 
