@@ -10,6 +10,7 @@ extension Console {
         let progress: (@Sendable (String) -> Void)? = quiet ? nil : { @Sendable line in Console.err(line + "\n") }
         var context = SessionContext(environment: environment, transport: ClientTransport.make(environment: environment, progress: progress))
         context.warn = { Console.err($0 + "\n") }
+        context.progress = progress
         return context
     }
 }

@@ -39,11 +39,12 @@ public enum IssuerTLS {
     public static let defaultResponseTimeout: Duration = .seconds(30)
 
     /// A transport verified against the pin (or the system trust store); `environment` is the
-    /// command's, for `HTTPS_PROXY`.
+    /// command's, for `HTTPS_PROXY`; `progress` is told when the issuer keeps the command waiting.
     public static func transport(pinnedCertificatePEM: String?, connectTimeout: Duration = defaultConnectTimeout,
-                                 responseTimeout: Duration = defaultResponseTimeout, environment: [String: String] = [:]) throws -> any HTTPTransport {
+                                 responseTimeout: Duration = defaultResponseTimeout, environment: [String: String] = [:],
+                                 progress: (@Sendable (String) -> Void)? = nil) throws -> any HTTPTransport {
         NIOClientTransport(.init(tls: try configuration(pinnedCertificatePEM: pinnedCertificatePEM), deadline: responseTimeout,
-                                 connectTimeout: connectTimeout, environment: environment))
+                                 connectTimeout: connectTimeout, environment: environment, progress: progress))
     }
 
     /// The service's certificate when its fingerprint is `expected`; refused otherwise.
