@@ -129,13 +129,12 @@ import Testing
         }
     }
 
-    /// Issue 24: a closed port is reported at once (refused, not timed out), in words, and as never
-    /// sent. Alone it takes 0.2 s; the bound leaves room for a full parallel run on two cores, whose
-    /// blocked tasks have delayed it 9 s, and is still below async-http-client's 30 s of retries.
-    @Test func aClosedPortFailsAtOnceAndPlainly() async throws {
-        let started = ContinuousClock.now
+    /// Issue 24: a closed port is reported as refused (not waited on until a timeout), in words,
+    /// and as never sent. How long `exec` takes is measured on the built client
+    /// (`UnreachableEndpointCommandTests`): in this process, a full parallel run's blocked tasks
+    /// have delayed any await by 20 s.
+    @Test func aClosedPortIsRefusedPlainly() async throws {
         let error = await #expect(throws: TransportError.self) { try await Self.get(ClientTransport.make(), "http://127.0.0.1:9/sessions") }
-        #expect(ContinuousClock.now - started < .seconds(15))
         #expect(error?.reason == "connection refused", "\(String(describing: error))")
         #expect(error?.neverSent == true)
     }

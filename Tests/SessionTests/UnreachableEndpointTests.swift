@@ -8,9 +8,8 @@ import TestSupport
 import Testing
 
 /// Issue 24: an endpoint that cannot be reached (a closed port, a mistyped region's name) fails
-/// at once, in one plain sentence, before the MFA code is asked for. Alone each case takes 0.2 s;
-/// the time bound leaves room for a full parallel run on two cores (9 s seen), below the 30 s
-/// that async-http-client's retries took.
+/// in one plain sentence, before the MFA code is asked for. The time it takes is measured on the
+/// built client (`UnreachableEndpointCommandTests`), whose tasks no parallel test can hold up.
 @Suite(.removesTemporaryFiles) struct UnreachableEndpointTests {
     @Test(arguments: ["http://127.0.0.1:9", "https://rolesanywhere.us-eest-1.rolecall.invalid"])
     func anUnreachableEndpointFailsBeforeTheCodeIsAsked(endpoint: String) async throws {
@@ -20,11 +19,9 @@ import Testing
         try context.config.add(Profile(name: "dev", roleArn: EmulatorHarness.roleArn, profileArn: EmulatorHarness.profileArn,
                                        trustAnchorArn: EmulatorHarness.trustAnchorArn, mfa: .required, endpoint: endpoint))
         let asked = base + "/asked"
-        let started = ContinuousClock.now
         let error = await #expect(throws: RolesAnywhereError.self) {
             try await SessionStarter(context: context).start(.init(profileName: "dev"), mfa: .command("echo >> '\(asked)'; echo 123456"))
         }
-        #expect(ContinuousClock.now - started < .seconds(15))
         #expect(!FileManager.default.fileExists(atPath: asked), "the MFA code was asked for")
         let message = try #require(error?.message)
         #expect(message.hasPrefix("could not reach \(endpoint): "), "\(message)")
