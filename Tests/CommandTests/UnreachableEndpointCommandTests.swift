@@ -20,8 +20,9 @@ import Testing
         #expect(outcome.status != 0)
         #expect(outcome.stderr == "rolecall: could not reach \(endpoint): \(what); check the network and the endpoint\n")
         #expect(!FileManager.default.fileExists(atPath: asked), "the MFA code was asked for")
-        // Room for a process started on a machine a full parallel run keeps busy; the connect
-        // timeout (5 s) is what a refusal treated as a timeout would take.
-        #expect(elapsed < .seconds(5), "\(elapsed)")
+        // The message already shows that nothing waited for the 5 s connect timeout. The bound is
+        // room for a machine a full parallel run keeps busy (13 s seen at a load of 29 on two
+        // cores), still short of async-http-client's 30 s.
+        #expect(elapsed < .seconds(20), "\(elapsed)")
     }
 }
