@@ -10,6 +10,10 @@ enum Exchange {
         let body = channel.allocator.buffer(bytes: request.body)
         let answer: EventLoopFuture<TransportResponse> = channel.eventLoop.flatSubmit {
             let promise = channel.eventLoop.makePromise(of: TransportResponse.self)
+            guard channel.isActive else {
+                promise.fail(TransportError("the connection closed before the request was sent", neverSent: true))
+                return promise.futureResult
+            }
             do {
                 let collector = ResponseCollector(promise, limit: NIOClientTransport.maximumResponseBytes, deadline: deadline)
                 try channel.pipeline.syncOperations.addHTTPClientHandlers()
