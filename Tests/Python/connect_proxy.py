@@ -1,9 +1,11 @@
 """An HTTP CONNECT proxy on loopback for the client transport's tests.
 
-Prints its port, then one line `CONNECT host:port` per tunnel asked for. Every tunnel goes to
+Prints its port, then one line `CONNECT host:port` per tunnel asked for (and `AUTH user:password`
+after it when the request carried Basic credentials). Every tunnel goes to
 127.0.0.1 at the asked port, whatever the host: a test can name a host that does not resolve,
 which is what makes the client use the proxy (loopback is never proxied).
 """
+import base64
 import http.server
 import select
 import socket
@@ -14,6 +16,9 @@ class Proxy(http.server.BaseHTTPRequestHandler):
 
     def do_CONNECT(self):
         print(f"CONNECT {self.path}", flush=True)
+        authorization = self.headers.get("Proxy-Authorization", "")
+        if authorization.startswith("Basic "):
+            print(f"AUTH {base64.b64decode(authorization[6:]).decode()}", flush=True)
         port = int(self.path.rpartition(":")[2])
         upstream = socket.create_connection(("127.0.0.1", port))
         self.send_response(200, "Connection established")

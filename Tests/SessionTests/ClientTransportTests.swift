@@ -96,6 +96,11 @@ import Testing
 
         #expect(try await Self.get(try server.transport(environment: environment), "https://127.0.0.1:\(server.port)/").status == 200)
         #expect(proxy.output.components(separatedBy: "CONNECT").count == 2, "one tunnel only: \(proxy.output)")
+
+        // A user and password in the URL (percent-encoded there) go as Basic credentials.
+        let withCredentials = ["https_proxy": "http://ci-bot:p%40ss%3Aword@127.0.0.1:\(proxyPort)"]
+        #expect(try await Self.get(try server.transport(environment: withCredentials), url).status == 200)
+        #expect(try await proxy.waitForOutput(matching: "AUTH ci-bot:p@ss:word") != nil, "\(proxy.output)")
     }
 
     /// The choice, cross-checked with Python's urllib, which the aws CLI asks.
