@@ -65,13 +65,17 @@ let package = Package(
                 .product(name: "SwiftASN1", package: "swift-asn1"),
             ]
         ),
-        // The client's HTTPS: RolesAnywhere's transport seam over async-http-client. Only the client
-        // (and the load test) link it; the team issuer and the emulator serve, they do not call out.
+        // The client's HTTPS: RolesAnywhere's transport seam over SwiftNIO's HTTP/1.1 codec and NIOSSL
+        // (NIOExtras for a proxy's CONNECT). Only the client (and the load test) link it; the team
+        // issuer and the emulator serve, they do not call out.
         .target(
             name: "HTTPSTransport",
             dependencies: [
                 "RolesAnywhere",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOExtras", package: "swift-nio-extras"),
+                .product(name: "NIOTLS", package: "swift-nio"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -111,7 +115,6 @@ let package = Package(
                 "TokenKeys",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
@@ -256,7 +259,8 @@ let package = Package(
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
         ),
-        // A loopback load test of the team issuer for scripts/bench-issuer (SQLite, PostgreSQL).
+        // A loopback load test of the team issuer for scripts/bench-issuer (SQLite, PostgreSQL); its
+        // clients keep connections open through async-http-client's pool, which the client does not link.
         .executableTarget(
             name: "rolecall-issuer-load",
             dependencies: [
@@ -321,7 +325,7 @@ let package = Package(
             name: "IssuerServerTests",
             dependencies: [
                 "IssuerServer", "IssuerStorage", "IssuanceCore", "IssuerProtocol", "Issuance", "Session", "RolesAnywhere", "TestSupport",
-                "HTTPSTransport", "RolesAnywhereEmulator",
+                "HTTPSTransport", "RolesAnywhereEmulator", "rolecall-issuer-load",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

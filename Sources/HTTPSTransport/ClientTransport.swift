@@ -4,7 +4,10 @@ import RolesAnywhere
 /// transport stands behind it keeps its promises: one deadline over the whole exchange, head and
 /// body; redirects refused; answers bounded in size.
 public enum ClientTransport {
-    public static func make(deadline: Duration = AsyncHTTPClientTransport.defaultDeadline) -> any HTTPTransport {
-        AsyncHTTPClientTransport(deadline: deadline)
+    /// `environment` is the command's (for `HTTPS_PROXY` and `NO_PROXY`); `progress` is told when
+    /// a server keeps the command waiting.
+    public static func make(deadline: Duration = NIOClientTransport.defaultDeadline, environment: [String: String] = [:],
+                            progress: (@Sendable (String) -> Void)? = nil) -> any HTTPTransport {
+        NIOClientTransport(.init(deadline: deadline, environment: environment, progress: progress))
     }
 }

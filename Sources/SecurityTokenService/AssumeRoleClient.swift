@@ -30,6 +30,18 @@ public struct AssumeRoleClient: Sendable {
         self.now = now
     }
 
+    /// Connects to STS ahead of `assumeRole`, which then uses that connection: for a chained
+    /// profile, an STS that cannot be reached is reported before the source's MFA code is asked for.
+    public func prepare() async throws(STSError) {
+        do {
+            try await transport.prepare(endpoint.url("/"))
+        } catch let error as TransportError {
+            throw .transport(endpoint, error)
+        } catch {
+            throw .connection(endpoint, reason: "\(type(of: error))")
+        }
+    }
+
     /// One AssumeRole, tried again after throttling, a 5xx or a lost connection (a retry only makes
     /// another session; nothing is spent).
     public func assumeRole(_ request: AssumeRoleRequest, with source: AWSCredentials, retry: RetryPolicy = RetryPolicy()) async throws(STSError) -> AssumeRoleResult {

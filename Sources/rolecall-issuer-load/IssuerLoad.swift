@@ -48,7 +48,7 @@ enum IssuerLoad {
             let pinned = try await IssuerTLS.pinnedCertificate(urls: urls, expected: fingerprint)
             let http = try LoadClients.httpClient(pinnedCertificatePEM: pinned, clients: options.clients + options.loginClients + options.flood)
             let measured = await Result {
-                let transport = AsyncHTTPClientTransport(client: http)
+                let transport = PooledTransport(client: http)
                 let (login, newPassword) = try await LoadClients.logIn(urls: urls, password: password, totpSeed: totpSeed, transport: transport,
                                                                        pinnedCertificatePEM: pinned)
                 let outcome = await LoadClients(login: login, transport: transport, clients: options.clients, password: newPassword,

@@ -44,7 +44,8 @@ struct LoadClients {
 
     /// A shared client allowing one keep-alive connection per load client.
     static func httpClient(pinnedCertificatePEM: String, clients: Int) throws -> HTTPClient {
-        var configuration = AsyncHTTPClientTransport.configuration(tls: try IssuerTLS.configuration(pinnedCertificatePEM: pinnedCertificatePEM))
+        var configuration = HTTPClient.Configuration(tlsConfiguration: try IssuerTLS.configuration(pinnedCertificatePEM: pinnedCertificatePEM),
+                                                     redirectConfiguration: .disallow)
         configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: clients)
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }

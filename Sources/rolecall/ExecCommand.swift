@@ -86,7 +86,7 @@ struct ExecCommand: AsyncParsableCommand {
         if let served { return try await runSupervised(served) }
         var launch: (command: [String], environment: [String: String])?
         try await Console.reportingErrors {
-            let context = token.apply(to: Console.context())
+            let context = token.apply(to: Console.context(quiet: quiet))
             let started = try await SessionStarter(context: context)
                 .start(selection.selection, mfa: mfa.source(label: selection.label))
             let credentials = started.issued.credentials
@@ -111,7 +111,7 @@ struct ExecCommand: AsyncParsableCommand {
     private func runSupervised(_ served: Served) async throws {
         var status: Int32 = 0
         try await Console.reportingErrors {
-            let supervisor = Supervisor(starter: SessionStarter(context: token.apply(to: Console.context())), report: { Console.err($0 + "\n") })
+            let supervisor = Supervisor(starter: SessionStarter(context: token.apply(to: Console.context(quiet: quiet))), report: { Console.err($0 + "\n") })
             do {
                 status = try await supervisor.run(selection.selections, mfa: mfa.source(label: selection.label),
                                                   command: commandLine, quiet: quiet, served: served == .imds ? .instanceMetadata : .container)

@@ -87,7 +87,7 @@ import TestSupport
     static let serverModules = ["PostgresNIO", "SQLiteNIO", "Prometheus", "HummingbirdBcrypt", "Hummingbird",
                                 "IssuerServer", "IssuerStorage", "RolesAnywhereEmulator"]
     /// What only the client runs: its issuers, its session flow and its HTTPS client.
-    static let clientModules = ["Session", "Issuance", "HTTPSTransport", "AsyncHTTPClient"]
+    static let clientModules = ["Session", "Issuance", "HTTPSTransport"]
 
     static func definedModules(_ binary: String, among modules: [String] = serverModules) async throws -> Set<String> {
         let prefixes = modules.map { "\\$s\($0.utf8.count)\($0)[^a-zA-Z]" }.joined(separator: "|")
@@ -103,6 +103,14 @@ import TestSupport
         // The check sees what it looks for: the issuer and the emulator do link theirs.
         #expect(try await Self.definedModules(Self.issuer).isSuperset(of: ["IssuerServer", "IssuerStorage", "PostgresNIO", "SQLiteNIO", "Hummingbird"]))
         #expect(try await Self.definedModules(Paths.emulator).contains("RolesAnywhereEmulator"))
+    }
+
+    /// The client's HTTPS is SwiftNIO's HTTP/1.1 codec and NIOSSL (issue 26): async-http-client, and
+    /// the HTTP/2 it brings, stay out of it. The load test still links both, so the check sees them.
+    @Test func theClientLinksNeitherAsyncHTTPClientNorHTTP2() async throws {
+        let modules = ["AsyncHTTPClient", "NIOHTTP2"]
+        #expect(try await Self.definedModules(Paths.rolecall, among: modules).isEmpty)
+        #expect(try await Self.definedModules("\(Paths.products)/rolecall-issuer-load", among: modules) == Set(modules))
     }
 
     @Test func theIssuerLinksNoClientModule() async throws {

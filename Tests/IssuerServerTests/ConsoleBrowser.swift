@@ -3,6 +3,7 @@ import Foundation
 import Issuance
 import NIOCore
 import RolesAnywhere
+@testable import rolecall_issuer_load
 import Testing
 
 /// A browser as far as the console tests need one: it keeps cookies, sends forms with this
@@ -75,24 +76,13 @@ final class ConsoleBrowser: @unchecked Sendable {
         let client = HTTPClient(eventLoopGroupProvider: .singleton,
                                 configuration: .init(tlsConfiguration: try IssuerTLS.configuration(pinnedCertificatePEM: pinned), redirectConfiguration: .disallow))
         do {
-            let response = try await exchange(request, on: client)
+            let response = try await PooledTransport(client: client).send(request)
             try await client.shutdown()
             return response
         } catch {
             try? await client.shutdown()
             throw error
         }
-    }
-
-    private static func exchange(_ request: TransportRequest, on client: HTTPClient) async throws -> TransportResponse {
-        var outgoing = HTTPClientRequest(url: request.url)
-        outgoing.method = .init(rawValue: request.method)
-        for header in request.headers { outgoing.headers.add(name: header.name, value: header.value) }
-        outgoing.body = .bytes(request.body)
-        let response = try await client.execute(outgoing, timeout: .seconds(30))
-        var body = try await response.body.collect(upTo: 1 << 20)
-        return TransportResponse(status: Int(response.status.code), headers: response.headers.map { (name: $0.name, value: $0.value) },
-                                 body: body.readBytes(length: body.readableBytes) ?? [])
     }
 
     /// Signs in through the form: the sign-in page first (for its CSRF cookie), then the POST.

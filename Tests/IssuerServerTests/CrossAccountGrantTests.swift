@@ -62,7 +62,7 @@ import X509
 
     /// CreateSession for production with `certificate`: the credentials' role, or the refusal.
     func openProduction(_ harness: EmulatorHarness, _ issued: IssuedCertificate, key: SigningKey, clock: ManualClock) async -> Result<String, RolesAnywhereError> {
-        let client = CreateSessionClient(endpoint: try! Endpoint(parsing: harness.url), region: "us-east-1", transport: AsyncHTTPClientTransport(),
+        let client = CreateSessionClient(endpoint: try! Endpoint(parsing: harness.url), region: "us-east-1", transport: NIOClientTransport(),
                                          now: { clock.now })
         let identity = SigningIdentity(certificate: issued.chain[0], key: key, isSingleUse: true)
         let request = CreateSessionRequest(durationSeconds: 900, profileArn: Self.productionProfile, roleArn: Self.productionRole, trustAnchorArn: Self.productionAnchor)

@@ -47,7 +47,8 @@ import TestSupport
     @Test func anUntrustedCertificateSaysToPinIt() async throws {
         try await IssuerWorld.with(.sqlite) { world in
             let replica = try await world.replica()
-            let connection = IssuerConnection(urls: [replica.url], transport: try IssuerTLS.transport(pinnedCertificatePEM: nil))
+            // 10 s, not 3, to connect and finish TLS: a full parallel run can hold the handshake that long.
+            let connection = IssuerConnection(urls: [replica.url], transport: try IssuerTLS.transport(pinnedCertificatePEM: nil, connectTimeout: .seconds(10)))
             await #expect {
                 _ = try await connection.get(IssuerAPI.serverCertificatePath, as: IssuerAPI.ServerCertificate.self)
             } throws: { error in

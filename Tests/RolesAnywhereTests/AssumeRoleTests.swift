@@ -108,7 +108,7 @@ import TestSupport
         let harness = try await EmulatorHarness.start(try EmulatorHarness.standardConfig(caPEM: pki.root.certificate.pem, directory: directory))
         defer { harness.stop() }
         let source = try await sourceCredentials(harness, pki)
-        let client = AssumeRoleClient(endpoint: try Endpoint(parsing: harness.url), region: "us-east-1", transport: AsyncHTTPClientTransport())
+        let client = AssumeRoleClient(endpoint: try Endpoint(parsing: harness.url), region: "us-east-1", transport: NIOClientTransport())
         func assume(_ role: String, duration: Int = 3600, externalId: String? = nil) async throws(STSError) -> AssumeRoleResult {
             try await client.assumeRole(AssumeRoleRequest(roleArn: role, roleSessionName: "rolecall-alice", durationSeconds: duration, externalId: externalId),
                                         with: source, retry: .never)
@@ -145,7 +145,7 @@ import TestSupport
     private func sourceCredentials(_ harness: EmulatorHarness, _ pki: TestPKI) async throws -> AWSCredentials {
         let key = SigningKey.p256(.init())
         let identity = SigningIdentity(certificate: try pki.leaf(for: key), key: key, isSingleUse: false)
-        let client = CreateSessionClient(endpoint: try Endpoint(parsing: harness.url), region: "us-east-1", transport: AsyncHTTPClientTransport())
+        let client = CreateSessionClient(endpoint: try Endpoint(parsing: harness.url), region: "us-east-1", transport: NIOClientTransport())
         return try await client.createSession(CreateSessionRequest(durationSeconds: 900, profileArn: EmulatorHarness.profileArn, roleArn: EmulatorHarness.roleArn,
                                                                    trustAnchorArn: EmulatorHarness.trustAnchorArn), identity: identity).credentials
     }

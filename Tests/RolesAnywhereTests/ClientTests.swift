@@ -15,7 +15,7 @@ import X509
         defer { harness.stop() }
         let key = SigningKey.p256(.init())
         let identity = SigningIdentity(certificate: try pki.leaf(for: key), key: key, isSingleUse: true)
-        let client = CreateSessionClient(endpoint: try Endpoint(parsing: harness.url), region: "us-east-1", transport: AsyncHTTPClientTransport())
+        let client = CreateSessionClient(endpoint: try Endpoint(parsing: harness.url), region: "us-east-1", transport: NIOClientTransport())
         let result = try await client.createSession(
             CreateSessionRequest(durationSeconds: 900, profileArn: EmulatorHarness.profileArn, roleArn: EmulatorHarness.roleArn, trustAnchorArn: EmulatorHarness.trustAnchorArn),
             identity: identity

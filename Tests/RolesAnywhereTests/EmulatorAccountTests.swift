@@ -32,7 +32,7 @@ import TestSupport
     func createSession(_ harness: EmulatorHarness, pki: TestPKI, anchor: String, profile: String, role: String) async -> Result<String, RolesAnywhereError> {
         let key = SigningKey.p256(.init())
         let identity = SigningIdentity(certificate: try! pki.leaf(for: key), key: key, isSingleUse: true)
-        let client = CreateSessionClient(endpoint: try! Endpoint(parsing: harness.url), region: "us-east-1", transport: AsyncHTTPClientTransport())
+        let client = CreateSessionClient(endpoint: try! Endpoint(parsing: harness.url), region: "us-east-1", transport: NIOClientTransport())
         do {
             let result = try await client.createSession(CreateSessionRequest(durationSeconds: 900, profileArn: profile, roleArn: role, trustAnchorArn: anchor), identity: identity)
             return .success(result.assumedRoleArn ?? "")

@@ -29,7 +29,7 @@ import Testing
         defer { if process.isRunning { process.terminate(); process.waitUntilExit() } }
 
         let key = SigningKey.p256(.init())
-        let client = CreateSessionClient(endpoint: try Endpoint(parsing: url), region: "us-east-1", transport: AsyncHTTPClientTransport())
+        let client = CreateSessionClient(endpoint: try Endpoint(parsing: url), region: "us-east-1", transport: NIOClientTransport())
         let result = try await client.createSession(
             CreateSessionRequest(durationSeconds: 900, profileArn: EmulatorHarness.profileArn, roleArn: EmulatorHarness.roleArn, trustAnchorArn: EmulatorHarness.trustAnchorArn),
             identity: SigningIdentity(certificate: try pki.leaf(for: key), key: key, isSingleUse: true)
@@ -72,7 +72,7 @@ import Testing
         let (process, url, _) = try await Self.startEmulator(config: directory + "/emulator.json")
         defer { process.terminate(); process.waitUntilExit() }
         let key = SigningKey.p256(.init())
-        let client = CreateSessionClient(endpoint: try Endpoint(parsing: url), region: "us-east-1", transport: AsyncHTTPClientTransport())
+        let client = CreateSessionClient(endpoint: try Endpoint(parsing: url), region: "us-east-1", transport: NIOClientTransport())
         let result = try await client.createSession(
             CreateSessionRequest(durationSeconds: 900, profileArn: ExampleConfig.profileArn, roleArn: ExampleConfig.roleArn, trustAnchorArn: ExampleConfig.trustAnchorArn),
             identity: SigningIdentity(certificate: try pki.leaf(for: key), key: key, isSingleUse: true)
@@ -114,7 +114,7 @@ import Testing
         let harness = try await EmulatorHarness.start(try EmulatorHarness.standardConfig(caPEM: pki.root.certificate.pem, directory: directory), now: { clock.now })
         defer { harness.stop() }
         let key = SigningKey.p256(.init())
-        let client = CreateSessionClient(endpoint: try Endpoint(parsing: harness.url), region: "us-east-1", transport: AsyncHTTPClientTransport())
+        let client = CreateSessionClient(endpoint: try Endpoint(parsing: harness.url), region: "us-east-1", transport: NIOClientTransport())
         let result = try await client.createSession(
             CreateSessionRequest(durationSeconds: 900, profileArn: EmulatorHarness.profileArn, roleArn: EmulatorHarness.roleArn, trustAnchorArn: EmulatorHarness.trustAnchorArn),
             identity: SigningIdentity(certificate: try pki.leaf(for: key), key: key, isSingleUse: true)

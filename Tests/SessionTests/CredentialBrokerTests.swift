@@ -18,7 +18,7 @@ import Testing
 
     func world(mfa: Profile.MFAMode = .required) async throws -> World {
         let base = try Paths.temporaryDirectory()
-        let context = SessionContext(environment: ["ROLECALL_HOME": base + "/home"], transport: AsyncHTTPClientTransport())
+        let context = SessionContext(environment: ["ROLECALL_HOME": base + "/home"], transport: NIOClientTransport())
         let initialized = try LocalSetup(context: context).initialize(user: "alice")
         let harness = try await EmulatorHarness.start(try EmulatorHarness.standardConfig(caPEM: initialized.caCertificatePEM, directory: base))
         let profile = Profile(name: "dev", roleArn: EmulatorHarness.roleArn, profileArn: EmulatorHarness.profileArn,
@@ -82,7 +82,7 @@ import Testing
     }
 
     @Test func nestedSessionIsRefused() async throws {
-        var context = SessionContext(environment: ["ROLECALL_SESSION": "dev"], transport: AsyncHTTPClientTransport())
+        var context = SessionContext(environment: ["ROLECALL_SESSION": "dev"], transport: NIOClientTransport())
         context.environment["ROLECALL_HOME"] = "/nonexistent"
         await #expect { try await SessionStarter(context: context).start(.init(), mfa: .code("000000")) }
             throws: { ($0 as? SessionError)?.code == .nestedSession && "\($0)".contains("already inside the rolecall session dev") && "\($0)".contains("exit") }

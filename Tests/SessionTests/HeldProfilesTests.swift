@@ -33,7 +33,7 @@ import Testing
     @Test func oneCheckPerFactorCoversEveryProfileAndChainsShareTheirSource() async throws {
         let base = try Paths.temporaryDirectory()
         let context = SessionContext(environment: ["ROLECALL_HOME": base + "/home", "AWS_ENDPOINT_URL_STS": "http://127.0.0.1:9"],
-                                     transport: AsyncHTTPClientTransport())
+                                     transport: NIOClientTransport())
         let initialized = try LocalSetup(context: context).initialize(user: "alice")
         let harness = try await EmulatorHarness.start(try EmulatorHarness.standardConfig(caPEM: initialized.caCertificatePEM, directory: base))
         defer { harness.stop() }
@@ -75,7 +75,7 @@ import Testing
 
     @Test func aRefusalBeforeAnyCodeAsksForNone() async throws {
         let base = try Paths.temporaryDirectory()
-        let context = SessionContext(environment: ["ROLECALL_HOME": base + "/home"], transport: AsyncHTTPClientTransport())
+        let context = SessionContext(environment: ["ROLECALL_HOME": base + "/home"], transport: NIOClientTransport())
         _ = try LocalSetup(context: context).initialize(user: "alice")
         try context.config.add(Profile(name: "dev", roleArn: EmulatorHarness.roleArn, profileArn: EmulatorHarness.profileArn,
                                        trustAnchorArn: EmulatorHarness.trustAnchorArn, endpoint: "http://127.0.0.1:9"))

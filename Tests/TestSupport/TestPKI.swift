@@ -66,6 +66,30 @@ public struct TestPKI: Sendable {
                               issuerKey: signer.key, notBefore: notBefore, notAfter: notAfter, isCA: isCA)
     }
 
+    /// A TLS server's certificate for `names` (DNS names and IP literals), signed by the root, with its key's PEM.
+    public func server(names: [String]) throws -> (certificatePEM: String, keyPEM: String) {
+        let key = P256.Signing.PrivateKey()
+        let subject = try DistinguishedName { CommonName("test server") }
+        let alternatives: [GeneralName] = names.map { name in
+            var address = in_addr()
+            guard inet_pton(AF_INET, name, &address) == 1 else { return .dnsName(name) }
+            return .ipAddress(ASN1OctetString(contentBytes: withUnsafeBytes(of: &address) { Array($0) }[...]))
+        }
+        let certificate = try Certificate(
+            version: .v3, serialNumber: Certificate.SerialNumber(), publicKey: Certificate.PublicKey(key.publicKey),
+            notValidBefore: Date().addingTimeInterval(-60), notValidAfter: Date().addingTimeInterval(3600),
+            issuer: root.certificate.subject, subject: subject, signatureAlgorithm: .ecdsaWithSHA256,
+            extensions: try Certificate.Extensions {
+                Critical(BasicConstraints.notCertificateAuthority)
+                Critical(KeyUsage(digitalSignature: true))
+                try ExtendedKeyUsage([.serverAuth])
+                SubjectAlternativeNames(alternatives)
+            },
+            issuerPrivateKey: root.key.certificatePrivateKey
+        )
+        return (try certificate.serializeAsPEM().pemString, key.pemRepresentation)
+    }
+
     static func issue(subject: String, publicKey: Certificate.PublicKey, issuer: Certificate?, issuerKey: SigningKey,
                       notBefore: Date, notAfter: Date, isCA: Bool) throws -> Certificate {
         let name = try DistinguishedName { CommonName(subject) }

@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import IssuerProtocol
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -33,30 +32,33 @@ public enum IssuerTLS {
         return tls
     }
 
-    /// How long to try reaching one issuer URL before the next. async-http-client keeps retrying
-    /// a refused connection until this passes, so it is also what failing over costs.
+    /// How long to try reaching one issuer URL (connecting and TLS) before the next: what failing over costs.
     public static let defaultConnectTimeout: Duration = .seconds(3)
 
     /// How long one answer may take once the request is sent.
     public static let defaultResponseTimeout: Duration = .seconds(30)
 
-    /// A transport for a few requests: its own HTTP client, shut down after each exchange.
+    /// A transport verified against the pin (or the system trust store); `environment` is the
+    /// command's, for `HTTPS_PROXY`; `progress` is told when the issuer keeps the command waiting.
     public static func transport(pinnedCertificatePEM: String?, connectTimeout: Duration = defaultConnectTimeout,
-                                 responseTimeout: Duration = defaultResponseTimeout) throws -> any HTTPTransport {
-        OneShotTransport(tls: try configuration(pinnedCertificatePEM: pinnedCertificatePEM), verifies: true,
-                         connectTimeout: connectTimeout, responseTimeout: responseTimeout)
+                                 responseTimeout: Duration = defaultResponseTimeout, environment: [String: String] = [:],
+                                 progress: (@Sendable (String) -> Void)? = nil) throws -> any HTTPTransport {
+        NIOClientTransport(.init(tls: try configuration(pinnedCertificatePEM: pinnedCertificatePEM), deadline: responseTimeout,
+                                 connectTimeout: connectTimeout, environment: environment, progress: progress))
     }
 
     /// The service's certificate when its fingerprint is `expected`; refused otherwise.
     public static func pinnedCertificate(urls: [String], expected fingerprint: String, connectTimeout: Duration = defaultConnectTimeout,
-                                         responseTimeout: Duration = defaultResponseTimeout) async throws -> String {
+                                         responseTimeout: Duration = defaultResponseTimeout, environment: [String: String] = [:]) async throws -> String {
         guard let expected = CertificateFingerprint.normalized(fingerprint) else {
             throw IssuanceRefusal(reason: .badRequest, message: "--pin-sha256 must be 64 hex digits (colons allowed), as `rolecall issuer serve` prints it")
         }
         // Unverified on purpose, and only for this fetch: what it returns is checked against the
         // fingerprint before anything trusts it.
-        let connection = IssuerConnection(urls: urls, transport: OneShotTransport(tls: .makeClientConfiguration(), verifies: false,
-                                                                               connectTimeout: connectTimeout, responseTimeout: responseTimeout))
+        var unverified = TLSConfiguration.makeClientConfiguration()
+        unverified.certificateVerification = .none
+        let connection = IssuerConnection(urls: urls, transport: NIOClientTransport(.init(tls: unverified, deadline: responseTimeout,
+                                                                                          connectTimeout: connectTimeout, environment: environment)))
         let answer = try await connection.get(IssuerAPI.serverCertificatePath, as: IssuerAPI.ServerCertificate.self)
         guard let certificate = try? Certificate(pemEncoded: answer.certificate), let actual = try? CertificateFingerprint.sha256(der: certificate.derBytes()) else {
             throw IssuanceRefusal(reason: .unavailable, message: "the team issuer's certificate does not parse")
@@ -65,30 +67,5 @@ public enum IssuerTLS {
             throw IssuanceRefusal(reason: .badRequest, message: "the team issuer presents a certificate with SHA-256 \(actual), not the pinned \(expected): do not log in; ask the issuer's administrator")
         }
         return try certificate.serializeAsPEM().pemString
-    }
-}
-
-/// An async-http-client transport whose client lives for one exchange.
-struct OneShotTransport: HTTPTransport {
-    let tls: TLSConfiguration
-    let verifies: Bool
-    let connectTimeout: Duration
-    /// Covers the whole answer, head and body.
-    var responseTimeout: Duration = IssuerTLS.defaultResponseTimeout
-
-    func send(_ request: TransportRequest) async throws -> TransportResponse {
-        var tls = tls
-        if !verifies { tls.certificateVerification = .none }
-        var configuration = AsyncHTTPClientTransport.configuration(tls: tls)
-        configuration.timeout = .init(connect: TimeAmount(connectTimeout))
-        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
-        do {
-            let response = try await AsyncHTTPClientTransport(client: client, deadline: responseTimeout).send(request)
-            try await client.shutdown()
-            return response
-        } catch {
-            try? await client.shutdown()
-            throw error
-        }
     }
 }

@@ -32,6 +32,18 @@ public struct CreateSessionClient: Sendable {
         self.logger = logger
     }
 
+    /// Connects to the endpoint ahead of `createSession`, which then uses that connection: a
+    /// failure here is reported before an MFA code is asked for.
+    public func prepare() async throws(RolesAnywhereError) {
+        do {
+            try await transport.prepare(endpoint.url("/sessions"))
+        } catch let error as TransportError {
+            throw .transport(endpoint.description, error)
+        } catch {
+            throw .connection(endpoint.description, reason: "\(type(of: error))")
+        }
+    }
+
     /// Signs and sends one CreateSession. With a single-use identity exactly one request is sent,
     /// whatever `retry` says: one certificate signs one CreateSession.
     public func createSession(

@@ -1,6 +1,15 @@
 /// One HTTP exchange, behind a protocol so tests and the emulator need no network stack of their own.
 public protocol HTTPTransport: Sendable {
     func send(_ request: TransportRequest) async throws -> TransportResponse
+
+    /// Connects (and finishes TLS) to `url`'s server now, for the next `send` there to use: a
+    /// failure here comes before anything is spent on the request (an MFA code).
+    func prepare(_ url: String) async throws
+}
+
+extension HTTPTransport {
+    /// A transport that needs no connection (a fake, the emulator in-process) has nothing to prepare.
+    public func prepare(_ url: String) async throws {}
 }
 
 public struct TransportRequest: Sendable {

@@ -50,6 +50,9 @@ public struct ChainLink: Sendable {
         SessionStarter.Selection(profileName: source.name, durationSeconds: SessionDurationPolicy.minimumSeconds, endpoint: selection.endpoint)
     }
 
+    /// Connects to STS now, before the source's session spends a code (`AssumeRoleClient.prepare`).
+    func prepare() async throws { try await client.prepare() }
+
     /// One AssumeRole with `sourceCredentials`, for `durationSeconds` (default: the link's) and
     /// never past `end`: the end of the source's login session or certificate.
     public func assume(with sourceCredentials: AWSCredentials, durationSeconds: Int? = nil, until end: Date? = nil) async throws -> AssumeRoleResult {

@@ -95,6 +95,9 @@ public struct CredentialBroker: Sendable {
         let issuer = try self.issuer ?? context.issuer(for: first.profile)
         // Checked before the MFA code is spent; checked again with the issuer's own figures.
         for (request, _) in asked { _ = try duration(request, issued: nil) }
+        // An endpoint that cannot be reached fails here, before a code is spent on requests that cannot leave.
+        var prepared = Set<String>()
+        for client in clients where prepared.insert(client.endpoint.description).inserted { try await client.prepare() }
         // A team issuer decides per role; the embedded one per kind.
         let proof: MFAProof? = switch first.profile.mfa {
         case .required: .totp(code: try mfaCode())

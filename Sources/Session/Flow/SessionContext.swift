@@ -54,6 +54,10 @@ public struct SessionContext: Sendable {
     /// Where warnings go (standard error, in the commands).
     public var warn: @Sendable (String) -> Void = { _ in }
 
+    /// Where the team issuer's transport says that the issuer keeps the command waiting (standard
+    /// error, unless the command is quiet); `transport` is made with its own.
+    public var progress: (@Sendable (String) -> Void)?
+
     /// Said when the local replay guard's state is gone while profiles rely on it. Local state cannot
     /// be protected from its own user, so deleting `mfa-state.json` resets the replay guard and the
     /// lockout; it is at least reported, here and in `status`, until the next MFA check writes it again.
@@ -72,7 +76,7 @@ public struct SessionContext: Sendable {
     }
 
     public func teamIssuerTransport(pinnedCertificatePEM: String?) throws -> any HTTPTransport {
-        try issuerTransport?(pinnedCertificatePEM) ?? IssuerTLS.transport(pinnedCertificatePEM: pinnedCertificatePEM)
+        try issuerTransport?(pinnedCertificatePEM) ?? IssuerTLS.transport(pinnedCertificatePEM: pinnedCertificatePEM, environment: environment, progress: progress)
     }
 
     /// The issuer that certifies keys for `profile`: the team issuer of the current login for

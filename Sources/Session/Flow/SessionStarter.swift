@@ -130,6 +130,7 @@ public struct SessionStarter: Sendable {
         guard let link = try chainLink(profile, selection) else {
             return try await broker.obtain(try brokerRequest(profile, selection), mfaCode: mfaCode)
         }
+        try await link.prepare()
         let source = try await broker.obtain(try brokerRequest(link.source, link.sourceSelection(selection)), mfaCode: mfaCode)
         defer { source.credentials.wipe() }
         let assumed = try await link.assume(with: source.credentials, until: link.end(afterSeconds: source.limitSeconds))

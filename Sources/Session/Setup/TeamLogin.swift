@@ -32,7 +32,7 @@ public struct TeamLogin: Sendable {
         let (urls, user, pinSHA256) = (settings.urls, settings.user, settings.pinSHA256)
         try Self.validate(urls)
         try Self.validate(prefix: settings.profilePrefix)
-        let pinned = try await pinSHA256.asyncMap { try await IssuerTLS.pinnedCertificate(urls: urls, expected: $0) }
+        let pinned = try await pinSHA256.asyncMap { try await IssuerTLS.pinnedCertificate(urls: urls, expected: $0, environment: context.environment) }
         let connection = IssuerConnection(urls: urls, transport: try context.teamIssuerTransport(pinnedCertificatePEM: pinned))
         let answer = try await connection.post(IssuerAPI.loginPath, IssuerAPI.LoginRequest(user: user, password: password, totp: totp, newPassword: newPassword),
                                                as: IssuerAPI.LoginResponse.self)
