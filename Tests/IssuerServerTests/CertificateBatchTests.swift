@@ -32,7 +32,7 @@ import TestSupport
     func oneCodeCertifiesEveryRoleAndIsSpent(_ backend: Backend) async throws {
         try await IssuerWorld.with(backend) { world in
             let alice = try await world.addPerson()
-            let client = IssuerClient(try await world.replica())
+            let client = IssuerClient(routes: try await world.routes().client)
             let login = try await client.login(alice, totp: world.code(alice))
             world.clock.advance(30)
             let asked = try requests([IssuerWorld.roleArn, IssuerWorld.loginRoleArn, IssuerWorld.openRoleArn])
@@ -78,7 +78,7 @@ import TestSupport
     func aPerSessionRoleInTheBatchNeedsTheCode(_ backend: Backend) async throws {
         try await IssuerWorld.with(backend) { world in
             let alice = try await world.addPerson()
-            let client = IssuerClient(try await world.replica())
+            let client = IssuerClient(routes: try await world.routes().client)
             let login = try await client.login(alice, totp: world.code(alice))
             await #expect { try await issuer(client, login).issueMany(try requests([IssuerWorld.openRoleArn, IssuerWorld.roleArn]).map(\.0), mfaProof: nil) }
                 throws: { ($0 as? MFAError)?.code == .unavailable && "\($0)".contains("MFA code") }

@@ -84,7 +84,7 @@ import X509
         try await IssuerWorld.with(backend) { world in
             let alice = try await world.addPerson()
             _ = try await grantBoth(world, to: alice)
-            let client = IssuerClient(try await world.replica())
+            let client = IssuerClient(routes: try await world.routes().client)
             let passwordOnly = try await client.login(alice, totp: nil)
             for kind in [CertificateKind.inMemory(verificationInterval: 3600, holderLifetime: nil), .singleUse] {
                 await #expect(throws: (any Error).self) {
@@ -109,7 +109,7 @@ import X509
         try await IssuerWorld.with(backend) { world in
             let alice = try await world.addPerson()
             let grants = try await grantBoth(world, to: alice)
-            let client = IssuerClient(try await world.replica())
+            let client = IssuerClient(routes: try await world.routes().client)
             let passwordOnly = try await client.login(alice, totp: nil)
             let inMemory = CertificateKind.inMemory(verificationInterval: 3600, holderLifetime: nil)
             await #expect(throws: (any Error).self) {
@@ -148,7 +148,7 @@ import X509
         try await IssuerWorld.with(backend) { world in
             let alice = try await world.addPerson()
             _ = try await grantBoth(world, to: alice)
-            let client = IssuerClient(try await world.replica())
+            let client = IssuerClient(routes: try await world.routes().client)
             let passwordOnly = try await client.login(alice, totp: nil)
             let (standard, key) = try await client.certificate(passwordOnly, role: Self.sandboxRole, kind: .standard(sessionDuration: 900), totp: nil)
             let old = ["x509Subject/OU": ["deploy"], "x509Subject/CN": ["alice"], "x509SAN/URI": LeafSubject.perSessionKinds.map(LeafSubject.kindURI)]

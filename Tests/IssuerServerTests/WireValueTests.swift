@@ -61,7 +61,7 @@ import TestSupport
             let grant = RoleGrant(user: "alice", roleArn: IssuerWorld.openRoleArn, profileArn: IssuerWorld.profileArn, trustAnchorArn: IssuerWorld.trustAnchorArn,
                                   region: nil, maxDurationSeconds: 1800, mfa: "hardware-key", createdAt: world.clock.now)
             try await world.admin.database.putGrant(grant)
-            let client = IssuerClient(try await world.replica())
+            let client = IssuerClient(routes: try await world.routes().client)
             let answer = try await client.connection.post(IssuerAPI.loginPath, IssuerAPI.LoginRequest(user: "alice", password: alice.password, totp: nil),
                                                           as: IssuerAPI.LoginResponse.self)
             #expect(answer.roles.first { $0.roleArn == IssuerWorld.openRoleArn }?.mfa == .unknown("hardware-key"))
