@@ -9,8 +9,8 @@ public struct DurationArgument: ExpressibleByArgument, Sendable, Equatable, Cust
     public init(seconds: Int) { self.seconds = seconds }
 
     public init?(argument: String) {
-        guard let seconds = try? DurationText.seconds(argument) else { return nil }
-        self.seconds = seconds
+        guard let parsed = try? Self.parse(argument) else { return nil }
+        self = parsed
     }
 
     public var description: String { DurationText.format(seconds) }
