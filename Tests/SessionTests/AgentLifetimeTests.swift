@@ -1,6 +1,7 @@
 import Foundation
 @testable import Session
 import Testing
+import TestSupport
 
 /// What ends an agent: its shell's exit (seen through a pidfd), the end of the last MFA window,
 /// or a stop request.
@@ -9,6 +10,8 @@ struct AgentLifetimeTests {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sleep")
         process.arguments = ["30"]
+        // Never Foundation's default (a copy of environ taken while other tests' threads may change it).
+        process.environment = InheritedEnvironment.variables
         try process.run()
         return process
     }

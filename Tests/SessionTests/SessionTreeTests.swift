@@ -1,6 +1,7 @@
 import Foundation
 @testable import Session
 import Testing
+import TestSupport
 
 /// Which processes hold a TCP socket, and whether one of them is in the served tree: how the
 /// loopback endpoints judge a caller by the agent's rule.
@@ -33,6 +34,8 @@ struct SessionTreeTests {
         let other = Process()
         other.executableURL = URL(fileURLWithPath: "/bin/sleep")
         other.arguments = ["30"]
+        // Never Foundation's default (a copy of environ taken while other tests' threads may change it).
+        other.environment = InheritedEnvironment.variables
         try other.run()
         defer { other.terminate() }
         #expect(SessionTree(root: try TreeRoot(pid: other.processIdentifier), boundAt: 0).verdict(socketInode: inode) == .outside(.notDescendant))
