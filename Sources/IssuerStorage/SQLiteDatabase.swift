@@ -56,7 +56,9 @@ struct SQLiteExecutor: SQLExecutor {
                 try await statements.query("PRAGMA wal_autocheckpoint = \(walCheckpointPages)")
                 try await statements.query("PRAGMA journal_size_limit = \(walSizeLimitBytes)")
             } catch {
-                try? await connection.close()
+                // Closed in a task of its own: a close cancelled with this task (a test's time limit)
+                // would leave the connection open, and SQLiteNIO asserts when an open one is released.
+                await Task.detached { try? await connection.close() }.value
                 throw error
             }
             return SQLiteExecutor(statements: statements, threadPool: threadPool)
