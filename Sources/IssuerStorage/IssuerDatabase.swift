@@ -139,10 +139,12 @@ public protocol IssuerDatabase: Sendable {
     /// Certificates issued at or after `issuedSince` that are still valid at `validAt` (newest
     /// first), of one user or of everyone.
     func validCertificates(issuedSince: Date, validAt: Date, user: String?) async throws -> [AuditRecord]
-    /// One entry per hour since `since` that had any issuance or refusal, oldest first.
-    func hourlyCounts(since: Date) async throws -> [HourlyCounts]
-    /// Refusals since `since` by reason (audit `result`), counted as the decisions rows stand for.
-    func refusalCounts(since: Date) async throws -> [String: Int64]
+    /// One entry per hour since `since` that had any issuance or refusal, oldest first. `expected`
+    /// is an audit `result` other than "ok" that is no refusal (a first sign-in's password change).
+    func hourlyCounts(since: Date, expected: String) async throws -> [HourlyCounts]
+    /// Refusals since `since` by reason (audit `result`, neither "ok" nor `expected`), counted as the
+    /// decisions rows stand for.
+    func refusalCounts(since: Date, expected: String) async throws -> [String: Int64]
 }
 
 public struct UserRecord: Sendable, Equatable, CustomStringConvertible {

@@ -173,29 +173,29 @@ extension SQLIssuerDatabase {
 
     /// Times are microseconds since 1970, so an hour is a whole division away. (SUM is cast back: on
     /// PostgreSQL the sum of BIGINTs is NUMERIC.)
-    public func hourlyCounts(since: Date) async throws -> [HourlyCounts] {
+    public func hourlyCounts(since: Date, expected: String) async throws -> [HourlyCounts] {
         let hour: Int64 = 3_600_000_000
         return try await executor.query(
             """
             SELECT occurred_at / \(hour) AS hour,
                 CAST(SUM(CASE WHEN event = 'certificate' AND result = 'ok' THEN count ELSE 0 END) AS BIGINT) AS issued,
-                CAST(SUM(CASE WHEN result <> 'ok' THEN count ELSE 0 END) AS BIGINT) AS refused
+                CAST(SUM(CASE WHEN result <> 'ok' AND result <> $2 THEN count ELSE 0 END) AS BIGINT) AS refused
             FROM audit WHERE occurred_at >= $1 AND event IN ('certificate', 'login', 'console-login')
             GROUP BY occurred_at / \(hour) ORDER BY hour
-            """, [since]
+            """, [since, expected]
         ).map {
             HourlyCounts(hourStart: Date(timeIntervalSince1970: TimeInterval(try $0.get("hour", as: Int64.self) * 3600)),
                          issued: try $0.get("issued"), refused: try $0.get("refused"))
         }
     }
 
-    public func refusalCounts(since: Date) async throws -> [String: Int64] {
+    public func refusalCounts(since: Date, expected: String) async throws -> [String: Int64] {
         let rows = try await executor.query(
             """
             SELECT result, CAST(SUM(count) AS BIGINT) AS total FROM audit
-            WHERE occurred_at >= $1 AND result <> 'ok' AND event IN ('certificate', 'login', 'console-login', 'console-csrf')
+            WHERE occurred_at >= $1 AND result <> 'ok' AND result <> $2 AND event IN ('certificate', 'login', 'console-login', 'console-csrf')
             GROUP BY result
-            """, [since])
+            """, [since, expected])
         return try Dictionary(uniqueKeysWithValues: rows.map { (try $0.get("result", as: String.self), try $0.get("total", as: Int64.self)) })
     }
 }

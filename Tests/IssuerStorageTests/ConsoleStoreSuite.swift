@@ -150,12 +150,12 @@ import TestSupport
             var ids: [Int64] = []
             for row in rows { ids.append(try await db.appendAudit(row)) }
             let start = Self.time(0)
-            #expect(try await db.hourlyCounts(since: start) == [
+            #expect(try await db.hourlyCounts(since: start, expected: "password-change-required") == [
                 HourlyCounts(hourStart: Self.hourStart(Self.time(10)), issued: 2, refused: 1),
                 HourlyCounts(hourStart: Self.hourStart(Self.time(2 * hour + 5)), issued: 0, refused: 3),
             ])
-            #expect(try await db.refusalCounts(since: start) == ["wrong-password": 1, "rate-limited": 3])
-            #expect(try await db.refusalCounts(since: Self.time(hour)) == ["rate-limited": 3])
+            #expect(try await db.refusalCounts(since: start, expected: "password-change-required") == ["wrong-password": 1, "rate-limited": 3])
+            #expect(try await db.refusalCounts(since: Self.time(hour), expected: "password-change-required") == ["rate-limited": 3])
             // Newest first, by each filter, and paged by id.
             #expect(try await db.audit(matching: AuditFilter(), beforeID: nil, limit: 10).map(\.id) == ids.reversed())
             #expect(try await db.audit(matching: AuditFilter(user: "alice"), beforeID: nil, limit: 10).compactMap(\.id) == [ids[3], ids[2], ids[0]])
@@ -171,6 +171,11 @@ import TestSupport
             #expect(try await db.validCertificates(issuedSince: Self.time(15), validAt: Self.time(50), user: nil).compactMap(\.serial) == ["02"])
             #expect(try await db.validCertificates(issuedSince: start, validAt: Self.time(1000), user: nil).isEmpty)
             #expect(try await db.audit(since: .distantPast, limit: 1).first?.notAfter == Self.time(910))
+            // A first sign-in that must change its password is expected, not refused: the counts stay.
+            _ = try await db.appendAudit(AuditRecord(time: Self.time(40), event: "login", user: "dave", clientAddress: nil, result: "password-change-required"))
+            #expect(try await db.hourlyCounts(since: start, expected: "password-change-required").first?.refused == 1)
+            #expect(try await db.refusalCounts(since: start, expected: "password-change-required") == ["wrong-password": 1, "rate-limited": 3])
+            #expect(try await db.refusalCounts(since: start, expected: "none")["password-change-required"] == 1, "counted when not named as expected")
         }
     }
 

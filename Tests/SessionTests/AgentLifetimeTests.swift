@@ -1,38 +1,38 @@
 import Foundation
 @testable import Session
 import Testing
-import TestSupport
 
 /// What ends an agent: its shell's exit (seen through a pidfd), the end of the last MFA window,
 /// or a stop request.
 struct AgentLifetimeTests {
-    func shell() throws -> Process {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sleep")
-        process.arguments = ["30"]
-        // Never Foundation's default (a copy of environ taken while other tests' threads may change it).
-        process.environment = InheritedEnvironment.variables
-        try process.run()
-        return process
+    /// A stand-in for the shell, started with rolecall's own spawn (Foundation's `Process.run`
+    /// crashed in this parallel test process).
+    static func shell() throws -> pid_t {
+        try ProcessLauncher.spawn(command: ["/bin/sleep", "30"], environment: [:], coreLimit: (0, 0), ownProcessGroup: false)
+    }
+
+    static func end(_ pid: pid_t) {
+        kill(pid, SIGKILL)
+        _ = ProcessLauncher.wait(for: pid)
     }
 
     @Test func theAgentEndsWithItsShell() async throws {
-        let process = try shell()
-        let root = try TreeRoot(pid: process.processIdentifier)
+        let pid = try Self.shell()
+        let root = try TreeRoot(pid: pid)
         let started = Date()
         let waited = Task.detached { AgentDaemon.wait(for: root, until: nil, stop: AgentStopRequest()) }
         try await Task.sleep(for: .milliseconds(100))
-        kill(process.processIdentifier, SIGKILL)
+        kill(pid, SIGKILL)
         // The pidfd tells of the exit before anyone reaps the process.
         #expect(await waited.value == .shellExited)
         #expect(Date().timeIntervalSince(started) < 10)
-        process.waitUntilExit()
+        _ = ProcessLauncher.wait(for: pid)
     }
 
     @Test func theAgentEndsWithTheLastWindowOrWhenAskedToStop() async throws {
-        let process = try shell()
-        defer { kill(process.processIdentifier, SIGKILL) }
-        let root = try TreeRoot(pid: process.processIdentifier)
+        let pid = try Self.shell()
+        defer { Self.end(pid) }
+        let root = try TreeRoot(pid: pid)
         #expect(AgentDaemon.wait(for: root, until: Date().addingTimeInterval(0.3), stop: AgentStopRequest()) == .windowOver)
         let stop = AgentStopRequest()
         let waited = Task.detached { AgentDaemon.wait(for: root, until: nil, stop: stop) }

@@ -1,7 +1,6 @@
 import Foundation
 @testable import Session
 import Testing
-import TestSupport
 
 /// Which processes hold a TCP socket, and whether one of them is in the served tree: how the
 /// loopback endpoints judge a caller by the agent's rule.
@@ -31,19 +30,14 @@ struct SessionTreeTests {
         // This process is the root: the socket it holds is inside.
         #expect(SessionTree(root: try TreeRoot(pid: getpid()), boundAt: 0).verdict(socketInode: inode) == .inside)
         // A tree this process does not descend from: the same socket is outside.
-        let other = Process()
-        other.executableURL = URL(fileURLWithPath: "/bin/sleep")
-        other.arguments = ["30"]
-        // Never Foundation's default (a copy of environ taken while other tests' threads may change it).
-        other.environment = InheritedEnvironment.variables
-        try other.run()
-        defer { other.terminate() }
-        #expect(SessionTree(root: try TreeRoot(pid: other.processIdentifier), boundAt: 0).verdict(socketInode: inode) == .outside(.notDescendant))
+        let other = try AgentLifetimeTests.shell()
+        defer { AgentLifetimeTests.end(other) }
+        #expect(SessionTree(root: try TreeRoot(pid: other), boundAt: 0).verdict(socketInode: inode) == .outside(.notDescendant))
         // A socket nobody holds any more.
         #expect(SessionTree(root: try TreeRoot(pid: getpid()), boundAt: 0).verdict(socketInode: 1) == .outside(.notDescendant))
         // The tree, top-down: the child is a member of this process's tree, not of its own parent's
         // from before the binding.
-        #expect(SessionTree(root: try TreeRoot(pid: getpid()), boundAt: 0).members().contains(other.processIdentifier))
-        #expect(!SessionTree(root: try TreeRoot(pid: getpid()), boundAt: BootClock.ticks() + 100).members().contains(other.processIdentifier))
+        #expect(SessionTree(root: try TreeRoot(pid: getpid()), boundAt: 0).members().contains(other))
+        #expect(!SessionTree(root: try TreeRoot(pid: getpid()), boundAt: BootClock.ticks() + 100).members().contains(other))
     }
 }

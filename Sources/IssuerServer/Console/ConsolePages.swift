@@ -229,8 +229,10 @@ struct ConsolePages: Sendable {
     func summary(_ visitor: ConsoleService.Visitor, _ request: Request) async throws -> Response {
         let now = console.service.now()
         let since = now.addingTimeInterval(-24 * 3600)
-        let counts = try await database.hourlyCounts(since: since)
-        let reasons = try await database.refusalCounts(since: since).sorted { ($1.value, $0.key) < ($0.value, $1.key) }
+        // A first sign-in that must change its password is the normal path, not a refusal.
+        let expected = IssuanceRefusal.Reason.passwordChangeRequired.rawValue
+        let counts = try await database.hourlyCounts(since: since, expected: expected)
+        let reasons = try await database.refusalCounts(since: since, expected: expected).sorted { ($1.value, $0.key) < ($0.value, $1.key) }
         return ConsoleResponses.page("summary", title: "Summary", visitor: visitor, notice: Self.notice(request), [
             "chart": ConsoleChart.svg(counts, endingAt: now),
             "issuedTotal": counts.reduce(0) { $0 + $1.issued },

@@ -16,6 +16,8 @@ enum ConsoleStyle {
     th, td { text-align: left; padding: .35rem .6rem; border-bottom: 1px solid #8883; vertical-align: top; }
     th { font-weight: 600; }
     code { font-size: .9em; word-break: break-all; }
+    /* A role's name stays whole ("ops" once wrapped as "op s" in a narrow column); ARNs may break anywhere. */
+    code.name { white-space: nowrap; }
     form.stacked { display: grid; gap: .35rem; max-width: 24rem; }
     form.stacked button { margin-top: .6rem; justify-self: start; }
     form.filters { display: flex; flex-wrap: wrap; align-items: end; gap: .4rem .8rem; }

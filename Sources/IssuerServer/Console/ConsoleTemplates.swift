@@ -214,7 +214,7 @@ enum ConsoleTemplates {
     <td>{{lockedUntil}}</td>
     <td>{{failures}}</td>
     <td>{{lastLogin}}</td>
-    <td>{{#roles}}<code>{{.}}</code> {{/roles}}</td>
+    <td>{{#roles}}<code class="name">{{.}}</code> {{/roles}}</td>
     <td class="actions">
     {{#disabled}}<form method="post" action="/ui/users/enable"><input type="hidden" name="csrf_token" value="{{csrf}}"><input type="hidden" name="user" value="{{name}}"><button type="submit">Enable {{name}}</button></form>{{/disabled}}
     {{^disabled}}<form method="post" action="/ui/users/disable"><input type="hidden" name="csrf_token" value="{{csrf}}"><input type="hidden" name="user" value="{{name}}"><button type="submit">Disable {{name}}</button></form>{{/disabled}}
