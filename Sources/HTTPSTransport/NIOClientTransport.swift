@@ -38,10 +38,11 @@ public struct NIOClientTransport: HTTPTransport {
     public static let defaultDeadline: Duration = .seconds(30)
     public static let defaultConnectTimeout: Duration = .seconds(5)
 
-    /// One event-loop thread serves every connection of the process, a supervisor's concurrent
-    /// callers included; started by the first connection (a command that makes none starts no
-    /// thread), it lives as long as the process.
-    static let eventLoops = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+    /// NIO's shared event loops (one thread a core, started by the first use, so a command that
+    /// connects nowhere starts none) serve every connection of the process. One thread of its own
+    /// did TLS handshakes one after another, and a busy process (a supervisor's refreshes beside its
+    /// endpoint, the test suite's many clients) waited past its connect timeout.
+    static let eventLoops = MultiThreadedEventLoopGroup.singleton
 
     let configuration: Configuration
     private let connector: Connector

@@ -24,10 +24,13 @@ public struct IssuanceRefusal: Error, Sendable, Equatable, CustomStringConvertib
 
     public let reason: Reason
     public let message: String
+    /// For a wrong code: how many more the user may get wrong before the lockout.
+    public let attemptsLeft: Int?
 
-    public init(reason: Reason, message: String) {
+    public init(reason: Reason, message: String, attemptsLeft: Int? = nil) {
         self.reason = reason
         self.message = message
+        self.attemptsLeft = attemptsLeft
     }
 
     public var description: String { message }

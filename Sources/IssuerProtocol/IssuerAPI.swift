@@ -141,10 +141,14 @@ public enum IssuerAPI {
         /// Why; a reason this build does not know (a newer issuer's) is taken as "unavailable".
         public var error: WireValue<IssuanceRefusal.Reason>
         public var message: String
+        /// With `wrong-code`: wrong codes left before the lockout. Optional, so an older client
+        /// ignores it and an older issuer leaves it out.
+        public var attemptsLeft: Int?
 
-        public init(error: WireValue<IssuanceRefusal.Reason>, message: String) {
+        public init(error: WireValue<IssuanceRefusal.Reason>, message: String, attemptsLeft: Int? = nil) {
             self.error = error
             self.message = message
+            self.attemptsLeft = attemptsLeft
         }
     }
 

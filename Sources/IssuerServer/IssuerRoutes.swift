@@ -72,7 +72,7 @@ enum IssuerRoutes {
         do {
             return json(try await body(), status: .ok)
         } catch let refusal as IssuanceRefusal {
-            return json(IssuerAPI.ErrorResponse(error: .known(refusal.reason), message: refusal.message), status: status(for: refusal.reason))
+            return json(IssuerAPI.ErrorResponse(error: .known(refusal.reason), message: refusal.message, attemptsLeft: refusal.attemptsLeft), status: status(for: refusal.reason))
         }
     }
 

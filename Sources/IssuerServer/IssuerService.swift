@@ -260,8 +260,8 @@ public struct IssuerService: Sendable {
             return TOTP.matchingStep(code: code, secret: seed, at: time).map { (device.name, $0) }
         }.first : nil
         guard case let (device, step)? = matched else {
-            try await countFailure(user, at: time, client: client)
-            throw IssuanceRefusal(reason: .wrongCode, message: TOTPRefusalText.wrongCode)
+            let left = TOTPLockout.failuresBeforeLockout - (try await countFailure(user, at: time, client: client))
+            throw IssuanceRefusal(reason: .wrongCode, message: TOTPRefusalText.wrongCode(attemptsLeft: left), attemptsLeft: max(left, 0))
         }
         guard try await database.acceptTOTPStep(user: user, device: device, step: step, at: time) else {
             throw IssuanceRefusal(reason: .replayedCode, message: TOTPRefusalText.replayed)
@@ -270,11 +270,14 @@ public struct IssuerService: Sendable {
     }
 
     /// One more failure in the database; the failure that locks the user is audited as a lockout.
-    func countFailure(_ user: String, at time: Date, client: String?) async throws {
+    /// Returns the user's consecutive failures.
+    @discardableResult
+    func countFailure(_ user: String, at time: Date, client: String?) async throws -> Int {
         let state = try await database.recordFailure(user: user, at: time, lockout: { TOTPLockout.duration(afterFailures: $0) })
         if state.failures >= TOTPLockout.failuresBeforeLockout {
             try await database.appendAudit(AuditRecord(time: time, event: .lockout, user: user, clientAddress: client, result: "locked"))
         }
+        return state.failures
     }
 
     /// Audits the refusal and turns it into what the client is told.

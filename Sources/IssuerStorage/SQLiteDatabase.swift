@@ -35,7 +35,13 @@ struct SQLiteExecutor: SQLExecutor {
     static let walCheckpointPages = 100
     static let walSizeLimitBytes = 512 << 10
 
+    /// Opened in a task of its own: SQLiteNIO asserts when a connection is released without being
+    /// closed, and a set-up cancelled halfway (a caller's time limit) could leave one so.
     static func open(path: String, logger: Logger) async throws -> SQLiteExecutor {
+        try await Task.detached { try await openUncancelled(path: path, logger: logger) }.value
+    }
+
+    private static func openUncancelled(path: String, logger: Logger) async throws -> SQLiteExecutor {
         let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
         try createPrivateFile(absolute)
         // A thread of its own, so that a statement waiting for another process's lock blocks nobody else.
@@ -56,9 +62,7 @@ struct SQLiteExecutor: SQLExecutor {
                 try await statements.query("PRAGMA wal_autocheckpoint = \(walCheckpointPages)")
                 try await statements.query("PRAGMA journal_size_limit = \(walSizeLimitBytes)")
             } catch {
-                // Closed in a task of its own: a close cancelled with this task (a test's time limit)
-                // would leave the connection open, and SQLiteNIO asserts when an open one is released.
-                await Task.detached { try? await connection.close() }.value
+                try? await connection.close()
                 throw error
             }
             return SQLiteExecutor(statements: statements, threadPool: threadPool)

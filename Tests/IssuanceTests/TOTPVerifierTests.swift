@@ -56,7 +56,7 @@ import TestSupport
         for attempt in 1...4 {
             // The fourth wrong code warns that the next one locks the device.
             #expect { try verifier().verify(code: wrong, devices: [device]) } throws: { error in
-                (error as? MFAError)?.code == .wrong && "\(error)".contains("one more wrong code locks the device for 30 s") == (attempt == 4)
+                (error as? MFAError)?.code == .wrong && "\(error)".contains("one more wrong code locks you out for 30 s") == (attempt == 4)
             }
         }
         #expect { try verifier().verify(code: wrong, devices: [device]) } throws: { ($0 as? MFAError)?.code == .wrong }

@@ -89,7 +89,7 @@ import TestSupport
         let (rows, emitted) = AsyncStream.makeStream(of: AuditRecord.self)
         let (started, ready) = AsyncStream.makeStream(of: Void.self)
         let follower = Task {
-            try await admin.followAudit(since: nil, afterID: nil, every: .milliseconds(20), settle: 5,
+            try await admin.followAudit(since: nil, afterID: nil, every: .milliseconds(20), settle: 45,
                                         ready: { ready.yield() }) { emitted.yield($0) }
         }
         defer { follower.cancel() }

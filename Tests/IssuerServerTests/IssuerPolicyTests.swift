@@ -245,6 +245,30 @@ import X509
         }
     }
 
+    /// The wrong code that leaves one attempt before the lockout says so, in the message and in the
+    /// refusal's `attemptsLeft`.
+    @Test func theLastWrongCodeBeforeTheLockoutWarns() async throws {
+        try await IssuerWorld.with(.sqlite) { world in
+            let alice = try await world.addPerson()
+            let replica = try await world.replica()
+            let client = IssuerClient(replica)
+            let login = try await client.login(alice, totp: world.code(alice))
+            let wrong = String(format: "%06d", (Int(world.code(alice, steps: 1))! + 1) % 1_000_000)
+            for attempt in 1..<TOTPLockout.failuresBeforeLockout {
+                do {
+                    _ = try await client.certificate(login, totp: wrong)
+                    Issue.record("a wrong code was accepted")
+                } catch {
+                    #expect("\(error)".contains("one more wrong code locks you out for 30 s") == (attempt == TOTPLockout.failuresBeforeLockout - 1), "\(error)")
+                }
+            }
+            let refusal = await #expect(throws: IssuanceRefusal.self) {
+                try await replica.service.checkCode(wrong, devices: [], of: "alice", at: world.clock.now, client: nil)
+            }
+            #expect(refusal?.attemptsLeft == 0 && refusal?.reason == .wrongCode)
+        }
+    }
+
     @Test(arguments: Backend.available)
     func repeatedFailuresLockTheUserEvenWithTheRightPassword(_ backend: Backend) async throws {
         try await IssuerWorld.with(backend) { world in

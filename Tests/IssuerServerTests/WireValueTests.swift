@@ -36,6 +36,18 @@ import TestSupport
         #expect(refusal?.message.contains("try next month") == true)
     }
 
+    /// `attemptsLeft` is optional both ways: an older issuer's refusal has none, and an older
+    /// client reading a newer one skips it (JSON keys it does not know are ignored).
+    @Test func attemptsLeftIsOptionalOnTheWire() throws {
+        #expect(try Self.decode(#"{"error": "wrong-code", "message": "m"}"#, as: IssuerAPI.ErrorResponse.self).attemptsLeft == nil)
+        let newer = try Self.decode(#"{"error": "wrong-code", "message": "m", "attemptsLeft": 1}"#, as: IssuerAPI.ErrorResponse.self)
+        #expect(newer.attemptsLeft == 1)
+        struct OlderErrorResponse: Decodable { let error: String; let message: String }
+        let encoded = try IssuerAPI.encoder().encode(newer)
+        #expect(try IssuerAPI.decoder().decode(OlderErrorResponse.self, from: encoded).error == "wrong-code")
+        #expect(String(decoding: encoded, as: UTF8.self).contains(#""attemptsLeft":1"#))
+    }
+
     @Test func aCertificateKindFromTheFutureIsRefusedAsABadRequest() async throws {
         try await IssuerWorld.with(.sqlite) { world in
             let alice = try await world.addPerson()

@@ -6,6 +6,6 @@ public enum TOTPRefusalText {
     /// The wrong-code refusal, warning when the next wrong code will lock (`attemptsLeft` is 1).
     public static func wrongCode(attemptsLeft: Int?) -> String {
         guard attemptsLeft == 1 else { return wrongCode }
-        return wrongCode + " (one more wrong code locks the device for \(Int(TOTPLockout.firstLockout)) s)"
+        return wrongCode + " (one more wrong code locks you out for \(Int(TOTPLockout.firstLockout)) s)"
     }
 }

@@ -49,6 +49,8 @@ public struct AgentDaemon: Sendable {
         var lines = Array(format.render(set: variables, unset: []).utf8)
         for index in variables.indices { variables[index].value = "" }
         Self.detach(after: &lines)
+        // The shell's prompt is back: the agent's refreshes say nothing of their waits.
+        ForegroundWaits.end()
         let ending = await DedicatedThread.valueWithoutThrowing { Self.wait(for: handoff.root, until: windowEnd, stop: stop) }
         await service.stop()
         held.forEach { $0.source.wipe() }

@@ -53,6 +53,8 @@ public struct Supervisor: Sendable {
         let cache = CredentialCache(windowEnd: source.windowEnd ?? .distantFuture, policyDurationSeconds: source.durationSeconds,
                                     format: served == .instanceMetadata ? .instanceMetadata : .container, now: context.now, fetch: source.fetch)
         let first = try await cache.credentials()
+        // Refreshes happen while the child writes to the same terminal: no progress lines for them.
+        ForegroundWaits.end()
         // Who is inside: the endpoint and the agent socket answer the same processes.
         let tree = SessionTree(root: try TreeRoot(pid: getpid()), boundAt: boundAt)
         let endpoint = try await startEndpoint(served, cache: cache, profile: certified.profile, region: source.region, tree: tree)
