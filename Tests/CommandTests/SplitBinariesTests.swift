@@ -113,6 +113,18 @@ import TestSupport
         #expect(try await Self.definedModules("\(Paths.products)/rolecall-issuer-load", among: modules) == Set(modules))
     }
 
+    /// The client is built on FoundationEssentials: it uses no symbol of full Foundation, which
+    /// brings ICU (the static client went from 34 to 78 MB when two files imported Foundation).
+    @Test func theClientUsesNoSymbolOfFullFoundation() async throws {
+        func fullFoundationSymbols(_ binary: String) async throws -> Int {
+            let found = try await ProcessRunner.run("bash", ["-c", "nm -u \"$0\" | grep -c '10Foundation' || true", binary])
+            return Int(found.stdout.filter(\.isNumber)) ?? -1
+        }
+        #expect(try await fullFoundationSymbols(Paths.rolecall) == 0)
+        // The check sees what it looks for: the issuer uses Foundation.
+        #expect(try await fullFoundationSymbols(Self.issuer) > 0)
+    }
+
     @Test func theIssuerLinksNoClientModule() async throws {
         #expect(try await Self.definedModules(Self.issuer, among: Self.clientModules).isEmpty)
         #expect(try await Self.definedModules(Paths.rolecall, among: Self.clientModules) == Set(Self.clientModules))

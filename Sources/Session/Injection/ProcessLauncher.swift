@@ -36,7 +36,7 @@ public enum ProcessLauncher {
 
     /// The executable for `command` as execvp would find it, using the child's PATH.
     public static func resolve(_ command: String, path: String?) throws(LaunchError) -> String {
-        if command.contains("/") { return command }
+        if command.utf8.contains(UInt8(ascii: "/")) { return command }
         guard !command.isEmpty else { throw .notFound(command) }
         var deniedCandidate: String?
         for directory in (path ?? "/usr/local/bin:/usr/bin:/bin").split(separator: ":", omittingEmptySubsequences: false) {
