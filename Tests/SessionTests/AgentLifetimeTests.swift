@@ -20,7 +20,9 @@ struct AgentLifetimeTests {
         let pid = try Self.shell()
         let root = try TreeRoot(pid: pid)
         let started = Date()
-        let waited = Task.detached { AgentDaemon.wait(for: root, until: nil, stop: AgentStopRequest()) }
+        // On a thread of its own, as the agent runs it: a blocking wait on one of the task pool's two
+        // threads kept this test's own kill waiting while other tests held the other.
+        let waited = Task { await DedicatedThread.valueWithoutThrowing { AgentDaemon.wait(for: root, until: nil, stop: AgentStopRequest()) } }
         try await Task.sleep(for: .milliseconds(100))
         kill(pid, SIGKILL)
         // The pidfd tells of the exit before anyone reaps the process.
@@ -35,7 +37,7 @@ struct AgentLifetimeTests {
         let root = try TreeRoot(pid: pid)
         #expect(AgentDaemon.wait(for: root, until: Date().addingTimeInterval(0.3), stop: AgentStopRequest()) == .windowOver)
         let stop = AgentStopRequest()
-        let waited = Task.detached { AgentDaemon.wait(for: root, until: nil, stop: stop) }
+        let waited = Task { await DedicatedThread.valueWithoutThrowing { AgentDaemon.wait(for: root, until: nil, stop: stop) } }
         stop.request()
         #expect(await waited.value == .stopRequested)
     }
