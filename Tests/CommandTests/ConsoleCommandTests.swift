@@ -67,7 +67,13 @@ import TestSupport
         #expect(outcome.stderr.contains("console opened as"), "\(outcome.stderr)")
         let argv = try String(contentsOfFile: world.base + "/browser-argv", encoding: .utf8)
         #expect(argv.hasPrefix("http://127.0.0.1:") && !argv.contains("SigninToken") && !argv.contains("federation"), "\(argv)")
-        let saw = try String(contentsOfFile: world.base + "/browser-saw", encoding: .utf8)
+        // rolecall is done once the redirect is written; the "browser" may still be writing what it saw.
+        var saw = ""
+        let deadline = ContinuousClock.now + .seconds(20)
+        while saw.isEmpty, ContinuousClock.now < deadline {
+            saw = (try? String(contentsOfFile: world.base + "/browser-saw", encoding: .utf8)) ?? ""
+            if saw.isEmpty { try await Task.sleep(for: .milliseconds(50)) }
+        }
         #expect(saw.hasPrefix("302 \(url)/federation?Action=login&Issuer=rolecall&Destination=https%3A%2F%2Fconsole.aws.amazon.com%2Fconsole%2Fhome%3Fregion%3D"), "\(saw)")
     }
 
