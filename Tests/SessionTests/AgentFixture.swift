@@ -139,12 +139,3 @@ func eventually(within seconds: Double = 10, _ condition: () throws -> Bool) asy
     }
     return try condition()
 }
-
-/// Runs a blocking call (the agent's client) on a thread of its own, as `credential-process` runs
-/// in a process of its own: blocking the cooperative pool's threads (two on this machine) would
-/// starve the agent's provider in this same process.
-func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        DedicatedThread.run { continuation.resume(with: Result(catching: body)) }
-    }
-}

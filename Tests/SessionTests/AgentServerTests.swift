@@ -92,14 +92,14 @@ import Testing
         try await AgentFixture.with(root: try TreeRoot(pid: getpid()), boundAt: BootClock.ticks(), provider: { try await cache.credentials(profile: $0) }) { agent in
             var generator = SystemRandomNumberGenerator()
             let forged = AgentAddress.generate(socketPath: agent.address.socketPath, using: &generator)
-            await #expect { try await offPool { try AgentClient.credentials(profile: "dev", address: forged) } } throws: { error in
+            await #expect { try await DedicatedThread.value { try AgentClient.credentials(profile: "dev", address: forged) } } throws: { error in
                 guard let error = error as? AgentError else { return false }
                 return error.code == .refused && error.answered == .wrongToken && !error.description.contains(forged.token.unsafeStringValue())
             }
             #expect(fake.calls == 0)
             #expect(agent.reports.all.first?.contains("a wrong token") == true)
             // The right token, from the same process (the root itself), is served.
-            let served = try await offPool { try AgentClient.credentials(profile: "dev", address: agent.address) }
+            let served = try await DedicatedThread.value { try AgentClient.credentials(profile: "dev", address: agent.address) }
             #expect(served.accessKeyId == "ASIAFAKE1")
         }
     }
@@ -140,7 +140,7 @@ import Testing
         let reports = try await AgentFixture.with(root: try TreeRoot(pid: getpid()), boundAt: BootClock.ticks(), provider: { try await cache.credentials(profile: $0) }) { agent in
             var generator = SystemRandomNumberGenerator()
             let forged = AgentAddress.generate(socketPath: agent.address.socketPath, using: &generator)
-            try await offPool { for _ in 0..<300 { _ = try? AgentClient.credentials(profile: "dev", address: forged) } }
+            try await DedicatedThread.value { for _ in 0..<300 { _ = try? AgentClient.credentials(profile: "dev", address: forged) } }
             #expect(agent.server.refusalCount == 300)
             agent.server.stop()
             return agent.reports
@@ -157,13 +157,13 @@ import Testing
                                     provider: { try await cache.credentials(profile: $0) }) { agent in
             let silent = try UnixSocket.connected(to: agent.address.socketPath, timeout: .seconds(40))
             defer { close(silent) }
-            let served = try await offPool { try AgentClient.credentials(profile: "dev", address: agent.address) }
+            let served = try await DedicatedThread.value { try AgentClient.credentials(profile: "dev", address: agent.address) }
             #expect(served.accessKeyId == "ASIAFAKE1")
             var probe: UInt8 = 0
             let pending = recv(silent, &probe, 1, Int32(MSG_DONTWAIT)) < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)
             #expect(pending, "answered while the silent connection still waits")
             // The silent one is told off once its time is up.
-            let told = try await offPool {
+            let told = try await DedicatedThread.value {
                 var buffer = [UInt8](repeating: 0, count: 512)
                 let count = recv(silent, &buffer, buffer.count, 0)
                 return String(decoding: buffer[..<max(count, 0)], as: UTF8.self)
@@ -198,7 +198,7 @@ import Testing
         defer { close(listening) }
         var generator = SystemRandomNumberGenerator()
         let address = AgentAddress.generate(socketPath: directory.socketPath, using: &generator)
-        await #expect { try await offPool { try AgentClient.credentials(profile: "dev", address: address, answerTimeout: .milliseconds(300)) } } throws: { error in
+        await #expect { try await DedicatedThread.value { try AgentClient.credentials(profile: "dev", address: address, answerTimeout: .milliseconds(300)) } } throws: { error in
             guard let error = error as? AgentError else { return false }
             return error.code == .timedOut && error.description.contains("rolecall agent --stop")
         }
@@ -207,7 +207,7 @@ import Testing
     @Test func anUnknownProfileIsNamedInTheRefusal() async throws {
         let (cache, _) = agentCache()
         try await AgentFixture.with(root: try TreeRoot(pid: getpid()), boundAt: BootClock.ticks(), provider: { try await cache.credentials(profile: $0) }) { agent in
-            await #expect { try await offPool { try AgentClient.credentials(profile: "prod", address: agent.address) } } throws: { error in
+            await #expect { try await DedicatedThread.value { try AgentClient.credentials(profile: "prod", address: agent.address) } } throws: { error in
                 guard let error = error as? AgentError else { return false }
                 return error.answered == .unknownProfile && error.description.contains("serves dev, not prod")
             }

@@ -41,7 +41,7 @@ public struct AgentDaemon: Sendable {
             held.forEach { $0.source.wipe() }
             throw error
         }
-        let windowEnd = Supervisor.lastWindowEnd(held)
+        let windowEnd = HeldProfiles.lastWindowEnd(held)
         var variables = service.variables
         if let windowEnd { variables.append((SessionEnvironment.mfaWindowVariable, RFC3339.string(from: windowEnd))) }
         report("rolecall: agent (pid \(getpid())) serves \(service.profiles.joined(separator: ", ")) to the shell with pid \(handoff.root.pid) and what it starts, "

@@ -105,9 +105,7 @@ public enum ProcessLauncher {
     /// of the few cooperative-pool threads (one, on a one-CPU machine) for the child's whole life,
     /// and the supervisor's endpoint, which the child calls, needs those threads to answer.
     public static func waitOffThePool(for pid: pid_t, terminal: Int32? = nil) async -> Int32 {
-        await withCheckedContinuation { continuation in
-            DedicatedThread.run { continuation.resume(returning: wait(for: pid, terminal: terminal)) }
-        }
+        await DedicatedThread.valueWithoutThrowing { wait(for: pid, terminal: terminal) }
     }
 
     public static func exitCode(fromWaitStatus status: Int32) -> Int32 {

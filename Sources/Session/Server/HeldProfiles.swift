@@ -64,6 +64,13 @@ struct HeldProfiles: Sendable {
         }
     }
 
+    /// When the last of the profiles' MFA windows ends; nil when one has none (it is served as
+    /// long as the command runs).
+    static func lastWindowEnd(_ held: [HeldProfiles.Held]) -> Date? {
+        let ends = held.map(\.source.windowEnd)
+        return ends.contains { $0 == nil } ? nil : ends.compactMap { $0 }.max()
+    }
+
     private struct Resolved {
         let profile: Profile
         let link: ChainLink?

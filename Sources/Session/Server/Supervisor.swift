@@ -60,7 +60,7 @@ public struct Supervisor: Sendable {
         let endpoint = try await startEndpoint(served, cache: cache, profile: certified.profile, region: source.region, tree: tree)
         let agent = try AgentService(held, tree: tree, context: context, report: report,
                                      stop: { report("rolecall: `agent --stop` stops an agent, not an `exec --server` session: exit its command instead") })
-        var variables = childVariables(endpoint, certified: certified, windowEnd: Self.lastWindowEnd(held)) + agent.variables
+        var variables = childVariables(endpoint, certified: certified, windowEnd: HeldProfiles.lastWindowEnd(held)) + agent.variables
         if !quiet { announce(certified, on: endpoint.uri, firstExpiring: first.expiration, others: held.dropFirst()) }
 
         let terminal: Int32? = isatty(STDIN_FILENO) == 1 && tcgetpgrp(STDIN_FILENO) == getpgrp() ? STDIN_FILENO : nil
@@ -94,13 +94,6 @@ public struct Supervisor: Sendable {
         let status = await serveTree(direct: pid, terminal: terminal, earlier: earlier, servingEnds: servingEnds)
         await releaseEverything()
         return status
-    }
-
-    /// When the last of the profiles' MFA windows ends; nil when one has none (it is served as
-    /// long as the command runs).
-    static func lastWindowEnd(_ held: [HeldProfiles.Held]) -> Date? {
-        let ends = held.map(\.source.windowEnd)
-        return ends.contains { $0 == nil } ? nil : ends.compactMap { $0 }.max()
     }
 
     /// The loopback endpoint the child's SDKs ask, listening; the variables that point at it.
