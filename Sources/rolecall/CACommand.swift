@@ -29,7 +29,7 @@ struct CACommand: AsyncParsableCommand {
 
         func run() async throws {
             try await Console.reportingErrors {
-                let store = Console.context().issuerStore
+                let store = Console.context().localCAStore
                 var entries = try store.allAuthorityCertificates()
                 if !all { entries = entries.filter { !$0.retired } }
                 // With a CA staged, the current and the staged one together: the bundle for the trust anchor.

@@ -24,7 +24,7 @@ import Testing
         let profile = Profile(name: "dev", roleArn: EmulatorHarness.roleArn, profileArn: EmulatorHarness.profileArn,
                               trustAnchorArn: EmulatorHarness.trustAnchorArn, mfa: mfa, endpoint: harness.url)
         try context.config.add(profile)
-        let device = try #require(try context.issuerStore.devices().first)
+        let device = try #require(try context.localCAStore.devices().first)
         return World(context: context, harness: harness, device: device, profile: profile)
     }
 

@@ -46,7 +46,7 @@ import Testing
         for added in [profile("dev"), profile("ops"), Profile.chained(name: "admin", sourceProfile: "dev", roleArn: EmulatorHarness.targetRoleArn), profile("team", issuer: "https://issuer.example")] {
             try context.config.add(added)
         }
-        let device = try #require(try context.issuerStore.devices().first)
+        let device = try #require(try context.localCAStore.devices().first)
         // Each factor's code is the next step's: the replay guard refuses a code used once.
         let codes = base + "/codes"
         try [0, 1].map { TOTP.code(secret: device.secret, step: TOTP.step(at: Date()) + $0) }.joined(separator: "\n")

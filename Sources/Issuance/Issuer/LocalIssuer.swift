@@ -12,12 +12,12 @@ import X509
 /// stored durably first), then signs with the local CA, whose key is in `issuer.json` or on a
 /// token (opened through `tokens`, which asks for the PIN).
 public struct LocalIssuer: Issuer {
-    private let store: IssuerStore
+    private let store: LocalCAStore
     private let verifier: TOTPVerifier
     private let tokens: TokenAccess?
     private let now: @Sendable () -> Date
 
-    public init(store: IssuerStore, mfaState: any MFAStateStore, tokens: TokenAccess? = nil, now: @escaping @Sendable () -> Date = Date.init) {
+    public init(store: LocalCAStore, mfaState: any MFAStateStore, tokens: TokenAccess? = nil, now: @escaping @Sendable () -> Date = Date.init) {
         self.store = store
         self.verifier = TOTPVerifier(store: mfaState, now: now)
         self.tokens = tokens

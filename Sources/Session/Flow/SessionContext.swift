@@ -27,7 +27,7 @@ public struct SessionContext: Sendable {
     }
 
     public var config: ConfigStore { ConfigStore(directory: home) }
-    public var issuerStore: IssuerStore { IssuerStore(directory: home) }
+    public var localCAStore: LocalCAStore { LocalCAStore(directory: home) }
     public var mfaState: FileMFAStateStore { FileMFAStateStore(directory: home) }
 
     public var loginStore: IssuerLoginStore { IssuerLoginStore(directory: home) }
@@ -64,7 +64,7 @@ public struct SessionContext: Sendable {
     public func missingMFAState(profiles: [Profile]) -> String? {
         // A chained profile's MFA is its source's, which is in the list when it matters.
         guard profiles.contains(where: { $0.issuer == nil && $0.chain == nil && $0.mfa == .required }),
-              FileManager.default.fileExists(atPath: issuerStore.path), !mfaState.exists else { return nil }
+              FileManager.default.fileExists(atPath: localCAStore.path), !mfaState.exists else { return nil }
         return "\(mfaState.path) is missing: the replay guard and the lockout started over, so a code used in the last minute counts again. If you did not remove it, something running as you did. The next MFA check writes it again"
     }
 
@@ -72,7 +72,7 @@ public struct SessionContext: Sendable {
     public var localIssuer: LocalIssuer { localIssuer(for: nil) }
 
     func localIssuer(for profile: Profile?) -> LocalIssuer {
-        LocalIssuer(store: issuerStore, mfaState: mfaState, tokens: tokens(for: profile), now: now)
+        LocalIssuer(store: localCAStore, mfaState: mfaState, tokens: tokens(for: profile), now: now)
     }
 
     public func teamIssuerTransport(pinnedCertificatePEM: String?) throws -> any HTTPTransport {

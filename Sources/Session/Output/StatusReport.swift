@@ -51,8 +51,8 @@ public struct StatusReport: Sendable {
             // A person who only uses a team issuer (logged in now, or before `logout`) has no
             // local CA, and needs none.
             let teamUser = login != nil || profiles.contains { $0.issuer != nil } || (try? context.loginStore.settings()) != nil
-            if !teamUser || FileManager.default.fileExists(atPath: context.issuerStore.path) {
-                authority = try context.issuerStore.currentAuthority()
+            if !teamUser || FileManager.default.fileExists(atPath: context.localCAStore.path) {
+                authority = try context.localCAStore.currentAuthority()
                 devices = try LocalSetup(context: context).devices()
             }
             if teamUser, login == nil {

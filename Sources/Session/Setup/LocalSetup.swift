@@ -44,7 +44,7 @@ public struct LocalSetup: Sendable {
             throw SetupError.invalidUserName(user)
         }
         let home = context.home
-        if FileManager.default.fileExists(atPath: context.issuerStore.path) {
+        if FileManager.default.fileExists(atPath: context.localCAStore.path) {
             throw SetupError.alreadySetUp(home.path)
         }
         // The token first: a wrong PIN or a missing token leaves no half-made home behind.
@@ -52,7 +52,7 @@ public struct LocalSetup: Sendable {
         try home.create()
         var generator = SystemRandomNumberGenerator()
         let secret = TOTPSecret.generate(using: &generator)
-        try context.issuerStore.create(user: user, authority: authority, tokenKey: tokenKey, firstDevice: "default", secret: secret, now: context.now())
+        try context.localCAStore.create(user: user, authority: authority, tokenKey: tokenKey, firstDevice: "default", secret: secret, now: context.now())
         // From now on a missing state file means it was removed (SessionContext.missingMFAState).
         try context.mfaState.createIfAbsent()
         return Initialized(
@@ -83,7 +83,7 @@ public struct LocalSetup: Sendable {
     /// Returns the certificate of the CA that is new in the step: the new current one, or the staged one.
     /// `caKey`: the new CA's key on a token (needed when the current CA's key is on one).
     public func rotateAuthority(_ rotation: Rotation = .immediate, mfaCode: String, caKey: PKCS11URI? = nil) throws -> Certificate {
-        let store = context.issuerStore
+        let store = context.localCAStore
         // Refused before the code is spent; the store checks again under its lock.
         try store.checkRotation(promoting: rotation == .promote)
         if rotation == .promote, caKey != nil {
@@ -112,9 +112,9 @@ public struct LocalSetup: Sendable {
     /// Forgets the retired CAs; returns how many, and until when certificates they signed may still be
     /// valid, when that is later than now.
     public func removeOldAuthorities() throws -> (removed: Int, stillValidUntil: Date?) {
-        let retiredAt = try context.issuerStore.allAuthorityCertificates().filter(\.retired).map { $0.retiredAt ?? context.now() }.max()
+        let retiredAt = try context.localCAStore.allAuthorityCertificates().filter(\.retired).map { $0.retiredAt ?? context.now() }.max()
         let validUntil = retiredAt.map { $0.addingTimeInterval(Self.longestCertificateLifetime) }
-        let removed = try context.issuerStore.removeRetiredAuthorities()
+        let removed = try context.localCAStore.removeRetiredAuthorities()
         return (removed, validUntil.flatMap { $0 > context.now() ? $0 : nil })
     }
 
@@ -134,28 +134,28 @@ public struct LocalSetup: Sendable {
         guard Profile.isValidName(name) else {
             throw SetupError.invalidDeviceName(name)
         }
-        guard !(try context.issuerStore.deviceInfo().contains { $0.name == name }) else {
+        guard !(try context.localCAStore.deviceInfo().contains { $0.name == name }) else {
             throw SetupError.deviceExists(name)
         }
         try context.localIssuer.verifyMFA(code: mfaCode)
         var generator = SystemRandomNumberGenerator()
         let secret = TOTPSecret.generate(using: &generator)
-        try context.issuerStore.addDevice(name: name, secret: secret, now: context.now())
-        return TOTPSecret.otpauthURI(user: "\(try context.issuerStore.user())-\(name)", secret: secret)
+        try context.localCAStore.addDevice(name: name, secret: secret, now: context.now())
+        return TOTPSecret.otpauthURI(user: "\(try context.localCAStore.user())-\(name)", secret: secret)
     }
 
     public func removeDevice(name: String, mfaCode: String) throws {
-        guard try context.issuerStore.deviceInfo().contains(where: { $0.name == name }) else {
+        guard try context.localCAStore.deviceInfo().contains(where: { $0.name == name }) else {
             throw SetupError.unknownDevice(name)
         }
         try context.localIssuer.verifyMFA(code: mfaCode)
-        try context.issuerStore.removeDevice(name: name)
+        try context.localCAStore.removeDevice(name: name)
     }
 
     /// Devices with their use and lockout state; never a secret.
     public func devices() throws -> [Device] {
         let state = try context.mfaState.load()
-        return try context.issuerStore.deviceInfo().map { info in
+        return try context.localCAStore.deviceInfo().map { info in
             let record = state.devices[info.name]
             let locked = record?.lockedUntil.flatMap { $0 > context.now() ? $0 : nil }
             return Device(name: info.name, createdAt: info.createdAt, lastUsed: record?.lastUsed, lockedUntil: locked)

@@ -18,7 +18,7 @@ public struct ProfileSetup: Sendable {
     /// own certificate: `token` when its key is on one, else `off` (Profile.validate says the rest).
     public func mfaMode(asked: Profile.MFAMode?, own: Profile.OwnCertificate? = nil) throws -> Profile.MFAMode {
         if let own { return asked ?? (own.keyIsOnToken ? .token : .off) }
-        let store = context.issuerStore
+        let store = context.localCAStore
         let onToken = try FileManager.default.fileExists(atPath: store.path) && store.currentAuthority().tokenKey != nil
         guard let asked else { return onToken ? .token : .required }
         if asked == .token && !onToken {

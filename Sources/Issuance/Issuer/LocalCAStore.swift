@@ -20,7 +20,7 @@ import X509
 /// Whoever can read this file can mint certificates, unless the CA's key is on a token: then the
 /// file names the key (a `pkcs11:` URI and its module) and signing needs the token and its PIN
 /// (README, "Security model").
-public struct IssuerStore: Sendable {
+public struct LocalCAStore: Sendable {
     struct Document: Codable {
         struct Authority: Codable {
             var certificatePEM: String
