@@ -23,13 +23,21 @@ import X509
         #expect(lifetime == 10 * 365 * 24 * 3600)
     }
 
-    @Test func singleUseLeafLivesSixtySecondsAndHasLeafExtensions() async throws {
+    /// A single-use leaf for alice and the CA that issued it.
+    func singleUseLeaf() throws -> (authority: CertificateAuthority, leaf: Certificate) {
         let authority = try CertificateAuthority.generate(commonName: "CA", now: Self.now)
-        let key = SigningKey.generateP256()
-        let leaf = try authority.issueLeaf(for: key.certificatePublicKey, user: "alice", kind: .singleUse, now: Self.now)
+        let leaf = try authority.issueLeaf(for: SigningKey.generateP256().certificatePublicKey, user: "alice", kind: .singleUse, now: Self.now)
+        return (authority, leaf)
+    }
+
+    @Test func aSingleUseLeafLivesSixtySeconds() throws {
+        let (_, leaf) = try singleUseLeaf()
         #expect(leaf.notValidAfter.timeIntervalSince(Self.now) == 60)
         #expect(Self.now.timeIntervalSince(leaf.notValidBefore) <= 10)
+    }
 
+    @Test func pythonReadsTheLeafProfileFromASingleUseLeaf() async throws {
+        let (authority, leaf) = try singleUseLeaf()
         let parsed = try await Python.crosscheck("certificate", ["certificate": leaf.pem])
         #expect((parsed["serialBits"] as? Int ?? 0) > 96 && (parsed["serialBits"] as? Int ?? 999) <= 128)
         #expect(parsed["serialPositive"] as? Bool == true)
@@ -48,7 +56,7 @@ import X509
     }
 
     /// The role's account (L) and name (OU) as an independent parser reads them, CN still the user.
-    @Test func aLeafForARoleNamesItsAccountAndName() async throws {
+    @Test func aLeafForARoleCarriesTheRoleInItsSubject() async throws {
         let authority = try CertificateAuthority.generate(commonName: "CA", now: Self.now)
         let leaf = try authority.issueLeaf(for: SigningKey.generateP256().certificatePublicKey, user: "alice", account: "222222222222", role: "deploy",
                                            kind: .singleUse, now: Self.now)
@@ -149,15 +157,22 @@ import X509
         #expect(now.timeIntervalSince(validity.notBefore) <= CertificateKind.backdating)
     }
 
-    @Test func serialsAreRandomAndPositive() throws {
+    /// The serials of fifty single-use leaves from one CA.
+    func fiftySerials() throws -> [Certificate.SerialNumber] {
         let authority = try CertificateAuthority.generate(commonName: "CA", now: Self.now)
-        var serials = Set<String>()
-        for _ in 0..<50 {
-            let leaf = try authority.issueLeaf(for: SigningKey.generateP256().certificatePublicKey, user: "u", kind: .singleUse, now: Self.now)
-            #expect(leaf.serialNumber.bytes.count <= 17)
-            serials.insert(leaf.serialNumber.decimalString)
+        return try (0..<50).map { _ in
+            try authority.issueLeaf(for: SigningKey.generateP256().certificatePublicKey, user: "u", kind: .singleUse, now: Self.now).serialNumber
         }
-        #expect(serials.count == 50)
+    }
+
+    @Test func serialsFitInSeventeenBytes() throws {
+        for serial in try fiftySerials() {
+            #expect(serial.bytes.count <= 17)
+        }
+    }
+
+    @Test func serialsAreRandom() throws {
+        #expect(Set(try fiftySerials().map(\.decimalString)).count == 50)
     }
 
     @Test func descriptionHidesTheKey() throws {

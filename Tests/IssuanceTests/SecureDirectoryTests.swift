@@ -11,14 +11,21 @@ import TestSupport
         try directory.create()
     }
 
-    @Test func createsPrivateDirectoryAndFiles() throws {
+    @Test func writesPrivateFilesInAPrivateDirectory() throws {
         try directory.write("state.json", Array("{}".utf8))
         var info = stat()
         stat(directory.path, &info)
         #expect(info.st_mode & 0o777 == 0o700)
         stat(directory.filePath("state.json"), &info)
         #expect(info.st_mode & 0o777 == 0o600)
+    }
+
+    @Test func readsBackWhatItWrote() throws {
+        try directory.write("state.json", Array("{}".utf8))
         #expect(try directory.read("state.json") == Array("{}".utf8))
+    }
+
+    @Test func anAbsentFileReadsAsNothing() throws {
         #expect(try directory.read("absent.json") == nil)
     }
 
@@ -42,16 +49,28 @@ import TestSupport
         #expect { try directory.read("link.json") } throws: { "\($0)".contains("symbolic link") }
     }
 
-    @Test func damagedJSONNamesTheFileAndIsLeftAlone() throws {
+    static let damagedJSON = "{\n  \"profiles\": [\n    \"a\",\n    oops\n  ]\n}\n"
+
+    /// Writes `damagedJSON` as config.json and returns the refusal that loading it throws.
+    func loadDamagedJSON() throws -> (any Error)? {
         struct Document: Codable { var profiles: [String] }
-        let text = "{\n  \"profiles\": [\n    \"a\",\n    oops\n  ]\n}\n"
-        try directory.write("config.json", Array(text.utf8))
-        let file = JSONFile<Document>(directory: directory, name: "config.json")
-        #expect { try file.load() } throws: { error in
-            let message = "\(error)"
-            return message.contains(directory.filePath("config.json")) && message.contains("invalid JSON")
+        try directory.write("config.json", Array(Self.damagedJSON.utf8))
+        do {
+            _ = try JSONFile<Document>(directory: directory, name: "config.json").load()
+            return nil
+        } catch {
+            return error
         }
-        #expect(try directory.read("config.json") == Array(text.utf8))
+    }
+
+    @Test func damagedJSONIsRefusedNamingTheFile() throws {
+        let message = "\(try #require(try loadDamagedJSON()))"
+        #expect(message.contains(directory.filePath("config.json")) && message.contains("invalid JSON"), "\(message)")
+    }
+
+    @Test func damagedJSONIsLeftAlone() throws {
+        _ = try loadDamagedJSON()
+        #expect(try directory.read("config.json") == Array(Self.damagedJSON.utf8))
     }
 
     @Test func concurrentUpdatesUnderTheLockLoseNothing() async throws {
