@@ -74,7 +74,7 @@ import TestSupport
         }
     }
 
-    @Test func onlyCommentsAndCDATAMayOpenWithABang() {
+    @Test func onlyCommentsOrCDATAMayOpenWithABang() {
         #expect(!XMLReader.declaresMarkup(Array("<a><!-- x --><![CDATA[<b>]]></a>".utf8)))
         #expect(XMLReader.declaresMarkup(Array("<?xml version=\"1.0\"?>\n<!DOCTYPE a><a/>".utf8)))
         #expect(XMLReader.declaresMarkup(Array("<a><!ELEMENT a ANY></a>".utf8)))
@@ -93,7 +93,7 @@ import TestSupport
         }
     }
 
-    @Test func theDefaultSessionNameKeepsAssumeRolesAlphabetAndLength() {
+    @Test func theDefaultSessionNameIsOneAssumeRoleAccepts() {
         #expect(AssumeRoleRequest.defaultSessionName(user: "alice") == "rolecall-alice")
         #expect(AssumeRoleRequest.defaultSessionName(user: "Zoë O'Brien@corp") == "rolecall-ZoOBrien@corp")
         #expect(AssumeRoleRequest.defaultSessionName(user: nil) == "rolecall-user")
@@ -101,44 +101,66 @@ import TestSupport
         #expect(long.count == 64 && RoleSessionName.isValid(long))
     }
 
-    /// The client against the emulator: it verifies the signature with the source credentials it issued.
-    @Test func theEmulatorGrantsTheTargetAndRefusesWhatAWSRefuses() async throws {
+    /// The client against the emulator, which verifies the signature with the source credentials it
+    /// issued: `body` gets the client, the source credentials and the emulator's records.
+    func againstTheEmulator(_ body: (AssumeRoleClient, AWSCredentials, EmulatorHarness) async throws -> Void) async throws {
         let pki = try TestPKI.make()
         let directory = try Paths.temporaryDirectory()
         let harness = try await EmulatorHarness.start(try EmulatorHarness.standardConfig(caPEM: pki.root.certificate.pem, directory: directory))
         defer { harness.stop() }
         let source = try await sourceCredentials(harness, pki)
-        let client = AssumeRoleClient(endpoint: try Endpoint(parsing: harness.url), region: "us-east-1", transport: NIOClientTransport())
-        func assume(_ role: String, duration: Int = 3600, externalId: String? = nil) async throws(STSError) -> AssumeRoleResult {
-            try await client.assumeRole(AssumeRoleRequest(roleArn: role, roleSessionName: "rolecall-alice", durationSeconds: duration, externalId: externalId),
-                                        with: source, retry: .never)
-        }
-        let granted = try await assume(EmulatorHarness.targetRoleArn)
-        #expect(granted.assumedRoleArn == "arn:aws:sts::210987654321:assumed-role/target-role/rolecall-alice")
-        #expect(abs(granted.credentials.expiration.timeIntervalSinceNow - 3600) < 60)
-        #expect(try await assume(EmulatorHarness.partnerRoleArn, externalId: EmulatorHarness.partnerExternalId).credentials.accessKeyId.hasPrefix("ASIA"))
+        try await body(AssumeRoleClient(endpoint: try Endpoint(parsing: harness.url), region: "us-east-1", transport: NIOClientTransport()), source, harness)
+    }
 
-        let refusals: [(String, Int, String?, STSError.Code, String)] = [
-            (EmulatorHarness.partnerRoleArn, 3600, "wrong-id", .accessDenied, "check --external-id"),
-            (EmulatorHarness.partnerRoleArn, 3600, nil, .accessDenied, "trust policy must allow sts:AssumeRole"),
-            (EmulatorHarness.otherRoleArn, 3600, nil, .accessDenied, "trust policy must allow sts:AssumeRole"),
-            (EmulatorHarness.targetRoleArn, 3601, nil, .validation, "1 hour session limit for roles assumed by role chaining"),
-            (EmulatorHarness.targetRoleArn, 899, nil, .validation, "greater than or equal to 900"),
-        ]
-        for (role, duration, externalId, code, words) in refusals {
+    func assume(_ client: AssumeRoleClient, _ source: AWSCredentials, _ role: String, duration: Int = 3600,
+                externalId: String? = nil) async throws(STSError) -> AssumeRoleResult {
+        try await client.assumeRole(AssumeRoleRequest(roleArn: role, roleSessionName: "rolecall-alice", durationSeconds: duration, externalId: externalId),
+                                    with: source, retry: .never)
+    }
+
+    func assumeRoleStatuses(_ harness: EmulatorHarness) -> [Int] { harness.records.filter { $0.action == "sts:AssumeRole" }.map(\.status) }
+
+    @Test func theEmulatorGrantsTheTargetRoles() async throws {
+        try await againstTheEmulator { client, source, harness in
+            let granted = try await assume(client, source, EmulatorHarness.targetRoleArn)
+            #expect(granted.assumedRoleArn == "arn:aws:sts::210987654321:assumed-role/target-role/rolecall-alice")
+            #expect(abs(granted.credentials.expiration.timeIntervalSinceNow - 3600) < 60)
+            #expect(try await assume(client, source, EmulatorHarness.partnerRoleArn, externalId: EmulatorHarness.partnerExternalId)
+                .credentials.accessKeyId.hasPrefix("ASIA"))
+            #expect(assumeRoleStatuses(harness) == [200, 200])
+        }
+    }
+
+    static let refusals: [(role: String, duration: Int, externalId: String?, code: STSError.Code, words: String, status: Int)] = [
+        (EmulatorHarness.partnerRoleArn, 3600, "wrong-id", .accessDenied, "check --external-id", 403),
+        (EmulatorHarness.partnerRoleArn, 3600, nil, .accessDenied, "trust policy must allow sts:AssumeRole", 403),
+        (EmulatorHarness.otherRoleArn, 3600, nil, .accessDenied, "trust policy must allow sts:AssumeRole", 403),
+        (EmulatorHarness.targetRoleArn, 3601, nil, .validation, "1 hour session limit for roles assumed by role chaining", 400),
+        (EmulatorHarness.targetRoleArn, 899, nil, .validation, "greater than or equal to 900", 400),
+    ]
+
+    @Test(arguments: refusals)
+    func theEmulatorRefusesWhatAWSRefuses(refusal: (role: String, duration: Int, externalId: String?, code: STSError.Code, words: String, status: Int)) async throws {
+        try await againstTheEmulator { client, source, harness in
             await #expect {
-                _ = try await assume(role, duration: duration, externalId: externalId)
+                _ = try await assume(client, source, refusal.role, duration: refusal.duration, externalId: refusal.externalId)
             } throws: { error in
                 guard let error = error as? STSError else { return false }
-                return error.code == code && error.description.contains(words) && !error.description.contains(source.secretAccessKey.unsafeStringValue())
+                return error.code == refusal.code && error.description.contains(refusal.words) && !error.description.contains(source.secretAccessKey.unsafeStringValue())
             }
+            #expect(assumeRoleStatuses(harness) == [refusal.status])
         }
-        let forged = AWSCredentials(accessKeyId: source.accessKeyId, secretAccessKey: SecretBytes("not-the-secret"), sessionToken: source.sessionToken,
-                                    expiration: source.expiration)
-        await #expect(throws: STSError.self) {
-            _ = try await client.assumeRole(AssumeRoleRequest(roleArn: EmulatorHarness.targetRoleArn, roleSessionName: "x1", durationSeconds: 900), with: forged, retry: .never)
+    }
+
+    @Test func theEmulatorRefusesAForgedSignature() async throws {
+        try await againstTheEmulator { client, source, harness in
+            let forged = AWSCredentials(accessKeyId: source.accessKeyId, secretAccessKey: SecretBytes("not-the-secret"), sessionToken: source.sessionToken,
+                                        expiration: source.expiration)
+            await #expect(throws: STSError.self) {
+                _ = try await client.assumeRole(AssumeRoleRequest(roleArn: EmulatorHarness.targetRoleArn, roleSessionName: "x1", durationSeconds: 900), with: forged, retry: .never)
+            }
+            #expect(assumeRoleStatuses(harness) == [403])
         }
-        #expect(harness.records.filter { $0.action == "sts:AssumeRole" }.map(\.status) == [200, 200, 403, 403, 403, 400, 400, 403])
     }
 
     /// Credentials from the emulator's own CreateSession, which AssumeRole must be signed with.

@@ -80,17 +80,23 @@ import X509
         #expect(transport.calls == 1)
     }
 
-    @Test func retryPolicyRetriesThrottlingAndConnectionErrorsAtMostThreeTimes() async throws {
+    @Test func throttlingIsRetriedAtMostThreeTimes() async throws {
         let throttled = CannedTransport { TransportResponse(status: 429, body: Array(#"{"message":"slow down"}"#.utf8)) }
         await #expect(throws: RolesAnywhereError.self) {
             try await client(throttled).createSession(request, identity: try identity(singleUse: false), retry: RetryPolicy(maximumAttempts: 10, baseDelayMilliseconds: 1))
         }
         #expect(throttled.calls == 3)
+    }
+
+    @Test func connectionErrorsAreRetriedUpToTheAttemptsAllowed() async throws {
         let refused = CannedTransport { throw TransportError("connection refused") }
         await #expect(throws: RolesAnywhereError.self) {
             try await client(refused).createSession(request, identity: try identity(singleUse: false), retry: RetryPolicy(maximumAttempts: 2, baseDelayMilliseconds: 1))
         }
         #expect(refused.calls == 2)
+    }
+
+    @Test func aRefusalIsNotRetried() async throws {
         let denied = CannedTransport { TransportResponse(status: 403, body: Array(#"{"message":"Untrusted signing certificate"}"#.utf8)) }
         await #expect(throws: RolesAnywhereError.self) {
             try await client(denied).createSession(request, identity: try identity(singleUse: false), retry: RetryPolicy())
@@ -107,35 +113,46 @@ import X509
         #expect(transport.seen.first?.url == "https://rolesanywhere.us-east-1.amazonaws.com/sessions")
     }
 
-    @Test func errorsNameTheRefusedPartAndHoldNoSecret() async throws {
-        // The emulator's own messages (and AWS's), whose later clauses mention other parts too.
-        let cases: [(String, RolesAnywhereError.RefusedPart)] = [
-            ("Untrusted signing certificate: it does not chain to the trust anchor's certificate", .certificate),
-            ("Trust anchor is disabled: arn:aws:rolesanywhere:us-east-1:123456789012:trust-anchor/t", .trustAnchor),
-            ("Trust anchor not found: arn:aws:rolesanywhere:us-east-1:123456789012:trust-anchor/t", .trustAnchor),
-            ("Profile not found: arn:aws:rolesanywhere:us-east-1:123456789012:profile/p", .profile),
-            ("Profile is disabled: arn:aws:rolesanywhere:us-east-1:123456789012:profile/p", .profile),
-            ("Unable to assume role arn:aws:iam::123456789012:role/r: the profile does not list it", .role),
-            ("Signature validation failed: the signature does not match the request and the certificate's key", .signature),
-            ("Invalid certificate: the signing certificate is expired or not yet valid", .certificate),
-            // Scope problems are signature problems, even when the message names the trust anchor.
-            ("Credential scope region us-west-2 does not match the trust anchor's region us-east-1: signature rejected", .signature),
-            ("Credential should be scoped to a valid region.", .signature),
-        ]
-        for (awsMessage, part) in cases {
-            let transport = CannedTransport {
-                TransportResponse(status: 403, headers: [("x-amzn-RequestId", "req-1"), ("x-amzn-ErrorType", "AccessDeniedException:")],
-                                  body: Array("{\"message\":\"\(awsMessage)\"}".utf8))
-            }
-            let signingIdentity = try identity(singleUse: true)
-            do {
-                _ = try await client(transport).createSession(request, identity: signingIdentity)
-                Issue.record("expected a refusal")
-            } catch let error as RolesAnywhereError {
-                #expect(error.refusedPart == part)
-                #expect(error.httpStatus == 403 && error.requestId == "req-1" && error.awsErrorCode == "AccessDeniedException")
-                #expect(error.description.contains("request id req-1"))
-            }
+    /// The emulator's own messages (and AWS's), whose later clauses mention other parts too.
+    static let refusedParts: [(String, RolesAnywhereError.RefusedPart)] = [
+        ("Untrusted signing certificate: it does not chain to the trust anchor's certificate", .certificate),
+        ("Trust anchor is disabled: arn:aws:rolesanywhere:us-east-1:123456789012:trust-anchor/t", .trustAnchor),
+        ("Trust anchor not found: arn:aws:rolesanywhere:us-east-1:123456789012:trust-anchor/t", .trustAnchor),
+        ("Profile not found: arn:aws:rolesanywhere:us-east-1:123456789012:profile/p", .profile),
+        ("Profile is disabled: arn:aws:rolesanywhere:us-east-1:123456789012:profile/p", .profile),
+        ("Unable to assume role arn:aws:iam::123456789012:role/r: the profile does not list it", .role),
+        ("Signature validation failed: the signature does not match the request and the certificate's key", .signature),
+        ("Invalid certificate: the signing certificate is expired or not yet valid", .certificate),
+        // Scope problems are signature problems, even when the message names the trust anchor.
+        ("Credential scope region us-west-2 does not match the trust anchor's region us-east-1: signature rejected", .signature),
+        ("Credential should be scoped to a valid region.", .signature),
+    ]
+
+    /// The error CreateSession throws for a 403 with this message, request id req-1.
+    func refusal(saying awsMessage: String) async throws -> RolesAnywhereError {
+        let transport = CannedTransport {
+            TransportResponse(status: 403, headers: [("x-amzn-RequestId", "req-1"), ("x-amzn-ErrorType", "AccessDeniedException:")],
+                              body: Array("{\"message\":\"\(awsMessage)\"}".utf8))
         }
+        do {
+            _ = try await client(transport).createSession(request, identity: try identity(singleUse: true))
+        } catch let error as RolesAnywhereError {
+            return error
+        }
+        throw ExpectedARefusal()
+    }
+
+    struct ExpectedARefusal: Error {}
+
+    @Test(arguments: refusedParts)
+    func aRefusalNamesTheRefusedPart(awsMessage: String, part: RolesAnywhereError.RefusedPart) async throws {
+        #expect(try await refusal(saying: awsMessage).refusedPart == part)
+    }
+
+    @Test(arguments: refusedParts.map(\.0))
+    func aRefusalKeepsAWSsErrorDetails(awsMessage: String) async throws {
+        let error = try await refusal(saying: awsMessage)
+        #expect(error.httpStatus == 403 && error.requestId == "req-1" && error.awsErrorCode == "AccessDeniedException")
+        #expect(error.description.contains("request id req-1"))
     }
 }

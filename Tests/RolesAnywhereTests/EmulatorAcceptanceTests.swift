@@ -254,9 +254,12 @@ import X509
         #expect(type.hasPrefix(status == 400 ? "ValidationException" : "AccessDeniedException"))
     }
 
-    @Test func refusesUnsignedAndGarbage() async {
+    @Test func refusesAnUnsignedRequest() async {
         let response = await emulator.handle(SignableRequest(method: "POST", path: "/sessions", headers: [("host", "x")], body: Array("{}".utf8)))
         #expect(response.status == 403)
+    }
+
+    @Test func anUnknownPathIsNotFound() async {
         let unknown = await emulator.handle(SignableRequest(method: "POST", path: "/other", headers: [], body: []))
         #expect(unknown.status == 404)
     }

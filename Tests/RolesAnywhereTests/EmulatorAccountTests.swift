@@ -41,21 +41,32 @@ import TestSupport
         }
     }
 
-    @Test func eachAccountOpensItsOwnRoleAndNoCombinationCrossesAccounts() async throws {
+    /// CreateSession in the two-account emulator with these ARNs.
+    func createSessionInTwoAccounts(anchor: String, profile: String, role: String) async throws -> Result<String, RolesAnywhereError> {
         let pki = try TestPKI.make()
         let harness = try await EmulatorHarness.start(try load(twoAccounts, caPEM: pki.root.certificate.pem))
         defer { harness.stop() }
-        let own = await createSession(harness, pki: pki, anchor: Self.anchorB, profile: Self.profileB, role: Self.roleB)
+        return await createSession(harness, pki: pki, anchor: anchor, profile: profile, role: role)
+    }
+
+    @Test func anAccountsAnchorOpensItsOwnRole() async throws {
+        let own = try await createSessionInTwoAccounts(anchor: Self.anchorB, profile: Self.profileB, role: Self.roleB)
         #expect(try own.get().hasPrefix("arn:aws:sts::222222222222:assumed-role/deploy/"))
-        // Account A's anchor with account B's profile and role.
-        let crossed = await createSession(harness, pki: pki, anchor: Self.anchorA, profile: Self.profileB, role: Self.roleB)
+    }
+
+    /// Account A's anchor with account B's profile and role.
+    @Test func anAnchorCannotUseAnotherAccountsProfile() async throws {
+        let crossed = try await createSessionInTwoAccounts(anchor: Self.anchorA, profile: Self.profileB, role: Self.roleB)
         guard case .failure(let refusal) = crossed else {
             Issue.record("a profile of another account was used")
             return
         }
         #expect(refusal.code == .accessDenied && refusal.refusedPart == .profile, "\(refusal)")
-        // Account B's profile does not list account A's role of the same name.
-        let otherRole = await createSession(harness, pki: pki, anchor: Self.anchorB, profile: Self.profileB, role: Self.roleA)
+    }
+
+    /// Account B's profile does not list account A's role of the same name.
+    @Test func aProfileCannotOpenAnotherAccountsRoleOfTheSameName() async throws {
+        let otherRole = try await createSessionInTwoAccounts(anchor: Self.anchorB, profile: Self.profileB, role: Self.roleA)
         guard case .failure(let roleRefusal) = otherRole else {
             Issue.record("a role of another account was assumed")
             return

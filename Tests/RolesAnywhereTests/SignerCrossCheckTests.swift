@@ -22,8 +22,8 @@ import X509
     static let signingTime = Date(timeIntervalSince1970: 1_764_000_000) // fixed: 2025-11-24T16:00:00Z
     static let body = #"{"durationSeconds":3600,"profileArn":"arn:aws:rolesanywhere:us-east-1:123456789012:profile/p","roleArn":"arn:aws:iam::123456789012:role/r","trustAnchorArn":"arn:aws:rolesanywhere:us-east-1:123456789012:trust-anchor/t"}"#
 
-    @Test(arguments: KeyType.allCases, [false, true])
-    func canonicalRequestAndStringToSignMatchAWSPythonSigner(keyType: KeyType, withChain: Bool) async throws {
+    /// A leaf of `keyType` (through an intermediate if `withChain`), its key, and our signature of `body` with them.
+    func signedByUs(_ keyType: KeyType, withChain: Bool) throws -> (leaf: Certificate, intermediate: Certificate?, key: SigningKey, ours: X509RequestSigner.Result) {
         let pki = try TestPKI.make(now: Self.signingTime)
         let intermediate = withChain ? try pki.intermediate(now: Self.signingTime) : nil
         let key = try keyType.make()
@@ -31,13 +31,18 @@ import X509
         let identity = SigningIdentity(certificate: leaf, intermediates: intermediate.map { [$0.certificate] } ?? [], key: key, isSingleUse: true)
         let ours = try X509RequestSigner(identity: identity, region: "us-east-1")
             .sign(method: "POST", host: "rolesanywhere.us-east-1.amazonaws.com", path: "/sessions", body: Array(Self.body.utf8), at: Self.signingTime)
+        return (leaf, intermediate?.certificate, key, ours)
+    }
 
+    @Test(arguments: KeyType.allCases, [false, true])
+    func ourSignedRequestIsAWSPythonSigners(keyType: KeyType, withChain: Bool) async throws {
+        let (leaf, intermediate, key, ours) = try signedByUs(keyType, withChain: withChain)
         var request: [String: Any] = [
             "certificate": leaf.pem, "privateKey": key.testPEM, "region": "us-east-1",
             "url": "https://rolesanywhere.us-east-1.amazonaws.com/sessions", "body": Self.body,
             "amzDate": AmzDate.string(from: Self.signingTime),
         ]
-        if let intermediate { request["chain"] = intermediate.certificate.pem }
+        if let intermediate { request["chain"] = intermediate.pem }
         let theirs = try await Python.crosscheck("sign", request)
 
         #expect(ours.canonicalRequest == theirs["canonicalRequest"] as? String)
@@ -56,7 +61,13 @@ import X509
         #expect(ourAuthorization.scope == theirAuthorization.scope)
         #expect(ourAuthorization.signedHeaders == theirAuthorization.signedHeaders)
         if keyType == .rsa2048 { #expect(ourAuthorization.signature == theirAuthorization.signature) }
+    }
 
+    /// The `cryptography` package verifies our signature of the string to sign, and not of another.
+    @Test(arguments: KeyType.allCases, [false, true])
+    func pythonVerifiesOurSignatureOfTheStringToSign(keyType: KeyType, withChain: Bool) async throws {
+        let (leaf, _, _, ours) = try signedByUs(keyType, withChain: withChain)
+        let ourAuthorization = try #require(AuthorizationHeader(parsing: ours.request.header("Authorization") ?? ""))
         let verified = try await Python.crosscheck("verify", [
             "certificate": leaf.pem, "message": ours.stringToSign, "signature": ourAuthorization.signature,
         ])
