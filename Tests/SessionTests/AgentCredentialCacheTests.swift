@@ -56,19 +56,23 @@ import CSocketDiag
         #expect(fake.calls == 1)
     }
 
-    @Test func unknownProfilesAndTheWindowsEndAreRefusalsWithCodes() async throws {
-        let (agent, _, clock) = cache(window: 3600)
+    @Test func anUnknownProfileIsARefusalWithACode() async throws {
+        let (agent, _, _) = cache(window: 3600)
         await #expect { try await agent.credentials(profile: "prod") } throws: { error in
             guard let failure = error as? AgentProtocol.Failure else { return false }
             return failure.code == .unknownProfile && failure.message.contains("serves dev, not prod") && failure.message.contains("rolecall agent --profile prod")
         }
+        #expect(agent.profiles == ["dev"])
+    }
+
+    @Test func theWindowsEndIsARefusalWithACode() async throws {
+        let (agent, _, clock) = cache(window: 3600)
         _ = try await agent.credentials(profile: "dev")
         clock.advance(3600)
         await #expect { try await agent.credentials(profile: "dev") } throws: { error in
             guard let failure = error as? AgentProtocol.Failure else { return false }
             return failure.code == .windowOver && failure.message.contains("rolecall agent --profile dev")
         }
-        #expect(agent.profiles == ["dev"])
     }
 
     @Test func theSupervisorsMarginIsUnchanged() async throws {
@@ -106,23 +110,41 @@ import CSocketDiag
 }
 
 @Suite(.serialized) struct AgentPeerTests {
-    @Test func theKernelNamesThePeerAndItsPidfdSeesItExit() async throws {
+    /// A Python process connected to a listening socket here, and the descriptor accepting it.
+    func acceptedPeer() async throws -> (accepted: Int32, peer: BackgroundProcess) {
         let place = try Paths.temporaryDirectory("peer")
         let path = place + "/peer.sock"
         let listening = try UnixSocket.listening(at: path)
         defer { close(listening) }
         let peer = try BackgroundProcess("/usr/bin/python3", ["-c", "import socket, sys, time; s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); time.sleep(60)", path],
                                          environment: [:], directory: place)
-        defer { peer.kill() }
         var accepted: Int32 = -1
-        #expect(try await eventually {
+        guard try await eventually({
             accepted = rolecall_accept_unix(listening)
             return accepted >= 0
-        })
+        }) else {
+            peer.kill()
+            throw PeerNotAccepted()
+        }
+        return (accepted, peer)
+    }
+
+    struct PeerNotAccepted: Error {}
+
+    @Test func theKernelNamesThePeer() async throws {
+        let (accepted, peer) = try await acceptedPeer()
         defer { close(accepted) }
+        defer { peer.kill() }
         #expect(fcntl(accepted, F_GETFD) & FD_CLOEXEC != 0)
         let credentials = try #require(PeerCredentials(socket: accepted))
         #expect(credentials.pid == peer.pid && credentials.uid == geteuid() && credentials.gid == getegid())
+    }
+
+    @Test func thePeersPidfdSeesItExit() async throws {
+        let (accepted, peer) = try await acceptedPeer()
+        defer { close(accepted) }
+        defer { peer.kill() }
+        let credentials = try #require(PeerCredentials(socket: accepted))
         #expect(credentials.isPinned, "SO_PEERPIDFD: this kernel is 6.5 or later")
         #expect(credentials.isAlive)
         peer.kill()

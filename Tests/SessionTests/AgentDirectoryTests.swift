@@ -42,7 +42,7 @@ import Testing
         }
     }
 
-    @Test func linksOtherModesAndUnsafePlacesAreRefused() throws {
+    @Test func unsafeAgentDirectoriesAreRefused() throws {
         let temporary = try Paths.temporaryDirectory("refuse")
         let real = temporary + "/rolecall-agent-real"
         try FileManager.default.createDirectory(atPath: real, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])

@@ -30,8 +30,8 @@ import TestSupport
         return (String(lines.last ?? ""), lines.dropLast().joined(separator: "\n"))
     }
 
-    @Test func servesOnlyTheExactTokenHostAndPath() async throws {
-        let (endpoint, uri, task, reports) = try await start()
+    @Test func servesCredentialsToTheExactToken() async throws {
+        let (endpoint, uri, task, _) = try await start()
         defer { task.cancel() }
         #expect(uri.hasPrefix("http://127.0.0.1:"))
         let token = endpoint.token.unsafeStringValue()
@@ -39,16 +39,37 @@ import TestSupport
         let good = try await curl(["-H", "Authorization: \(token)", uri])
         #expect(good.code == "200")
         #expect(good.body.contains("\"AccessKeyId\":\"ASIAFAKE1\""))
-        #expect(try await curl([uri]).code == "401")
+    }
+
+    /// The answers to no token, a wrong one, another path, another Host and a POST, in that order.
+    func refusedRequests(_ endpoint: ContainerCredentialsEndpoint, _ uri: String) async throws -> [String] {
+        let token = endpoint.token.unsafeStringValue()
         let wrong = token.dropLast() + (token.hasSuffix("0") ? "1" : "0")
-        #expect(try await curl(["-H", "Authorization: \(wrong)", uri]).code == "401")
-        #expect(try await curl(["-H", "Authorization: \(token)", uri + "x"]).code == "404")
-        #expect(try await curl(["-H", "Authorization: \(token)", "-H", "Host: attacker.example:80", uri]).code == "403")
-        #expect(try await curl(["-X", "POST", "-H", "Authorization: \(token)", uri]).code != "200")
+        return [
+            try await curl([uri]).code,
+            try await curl(["-H", "Authorization: \(wrong)", uri]).code,
+            try await curl(["-H", "Authorization: \(token)", uri + "x"]).code,
+            try await curl(["-H", "Authorization: \(token)", "-H", "Host: attacker.example:80", uri]).code,
+            try await curl(["-X", "POST", "-H", "Authorization: \(token)", uri]).code,
+        ]
+    }
+
+    @Test func refusesAnythingButTheExactTokenHostAndPath() async throws {
+        let (endpoint, uri, task, _) = try await start()
+        defer { task.cancel() }
+        let codes = try await refusedRequests(endpoint, uri)
+        #expect(codes.prefix(4) == ["401", "401", "404", "403"], "\(codes)")
+        #expect(codes.last != "200")
+    }
+
+    @Test func refusalsAreReportedOnceThenSummedUpWithoutTheToken() async throws {
+        let (endpoint, uri, task, reports) = try await start()
+        defer { task.cancel() }
+        _ = try await refusedRequests(endpoint, uri)
         #expect(endpoint.refusalCount >= 4)
         endpoint.reportRemainingRefusals()
         #expect(reports.all.count == 2, "the first, then the rest summed up: \(reports.all)")
-        #expect(reports.all.allSatisfy { !$0.contains(token) })
+        #expect(reports.all.allSatisfy { !$0.contains(endpoint.token.unsafeStringValue()) })
     }
 
     /// A client on a dual-stack IPv6 socket (as Java and .NET open them) is told by tcp6's table.
@@ -105,17 +126,30 @@ import TestSupport
         #expect(reports.all.count == 3, "nothing left to report")
     }
 
-    @Test func otherMethodsAreRefusedAndCountedByTheEndpoint() async throws {
+    /// A POST with a body, a PUT, a DELETE, a POST to another path and one without token or path.
+    func otherMethods(_ endpoint: ContainerCredentialsEndpoint, _ uri: String) async throws -> [(code: String, body: String)] {
+        let token = endpoint.token.unsafeStringValue()
+        return [
+            try await curl(["-X", "POST", "-H", "Authorization: \(token)", "--data", "x=1", uri]),
+            try await curl(["-X", "PUT", "-H", "Authorization: \(token)", uri]),
+            try await curl(["-X", "DELETE", "-H", "Authorization: \(token)", uri]),
+            try await curl(["-X", "POST", "-H", "Authorization: \(token)", uri + "/other"]),
+            try await curl(["-X", "POST", "http://127.0.0.1:\(URLComponents(string: uri)?.port ?? 0)/"]),
+        ]
+    }
+
+    @Test func otherMethodsAreRefused() async throws {
+        let (endpoint, uri, task, _) = try await start()
+        defer { task.cancel() }
+        let answers = try await otherMethods(endpoint, uri)
+        #expect(answers.map(\.code) == ["405", "405", "405", "404", "404"])
+        #expect(answers[0].body.contains("refused") && !answers[0].body.contains("AccessKeyId"))
+    }
+
+    @Test func theEndpointCountsRefusedMethodsAndSumsThemUp() async throws {
         let (endpoint, uri, task, reports) = try await start()
         defer { task.cancel() }
-        let token = endpoint.token.unsafeStringValue()
-        let post = try await curl(["-X", "POST", "-H", "Authorization: \(token)", "--data", "x=1", uri])
-        #expect(post.code == "405")
-        #expect(post.body.contains("refused") && !post.body.contains("AccessKeyId"))
-        #expect(try await curl(["-X", "PUT", "-H", "Authorization: \(token)", uri]).code == "405")
-        #expect(try await curl(["-X", "DELETE", "-H", "Authorization: \(token)", uri]).code == "405")
-        #expect(try await curl(["-X", "POST", "-H", "Authorization: \(token)", uri + "/other"]).code == "404")
-        #expect(try await curl(["-X", "POST", "http://127.0.0.1:\(URLComponents(string: uri)?.port ?? 0)/"]).code == "404")
+        _ = try await otherMethods(endpoint, uri)
         #expect(endpoint.refusalCount == 5)
         endpoint.reportRemainingRefusals()
         #expect(reports.all == ["rolecall: refused one credential request (method POST, not GET, HTTP 405); further refusals are summed up at most once a minute and when the session ends",

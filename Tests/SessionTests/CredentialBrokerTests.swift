@@ -73,10 +73,14 @@ import Testing
         #expect(world.harness.records.count == before)
     }
 
-    @Test func requestedDurationIsClampedToTheProfileAndFlooredAt900() async throws {
+    @Test func aSessionOf900SecondsIsGranted() async throws {
         let world = try await world()
         let short = try await SessionStarter(context: world.context).start(.init(profileName: "dev", durationSeconds: 900), mfa: .code(code(world)))
         #expect(short.issued.durationSeconds == 900)
+    }
+
+    @Test func aSessionShorterThan900SecondsIsRefused() async throws {
+        let world = try await world()
         await #expect { try await SessionStarter(context: world.context).start(.init(profileName: "dev", durationSeconds: 60), mfa: .code(code(world, offset: 1))) }
             throws: { "\($0)".contains("minimum is 900") }
     }
@@ -88,10 +92,13 @@ import Testing
             throws: { ($0 as? SessionError)?.code == .nestedSession && "\($0)".contains("already inside the rolecall session dev") && "\($0)".contains("exit") }
     }
 
-    @Test func credentialProcessServesProfilesWithoutMFAAndRefusesOthers() async throws {
+    @Test func credentialProcessServesAProfileWithoutMFA() async throws {
         let world = try await world(mfa: .off)
         let credentials = try await SessionStarter(context: world.context).credentialProcess(profileName: "dev")
         #expect(credentials.accessKeyId.hasPrefix("ASIA"))
+    }
+
+    @Test func credentialProcessRefusesAProfileWithMFABeforeAnyRequest() async throws {
         let mfaWorld = try await self.world()
         let before = mfaWorld.harness.records.count
         await #expect(throws: CredentialProcessRefused.self) { try await SessionStarter(context: mfaWorld.context).credentialProcess(profileName: "dev") }

@@ -53,7 +53,7 @@ final class FakeCreateSession: @unchecked Sendable {
     /// emulator's short AssumeRole sessions); only the agent's 15-minute margin is cut to half the
     /// lifetime, so that 15-minute sessions are not refreshed on every request.
     @Test(arguments: [(CredentialCache.minimumMargin, 305.0, 6.0, true), (900, 900, 400, false), (900, 900, 500, true)])
-    func shortCredentialsAndTheMargin(margin: TimeInterval, lifetime: TimeInterval, elapsed: TimeInterval, refreshed: Bool) async throws {
+    func refreshOfShortCredentialsFollowsTheMargin(margin: TimeInterval, lifetime: TimeInterval, elapsed: TimeInterval, refreshed: Bool) async throws {
         let clock = TestClock()
         let calls = Counter()
         let cache = CredentialCache(windowEnd: clock.now.addingTimeInterval(4 * 3600), policyDurationSeconds: 900, margin: margin, now: { clock.now }) { _ in
@@ -95,7 +95,7 @@ final class FakeCreateSession: @unchecked Sendable {
         #expect(fake.calls == 1)
     }
 
-    @Test func sessionsShrinkToTheWindowAndNeverOutliveIt() async throws {
+    @Test func sessionsShrinkToFitTheWindow() async throws {
         let clock = TestClock()
         let fake = FakeCreateSession(clock: clock)
         let windowEnd = clock.now.addingTimeInterval(5000)

@@ -30,13 +30,27 @@ import Testing
         }
     }
 
-    @Test func oneCheckPerFactorCoversEveryProfileAndChainsShareTheirSource() async throws {
+    /// dev, ops, admin (chained from dev), team (another issuer's factor) and dev again, held with
+    /// one code per factor, the codes read from a command that counts its runs in `base/n`.
+    struct HeldMix {
+        let base: String
+        let harness: EmulatorHarness
+        let issuer: CountingIssuer
+        let reported: ReportedLines
+        let held: [HeldProfiles.Held]
+
+        func end() {
+            held.forEach { $0.source.wipe() }
+            harness.stop()
+        }
+    }
+
+    func heldMix() async throws -> HeldMix {
         let base = try Paths.temporaryDirectory()
         let context = SessionContext(environment: ["ROLECALL_HOME": base + "/home", "AWS_ENDPOINT_URL_STS": "http://127.0.0.1:9"],
                                      transport: NIOClientTransport())
         let initialized = try LocalSetup(context: context).initialize(user: "alice")
         let harness = try await EmulatorHarness.start(try EmulatorHarness.standardConfig(caPEM: initialized.caCertificatePEM, directory: base))
-        defer { harness.stop() }
         func profile(_ name: String, issuer: String? = nil) -> Profile {
             Profile(name: name, roleArn: EmulatorHarness.roleArn, profileArn: EmulatorHarness.profileArn,
                     trustAnchorArn: EmulatorHarness.trustAnchorArn, endpoint: harness.url, issuer: issuer)
@@ -56,21 +70,35 @@ import Testing
         let reported = ReportedLines()
         let held = try await HeldProfiles(starter: SessionStarter(context: context, issuer: issuer), report: reported.append)
             .certify(["dev", "ops", "admin", "team", "dev"].map { SessionStarter.Selection(profileName: $0) }, mfa: .command(command))
-        defer { held.forEach { $0.source.wipe() } }
+        return HeldMix(base: base, harness: harness, issuer: issuer, reported: reported, held: held)
+    }
 
-        #expect(held.map(\.profile.name) == ["dev", "ops", "admin", "team"], "in order, each once")
-        #expect(issuer.asked == ["issueMany(2)", "issue"], "one call for dev and ops (admin rides on dev), one for the other factor")
-        #expect(try String(contentsOfFile: base + "/n", encoding: .utf8) == "2\n", "one code per factor")
-        #expect(reported.all.contains { $0.hasPrefix("rolecall: one code from your authenticator for dev, ops, each served for an MFA window of ") }, "\(reported.all)")
-        #expect(reported.all.contains { $0.hasPrefix("rolecall: one code for the team issuer for team") }, "\(reported.all)")
-        #expect(held.allSatisfy { $0.source.windowEnd != nil })
-        #expect(held[2].base.name == "dev" && held[2].link != nil)
-        // Each held certificate signs its own CreateSession, again and again.
-        for entry in held where entry.link == nil {
+    @Test func oneCheckPerFactorCoversEveryProfile() async throws {
+        let mix = try await heldMix()
+        defer { mix.end() }
+        #expect(mix.held.map(\.profile.name) == ["dev", "ops", "admin", "team"], "in order, each once")
+        #expect(mix.issuer.asked == ["issueMany(2)", "issue"], "one call for dev and ops (admin rides on dev), one for the other factor")
+        #expect(try String(contentsOfFile: mix.base + "/n", encoding: .utf8) == "2\n", "one code per factor")
+        #expect(mix.reported.all.contains { $0.hasPrefix("rolecall: one code from your authenticator for dev, ops, each served for an MFA window of ") }, "\(mix.reported.all)")
+        #expect(mix.reported.all.contains { $0.hasPrefix("rolecall: one code for the team issuer for team") }, "\(mix.reported.all)")
+        #expect(mix.held.allSatisfy { $0.source.windowEnd != nil })
+    }
+
+    @Test func aChainSharesItsSourcesCheck() async throws {
+        let mix = try await heldMix()
+        defer { mix.end() }
+        #expect(mix.held[2].base.name == "dev" && mix.held[2].link != nil)
+    }
+
+    /// Each held certificate signs its own CreateSession, again and again.
+    @Test func eachHeldCertificateSignsCreateSessionRepeatedly() async throws {
+        let mix = try await heldMix()
+        defer { mix.end() }
+        for entry in mix.held where entry.link == nil {
             _ = try await entry.source.fetch(900)
             _ = try await entry.source.fetch(900)
         }
-        #expect(harness.records.filter { $0.action == "CreateSession" }.map(\.status) == Array(repeating: 201, count: 6))
+        #expect(mix.harness.records.filter { $0.action == "CreateSession" }.map(\.status) == Array(repeating: 201, count: 6))
     }
 
     @Test func aRefusalBeforeAnyCodeAsksForNone() async throws {

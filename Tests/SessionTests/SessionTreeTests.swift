@@ -24,19 +24,31 @@ struct SessionTreeTests {
         return (UInt64(status.st_ino), [client, listening])
     }
 
-    @Test func aSocketHeldInsideTheTreeIsInsideAndOneHeldElsewhereIsNot() throws {
+    /// This process is the root: the socket it holds is inside.
+    @Test func aSocketHeldInsideTheTreeIsInside() throws {
         let (inode, descriptors) = try connectedSocket()
         defer { descriptors.forEach { close($0) } }
-        // This process is the root: the socket it holds is inside.
         #expect(SessionTree(root: try TreeRoot(pid: getpid()), boundAt: 0).verdict(socketInode: inode) == .inside)
-        // A tree this process does not descend from: the same socket is outside.
+    }
+
+    /// A tree this process does not descend from: the same socket is outside.
+    @Test func aSocketHeldOutsideTheTreeIsOutside() throws {
+        let (inode, descriptors) = try connectedSocket()
+        defer { descriptors.forEach { close($0) } }
         let other = try AgentLifetimeTests.shell()
         defer { AgentLifetimeTests.end(other) }
         #expect(SessionTree(root: try TreeRoot(pid: other), boundAt: 0).verdict(socketInode: inode) == .outside(.notDescendant))
-        // A socket nobody holds any more.
+    }
+
+    @Test func aSocketNobodyHoldsIsOutside() throws {
         #expect(SessionTree(root: try TreeRoot(pid: getpid()), boundAt: 0).verdict(socketInode: 1) == .outside(.notDescendant))
-        // The tree, top-down: the child is a member of this process's tree, not of its own parent's
-        // from before the binding.
+    }
+
+    /// The tree, top-down: the child is a member of this process's tree, not of its own parent's
+    /// from before the binding.
+    @Test func theTreeHoldsOnlyChildrenBornAfterItsBinding() throws {
+        let other = try AgentLifetimeTests.shell()
+        defer { AgentLifetimeTests.end(other) }
         #expect(SessionTree(root: try TreeRoot(pid: getpid()), boundAt: 0).members().contains(other))
         #expect(!SessionTree(root: try TreeRoot(pid: getpid()), boundAt: BootClock.ticks() + 100).members().contains(other))
     }

@@ -28,7 +28,7 @@ import TestSupport
 
     /// A new login that no longer gives the team profile a chained profile starts from keeps it
     /// (the config would not load without it) and says so; others of the old login go.
-    @Test func aTeamProfileAChainStartsFromIsKeptAndNamed() throws {
+    @Test func aTeamProfileAChainStartsFromOutlivesANewLogin() throws {
         let home = SecureDirectory(path: try Paths.temporaryDirectory() + "/home")
         try home.create()
         let config = ConfigStore(directory: home)
@@ -49,16 +49,27 @@ import TestSupport
         #expect(profiles.allSatisfy { $0.name.count <= 64 })
     }
 
-    /// `login --prefix team- --emulator URL`: every profile's name starts with the prefix, within
-    /// the 64-character limit, and each carries the endpoints.
-    @Test func aPrefixAndEndpointsReachEveryProfile() throws {
+    /// `login --prefix team- --emulator URL`'s profiles, one of them for a role with a 64-character name.
+    func prefixedProfiles() -> [Profile] {
         let long = String(repeating: "r", count: 64)
         let roles = [Self.role("arn:aws:iam::111122223333:role/dev"), Self.role("arn:aws:iam::444455556666:role/dev"),
                      Self.role("arn:aws:iam::111122223333:role/\(long)")]
-        let profiles = TeamLogin.profiles(for: roles, issuer: "https://issuer", prefix: "team-", endpoints: .emulator("http://127.0.0.1:4000"))
+        return TeamLogin.profiles(for: roles, issuer: "https://issuer", prefix: "team-", endpoints: .emulator("http://127.0.0.1:4000"))
+    }
+
+    /// Every profile's name starts with the prefix, within the 64-character limit.
+    @Test func aPrefixStartsEveryProfilesName() throws {
+        let profiles = prefixedProfiles()
         #expect(profiles.map(\.name).prefix(2) == ["team-dev", "team-dev-444455556666"])
-        #expect(profiles.allSatisfy { $0.name.hasPrefix("team-") && $0.name.count <= 64 && $0.stsEndpoint == "http://127.0.0.1:4000" })
+        #expect(profiles.allSatisfy { $0.name.hasPrefix("team-") && $0.name.count <= 64 })
         for profile in profiles { try profile.validate() }
+    }
+
+    @Test func theLoginsEndpointsReachEveryProfile() {
+        #expect(prefixedProfiles().allSatisfy { $0.stsEndpoint == "http://127.0.0.1:4000" })
+    }
+
+    @Test func aPrefixThatCannotStartANameIsRefused() throws {
         for bad in ["team prefix", String(repeating: "t", count: 33), "../"] {
             #expect { try TeamLogin.validate(prefix: bad) } throws: { ($0 as? ConfigError)?.code == .invalidPrefix }
         }
