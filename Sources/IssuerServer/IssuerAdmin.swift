@@ -210,7 +210,7 @@ public struct IssuerAdmin: Sendable {
                     guard try await database.replaceDevices(user: user, sealedSeed: sealedSeed, at: time) else { throw IssuerError.noUser(user) }
                 }
                 try await database.resetFailures(user: user)
-                try await database.removeConsoleSessions(user: user)
+                try await database.removeWebConsoleSessions(user: user)
             }
         } catch {
             password.wipe()
@@ -223,7 +223,7 @@ public struct IssuerAdmin: Sendable {
     public func setDisabled(_ disabled: Bool, user: String) async throws {
         try await change(disabled ? .userDisable : .userEnable, user: user) { database, _ in
             guard try await database.setDisabled(disabled, user: user) else { throw IssuerError.noUser(user) }
-            if disabled { try await database.removeConsoleSessions(user: user) }
+            if disabled { try await database.removeWebConsoleSessions(user: user) }
         }
     }
 

@@ -9,8 +9,8 @@ public struct IssuerRequestContext: RequestContext, RemoteAddressRequestContext 
     public var coreContext: CoreRequestContextStorage
     public let remoteAddress: SocketAddress?
 
-    /// The console's visitor, once `ConsoleGuard` admitted them.
-    var visitor: ConsoleService.Visitor?
+    /// The console's visitor, once `WebConsoleGuard` admitted them.
+    var visitor: WebConsoleService.Visitor?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
@@ -57,7 +57,7 @@ enum IssuerRoutes {
                 return Response(status: .serviceUnavailable, body: .init(byteBuffer: ByteBuffer(string: "database unavailable\n")))
             }
         }
-        ConsoleRoutes.add(to: router, service: service)
+        WebConsoleRoutes.add(to: router, service: service)
         router.get("/metrics") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
                      body: .init(byteBuffer: ByteBuffer(string: service.metrics.text())))

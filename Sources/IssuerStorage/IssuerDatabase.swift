@@ -119,19 +119,19 @@ public protocol IssuerDatabase: Sendable {
     func replaceDevices(user: String, sealedSeed: [UInt8], at time: Date) async throws -> Bool
 
     // MARK: Console: sessions
-    func addConsoleSession(_ session: ConsoleSessionRecord) async throws
+    func addWebConsoleSession(_ session: WebConsoleSessionRecord) async throws
     /// The live session with this id hash, its idle clock restarted at `time`; nil (and the row
     /// removed) when it ended at its login session's end or after `idleSeconds` without use.
-    func touchConsoleSession(idHash: [UInt8], at time: Date, idleSeconds: Int) async throws -> ConsoleSessionRecord?
+    func touchWebConsoleSession(idHash: [UInt8], at time: Date, idleSeconds: Int) async throws -> WebConsoleSessionRecord?
     /// Narrows what the session may do without asking again: a one-time password was replaced, or
     /// the device enrolled after a reset was confirmed.
-    func updateConsoleSession(idHash: [UInt8], passwordChangeOnly: Bool, enrolWithoutCode: Bool) async throws
-    func removeConsoleSession(idHash: [UInt8]) async throws
+    func updateWebConsoleSession(idHash: [UInt8], passwordChangeOnly: Bool, enrolWithoutCode: Bool) async throws
+    func removeWebConsoleSession(idHash: [UInt8]) async throws
     /// Every console session of `user` (a disable or reset); returns how many ended.
     @discardableResult
-    func removeConsoleSessions(user: String) async throws -> Int
+    func removeWebConsoleSessions(user: String) async throws -> Int
     /// Rows whose session has ended, so the table does not grow without end.
-    func removeEndedConsoleSessions(at time: Date, idleSeconds: Int) async throws
+    func removeEndedWebConsoleSessions(at time: Date, idleSeconds: Int) async throws
 
     // MARK: Console: reports
     /// Newest first, rows with an id below `beforeID` (when given), at most `limit`.

@@ -1,5 +1,5 @@
 /// The console's one stylesheet, served as `/ui/console.css` (the CSP allows no inline styles).
-enum ConsoleStyle {
+enum WebConsoleStyle {
     static let css = """
     :root { color-scheme: light dark; --accent: #1f5fbf; --bad: #b3261e; --good: #1e7b34; }
     body { font: 15px/1.45 system-ui, sans-serif; margin: 0; }

@@ -5,7 +5,7 @@ import NIOCore
 
 /// How every console answer is made: pages rendered from the templates, redirects, downloads,
 /// and the security headers they all carry.
-enum ConsoleResponses {
+enum WebConsoleResponses {
     /// Scripts, styles and images only from this server (the pages use no script at all), forms
     /// only to it, and never inside a frame.
     static let contentSecurityPolicy =
@@ -24,7 +24,7 @@ enum ConsoleResponses {
     }
 
     /// The layout's fields for a page: its title, the navigation when signed in, a message.
-    static func page(_ template: String, title: String, visitor: ConsoleService.Visitor?, status: HTTPResponse.Status = .ok,
+    static func page(_ template: String, title: String, visitor: WebConsoleService.Visitor?, status: HTTPResponse.Status = .ok,
                      notice: String? = nil, error: String? = nil, _ fields: [String: Any] = [:]) -> Response {
         var context = fields
         context["title"] = title
@@ -34,24 +34,24 @@ enum ConsoleResponses {
         if let visitor { context["csrf"] = visitor.session.csrfToken }
         if let notice { context["notice"] = notice }
         if let error { context["error"] = error }
-        let html = ConsoleTemplates.library.render(context, withTemplate: template) ?? ""
+        let html = WebConsoleTemplates.library.render(context, withTemplate: template) ?? ""
         return Response(status: status, headers: headers(contentType: "text/html; charset=utf-8"),
                         body: .init(byteBuffer: ByteBuffer(string: html)))
     }
 
-    static func message(_ title: String, visitor: ConsoleService.Visitor?, status: HTTPResponse.Status, error: String,
+    static func message(_ title: String, visitor: WebConsoleService.Visitor?, status: HTTPResponse.Status, error: String,
                         link: (href: String, text: String)? = nil) -> Response {
         page("message", title: title, visitor: visitor, status: status, error: error,
              link.map { ["link": ["href": $0.href, "text": $0.text]] } ?? [:])
     }
 
-    static func forbidden(_ visitor: ConsoleService.Visitor?) -> Response {
+    static func forbidden(_ visitor: WebConsoleService.Visitor?) -> Response {
         message("Forbidden", visitor: visitor, status: .forbidden,
                 error: "This page is for the issuer's administrators (`rolecall-issuer user admin NAME --on`).",
                 link: ("/ui/me", "Your own page"))
     }
 
-    static func unavailable(_ visitor: ConsoleService.Visitor?) -> Response {
+    static func unavailable(_ visitor: WebConsoleService.Visitor?) -> Response {
         message("Unavailable", visitor: visitor, status: .serviceUnavailable, error: "The issuer could not answer: try again in a moment.")
     }
 
@@ -72,14 +72,14 @@ enum ConsoleResponses {
     static func stylesheet() -> Response {
         var fields = headers(contentType: "text/css; charset=utf-8")
         fields[.cacheControl] = "max-age=3600"
-        return Response(status: .ok, headers: fields, body: .init(byteBuffer: ByteBuffer(string: ConsoleStyle.css)))
+        return Response(status: .ok, headers: fields, body: .init(byteBuffer: ByteBuffer(string: WebConsoleStyle.css)))
     }
 
     /// The session cookie: host-only (`__Host-`), HTTPS only, out of scripts' reach, and never
     /// sent with a request another site starts. No Max-Age: it ends with the browser, and the
     /// server ends the session itself.
     static func sessionCookie(_ value: String) -> Cookie {
-        Cookie(name: ConsoleService.cookieName, value: value, path: "/", secure: true, httpOnly: true, sameSite: .strict)
+        Cookie(name: WebConsoleService.cookieName, value: value, path: "/", secure: true, httpOnly: true, sameSite: .strict)
     }
 
     static func expiredCookie(_ name: String) -> Cookie {

@@ -26,7 +26,7 @@ public struct TOTPDevice: Sendable, Equatable, CustomStringConvertible {
 
 /// A signed-in web console session. The browser holds a random cookie; the database holds its
 /// SHA-256 (`idHash`), so that every replica sees the same sessions and the same idle clock.
-public struct ConsoleSessionRecord: Sendable, Equatable, CustomStringConvertible {
+public struct WebConsoleSessionRecord: Sendable, Equatable, CustomStringConvertible {
     public var idHash: [UInt8]
     public var user: String
     /// The user's token generation at sign-in: a disable or reset raises it and ends the session.
@@ -55,7 +55,7 @@ public struct ConsoleSessionRecord: Sendable, Equatable, CustomStringConvertible
         self.lastSeenAt = lastSeenAt
     }
 
-    public var description: String { "ConsoleSessionRecord(\(user), until: \(expiresAt), id and CSRF token: <redacted>)" }
+    public var description: String { "WebConsoleSessionRecord(\(user), until: \(expiresAt), id and CSRF token: <redacted>)" }
 }
 
 /// Which audit rows the console's audit page shows; nil fields do not filter.

@@ -4,15 +4,15 @@ import Testing
 import TestSupport
 
 /// What the web console keeps, against every available backend: devices, sessions, reports.
-@Suite(.removesTemporaryFiles) struct ConsoleStoreSuite {
+@Suite(.removesTemporaryFiles) struct WebConsoleStoreSuite {
     static func time(_ offset: Double) -> Date { IssuerDatabaseSuite.time(offset) }
 
     static func device(_ user: String, _ name: String, confirmed: Bool = false, at offset: Double = 1) -> TOTPDevice {
         TOTPDevice(user: user, name: name, sealedSeed: Array(name.utf8), confirmed: confirmed, createdAt: time(offset))
     }
 
-    static func session(_ user: String, id: UInt8, expiresAt offset: Double = 43_200, lastSeen: Double = 0) -> ConsoleSessionRecord {
-        ConsoleSessionRecord(idHash: [UInt8](repeating: id, count: 32), user: user, tokenGeneration: 0, csrfToken: "csrf-\(id)",
+    static func session(_ user: String, id: UInt8, expiresAt offset: Double = 43_200, lastSeen: Double = 0) -> WebConsoleSessionRecord {
+        WebConsoleSessionRecord(idHash: [UInt8](repeating: id, count: 32), user: user, tokenGeneration: 0, csrfToken: "csrf-\(id)",
                              passwordChangeOnly: true, enrolWithoutCode: false, createdAt: time(0), expiresAt: time(offset), lastSeenAt: time(lastSeen))
     }
 
@@ -81,36 +81,36 @@ import TestSupport
             let db = try await database.open()
             try await db.addUser(IssuerDatabaseSuite.user("alice"))
             try await db.addUser(IssuerDatabaseSuite.user("bob"))
-            try await db.addConsoleSession(Self.session("alice", id: 1))
-            try await db.addConsoleSession(Self.session("alice", id: 2, expiresAt: 100))
-            try await db.addConsoleSession(Self.session("bob", id: 3))
+            try await db.addWebConsoleSession(Self.session("alice", id: 1))
+            try await db.addWebConsoleSession(Self.session("alice", id: 2, expiresAt: 100))
+            try await db.addWebConsoleSession(Self.session("bob", id: 3))
             let idle = 1800
             // Within the idle time, a touch restarts the clock.
-            let touched = try #require(try await db.touchConsoleSession(idHash: [UInt8](repeating: 1, count: 32), at: Self.time(1700), idleSeconds: idle))
+            let touched = try #require(try await db.touchWebConsoleSession(idHash: [UInt8](repeating: 1, count: 32), at: Self.time(1700), idleSeconds: idle))
             #expect(touched.lastSeenAt == Self.time(1700))
             #expect(touched.csrfToken == "csrf-1")
-            #expect(try await db.touchConsoleSession(idHash: [UInt8](repeating: 1, count: 32), at: Self.time(3400), idleSeconds: idle) != nil)
+            #expect(try await db.touchWebConsoleSession(idHash: [UInt8](repeating: 1, count: 32), at: Self.time(3400), idleSeconds: idle) != nil)
             // Past it, the session is gone for good.
-            #expect(try await db.touchConsoleSession(idHash: [UInt8](repeating: 1, count: 32), at: Self.time(5201), idleSeconds: idle) == nil)
-            #expect(try await db.touchConsoleSession(idHash: [UInt8](repeating: 1, count: 32), at: Self.time(3500), idleSeconds: idle) == nil)
+            #expect(try await db.touchWebConsoleSession(idHash: [UInt8](repeating: 1, count: 32), at: Self.time(5201), idleSeconds: idle) == nil)
+            #expect(try await db.touchWebConsoleSession(idHash: [UInt8](repeating: 1, count: 32), at: Self.time(3500), idleSeconds: idle) == nil)
             // At the login session's end too, however fresh.
-            #expect(try await db.touchConsoleSession(idHash: [UInt8](repeating: 2, count: 32), at: Self.time(100), idleSeconds: idle) == nil)
-            #expect(try await db.touchConsoleSession(idHash: [UInt8](repeating: 9, count: 32), at: Self.time(1), idleSeconds: idle) == nil)
+            #expect(try await db.touchWebConsoleSession(idHash: [UInt8](repeating: 2, count: 32), at: Self.time(100), idleSeconds: idle) == nil)
+            #expect(try await db.touchWebConsoleSession(idHash: [UInt8](repeating: 9, count: 32), at: Self.time(1), idleSeconds: idle) == nil)
             let bobs = [UInt8](repeating: 3, count: 32)
-            try await db.updateConsoleSession(idHash: bobs, passwordChangeOnly: false, enrolWithoutCode: true)
-            let updated = try await db.touchConsoleSession(idHash: bobs, at: Self.time(10), idleSeconds: idle)
+            try await db.updateWebConsoleSession(idHash: bobs, passwordChangeOnly: false, enrolWithoutCode: true)
+            let updated = try await db.touchWebConsoleSession(idHash: bobs, at: Self.time(10), idleSeconds: idle)
             #expect(updated?.passwordChangeOnly == false && updated?.enrolWithoutCode == true)
-            try await db.addConsoleSession(Self.session("bob", id: 4))
-            #expect(try await db.removeConsoleSessions(user: "bob") == 2)
-            #expect(try await db.touchConsoleSession(idHash: bobs, at: Self.time(20), idleSeconds: idle) == nil)
+            try await db.addWebConsoleSession(Self.session("bob", id: 4))
+            #expect(try await db.removeWebConsoleSessions(user: "bob") == 2)
+            #expect(try await db.touchWebConsoleSession(idHash: bobs, at: Self.time(20), idleSeconds: idle) == nil)
             // Ended rows are cleared; sessions go with their user.
-            try await db.addConsoleSession(Self.session("alice", id: 5, lastSeen: 0))
-            try await db.addConsoleSession(Self.session("alice", id: 6, lastSeen: 4000))
-            try await db.removeEndedConsoleSessions(at: Self.time(4500), idleSeconds: idle)
+            try await db.addWebConsoleSession(Self.session("alice", id: 5, lastSeen: 0))
+            try await db.addWebConsoleSession(Self.session("alice", id: 6, lastSeen: 4000))
+            try await db.removeEndedWebConsoleSessions(at: Self.time(4500), idleSeconds: idle)
             let count = try await db.executor.query("SELECT COUNT(*) AS n FROM console_sessions").first?.get("n", as: Int.self)
             #expect(count == 1)
             #expect(try await db.removeUser(named: "alice"))
-            #expect(try await db.touchConsoleSession(idHash: [UInt8](repeating: 6, count: 32), at: Self.time(4600), idleSeconds: idle) == nil)
+            #expect(try await db.touchWebConsoleSession(idHash: [UInt8](repeating: 6, count: 32), at: Self.time(4600), idleSeconds: idle) == nil)
         }
     }
 

@@ -8,7 +8,7 @@ import Testing
 
 /// A browser as far as the console tests need one: it keeps cookies, sends forms with this
 /// origin (unless told otherwise), and never follows redirects, so tests see each 303.
-final class ConsoleBrowser: @unchecked Sendable {
+final class WebConsoleBrowser: @unchecked Sendable {
     struct Page {
         let status: Int
         let headers: [(name: String, value: String)]

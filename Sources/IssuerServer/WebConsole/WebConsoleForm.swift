@@ -5,7 +5,7 @@ import RolesAnywhere
 
 /// Every field a console form posts; each form sends some of them. Decoded from
 /// `application/x-www-form-urlencoded` by Hummingbird's decoder.
-struct ConsoleForm: Decodable, Sendable, CustomStringConvertible {
+struct WebConsoleForm: Decodable, Sendable, CustomStringConvertible {
     var csrfToken: String?
     var user: String?
     var password: String?
@@ -24,12 +24,12 @@ struct ConsoleForm: Decodable, Sendable, CustomStringConvertible {
         case newDevice = "new_device"
     }
 
-    static let empty = ConsoleForm()
+    static let empty = WebConsoleForm()
 
-    var description: String { "ConsoleForm(user: \(user ?? "-"), device: \(device ?? "-"), passwords, code and CSRF token: <redacted>)" }
+    var description: String { "WebConsoleForm(user: \(user ?? "-"), device: \(device ?? "-"), passwords, code and CSRF token: <redacted>)" }
 
-    static func parse(_ body: String) throws -> ConsoleForm {
-        try URLEncodedFormDecoder().decode(ConsoleForm.self, from: body)
+    static func parse(_ body: String) throws -> WebConsoleForm {
+        try URLEncodedFormDecoder().decode(WebConsoleForm.self, from: body)
     }
 }
 

@@ -93,7 +93,7 @@ extension SQLIssuerDatabase {
     private static let sessionColumns =
         "id_hash, user_name, token_generation, csrf_token, password_change_only, enrol_without_code, created_at, expires_at, last_seen_at"
 
-    public func addConsoleSession(_ session: ConsoleSessionRecord) async throws {
+    public func addWebConsoleSession(_ session: WebConsoleSessionRecord) async throws {
         try await executor.query(
             "INSERT INTO console_sessions (\(Self.sessionColumns)) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
             [session.idHash, session.user, session.tokenGeneration, session.csrfToken, session.passwordChangeOnly,
@@ -101,7 +101,7 @@ extension SQLIssuerDatabase {
     }
 
     /// One statement: a session idle too long is not revived by a request that races its removal.
-    public func touchConsoleSession(idHash: [UInt8], at time: Date, idleSeconds: Int) async throws -> ConsoleSessionRecord? {
+    public func touchWebConsoleSession(idHash: [UInt8], at time: Date, idleSeconds: Int) async throws -> WebConsoleSessionRecord? {
         let idleSince = time.addingTimeInterval(-TimeInterval(idleSeconds))
         let live = try await executor.query(
             """
@@ -109,31 +109,31 @@ extension SQLIssuerDatabase {
             RETURNING \(Self.sessionColumns)
             """, [idHash, time, idleSince])
         guard let row = live.first else {
-            try await removeConsoleSession(idHash: idHash)
+            try await removeWebConsoleSession(idHash: idHash)
             return nil
         }
-        return ConsoleSessionRecord(
+        return WebConsoleSessionRecord(
             idHash: try row.get("id_hash"), user: try row.get("user_name"), tokenGeneration: try row.get("token_generation"),
             csrfToken: try row.get("csrf_token"), passwordChangeOnly: try row.get("password_change_only"),
             enrolWithoutCode: try row.get("enrol_without_code"), createdAt: try row.get("created_at"),
             expiresAt: try row.get("expires_at"), lastSeenAt: try row.get("last_seen_at"))
     }
 
-    public func updateConsoleSession(idHash: [UInt8], passwordChangeOnly: Bool, enrolWithoutCode: Bool) async throws {
+    public func updateWebConsoleSession(idHash: [UInt8], passwordChangeOnly: Bool, enrolWithoutCode: Bool) async throws {
         try await executor.query("UPDATE console_sessions SET password_change_only = $2, enrol_without_code = $3 WHERE id_hash = $1",
                                  [idHash, passwordChangeOnly, enrolWithoutCode])
     }
 
-    public func removeConsoleSession(idHash: [UInt8]) async throws {
+    public func removeWebConsoleSession(idHash: [UInt8]) async throws {
         try await executor.query("DELETE FROM console_sessions WHERE id_hash = $1", [idHash])
     }
 
     @discardableResult
-    public func removeConsoleSessions(user: String) async throws -> Int {
+    public func removeWebConsoleSessions(user: String) async throws -> Int {
         try await executor.query("DELETE FROM console_sessions WHERE user_name = $1 RETURNING user_name", [user]).count
     }
 
-    public func removeEndedConsoleSessions(at time: Date, idleSeconds: Int) async throws {
+    public func removeEndedWebConsoleSessions(at time: Date, idleSeconds: Int) async throws {
         try await executor.query("DELETE FROM console_sessions WHERE expires_at <= $1 OR last_seen_at <= $2",
                                  [time, time.addingTimeInterval(-TimeInterval(idleSeconds))])
     }

@@ -4,7 +4,7 @@ import IssuerStorage
 /// The summary's chart: issuances and refusals per hour over the last 24 hours, drawn on the
 /// server as SVG with presentation attributes only (the CSP allows no inline styles). It holds
 /// numbers and hours, never text from a request.
-enum ConsoleChart {
+enum WebConsoleChart {
     static func svg(_ counts: [HourlyCounts], endingAt now: Date) -> String {
         let hour: TimeInterval = 3600
         let lastHour = (now.timeIntervalSince1970 / hour).rounded(.down) * hour

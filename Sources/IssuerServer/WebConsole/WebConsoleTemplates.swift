@@ -4,7 +4,7 @@ import Mustache
 /// is HTML-escaped by the template engine (with `ScalarHTMLEscaping`); no template uses the
 /// unescaped `{{{ }}}` form except for SVG the server drew itself (`chart`, `qr`), which holds no
 /// text from a request.
-enum ConsoleTemplates {
+enum WebConsoleTemplates {
     static let library: MustacheLibrary = {
         MustacheContentTypes.register(ScalarHTMLEscaping(), named: ScalarHTMLEscaping.name)
         var library = MustacheLibrary()

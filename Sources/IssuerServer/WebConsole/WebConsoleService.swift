@@ -12,7 +12,7 @@ import RolesAnywhere
 ///
 /// Every check the API makes applies here too, through the same `IssuerService`: rate limits,
 /// lockout, the decoy hash, the replay guard, audit rows.
-struct ConsoleService: Sendable {
+struct WebConsoleService: Sendable {
     static let cookieName = "__Host-rolecall-session"
     /// A console session ends after this long without a request.
     static let idleSeconds = 30 * 60
@@ -29,13 +29,13 @@ struct ConsoleService: Sendable {
     /// A signed-in request: the session, and the user as the database has them now.
     struct Visitor: Sendable {
         let user: UserRecord
-        let session: ConsoleSessionRecord
+        let session: WebConsoleSessionRecord
     }
 
     /// A new session's cookie value (shown to the browser only) and its row.
     struct SignedIn: Sendable, CustomStringConvertible {
         let cookie: String
-        let session: ConsoleSessionRecord
+        let session: WebConsoleSessionRecord
         let admin: Bool
 
         var description: String { "SignedIn(\(session.user), cookie: <redacted>)" }
@@ -57,12 +57,12 @@ struct ConsoleService: Sendable {
             let user = try await service.authenticate(.init(user: name, password: password, totp: code), client: client, at: time,
                                                       pendingChangeAllowed: true)
             let cookie = Self.randomToken()
-            let session = ConsoleSessionRecord(
+            let session = WebConsoleSessionRecord(
                 idHash: Self.idHash(cookie), user: user.name, tokenGeneration: user.tokenGeneration, csrfToken: Self.randomToken(),
                 passwordChangeOnly: user.passwordMustChange, enrolWithoutCode: user.passwordMustChange, createdAt: time,
                 expiresAt: IssuerService.loginEnd(of: user, from: time), lastSeenAt: time)
-            try await database.removeEndedConsoleSessions(at: time, idleSeconds: Self.idleSeconds)
-            try await database.addConsoleSession(session)
+            try await database.removeEndedWebConsoleSessions(at: time, idleSeconds: Self.idleSeconds)
+            try await database.addWebConsoleSession(session)
             try await database.appendAudit(audit)
             try await database.recordLogin(user: user.name, at: time)
             service.metrics.loggedIn()
@@ -77,18 +77,18 @@ struct ConsoleService: Sendable {
     func visitor(cookie: String?) async throws -> Visitor? {
         guard let cookie, Self.isWellFormedToken(cookie) else { return nil }
         let idHash = Self.idHash(cookie)
-        guard let session = try await database.touchConsoleSession(idHash: idHash, at: service.now(), idleSeconds: Self.idleSeconds) else {
+        guard let session = try await database.touchWebConsoleSession(idHash: idHash, at: service.now(), idleSeconds: Self.idleSeconds) else {
             return nil
         }
         guard let user = try await database.user(named: session.user), !user.disabled, user.tokenGeneration == session.tokenGeneration else {
-            try await database.removeConsoleSession(idHash: idHash)
+            try await database.removeWebConsoleSession(idHash: idHash)
             return nil
         }
         return Visitor(user: user, session: session)
     }
 
     func signOut(_ visitor: Visitor) async throws {
-        try await database.removeConsoleSession(idHash: visitor.session.idHash)
+        try await database.removeWebConsoleSession(idHash: visitor.session.idHash)
         try await database.appendAudit(AuditRecord(time: service.now(), event: .consoleLogout, user: visitor.user.name, clientAddress: nil,
                                                    result: "ok", actor: visitor.user.name))
     }
@@ -146,14 +146,14 @@ struct ConsoleService: Sendable {
 
     /// The session that changed the password, under a new cookie (its CSRF token stays) at the user's
     /// new token generation; its old cookie ends with the user's other sessions.
-    private func renew(_ session: ConsoleSessionRecord, for user: UserRecord) async throws -> String {
+    private func renew(_ session: WebConsoleSessionRecord, for user: UserRecord) async throws -> String {
         let cookie = Self.randomToken()
         var renewed = session
         renewed.idHash = Self.idHash(cookie)
         renewed.tokenGeneration = user.tokenGeneration
         renewed.passwordChangeOnly = false
-        try await database.addConsoleSession(renewed)
-        try await database.removeConsoleSession(idHash: session.idHash)
+        try await database.addWebConsoleSession(renewed)
+        try await database.removeWebConsoleSession(idHash: session.idHash)
         return cookie
     }
 
@@ -214,7 +214,7 @@ struct ConsoleService: Sendable {
                 throw IssuanceRefusal(reason: .badRequest, message: "the enrolment of \(name) was started again meanwhile: scan the newest QR code")
             }
             if visitor.session.enrolWithoutCode {
-                try await database.updateConsoleSession(idHash: visitor.session.idHash, passwordChangeOnly: visitor.session.passwordChangeOnly,
+                try await database.updateWebConsoleSession(idHash: visitor.session.idHash, passwordChangeOnly: visitor.session.passwordChangeOnly,
                                                         enrolWithoutCode: false)
             }
             try await database.appendAudit(audit)

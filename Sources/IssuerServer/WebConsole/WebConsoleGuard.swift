@@ -1,7 +1,7 @@
 import Hummingbird
 
 /// What a page answers a visitor who may not see it.
-struct ConsoleRefusal: Error {
+struct WebConsoleRefusal: Error {
     let response: Response
 }
 
@@ -9,10 +9,10 @@ struct ConsoleRefusal: Error {
 /// (else the sign-in page), its password replaced (else the password page) unless
 /// `pendingPasswordAllowed`, and an administrator for `admin` pages (else 403). The visitor it
 /// admits travels in the request context.
-struct ConsoleGuard: RouterMiddleware {
+struct WebConsoleGuard: RouterMiddleware {
     typealias Context = IssuerRequestContext
 
-    let pages: ConsolePages
+    let pages: WebConsolePages
     var admin = false
     var pendingPasswordAllowed = false
 

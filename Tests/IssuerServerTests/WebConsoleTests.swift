@@ -11,13 +11,13 @@ import TestSupport
 /// and what each form does (docs/console.md). On the issuer's routes without a socket, except where a
 /// test needs a real connection (the client's address).
 /// One test at a time: a test over TLS starts a replica, and eighteen at once starve the rest of `swift test`.
-@Suite(.removesTemporaryFiles, .serialized) struct ConsoleTests {
+@Suite(.removesTemporaryFiles, .serialized) struct WebConsoleTests {
     static let adminPages = ["/ui/", "/ui/audit", "/ui/audit.csv", "/ui/audit.jsonl", "/ui/users", "/ui/roles", "/ui/certificates"]
     static let userPages = ["/ui/me", "/ui/devices/new", "/ui/password"]
 
     /// A world with an administrator (carol) and a user (alice), both enrolled, and a client of its
     /// routes (`overTLS`: of a replica served over TLS on loopback).
-    func withConsole(_ backend: Backend = .sqlite, overTLS: Bool = false,
+    func withWebConsole(_ backend: Backend = .sqlite, overTLS: Bool = false,
                      _ body: (IssuerWorld, IssuerClient, IssuerWorld.Person, IssuerWorld.Person) async throws -> Void) async throws {
         try await IssuerWorld.with(backend) { world in
             let root = try await world.addPerson("carol")
@@ -28,8 +28,8 @@ import TestSupport
         }
     }
 
-    func signedIn(_ client: IssuerClient, _ world: IssuerWorld, _ person: IssuerWorld.Person) async throws -> ConsoleBrowser {
-        let browser = ConsoleBrowser(client)
+    func signedIn(_ client: IssuerClient, _ world: IssuerWorld, _ person: IssuerWorld.Person) async throws -> WebConsoleBrowser {
+        let browser = WebConsoleBrowser(client)
         let page = try await browser.signIn(person.name, password: person.password, code: world.code(person))
         try #require(page.status == 303, "\(page.body)")
         // Each sign-in spends a TOTP step: the next one is a step later.
@@ -44,8 +44,8 @@ import TestSupport
     // MARK: Access
 
     @Test func everyPageNeedsASessionAndAdministratorPagesAnAdministrator() async throws {
-        try await withConsole { world, client, root, alice in
-            let anonymous = ConsoleBrowser(client)
+        try await withWebConsole { world, client, root, alice in
+            let anonymous = WebConsoleBrowser(client)
             for path in Self.adminPages + Self.userPages + ["/ui/no-such-page"] {
                 let page = try await anonymous.get(path)
                 #expect(page.status == 303, "\(path)")
@@ -72,8 +72,8 @@ import TestSupport
     }
 
     @Test func theSessionCookieAndTheHeadersAreStrict() async throws {
-        try await withConsole { world, client, _, alice in
-            let browser = ConsoleBrowser(client)
+        try await withWebConsole { world, client, _, alice in
+            let browser = WebConsoleBrowser(client)
             let form = try await browser.get("/ui/login")
             let signIn = try await browser.post("/ui/login", [("csrf_token", try #require(form.csrfToken)), ("user", "alice"),
                                                               ("password", alice.password), ("code", world.code(alice))])
@@ -83,9 +83,9 @@ import TestSupport
             let attributes = Set(cookie.split(separator: ";").dropFirst().map { $0.trimmingCharacters(in: .whitespaces).lowercased() })
             #expect(attributes == ["path=/", "secure", "httponly", "samesite=strict"])
             let value = try #require(browser.cookies["__Host-rolecall-session"])
-            #expect(ConsoleService.isWellFormedToken(value))
+            #expect(WebConsoleService.isWellFormedToken(value))
             // The database keeps the cookie's hash, never the cookie.
-            let stored = try await world.admin.database.touchConsoleSession(idHash: ConsoleService.idHash(value), at: world.clock.now, idleSeconds: 60)
+            let stored = try await world.admin.database.touchWebConsoleSession(idHash: WebConsoleService.idHash(value), at: world.clock.now, idleSeconds: 60)
             #expect(stored?.user == "alice")
             for page in [form, try await browser.get("/ui/me")] {
                 let policy = try #require(page.header("content-security-policy"))
@@ -103,8 +103,8 @@ import TestSupport
     }
 
     @Test func signInMakesTheAPIsChecksAndNeedsACode() async throws {
-        try await withConsole { world, client, _, alice in
-            let browser = ConsoleBrowser(client)
+        try await withWebConsole { world, client, _, alice in
+            let browser = WebConsoleBrowser(client)
             let noCode = try await browser.signIn("alice", password: alice.password, code: "")
             #expect(noCode.status == 403)
             let wrong = try await browser.signIn("alice", password: "not the password", code: world.code(alice))
@@ -126,9 +126,9 @@ import TestSupport
     // MARK: Sessions
 
     @Test func aOneTimePasswordMustBeReplacedFirst() async throws {
-        try await withConsole { world, client, _, _ in
+        try await withWebConsole { world, client, _, _ in
             let bob = try await world.addPerson("bob", enrolled: false)
-            let browser = ConsoleBrowser(client)
+            let browser = WebConsoleBrowser(client)
             let signIn = try await browser.signIn("bob", password: bob.password, code: world.code(bob))
             #expect(signIn.status == 303)
             #expect(signIn.location == "/ui/password")
@@ -153,7 +153,7 @@ import TestSupport
     }
 
     @Test func sessionsEndOnSignOutIdleDisableResetAndTheLoginSessionsEnd() async throws {
-        try await withConsole { world, client, _, alice in
+        try await withWebConsole { world, client, _, alice in
             // Sign-out.
             let first = try await signedIn(client, world, alice)
             let signOut = try await first.post("/ui/logout", [("csrf_token", try await first.sessionToken())])
@@ -188,9 +188,9 @@ import TestSupport
     /// Every replica sees the same sessions: they live in the database.
     @Test(arguments: Backend.available)
     func aSessionWorksOnEveryReplica(_ backend: Backend) async throws {
-        try await withConsole(backend) { world, client, _, alice in
+        try await withWebConsole(backend) { world, client, _, alice in
             let browser = try await signedIn(client, world, alice)
-            let other = ConsoleBrowser(IssuerClient(try await world.replica()))
+            let other = WebConsoleBrowser(IssuerClient(try await world.replica()))
             for (name, value) in browser.cookies { other.setCookie(name, value) }
             #expect(try await other.get("/ui/me").status == 200)
             let signOut = try await other.post("/ui/logout", [("csrf_token", try await other.sessionToken())])
@@ -202,7 +202,7 @@ import TestSupport
     // MARK: CSRF
 
     @Test func formsWithoutTheTokenOrFromAnotherOriginAreRefusedAndAudited() async throws {
-        try await withConsole { world, client, root, alice in
+        try await withWebConsole { world, client, root, alice in
             let admin = try await signedIn(client, world, root)
             let token = try await admin.sessionToken()
             let missing = try await admin.post("/ui/users/disable", [("user", "alice")])
@@ -221,7 +221,7 @@ import TestSupport
             #expect(try await auditRows(world, event: "console-csrf").map(\.count) == [1, 1, 3])
             #expect(try await auditRows(world, event: "console-csrf").allSatisfy { $0.user == "carol" })
             // The sign-in form has its own token.
-            let browser = ConsoleBrowser(client)
+            let browser = WebConsoleBrowser(client)
             _ = try await browser.get("/ui/login")
             let noToken = try await browser.post("/ui/login", [("user", "alice"), ("password", alice.password), ("code", world.code(alice))])
             #expect(noToken.status == 403)
@@ -237,9 +237,9 @@ import TestSupport
     // MARK: Escaping
 
     @Test func hostileNamesAndAuditFieldsAreEscaped() async throws {
-        try await withConsole { world, client, root, _ in
+        try await withWebConsole { world, client, root, _ in
             let hostile = "<script>alert('x')</script>\"&"
-            _ = try await ConsoleBrowser(client).signIn(hostile, password: "x", code: "123456")
+            _ = try await WebConsoleBrowser(client).signIn(hostile, password: "x", code: "123456")
             _ = try? await client.login(IssuerWorld.Person(name: "eve<img src=x onerror=alert(1)>", password: "x", seed: SecretBytes([1])), totp: nil)
             let admin = try await signedIn(client, world, root)
             let page = try await admin.get("/ui/audit")
@@ -259,11 +259,11 @@ import TestSupport
     }
 
     @Test func secretsStayOutOfTheConsolesDescriptions() throws {
-        let form = try ConsoleForm.parse("user=alice&password=hunter2hunter2&code=123456&csrf_token=tok3n&new_password=s3cret-new-one&device=phone")
+        let form = try WebConsoleForm.parse("user=alice&password=hunter2hunter2&code=123456&csrf_token=tok3n&new_password=s3cret-new-one&device=phone")
         #expect(form.password == "hunter2hunter2" && form.device == "phone")
-        let session = ConsoleSessionRecord(idHash: [0xAB, 0xCD], user: "alice", tokenGeneration: 0, csrfToken: "tok3n", passwordChangeOnly: false,
+        let session = WebConsoleSessionRecord(idHash: [0xAB, 0xCD], user: "alice", tokenGeneration: 0, csrfToken: "tok3n", passwordChangeOnly: false,
                                            enrolWithoutCode: false, createdAt: Date(), expiresAt: Date(), lastSeenAt: Date())
-        let signedIn = ConsoleService.SignedIn(cookie: "c00kie-value", session: session, admin: false)
+        let signedIn = WebConsoleService.SignedIn(cookie: "c00kie-value", session: session, admin: false)
         let device = TOTPDevice(user: "alice", name: "phone", sealedSeed: Array("sealed-seed".utf8), confirmed: true, createdAt: Date())
         for text in [String(describing: form), String(describing: session), String(describing: signedIn), String(describing: device)] {
             for secret in ["hunter2", "123456", "tok3n", "s3cret", "c00kie", "abcd", "sealed-seed", "[171"] {
@@ -284,7 +284,7 @@ import TestSupport
     // MARK: Administrator pages
 
     @Test func theAuditPageFiltersPagesAndDownloads() async throws {
-        try await withConsole { world, client, root, alice in
+        try await withWebConsole { world, client, root, alice in
             let admin = try await signedIn(client, world, root)
             for _ in 0..<3 { _ = try? await client.login(alice, password: "wrong", totp: nil) }
             let page = try await admin.get("/ui/audit?user=alice&result=wrong-password")
@@ -313,7 +313,7 @@ import TestSupport
     }
 
     @Test func theUsersPageShowsLockoutsAndItsActionsAreAuditedWithTheAdministrator() async throws {
-        try await withConsole { world, client, root, alice in
+        try await withWebConsole { world, client, root, alice in
             for _ in 0..<5 { _ = try? await client.login(alice, password: "wrong", totp: nil) }
             let admin = try await signedIn(client, world, root)
             let before = try await admin.get("/ui/users")
@@ -348,7 +348,7 @@ import TestSupport
 
     /// Over TLS: the certificates page shows the address the certificate was asked from.
     @Test func rolesCertificatesAndTheSummaryShowWhatWasIssued() async throws {
-        try await withConsole(overTLS: true) { world, client, root, alice in
+        try await withWebConsole(overTLS: true) { world, client, root, alice in
             let login = try await client.login(alice, totp: world.code(alice))
             try await client.openRoleCertificate(login)
             _ = try? await client.login(alice, password: "wrong", totp: nil)
@@ -374,9 +374,9 @@ import TestSupport
     }
 
     @Test func afterAResetADeviceIsEnrolledWithoutACodeOnceAndBriefly() async throws {
-        try await withConsole { world, client, _, _ in
+        try await withWebConsole { world, client, _, _ in
             let bob = try await world.addPerson("bob", enrolled: false)
-            let browser = ConsoleBrowser(client)
+            let browser = WebConsoleBrowser(client)
             #expect(try await browser.signIn("bob", password: bob.password, code: world.code(bob)).location == "/ui/password")
             let token = try await browser.sessionToken(from: "/ui/password")
             #expect(try await browser.post("/ui/password", [("csrf_token", token), ("new_password", "correct horse battery"),
@@ -394,7 +394,7 @@ import TestSupport
             // And it lasts 15 minutes at most.
             let carolsReset = try await world.admin.resetPassword(user: "bob").password.unsafeStringValue()
             world.clock.advance(30)
-            let late = ConsoleBrowser(client)
+            let late = WebConsoleBrowser(client)
             _ = try await late.signIn("bob", password: carolsReset, code: world.code(phone))
             let lateToken = try await late.sessionToken(from: "/ui/password")
             #expect(try await late.post("/ui/password", [("csrf_token", lateToken), ("new_password", "another horse battery"),
@@ -405,9 +405,9 @@ import TestSupport
     }
 
     @Test func aPasswordChangeOnlySessionEndsWhenThePasswordWasChangedElsewhere() async throws {
-        try await withConsole { world, client, _, _ in
+        try await withWebConsole { world, client, _, _ in
             let bob = try await world.addPerson("bob", enrolled: false)
-            let browser = ConsoleBrowser(client)
+            let browser = WebConsoleBrowser(client)
             _ = try await browser.signIn("bob", password: bob.password, code: world.code(bob))
             let token = try await browser.sessionToken(from: "/ui/password")
             // The password-change-only session may do nothing else.
@@ -426,7 +426,7 @@ import TestSupport
     }
 
     @Test func aPasswordIsChangedWithTheCurrentOneAndACode() async throws {
-        try await withConsole { world, client, _, alice in
+        try await withWebConsole { world, client, _, alice in
             let browser = try await signedIn(client, world, alice)
             let token = try await browser.sessionToken()
             let form = try await browser.get("/ui/password")
@@ -450,20 +450,20 @@ import TestSupport
     /// the session that made it goes on under a new cookie, and its old cookie is refused.
     @Test(arguments: Backend.available)
     func aPasswordChangeEndsEveryOtherSession(_ backend: Backend) async throws {
-        try await withConsole(backend) { world, client, _, alice in
+        try await withWebConsole(backend) { world, client, _, alice in
             let api = try await client.login(alice, totp: nil)
             let other = try await signedIn(client, world, alice)
             let browser = try await signedIn(client, world, alice)
-            let oldCookie = try #require(browser.cookies[ConsoleService.cookieName])
+            let oldCookie = try #require(browser.cookies[WebConsoleService.cookieName])
             let changed = try await browser.post("/ui/password", [("csrf_token", try await browser.sessionToken()), ("password", alice.password),
                                                                   ("code", world.code(alice)), ("new_password", "correct horse battery"),
                                                                   ("new_password_again", "correct horse battery")])
             #expect(changed.status == 303)
-            #expect(browser.cookies[ConsoleService.cookieName] != oldCookie)
+            #expect(browser.cookies[WebConsoleService.cookieName] != oldCookie)
             #expect(try await browser.get("/ui/me").status == 200)
             #expect(try await other.get("/ui/me").location == "/ui/login")
-            let stale = ConsoleBrowser(client)
-            stale.setCookie(ConsoleService.cookieName, oldCookie)
+            let stale = WebConsoleBrowser(client)
+            stale.setCookie(WebConsoleService.cookieName, oldCookie)
             #expect(try await stale.get("/ui/me").location == "/ui/login")
             let refused = await #expect(throws: (any Error).self) { try await client.openRoleCertificate(api) }
             #expect(refused.flatMap(refusalReason) == "token-invalid")
@@ -471,8 +471,8 @@ import TestSupport
     }
 
     @Test func theSignInFormRefusesForgeriesWhichAreCountedNotMultiplied() async throws {
-        try await withConsole { world, client, root, alice in
-            let browser = ConsoleBrowser(client)
+        try await withWebConsole { world, client, root, alice in
+            let browser = WebConsoleBrowser(client)
             let form = try await browser.get("/ui/login")
             let cookie = try #require(form.headers("set-cookie").first { $0.hasPrefix("__Host-rolecall-login=") })
             #expect(cookie.lowercased().contains("secure") && cookie.lowercased().contains("httponly") && cookie.lowercased().contains("samesite=strict"))
@@ -501,7 +501,7 @@ import TestSupport
     // MARK: Devices
 
     @Test func aSecondDeviceIsEnrolledConfirmedAndUsableAndTheLastOneStays() async throws {
-        try await withConsole { world, client, _, alice in
+        try await withWebConsole { world, client, _, alice in
             let browser = try await signedIn(client, world, alice)
             let token = try await browser.sessionToken()
             // A code from an enrolled device is needed.
