@@ -37,7 +37,7 @@ struct ConsoleCommand: AsyncParsableCommand {
         try await Console.reportingErrors {
             let context = token.apply(to: Console.context())
             let starter = SessionStarter(context: context)
-            let signIn = ConsoleSignIn(context: context)
+            let signIn = AWSConsoleSignIn(context: context)
             // A role the console cannot sign in to is refused before the MFA code is spent.
             let profile = try starter.profile(for: selection.selection)
             try signIn.checkSignInPossible(roleArn: profile.roleArn, signinEndpoint: try starter.endpoints(of: profile).signin)

@@ -54,13 +54,13 @@ final class OneTimeRedirect: Sendable {
     }
 }
 
-extension ConsoleSignIn {
+extension AWSConsoleSignIn {
     /// How long the browser has to ask for the one-time URL.
     public static let browserTimeout: Duration = .seconds(120)
 
     /// Opens `url` in the browser (`$BROWSER`, else `xdg-open`, else `open`) through a one-time
     /// loopback redirect; returns once the browser has been redirected. `url` is wiped.
-    public func openInBrowser(_ url: SecretBytes, timeout: Duration = ConsoleSignIn.browserTimeout) async throws {
+    public func openInBrowser(_ url: SecretBytes, timeout: Duration = AWSConsoleSignIn.browserTimeout) async throws {
         let redirect = OneTimeRedirect(to: url)
         defer { redirect.close() }
         let (urls, continuation) = AsyncStream.makeStream(of: String.self)
@@ -69,14 +69,14 @@ extension ConsoleSignIn {
             try await redirect.run { continuation.yield($0) }
         }
         var iterator = urls.makeAsyncIterator()
-        guard let loopback = await iterator.next() else { throw ConsoleSignInError.redirectDidNotStart() }
+        guard let loopback = await iterator.next() else { throw AWSConsoleSignInError.redirectDidNotStart() }
         let browser = browserCommand()
         let pid: pid_t
         do {
             pid = try ProcessLauncher.spawn(command: browser + [loopback], environment: environment, coreLimit: CoreLimit.current(), ownProcessGroup: false)
         } catch {
             server.cancel()
-            throw ConsoleSignInError.browserDidNotStart(browser, error)
+            throw AWSConsoleSignInError.browserDidNotStart(browser, error)
         }
         let outcome = await Self.waitForRedirect(redirect.servedSignal, browser: pid, timeout: timeout)
         // The server's connections end (and the 302 is on its way) before this returns.
@@ -86,9 +86,9 @@ extension ConsoleSignIn {
         case .redirected:
             return
         case .browserFailed(let status):
-            throw ConsoleSignInError.browserFailed(browser, status: status)
+            throw AWSConsoleSignInError.browserFailed(browser, status: status)
         case .timedOut:
-            throw ConsoleSignInError.browserTimedOut(seconds: timeout.components.seconds)
+            throw AWSConsoleSignInError.browserTimedOut(seconds: timeout.components.seconds)
         }
     }
 

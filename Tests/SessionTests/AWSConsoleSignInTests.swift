@@ -6,7 +6,7 @@ import Testing
 
 /// The console session asked of `getSigninToken`: what the credentials have left, within 12 h, and
 /// within 1 h for credentials of role chaining.
-@Suite struct ConsoleSignInTests {
+@Suite struct AWSConsoleSignInTests {
     /// Answers every request with a sign-in token and keeps the URLs it was asked for.
     final class FederationStub: HTTPTransport {
         let urls = Mutex<[String]>([])
@@ -25,10 +25,10 @@ import Testing
     func theSessionLastsWhatTheCredentialsHaveLeftWithinTheLimits(left: Int, chained: Bool, asked: Int) async throws {
         let now = Date()
         let stub = FederationStub()
-        let context = SessionContext(environment: [ConsoleSignIn.endpointVariable: "http://127.0.0.1:9"], now: { now }, transport: stub)
+        let context = SessionContext(environment: [AWSConsoleSignIn.endpointVariable: "http://127.0.0.1:9"], now: { now }, transport: stub)
         let credentials = AWSCredentials(accessKeyId: "ASIASTUB", secretAccessKey: SecretBytes("secret"), sessionToken: SecretBytes("token"),
                                          expiration: now.addingTimeInterval(TimeInterval(left)))
-        let url = try await ConsoleSignIn(context: context).signInURL(credentials: credentials, roleArn: "arn:aws:iam::123456789012:role/r",
+        let url = try await AWSConsoleSignIn(context: context).signInURL(credentials: credentials, roleArn: "arn:aws:iam::123456789012:role/r",
                                                                     region: "us-east-1", destination: nil, chained: chained)
         #expect(url.unsafeStringValue().hasSuffix("&SigninToken=stub-token"))
         #expect(stub.sessionDurations == [asked])
@@ -45,13 +45,13 @@ import Testing
     func anOverrideOutsideTheEndpointRulesIsRefusedBeforeAnythingIsSent(override: String, code: RolesAnywhereError.Code) async throws {
         let now = Date()
         let stub = FederationStub()
-        let signIn = ConsoleSignIn(context: SessionContext(environment: [ConsoleSignIn.endpointVariable: override], now: { now }, transport: stub))
+        let signIn = AWSConsoleSignIn(context: SessionContext(environment: [AWSConsoleSignIn.endpointVariable: override], now: { now }, transport: stub))
         let credentials = AWSCredentials(accessKeyId: "ASIASTUB", secretAccessKey: SecretBytes("secret"), sessionToken: SecretBytes("token"),
                                          expiration: now.addingTimeInterval(3600))
         let role = "arn:aws:iam::123456789012:role/r"
         let refusal = try #require(throws: RolesAnywhereError.self) { try signIn.checkSignInPossible(roleArn: role) }
         #expect(refusal.code == code)
-        #expect(refusal.description.hasPrefix(ConsoleSignIn.endpointVariable + ": "), "\(refusal)")
+        #expect(refusal.description.hasPrefix(AWSConsoleSignIn.endpointVariable + ": "), "\(refusal)")
         #expect(!refusal.description.contains("Zx9Qp7"), "\(refusal)")
         await #expect(throws: RolesAnywhereError.self) {
             _ = try await signIn.signInURL(credentials: credentials, roleArn: role, region: nil, destination: nil)
@@ -64,7 +64,7 @@ import Testing
     func aLoopbackOverrideIsUsed(override: String, expected: String) async throws {
         let now = Date()
         let stub = FederationStub()
-        let signIn = ConsoleSignIn(context: SessionContext(environment: [ConsoleSignIn.endpointVariable: override], now: { now }, transport: stub))
+        let signIn = AWSConsoleSignIn(context: SessionContext(environment: [AWSConsoleSignIn.endpointVariable: override], now: { now }, transport: stub))
         let credentials = AWSCredentials(accessKeyId: "ASIASTUB", secretAccessKey: SecretBytes("secret"), sessionToken: SecretBytes("token"),
                                          expiration: now.addingTimeInterval(3600))
         let url = try await signIn.signInURL(credentials: credentials, roleArn: "arn:aws:iam::123456789012:role/r", region: nil, destination: nil)

@@ -9,7 +9,7 @@ import RolesAnywhere
 /// AWS's federation endpoint (`getSigninToken`, then the `login` URL). The sign-in URL is a bearer
 /// secret for 15 minutes: it stays in `SecretBytes`, and reaches the browser through a one-time
 /// loopback redirect (`OneTimeRedirect`), never through an argv.
-public struct ConsoleSignIn: Sendable {
+public struct AWSConsoleSignIn: Sendable {
     /// Overrides the federation endpoint (the emulator's, in tests and `demo`).
     public static let endpointVariable = "ROLECALL_SIGNIN_ENDPOINT"
     /// What `getSigninToken` accepts as `SessionDuration`.
@@ -42,7 +42,7 @@ public struct ConsoleSignIn: Sendable {
         case "aws": return "https://signin.aws.amazon.com/federation"
         case "aws-cn": return "https://signin.amazonaws.cn/federation"
         case "aws-us-gov": return "https://signin.amazonaws-us-gov.com/federation"
-        default: throw ConsoleSignInError.unknownPartition(partition, variable: Self.endpointVariable)
+        default: throw AWSConsoleSignInError.unknownPartition(partition, variable: Self.endpointVariable)
         }
     }
 
@@ -86,7 +86,7 @@ public struct ConsoleSignIn: Sendable {
         let response = try await transport.send(TransportRequest(method: "GET", url: tokenRequest.unsafeStringValue(), headers: [], body: []))
         guard response.status == 200, let token = (try? JSONDecoder().decode(SigninTokenAnswer.self, from: Data(response.body)))?.signinToken,
               !token.isEmpty else {
-            throw ConsoleSignInError.refused(federation, status: response.status)
+            throw AWSConsoleSignInError.refused(federation, status: response.status)
         }
         let target = destination ?? Self.defaultDestination(partition: partition, region: region)
         return SecretBytes(federation + "?Action=login&Issuer=rolecall&Destination=" + CanonicalRequest.uriEncode(target)
