@@ -51,7 +51,7 @@ struct IssuerUserCommand: AsyncParsableCommand {
                   \(enrollment.otpauthURI.unsafeStringValue())
 
                 """)
-                if let qr = QRCode.render(enrollment.otpauthURI.unsafeStringValue()) { Console.out(qr + "\n") }
+                if let qr = TerminalQRCode.render(enrollment.otpauthURI.unsafeStringValue()) { Console.out(qr + "\n") }
                 Console.out("Next: rolecall issuer role allow \(enrollment.user) arn:aws:iam::ACCOUNT:role/NAME --profile-arn … --trust-anchor-arn …\n")
             }
         }
@@ -120,7 +120,7 @@ struct IssuerUserCommand: AsyncParsableCommand {
                 Console.out("One-time password for \(name) (their next `rolecall login` replaces it; shown only now): \(reset.password.unsafeStringValue())\n")
                 if let uri = reset.otpauthURI {
                     Console.out("Their new TOTP device (every other device of theirs no longer works):\n  \(uri.unsafeStringValue())\n\n")
-                    if let qr = QRCode.render(uri.unsafeStringValue()) { Console.out(qr + "\n") }
+                    if let qr = TerminalQRCode.render(uri.unsafeStringValue()) { Console.out(qr + "\n") }
                 }
             }
         }

@@ -53,7 +53,7 @@ struct InitCommand: AsyncParsableCommand {
               \(result.otpauthURI)
 
             """)
-            if let qr = QRCode.render(result.otpauthURI) { Console.out(qr + "\n") }
+            if let qr = TerminalQRCode.render(result.otpauthURI) { Console.out(qr + "\n") }
             if let caKey, let created = result.caKeyCreated {
                 Console.out("The CA's key is on the token, \(created ? "made there now" : "the one already there"): \(caKey). No file holds it; each certificate needs the token and its PIN.\n")
             }

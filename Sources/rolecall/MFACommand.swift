@@ -29,7 +29,7 @@ struct MFACommand: AsyncParsableCommand {
                 let code = try mfa.source(label: "an existing device").obtain()
                 let uri = try LocalSetup(context: Console.context()).addDevice(name: name, mfaCode: code)
                 Console.out(uri + "\n")
-                if let qr = QRCode.render(uri) { Console.out(qr + "\n") }
+                if let qr = TerminalQRCode.render(uri) { Console.out(qr + "\n") }
             }
         }
     }
