@@ -9,7 +9,11 @@ SCRATCH ?= .build-release
 PRODUCTS ?= rolecall rolecall-issuer rolesanywhere-emulator
 # The programs with completions of their own (the emulator is for tests and demos).
 COMPLETED = rolecall rolecall-issuer
-SWIFT_FLAGS = -c release --static-swift-stdlib --scratch-path $(SCRATCH)
+# Link settings measured one by one in BENCHMARKS.md ("Link settings"): no dynamic symbol table for the
+# programs' own code (the Swift toolchain's static-stdlib arguments export every symbol) and identical
+# code folded where no address is taken. SwiftPM already collects unused sections in release builds.
+LINK_FLAGS = -Xlinker --no-export-dynamic -Xlinker --icf=safe
+SWIFT_FLAGS = -c release --static-swift-stdlib --scratch-path $(SCRATCH) $(LINK_FLAGS)
 BIN = $(SCRATCH)/release
 # Stripped copies for installing; the unstripped binaries stay for symbol checks (scripts/bench).
 STRIPPED = $(SCRATCH)/stripped

@@ -155,6 +155,12 @@ let package = Package(
         // Closes connections whose request does not arrive whole in time (both servers).
         .target(name: "RequestDeadline", dependencies: [.product(name: "NIOCore", package: "swift-nio")]),
         .target(name: "CHardening"),
+        // What keeps the shipped programs on glibc 2.34 (Ubuntu 22.04, RHEL 9): the static Swift runtime's
+        // calls to hypot and hypotf go, through the linker's --wrap, to their first glibc version.
+        .target(
+            name: "CGlibcBaseline",
+            linkerSettings: [.unsafeFlags(["-Xlinker", "--wrap=hypot", "-Xlinker", "--wrap=hypotf"], .when(platforms: [.linux]))]
+        ),
         // Starting helper programs: argv and envp in wiped C strings, a run with its output captured.
         .target(name: "ChildProcess", dependencies: ["CHardening"]),
         // The kernel's answer to "whose socket is this?" (netlink sock_diag), for the credential endpoints.
@@ -221,6 +227,7 @@ let package = Package(
                 "Session",
                 "CommandLineSupport",
                 "TokenKeys",
+                "CGlibcBaseline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "X509", package: "swift-certificates"),
             ]
@@ -235,6 +242,7 @@ let package = Package(
                 "IssuerProtocol",
                 "RolesAnywhere",
                 "CommandLineSupport",
+                "CGlibcBaseline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -273,6 +281,7 @@ let package = Package(
             name: "rolesanywhere-emulator",
             dependencies: [
                 "RolesAnywhereEmulator",
+                "CGlibcBaseline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

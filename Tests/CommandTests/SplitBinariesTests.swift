@@ -125,6 +125,34 @@ import TestSupport
         #expect(try await fullFoundationSymbols(Self.issuer) > 0)
     }
 
+    /// The glibc symbol versions a program imports (`objdump -T`), as [major, minor(, patch)].
+    static func glibcVersions(_ binary: String) async throws -> Set<[Int]> {
+        let found = try await ProcessRunner.run("bash", ["-c", "set -o pipefail; objdump -T \"$0\" | grep -oE 'GLIBC_[0-9.]+' | sort -u", binary])
+        try #require(found.status == 0, "objdump -T \(binary): \(found.stderr)")
+        return Set(found.stdout.split(separator: "\n").map { $0.dropFirst("GLIBC_".count).split(separator: ".").compactMap { Int($0) } })
+    }
+
+    /// The programs start on glibc 2.34 (Ubuntu 22.04, RHEL 9; README, "Supported systems"): nothing
+    /// they import from glibc has a newer version. The debug products link the Swift runtime
+    /// dynamically; the release programs link it statically, and its Glibc overlay is where
+    /// hypot@GLIBC_2.35 came from (CGlibcBaseline), so the release programs are checked as well
+    /// wherever a release build is (`make build`, scripts/bench, scripts/check-install).
+    @Test func theProgramsNeedAtMostGlibc234() async throws {
+        let releases = ["\(Paths.packageRoot)/.build-release/release", "\(Paths.packageRoot)/.build/release"]
+        let directories = [Paths.products] + releases.filter { FileManager.default.isExecutableFile(atPath: "\($0)/rolecall") }
+        for directory in directories {
+            for program in ["rolecall", "rolecall-issuer", "rolesanywhere-emulator"] {
+                let versions = try await Self.glibcVersions("\(directory)/\(program)")
+                #if arch(x86_64)
+                // The check reads what it looks for: glibc's first x86-64 version is there.
+                #expect(versions.contains([2, 2, 5]), "\(directory)/\(program): no GLIBC_2.2.5 symbol read")
+                #endif
+                let newer = versions.filter { [2, 34].lexicographicallyPrecedes($0) }
+                #expect(newer.isEmpty, "\(directory)/\(program) needs \(newer.map { "GLIBC_" + $0.map(String.init).joined(separator: ".") })")
+            }
+        }
+    }
+
     @Test func theIssuerLinksNoClientModule() async throws {
         #expect(try await Self.definedModules(Self.issuer, among: Self.clientModules).isEmpty)
         #expect(try await Self.definedModules(Paths.rolecall, among: Self.clientModules) == Set(Self.clientModules))

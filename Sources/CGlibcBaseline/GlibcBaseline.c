@@ -1,0 +1,23 @@
+// The static Swift runtime's Glibc overlay calls hypot and hypotf, and a link against glibc 2.35 or
+// later binds them to the versions that release added (GLIBC_2.35), which glibc 2.34 (Ubuntu 22.04,
+// RHEL 9) does not have. The linker's --wrap (Package.swift) sends those calls here instead, and these
+// call the first version of each, which every glibc has: same results, one version lower.
+#include <features.h>
+
+#if defined(__linux__) && defined(__GLIBC__)
+#if defined(__x86_64__)
+#define ROLECALL_GLIBC_BASELINE "GLIBC_2.2.5"
+#elif defined(__aarch64__)
+#define ROLECALL_GLIBC_BASELINE "GLIBC_2.17"
+#endif
+#endif
+
+#ifdef ROLECALL_GLIBC_BASELINE
+double rolecall_baseline_hypot(double x, double y);
+float rolecall_baseline_hypotf(float x, float y);
+__asm__(".symver rolecall_baseline_hypot, hypot@" ROLECALL_GLIBC_BASELINE);
+__asm__(".symver rolecall_baseline_hypotf, hypotf@" ROLECALL_GLIBC_BASELINE);
+
+double __wrap_hypot(double x, double y) { return rolecall_baseline_hypot(x, y); }
+float __wrap_hypotf(float x, float y) { return rolecall_baseline_hypotf(x, y); }
+#endif
