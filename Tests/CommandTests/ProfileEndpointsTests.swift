@@ -1,4 +1,5 @@
 import Foundation
+import RolesAnywhere
 import RolesAnywhereEmulator
 import Testing
 import TestSupport
@@ -145,5 +146,3 @@ import TestSupport
                 "\(show.stdout)\(show.stderr)")
     }
 }
-
-private func shellQuoted(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'" }

@@ -181,26 +181,6 @@ public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 }
 
-/// POSIX shell single-quoting: safe to paste into sh, bash, zsh.
-public func shellQuoted(_ text: String) -> String {
-    if !text.isEmpty, text.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || $0.properties.numericType != nil || "/._-+=:,@%".unicodeScalars.contains($0)) }) {
-        return text
-    }
-    return posixSingleQuoted(text)
-}
-
-/// `'…'` with each `'` as `'\''`. Scalar by scalar, not by Character: an apostrophe followed by a
-/// combining mark is one Character, but the shell still sees the quote byte.
-public func posixSingleQuoted(_ text: String) -> String {
-    var quoted = String.UnicodeScalarView()
-    quoted.append("'")
-    for scalar in text.unicodeScalars {
-        if scalar == "'" { quoted.append(contentsOf: "'\\''".unicodeScalars) } else { quoted.append(scalar) }
-    }
-    quoted.append("'")
-    return String(quoted)
-}
-
 // The system calls, under names that the methods `read` and `write` above do not shadow.
 private func posixRead(_ descriptor: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int { read(descriptor, buffer, count) }
 private func posixWrite(_ descriptor: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int { write(descriptor, buffer, count) }

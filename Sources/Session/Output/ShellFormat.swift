@@ -3,7 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
-import Issuance
+import RolesAnywhere
 
 /// Prints variables for a shell to evaluate. Every value is quoted so that no byte of it, whatever
 /// a server sent, can run as a command in bash, dash, zsh, fish or PowerShell.

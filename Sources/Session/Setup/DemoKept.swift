@@ -1,7 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import Issuance
+import RolesAnywhere
 
 extension Demo {
     /// What `rolecall demo --keep` leaves behind: the emulator, still serving, and the temporary
