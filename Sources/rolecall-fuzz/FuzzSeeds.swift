@@ -88,7 +88,7 @@ enum FuzzSeeds {
         let leafPEM = try leaf.serializeAsPEM().pemString
         var leafDER = DER.Serializer()
         try leafDER.serialize(leaf)
-        let profile = Profile(name: "dev", roleArn: roleArn, profileArn: profileArn, trustAnchorArn: trustAnchorArn,
+        let profile = Profile(name: "dev", roleArn: roleArn, kind: .localCA(.init(profileArn: profileArn, trustAnchorArn: trustAnchorArn)),
                               region: region, durationSeconds: 3600, mfa: .required, endpoint: "http://127.0.0.1:8080")
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

@@ -45,7 +45,7 @@ struct ConsoleCommand: AsyncParsableCommand {
             let credentials = started.issued.credentials
             defer { credentials.wipe() }
             let url = try await signIn.signInURL(credentials: credentials, roleArn: started.profile.roleArn,
-                                                 region: started.issued.region, destination: destination, chained: started.profile.chain != nil,
+                                                 region: started.issued.region, destination: destination, chained: started.profile.kind.chain != nil,
                                                  signinEndpoint: started.endpoints.signin)
             if print {
                 Console.out(url.unsafeStringValue() + "\n")

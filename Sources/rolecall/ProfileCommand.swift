@@ -115,10 +115,11 @@ struct ProfileCommand: AsyncParsableCommand {
                                              pinCommand: pinCommand, workingDirectory: FileManager.default.currentDirectoryPath)
                 }
                 let mode = try setup.mfaMode(asked: mfa, own: own)
+                let target = Profile.RolesAnywhereTarget(profileArn: profileArn ?? "", trustAnchorArn: trustAnchorArn ?? "")
                 var profile = Profile(
-                    name: name, roleArn: roleArn, profileArn: profileArn ?? "", trustAnchorArn: trustAnchorArn ?? "",
+                    name: name, roleArn: roleArn, kind: own.map { .ownCertificate($0, target) } ?? .localCA(target),
                     region: region, durationSeconds: duration.seconds, mfa: mode, roleSessionName: roleSessionName,
-                    mfaVerificationIntervalSeconds: mfaInterval?.seconds, pinCommand: pinCommand, ownCertificate: own
+                    mfaVerificationIntervalSeconds: mfaInterval?.seconds, pinCommand: pinCommand
                 )
                 profile.endpoints = endpoints.given
                 try save(profile, in: context, saying: "\(roleArn), MFA \(mode.rawValue)")
@@ -174,7 +175,9 @@ struct ProfileCommand: AsyncParsableCommand {
                     Console.out(try ProfileJSON.encode(profile) + "\n")
                     return
                 }
-                if let chain = profile.chain {
+                let target: Profile.RolesAnywhereTarget, certificate: String
+                switch profile.kind {
+                case .chained(let chain):
                     Console.out("""
                     name:              \(profile.name)
                     role ARN:          \(profile.roleArn)
@@ -188,12 +191,15 @@ struct ProfileCommand: AsyncParsableCommand {
 
                     """)
                     return
+                case .localCA(let ca): (target, certificate) = (ca, "from rolecall's CA")
+                case .teamIssuer(let issuer, let team): (target, certificate) = (team, "from the team issuer at \(issuer) (`rolecall login`)")
+                case .ownCertificate(let own, let given): (target, certificate) = (given, "\(own.certificate), key \(own.privateKey)")
                 }
                 Console.out("""
                 name:              \(profile.name)
                 role ARN:          \(profile.roleArn)
-                profile ARN:       \(profile.profileArn)
-                trust anchor ARN:  \(profile.trustAnchorArn)
+                profile ARN:       \(target.profileArn)
+                trust anchor ARN:  \(target.trustAnchorArn)
                 region:            \(profile.effectiveRegion)
                 duration:          \(DurationText.format(profile.durationSeconds))
                 MFA:               \(profile.mfaShown == .login ? "login (the code at `rolecall login`; none per session)" : profile.mfaShown.rawValue)
@@ -201,8 +207,7 @@ struct ProfileCommand: AsyncParsableCommand {
                 STS endpoint:      \(profile.stsEndpoint ?? "default")
                 sign-in endpoint:  \(profile.signinEndpoint ?? "default")
                 PIN command:       \(profile.pinCommand ?? "none")
-                certificate:       \(profile.ownCertificate.map { "\($0.certificate), key \($0.privateKey)" }
-                    ?? profile.issuer.map { "from the team issuer at \($0) (`rolecall login`)" } ?? "from rolecall's CA")
+                certificate:       \(certificate)
 
                 """)
             }
@@ -248,11 +253,11 @@ extension ProfileCommand {
         func run() async throws {
             try await Console.reportingErrors {
                 let (old, new) = try Console.context().config.update(named: name) { profile in
-                    profile.endpoints = (profile.chain == nil ? endpoints.given : endpoints.givenForChain).filled(from: profile.endpoints)
+                    profile.endpoints = (profile.kind.chain == nil ? endpoints.given : endpoints.givenForChain).filled(from: profile.endpoints)
                 }
                 let changes = new.changes(from: old)
                 Console.err("Profile \(name): \(changes.isEmpty ? "nothing changed" : changes.joined(separator: "; "))\n")
-                if new.issuer != nil {
+                if new.kind.isTeamIssuer {
                     Console.err("rolecall: warning: profile \(name) comes from the team issuer, and `rolecall login` writes it again: to keep these endpoints, log in with them (`rolecall login \(endpoints.given.arguments.joined(separator: " "))`, remembered)\n")
                 }
             }

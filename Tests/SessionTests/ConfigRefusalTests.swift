@@ -15,7 +15,7 @@ import TestSupport
         try home.create()
         let config = ConfigStore(directory: home)
         try config.add(Profile(name: "dev", roleArn: "arn:aws:iam::123456789012:role/dev",
-                               profileArn: "arn:aws:rolesanywhere:us-east-1:123456789012:profile/p", trustAnchorArn: anchor))
+                               kind: .localCA(.init(profileArn: "arn:aws:rolesanywhere:us-east-1:123456789012:profile/p", trustAnchorArn: anchor))))
         try config.add(.chained(name: "admin", sourceProfile: "dev", roleArn: target))
         return config
     }
@@ -41,11 +41,14 @@ import TestSupport
     }
 
     /// The rule "a chained profile takes only these flags" is one list: the stored profile's refusal
-    /// and `profile add`'s usage error name the same flags.
+    /// and `profile add`'s usage error name the same flags. (Its kind has no room for ARNs, an
+    /// issuer or a certificate: `ProfileCodingTests`.)
     @Test func aChainedProfileWithRolesAnywhereSettingsIsRefused() throws {
-        var chained = Profile.chained(name: "admin", sourceProfile: "dev", roleArn: Self.target)
-        chained.profileArn = "arn:aws:rolesanywhere:us-east-1:123456789012:profile/p"
-        #expect(Self.code { try chained.validate() } == .chainedFlag)
+        for change in [{ $0.endpoint = "http://127.0.0.1:9" }, { $0.pinCommand = "cat pin" }, { $0.mfaVerificationIntervalSeconds = 3600 }] as [(inout Profile) -> Void] {
+            var chained = Profile.chained(name: "admin", sourceProfile: "dev", roleArn: Self.target)
+            change(&chained)
+            #expect(Self.code { try chained.validate() } == .chainedFlag)
+        }
         let stored = ConfigError.chainedFlag().description
         let given = ConfigError.chainedFlag(["--profile-arn"]).description
         #expect(given.hasPrefix("--profile-arn comes from the source profile"))

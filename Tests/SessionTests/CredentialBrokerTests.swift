@@ -21,8 +21,7 @@ import Testing
         let context = SessionContext(environment: ["ROLECALL_HOME": base + "/home"], transport: NIOClientTransport())
         let initialized = try LocalSetup(context: context).initialize(user: "alice")
         let harness = try await EmulatorHarness.start(try EmulatorHarness.standardConfig(caPEM: initialized.caCertificatePEM, directory: base))
-        let profile = Profile(name: "dev", roleArn: EmulatorHarness.roleArn, profileArn: EmulatorHarness.profileArn,
-                              trustAnchorArn: EmulatorHarness.trustAnchorArn, mfa: mfa, endpoint: harness.url)
+        let profile = Profile(name: "dev", roleArn: EmulatorHarness.roleArn, kind: .localCA(EmulatorHarness.target), mfa: mfa, endpoint: harness.url)
         try context.config.add(profile)
         let device = try #require(try context.localCAStore.devices().first)
         return World(context: context, harness: harness, device: device, profile: profile)

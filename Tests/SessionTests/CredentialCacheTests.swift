@@ -164,8 +164,8 @@ final class FakeCreateSession: @unchecked Sendable {
     @Test(arguments: [("15m", false), ("16m", true), ("12h", true), ("13h", false)])
     func profilesAcceptOnlyWindowsThatCanServe(interval: String, accepted: Bool) throws {
         let profile = Profile(name: "p", roleArn: "arn:aws:iam::123456789012:role/r",
-                              profileArn: "arn:aws:rolesanywhere:us-east-1:123456789012:profile/p",
-                              trustAnchorArn: "arn:aws:rolesanywhere:us-east-1:123456789012:trust-anchor/t",
+                              kind: .localCA(.init(profileArn: "arn:aws:rolesanywhere:us-east-1:123456789012:profile/p",
+                                                   trustAnchorArn: "arn:aws:rolesanywhere:us-east-1:123456789012:trust-anchor/t")),
                               mfaVerificationIntervalSeconds: try DurationText.seconds(interval))
         if accepted { try profile.validate() } else { #expect { try profile.validate() } throws: { ($0 as? ConfigError)?.code == .invalidMFAInterval } }
     }

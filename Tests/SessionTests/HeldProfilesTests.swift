@@ -52,8 +52,8 @@ import Testing
         let initialized = try LocalSetup(context: context).initialize(user: "alice")
         let harness = try await EmulatorHarness.start(try EmulatorHarness.standardConfig(caPEM: initialized.caCertificatePEM, directory: base))
         func profile(_ name: String, issuer: String? = nil) -> Profile {
-            Profile(name: name, roleArn: EmulatorHarness.roleArn, profileArn: EmulatorHarness.profileArn,
-                    trustAnchorArn: EmulatorHarness.trustAnchorArn, endpoint: harness.url, issuer: issuer)
+            Profile(name: name, roleArn: EmulatorHarness.roleArn,
+                    kind: issuer.map { .teamIssuer(issuer: $0, EmulatorHarness.target) } ?? .localCA(EmulatorHarness.target), endpoint: harness.url)
         }
         // Two of this machine's profiles, one chained from the first, and one whose factor is
         // another issuer's (marked as a team profile; served here by the same counting issuer).
@@ -105,8 +105,7 @@ import Testing
         let base = try Paths.temporaryDirectory()
         let context = SessionContext(environment: ["ROLECALL_HOME": base + "/home"], transport: NIOClientTransport())
         _ = try LocalSetup(context: context).initialize(user: "alice")
-        try context.config.add(Profile(name: "dev", roleArn: EmulatorHarness.roleArn, profileArn: EmulatorHarness.profileArn,
-                                       trustAnchorArn: EmulatorHarness.trustAnchorArn, endpoint: "http://127.0.0.1:9"))
+        try context.config.add(Profile(name: "dev", roleArn: EmulatorHarness.roleArn, kind: .localCA(EmulatorHarness.target), endpoint: "http://127.0.0.1:9"))
         let asked = base + "/asked"
         await #expect(throws: (any Error).self) {
             try await HeldProfiles(starter: SessionStarter(context: context), report: { _ in })

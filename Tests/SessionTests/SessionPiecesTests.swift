@@ -6,8 +6,8 @@ import Testing
 
 @Suite struct SessionPiecesTests {
     static func profile(_ name: String, role: String = "arn:aws:iam::123456789012:role/dev") -> Profile {
-        Profile(name: name, roleArn: role, profileArn: "arn:aws:rolesanywhere:us-east-1:123456789012:profile/p",
-                trustAnchorArn: "arn:aws:rolesanywhere:us-east-1:123456789012:trust-anchor/t")
+        Profile(name: name, roleArn: role, kind: .localCA(.init(profileArn: "arn:aws:rolesanywhere:us-east-1:123456789012:profile/p",
+                                                                trustAnchorArn: "arn:aws:rolesanywhere:us-east-1:123456789012:trust-anchor/t")))
     }
 
     let profiles = [profile("dev"), profile("prod", role: "arn:aws:iam::123456789012:role/prod"), profile("prod-ro", role: "arn:aws:iam::123456789012:role/prod")]
@@ -64,11 +64,13 @@ import Testing
         bad.durationSeconds = 600
         #expect { try bad.validate() } throws: { ($0 as? ConfigError)?.code == .invalidDuration && "\($0)".contains("15m") }
         bad = Self.profile("dev")
-        bad.trustAnchorArn = "arn:aws:rolesanywhere:eu-west-1:123456789012:trust-anchor/t"
+        bad.kind = .localCA(.init(profileArn: "arn:aws:rolesanywhere:us-east-1:123456789012:profile/p",
+                                  trustAnchorArn: "arn:aws:rolesanywhere:eu-west-1:123456789012:trust-anchor/t"))
         #expect { try bad.validate() } throws: { ($0 as? ConfigError)?.code == .invalidARN && "\($0)".contains("same region") }
         // AWS looks the profile up in the trust anchor's account, and a profile lists its own roles.
         bad = Self.profile("dev")
-        bad.trustAnchorArn = "arn:aws:rolesanywhere:us-east-1:210987654321:trust-anchor/t"
+        bad.kind = .localCA(.init(profileArn: "arn:aws:rolesanywhere:us-east-1:123456789012:profile/p",
+                                  trustAnchorArn: "arn:aws:rolesanywhere:us-east-1:210987654321:trust-anchor/t"))
         #expect { try bad.validate() } throws: { ($0 as? ConfigError)?.code == .invalidARN && "\($0)".contains("same account") }
         bad = Self.profile("dev")
         bad.endpoint = "http://example.com"

@@ -16,8 +16,8 @@ import Testing
         let base = try Paths.temporaryDirectory()
         let context = SessionContext(environment: ["ROLECALL_HOME": base + "/home"], transport: ClientTransport.make())
         _ = try LocalSetup(context: context).initialize(user: "alice")
-        try context.config.add(Profile(name: "dev", roleArn: EmulatorHarness.roleArn, profileArn: EmulatorHarness.profileArn,
-                                       trustAnchorArn: EmulatorHarness.trustAnchorArn, mfa: .required, endpoint: endpoint))
+        try context.config.add(Profile(name: "dev", roleArn: EmulatorHarness.roleArn, kind: .localCA(EmulatorHarness.target),
+                                       mfa: .required, endpoint: endpoint))
         let asked = base + "/asked"
         let error = await #expect(throws: RolesAnywhereError.self) {
             try await SessionStarter(context: context).start(.init(profileName: "dev"), mfa: .command("echo >> '\(asked)'; echo 123456"))
@@ -36,8 +36,8 @@ import Testing
         let base = try Paths.temporaryDirectory()
         let context = SessionContext(environment: ["ROLECALL_HOME": base + "/home"], transport: ClientTransport.make())
         _ = try LocalSetup(context: context).initialize(user: "alice")
-        try context.config.add(Profile(name: "dev", roleArn: EmulatorHarness.roleArn, profileArn: EmulatorHarness.profileArn,
-                                       trustAnchorArn: EmulatorHarness.trustAnchorArn, mfa: .required, endpoint: "http://127.0.0.1:9"))
+        try context.config.add(Profile(name: "dev", roleArn: EmulatorHarness.roleArn, kind: .localCA(EmulatorHarness.target),
+                                       mfa: .required, endpoint: "http://127.0.0.1:9"))
         var admin = Profile.chained(name: "admin", sourceProfile: "dev", roleArn: EmulatorHarness.targetRoleArn)
         admin.stsEndpoint = "http://127.0.0.1:9"
         try context.config.add(admin)

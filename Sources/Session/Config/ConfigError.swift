@@ -14,7 +14,7 @@ public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
         case invalidIssuer, invalidPrefix, mfaTokenWithIssuer, certificateAndIssuer, mfaRequiredWithOwnCertificate, mfaTokenNeedsTokenKey
         case mfaTokenNeedsTokenCA, invalidCredentialPath, mixedCredentialStorage
         // A chained profile's fields.
-        case invalidSourceProfile, ownSourceProfile, chainedFlag, invalidChainedDuration, invalidExternalId
+        case invalidSourceProfile, ownSourceProfile, chainedFlag, invalidChainedDuration, invalidExternalId, chainedWithoutTarget
     }
 
     public let code: Code
@@ -179,6 +179,12 @@ public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
             return .init(.chainedFlag, "\(only): its certificate, issuer, MFA and Roles Anywhere settings come from --source-profile")
         }
         return .init(.chainedFlag, "\(given.joined(separator: ", ")) \(given.count == 1 ? "comes" : "come") from the source profile: \(only)")
+    }
+
+    /// A chained profile where a Roles Anywhere one is needed: its source's session is.
+    static func chainedWithoutTarget(_ profile: Profile) -> ConfigError {
+        let source = profile.kind.chain.map { " \(Profile.shown($0.sourceProfile))" } ?? ""
+        return .init(.chainedWithoutTarget, "profile \(Profile.shown(profile.name)) is chained: it has no Roles Anywhere profile of its own; use its source profile\(source)")
     }
 
     static func invalidChainedDuration(_ seconds: Int) -> ConfigError {

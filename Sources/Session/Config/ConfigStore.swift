@@ -38,11 +38,11 @@ public struct ConfigStore: Sendable {
             }
         }
         for (index, profile) in document.profiles.enumerated() {
-            guard let chain = profile.chain else { continue }
+            guard let chain = profile.kind.chain else { continue }
             guard let source = document.profiles.first(where: { $0.name == chain.sourceProfile }) else {
                 throw StoreError.damaged(path, detail: "profile \(index + 1): its source profile \(Profile.shown(chain.sourceProfile)) does not exist")
             }
-            guard source.chain == nil else {
+            guard source.kind.chain == nil else {
                 throw StoreError.damaged(path, detail: "profile \(index + 1): its source profile \(Profile.shown(source.name)) is itself chained; rolecall chains one role only")
             }
             document.profiles[index].mfa = source.mfa
@@ -52,7 +52,7 @@ public struct ConfigStore: Sendable {
 
     /// The profile whose session a chained profile's AssumeRole is signed with.
     public func source(of profile: Profile) throws -> Profile? {
-        guard let chain = profile.chain else { return nil }
+        guard let chain = profile.kind.chain else { return nil }
         return try self.profile(named: chain.sourceProfile)
     }
 
@@ -74,15 +74,15 @@ public struct ConfigStore: Sendable {
             guard existing == nil || replacing else {
                 throw ConfigError.profileExists(profile.name)
             }
-            let dependents = document.profiles.filter { $0.chain?.sourceProfile == profile.name }.map(\.name)
-            if profile.chain != nil, !dependents.isEmpty {
-                throw ConfigError.sourceOfOthers(profile.name, dependents, becomingChained: true)
-            }
-            if let chain = profile.chain {
+            if let chain = profile.kind.chain {
+                let dependents = document.profiles.filter { $0.kind.chain?.sourceProfile == profile.name }.map(\.name)
+                guard dependents.isEmpty else {
+                    throw ConfigError.sourceOfOthers(profile.name, dependents, becomingChained: true)
+                }
                 guard let source = document.profiles.first(where: { $0.name == chain.sourceProfile }) else {
                     throw ConfigError.unknownSourceProfile(chain.sourceProfile)
                 }
-                guard source.chain == nil else {
+                guard source.kind.chain == nil else {
                     throw ConfigError.sourceIsChained(source.name)
                 }
             }
@@ -119,7 +119,7 @@ public struct ConfigStore: Sendable {
             guard document.profiles.contains(where: { $0.name == name }) else {
                 throw ConfigError.unknownProfile(name)
             }
-            let dependents = document.profiles.filter { $0.chain?.sourceProfile == name }.map(\.name)
+            let dependents = document.profiles.filter { $0.kind.chain?.sourceProfile == name }.map(\.name)
             guard dependents.isEmpty else {
                 throw ConfigError.sourceOfOthers(name, dependents, becomingChained: false)
             }
@@ -138,9 +138,10 @@ public struct ConfigStore: Sendable {
             var changed: [String] = []
             for index in document.profiles.indices {
                 let profile = document.profiles[index]
-                guard profile.issuer == nil, profile.ownCertificate == nil, profile.chain == nil,
-                      profile.trustAnchorArn != arn, from.map({ profile.trustAnchorArn == $0 }) ?? true else { continue }
-                document.profiles[index].trustAnchorArn = arn
+                guard case .localCA(var target) = profile.kind, target.trustAnchorArn != arn,
+                      from.map({ target.trustAnchorArn == $0 }) ?? true else { continue }
+                target.trustAnchorArn = arn
+                document.profiles[index].kind = .localCA(target)
                 try document.profiles[index].validate()
                 changed.append(profile.name)
             }
@@ -170,9 +171,9 @@ public struct ConfigStore: Sendable {
             // A team profile that a chained profile starts from stays until the new login replaces
             // it: without it the config would not load.
             let replaced = Set(profiles.map(\.name))
-            let sources = Set(document.profiles.compactMap { $0.chain?.sourceProfile })
-            changes.keptForChains = document.profiles.filter { $0.issuer != nil && !replaced.contains($0.name) && sources.contains($0.name) }.map(\.name)
-            document.profiles.removeAll { $0.issuer != nil && !changes.keptForChains.contains($0.name) }
+            let sources = Set(document.profiles.compactMap { $0.kind.chain?.sourceProfile })
+            changes.keptForChains = document.profiles.filter { $0.kind.isTeamIssuer && !replaced.contains($0.name) && sources.contains($0.name) }.map(\.name)
+            document.profiles.removeAll { $0.kind.isTeamIssuer && !changes.keptForChains.contains($0.name) }
             for profile in profiles {
                 if document.profiles.contains(where: { $0.name == profile.name }) {
                     changes.skipped.append(profile.name)

@@ -18,16 +18,22 @@ extension Profile {
     /// The fields `changes(from:)` compares, as `profile show` names them. A chained profile's MFA
     /// is its source's, so it is not one of its own fields.
     private static func shownFields(_ profile: Profile) -> [(String, String?)] {
-        [
-            ("source profile", profile.chain?.sourceProfile), ("role ARN", profile.roleArn),
-            ("profile ARN", profile.profileArn.isEmpty ? nil : profile.profileArn),
-            ("trust anchor ARN", profile.trustAnchorArn.isEmpty ? nil : profile.trustAnchorArn),
-            ("external ID", profile.chain?.externalId), ("region", profile.region),
-            ("duration", DurationText.format(profile.durationSeconds)), ("MFA", profile.chain == nil ? profile.mfa.rawValue : nil),
+        let (chain, target) = (profile.kind.chain, profile.kind.rolesAnywhere)
+        var (issuer, own): (String?, OwnCertificate?) = (nil, nil)
+        switch profile.kind {
+        case .teamIssuer(let url, _): issuer = url
+        case .ownCertificate(let certificate, _): own = certificate
+        case .localCA, .chained: break
+        }
+        return [
+            ("source profile", chain?.sourceProfile), ("role ARN", profile.roleArn),
+            ("profile ARN", target?.profileArn), ("trust anchor ARN", target?.trustAnchorArn),
+            ("external ID", chain?.externalId), ("region", profile.region),
+            ("duration", DurationText.format(profile.durationSeconds)), ("MFA", chain == nil ? profile.mfa.rawValue : nil),
             ("endpoint", profile.endpoint), ("STS endpoint", profile.stsEndpoint), ("sign-in endpoint", profile.signinEndpoint),
             ("role session name", profile.roleSessionName), ("MFA interval", profile.mfaVerificationIntervalSeconds.map(DurationText.format)),
-            ("issuer", profile.issuer), ("certificate", profile.ownCertificate?.certificate), ("private key", profile.ownCertificate?.privateKey),
-            ("intermediates", profile.ownCertificate?.intermediates), ("PKCS#11 module", profile.ownCertificate?.pkcs11Module),
+            ("issuer", issuer), ("certificate", own?.certificate), ("private key", own?.privateKey),
+            ("intermediates", own?.intermediates), ("PKCS#11 module", own?.pkcs11Module),
         ]
     }
 }

@@ -37,7 +37,7 @@ public struct ChainLink: Sendable {
         request = AssumeRoleRequest(
             roleArn: profile.roleArn,
             roleSessionName: profile.roleSessionName ?? AssumeRoleRequest.defaultSessionName(user: context.environment["USER"] ?? context.environment["LOGNAME"]),
-            durationSeconds: duration, externalId: profile.chain?.externalId
+            durationSeconds: duration, externalId: profile.kind.chain?.externalId
         )
     }
 

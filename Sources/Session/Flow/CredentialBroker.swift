@@ -12,14 +12,19 @@ import X509
 /// CreateSession sized by the duration policy.
 public struct CredentialBroker: Sendable {
     public struct Request: Sendable {
-        public var profile: Profile
+        public let profile: Profile
+        /// What CreateSession names. A chained profile has none: its source's session is asked for.
+        public let target: Profile.RolesAnywhereTarget
         public var requestedDurationSeconds: Int?
         public var region: String?
         public var endpoint: String?
         public var loginSecondsLeft: Int?
 
-        public init(profile: Profile, requestedDurationSeconds: Int? = nil, region: String? = nil, endpoint: String? = nil, loginSecondsLeft: Int? = nil) {
+        public init(profile: Profile, requestedDurationSeconds: Int? = nil, region: String? = nil, endpoint: String? = nil,
+                    loginSecondsLeft: Int? = nil) throws(ConfigError) {
+            guard let target = profile.kind.rolesAnywhere else { throw .chainedWithoutTarget(profile) }
             self.profile = profile
+            self.target = target
             self.requestedDurationSeconds = requestedDurationSeconds
             self.region = region
             self.endpoint = endpoint
@@ -81,7 +86,7 @@ public struct CredentialBroker: Sendable {
 
     /// Everything up to CreateSession: duration, endpoint, MFA check, key, certificate of `kind`.
     public func certify(_ request: Request, kind: CertificateKind, mfaCode: () throws -> String) async throws -> HeldIdentity {
-        if let own = request.profile.ownCertificate { return try ownIdentity(own, request, client: try client(for: request)) }
+        if case .ownCertificate(let own, _) = request.profile.kind { return try ownIdentity(own, request, client: try client(for: request)) }
         return try await certifyMany([(request, kind)], mfaCode: mfaCode)[0]
     }
 
@@ -102,7 +107,7 @@ public struct CredentialBroker: Sendable {
         let proof: MFAProof? = switch first.profile.mfa {
         case .required: .totp(code: try mfaCode())
         case .token: .token
-        case .off: first.profile.issuer == nil && firstKind.requiresMFA ? .totp(code: try mfaCode()) : nil
+        case .off: !first.profile.kind.isTeamIssuer && firstKind.requiresMFA ? .totp(code: try mfaCode()) : nil
         }
         let keys = asked.map { _ in SigningKey.generateP256() }
         let requests = try zip(asked, keys).map { try IssuanceRequest(key: $1, kind: $0.kind, roleArn: $0.request.profile.roleArn, mfaProof: proof) }
@@ -111,12 +116,14 @@ public struct CredentialBroker: Sendable {
             let (request, kind) = asked[index]
             guard let leaf = issued.chain.first else { throw MFAError.unavailable("the issuer returned no certificate") }
             let identity = SigningIdentity(certificate: leaf, intermediates: Array(issued.chain.dropFirst()), key: keys[index], isSingleUse: kind.isSingleUse)
-            let createSession = CreateSessionRequest(
-                durationSeconds: try duration(request, issued: issued, announce: true), profileArn: request.profile.profileArn,
-                roleArn: request.profile.roleArn, trustAnchorArn: request.profile.trustAnchorArn, roleSessionName: request.profile.roleSessionName
-            )
+            let createSession = Self.createSession(request, durationSeconds: try duration(request, issued: issued, announce: true))
             return HeldIdentity(identity: identity, client: clients[index], request: createSession, limitSeconds: limit(request, issued: issued))
         }
+    }
+
+    private static func createSession(_ request: Request, durationSeconds: Int) -> CreateSessionRequest {
+        CreateSessionRequest(durationSeconds: durationSeconds, profileArn: request.target.profileArn, roleArn: request.profile.roleArn,
+                             trustAnchorArn: request.target.trustAnchorArn, roleSessionName: request.profile.roleSessionName)
     }
 
     /// The CreateSession client for the request's region and endpoint.
@@ -141,10 +148,7 @@ public struct CredentialBroker: Sendable {
             guard left >= SessionDurationPolicy.minimumSeconds else {
                 throw OwnCertificateError.expiresTooSoon(certificate.notValidAfter, secondsLeft: left)
             }
-            let createSession = CreateSessionRequest(
-                durationSeconds: try duration(request, issued: nil, certificateSecondsLeft: left, announce: true), profileArn: request.profile.profileArn,
-                roleArn: request.profile.roleArn, trustAnchorArn: request.profile.trustAnchorArn, roleSessionName: request.profile.roleSessionName
-            )
+            let createSession = Self.createSession(request, durationSeconds: try duration(request, issued: nil, certificateSecondsLeft: left, announce: true))
             return HeldIdentity(identity: opened.identity, client: client, request: createSession,
                                 limitSeconds: limit(request, issued: nil, certificateSecondsLeft: left), release: opened.release)
         } catch {

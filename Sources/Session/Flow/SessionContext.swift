@@ -63,7 +63,7 @@ public struct SessionContext: Sendable {
     /// lockout; it is at least reported, here and in `status`, until the next MFA check writes it again.
     public func missingMFAState(profiles: [Profile]) -> String? {
         // A chained profile's MFA is its source's, which is in the list when it matters.
-        guard profiles.contains(where: { $0.issuer == nil && $0.chain == nil && $0.mfa == .required }),
+        guard profiles.contains(where: { if case .localCA = $0.kind { $0.mfa == .required } else { false } }),
               FileManager.default.fileExists(atPath: localCAStore.path), !mfaState.exists else { return nil }
         return "\(mfaState.path) is missing: the replay guard and the lockout started over, so a code used in the last minute counts again. If you did not remove it, something running as you did. The next MFA check writes it again"
     }
@@ -82,7 +82,7 @@ public struct SessionContext: Sendable {
     /// The issuer that certifies keys for `profile`: the team issuer of the current login for
     /// profiles `rolecall login` wrote, else the embedded one.
     public func issuer(for profile: Profile) throws -> any Issuer {
-        guard profile.issuer != nil else { return localIssuer(for: profile) }
+        guard profile.kind.isTeamIssuer else { return localIssuer(for: profile) }
         let login = try loginStore.load()
         guard login.secondsLeft(at: now()) > 0 else {
             throw IssuanceRefusal(reason: .tokenExpired, message: "the login session with the team issuer ended at \(RFC3339.string(from: login.expiresAt)): run `rolecall login` again")

@@ -70,15 +70,16 @@ public struct SessionStarter: Sendable {
 
     /// For a team issuer's profile, what is left of the login session bounds the AWS session.
     public func brokerRequest(_ profile: Profile, _ selection: Selection) throws -> CredentialBroker.Request {
-        if profile.issuer == nil, profile.mfa == .required, let missing = context.missingMFAState(profiles: [profile]) {
+        if let missing = context.missingMFAState(profiles: [profile]) {
             context.warn("rolecall: warning: \(missing)")
         }
-        return .init(profile: profile, requestedDurationSeconds: selection.durationSeconds, region: selection.region,
-                     endpoint: selection.endpoint, loginSecondsLeft: try loginSecondsLeft(for: profile))
+        return try .init(profile: profile, requestedDurationSeconds: selection.durationSeconds, region: selection.region,
+                         endpoint: selection.endpoint, loginSecondsLeft: try loginSecondsLeft(for: profile))
     }
 
     private func loginSecondsLeft(for profile: Profile) throws -> Int? {
-        profile.issuer == nil ? nil : try context.loginStore.loadIfPresent()?.secondsLeft(at: context.now())
+        guard profile.kind.isTeamIssuer else { return nil }
+        return try context.loginStore.loadIfPresent()?.secondsLeft(at: context.now())
     }
 
     /// A chained profile's link to its source, checked before any code is spent; nil for others.

@@ -11,7 +11,7 @@ public enum AWSConfigOutput {
             }
             lines.append("credential_process = \(quotedForINI(executable)) credential-process --profile \(profile.name)")
             // A chained profile without a region of its own uses its source's.
-            let source = profile.chain.flatMap { chain in all.first { $0.name == chain.sourceProfile } }
+            let source = profile.kind.chain.flatMap { chain in all.first { $0.name == chain.sourceProfile } }
             let region = profile.region ?? source?.effectiveRegion ?? profile.effectiveRegion
             if !region.isEmpty { lines.append("region = \(region)") }
             return lines.joined(separator: "\n")

@@ -50,7 +50,7 @@ public struct StatusReport: Sendable {
             profiles = try context.config.profiles()
             // A person who only uses a team issuer (logged in now, or before `logout`) has no
             // local CA, and needs none.
-            let teamUser = login != nil || profiles.contains { $0.issuer != nil } || (try? context.loginStore.settings()) != nil
+            let teamUser = login != nil || profiles.contains { $0.kind.isTeamIssuer } || (try? context.loginStore.settings()) != nil
             if !teamUser || FileManager.default.fileExists(atPath: context.localCAStore.path) {
                 authority = try context.localCAStore.currentAuthority()
                 devices = try LocalSetup(context: context).devices()
@@ -90,7 +90,7 @@ public struct StatusReport: Sendable {
             lines.append("CA: \(caFingerprint), expires \(RFC3339.string(from: caExpires))")
         }
         lines.append("profiles: " + (profiles.isEmpty ? "none" : profiles.map { "\($0.name) (\(Self.mfaLabel($0)))" }.joined(separator: ", ")))
-        lines.append("MFA devices: " + (devices.isEmpty ? (teamLogin == nil && !profiles.contains { $0.issuer != nil } ? "none" : "kept by the team issuer") : devices.map { device in
+        lines.append("MFA devices: " + (devices.isEmpty ? (teamLogin == nil && !profiles.contains { $0.kind.isTeamIssuer } ? "none" : "kept by the team issuer") : devices.map { device in
             device.name + (device.lockedUntil.map { " (locked until \(RFC3339.string(from: $0)))" } ?? "")
         }.joined(separator: ", ")))
         if let teamLogin {

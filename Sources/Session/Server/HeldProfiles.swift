@@ -37,10 +37,12 @@ struct HeldProfiles: Sendable {
         var sources: [String: CredentialSource] = [:]
         do {
             // Those that need no code first: a refusal among them spends none.
-            for entry in uniqueBases(resolved) where entry.base.ownCertificate != nil || entry.base.mfa == .off {
-                sources[entry.base.name] = entry.base.ownCertificate != nil
-                    ? try await ownCertificate(entry.base, entry.selection)
-                    : try await standardCertificates(entry.base, entry.selection)
+            for entry in uniqueBases(resolved) {
+                if case .ownCertificate = entry.base.kind {
+                    sources[entry.base.name] = try await ownCertificate(entry.base, entry.selection)
+                } else if entry.base.mfa == .off {
+                    sources[entry.base.name] = try await standardCertificates(entry.base, entry.selection)
+                }
             }
             for group in factorGroups(uniqueBases(resolved).filter { sources[$0.base.name] == nil }) {
                 let names = group.map(\.base.name)
@@ -107,7 +109,7 @@ struct HeldProfiles: Sendable {
     private func factorGroups(_ bases: [Resolved]) -> [[Resolved]] {
         var groups: [[Resolved]] = []
         for entry in bases {
-            if let index = groups.firstIndex(where: { ($0[0].base.issuer == nil) == (entry.base.issuer == nil) && $0[0].base.mfa == entry.base.mfa }) {
+            if let index = groups.firstIndex(where: { $0[0].base.kind.isTeamIssuer == entry.base.kind.isTeamIssuer && $0[0].base.mfa == entry.base.mfa }) {
                 groups[index].append(entry)
             } else {
                 groups.append([entry])
@@ -118,7 +120,7 @@ struct HeldProfiles: Sendable {
 
     /// What the check is, as the line before it says.
     static func factorName(_ base: Profile) -> String {
-        if base.issuer != nil { return "one code for the team issuer" }
+        if base.kind.isTeamIssuer { return "one code for the team issuer" }
         return base.mfa == .token ? "the CA token's PIN, once," : "one code from your authenticator"
     }
 
@@ -180,7 +182,7 @@ struct HeldProfiles: Sendable {
         }
         let first = try await certified(nil)
         let pending = PendingFirst(first)
-        let ends = profile.issuer == nil ? nil : try starter.context.loginStore.loadIfPresent()?.expiresAt
+        let ends = profile.kind.isTeamIssuer ? try starter.context.loginStore.loadIfPresent()?.expiresAt : nil
         return CredentialSource(first.3, first.4, windowEnd: nil, ends: ends, warnings: first.0.warnings, fetch: { duration in
             // The cache's first fetch uses the certificate asked for above.
             if let first = pending.take() { return try await session(first) }

@@ -157,11 +157,11 @@ public struct Supervisor: Sendable {
         let (profile, source) = (certified.profile, certified.source)
         let origin = URLComponents(string: uri).map { "\($0.host ?? ""):\($0.port ?? 0)" } ?? ""
         let chained = certified.link.map { " by AssumeRole with sessions of profile \($0.source.name)," } ?? ""
+        let unwindowed = if case .ownCertificate = certified.base.kind { " refreshed with the profile's own certificate until the command exits" }
+            else { " refreshed with a new certificate each time (the profile has no MFA) until the command exits" }
         // Credentials that already reach the window's end are said once, not as "until T, refreshed until T".
         let refreshed = chained + (source.windowEnd.map { abs($0.timeIntervalSince(expiration)) < 60
-            ? " the end of the MFA window" : " refreshed until the MFA window ends at \(RFC3339.string(from: $0))" }
-            ?? (certified.base.ownCertificate != nil ? " refreshed with the profile's own certificate until the command exits"
-                : " refreshed with a new certificate each time (the profile has no MFA) until the command exits"))
+            ? " the end of the MFA window" : " refreshed until the MFA window ends at \(RFC3339.string(from: $0))" } ?? unwindowed)
         report("rolecall: \(profile.roleArn) (profile \(profile.name)) served on \(origin); credentials until \(RFC3339.string(from: expiration)),\(refreshed)")
         for other in others {
             let window = other.source.windowEnd.map { "until its MFA window ends at \(RFC3339.string(from: $0))" } ?? "until the command exits"

@@ -87,7 +87,7 @@ public struct Demo: Sendable {
     /// The demo's profile, with Roles Anywhere, STS and sign-in at the emulator at `url` (the
     /// command gets `AWS_ENDPOINT_URL_STS`).
     static func profile(emulator url: String) -> Profile {
-        var profile = Profile(name: "demo", roleArn: roleArn, profileArn: profileArn, trustAnchorArn: trustAnchorArn,
+        var profile = Profile(name: "demo", roleArn: roleArn, kind: .localCA(.init(profileArn: profileArn, trustAnchorArn: trustAnchorArn)),
                               region: region, durationSeconds: 3600, mfa: .required)
         profile.endpoints = .emulator(url)
         return profile

@@ -87,9 +87,10 @@ public struct TeamLogin: Sendable {
         var name = String(roleName.filter { $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) }.prefix(64))
         if name.isEmpty { name = "role" }
         return Profile(
-            name: name, roleArn: role.roleArn, profileArn: role.profileArn, trustAnchorArn: role.trustAnchorArn, region: role.region,
+            name: name, roleArn: role.roleArn,
+            kind: .teamIssuer(issuer: issuer, .init(profileArn: role.profileArn, trustAnchorArn: role.trustAnchorArn)), region: role.region,
             durationSeconds: min(max(role.maxDurationSeconds, SessionDurationPolicy.minimumSeconds), SessionDurationPolicy.maximumSeconds),
-            mfa: Profile.MFAMode(issuerRequirement: role.mfa), issuer: issuer
+            mfa: Profile.MFAMode(issuerRequirement: role.mfa)
         )
     }
 
