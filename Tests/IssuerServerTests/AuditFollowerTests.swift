@@ -11,7 +11,7 @@ import Testing
         AuditRecord(time: start.addingTimeInterval(seconds), event: "login", user: "u\(id)", clientAddress: nil, result: "ok", count: count, id: id)
     }
 
-    @Test func aLateRowBelowThePrintedOnesIsPrintedOnceAndOnlyOnce() {
+    @Test func aLateRowBelowThePrintedOnesIsPrintedExactlyOnce() {
         var follower = AuditFollower(after: 10, settle: 30)
         #expect(follower.window == (10, 10))
         #expect(follower.unprinted([Self.row(12), Self.row(13)], at: Self.start).map(\.id) == [12, 13])
@@ -44,7 +44,7 @@ import Testing
         #expect(follower.countedAgain([Self.row(9, count: 2)], since: .distantPast).isEmpty, "a row never printed is not printed by its count")
     }
 
-    @Test func anOutageIsToldOnceAndItsEndOnce() {
+    @Test func anOutageIsToldOnceAsIsItsEnd() {
         var outage = OutageNotice()
         #expect(outage.answered() == nil)
         #expect(outage.failed(StorageError.unavailable("down"), retryingEvery: .seconds(1)) != nil)

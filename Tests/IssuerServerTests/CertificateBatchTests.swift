@@ -29,7 +29,7 @@ import TestSupport
     }
 
     @Test(arguments: Backend.available)
-    func oneCodeCertifiesEveryRoleAndIsSpent(_ backend: Backend) async throws {
+    func oneCodeCertifiesEveryRoleAtOnce(_ backend: Backend) async throws {
         try await IssuerWorld.with(backend) { world in
             let alice = try await world.addPerson()
             let client = IssuerClient(routes: try await world.routes().client)

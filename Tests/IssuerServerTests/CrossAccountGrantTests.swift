@@ -163,12 +163,19 @@ import X509
     }
 
     @Test(arguments: Backend.available)
-    func roleAllowWarnsOfTheSameNameAndRefusesNamesNoTagHolds(_ backend: Backend) async throws {
+    func roleAllowWarnsOfARoleOfTheSameNameInAnotherAccount(_ backend: Backend) async throws {
         try await IssuerWorld.with(backend) { world in
             let alice = try await world.addPerson()
             let grants = try await grantBoth(world, to: alice)
             #expect(grants.sandbox.sameNameAccounts.isEmpty)
             #expect(grants.production.sameNameAccounts == ["111111111111"])
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func roleAllowRefusesNamesNoTagHolds(_ backend: Backend) async throws {
+        try await IssuerWorld.with(backend) { world in
+            _ = try await world.addPerson()
             for name in ["a,b", String(repeating: "r", count: 65)] {
                 let refusal = await #expect(throws: IssuerError.self) {
                     try await world.admin.allowRole(user: "alice", roleArn: "arn:aws:iam::111111111111:role/\(name)", profileArn: Self.sandboxProfile,
@@ -176,7 +183,14 @@ import X509
                 }
                 #expect(refusal?.code == .invalidRole)
             }
-            // A grant whose three ARNs are in different accounts could never work: refused.
+        }
+    }
+
+    /// A grant whose three ARNs are in different accounts could never work: refused.
+    @Test(arguments: Backend.available)
+    func roleAllowRefusesAGrantAcrossAccounts(_ backend: Backend) async throws {
+        try await IssuerWorld.with(backend) { world in
+            _ = try await world.addPerson()
             let accounts = await #expect(throws: IssuerError.self) {
                 try await world.admin.allowRole(user: "alice", roleArn: Self.productionRole, profileArn: Self.sandboxProfile,
                                                 trustAnchorArn: Self.sandboxAnchor, region: nil, maxDurationSeconds: 3600, mfa: .off)

@@ -12,7 +12,7 @@ import TestSupport
         IssuerAdmin(database: database, key: key, bcryptCost: 4)
     }
 
-    @Test func aSecondInitIsRefusedAndChangesNothing() async throws {
+    @Test func aSecondInitIsRefusedWithoutChangingAnything() async throws {
         try await Backend.sqlite.withFreshDatabase { fresh in
             let database = try await fresh.open()
             let key = try IssuerKey(text: IssuerKey.generateText())
@@ -51,7 +51,8 @@ import TestSupport
         }
     }
 
-    @Test func pruningKeepsTwelveHoursCountsOnADryRunAndIsAudited() async throws {
+    /// An administrator (carol) at a fixed `now`, and five logins 72, 48, 25, 13 and 1 hours before.
+    func withFiveAuditRows(_ body: (IssuerAdmin, SQLIssuerDatabase, Date) async throws -> Void) async throws {
         try await Backend.sqlite.withFreshDatabase { fresh in
             let database = try await fresh.open()
             let now = Date()
@@ -60,12 +61,28 @@ import TestSupport
                 try await database.appendAudit(AuditRecord(time: now.addingTimeInterval(-hours * 3600), event: "login", user: "alice",
                                                            clientAddress: nil, result: "ok"))
             }
+            try await body(admin, database, now)
+        }
+    }
+
+    @Test func pruningKeepsTheLastTwelveHours() async throws {
+        try await withFiveAuditRows { (admin, _, now) async throws in
             let refusal = await #expect(throws: IssuerError.self) {
                 _ = try await admin.pruneAudit(before: now.addingTimeInterval(-11 * 3600), dryRun: true)
             }
             #expect(refusal?.code == .auditTooRecent)
+        }
+    }
+
+    @Test func aDryRunCountsWhatPruningWouldRemove() async throws {
+        try await withFiveAuditRows { (admin, database, now) async throws in
             #expect(try await admin.pruneAudit(before: now.addingTimeInterval(-24 * 3600), dryRun: true) == 3)
             #expect(try await database.audit(since: .distantPast, limit: 100).count == 5, "a dry run removes nothing")
+        }
+    }
+
+    @Test func pruningInBatchesIsAuditedWithItsProgress() async throws {
+        try await withFiveAuditRows { (admin, database, now) async throws in
             let totals = Collected<Int>()
             #expect(try await admin.pruneAudit(before: now.addingTimeInterval(-12 * 3600), dryRun: false, batch: 2) { totals.add($0) } == 4)
             #expect(totals.all == [2, 4], "progress after each full batch")

@@ -35,13 +35,21 @@ import X509
         #expect(row.clientAddress == "127.0.0.1")
     }
 
-    @Test(arguments: Backend.available)
-    func aLoginAndASingleUseCertificateAreIssuedAndAudited(_ backend: Backend) async throws {
+    /// alice (whose login lasts `loginSessionSeconds`), a client of a replica over HTTPS, and alice's
+    /// login with a code.
+    func withALogin(_ backend: Backend, loginSessionSeconds: Int = 12 * 3600,
+                    _ body: (IssuerWorld, IssuerClient, IssuerWorld.Person, IssuerLogin) async throws -> Void) async throws {
         try await IssuerWorld.with(backend) { world in
-            let alice = try await world.addPerson()
-            let replica = try await world.replica()
-            let client = IssuerClient(replica)
+            let alice = try await world.addPerson(loginSessionSeconds: loginSessionSeconds)
+            let client = IssuerClient(try await world.replica())
             let login = try await client.login(alice, totp: world.code(alice))
+            try await body(world, client, alice, login)
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func aLoginGetsASingleUseCertificateForItsRole(_ backend: Backend) async throws {
+        try await withALogin(backend) { world, client, alice, login in
             #expect(login.mfa)
             #expect(login.expiresAt == world.clock.now.addingTimeInterval(12 * 3600).rounded)
             world.clock.advance(30)
@@ -57,7 +65,17 @@ import X509
             #expect(leaf.notValidAfter.timeIntervalSince(world.clock.now) <= 60)
             #expect(issued.loginSecondsLeft == 12 * 3600 - 30)
             #expect(issued.roleMaxDurationSeconds == 3600)
-            // The administrator's own changes (users, grants) are rows too, naming who made them.
+        }
+    }
+
+    /// The login and the certificate are audit rows (the administrator's own changes, users and
+    /// grants, are rows too, naming who made them).
+    @Test(arguments: Backend.available)
+    func issuancesLeaveAuditRows(_ backend: Backend) async throws {
+        try await withALogin(backend) { world, client, alice, login in
+            world.clock.advance(30)
+            let (issued, _) = try await client.certificate(login, totp: world.code(alice))
+            let leaf = try #require(issued.chain.first)
             let rows = try await world.admin.audit(since: .distantPast).filter { $0.actor == nil }
             #expect(rows.map(\.event) == ["login", "certificate"])
             #expect(rows.map(\.result) == ["ok", "ok"])
@@ -68,7 +86,7 @@ import X509
     }
 
     @Test(arguments: Backend.available)
-    func lifetimesFollowTheKindAndNeverOutliveTheLogin(_ backend: Backend) async throws {
+    func lifetimesFollowTheKindWithinTheLogin(_ backend: Backend) async throws {
         try await IssuerWorld.with(backend) { world in
             let alice = try await world.addPerson(loginSessionSeconds: 3600)
             let replica = try await world.replica()
@@ -88,18 +106,22 @@ import X509
         }
     }
 
+    /// Told apart in the audit only: the answer is the same as for a wrong password.
     @Test(arguments: Backend.available)
-    func unknownAndDisabledUsersAreRefused(_ backend: Backend) async throws {
+    func anUnknownUserIsRefusedAsAWrongPassword(_ backend: Backend) async throws {
         try await IssuerWorld.with(backend) { world in
             let alice = try await world.addPerson()
-            let replica = try await world.replica()
-            let client = IssuerClient(replica)
+            let client = IssuerClient(try await world.replica())
             let mallory = IssuerWorld.Person(name: "mallory", password: "guess", seed: alice.seed)
-            // Told apart in the audit only: the answer is the same as for a wrong password.
             try await expectRefusal("unknown-user", answered: "wrong-password", world, user: "mallory", event: "login") {
                 _ = try await client.login(mallory, totp: nil)
             }
-            let login = try await client.login(alice, totp: world.code(alice))
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func disablingAUserEndsItsSessionsForGood(_ backend: Backend) async throws {
+        try await withALogin(backend) { world, client, alice, login in
             try await world.admin.setDisabled(true, user: "alice")
             world.clock.advance(30)
             try await expectRefusal("user-disabled", world, user: "alice") {
@@ -120,21 +142,32 @@ import X509
     }
 
     @Test(arguments: Backend.available)
-    func roleNotAllowedAndKindNotAllowedAreRefused(_ backend: Backend) async throws {
-        try await IssuerWorld.with(backend) { world in
-            let alice = try await world.addPerson()
-            let replica = try await world.replica()
-            let client = IssuerClient(replica)
-            let login = try await client.login(alice, totp: world.code(alice))
+    func aRoleNotGrantedIsRefused(_ backend: Backend) async throws {
+        try await withALogin(backend) { world, client, alice, login in
             world.clock.advance(30)
             try await expectRefusal("role-not-allowed", world, user: "alice") {
                 _ = try await client.certificate(login, role: "arn:aws:iam::111122223333:role/admin", totp: world.code(alice))
             }
-            // A standard certificate would outlive the per-session check.
+        }
+    }
+
+    /// A standard certificate would outlive the per-session check.
+    @Test(arguments: Backend.available)
+    func aStandardCertificateForAPerSessionRoleIsRefused(_ backend: Backend) async throws {
+        try await withALogin(backend) { world, client, alice, login in
+            world.clock.advance(30)
             try await expectRefusal("kind-not-allowed", world, user: "alice") {
                 _ = try await client.certificate(login, kind: .standard(sessionDuration: 3600), totp: world.code(alice))
             }
-            // A login without a code reaches the no-MFA role only.
+        }
+    }
+
+    /// A login without a code reaches the no-MFA role only.
+    @Test(arguments: Backend.available)
+    func aPasswordOnlyLoginReachesOnlyTheNoMFARole(_ backend: Backend) async throws {
+        try await IssuerWorld.with(backend) { world in
+            let alice = try await world.addPerson()
+            let client = IssuerClient(try await world.replica())
             let passwordOnly = try await client.login(alice, totp: nil)
             try await expectRefusal("mfa-required", world, user: "alice") {
                 _ = try await client.certificate(passwordOnly, role: IssuerWorld.loginRoleArn, kind: .standard(sessionDuration: 3600), totp: nil)
@@ -164,12 +197,9 @@ import X509
     }
 
     @Test(arguments: Backend.available)
-    func expiredAndTamperedTokensAreRefused(_ backend: Backend) async throws {
-        try await IssuerWorld.with(backend) { world in
-            let alice = try await world.addPerson(loginSessionSeconds: 1800)
-            let replica = try await world.replica()
-            let client = IssuerClient(replica)
-            var login = try await client.login(alice, totp: world.code(alice))
+    func tamperedTokensAreRefused(_ backend: Backend) async throws {
+        try await withALogin(backend, loginSessionSeconds: 1800) { world, client, alice, genuineLogin in
+            var login = genuineLogin
             let genuine = login.token
             // Another user's name in the claims, the signature left as it was.
             let parts = genuine.split(separator: ".")
@@ -187,8 +217,13 @@ import X509
                     _ = try await client.openRoleCertificate(login)
                 }
             }
-            login.token = genuine
-            // 1800 s login: at 901 s left it still works, at 899 s it cannot fit an AWS session.
+        }
+    }
+
+    /// 1800 s login: at 901 s left it still works, at 899 s it cannot fit an AWS session; then it expires.
+    @Test(arguments: Backend.available)
+    func anAgingLoginIsRefusedAsTooShortThenAsExpired(_ backend: Backend) async throws {
+        try await withALogin(backend, loginSessionSeconds: 1800) { world, client, _, login in
             world.clock.advance(899)
             _ = try await client.openRoleCertificate(login)
             world.clock.advance(2)
@@ -224,19 +259,27 @@ import X509
     }
 
     @Test(arguments: Backend.available)
-    func perSessionCodesAreRequiredCheckedAndUsedOnce(_ backend: Backend) async throws {
-        try await IssuerWorld.with(backend) { world in
-            let alice = try await world.addPerson()
-            let replica = try await world.replica()
-            let client = IssuerClient(replica)
-            let login = try await client.login(alice, totp: world.code(alice))
+    func aPerSessionRoleNeedsACode(_ backend: Backend) async throws {
+        try await withALogin(backend) { world, client, _, login in
             try await expectRefusal("mfa-required", world, user: "alice") {
                 _ = try await client.certificate(login, totp: nil)
             }
-            // The login spent this step's code.
+        }
+    }
+
+    /// The login spent this step's code.
+    @Test(arguments: Backend.available)
+    func theLoginsCodeCannotOpenASession(_ backend: Backend) async throws {
+        try await withALogin(backend) { world, client, alice, login in
             try await expectRefusal("replayed-code", world, user: "alice") {
                 _ = try await client.certificate(login, totp: world.code(alice))
             }
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func aWrongCodeIsRefusedWhileTheRightOneStillWorks(_ backend: Backend) async throws {
+        try await withALogin(backend) { world, client, alice, login in
             let wrong = String(format: "%06d", (Int(world.code(alice, steps: 1))! + 1) % 1_000_000)
             try await expectRefusal("wrong-code", world, user: "alice") {
                 _ = try await client.certificate(login, totp: wrong)
