@@ -33,7 +33,7 @@ import TestSupport
     // MARK: Migrations
 
     @Test(arguments: Backend.available)
-    func migrationsApplyOnceWhenRunTwiceAndConcurrently(_ backend: Backend) async throws {
+    func migrationsApplyOnceHoweverOftenTheyRun(_ backend: Backend) async throws {
         try await backend.withFreshDatabase { database in
             let first = try await database.open(migrated: false)
             let second = try await database.open(migrated: false)
@@ -132,7 +132,7 @@ import TestSupport
     }
 
     @Test(arguments: Backend.available)
-    func aCAOnATokenIsStoredAsItsURIAndItsSeal(_ backend: Backend) async throws {
+    func aCAOnATokenIsStoredAsItsURIWithItsSeal(_ backend: Backend) async throws {
         try await backend.withFreshDatabase { database in
             let db = try await database.open()
             let onToken = StoredAuthority.Key.token(uri: "pkcs11:token=hsm;object=team-ca", modulePath: "/usr/lib/softhsm/libsofthsm2.so", seal: [1, 2, 3])
@@ -167,23 +167,36 @@ import TestSupport
 
     // MARK: Users
 
-    @Test(arguments: Backend.available)
-    func usersAreAddedOnceListedSortedAndDisabled(_ backend: Backend) async throws {
+    /// carol (another seed, added half a second later), alice and bob (no seed), in that order.
+    static let carol = user("carol", seed: [9], at: 0.5)
+
+    func withThreeUsers(_ backend: Backend, _ body: (SQLIssuerDatabase) async throws -> Void) async throws {
         try await backend.withFreshDatabase { database in
             let db = try await database.open()
-            let carol = Self.user("carol", seed: [9], at: 0.5)
-            try await db.addUser(carol)
+            try await db.addUser(Self.carol)
             try await db.addUser(Self.user("alice"))
             try await db.addUser(Self.user("bob", seed: []))
+            try await body(db)
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func usersAreListedByNameEachAddedOnce(_ backend: Backend) async throws {
+        try await withThreeUsers(backend) { (db: SQLIssuerDatabase) async throws in
             await #expect(throws: StorageError.conflict("user alice")) {
                 try await db.addUser(Self.user("alice", seed: [7]))
             }
             #expect(try await db.user(named: "alice") == Self.user("alice"))
-            #expect(try await db.user(named: "carol") == carol)
+            #expect(try await db.user(named: "carol") == Self.carol)
             #expect(try await db.user(named: "bob")?.sealedTOTPSeed == [])
             #expect(try await db.user(named: "nobody") == nil)
             #expect(try await db.users().map(\.name) == ["alice", "bob", "carol"])
+        }
+    }
 
+    @Test(arguments: Backend.available)
+    func disablingAUserEndsItsTokensForGood(_ backend: Backend) async throws {
+        try await withThreeUsers(backend) { (db) async throws in
             #expect(try await db.user(named: "bob")?.tokenGeneration == 0)
             #expect(try await db.setDisabled(true, user: "bob"))
             #expect(try await db.user(named: "bob")?.disabled == true)
@@ -194,9 +207,14 @@ import TestSupport
             #expect(try await db.user(named: "bob")?.disabled == false)
             #expect(try await db.user(named: "bob")?.tokenGeneration == 1)
             #expect(try await !db.setDisabled(true, user: "nobody"))
+        }
+    }
 
-            // Every new password raises the generation and says the new one: a one-time password (a
-            // reset) and a chosen one alike. A chosen one replaces only the hash it was checked against.
+    /// Every new password raises the generation and says the new one: a one-time password (a
+    /// reset) and a chosen one alike. A chosen one replaces only the hash it was checked against.
+    @Test(arguments: Backend.available)
+    func everyNewPasswordRaisesTheTokenGeneration(_ backend: Backend) async throws {
+        try await withThreeUsers(backend) { (db) async throws in
             #expect(try await db.user(named: "carol")?.passwordMustChange == false)
             #expect(try await db.setPassword(user: "carol", hash: "$2b$12$reset", mustChange: true, replacing: nil) == 1)
             #expect(try await db.user(named: "carol")?.passwordMustChange == true)
@@ -242,26 +260,43 @@ import TestSupport
 
     // MARK: Grants
 
-    @Test(arguments: Backend.available)
-    func grantsArePutReplacedListedAndRevoked(_ backend: Backend) async throws {
+    /// bob's reader grant, alice's writer grant, and alice's admin grant replaced by `replacedGrant`.
+    static let replacedGrant = grant("alice", "admin", profile: "profile/other", region: nil, mfa: "login", at: 5)
+
+    func withGrants(_ backend: Backend, _ body: (SQLIssuerDatabase) async throws -> Void) async throws {
         try await backend.withFreshDatabase { database in
             let db = try await database.open()
             for name in ["bob", "alice"] { try await db.addUser(Self.user(name)) }
             try await db.putGrant(Self.grant("bob", "reader"))
             try await db.putGrant(Self.grant("alice", "writer"))
             try await db.putGrant(Self.grant("alice", "admin"))
-            let replaced = Self.grant("alice", "admin", profile: "profile/other", region: nil, mfa: "login", at: 5)
-            try await db.putGrant(replaced)
+            try await db.putGrant(Self.replacedGrant)
+            try await body(db)
+        }
+    }
 
-            #expect(try await db.grants(user: "alice") == [replaced, Self.grant("alice", "writer")])
-            #expect(try await db.grants(user: nil) == [replaced, Self.grant("alice", "writer"), Self.grant("bob", "reader")])
+    @Test(arguments: Backend.available)
+    func aGrantForTheSameRoleReplacesTheEarlierOne(_ backend: Backend) async throws {
+        try await withGrants(backend) { (db) async throws in
+            #expect(try await db.grants(user: "alice") == [Self.replacedGrant, Self.grant("alice", "writer")])
+            #expect(try await db.grants(user: nil) == [Self.replacedGrant, Self.grant("alice", "writer"), Self.grant("bob", "reader")])
             #expect(try await db.grants(user: "nobody").isEmpty)
+        }
+    }
 
-            #expect(try await db.revokeGrant(user: "alice", roleArn: replaced.roleArn))
-            #expect(try await !db.revokeGrant(user: "alice", roleArn: replaced.roleArn))
-            #expect(try await !db.revokeGrant(user: "bob", roleArn: replaced.roleArn))
+    @Test(arguments: Backend.available)
+    func aGrantIsRevokedOnceForItsUserOnly(_ backend: Backend) async throws {
+        try await withGrants(backend) { (db) async throws in
+            #expect(try await db.revokeGrant(user: "alice", roleArn: Self.replacedGrant.roleArn))
+            #expect(try await !db.revokeGrant(user: "alice", roleArn: Self.replacedGrant.roleArn))
+            #expect(try await !db.revokeGrant(user: "bob", roleArn: Self.replacedGrant.roleArn))
             #expect(try await db.grants(user: "alice") == [Self.grant("alice", "writer")])
+        }
+    }
 
+    @Test(arguments: Backend.available)
+    func aGrantForAnUnknownUserIsRefused(_ backend: Backend) async throws {
+        try await withGrants(backend) { (db: SQLIssuerDatabase) async throws in
             await #expect(throws: StorageError.notFound("user nobody")) {
                 try await db.putGrant(Self.grant("nobody", "admin"))
             }
@@ -272,7 +307,7 @@ import TestSupport
     // MARK: Replay guard
 
     @Test(arguments: Backend.available)
-    func aTOTPStepIsAcceptedOnceAndNeverAnEarlierOne(_ backend: Backend) async throws {
+    func aTOTPStepIsAcceptedOnlyIfLaterThanTheLast(_ backend: Backend) async throws {
         try await backend.withFreshDatabase { database in
             let db = try await database.open()
             let other = try await database.open()
@@ -315,15 +350,13 @@ import TestSupport
 
     // MARK: Lockout
 
-    @Test(arguments: Backend.available)
-    func failuresAreCountedAtomicallyAndLockUntilReset(_ backend: Backend) async throws {
+    /// Two replicas of one database with alice, and the counts of 20 failures recorded at once through both.
+    func withTwentyFailures(_ backend: Backend, _ body: ([SQLIssuerDatabase], [Int]) async throws -> Void) async throws {
         try await backend.withFreshDatabase { database in
             let replicas = [try await database.open(), try await database.open()]
-            let db = replicas[0]
-            try await db.addUser(Self.user("alice"))
-            #expect(try await db.lockout(user: "alice") == LockoutState())
-            #expect(try await db.lockout(user: "nobody") == LockoutState(failures: 0, lockedUntil: nil))
-
+            try await replicas[0].addUser(Self.user("alice"))
+            #expect(try await replicas[0].lockout(user: "alice") == LockoutState())
+            #expect(try await replicas[0].lockout(user: "nobody") == LockoutState(failures: 0, lockedUntil: nil))
             let counts = try await withThrowingTaskGroup(of: Int.self) { group in
                 for attempt in 0..<20 {
                     let replica = replicas[attempt % 2]
@@ -333,9 +366,22 @@ import TestSupport
                 }
                 return try await group.reduce(into: []) { $0.append($1) }
             }
-            #expect(counts.sorted() == Array(1...20))
-            #expect(try await db.lockout(user: "alice") == LockoutState(failures: 20, lockedUntil: nil))
+            try await body(replicas, counts)
+        }
+    }
 
+    @Test(arguments: Backend.available)
+    func failuresAreCountedAtomically(_ backend: Backend) async throws {
+        try await withTwentyFailures(backend) { (replicas, counts) async throws in
+            #expect(counts.sorted() == Array(1...20))
+            #expect(try await replicas[0].lockout(user: "alice") == LockoutState(failures: 20, lockedUntil: nil))
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func failuresLockUntilReset(_ backend: Backend) async throws {
+        try await withTwentyFailures(backend) { (replicas, _) async throws in
+            let db = replicas[0]
             let seen = Mutex<Int?>(nil)
             let locked = try await replicas[1].recordFailure(user: "alice", at: Self.time(10)) { count in
                 seen.withLock { $0 = count }
@@ -360,8 +406,8 @@ import TestSupport
 
     // MARK: Audit
 
-    @Test(arguments: Backend.available)
-    func auditRowsArePrunedOldestFirstInBatchesAndReadByID(_ backend: Backend) async throws {
+    /// Seven audit rows, one a second from `time(0)`, by users u0 to u6; their IDs.
+    func withSevenAuditRows(_ backend: Backend, _ body: (SQLIssuerDatabase, [Int64]) async throws -> Void) async throws {
         try await backend.withFreshDatabase { database in
             let db = try await database.open()
             #expect(try await db.latestAuditID() == 0)
@@ -370,9 +416,22 @@ import TestSupport
                 ids.append(try await db.appendAudit(AuditRecord(time: Self.time(Double(offset)), event: "login", user: "u\(offset)",
                                                                 clientAddress: nil, result: "ok")))
             }
+            try await body(db, ids)
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func auditRowsAreReadByID(_ backend: Backend) async throws {
+        try await withSevenAuditRows(backend) { (db, ids) async throws in
             #expect(try await db.latestAuditID() == ids.last)
             #expect(try await db.audit(afterID: ids[2], through: nil, limit: 3).compactMap(\.id) == Array(ids[3...5]))
             #expect(try await db.audit(afterID: ids[2], through: ids[4], limit: 100).compactMap(\.id) == Array(ids[3...4]))
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func auditRowsArePrunedOldestFirstInBatches(_ backend: Backend) async throws {
+        try await withSevenAuditRows(backend) { (db, _) async throws in
             #expect(try await db.auditCount(before: Self.time(5)) == 5)
             #expect(try await db.pruneAudit(before: Self.time(5), limit: 2) == 2)
             #expect(try await db.pruneAudit(before: Self.time(5), limit: 2) == 2)

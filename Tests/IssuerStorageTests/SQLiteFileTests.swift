@@ -5,18 +5,31 @@ import TestSupport
 
 /// What only the SQLite backend has: a file, its mode, its journal.
 @Suite(.removesTemporaryFiles) struct SQLiteFileTests {
-    /// Under the usual umask (022) a file created without a mode would be 0644.
-    @Test func theFileIsPrivateAndJournalledInWALMode() async throws {
-        let directory = try Paths.temporaryDirectory("rolecall-storage")
-        defer { try? FileManager.default.removeItem(atPath: directory) }
+    /// A migrated database in `directory` with one user written, so that the WAL files exist.
+    func openedWithAUser(in directory: String) async throws -> SQLiteIssuerDatabase {
         let db = try await SQLiteIssuerDatabase.open(path: "\(directory)/issuer.db", logger: Backend.logger)
         try await db.migrate()
         try await db.addUser(UserRecord(name: "alice", passwordHash: "h", sealedTOTPSeed: [1],
                                         loginSessionSeconds: 60, createdAt: Date()))
+        return db
+    }
+
+    /// Under the usual umask (022) a file created without a mode would be 0644.
+    @Test func theDatabaseFilesArePrivate() async throws {
+        let directory = try Paths.temporaryDirectory("rolecall-storage")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let db = try await openedWithAUser(in: directory)
         for file in ["issuer.db", "issuer.db-wal", "issuer.db-shm"] {
             let attributes = try FileManager.default.attributesOfItem(atPath: "\(directory)/\(file)")
             #expect((attributes[.posixPermissions] as? Int).map { $0 & 0o777 } == 0o600, "\(file)")
         }
+        try await db.close()
+    }
+
+    @Test func theDatabaseIsJournalledInWALModeWithForeignKeys() async throws {
+        let directory = try Paths.temporaryDirectory("rolecall-storage")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let db = try await openedWithAUser(in: directory)
         let mode = try await db.executor.query("PRAGMA journal_mode").first?.get("journal_mode", as: String.self)
         #expect(mode == "wal")
         let foreignKeys = try await db.executor.query("PRAGMA foreign_keys").first?.get("foreign_keys", as: Int.self)
