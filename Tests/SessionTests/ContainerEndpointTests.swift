@@ -54,7 +54,7 @@ import TestSupport
         ]
     }
 
-    @Test func refusesAnythingButTheExactTokenHostAndPath() async throws {
+    @Test func refusesAnyOtherTokenHostOrPath() async throws {
         let (endpoint, uri, task, _) = try await start()
         defer { task.cancel() }
         let codes = try await refusedRequests(endpoint, uri)
@@ -146,7 +146,7 @@ import TestSupport
         #expect(answers[0].body.contains("refused") && !answers[0].body.contains("AccessKeyId"))
     }
 
-    @Test func theEndpointCountsRefusedMethodsAndSumsThemUp() async throws {
+    @Test func theEndpointSumsUpTheRefusedMethods() async throws {
         let (endpoint, uri, task, reports) = try await start()
         defer { task.cancel() }
         _ = try await otherMethods(endpoint, uri)
