@@ -46,17 +46,23 @@ import TestSupport
         #expect(refused.status != 0 && refused.stderr.contains("per-session"), "\(refused.stderr)")
     }
 
-    @Test func refusalsSayWhatToFixAndALongDurationSpendsNoCode() async throws {
+    /// A chained session over an hour is refused before the code is spent: the same code opens the
+    /// chain afterwards.
+    @Test func aChainedSessionOverAnHourIsRefusedWithoutSpendingTheCode() async throws {
         let (world, url) = try await world()
         let code = world.code()
         let tooLong = try await world.rolecall(["exec", "--profile", "admin", "--duration", "2h", "--mfa-code", code, "--", "true"],
                                                environment: ["AWS_ENDPOINT_URL_STS": url])
         #expect(tooLong.status != 0 && tooLong.stderr.contains("longer than AWS allows for role chaining (1h)"), "\(tooLong.stderr)")
         #expect(world.createSessions.isEmpty, "refused before the code is spent")
+        let opened = try await world.rolecall(["exec", "--profile", "admin", "--mfa-code", code, "--", "true"], environment: ["AWS_ENDPOINT_URL_STS": url])
+        #expect(opened.status == 0, "the code is still unspent: \(opened.stderr)")
+    }
 
-        // The code the refusal above did not spend opens the first of these.
+    @Test func assumeRoleRefusalsSayWhatToFix() async throws {
+        let (world, url) = try await world()
         for (name, role, extra, words, code) in [
-            ("partner-wrong", EmulatorHarness.partnerRoleArn, ["--external-id", "wrong-id"], "check --external-id", code),
+            ("partner-wrong", EmulatorHarness.partnerRoleArn, ["--external-id", "wrong-id"], "check --external-id", world.code()),
             ("unlisted", EmulatorHarness.otherRoleArn, [], "trust policy must allow sts:AssumeRole", world.code(offset: 1)),
         ] {
             let added = try await world.rolecall(["profile", "add", name, "--source-profile", "dev", "--role-arn", role] + extra)
@@ -80,7 +86,7 @@ import TestSupport
         #expect(assumeRoles(world).map(\.status) == [403, 200])
     }
 
-    @Test func profileAddAndRemoveKeepChainsWhole() async throws {
+    @Test func profileChangesKeepChainsWhole() async throws {
         let (world, _) = try await world()
         let long = try await world.rolecall(["profile", "add", "long", "--source-profile", "dev", "--role-arn", EmulatorHarness.targetRoleArn, "--duration", "2h"])
         #expect(long.status != 0 && long.stderr.contains("1h (AWS's limit for role chaining)"), "\(long.stderr)")
