@@ -29,13 +29,23 @@ import TestSupport
         #expect(world.createSessions.count == 1)
     }
 
-    @Test func theEndpointClosesWhenTheChildExitsAndADefaultProfileIsWarnedOf() async throws {
+    /// `exec --imds` with a default profile of its own in ~/.aws/config, the child printing the endpoint.
+    func imdsWithADefaultProfile() async throws -> ProcessOutcome {
         let world = try await CLIWorld.withEmulator()
         try "[default]\ncredential_process = /bin/false\n".write(toFile: world.base + "/aws-config", atomically: true, encoding: .utf8)
-        let outcome = try await world.rolecall(["exec", "--imds", "--quiet", "--mfa-code", world.code(), "--", "sh", "-c",
-                                                "echo \"$AWS_EC2_METADATA_SERVICE_ENDPOINT\""])
+        return try await world.rolecall(["exec", "--imds", "--quiet", "--mfa-code", world.code(), "--", "sh", "-c",
+                                         "echo \"$AWS_EC2_METADATA_SERVICE_ENDPOINT\""])
+    }
+
+    @Test func aDefaultProfileWithCredentialsOfItsOwnIsWarnedOf() async throws {
+        let outcome = try await imdsWithADefaultProfile()
         #expect(outcome.status == 0, "\(outcome.stderr)")
         #expect(outcome.stderr.contains("gives the default profile its own credentials (credential_process)"), "\(outcome.stderr)")
+    }
+
+    @Test func theEndpointClosesWhenTheChildExits() async throws {
+        let outcome = try await imdsWithADefaultProfile()
+        #expect(outcome.status == 0, "\(outcome.stderr)")
         let endpoint = outcome.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(endpoint.hasPrefix("http://127.0.0.1:"))
         let after = try await ProcessRunner.run("curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "2", "-X", "PUT",

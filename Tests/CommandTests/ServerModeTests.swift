@@ -5,7 +5,7 @@ import TestSupport
 /// `exec --server` through the built executable: the child gets credentials only from the
 /// supervisor's loopback endpoint, for as long as it lives.
 @Suite(.removesTemporaryFiles) struct ServerModeTests {
-    @Test func awsCLIAndBoto3GetTheRoleThroughTheEndpointWithoutStaticKeys() async throws {
+    @Test func bothSDKsGetTheRoleThroughTheEndpointWithoutStaticKeys() async throws {
         let world = try await CLIWorld.withEmulator()
         let url = try #require(world.harness?.url)
         let script = """
@@ -30,7 +30,7 @@ import TestSupport
 
     /// A profile without MFA serves unattended: no terminal, no code, a standard certificate per
     /// session and no MFA window.
-    @Test func aProfileWithoutMFAIsServedWithNoTerminalAndNoCode() async throws {
+    @Test func aProfileWithoutMFAIsServedUnattended() async throws {
         let world = try await CLIWorld.withEmulator(mfa: "off")
         let script = """
         curl -sf -H "Authorization: $AWS_CONTAINER_AUTHORIZATION_TOKEN" "$AWS_CONTAINER_CREDENTIALS_FULL_URI"; echo
@@ -201,50 +201,76 @@ import TestSupport
         #expect(!outcome.stderr.contains("still running"), "\(outcome.stderr)")
     }
 
-    /// The endpoint answers the command's tree only (as the agent socket does): this test process,
-    /// of the same user and with the URI and token, is refused; the command is served. Once the
-    /// supervisor is killed, the next request fails.
-    @Test func onlyTheTreeIsServedAndWhenTheSupervisorDiesTheNextRequestFails() async throws {
-        let world = try await CLIWorld.withEmulator()
+    /// A supervised child that asks the endpoint once and reports its URI, token, pid and the
+    /// answer's status, then sleeps: the supervisor, and those four words.
+    func supervisedReporter(_ world: CLIWorld) async throws -> (supervisor: Process, uri: String, token: String, child: Int32?, inside: String) {
         let script = #"""
         inside=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: $AWS_CONTAINER_AUTHORIZATION_TOKEN" "$AWS_CONTAINER_CREDENTIALS_FULL_URI")
         echo "$AWS_CONTAINER_CREDENTIALS_FULL_URI $AWS_CONTAINER_AUTHORIZATION_TOKEN $$ $inside" > "$REPORT"; sleep 20
         """#
         let (process, report) = try startSupervised(world, script: script)
         let parts = try await Self.firstLine(of: report).split(separator: " ").map(String.init)
-        try #require(parts.count == 4)
-        defer { if let child = Int32(parts[2]) { kill(child, SIGKILL) } }
-        #expect(parts[3] == "200", "the command is served")
-        let outside = try await ProcessRunner.run("curl", ["-s", "-w", " %{http_code}", "-H", "Authorization: \(parts[1])", parts[0]])
+        guard parts.count == 4 else {
+            kill(process.processIdentifier, SIGKILL)
+            throw NoReport(parts: parts)
+        }
+        return (process, parts[0], parts[1], Int32(parts[2]), parts[3])
+    }
+
+    struct NoReport: Error { let parts: [String] }
+
+    /// The endpoint answers the command's tree only (as the agent socket does): this test process,
+    /// of the same user and with the URI and token, is refused; the command is served.
+    @Test func onlyTheCommandsTreeIsServed() async throws {
+        let world = try await CLIWorld.withEmulator()
+        let served = try await supervisedReporter(world)
+        defer {
+            if let child = served.child { kill(child, SIGKILL) }
+            kill(served.supervisor.processIdentifier, SIGKILL)
+        }
+        #expect(served.inside == "200", "the command is served")
+        let outside = try await ProcessRunner.run("curl", ["-s", "-w", " %{http_code}", "-H", "Authorization: \(served.token)", served.uri])
         #expect(outside.stdout.hasSuffix(" 403") && !outside.stdout.contains("AccessKeyId"), "a process outside the tree, with the token: \(outside.stdout)")
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-        let after = try await ProcessRunner.run("curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "2", "-H", "Authorization: \(parts[1])", parts[0]])
+    }
+
+    /// Once the supervisor is killed, the next request fails.
+    @Test func whenTheSupervisorDiesTheNextRequestFails() async throws {
+        let world = try await CLIWorld.withEmulator()
+        let served = try await supervisedReporter(world)
+        defer { if let child = served.child { kill(child, SIGKILL) } }
+        kill(served.supervisor.processIdentifier, SIGKILL)
+        served.supervisor.waitUntilExit()
+        let after = try await ProcessRunner.run("curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "2", "-H", "Authorization: \(served.token)", served.uri])
         #expect(after.stdout == "000")
     }
 
-    @Test func supervisorMemoryIsLockedAndNotDumpable() async throws {
-        // As an unprivileged user: /proc/PID/status of a non-dumpable process belongs to root.
+    /// The outcome of `script`, run by `exec --server` as an unprivileged user (nobody) who owns the home.
+    func execServerAsNobody(_ script: String) async throws -> ProcessOutcome {
         let world = try await CLIWorld.withEmulator()
-        let nobody = "65534"
-        _ = try await ProcessRunner.run("chown", ["-R", "\(nobody):\(nobody)", world.base])
-        let script = "grep VmLck /proc/$PPID/status; stat -c %u /proc/$PPID/status; id -u"
-        let outcome = try await ProcessRunner.run("setpriv", ["--reuid=\(nobody)", "--regid=\(nobody)", "--clear-groups", Paths.rolecall,
-                                                               "exec", "--server", "--quiet", "--mfa-code", world.code(), "--", "sh", "-c", script],
-                                                  environment: world.environment)
+        _ = try await ProcessRunner.run("chown", ["-R", "\(Self.nobody):\(Self.nobody)", world.base])
+        return try await ProcessRunner.run("setpriv", ["--reuid=\(Self.nobody)", "--regid=\(Self.nobody)", "--clear-groups", Paths.rolecall,
+                                                      "exec", "--server", "--quiet", "--mfa-code", world.code(), "--", "sh", "-c", script],
+                                         environment: world.environment)
+    }
+
+    static let nobody = "65534"
+
+    /// As an unprivileged user: /proc/PID/status of a non-dumpable process belongs to root.
+    @Test func theSupervisorLocksItsMemoryAsANonDumpableProcess() async throws {
+        let outcome = try await execServerAsNobody("grep VmLck /proc/$PPID/status; stat -c %u /proc/$PPID/status; id -u")
         #expect(outcome.status == 0, "\(outcome.stderr)")
         let lines = outcome.stdout.split(separator: "\n").map(String.init)
         try #require(lines.count == 3, "\(outcome.stdout)")
         let locked = Int(lines[0].split(separator: " ").dropFirst().first ?? "") ?? 0
         #expect(locked > 0, "VmLck: \(lines[0])")
         #expect(lines[1] == "0", "the supervisor is not dumpable")
-        #expect(lines[2] == nobody, "the child runs as the user, and its own /proc is its own")
-        let childDumpable = try await ProcessRunner.run("setpriv", ["--reuid=\(nobody)", "--regid=\(nobody)", "--clear-groups", Paths.rolecall,
-                                                                    "exec", "--server", "--quiet", "--mfa-code", world.code(offset: 1), "--", "sh", "-c",
-                                                                    "stat -c %u /proc/$$/status; ulimit -c"],
-                                                        environment: world.environment)
+        #expect(lines[2] == Self.nobody, "the child runs as the user, and its own /proc is its own")
+    }
+
+    @Test func theChildIsDumpableWithItsCoreLimitBack() async throws {
+        let childDumpable = try await execServerAsNobody("stat -c %u /proc/$$/status; ulimit -c")
         let childLines = childDumpable.stdout.split(separator: "\n").map(String.init)
-        #expect(childLines.first == nobody, "the child does not inherit non-dumpability: \(childDumpable.stdout) \(childDumpable.stderr)")
+        #expect(childLines.first == Self.nobody, "the child does not inherit non-dumpability: \(childDumpable.stdout) \(childDumpable.stderr)")
         #expect(childLines.last != "0" || CoreLimitOfTests.current == "0", "the child gets the core limit back")
     }
 
