@@ -8,7 +8,7 @@ import X509
 /// `rolecall` (docs/tokens.md): the same commands as on SoftHSM, on a second vendor's module.
 @Suite(.removesTemporaryFiles, .enabled(if: TPMToken.isUsable))
 struct TPMCommandTests {
-    @Test func theCAKeyIsGeneratedOnTheTPMAndSignsEachSession() async throws {
+    @Test func aCAKeyGeneratedOnTheTPMSignsEachSession() async throws {
         try await TPMToken.with { tpm in
             let pinFile = try Paths.temporaryDirectory("rolecall-pin") + "/pin"
             try (SoftHSM.userPIN + "\n").write(toFile: pinFile, atomically: true, encoding: .utf8)

@@ -25,15 +25,21 @@ struct TeamHSMCommandTests {
         }
     }
 
-    @Test func twoReplicasSignWithTheHSMsKeyAndTheDatabaseHoldsNone() async throws {
+    /// A team issuer whose CA key is `caKeyURI` on a fresh SoftHSM token, and that token.
+    func teamOnTheHSM(mfa: String) async throws -> (HSM, TeamIssuerCommandTests.Team) {
         let hsm = try await HSM.make()
         let team = try await TeamIssuerCommandTests.Team.start(
-            mfa: "login", initArguments: ["--ca-key", Self.caKeyURI, "--pkcs11-module", SoftHSM.modulePath],
+            mfa: mfa, initArguments: ["--ca-key", Self.caKeyURI, "--pkcs11-module", SoftHSM.modulePath],
             administratorEnvironment: hsm.environment
         )
+        return (hsm, team)
+    }
+
+    /// The CA key is the token's: the database only names it, under a seal of that name and module.
+    @Test func theDatabaseNamesTheHSMsKeyUnderASeal() async throws {
+        let (hsm, team) = try await teamOnTheHSM(mfa: "login")
         defer { team.stop() }
         let database = team.world.base + "/issuer-admin/issuer/issuer.sqlite"
-
         // `ca show` prints the CA certificate, which certifies the token's own key, sensitive and never extractable.
         let listing = try await hsm.softHSM.pkcs11Tool(["--token-label", "team-hsm", "--list-objects", "--type", "privkey"])
         #expect(listing.stdout.contains("label:      team-ca") && listing.stdout.contains("never extractable"), "\(listing.stdout)")
@@ -55,8 +61,12 @@ struct TeamHSMCommandTests {
         let tampered = try await ProcessRunner.run("timeout", ["30", Paths.rolecall, "issuer", "serve", "--listen", "127.0.0.1:0"], environment: team.administrator)
         #expect(tampered.status == 1 && tampered.stderr.contains("no longer matches its seal"), "\(tampered.stderr)")
         _ = try await ProcessRunner.run("sqlite3", [database, "UPDATE authorities SET token_module_path = '\(SoftHSM.modulePath)'"])
+    }
 
-        // Certificates from both replicas: log in through the first, stop it, carry on through the second.
+    /// Certificates from both replicas: log in through the first, stop it, carry on through the second.
+    @Test func twoReplicasSignWithTheHSMsKey() async throws {
+        let (_, team) = try await teamOnTheHSM(mfa: "login")
+        defer { team.stop() }
         let (second, secondURL) = try await team.replica()
         defer { second.kill() }
         let login = try await team.world.rolecall(["login", "--issuer", team.url, "--issuer", secondURL, "--user", "alice",
@@ -111,45 +121,48 @@ struct TeamHSMCommandTests {
         #expect(!replica.errors.contains("999999") && !replica.output.contains("999999"))
     }
 
-    @Test func aRotationStaysOnTheHSMAndALoosePINFileIsRefused() async throws {
-        let hsm = try await HSM.make()
-        let team = try await TeamIssuerCommandTests.Team.start(
-            initArguments: ["--ca-key", Self.caKeyURI, "--pkcs11-module", SoftHSM.modulePath], administratorEnvironment: hsm.environment
-        )
+    /// `rolecall issuer ARGUMENTS` as the team's administrator (or with `environment`); `timeout`:
+    /// for `serve`, which would run on if the check it should fail broke.
+    func issuer(_ team: TeamIssuerCommandTests.Team, _ arguments: [String], environment: [String: String]? = nil, timeout: Bool = false) async throws -> ProcessOutcome {
+        let command = [Paths.rolecall, "issuer"] + arguments
+        return timeout
+            ? try await ProcessRunner.run("timeout", ["30"] + command, environment: environment ?? team.administrator)
+            : try await ProcessRunner.run(command[0], Array(command.dropFirst()), environment: environment ?? team.administrator)
+    }
+
+    @Test func aRotationStaysOnTheHSM() async throws {
+        let (_, team) = try await teamOnTheHSM(mfa: "per-session")
         defer { team.stop() }
-        /// `timeout`: for `serve`, which would run on if the check it should fail broke.
-        func issuer(_ arguments: [String], environment: [String: String]? = nil, timeout: Bool = false) async throws -> ProcessOutcome {
-            let command = [Paths.rolecall, "issuer"] + arguments
-            return timeout
-                ? try await ProcessRunner.run("timeout", ["30"] + command, environment: environment ?? team.administrator)
-                : try await ProcessRunner.run(command[0], Array(command.dropFirst()), environment: environment ?? team.administrator)
-        }
         // Leaving the HSM is refused: the next key would be in the database.
-        let offTheToken = try await issuer(["ca", "rotate", "--stage"])
+        let offTheToken = try await issuer(team, ["ca", "rotate", "--stage"])
         #expect(offTheToken.status != 0 && offTheToken.stderr.contains("--ca-key"), "\(offTheToken.stderr)")
-        let staged = try await issuer(["ca", "rotate", "--stage", "--ca-key", "pkcs11:token=team-hsm;object=team-ca-2"])
+        let staged = try await issuer(team, ["ca", "rotate", "--stage", "--ca-key", "pkcs11:token=team-hsm;object=team-ca-2"])
         #expect(staged.status == 0, "\(staged.stderr)")
-        let shown = try await issuer(["ca", "show"])
+        let shown = try await issuer(team, ["ca", "show"])
         #expect(shown.stdout.components(separatedBy: "BEGIN CERTIFICATE").count - 1 == 2)
         let database = team.world.base + "/issuer-admin/issuer/issuer.sqlite"
         let rows = try await ProcessRunner.run("sqlite3", [database, "SELECT token_key_uri FROM authorities ORDER BY id"])
         #expect(rows.stdout == "\(Self.caKeyURI)\npkcs11:token=team-hsm;object=team-ca-2\n", "\(rows.stdout)")
         // A rotation makes a new key: naming an earlier CA's object is refused.
-        let again = try await issuer(["ca", "rotate", "--promote"])
+        let again = try await issuer(team, ["ca", "rotate", "--promote"])
         #expect(again.status == 0, "\(again.stderr)")
-        let reused = try await issuer(["ca", "rotate", "--ca-key", "pkcs11:object=team-ca;token=team-hsm"])
+        let reused = try await issuer(team, ["ca", "rotate", "--ca-key", "pkcs11:object=team-ca;token=team-hsm"])
         #expect(reused.status != 0 && reused.stderr.contains("is the key of an existing CA"), "\(reused.stderr)")
+    }
 
+    @Test func aPINFileOthersCanReadOrNoneIsRefused() async throws {
+        let (hsm, team) = try await teamOnTheHSM(mfa: "per-session")
+        defer { team.stop() }
         // A PIN file others can read is refused, saying how to fix it, and never shown.
         try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: hsm.pinFile)
-        let serve = try await issuer(["serve", "--listen", "127.0.0.1:0"], timeout: true)
+        let serve = try await issuer(team, ["serve", "--listen", "127.0.0.1:0"], timeout: true)
         #expect(serve.status != 0)
         #expect(serve.stderr.contains("readable by others: chmod 600"), "\(serve.stderr)")
         #expect(!serve.stderr.contains(SoftHSM.userPIN))
         // No PIN at all: the message says where to put it.
         var noPIN = team.administrator
         noPIN["ROLECALL_ISSUER_PKCS11_PIN_FILE"] = nil
-        let without = try await issuer(["serve", "--listen", "127.0.0.1:0"], environment: noPIN, timeout: true)
+        let without = try await issuer(team, ["serve", "--listen", "127.0.0.1:0"], environment: noPIN, timeout: true)
         #expect(without.status != 0 && without.stderr.contains("ROLECALL_ISSUER_PKCS11_PIN_FILE"), "\(without.stderr)")
     }
 }
