@@ -15,6 +15,7 @@ from collections import defaultdict
 def _modules(*names):
     return r"^\$s(?:" + "|".join(f"{len(n)}{re.escape(n)}" for n in names) + ")"
 
+
 COST_GROUPS = [
     ("dynamic loader and relocations", None, "ld-linux"),
     ("dladdr (the Swift runtime finding its own image)", r"^(_dl_addr|dladdr1?|__dladdr1?)$", None),
@@ -115,7 +116,7 @@ def where_it_goes(path, cost_groups=COST_GROUPS):
         if inclusive[f] > arriving_cost[f]:
             flow[f][None] += inclusive[f] - arriving_cost[f]
     # Callers before callees where the graph allows (the larger inclusive cost first); a function that gets
-    # more flow later (another thread, a cycle) is taken again. Shares under 100 instructions stay with the caller's group.
+    # more flow later (another thread, a cycle) is taken again.
     groups = defaultdict(float)
     queue = [(-inclusive[f], f) for f in flow]
     heapq.heapify(queue)
