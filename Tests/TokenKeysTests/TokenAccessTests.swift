@@ -38,27 +38,42 @@ struct TokenAccessTests {
         var count: Int { value.withLock { $0 } }
     }
 
-    @Test func aKeyIsGeneratedOnceOnTheTokenAndSignsThere() async throws {
+    static let stringToSign = Array("AWS4-X509-ECDSA-SHA256 string to sign".utf8)
+
+    /// Uses `rolecall-ca` on the fixture's token, creating it if absent: `body` gets the key, its
+    /// reference and whether it was created now.
+    func withCAKey<T>(_ fixture: Fixture, _ body: (SigningKey, TokenKeyReference, Bool) throws -> T) throws -> T {
+        try fixture.access.withKey(creatingIfAbsent: try fixture.uri("rolecall-ca"), body)
+    }
+
+    @Test func aKeyGeneratedOnTheTokenSignsThere() async throws {
         let fixture = try await Fixture()
-        let message = Array("AWS4-X509-ECDSA-SHA256 string to sign".utf8)
-        let (first, created) = try fixture.access.withKey(creatingIfAbsent: try fixture.uri("rolecall-ca")) { key, reference, created in
+        try withCAKey(fixture) { key, reference, _ in
             #expect(reference.modulePath == SoftHSM.modulePath)
             #expect(key.algorithm == .ecdsaSHA256)
-            let signature = try key.sign(message)
-            #expect(SignatureVerifier.isValid(signature: signature, message: message, algorithm: .ecdsaSHA256, publicKey: key.certificatePublicKey))
-            return (key.certificatePublicKey, created)
+            let signature = try key.sign(Self.stringToSign)
+            #expect(SignatureVerifier.isValid(signature: signature, message: Self.stringToSign, algorithm: .ecdsaSHA256, publicKey: key.certificatePublicKey))
         }
+    }
+
+    /// Generated once, found the second time; one login per use.
+    @Test func aKeyIsGeneratedOnlyOnce() async throws {
+        let fixture = try await Fixture()
+        let (first, created) = try withCAKey(fixture) { key, _, created in (key.certificatePublicKey, created) }
         #expect(created)
-        let again = try fixture.access.withKey(creatingIfAbsent: try fixture.uri("rolecall-ca")) { key, _, created in
+        let again = try withCAKey(fixture) { key, _, created in
             #expect(!created)
             return key.certificatePublicKey
         }
         #expect(again == first)
         #expect(P256.Signing.PublicKey(first) != nil)
-        // One login per use.
         #expect(fixture.pinRequests.count == 2)
+    }
 
-        // pkcs11-tool (OpenSC), not this code, says what the token holds.
+    /// pkcs11-tool (OpenSC), not this code, says what the token holds.
+    @Test func aGeneratedKeyIsSensitiveNeverExtractable() async throws {
+        let fixture = try await Fixture()
+        _ = try withCAKey(fixture) { _, _, created in created }
         let listing = try await SoftHSM.inProcess.pkcs11Tool(["--token-label", fixture.label, "--list-objects", "--type", "privkey"])
         #expect(listing.status == 0, "\(listing.stderr)")
         #expect(listing.stdout.contains("label:      rolecall-ca"))
@@ -128,23 +143,31 @@ struct TokenAccessTests {
         #expect(!error.description.contains("999999"))
     }
 
-    @Test func missingTokensObjectsAndModulesSayWhatToDo() async throws {
+    @Test func aMissingObjectIsNamed() async throws {
         let fixture = try await Fixture()
         let absentObject = try #require(throws: TokenError.self) {
             try fixture.access.withKey(TokenKeyReference(uri: try fixture.uri("nothing").text, modulePath: SoftHSM.modulePath)) { _ in () }
         }
         #expect(absentObject == .objectNotFound(uri: "pkcs11:token=\(fixture.label);object=nothing"))
+        #expect(fixture.pinRequests.count == 1)
+    }
+
+    @Test func aMissingTokenSaysToInsertIt() async throws {
+        let fixture = try await Fixture()
         let absentToken = try #require(throws: TokenError.self) {
             try fixture.access.withKey(TokenKeyReference(uri: "pkcs11:token=not-here;object=k", modulePath: SoftHSM.modulePath)) { _ in () }
         }
         #expect(absentToken == .tokenNotPresent(uri: "pkcs11:token=not-here;object=k"))
         #expect(absentToken.description.contains("insert it"))
+        #expect(fixture.pinRequests.count == 0)
+    }
+
+    @Test func aMissingModuleIsNamed() throws {
         let noModule = TokenAccess(moduleOverride: "/nonexistent/libpkcs11.so", environment: [:]) { _ in SecretBytes("") }
         let absentModule = try #require(throws: TokenError.self) {
             try noModule.withKey(TokenKeyReference(uri: "pkcs11:token=x;object=k", modulePath: SoftHSM.modulePath)) { _ in () }
         }
         #expect(absentModule == .moduleNotFound(path: "/nonexistent/libpkcs11.so"))
-        #expect(fixture.pinRequests.count == 1)
     }
 
     @Test func theModuleIsUnloadedWhenTheUseEnds() async throws {
