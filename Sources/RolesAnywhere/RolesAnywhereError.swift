@@ -9,9 +9,11 @@ public struct RolesAnywhereError: Error, Sendable, Equatable, CustomStringConver
         case invalidDuration
     }
 
-    /// The part of the request AWS refused, when its message says so.
+    /// The part of the request AWS refused, when something structured names it: AWS's error code,
+    /// or what the client knows of the request it sent (`SentCreateSession`). AWS's message is shown
+    /// to the user and never read here: a refusal that neither explains names no part (nil).
     public enum RefusedPart: String, Sendable {
-        case certificate, trustAnchor = "trust anchor", profile, role, signature
+        case certificate, profile, role, signature
     }
 
     public let code: Code
@@ -45,20 +47,13 @@ public struct RolesAnywhereError: Error, Sendable, Equatable, CustomStringConver
         return text
     }
 
-    static func fromResponse(status: Int, awsErrorCode: String?, awsMessage: String?, requestId: String?) -> RolesAnywhereError {
+    static func fromResponse(status: Int, awsErrorCode: String?, awsMessage: String?, requestId: String?,
+                             sent: SentCreateSession? = nil) -> RolesAnywhereError {
         let awsText = awsMessage.map(Self.printable) ?? "no message"
         let errorCode = awsErrorCode.map(Self.printable)
         switch status {
         case 403, 401:
-            let part = RefusedPart.inferred(from: awsText, errorCode: errorCode)
-            let hint = switch part {
-            case .certificate?: "the certificate was refused: check that it was issued by the trust anchor's CA (`rolecall ca show`) and has not expired"
-            case .trustAnchor?: "the trust anchor was refused: check the trust anchor ARN and that it is enabled and holds rolecall's CA"
-            case .profile?: "the Roles Anywhere profile was refused: check the profile ARN and that it is enabled"
-            case .role?: "the role was refused: check that the profile lists the role and the role trusts rolesanywhere.amazonaws.com"
-            case .signature?: "the request signature was refused: check the region and the machine's clock"
-            case nil: "access denied by IAM Roles Anywhere"
-            }
+            let (part, hint) = judgeRefusal(errorCode: errorCode, sent: sent)
             return .init(code: .accessDenied, message: "\(hint): \(awsText)", httpStatus: status,
                          awsErrorCode: errorCode ?? "AccessDeniedException", requestId: requestId, refusedPart: part)
         case 400, 422:
@@ -111,20 +106,22 @@ public struct RolesAnywhereError: Error, Sendable, Equatable, CustomStringConver
     static func printable(_ text: some StringProtocol) -> String { printableExcerpt(text, limit: 300) }
 }
 
-extension RolesAnywhereError.RefusedPart {
-    /// Judged on the error code when it names the signature, else on the message's first clause,
-    /// which names the refused part ("Untrusted signing certificate: …", "Unable to assume role …");
-    /// later clauses often mention others. The credential scope (region, service, date) is part of
-    /// the signature, even when its message goes on to name the trust anchor whose region it missed.
-    static func inferred(from message: String, errorCode: String? = nil) -> Self? {
-        if let errorCode, ["InvalidSignatureException", "SignatureDoesNotMatch", "IncompleteSignature"].contains(errorCode) { return .signature }
-        let clause = message.lowercased().split(separator: ":", maxSplits: 1).first.map(String.init) ?? ""
-        let words = Set(clause.split { !$0.isLetter }.map(String.init))
-        if words.contains("signature") || words.contains("scope") || words.contains("scoped") { return .signature }
-        if clause.contains("trust anchor") || words.contains("trustanchor") { return .trustAnchor }
-        if words.contains("certificate") || words.contains("untrusted") { return .certificate }
-        if words.contains("role") { return .role }
-        if words.contains("profile") { return .profile }
-        return nil
+extension RolesAnywhereError {
+    /// The error codes that name the signature (STS's and SigV4's; Roles Anywhere answers
+    /// `AccessDeniedException` even for a bad signature).
+    static let signatureErrorCodes: Set<String> = ["InvalidSignatureException", "SignatureDoesNotMatch", "IncompleteSignature"]
+
+    /// The refused part and what to do, from the error code and the request the client sent; with
+    /// neither naming a part, the hint lists what to check and AWS's message (shown after it) tells.
+    static func judgeRefusal(errorCode: String?, sent: SentCreateSession?) -> (RefusedPart?, String) {
+        if let errorCode, signatureErrorCodes.contains(errorCode) {
+            return (.signature, "the request signature was refused: check the region and the machine's clock")
+        }
+        if let mismatch = sent?.mismatchedPart { return mismatch }
+        if let sent, !sent.certificateWasValid {
+            let validity = "\(RFC3339.string(from: sent.certificateNotValidBefore)) to \(RFC3339.string(from: sent.certificateNotValidAfter))"
+            return (.certificate, "the certificate was not valid when the request was signed (it is valid from \(validity)): check the machine's clock, or renew the certificate")
+        }
+        return (nil, "IAM Roles Anywhere refused the session: check that the trust anchor holds the CA that issued the certificate (`rolecall ca show`) and is enabled, that the profile is enabled and lists the role, and that the role trusts rolesanywhere.amazonaws.com")
     }
 }

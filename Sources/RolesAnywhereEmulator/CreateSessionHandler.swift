@@ -65,8 +65,9 @@ extension Emulator {
     /// Checks a CreateSession the way AWS does, in this order: signature format, date, certificate,
     /// signature, serial, trust anchor and chain, leaf validity, profile, role, duration, session name;
     /// each step a named check (CreateSessionChecks.swift). A refusal's first clause names the refused
-    /// part (clients judge it by that): everything about the Authorization header, its credential
-    /// scope and serial is the signature's.
+    /// part for the person reading it, as AWS's do (clients show it, and judge the part by the error
+    /// code and their own request): everything about the Authorization header, its credential scope
+    /// and serial is the signature's.
     func createSession(_ request: SignableRequest, requestId: String, record: inout RequestRecord) async -> EmulatorResponse {
         let now = now()
         do throws(CreateSessionRefusal) {

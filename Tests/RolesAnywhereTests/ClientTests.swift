@@ -113,29 +113,33 @@ import X509
         #expect(transport.seen.first?.url == "https://rolesanywhere.us-east-1.amazonaws.com/sessions")
     }
 
-    /// The emulator's own messages (and AWS's), whose later clauses mention other parts too.
-    static let refusedParts: [(String, RolesAnywhereError.RefusedPart)] = [
-        ("Untrusted signing certificate: it does not chain to the trust anchor's certificate", .certificate),
-        ("Trust anchor is disabled: arn:aws:rolesanywhere:us-east-1:123456789012:trust-anchor/t", .trustAnchor),
-        ("Trust anchor not found: arn:aws:rolesanywhere:us-east-1:123456789012:trust-anchor/t", .trustAnchor),
-        ("Profile not found: arn:aws:rolesanywhere:us-east-1:123456789012:profile/p", .profile),
-        ("Profile is disabled: arn:aws:rolesanywhere:us-east-1:123456789012:profile/p", .profile),
-        ("Unable to assume role arn:aws:iam::123456789012:role/r: the profile does not list it", .role),
-        ("Signature validation failed: the signature does not match the request and the certificate's key", .signature),
-        ("Invalid certificate: the signing certificate is expired or not yet valid", .certificate),
-        // Scope problems are signature problems, even when the message names the trust anchor.
-        ("Credential scope region us-west-2 does not match the trust anchor's region us-east-1: signature rejected", .signature),
-        ("Credential should be scoped to a valid region.", .signature),
+    /// AWS's messages and the emulator's, each once naming one part and in its later clauses others.
+    static let awsMessages = [
+        "Untrusted signing certificate: it does not chain to the trust anchor's certificate",
+        "Trust anchor is disabled: arn:aws:rolesanywhere:us-east-1:123456789012:trust-anchor/t",
+        "Profile not found: arn:aws:rolesanywhere:us-east-1:123456789012:profile/p",
+        "Unable to assume role arn:aws:iam::123456789012:role/r: the profile does not list it",
+        "Signature validation failed: the signature does not match the request and the certificate's key",
+        "Invalid certificate: the signing certificate is expired or not yet valid",
+        "Credential scope region us-west-2 does not match the trust anchor's region us-east-1: signature rejected",
     ]
 
-    /// The error CreateSession throws for a 403 with this message, request id req-1.
-    func refusal(saying awsMessage: String) async throws -> RolesAnywhereError {
+    static let anchorInUSEast1 = "arn:aws:rolesanywhere:us-east-1:123456789012:trust-anchor/t"
+    static let profileBesideIt = "arn:aws:rolesanywhere:us-east-1:123456789012:profile/p"
+    static let roleBesideIt = "arn:aws:iam::123456789012:role/r"
+
+    /// The error CreateSession throws for a 403 with this message and error type, request id req-1.
+    func refusal(saying awsMessage: String, errorType: String = "AccessDeniedException", region: String = "us-east-1",
+                 trustAnchorArn: String = anchorInUSEast1, profileArn: String = profileBesideIt, roleArn: String = roleBesideIt,
+                 identity given: SigningIdentity? = nil) async throws -> RolesAnywhereError {
         let transport = CannedTransport {
-            TransportResponse(status: 403, headers: [("x-amzn-RequestId", "req-1"), ("x-amzn-ErrorType", "AccessDeniedException:")],
+            TransportResponse(status: 403, headers: [("x-amzn-RequestId", "req-1"), ("x-amzn-ErrorType", "\(errorType):")],
                               body: Array("{\"message\":\"\(awsMessage)\"}".utf8))
         }
+        let client = CreateSessionClient(endpoint: try Endpoint(parsing: "https://rolesanywhere.\(region).amazonaws.com"), region: region, transport: transport)
+        let request = CreateSessionRequest(durationSeconds: 3600, profileArn: profileArn, roleArn: roleArn, trustAnchorArn: trustAnchorArn)
         do {
-            _ = try await client(transport).createSession(request, identity: try identity(singleUse: true))
+            _ = try await client.createSession(request, identity: try given ?? identity(singleUse: true))
         } catch let error as RolesAnywhereError {
             return error
         }
@@ -144,12 +148,63 @@ import X509
 
     struct ExpectedARefusal: Error {}
 
-    @Test(arguments: refusedParts)
-    func aRefusalNamesTheRefusedPart(awsMessage: String, part: RolesAnywhereError.RefusedPart) async throws {
-        #expect(try await refusal(saying: awsMessage).refusedPart == part)
+    /// AWS's words are shown, not read: a request the client knows nothing wrong of names no part.
+    @Test(arguments: awsMessages)
+    func aMessagesWordingNamesNoPart(awsMessage: String) async throws {
+        let error = try await refusal(saying: awsMessage)
+        #expect(error.refusedPart == nil)
+        #expect(error.message.hasPrefix("IAM Roles Anywhere refused the session: check that the trust anchor holds the CA"), "\(error)")
+        #expect(error.message.hasSuffix(": " + awsMessage), "\(error)")
     }
 
-    @Test(arguments: refusedParts.map(\.0))
+    @Test(arguments: ["InvalidSignatureException", "SignatureDoesNotMatch", "IncompleteSignature"])
+    func aSignatureErrorCodeNamesTheSignatureWhateverTheMessageSays(errorType: String) async throws {
+        for awsMessage in Self.awsMessages {
+            let error = try await refusal(saying: awsMessage, errorType: errorType)
+            #expect(error.refusedPart == .signature, "\(awsMessage)")
+            #expect(error.message.hasPrefix("the request signature was refused: check the region and the machine's clock"), "\(error)")
+        }
+    }
+
+    /// Signed for us-west-2 while the trust anchor's ARN says us-east-1: what the client sent says so.
+    @Test(arguments: awsMessages)
+    func aRequestSignedForAnotherRegionThanTheTrustAnchorsNamesTheSignature(awsMessage: String) async throws {
+        let error = try await refusal(saying: awsMessage, region: "us-west-2")
+        #expect(error.refusedPart == .signature)
+        #expect(error.message.hasPrefix("the request was signed for us-west-2, but the trust anchor is in us-east-1: pass --region us-east-1"), "\(error)")
+    }
+
+    @Test(arguments: awsMessages)
+    func aProfileOfAnotherAccountOrRegionThanTheTrustAnchorsNamesTheProfile(awsMessage: String) async throws {
+        let otherAccount = try await refusal(saying: awsMessage, profileArn: "arn:aws:rolesanywhere:us-east-1:210987654321:profile/p")
+        #expect(otherAccount.refusedPart == .profile)
+        #expect(otherAccount.message.hasPrefix("the profile is in us-east-1, account 210987654321, but the trust anchor in us-east-1, account 123456789012"), "\(otherAccount)")
+        let otherRegion = try await refusal(saying: awsMessage, profileArn: "arn:aws:rolesanywhere:eu-west-1:123456789012:profile/p")
+        #expect(otherRegion.refusedPart == .profile)
+    }
+
+    @Test(arguments: awsMessages)
+    func aRoleOfAnotherAccountThanTheProfilesNamesTheRole(awsMessage: String) async throws {
+        let error = try await refusal(saying: awsMessage, roleArn: "arn:aws:iam::210987654321:role/r")
+        #expect(error.refusedPart == .role)
+        #expect(error.message.hasPrefix("the role is in account 210987654321, but the profile in 123456789012"), "\(error)")
+    }
+
+    @Test(arguments: awsMessages)
+    func aCertificateNotValidWhenSignedNamesTheCertificate(awsMessage: String) async throws {
+        let key = SigningKey.p256(.init())
+        let expired = try TestPKI.make().leaf(for: key, notBefore: Date().addingTimeInterval(-7200), notAfter: Date().addingTimeInterval(-3600))
+        let error = try await refusal(saying: awsMessage, identity: SigningIdentity(certificate: expired, key: key, isSingleUse: true))
+        #expect(error.refusedPart == .certificate)
+        #expect(error.message.hasPrefix("the certificate was not valid when the request was signed"), "\(error)")
+    }
+
+    /// A trust anchor ARN the client cannot read gives no region to compare: no part, not a guess.
+    @Test func anUnreadableTrustAnchorArnNamesNoPart() async throws {
+        #expect(try await refusal(saying: Self.awsMessages[0], region: "us-west-2", trustAnchorArn: "t").refusedPart == nil)
+    }
+
+    @Test(arguments: awsMessages)
     func aRefusalKeepsAWSsErrorDetails(awsMessage: String) async throws {
         let error = try await refusal(saying: awsMessage)
         #expect(error.httpStatus == 403 && error.requestId == "req-1" && error.awsErrorCode == "AccessDeniedException")

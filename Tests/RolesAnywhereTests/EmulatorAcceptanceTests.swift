@@ -169,10 +169,10 @@ import X509
         #expect(message(response).contains("serial"))
     }
 
-    /// What our client makes of an emulator refusal: the part it names to the user.
-    func refusedPart(_ response: EmulatorResponse) -> RolesAnywhereError.RefusedPart? {
+    /// What our client makes of an emulator refusal, knowing `sent` of its request: the part it names.
+    func refusedPart(_ response: EmulatorResponse, sent: SentCreateSession? = nil) -> RolesAnywhereError.RefusedPart? {
         do {
-            _ = try CreateSessionResponseDecoder.decode(TransportResponse(status: response.status, headers: response.headers, body: response.body), now: Date())
+            _ = try CreateSessionResponseDecoder.decode(TransportResponse(status: response.status, headers: response.headers, body: response.body), now: Date(), sent: sent)
             return nil
         } catch {
             return error.refusedPart
@@ -184,10 +184,15 @@ import X509
         let response = await emulator.handle(try await pythonSigned(region: "us-west-2"))
         #expect(response.status == 403)
         #expect(message(response).contains("us-west-2"), "\(message(response))")
-        #expect(refusedPart(response) == .signature, "\(message(response))")
+        let body = CreateSessionRequest(durationSeconds: 3600, profileArn: EmulatorHarness.profileArn, roleArn: EmulatorHarness.roleArn,
+                                        trustAnchorArn: EmulatorHarness.trustAnchorArn)
+        let sent = SentCreateSession(body, signingRegion: "us-west-2", signedAt: Date(),
+                                     certificateNotValidBefore: .distantPast, certificateNotValidAfter: .distantFuture)
+        #expect(refusedPart(response, sent: sent) == .signature, "\(message(response))")
     }
 
-    @Test func credentialScopeForAnotherServiceIsASignatureRefusal() async throws {
+    /// Nothing the client sent explains it, so it names no part; the emulator's words say which.
+    @Test func credentialScopeForAnotherServiceIsRefusedInTheEmulatorsWords() async throws {
         var request = try await pythonSigned()
         let index = try #require(request.headers.firstIndex { $0.name.lowercased() == "authorization" })
         var authorization = try #require(AuthorizationHeader(parsing: request.headers[index].value))
@@ -195,17 +200,19 @@ import X509
         request.headers[index].value = authorization.headerValue()
         let response = await emulator.handle(request)
         #expect(response.status == 403)
-        #expect(message(response).contains("service sts"), "\(message(response))")
-        #expect(refusedPart(response) == .signature, "\(message(response))")
+        #expect(message(response).hasPrefix("Signature rejected: the credential scope names service sts"), "\(message(response))")
+        #expect(refusedPart(response) == nil, "\(message(response))")
     }
 
-    @Test func credentialSerialThatIsNotTheLeafIsASignatureRefusal() async throws {
+    @Test func credentialSerialThatIsNotTheLeafIsRefusedInTheEmulatorsWords() async throws {
         var request = try await pythonSigned()
         let index = try #require(request.headers.firstIndex { $0.name.lowercased() == "authorization" })
         var authorization = try #require(AuthorizationHeader(parsing: request.headers[index].value))
         authorization.credential = "12345"
         request.headers[index].value = authorization.headerValue()
-        #expect(refusedPart(await emulator.handle(request)) == .signature)
+        let response = await emulator.handle(request)
+        #expect(message(response).hasPrefix("Signature rejected: the credential serial number does not match"), "\(message(response))")
+        #expect(refusedPart(response) == nil)
     }
 
     @Test func refusesForeignCA() async throws {

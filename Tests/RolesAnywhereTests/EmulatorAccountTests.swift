@@ -62,6 +62,7 @@ import TestSupport
             return
         }
         #expect(refusal.code == .accessDenied && refusal.refusedPart == .profile, "\(refusal)")
+        #expect(refusal.message.hasSuffix(": Profile not found: \(Self.profileB) is not in the trust anchor's account 111111111111"), "\(refusal)")
     }
 
     /// Account B's profile does not list account A's role of the same name.
@@ -72,6 +73,7 @@ import TestSupport
             return
         }
         #expect(roleRefusal.code == .accessDenied && roleRefusal.refusedPart == .role, "\(roleRefusal)")
+        #expect(roleRefusal.message.contains(": Unable to assume role \(Self.roleA)"), "\(roleRefusal)")
     }
 
     @Test func aProfileListingAnotherAccountsRoleDoesNotLoad() throws {

@@ -9,6 +9,7 @@ import Glibc
 import Darwin
 #endif
 import Logging
+import X509
 
 /// Calls IAM Roles Anywhere `CreateSession`.
 public struct CreateSessionClient: Sendable {
@@ -71,10 +72,11 @@ public struct CreateSessionClient: Sendable {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let body: [UInt8]
         let signed: X509RequestSigner.Result
+        let signedAt = now()
         do {
             body = Array(try encoder.encode(request))
             signed = try X509RequestSigner(identity: identity, region: region)
-                .sign(method: "POST", host: endpoint.hostHeader, path: endpoint.path("/sessions"), body: body, at: now())
+                .sign(method: "POST", host: endpoint.hostHeader, path: endpoint.path("/sessions"), body: body, at: signedAt)
         } catch {
             throw RolesAnywhereError(code: .unexpectedResponse, message: "could not sign the CreateSession request: \(type(of: error))")
         }
@@ -89,6 +91,9 @@ public struct CreateSessionClient: Sendable {
             throw .connection(endpoint.description, reason: "\(type(of: error))")
         }
         defer { wipeBytes(&response.body) }
-        return try CreateSessionResponseDecoder.decode(response, now: now())
+        let sent = SentCreateSession(request, signingRegion: region, signedAt: signedAt,
+                                     certificateNotValidBefore: identity.certificate.notValidBefore,
+                                     certificateNotValidAfter: identity.certificate.notValidAfter)
+        return try CreateSessionResponseDecoder.decode(response, now: now(), sent: sent)
     }
 }

@@ -80,10 +80,11 @@ public struct CreateSessionResponseBody: Codable, Sendable {
 
 /// Turns a CreateSession HTTP response into a result or a typed error.
 public enum CreateSessionResponseDecoder {
-    public static func decode(_ response: TransportResponse, now: Date) throws(RolesAnywhereError) -> CreateSessionResult {
+    /// `sent`: what the client knows of its request, which names the part a refusal is about.
+    public static func decode(_ response: TransportResponse, now: Date, sent: SentCreateSession? = nil) throws(RolesAnywhereError) -> CreateSessionResult {
         let requestId = response.header("x-amzn-RequestId")
         guard (200..<300).contains(response.status) else {
-            throw errorFrom(response, requestId: requestId)
+            throw errorFrom(response, requestId: requestId, sent: sent)
         }
         let body: CreateSessionResponseBody
         // The decoded Strings are copies this code cannot zero; the byte copies it owns are wiped.
@@ -135,7 +136,7 @@ public enum CreateSessionResponseDecoder {
     static let accessKeyAlphabet = Set(Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789".utf8))
     static let base64Alphabet = Set(Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=".utf8))
 
-    static func errorFrom(_ response: TransportResponse, requestId: String?) -> RolesAnywhereError {
+    static func errorFrom(_ response: TransportResponse, requestId: String?, sent: SentCreateSession?) -> RolesAnywhereError {
         struct ErrorBody: Decodable {
             var message: String?
             var Message: String?
@@ -147,6 +148,6 @@ public enum CreateSessionResponseDecoder {
         let typeBody = parsed?.__type.map { String($0.split(separator: "#").last ?? "") }
         let message = parsed?.message ?? parsed?.Message
             ?? (response.body.isEmpty ? nil : "HTTP \(response.status) with a body that is not AWS's error JSON")
-        return .fromResponse(status: response.status, awsErrorCode: typeHeader ?? typeBody, awsMessage: message, requestId: requestId)
+        return .fromResponse(status: response.status, awsErrorCode: typeHeader ?? typeBody, awsMessage: message, requestId: requestId, sent: sent)
     }
 }
