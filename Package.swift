@@ -35,6 +35,8 @@ let package = Package(
         .package(url: "https://github.com/vapor/sqlite-nio", from: "1.13.2"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        // FilePath for swift-subprocess's API (TestSupport); Apple platforms have it as System.
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
     ],
     targets: [
         .target(
@@ -227,6 +229,7 @@ let package = Package(
                 "Session",
                 "CommandLineSupport",
                 "TokenKeys",
+                "ChildProcess",
                 "CGlibcBaseline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "X509", package: "swift-certificates"),
@@ -274,6 +277,7 @@ let package = Package(
             dependencies: [
                 "IssuerServer", "IssuerStorage", "IssuanceCore", "IssuerProtocol", "Issuance", "RolesAnywhere", "HTTPSTransport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -296,8 +300,9 @@ let package = Package(
         .testTarget(
             name: "IssuanceTests",
             dependencies: [
-                "Issuance", "IssuanceCore", "IssuerProtocol", "TestSupport",
+                "Issuance", "IssuanceCore", "IssuerProtocol", "RolesAnywhere", "TestSupport",
                 .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
@@ -306,13 +311,17 @@ let package = Package(
             name: "SessionTests",
             dependencies: [
                 "Session", "Issuance", "IssuanceCore", "IssuerProtocol", "HTTPSTransport", "TestSupport",
+                "RolesAnywhere", "SecurityTokenService", "CSocketDiag",
                 .product(name: "X509", package: "swift-certificates"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
         .testTarget(
             name: "CommandTests",
             dependencies: [
                 "rolecall", "rolecall-issuer", "rolesanywhere-emulator", "TestSupport", "Issuance", "IssuanceCore", "IssuerProtocol", "IssuerStorage", "Session", "RolesAnywhere", "RolesAnywhereEmulator",
+                "CommandLineSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
@@ -324,6 +333,7 @@ let package = Package(
                 "TokenKeys", "RolesAnywhere", "IssuanceCore", "TestSupport",
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
         ),
         .testTarget(
@@ -338,7 +348,9 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -359,6 +371,7 @@ let package = Package(
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system", condition: .when(platforms: [.linux])),
             ],
             path: "Tests/TestSupport"
         ),

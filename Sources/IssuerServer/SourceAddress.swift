@@ -8,7 +8,7 @@ import Foundation
 /// as) is its IPv4 address first, or a /64 key would put all of IPv4 in one source.
 ///
 /// Audit rows keep the exact address; only limits use the key. Behind a load balancer every
-/// request comes from the balancer's address (docs/issuer-api.md, "Rate limits").
+/// request comes from the balancer's address (docs/issuer-api.md, "Login rate limit").
 public struct SourceAddress: Hashable, Sendable, CustomStringConvertible {
     /// What limits are keyed by, e.g. `192.0.2.7`, `127.0.0.0/8`, `2001:db8:1:2::/64`.
     public let key: String
