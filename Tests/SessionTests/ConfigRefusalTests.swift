@@ -54,4 +54,11 @@ import TestSupport
         #expect(given.hasPrefix("--profile-arn comes from the source profile"))
         for flag in ConfigError.chainedProfileFlags { #expect(stored.contains(flag) && given.contains(flag)) }
     }
+
+    /// CreateSession's profile and trust anchor come from a Roles Anywhere kind only: a chained
+    /// profile's session is its source's.
+    @Test func aChainedProfileHasNoCreateSessionTarget() {
+        #expect(Self.code { _ = try CredentialBroker.Request(profile: .chained(name: "admin", sourceProfile: "dev", roleArn: Self.target)) }
+            == .chainedWithoutTarget)
+    }
 }
