@@ -34,13 +34,13 @@ struct IssuerAuditCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await Console.reportingErrors {
+        try await StandardIO.reportingErrors {
             let start = since.map { Date().addingTimeInterval(-TimeInterval($0.seconds)) }
             if follow {
                 let encoder = IssuerAPI.encoder()
                 return try await options.withAdmin { admin in
-                    try await admin.followAudit(since: start, afterID: afterID, warn: { Console.err("rolecall: \($0)\n") }) { row in
-                        if let line = try? encoder.encode(row) { Console.out(String(decoding: line, as: UTF8.self) + "\n") }
+                    try await admin.followAudit(since: start, afterID: afterID, warn: { StandardIO.err("rolecall: \($0)\n") }) { row in
+                        if let line = try? encoder.encode(row) { StandardIO.out(String(decoding: line, as: UTF8.self) + "\n") }
                     }
                 }
             }
@@ -48,16 +48,16 @@ struct IssuerAuditCommand: AsyncParsableCommand {
             let from = start ?? Date().addingTimeInterval(-3600)
             let records = try await options.withAdmin { try await $0.audit(since: from, limit: limit) }
             if records.count == limit {
-                Console.err("rolecall: warning: showing the first \(limit) rows only: give a shorter --since\n")
+                StandardIO.err("rolecall: warning: showing the first \(limit) rows only: give a shorter --since\n")
             }
             if json { return try printJSON(records) }
             // COUNT and BY come last, so that scripts reading the first eight columns keep working.
-            Console.out("TIME\tEVENT\tUSER\tROLE\tKIND\tSERIAL\tCLIENT\tRESULT\tCOUNT\tBY\n")
+            StandardIO.out("TIME\tEVENT\tUSER\tROLE\tKIND\tSERIAL\tCLIENT\tRESULT\tCOUNT\tBY\n")
             for record in records {
                 let fields = [RFC3339.string(from: record.time), record.event, record.user ?? "-", record.roleArn ?? "-",
                               record.kind ?? "-", record.serial ?? "-", record.clientAddress ?? "-", record.result,
                               String(record.count), record.actor ?? "-"]
-                Console.out(fields.map { printableExcerpt($0, limit: 200) }.joined(separator: "\t") + "\n")
+                StandardIO.out(fields.map { printableExcerpt($0, limit: 200) }.joined(separator: "\t") + "\n")
             }
         }
     }
@@ -82,19 +82,19 @@ struct IssuerAuditPruneCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await Console.reportingErrors {
+        try await StandardIO.reportingErrors {
             let cutoff = try Self.cutoff(before, now: Date())
             let shown = RFC3339.string(from: cutoff)
             var lastReport = Date()
             let removed = try await options.withAdmin { admin in
                 try await admin.pruneAudit(before: cutoff, dryRun: dryRun) { total in
                     if Date().timeIntervalSince(lastReport) > 2 {
-                        Console.err("rolecall: pruned \(total) rows so far…\n")
+                        StandardIO.err("rolecall: pruned \(total) rows so far…\n")
                         lastReport = Date()
                     }
                 }
             }
-            Console.out(dryRun ? "\(removed) audit rows are older than \(shown) (dry run: nothing removed)\n"
+            StandardIO.out(dryRun ? "\(removed) audit rows are older than \(shown) (dry run: nothing removed)\n"
                                : "removed \(removed) audit rows older than \(shown)\n")
         }
     }

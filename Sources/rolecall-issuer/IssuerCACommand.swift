@@ -28,7 +28,7 @@ struct IssuerCACommand: AsyncParsableCommand {
         var json = false
 
         func run() async throws {
-            try await Console.reportingErrors {
+            try await StandardIO.reportingErrors {
                 let authorities = try await options.withAdmin { try await $0.authorities() }
                 let current = authorities.filter { !$0.retired && !$0.staged }.suffix(1)
                 // The bundle for the trust anchor: the signing CA, then the staged one.
@@ -39,7 +39,7 @@ struct IssuerCACommand: AsyncParsableCommand {
                     })
                 }
                 for authority in shown {
-                    Console.out(try authority.certificate.serializeAsPEM().pemString + "\n")
+                    StandardIO.out(try authority.certificate.serializeAsPEM().pemString + "\n")
                 }
             }
         }
@@ -70,11 +70,11 @@ struct IssuerCACommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            try await Console.reportingErrors {
+            try await StandardIO.reportingErrors {
                 if stage {
                     let uri = try caKey.uri()
                     let authority = try await options.withAdmin(tokens: caKey.token.tokens) { try await $0.stageAuthority(commonName: caName, caKey: uri) }
-                    Console.out("""
+                    StandardIO.out("""
                     Staged CA (SHA-256 \(authority.fingerprintSHA256)); the current CA keeps signing.
                     Put both in the trust anchor:  rolecall issuer ca show > issuer-ca-bundle.pem
                     then switch:                   rolecall issuer ca rotate --promote
@@ -82,7 +82,7 @@ struct IssuerCACommand: AsyncParsableCommand {
                     """)
                 } else if promote {
                     let certificate = try await options.withAdmin { try await $0.promoteAuthority() }
-                    Console.out("""
+                    StandardIO.out("""
                     CA (SHA-256 \(CertificateFingerprint.sha256(der: try certificate.derBytes()))) signs from now on, on every replica.
                     Keep the old CA in the trust anchor for 12 hours: certificates it signed may be valid until then (`ca show --all` lists it).
                     If the new CA has a trust anchor of its own, move the grants to it: `rolecall issuer role set-trust-anchor NEW_ARN --from OLD_ARN`.
@@ -91,12 +91,12 @@ struct IssuerCACommand: AsyncParsableCommand {
                 } else {
                     let uri = try caKey.uri()
                     let authority = try await options.withAdmin(tokens: caKey.token.tokens) { try await $0.rotateAuthority(commonName: caName, caKey: uri) }
-                    Console.out("""
+                    StandardIO.out("""
                     New CA (SHA-256 \(authority.fingerprintSHA256)) signs from now on, on every replica.
                     Add it to the trust anchor before anyone needs it:  rolecall issuer ca show > issuer-ca.pem
 
                     """)
-                    Console.err("rolecall: warning: the rotation took effect at once: certificates from the new CA fail wherever the trust anchor holds only the old one. `ca rotate --stage` avoids that.\n")
+                    StandardIO.err("rolecall: warning: the rotation took effect at once: certificates from the new CA fail wherever the trust anchor holds only the old one. `ca rotate --stage` avoids that.\n")
                 }
             }
         }

@@ -18,7 +18,7 @@ struct IssuerInitCommand: AsyncParsableCommand {
     @OptionGroup var caKey: IssuerCAKeyOption
 
     func run() async throws {
-        try await Console.reportingErrors {
+        try await StandardIO.reportingErrors {
             let location = options.location
             let database = try await location.openDatabase()
             let created: (key: IssuerKey, source: IssuerLocation.KeySource)
@@ -42,7 +42,7 @@ struct IssuerInitCommand: AsyncParsableCommand {
             case .existingFile: "Issuer key taken from \(location.keyFile), which an earlier `issuer init` wrote."
             case .environment: "Issuer key taken from $\(IssuerKey.environmentVariable)."
             }
-            Console.out("""
+            StandardIO.out("""
             Issuer set up in \(location.shownDatabase).
             \(keyLine)
             CA fingerprint (SHA-256): \(fingerprint)\(caKey.caKey.map { "\nCA key on the token \($0): the database holds no CA key. Every replica needs the token, and its PIN in $\(IssuerPIN.fileVariable) or --pin-command." } ?? "")

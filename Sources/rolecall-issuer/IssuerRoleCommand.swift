@@ -42,16 +42,16 @@ struct IssuerRoleCommand: AsyncParsableCommand {
         var mfa: MFARequirement = .perSession
 
         func run() async throws {
-            try await Console.reportingErrors {
+            try await StandardIO.reportingErrors {
                 let allowance = try await options.withAdmin {
                     try await $0.allowRole(user: user, roleArn: roleArn, profileArn: profileArn, trustAnchorArn: trustAnchorArn,
                                            region: region, maxDurationSeconds: maxDuration.seconds, mfa: mfa)
                 }
-                Console.out("Allowed \(user) \(roleArn) (MFA \(mfa.rawValue), at most \(maxDuration)).\n")
+                StandardIO.out("Allowed \(user) \(roleArn) (MFA \(mfa.rawValue), at most \(maxDuration)).\n")
                 for account in allowance.sameNameAccounts {
-                    Console.err("\(Console.programName): warning: a role of the same name is granted in account \(account) too: each role's trust policy must require its own account (\(LeafSubject.accountTag)), or one grant opens the other\n")
+                    StandardIO.err("\(StandardIO.programName): warning: a role of the same name is granted in account \(account) too: each role's trust policy must require its own account (\(LeafSubject.accountTag)), or one grant opens the other\n")
                 }
-                Console.out("""
+                StandardIO.out("""
                     The role's trust policy must admit only its own certificates (docs/issuer-api.md, "Binding certificates to roles"):
                     \(allowance.trustPolicyCondition)
                     Other users granted this role go in the x509Subject/CN list.
@@ -75,12 +75,12 @@ struct IssuerRoleCommand: AsyncParsableCommand {
         var json = false
 
         func run() async throws {
-            try await Console.reportingErrors {
+            try await StandardIO.reportingErrors {
                 let grants = try await options.withAdmin { try await $0.grants(user: user) }
                 if json { return try printJSON(grants) }
-                Console.out("USER\tROLE\tMFA\tMAX DURATION\n")
+                StandardIO.out("USER\tROLE\tMFA\tMAX DURATION\n")
                 for grant in grants {
-                    Console.out("\(grant.user)\t\(grant.roleArn)\t\(grant.mfa)\t\(DurationText.format(grant.maxDurationSeconds))\n")
+                    StandardIO.out("\(grant.user)\t\(grant.roleArn)\t\(grant.mfa)\t\(DurationText.format(grant.maxDurationSeconds))\n")
                 }
             }
         }
@@ -98,9 +98,9 @@ struct IssuerRoleCommand: AsyncParsableCommand {
         var roleArn: String
 
         func run() async throws {
-            try await Console.reportingErrors {
+            try await StandardIO.reportingErrors {
                 try await options.withAdmin { try await $0.revokeRole(user: user, roleArn: roleArn) }
-                Console.out("Revoked \(roleArn) from \(user).\n")
+                StandardIO.out("Revoked \(roleArn) from \(user).\n")
             }
         }
     }
@@ -120,9 +120,9 @@ struct IssuerRoleCommand: AsyncParsableCommand {
         var from: String
 
         func run() async throws {
-            try await Console.reportingErrors {
+            try await StandardIO.reportingErrors {
                 let moved = try await options.withAdmin { try await $0.setTrustAnchor(trustAnchorArn, from: from) }
-                Console.out("Moved \(moved) grant\(moved == 1 ? "" : "s") to \(trustAnchorArn); each user gets it at their next `rolecall login`.\n")
+                StandardIO.out("Moved \(moved) grant\(moved == 1 ? "" : "s") to \(trustAnchorArn); each user gets it at their next `rolecall login`.\n")
             }
         }
     }

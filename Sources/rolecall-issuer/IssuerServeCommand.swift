@@ -49,7 +49,7 @@ struct IssuerServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await Console.reportingErrors {
+        try await StandardIO.reportingErrors {
             guard let address = ListenAddress(listen) else { return }
             let location = options.location
             let key = try location.key()
@@ -80,7 +80,7 @@ struct IssuerServeCommand: AsyncParsableCommand {
                     let clients = listening.selfSigned
                         ? "rolecall login --issuer \(listening.url) --user NAME --pin-sha256 \(listening.fingerprintSHA256)"
                         : "rolecall login --issuer \(listening.url) --user NAME"
-                    Console.out("""
+                    StandardIO.out("""
                     rolecall issuer: serving \(listening.url) (database \(location.shownDatabase))
                     TLS certificate SHA-256 (\(listening.selfSigned ? "self-signed, kept in the database" : "from --tls-cert")): \(listening.fingerprintSHA256)
                     Clients: \(clients)

@@ -33,7 +33,7 @@ struct IssuerUserCommand: AsyncParsableCommand {
         var json = false
 
         func run() async throws {
-            try await Console.reportingErrors {
+            try await StandardIO.reportingErrors {
                 let enrollment = try await options.withAdmin { try await $0.addUser(name, loginSessionSeconds: loginSession.seconds, admin: admin) }
                 defer {
                     enrollment.password.wipe()
@@ -43,7 +43,7 @@ struct IssuerUserCommand: AsyncParsableCommand {
                     try printJSON(["user": enrollment.user, "password": enrollment.password.unsafeStringValue(), "otpauthURI": enrollment.otpauthURI.unsafeStringValue()])
                     return
                 }
-                Console.out("""
+                StandardIO.out("""
                 Added \(enrollment.user). Give them these two secrets over a trusted channel; they are shown only now.
 
                 One-time password (their first `rolecall login` replaces it): \(enrollment.password.unsafeStringValue())
@@ -51,8 +51,8 @@ struct IssuerUserCommand: AsyncParsableCommand {
                   \(enrollment.otpauthURI.unsafeStringValue())
 
                 """)
-                if let qr = TerminalQRCode.render(enrollment.otpauthURI.unsafeStringValue()) { Console.out(qr + "\n") }
-                Console.out("Next: rolecall issuer role allow \(enrollment.user) arn:aws:iam::ACCOUNT:role/NAME --profile-arn … --trust-anchor-arn …\n")
+                if let qr = TerminalQRCode.render(enrollment.otpauthURI.unsafeStringValue()) { StandardIO.out(qr + "\n") }
+                StandardIO.out("Next: rolecall issuer role allow \(enrollment.user) arn:aws:iam::ACCOUNT:role/NAME --profile-arn … --trust-anchor-arn …\n")
             }
         }
     }
@@ -76,16 +76,16 @@ struct IssuerUserCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            try await Console.reportingErrors {
+            try await StandardIO.reportingErrors {
                 let rows = try await options.withAdmin { try await $0.users() }
                     .map { Row(name: $0.name, disabled: $0.disabled, admin: $0.admin, passwordMustChange: $0.passwordMustChange,
                                loginSessionSeconds: $0.loginSessionSeconds, created: $0.createdAt) }
                 if json { return try printJSON(rows) }
-                Console.out("NAME\tSTATUS\tLOGIN SESSION\tCREATED\n")
+                StandardIO.out("NAME\tSTATUS\tLOGIN SESSION\tCREATED\n")
                 for row in rows {
                     let state = row.disabled ? "disabled" : row.passwordMustChange ? "one-time-password" : "active"
                     let status = row.admin ? state + ",admin" : state
-                    Console.out("\(row.name)\t\(status)\t\(DurationText.format(row.loginSessionSeconds))\t\(RFC3339.string(from: row.created))\n")
+                    StandardIO.out("\(row.name)\t\(status)\t\(DurationText.format(row.loginSessionSeconds))\t\(RFC3339.string(from: row.created))\n")
                 }
             }
         }
@@ -109,7 +109,7 @@ struct IssuerUserCommand: AsyncParsableCommand {
         var json = false
 
         func run() async throws {
-            try await Console.reportingErrors {
+            try await StandardIO.reportingErrors {
                 let reset = try await options.withAdmin { try await $0.resetPassword(user: name, newDevice: newDevice) }
                 defer { reset.wipe() }
                 if json {
@@ -117,10 +117,10 @@ struct IssuerUserCommand: AsyncParsableCommand {
                     fields["otpauthURI"] = reset.otpauthURI?.unsafeStringValue()
                     return try printJSON(fields)
                 }
-                Console.out("One-time password for \(name) (their next `rolecall login` replaces it; shown only now): \(reset.password.unsafeStringValue())\n")
+                StandardIO.out("One-time password for \(name) (their next `rolecall login` replaces it; shown only now): \(reset.password.unsafeStringValue())\n")
                 if let uri = reset.otpauthURI {
-                    Console.out("Their new TOTP device (every other device of theirs no longer works):\n  \(uri.unsafeStringValue())\n\n")
-                    if let qr = TerminalQRCode.render(uri.unsafeStringValue()) { Console.out(qr + "\n") }
+                    StandardIO.out("Their new TOTP device (every other device of theirs no longer works):\n  \(uri.unsafeStringValue())\n\n")
+                    if let qr = TerminalQRCode.render(uri.unsafeStringValue()) { StandardIO.out(qr + "\n") }
                 }
             }
         }
@@ -150,9 +150,9 @@ struct IssuerUserCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            try await Console.reportingErrors {
+            try await StandardIO.reportingErrors {
                 try await options.withAdmin { try await $0.setAdmin(state == .on, user: name) }
-                Console.out(state == .on ? "\(name) is an administrator of the console.\n" : "\(name) is no longer an administrator of the console.\n")
+                StandardIO.out(state == .on ? "\(name) is an administrator of the console.\n" : "\(name) is no longer an administrator of the console.\n")
             }
         }
     }
@@ -166,9 +166,9 @@ struct IssuerUserCommand: AsyncParsableCommand {
         var name: String
 
         func run() async throws {
-            try await Console.reportingErrors {
+            try await StandardIO.reportingErrors {
                 try await options.withAdmin { try await $0.setDisabled(true, user: name) }
-                Console.out("Disabled \(name): their login sessions get no more certificates.\n")
+                StandardIO.out("Disabled \(name): their login sessions get no more certificates.\n")
             }
         }
     }
@@ -182,9 +182,9 @@ struct IssuerUserCommand: AsyncParsableCommand {
         var name: String
 
         func run() async throws {
-            try await Console.reportingErrors {
+            try await StandardIO.reportingErrors {
                 try await options.withAdmin { try await $0.setDisabled(false, user: name) }
-                Console.out("Enabled \(name).\n")
+                StandardIO.out("Enabled \(name).\n")
             }
         }
     }
@@ -198,9 +198,9 @@ struct IssuerUserCommand: AsyncParsableCommand {
         var name: String
 
         func run() async throws {
-            try await Console.reportingErrors {
+            try await StandardIO.reportingErrors {
                 try await options.withAdmin { try await $0.removeUser(name) }
-                Console.out("Removed \(name).\n")
+                StandardIO.out("Removed \(name).\n")
             }
         }
     }

@@ -37,7 +37,7 @@ struct IssuerOptions: ParsableArguments {
     var keyFile: String?
 
     var location: IssuerLocation {
-        let environment = Console.environment
+        let environment = StandardIO.environment
         return IssuerLocation(database: database, keyFile: keyFile, environment: environment, home: Home.path(environment: environment))
     }
 
@@ -69,7 +69,7 @@ struct IssuerTokenOptions: ParsableArguments {
     var pinCommand: String?
 
     var tokens: IssuerTokens {
-        let environment = Console.environment
+        let environment = StandardIO.environment
         return IssuerTokens(moduleOverride: pkcs11Module, pin: IssuerPIN(command: pinCommand, environment: environment), environment: environment)
     }
 }
@@ -90,5 +90,5 @@ struct IssuerCAKeyOption: ParsableArguments {
 
 /// JSON for `--json` output: sorted keys, no escaped slashes.
 func printJSON(_ value: some Encodable) throws {
-    Console.out(String(decoding: try IssuerAPI.encoder().encode(value), as: UTF8.self) + "\n")
+    StandardIO.out(String(decoding: try IssuerAPI.encoder().encode(value), as: UTF8.self) + "\n")
 }

@@ -1,13 +1,8 @@
 import ArgumentParser
 import CommandLineSupport
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Session
 
-struct AgentCommand: AsyncParsableCommand {
+struct AgentCommand: ContextualCommand {
     static let configuration = CommandConfiguration(
         commandName: "agent",
         abstract: "One MFA check for several profiles, served to credential-process in this shell's process tree until the shell exits.",
@@ -46,34 +41,34 @@ struct AgentCommand: AsyncParsableCommand {
         }
     }
 
-    func run() async throws {
-        let environment = Console.environment
-        try await Console.reportingErrors {
-            if stop { return try stopAgent(environment) }
-            if list { return listAgents(environment) }
-            if let handoff = AgentLaunch.handoff(environment: environment) { return try await serve(handoff) }
-            try startAgent(environment)
+    func run(_ ctx: CommandContext) async throws {
+        try await ctx.reportingErrors {
+            if stop { return try stopAgent(ctx) }
+            if list { return listAgents(ctx) }
+            if let handoff = AgentLaunch.handoff(environment: ctx.environment) { return try await serve(handoff, ctx) }
+            try startAgent(ctx)
         }
     }
 
     /// The front: refuses what would be refused anyway before the agent asks for a code.
-    private func startAgent(_ environment: [String: String]) throws {
+    private func startAgent(_ ctx: CommandContext) throws {
         let boundAt = BootClock.ticks()
-        if isatty(STDOUT_FILENO) == 1 {
+        let environment = ctx.environment
+        if ctx.output.outputIsTerminal {
             throw ValidationError("""
                 the agent's lines hold its token: they are for eval, not for the terminal. Run
                   eval "$(rolecall agent --shell-pid $$\(profileArguments))"
                   rolecall agent --format fish --shell-pid $fish_pid\(profileArguments) | source
                 """)
         }
-        let starter = SessionStarter(context: Console.context())
+        let starter = SessionStarter(context: ctx.session())
         try starter.refuseNesting()
         // Without --profile, the usual selection; when it names none, a usage error before any code.
         if selection.profiles.isEmpty, selection.awsRole == nil {
             do {
                 _ = try starter.profile(for: selection.selection)
             } catch {
-                Console.err("rolecall: \(error); give the agent's profiles with --profile NAME (several may be given)\n")
+                ctx.err("rolecall: \(error); give the agent's profiles with --profile NAME (several may be given)\n")
                 throw ExitCode(2)
             }
         }
@@ -82,7 +77,7 @@ struct AgentCommand: AsyncParsableCommand {
         case .ready(let lines):
             // Running eval again replaces this shell's old agent.
             if let old = environment[AgentAddress.variable].flatMap({ try? AgentAddress(parsing: $0) }) { try? AgentClient.stop(address: old) }
-            Console.out(lines)
+            ctx.out(lines)
         case .failed(let status):
             throw ExitCode(status)
         }
@@ -95,36 +90,38 @@ struct AgentCommand: AsyncParsableCommand {
     }
 
     /// The agent process itself.
-    private func serve(_ handoff: AgentLaunch.Handoff) async throws {
-        let context = token.apply(to: Console.context())
-        let daemon = AgentDaemon(starter: SessionStarter(context: context), report: { Console.err($0 + "\n") })
+    private func serve(_ handoff: AgentLaunch.Handoff, _ ctx: CommandContext) async throws {
+        let context = token.apply(to: ctx.session())
+        let daemon = AgentDaemon(starter: SessionStarter(context: context), report: { ctx.err($0 + "\n") })
         _ = try await daemon.run(selection.selections, mfa: mfa.source(label: selection.label), handoff: handoff, format: format)
     }
 
-    private func stopAgent(_ environment: [String: String]) throws {
+    private func stopAgent(_ ctx: CommandContext) throws {
+        let environment = ctx.environment
         let unset = format.render(set: [], unset: [AgentAddress.variable, PromptSegment.agentProfilesVariable, SessionEnvironment.mfaWindowVariable])
         guard let value = environment[AgentAddress.variable], !value.isEmpty else {
-            Console.err("rolecall: no agent serves this shell (ROLECALL_AGENT is not set)\n")
-            return Console.out(unset)
+            ctx.err("rolecall: no agent serves this shell (ROLECALL_AGENT is not set)\n")
+            return ctx.out(unset)
         }
         do {
             try AgentClient.stop(address: try AgentAddress(parsing: value))
-            Console.err("rolecall: the agent stopped\n")
+            ctx.err("rolecall: the agent stopped\n")
         } catch where error.code == .agentGone {
-            Console.err("rolecall: the agent had already ended\n")
+            ctx.err("rolecall: the agent had already ended\n")
         }
-        Console.out(unset)
+        ctx.out(unset)
     }
 
-    private func listAgents(_ environment: [String: String]) {
+    private func listAgents(_ ctx: CommandContext) {
+        let environment = ctx.environment
         for removed in AgentDirectory.removeStale(environment: environment) {
-            Console.err("rolecall: removed \(removed.path), left by an agent that ended\n")
+            ctx.err("rolecall: removed \(removed.path), left by an agent that ended\n")
         }
         let own = environment[AgentAddress.variable].flatMap { try? AgentAddress(parsing: $0) }?.socketPath
         let live = AgentDirectory.live(environment: environment)
-        if live.isEmpty { Console.err("rolecall: no agent of yours is running\n") }
+        if live.isEmpty { ctx.err("rolecall: no agent of yours is running\n") }
         for agent in live {
-            Console.out(agent.directory.socketPath + (agent.pid.map { " pid \($0)" } ?? "") + (agent.directory.socketPath == own ? " (this shell's)" : "") + "\n")
+            ctx.out(agent.directory.socketPath + (agent.pid.map { " pid \($0)" } ?? "") + (agent.directory.socketPath == own ? " (this shell's)" : "") + "\n")
         }
     }
 }

@@ -15,7 +15,7 @@ import Session
 enum Completions {
     /// `--profile`: the profile names in the config file; none when it is missing or unreadable.
     static let profileNames = CompletionKind.custom { _, _, prefix in
-        let profiles = (try? ConfigStore(directory: Home.directory(environment: Console.environment)).profiles()) ?? []
+        let profiles = (try? ConfigStore(directory: Home.directory(environment: StandardIO.environment)).profiles()) ?? []
         return profiles.map(\.name).filter { $0.hasPrefix(prefix) }
     }
 
@@ -54,7 +54,7 @@ struct IssuerCommandLine: Decodable {
     /// rolecall-issuer's command line, as the installed program describes it; nil when it is not there.
     static func load() -> IssuerCommandLine? {
         struct Tool: Decodable { var command: IssuerCommandLine }
-        guard let executable = try? CompanionProgram.locate("rolecall-issuer", environment: Console.environment) else { return nil }
+        guard let executable = try? CompanionProgram.locate("rolecall-issuer", environment: StandardIO.environment) else { return nil }
         let json = try? CapturedRun.run(executable, ["--experimental-dump-help"], outputLimit: 1 << 20, discardErrors: true) { status, output in
             status == 0 ? Data(output) : nil
         }

@@ -2,7 +2,7 @@ import ArgumentParser
 import CommandLineSupport
 import Session
 
-struct ConsoleCommand: AsyncParsableCommand {
+struct ConsoleCommand: ContextualCommand {
     static let configuration = CommandConfiguration(
         commandName: "console",
         abstract: "Open the AWS console in the browser as the profile's role (one MFA check).",
@@ -33,9 +33,9 @@ struct ConsoleCommand: AsyncParsableCommand {
         }
     }
 
-    func run() async throws {
-        try await Console.reportingErrors {
-            let context = token.apply(to: Console.context())
+    func run(_ ctx: CommandContext) async throws {
+        try await ctx.reportingErrors {
+            let context = token.apply(to: ctx.session())
             let starter = SessionStarter(context: context)
             let signIn = AWSConsoleSignIn(context: context)
             // A role the console cannot sign in to is refused before the MFA code is spent.
@@ -48,12 +48,12 @@ struct ConsoleCommand: AsyncParsableCommand {
                                                  region: started.issued.region, destination: destination, chained: started.profile.kind.chain != nil,
                                                  signinEndpoint: started.endpoints.signin)
             if print {
-                Console.out(url.unsafeStringValue() + "\n")
+                ctx.out(url.unsafeStringValue() + "\n")
                 url.wipe()
                 return
             }
             try await signIn.openInBrowser(url)
-            Console.err("rolecall: console opened as \(started.profile.roleArn) (profile \(started.profile.name))\n")
+            ctx.err("rolecall: console opened as \(started.profile.roleArn) (profile \(started.profile.name))\n")
         }
     }
 }

@@ -2,7 +2,7 @@ import ArgumentParser
 import CommandLineSupport
 import Session
 
-struct CredentialProcessCommand: AsyncParsableCommand {
+struct CredentialProcessCommand: ContextualCommand {
     static let configuration = CommandConfiguration(
         commandName: "credential-process",
         abstract: "Print AWS credential_process JSON for a profile: from this tree's agent, or for a profile without per-session MFA.",
@@ -15,15 +15,15 @@ struct CredentialProcessCommand: AsyncParsableCommand {
     @Option(help: "The profile.", completion: Completions.profileNames)
     var profile: String
 
-    func run() async throws {
-        try await Console.reportingErrors {
+    func run(_ ctx: CommandContext) async throws {
+        try await ctx.reportingErrors {
             // The agent's answer first, from the environment alone: no file is read for it.
-            let credentials = if let agent = try AgentAddress.serving(profile: profile, environment: Console.environment) {
+            let credentials = if let agent = try AgentAddress.serving(profile: profile, environment: ctx.environment) {
                 try AgentClient.credentials(profile: profile, address: agent)
             } else {
-                try await SessionStarter(context: Console.context()).credentialProcess(profileName: profile)
+                try await SessionStarter(context: ctx.session()).credentialProcess(profileName: profile)
             }
-            Console.out(CredentialProcessOutput.render(credentials))
+            ctx.out(CredentialProcessOutput.render(credentials))
             credentials.wipe()
         }
     }

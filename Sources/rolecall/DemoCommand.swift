@@ -5,10 +5,9 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
-import HTTPSTransport
 import Session
 
-struct DemoCommand: AsyncParsableCommand {
+struct DemoCommand: ContextualCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
         abstract: "Run the whole flow against the bundled emulator: no AWS account needed.",
@@ -26,11 +25,11 @@ struct DemoCommand: AsyncParsableCommand {
     @Argument(parsing: .postTerminator, help: "The command to run inside the session, after --.")
     var command: [String] = []
 
-    func run() async throws {
+    func run(_ ctx: CommandContext) async throws {
         var status: Int32 = 0
-        try await Console.reportingErrors {
-            let demo = Demo(environment: Console.environment, transport: ClientTransport.make(),
-                            report: { Console.err($0 + "\n") }, print: { Console.out($0) })
+        try await ctx.reportingErrors {
+            let demo = Demo(environment: ctx.environment, transport: ctx.makeTransport(ctx.environment, nil),
+                            report: { ctx.err($0 + "\n") }, print: { ctx.out($0) })
             status = try await demo.run(command: command, keep: keep)
         }
         if status != 0 { throw ExitCode(status) }

@@ -2,7 +2,7 @@ import ArgumentParser
 import CommandLineSupport
 import Session
 
-struct EnvCommand: AsyncParsableCommand {
+struct EnvCommand: ContextualCommand {
     static let configuration = CommandConfiguration(
         commandName: "env",
         abstract: "Print the session's variables for a shell to evaluate.",
@@ -23,11 +23,11 @@ struct EnvCommand: AsyncParsableCommand {
 
     func validate() throws { try selection.requireOneProfile("env") }
 
-    func run() async throws {
-        try await Console.reportingErrors {
-            let started = try await SessionStarter(context: token.apply(to: Console.context()))
+    func run(_ ctx: CommandContext) async throws {
+        try await ctx.reportingErrors {
+            let started = try await SessionStarter(context: token.apply(to: ctx.session()))
                 .start(selection.selection, mfa: mfa.source(label: selection.label))
-            Console.out(format.render(set: started.variables, unset: SessionEnvironment.removed))
+            ctx.out(format.render(set: started.variables, unset: SessionEnvironment.removed))
             started.issued.credentials.wipe()
         }
     }

@@ -5,15 +5,10 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import RolesAnywhere
 import Session
 
-struct ExecCommand: AsyncParsableCommand {
+struct ExecCommand: ContextualCommand {
     static let configuration = CommandConfiguration(
         commandName: "exec",
         abstract: "Run a command (default: $SHELL) with fresh AWS credentials in its environment.",
@@ -76,22 +71,22 @@ struct ExecCommand: AsyncParsableCommand {
     /// The command as typed, without the `--` that may stand before it.
     var commandLine: [String] { command.first == "--" ? Array(command.dropFirst()) : command }
 
-    func run() async throws {
+    func run(_ ctx: CommandContext) async throws {
         do {
-            try ProcessLauncher.preflight(commandLine, path: Console.environment["PATH"])
+            try ProcessLauncher.preflight(commandLine, path: ctx.environment["PATH"])
         } catch {
-            Console.err("rolecall: \(error.description) (nothing was asked of the issuer)\n")
+            ctx.err("rolecall: \(error.description) (nothing was asked of the issuer)\n")
             throw ExitCode(error.exitCode)
         }
-        if let served { return try await runSupervised(served) }
+        if let served { return try await runSupervised(served, ctx) }
         var launch: (command: [String], environment: [String: String])?
-        try await Console.reportingErrors {
-            let context = token.apply(to: Console.context(quiet: quiet))
+        try await ctx.reportingErrors {
+            let context = token.apply(to: ctx.session(quiet: quiet))
             let started = try await SessionStarter(context: context)
                 .start(selection.selection, mfa: mfa.source(label: selection.label))
             let credentials = started.issued.credentials
             if !quiet {
-                Console.err("rolecall: \(started.profile.roleArn) (profile \(started.profile.name)) until \(RFC3339.string(from: credentials.expiration))\n")
+                ctx.err("rolecall: \(started.profile.roleArn) (profile \(started.profile.name)) until \(RFC3339.string(from: credentials.expiration))\n")
             }
             launch = (
                 commandLine.isEmpty ? ProcessLauncher.defaultCommand(environment: context.environment) : commandLine,
@@ -101,22 +96,24 @@ struct ExecCommand: AsyncParsableCommand {
         }
         guard let launch else { return }
         do {
-            try ProcessLauncher.replace(command: launch.command, environment: launch.environment)
-        } catch {
-            Console.err("rolecall: \(error.description)\n")
+            try ctx.launcher.replace(command: launch.command, environment: launch.environment)
+        } catch let error as ProcessLauncher.LaunchError {
+            ctx.err("rolecall: \(error.description)\n")
             throw ExitCode(error.exitCode)
         }
     }
 
-    private func runSupervised(_ served: Served) async throws {
+    /// `--server` and `--imds`: a supervisor, which stays in this process (it reaps, relays signals
+    /// and hardens the process, so its tests start the program).
+    private func runSupervised(_ served: Served, _ ctx: CommandContext) async throws {
         var status: Int32 = 0
-        try await Console.reportingErrors {
-            let supervisor = Supervisor(starter: SessionStarter(context: token.apply(to: Console.context(quiet: quiet))), report: { Console.err($0 + "\n") })
+        try await ctx.reportingErrors {
+            let supervisor = Supervisor(starter: SessionStarter(context: token.apply(to: ctx.session(quiet: quiet))), report: { ctx.err($0 + "\n") })
             do {
                 status = try await supervisor.run(selection.selections, mfa: mfa.source(label: selection.label),
                                                   command: commandLine, quiet: quiet, served: served == .imds ? .instanceMetadata : .container)
             } catch let error as ProcessLauncher.LaunchError {
-                Console.err("rolecall: \(error.description)\n")
+                ctx.err("rolecall: \(error.description)\n")
                 status = error.exitCode
             }
         }

@@ -8,7 +8,7 @@ import Foundation
 import IssuanceCore
 import Session
 
-struct InitCommand: AsyncParsableCommand {
+struct InitCommand: ContextualCommand {
     static let configuration = CommandConfiguration(
         commandName: "init",
         abstract: "Create the rolecall home, a local CA and a first TOTP device."
@@ -31,9 +31,9 @@ struct InitCommand: AsyncParsableCommand {
         if noVerify && (mfa.mfaCode != nil || mfa.mfaCommand != nil) { throw ValidationError("give --no-verify or an MFA code option, not both") }
     }
 
-    func run() async throws {
-        try await Console.reportingErrors {
-            let context = caKeyOptions.apply(to: Console.context())
+    func run(_ ctx: CommandContext) async throws {
+        try await ctx.reportingErrors {
+            let context = caKeyOptions.apply(to: ctx.session())
             let name = user ?? context.environment["USER"] ?? "rolecall-user"
             let caKey = try caKeyOptions.caKeyURI()
             let result = try LocalSetup(context: context).initialize(user: name, caKey: caKey)
@@ -42,22 +42,22 @@ struct InitCommand: AsyncParsableCommand {
                     "user": .string(result.user), "otpauthURI": .string(result.otpauthURI),
                     "caCertificatePEM": .string(result.caCertificatePEM), "caFingerprintSHA256": .string(result.caFingerprintSHA256),
                 ]
-                Console.out(object.line + "\n")
-                try await verify(context)
+                ctx.out(object.line + "\n")
+                try await verify(context, ctx)
                 return
             }
-            Console.out("""
+            ctx.out("""
             Created \(result.home) for \(result.user).
 
             Add this TOTP device to your authenticator app (it is shown only now):
               \(result.otpauthURI)
 
             """)
-            if let qr = TerminalQRCode.render(result.otpauthURI) { Console.out(qr + "\n") }
+            if let qr = TerminalQRCode.render(result.otpauthURI) { ctx.out(qr + "\n") }
             if let caKey, let created = result.caKeyCreated {
-                Console.out("The CA's key is on the token, \(created ? "made there now" : "the one already there"): \(caKey). No file holds it; each certificate needs the token and its PIN.\n")
+                ctx.out("The CA's key is on the token, \(created ? "made there now" : "the one already there"): \(caKey). No file holds it; each certificate needs the token and its PIN.\n")
             }
-            Console.out("""
+            ctx.out("""
             CA fingerprint (SHA-256): \(result.caFingerprintSHA256)
 
             Next steps:
@@ -66,17 +66,17 @@ struct InitCommand: AsyncParsableCommand {
               3. Use it:         rolecall exec --profile NAME -- aws sts get-caller-identity
 
             """)
-            try await verify(context)
+            try await verify(context, ctx)
         }
     }
 
     /// One code from the new device, so that a mistyped secret or a wrong clock shows now, not at
     /// the first `exec`. Without a terminal and without a code option there is no one to ask.
-    private func verify(_ context: SessionContext) async throws {
+    private func verify(_ context: SessionContext, _ ctx: CommandContext) async throws {
         guard !noVerify else { return }
         let codes = mfa.source(label: "the device just added (to check it)")
-        if case .terminalPrompt = codes, !TerminalPrompt.isAvailable {
-            Console.err("rolecall: the authenticator was not checked (no terminal to ask on): run `rolecall mfa verify` once it is set up, or give init --no-verify\n")
+        if case .terminalPrompt = codes, !ctx.terminal.isAvailable {
+            ctx.err("rolecall: the authenticator was not checked (no terminal to ask on): run `rolecall mfa verify` once it is set up, or give init --no-verify\n")
             return
         }
         do {
@@ -84,6 +84,6 @@ struct InitCommand: AsyncParsableCommand {
         } catch let error as SetupError {
             throw error.afterInit()
         }
-        Console.err("The authenticator works: its code was accepted.\n")
+        ctx.err("The authenticator works: its code was accepted.\n")
     }
 }

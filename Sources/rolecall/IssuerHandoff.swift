@@ -21,9 +21,9 @@ struct IssuerHandoff: ParsableCommand {
 
     static func handOff(_ arguments: [String]) throws -> Never {
         do {
-            try CompanionProgram.handOff(to: "rolecall-issuer", arguments: arguments, environment: Console.environment)
+            try CompanionProgram.handOff(to: "rolecall-issuer", arguments: arguments, environment: StandardIO.environment)
         } catch {
-            Console.err("rolecall: \(Console.message(for: error))\n")
+            StandardIO.err("rolecall: \(StandardIO.message(for: error))\n")
             // 126 or 127 when it is there but cannot start, as a shell says; 1 when it is not installed.
             throw ExitCode((error as? ProcessLauncher.LaunchError)?.exitCode ?? 1)
         }

@@ -11,7 +11,7 @@ import IssuerProtocol
 import RolesAnywhere
 import Session
 
-struct LoginCommand: AsyncParsableCommand {
+struct LoginCommand: ContextualCommand {
     static let configuration = CommandConfiguration(
         commandName: "login",
         abstract: "Log in to a team issuer: a login session on disk (never AWS credentials) and a profile per allowed role.",
@@ -67,14 +67,14 @@ struct LoginCommand: AsyncParsableCommand {
                               endpoints: endpoints.given.isEmpty && again ? remembered?.endpoints : endpoints.given)
     }
 
-    func run() async throws {
-        try await Console.reportingErrors {
-            let target = try target(Console.context())
+    func run(_ ctx: CommandContext) async throws {
+        try await ctx.reportingErrors {
+            let target = try target(ctx.session())
             let user = target.user
-            let password = try readPassword(user)
+            let password = try readPassword(user, ctx)
             let codes = mfa.source(label: "\(user) at the team issuer")
-            let code = noMFA ? nil : try codes.obtain()
-            let teamLogin = TeamLogin(context: Console.context())
+            let code = noMFA ? nil : try codes.obtain(on: ctx.terminal)
+            let teamLogin = TeamLogin(context: ctx.session())
             let result: TeamLogin.Result
             do {
                 result = try await teamLogin.login(target, password: password, totp: code)
@@ -84,45 +84,45 @@ struct LoginCommand: AsyncParsableCommand {
                 // all the same (--mfa-code the same one), as typing the new password twice may
                 // outlast the code's window.
                 guard code != nil else { throw ValidationError("your first login sets a new password and needs an MFA code: leave out --no-mfa") }
-                Console.err("The password from your administrator works once: choose your own.\n")
-                let newPassword = try readNewPassword()
-                result = try await teamLogin.login(target, password: password, totp: try codes.obtain(), newPassword: newPassword)
-                Console.out("Password changed: use the new one from now on.\n")
+                ctx.err("The password from your administrator works once: choose your own.\n")
+                let newPassword = try readNewPassword(ctx)
+                result = try await teamLogin.login(target, password: password, totp: try codes.obtain(on: ctx.terminal), newPassword: newPassword)
+                ctx.out("Password changed: use the new one from now on.\n")
             }
-            Console.out("Logged in as \(result.login.user) until \(RFC3339.string(from: result.login.expiresAt))\(result.login.mfa ? " (MFA checked)" : "").\n")
+            ctx.out("Logged in as \(result.login.user) until \(RFC3339.string(from: result.login.expiresAt))\(result.login.mfa ? " (MFA checked)" : "").\n")
             if result.profiles.isEmpty {
-                Console.out("No roles are allowed to \(result.login.user) yet: ask the issuer's administrator (`rolecall issuer role allow`).\n")
+                ctx.out("No roles are allowed to \(result.login.user) yet: ask the issuer's administrator (`rolecall issuer role allow`).\n")
             }
             for profile in result.profiles {
                 let mode = profile.mfa == .required ? "TOTP code per session" : "no code per session"
-                Console.out("  profile \(profile.name): \(profile.roleArn) (\(mode))\n")
+                ctx.out("  profile \(profile.name): \(profile.roleArn) (\(mode))\n")
             }
             for name in result.skipped {
-                Console.err("rolecall: warning: a profile of your own is named \(name); the issuer's role of that name was not written: log in with --prefix (e.g. `rolecall login --prefix team-`) to name the issuer's profiles team-\(name) and so on\n")
+                ctx.err("rolecall: warning: a profile of your own is named \(name); the issuer's role of that name was not written: log in with --prefix (e.g. `rolecall login --prefix team-`) to name the issuer's profiles team-\(name) and so on\n")
             }
             for name in result.keptForChains {
-                Console.err("rolecall: warning: this login does not give profile \(name), kept because chained profiles start from it; its sessions will be refused if the role is gone: remove the chained profiles, then \(name)\n")
+                ctx.err("rolecall: warning: this login does not give profile \(name), kept because chained profiles start from it; its sessions will be refused if the role is gone: remove the chained profiles, then \(name)\n")
             }
         }
     }
 
-    private func readPassword(_ user: String) throws -> String {
-        if passwordStdin { return try stdinLine(orSay: "stdin held no password line") }
-        guard let password = TerminalPrompt.askWithoutEcho("Password for \(user): ", limit: 256, exact: true), !password.isEmpty else {
+    private func readPassword(_ user: String, _ ctx: CommandContext) throws -> String {
+        if passwordStdin { return try stdinLine(ctx, orSay: "stdin held no password line") }
+        guard let password = ctx.terminal.askWithoutEcho("Password for \(user): ", limit: 256, exact: true), !password.isEmpty else {
             throw ValidationError("a password is needed and there is no terminal to ask on: use --password-stdin")
         }
         return password
     }
 
     /// Typed twice on the terminal, or the second line of stdin with --password-stdin.
-    private func readNewPassword() throws -> String {
+    private func readNewPassword(_ ctx: CommandContext) throws -> String {
         let chosen: String
         if passwordStdin {
-            chosen = try stdinLine(orSay: "a new password is needed on the line after the password")
+            chosen = try stdinLine(ctx, orSay: "a new password is needed on the line after the password")
         } else {
             let bounds = IssuerAPI.newPasswordBytes
-            guard let first = TerminalPrompt.askWithoutEcho("New password (\(bounds.lowerBound) to \(bounds.upperBound) bytes): ", limit: 256, exact: true),
-                  let second = TerminalPrompt.askWithoutEcho("Again: ", limit: 256, exact: true)
+            guard let first = ctx.terminal.askWithoutEcho("New password (\(bounds.lowerBound) to \(bounds.upperBound) bytes): ", limit: 256, exact: true),
+                  let second = ctx.terminal.askWithoutEcho("Again: ", limit: 256, exact: true)
             else {
                 throw ValidationError("a new password is needed and there is no terminal to ask on: use --password-stdin")
             }
@@ -134,22 +134,22 @@ struct LoginCommand: AsyncParsableCommand {
     }
 
     /// The next line of stdin (--password-stdin), not empty.
-    private func stdinLine(orSay missing: String) throws -> String {
-        guard let line = readLine(strippingNewline: true), !line.isEmpty else { throw ValidationError("--password-stdin: " + missing) }
+    private func stdinLine(_ ctx: CommandContext, orSay missing: String) throws -> String {
+        guard let line = ctx.readLine(), !line.isEmpty else { throw ValidationError("--password-stdin: " + missing) }
         return line
     }
 }
 
-struct LogoutCommand: AsyncParsableCommand {
+struct LogoutCommand: ContextualCommand {
     static let configuration = CommandConfiguration(
         commandName: "logout",
         abstract: "Delete the team issuer login session (the profiles stay and ask you to log in)."
     )
 
-    func run() async throws {
-        try await Console.reportingErrors {
-            let removed = try TeamLogin(context: Console.context()).logout()
-            Console.out(removed ? "Logged out.\n" : "Not logged in.\n")
+    func run(_ ctx: CommandContext) async throws {
+        try await ctx.reportingErrors {
+            let removed = try TeamLogin(context: ctx.session()).logout()
+            ctx.out(removed ? "Logged out.\n" : "Not logged in.\n")
         }
     }
 }

@@ -16,7 +16,7 @@ struct MFACommand: AsyncParsableCommand {
         subcommands: [Add.self, Verify.self, List.self, Remove.self]
     )
 
-    struct Add: AsyncParsableCommand {
+    struct Add: ContextualCommand {
         static let configuration = CommandConfiguration(commandName: "add", abstract: "Add a TOTP device (needs a code from an existing one).")
 
         @Argument(help: "A name for the new device.")
@@ -24,17 +24,17 @@ struct MFACommand: AsyncParsableCommand {
 
         @OptionGroup var mfa: MFAOptions
 
-        func run() async throws {
-            try await Console.reportingErrors {
-                let code = try mfa.source(label: "an existing device").obtain()
-                let uri = try LocalSetup(context: Console.context()).addDevice(name: name, mfaCode: code)
-                Console.out(uri + "\n")
-                if let qr = TerminalQRCode.render(uri) { Console.out(qr + "\n") }
+        func run(_ ctx: CommandContext) async throws {
+            try await ctx.reportingErrors {
+                let code = try mfa.source(label: "an existing device").obtain(on: ctx.terminal)
+                let uri = try LocalSetup(context: ctx.session()).addDevice(name: name, mfaCode: code)
+                ctx.out(uri + "\n")
+                if let qr = TerminalQRCode.render(uri) { ctx.out(qr + "\n") }
             }
         }
     }
 
-    struct Verify: AsyncParsableCommand {
+    struct Verify: ContextualCommand {
         static let configuration = CommandConfiguration(
             commandName: "verify",
             abstract: "Check that an authenticator gives codes rolecall accepts (spends the code), e.g. after init."
@@ -42,43 +42,43 @@ struct MFACommand: AsyncParsableCommand {
 
         @OptionGroup var mfa: MFAOptions
 
-        func run() async throws {
-            try await Console.reportingErrors {
-                try await LocalSetup(context: Console.context()).verifyDevice(codes: mfa.source(label: "the device to check"))
-                Console.err("The code was accepted: the authenticator works.\n")
+        func run(_ ctx: CommandContext) async throws {
+            try await ctx.reportingErrors {
+                try await LocalSetup(context: ctx.session()).verifyDevice(codes: mfa.source(label: "the device to check"))
+                ctx.err("The code was accepted: the authenticator works.\n")
             }
         }
     }
 
-    struct List: AsyncParsableCommand {
+    struct List: ContextualCommand {
         static let configuration = CommandConfiguration(commandName: "list", abstract: "List TOTP devices (never their secrets).")
 
         @Flag(help: "Print JSON.")
         var json = false
 
-        func run() async throws {
-            try await Console.reportingErrors {
-                let devices = try LocalSetup(context: Console.context()).devices()
+        func run(_ ctx: CommandContext) async throws {
+            try await ctx.reportingErrors {
+                let devices = try LocalSetup(context: ctx.session()).devices()
                 if json {
                     let objects: JSONValue = .array(devices.map { device in
                         ["name": .string(device.name), "created": .string(RFC3339.string(from: device.createdAt)),
                          "lastUsed": .string(device.lastUsed.map(RFC3339.string(from:))),
                          "lockedUntil": .string(device.lockedUntil.map(RFC3339.string(from:)))]
                     })
-                    Console.out(objects.line + "\n")
+                    ctx.out(objects.line + "\n")
                     return
                 }
-                Console.out("NAME\tCREATED\tLAST USED\tLOCKED UNTIL\n")
+                ctx.out("NAME\tCREATED\tLAST USED\tLOCKED UNTIL\n")
                 for device in devices {
                     let used = device.lastUsed.map(RFC3339.string(from:)) ?? "never"
                     let locked = device.lockedUntil.map(RFC3339.string(from:)) ?? "-"
-                    Console.out("\(device.name)\t\(RFC3339.string(from: device.createdAt))\t\(used)\t\(locked)\n")
+                    ctx.out("\(device.name)\t\(RFC3339.string(from: device.createdAt))\t\(used)\t\(locked)\n")
                 }
             }
         }
     }
 
-    struct Remove: AsyncParsableCommand {
+    struct Remove: ContextualCommand {
         static let configuration = CommandConfiguration(commandName: "remove", abstract: "Remove a TOTP device (needs a code).")
 
         @Argument(help: "The device to remove.")
@@ -86,11 +86,11 @@ struct MFACommand: AsyncParsableCommand {
 
         @OptionGroup var mfa: MFAOptions
 
-        func run() async throws {
-            try await Console.reportingErrors {
-                let code = try mfa.source(label: "removing \(name)").obtain()
-                try LocalSetup(context: Console.context()).removeDevice(name: name, mfaCode: code)
-                Console.err("Removed MFA device \(name).\n")
+        func run(_ ctx: CommandContext) async throws {
+            try await ctx.reportingErrors {
+                let code = try mfa.source(label: "removing \(name)").obtain(on: ctx.terminal)
+                try LocalSetup(context: ctx.session()).removeDevice(name: name, mfaCode: code)
+                ctx.err("Removed MFA device \(name).\n")
             }
         }
     }

@@ -17,7 +17,7 @@ struct ProfileCommand: AsyncParsableCommand {
         subcommands: [Add.self, SetEndpoints.self, List.self, Show.self, Remove.self, SetTrustAnchor.self]
     )
 
-    struct Add: AsyncParsableCommand {
+    struct Add: ContextualCommand {
         static let configuration = CommandConfiguration(commandName: "add", abstract: "Add a profile.")
 
         @Argument(help: "The profile's name.")
@@ -95,15 +95,15 @@ struct ProfileCommand: AsyncParsableCommand {
             if intermediates != nil && certificate == nil { throw ValidationError("--intermediates goes with --certificate") }
         }
 
-        func run() async throws {
-            try await Console.reportingErrors {
-                var context = Console.context()
+        func run(_ ctx: CommandContext) async throws {
+            try await ctx.reportingErrors {
+                var context = ctx.session()
                 if let sourceProfile {
                     try context.home.checkDirectory()
                     var profile = Profile.chained(name: name, sourceProfile: sourceProfile, roleArn: roleArn, externalId: externalId, region: region,
                                                   durationSeconds: duration.seconds, roleSessionName: roleSessionName)
                     profile.endpoints = endpoints.givenForChain
-                    try save(profile, in: context, saying: "\(roleArn), assumed with sessions of profile \(sourceProfile), at most 1h")
+                    try save(profile, in: context, ctx, saying: "\(roleArn), assumed with sessions of profile \(sourceProfile), at most 1h")
                     return
                 }
                 context.pkcs11Module = pkcs11Module
@@ -112,7 +112,7 @@ struct ProfileCommand: AsyncParsableCommand {
                 let setup = ProfileSetup(context: context)
                 let own = try certificate.map { certificate in
                     try setup.ownCertificate(certificate: certificate, privateKey: privateKey ?? "", intermediates: intermediates,
-                                             pinCommand: pinCommand, workingDirectory: FileManager.default.currentDirectoryPath)
+                                             pinCommand: pinCommand, workingDirectory: ctx.workingDirectory)
                 }
                 let mode = try setup.mfaMode(asked: mfa, own: own)
                 let target = Profile.RolesAnywhereTarget(profileArn: profileArn ?? "", trustAnchorArn: trustAnchorArn ?? "")
@@ -122,44 +122,44 @@ struct ProfileCommand: AsyncParsableCommand {
                     mfaVerificationIntervalSeconds: mfaInterval?.seconds, pinCommand: pinCommand
                 )
                 profile.endpoints = endpoints.given
-                try save(profile, in: context, saying: "\(roleArn), MFA \(mode.rawValue)")
+                try save(profile, in: context, ctx, saying: "\(roleArn), MFA \(mode.rawValue)")
             }
         }
 
         /// Adds the profile, or with --force replaces one of its name and says field by field what changed.
-        private func save(_ profile: Profile, in context: SessionContext, saying summary: String) throws {
+        private func save(_ profile: Profile, in context: SessionContext, _ ctx: CommandContext, saying summary: String) throws {
             guard let replaced = try context.config.add(profile, replacing: force) else {
-                Console.err("Added profile \(name) (\(summary)).\n")
+                ctx.err("Added profile \(name) (\(summary)).\n")
                 return
             }
             let changes = profile.changes(from: replaced)
-            Console.err("Replaced profile \(name) (\(summary)): \(changes.isEmpty ? "nothing changed" : "\(changes.count) \(changes.count == 1 ? "change" : "changes")")\n")
-            for line in changes { Console.err("  \(line)\n") }
+            ctx.err("Replaced profile \(name) (\(summary)): \(changes.isEmpty ? "nothing changed" : "\(changes.count) \(changes.count == 1 ? "change" : "changes")")\n")
+            for line in changes { ctx.err("  \(line)\n") }
         }
     }
 
-    struct List: AsyncParsableCommand {
+    struct List: ContextualCommand {
         static let configuration = CommandConfiguration(commandName: "list", abstract: "List profiles.")
 
         @Flag(help: "Print JSON.")
         var json = false
 
-        func run() async throws {
-            try await Console.reportingErrors {
-                let profiles = try Console.context().config.profiles()
+        func run(_ ctx: CommandContext) async throws {
+            try await ctx.reportingErrors {
+                let profiles = try ctx.session().config.profiles()
                 if json {
-                    Console.out(try ProfileJSON.encode(profiles) + "\n")
+                    ctx.out(try ProfileJSON.encode(profiles) + "\n")
                     return
                 }
-                Console.out("NAME\tMFA\tDURATION\tROLE\n")
+                ctx.out("NAME\tMFA\tDURATION\tROLE\n")
                 for profile in profiles {
-                    Console.out("\(profile.name)\t\(profile.mfaShown.rawValue)\t\(DurationText.format(profile.durationSeconds))\t\(profile.roleArn)\n")
+                    ctx.out("\(profile.name)\t\(profile.mfaShown.rawValue)\t\(DurationText.format(profile.durationSeconds))\t\(profile.roleArn)\n")
                 }
             }
         }
     }
 
-    struct Show: AsyncParsableCommand {
+    struct Show: ContextualCommand {
         static let configuration = CommandConfiguration(commandName: "show", abstract: "Show one profile.")
 
         @Argument(help: "The profile's name.", completion: Completions.profileNames)
@@ -168,17 +168,17 @@ struct ProfileCommand: AsyncParsableCommand {
         @Flag(help: "Print JSON.")
         var json = false
 
-        func run() async throws {
-            try await Console.reportingErrors {
-                let profile = try Console.context().config.profile(named: name)
+        func run(_ ctx: CommandContext) async throws {
+            try await ctx.reportingErrors {
+                let profile = try ctx.session().config.profile(named: name)
                 if json {
-                    Console.out(try ProfileJSON.encode(profile) + "\n")
+                    ctx.out(try ProfileJSON.encode(profile) + "\n")
                     return
                 }
                 let target: Profile.RolesAnywhereTarget, certificate: String
                 switch profile.kind {
                 case .chained(let chain):
-                    Console.out("""
+                    ctx.out("""
                     name:              \(profile.name)
                     role ARN:          \(profile.roleArn)
                     source profile:    \(chain.sourceProfile) (AssumeRole with its sessions; its MFA: \(profile.mfa.rawValue))
@@ -195,7 +195,7 @@ struct ProfileCommand: AsyncParsableCommand {
                 case .teamIssuer(let issuer, let team): (target, certificate) = (team, "from the team issuer at \(issuer) (`rolecall login`)")
                 case .ownCertificate(let own, let given): (target, certificate) = (given, "\(own.certificate), key \(own.privateKey)")
                 }
-                Console.out("""
+                ctx.out("""
                 name:              \(profile.name)
                 role ARN:          \(profile.roleArn)
                 profile ARN:       \(target.profileArn)
@@ -214,16 +214,16 @@ struct ProfileCommand: AsyncParsableCommand {
         }
     }
 
-    struct Remove: AsyncParsableCommand {
+    struct Remove: ContextualCommand {
         static let configuration = CommandConfiguration(commandName: "remove", abstract: "Remove a profile.")
 
         @Argument(help: "The profile's name.", completion: Completions.profileNames)
         var name: String
 
-        func run() async throws {
-            try await Console.reportingErrors {
-                try Console.context().config.remove(named: name)
-                Console.err("Removed profile \(name).\n")
+        func run(_ ctx: CommandContext) async throws {
+            try await ctx.reportingErrors {
+                try ctx.session().config.remove(named: name)
+                ctx.err("Removed profile \(name).\n")
             }
         }
     }
@@ -232,7 +232,7 @@ struct ProfileCommand: AsyncParsableCommand {
 extension Profile.MFAMode: ExpressibleByArgument {}
 
 extension ProfileCommand {
-    struct SetEndpoints: AsyncParsableCommand {
+    struct SetEndpoints: ContextualCommand {
         static let configuration = CommandConfiguration(
             commandName: "set",
             abstract: "Change the endpoints of a profile, and say what changed (other settings: profile add NAME ... --force).",
@@ -250,21 +250,21 @@ extension ProfileCommand {
             }
         }
 
-        func run() async throws {
-            try await Console.reportingErrors {
-                let (old, new) = try Console.context().config.update(named: name) { profile in
+        func run(_ ctx: CommandContext) async throws {
+            try await ctx.reportingErrors {
+                let (old, new) = try ctx.session().config.update(named: name) { profile in
                     profile.endpoints = (profile.kind.chain == nil ? endpoints.given : endpoints.givenForChain).filled(from: profile.endpoints)
                 }
                 let changes = new.changes(from: old)
-                Console.err("Profile \(name): \(changes.isEmpty ? "nothing changed" : changes.joined(separator: "; "))\n")
+                ctx.err("Profile \(name): \(changes.isEmpty ? "nothing changed" : changes.joined(separator: "; "))\n")
                 if new.kind.isTeamIssuer {
-                    Console.err("rolecall: warning: profile \(name) comes from the team issuer, and `rolecall login` writes it again: to keep these endpoints, log in with them (`rolecall login \(endpoints.given.arguments.joined(separator: " "))`, remembered)\n")
+                    ctx.err("rolecall: warning: profile \(name) comes from the team issuer, and `rolecall login` writes it again: to keep these endpoints, log in with them (`rolecall login \(endpoints.given.arguments.joined(separator: " "))`, remembered)\n")
                 }
             }
         }
     }
 
-    struct SetTrustAnchor: AsyncParsableCommand {
+    struct SetTrustAnchor: ContextualCommand {
         static let configuration = CommandConfiguration(
             commandName: "set-trust-anchor",
             abstract: "Point the profiles of rolecall's CA at another trust anchor (after promoting a staged CA that has a trust anchor of its own)."
@@ -276,10 +276,10 @@ extension ProfileCommand {
         @Option(help: "Only the profiles on this trust anchor (default: every profile of rolecall's CA).")
         var from: String?
 
-        func run() async throws {
-            try await Console.reportingErrors {
-                for name in try Console.context().config.setTrustAnchor(trustAnchorArn, from: from) {
-                    Console.err("profile \(name): trust anchor \(trustAnchorArn)\n")
+        func run(_ ctx: CommandContext) async throws {
+            try await ctx.reportingErrors {
+                for name in try ctx.session().config.setTrustAnchor(trustAnchorArn, from: from) {
+                    ctx.err("profile \(name): trust anchor \(trustAnchorArn)\n")
                 }
             }
         }

@@ -1,13 +1,8 @@
 import ArgumentParser
 import CommandLineSupport
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import Session
 
-struct PromptCommand: AsyncParsableCommand {
+struct PromptCommand: ContextualCommand {
     static let configuration = CommandConfiguration(
         commandName: "prompt",
         abstract: "Print a short prompt segment (`dev 42m`) inside a session or an agent's shell; nothing outside.",
@@ -19,8 +14,8 @@ struct PromptCommand: AsyncParsableCommand {
         """
     )
 
-    func run() async throws {
-        let segment = PromptSegment.text(environment: Console.environment, now: Date())
-        if !segment.isEmpty { Console.out(segment + "\n") }
+    func run(_ ctx: CommandContext) async throws {
+        let segment = PromptSegment.text(environment: ctx.environment, now: ctx.now())
+        if !segment.isEmpty { ctx.out(segment + "\n") }
     }
 }

@@ -7,7 +7,7 @@ import Foundation
 #endif
 import Session
 
-struct StatusCommand: AsyncParsableCommand {
+struct StatusCommand: ContextualCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
         abstract: "Show the CA, profiles, MFA devices and the current session (inside exec)."
@@ -16,10 +16,10 @@ struct StatusCommand: AsyncParsableCommand {
     @Flag(help: "Print JSON.")
     var json = false
 
-    func run() async throws {
-        try await Console.reportingErrors {
-            let report = StatusReport.gather(context: Console.context())
-            Console.out(json ? report.json() : report.text())
+    func run(_ ctx: CommandContext) async throws {
+        try await ctx.reportingErrors {
+            let report = StatusReport.gather(context: ctx.session())
+            ctx.out(json ? report.json() : report.text())
         }
     }
 }

@@ -56,17 +56,18 @@ import TestSupport
 
     @Test(arguments: exitCases)
     func exitStatusIsTheCommands(command: [String], status: Int32, message: String) async throws {
+        // execve's own outcomes: the program itself.
         let world = try await CLIWorld.withEmulator()
         let plainFile = world.base + "/not-executable"
         _ = FileManager.default.createFile(atPath: plainFile, contents: Data("data\n".utf8), attributes: [.posixPermissions: 0o644])
         let resolved = command.map { $0 == "@not-executable" ? plainFile : $0 }
-        let outcome = try await world.rolecall(["exec", "--quiet", "--mfa-code", world.code(), "--"] + resolved)
+        let outcome = try await world.rolecallProcess(["exec", "--quiet", "--mfa-code", world.code(), "--"] + resolved)
         #expect(outcome.status == status, "\(outcome.stderr)")
         if !message.isEmpty { #expect(outcome.stderr.contains(message), "\(outcome.stderr)") }
         if status == 127 {
             // A mistyped command is found out before the code is spent: the same code still works.
             #expect(world.createSessions.isEmpty)
-            #expect(try await world.rolecall(["exec", "--quiet", "--mfa-code", world.code(), "--", "true"]).status == 0)
+            #expect(try await world.rolecallProcess(["exec", "--quiet", "--mfa-code", world.code(), "--", "true"]).status == 0)
         }
     }
 
@@ -208,11 +209,12 @@ enum EmulatorHarnessNames {
     }
 
     @Test func aScriptWithoutShebangRunsWithSh() async throws {
+        // execve's ENOEXEC, answered as execvp does: the program itself.
         let world = try await CLIWorld.withEmulator()
         let script = world.base + "/plain-script"
         try "echo from-script $ROLECALL_SESSION\n".write(toFile: script, atomically: true, encoding: .utf8)
         chmod(script, 0o755)
-        let outcome = try await world.rolecall(["exec", "--quiet", "--mfa-code", world.code(), "--", script])
+        let outcome = try await world.rolecallProcess(["exec", "--quiet", "--mfa-code", world.code(), "--", script])
         #expect(outcome.status == 0, "\(outcome.stderr)")
         #expect(outcome.stdout == "from-script dev\n")
     }

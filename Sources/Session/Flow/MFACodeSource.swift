@@ -3,11 +3,6 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import ChildProcess
 import Issuance
 import RolesAnywhere
@@ -28,14 +23,15 @@ public enum MFACodeSource: Sendable, CustomStringConvertible {
         }
     }
 
-    public func obtain() throws -> String {
+    /// The code; a prompt asks on `terminal`.
+    public func obtain(on terminal: any Terminal) throws -> String {
         switch self {
         case .code(let code):
             return code
         case .command(let command):
             return try Self.run(command)
         case .terminalPrompt(let label):
-            return try Self.prompt(label)
+            return try Self.prompt(label, on: terminal)
         }
     }
 
@@ -55,8 +51,8 @@ public enum MFACodeSource: Sendable, CustomStringConvertible {
         return try answer.get()
     }
 
-    static func prompt(_ label: String) throws -> String {
-        guard let code = TerminalPrompt.askWithoutEcho("MFA code for \(label): ", limit: 64) else {
+    static func prompt(_ label: String, on terminal: any Terminal) throws -> String {
+        guard let code = terminal.askWithoutEcho("MFA code for \(label): ", limit: 64) else {
             throw MFAError.unavailable("an MFA code is needed and there is no terminal to ask on: pass --mfa-code CODE or --mfa-command CMD")
         }
         guard !code.isEmpty else { throw MFAError.cancelled() }
@@ -95,54 +91,4 @@ public enum MFACodeSource: Sendable, CustomStringConvertible {
         guard let error = error as? MFAError else { return false }
         return [.wrong, .replayed, .malformed].contains(error.code)
     }
-}
-
-/// Questions on the controlling terminal (`/dev/tty`), never on stdin, with echo off.
-public enum TerminalPrompt {
-    /// Whether there is a controlling terminal to ask on.
-    public static var isAvailable: Bool {
-        let descriptor = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC)
-        guard descriptor >= 0 else { return false }
-        close(descriptor)
-        return true
-    }
-
-    /// The answer (at most `limit` bytes of it), trimmed of white space at both ends unless `exact`
-    /// (passwords: a space may be part of one); nil when there is no terminal.
-    public static func askWithoutEcho(_ question: String, limit: Int, exact: Bool = false) -> String? {
-        let descriptor = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC)
-        guard descriptor >= 0 else { return nil }
-        defer { close(descriptor) }
-        let bytes = Array(question.utf8)
-        _ = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-        // No echo while the answer is typed; the terminal's settings come back afterwards.
-        var saved = termios()
-        let haveSettings = tcgetattr(descriptor, &saved) == 0
-        if haveSettings {
-            var quiet = saved
-            quiet.c_lflag &= ~tcflag_t(ECHO)
-            tcsetattr(descriptor, TCSANOW, &quiet)
-        }
-        defer {
-            if haveSettings { tcsetattr(descriptor, TCSANOW, &saved) }
-            _ = write(descriptor, "\n", 1)
-        }
-        var line: [UInt8] = []
-        defer { wipeBytes(&line) }
-        var byte: UInt8 = 0
-        while true {
-            let count = read(descriptor, &byte, 1)
-            if count < 0 && errno == EINTR { continue }
-            guard count == 1, byte != UInt8(ascii: "\n") else { break }
-            // Read to the end of the line even when it is too long, so nothing is left for the next question.
-            if line.count < limit { line.append(byte) }
-        }
-        let answer = String(decoding: line, as: UTF8.self)
-        return exact ? answer : trimmedWhitespace(answer[...])
-    }
-}
-
-/// `text` without the spaces, tabs and line ends around it.
-private func trimmedWhitespace(_ text: Substring) -> String {
-    String(text.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
 }

@@ -17,18 +17,18 @@ public enum PINSource: Sendable, CustomStringConvertible {
     }
 
     /// The PIN for the token labelled `tokenLabel`, in bytes the caller wipes.
-    public func obtain(tokenLabel: String) throws -> SecretBytes {
+    public func obtain(tokenLabel: String, on terminal: any Terminal) throws -> SecretBytes {
         let label = printableExcerpt(tokenLabel, limit: 32)
-        return try obtain(question: "PIN for token \(label): ", needed: "the token \(label) needs its PIN")
+        return try obtain(question: "PIN for token \(label): ", needed: "the token \(label) needs its PIN", on: terminal)
     }
 
     /// The passphrase of the encrypted key file `path`: `--pin-command` gives it too.
-    public func obtainPassphrase(keyFile path: String) throws -> SecretBytes {
+    public func obtainPassphrase(keyFile path: String, on terminal: any Terminal) throws -> SecretBytes {
         let name = printableExcerpt(path, limit: 80)
-        return try obtain(question: "Passphrase for \(name): ", needed: "the key file \(name) is encrypted and needs its passphrase")
+        return try obtain(question: "Passphrase for \(name): ", needed: "the key file \(name) is encrypted and needs its passphrase", on: terminal)
     }
 
-    private func obtain(question: String, needed: String) throws -> SecretBytes {
+    private func obtain(question: String, needed: String, on terminal: any Terminal) throws -> SecretBytes {
         switch self {
         case .command(let command):
             do {
@@ -37,7 +37,7 @@ public enum PINSource: Sendable, CustomStringConvertible {
                 throw MFAError.unavailable(error.description)
             }
         case .terminalPrompt:
-            guard let answer = TerminalPrompt.askWithoutEcho(question, limit: 256, exact: true), !answer.isEmpty else {
+            guard let answer = terminal.askWithoutEcho(question, limit: 256, exact: true), !answer.isEmpty else {
                 throw MFAError.unavailable("\(needed) and there is no terminal to ask on: pass --pin-command CMD")
             }
             return SecretBytes(answer)

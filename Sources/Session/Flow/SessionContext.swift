@@ -15,15 +15,22 @@ public struct SessionContext: Sendable {
     public var now: @Sendable () -> Date
     public var transport: any HTTPTransport
     public var home: SecureDirectory
+    /// Where codes, PINs and passphrases are asked for.
+    public var terminal: any Terminal
+    /// Where TOTP seeds come from.
+    public var random: RandomSource
     /// How to reach the team issuer, given the pinned certificate; nil means HTTPS.
     public var issuerTransport: (@Sendable (_ pinnedCertificatePEM: String?) throws -> any HTTPTransport)?
 
     public init(environment: [String: String], now: @escaping @Sendable () -> Date = Date.init,
-                transport: any HTTPTransport, home: SecureDirectory? = nil) {
+                transport: any HTTPTransport, home: SecureDirectory? = nil,
+                terminal: any Terminal = ControllingTerminal(), random: RandomSource = .system) {
         self.environment = environment
         self.now = now
         self.transport = transport
         self.home = home ?? Home.directory(environment: environment)
+        self.terminal = terminal
+        self.random = random
     }
 
     public var config: ConfigStore { ConfigStore(directory: home) }
@@ -40,7 +47,8 @@ public struct SessionContext: Sendable {
     /// How this command reaches keys on tokens, for `profile` (its `--pin-command`) or for none.
     public func tokens(for profile: Profile? = nil) -> TokenAccess {
         let pin = pinSource(for: profile)
-        return TokenAccess(moduleOverride: pkcs11Module, environment: environment) { try pin.obtain(tokenLabel: $0) }
+        let terminal = terminal
+        return TokenAccess(moduleOverride: pkcs11Module, environment: environment) { try pin.obtain(tokenLabel: $0, on: terminal) }
     }
 
     /// `--pin-command`, else the profile's, else the terminal.

@@ -50,7 +50,7 @@ public struct LocalSetup: Sendable {
         // The token first: a wrong PIN or a missing token leaves no half-made home behind.
         let (authority, tokenKey, created) = try makeAuthority(commonName: "rolecall CA for \(user)", caKey: caKey)
         try home.create()
-        var generator = SystemRandomNumberGenerator()
+        var generator = context.random.generator
         let secret = TOTPSecret.generate(using: &generator)
         try context.localCAStore.create(user: user, authority: authority, tokenKey: tokenKey, firstDevice: "default", secret: secret, now: context.now())
         // From now on a missing state file means it was removed (SessionContext.missingMFAState).
@@ -123,7 +123,7 @@ public struct LocalSetup: Sendable {
     /// three times in all; a refusal after that says how to check again.
     public func verifyDevice(codes: MFACodeSource) async throws {
         do {
-            try await codes.withAttempts(warn: context.warn) { try context.localIssuer.verifyMFA(code: try codes.obtain()) }
+            try await codes.withAttempts(warn: context.warn) { try context.localIssuer.verifyMFA(code: try codes.obtain(on: context.terminal)) }
         } catch let error as MFAError {
             throw SetupError.authenticatorNotAccepted(error, checked: MFACodeSource.mayAskAgain(after: error))
         }
@@ -138,7 +138,7 @@ public struct LocalSetup: Sendable {
             throw SetupError.deviceExists(name)
         }
         try context.localIssuer.verifyMFA(code: mfaCode)
-        var generator = SystemRandomNumberGenerator()
+        var generator = context.random.generator
         let secret = TOTPSecret.generate(using: &generator)
         try context.localCAStore.addDevice(name: name, secret: secret, now: context.now())
         return TOTPSecret.otpauthURI(user: "\(try context.localCAStore.user())-\(name)", secret: secret)
