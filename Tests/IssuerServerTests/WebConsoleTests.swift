@@ -43,14 +43,19 @@ import TestSupport
 
     // MARK: Access
 
-    @Test func everyPageNeedsASessionAndAdministratorPagesAnAdministrator() async throws {
-        try await withWebConsole { world, client, root, alice in
+    @Test func everyPageSendsAVisitorWithoutASessionToSignIn() async throws {
+        try await withWebConsole { _, client, _, _ in
             let anonymous = WebConsoleBrowser(client)
             for path in Self.adminPages + Self.userPages + ["/ui/no-such-page"] {
                 let page = try await anonymous.get(path)
                 #expect(page.status == 303, "\(path)")
                 #expect(page.location == "/ui/login", "\(path)")
             }
+        }
+    }
+
+    @Test func aUserSeesTheUserPagesOnly() async throws {
+        try await withWebConsole { world, client, _, alice in
             let user = try await signedIn(client, world, alice)
             for path in Self.adminPages {
                 #expect(try await user.get(path).status == 403, "\(path)")
@@ -59,11 +64,21 @@ import TestSupport
                 #expect(try await user.get(path).status == 200, "\(path)")
             }
             #expect(try await user.get("/ui/no-such-page").status == 404)
+        }
+    }
+
+    @Test func anAdministratorSeesEveryPage() async throws {
+        try await withWebConsole { world, client, root, _ in
             let admin = try await signedIn(client, world, root)
             for path in Self.adminPages + Self.userPages {
                 #expect(try await admin.get(path).status == 200, "\(path)")
             }
-            // A non-administrator cannot act as one either.
+        }
+    }
+
+    @Test func aUserCannotActAsAnAdministrator() async throws {
+        try await withWebConsole { world, client, _, alice in
+            let user = try await signedIn(client, world, alice)
             let token = try await user.sessionToken()
             let refused = try await user.post("/ui/users/disable", [("csrf_token", token), ("user", "carol")])
             #expect(refused.status == 403)
@@ -71,12 +86,20 @@ import TestSupport
         }
     }
 
-    @Test func theSessionCookieAndTheHeadersAreStrict() async throws {
+    /// alice signed in through the form: the browser, the form and the sign-in's answer.
+    func signedInThroughTheForm(_ world: IssuerWorld, _ client: IssuerClient, _ alice: IssuerWorld.Person) async throws
+        -> (browser: WebConsoleBrowser, form: WebConsoleBrowser.Page, signIn: WebConsoleBrowser.Page) {
+        let browser = WebConsoleBrowser(client)
+        let form = try await browser.get("/ui/login")
+        let signIn = try await browser.post("/ui/login", [("csrf_token", try #require(form.csrfToken)), ("user", "alice"),
+                                                          ("password", alice.password), ("code", world.code(alice))])
+        return (browser, form, signIn)
+    }
+
+    /// The database keeps the cookie's hash, never the cookie.
+    @Test func theSessionCookieIsStrictWithOnlyItsHashStored() async throws {
         try await withWebConsole { world, client, _, alice in
-            let browser = WebConsoleBrowser(client)
-            let form = try await browser.get("/ui/login")
-            let signIn = try await browser.post("/ui/login", [("csrf_token", try #require(form.csrfToken)), ("user", "alice"),
-                                                              ("password", alice.password), ("code", world.code(alice))])
+            let (browser, _, signIn) = try await signedInThroughTheForm(world, client, alice)
             #expect(signIn.status == 303)
             #expect(signIn.location == "/ui/me")
             let cookie = try #require(signIn.headers("set-cookie").first { $0.hasPrefix("__Host-rolecall-session=") })
@@ -84,9 +107,14 @@ import TestSupport
             #expect(attributes == ["path=/", "secure", "httponly", "samesite=strict"])
             let value = try #require(browser.cookies["__Host-rolecall-session"])
             #expect(WebConsoleService.isWellFormedToken(value))
-            // The database keeps the cookie's hash, never the cookie.
             let stored = try await world.admin.database.touchWebConsoleSession(idHash: WebConsoleService.idHash(value), at: world.clock.now, idleSeconds: 60)
             #expect(stored?.user == "alice")
+        }
+    }
+
+    @Test func everyPageCarriesStrictHeaders() async throws {
+        try await withWebConsole { world, client, _, alice in
+            let (browser, form, _) = try await signedInThroughTheForm(world, client, alice)
             for page in [form, try await browser.get("/ui/me")] {
                 let policy = try #require(page.header("content-security-policy"))
                 #expect(policy.contains("default-src 'self'"))
@@ -102,20 +130,43 @@ import TestSupport
         }
     }
 
-    @Test func signInMakesTheAPIsChecksAndNeedsACode() async throws {
+    /// Sign-ins without a code, with a wrong password and as nobody, in that order.
+    func refusedSignIns(_ world: IssuerWorld, _ browser: WebConsoleBrowser, _ alice: IssuerWorld.Person) async throws
+        -> (noCode: WebConsoleBrowser.Page, wrong: WebConsoleBrowser.Page, unknown: WebConsoleBrowser.Page) {
+        (try await browser.signIn("alice", password: alice.password, code: ""),
+         try await browser.signIn("alice", password: "not the password", code: world.code(alice)),
+         try await browser.signIn("nobody", password: "whatever", code: "123456"))
+    }
+
+    @Test func signInNeedsACode() async throws {
+        try await withWebConsole { (world, client, _, alice) async throws in
+            #expect(try await refusedSignIns(world, WebConsoleBrowser(client), alice).noCode.status == 403)
+        }
+    }
+
+    @Test func aWrongPasswordOrAnUnknownUserGetsTheSameRefusal() async throws {
         try await withWebConsole { world, client, _, alice in
-            let browser = WebConsoleBrowser(client)
-            let noCode = try await browser.signIn("alice", password: alice.password, code: "")
-            #expect(noCode.status == 403)
-            let wrong = try await browser.signIn("alice", password: "not the password", code: world.code(alice))
+            let (_, wrong, unknown) = try await refusedSignIns(world, WebConsoleBrowser(client), alice)
             #expect(wrong.status == 401)
             #expect(wrong.body.contains("wrong user name or password"))
-            let unknown = try await browser.signIn("nobody", password: "whatever", code: "123456")
             #expect(unknown.status == 401)
             #expect(unknown.body.contains("wrong user name or password"))
+        }
+    }
+
+    @Test func refusedSignInsAreAuditedWithTheirReason() async throws {
+        try await withWebConsole { world, client, _, alice in
+            _ = try await refusedSignIns(world, WebConsoleBrowser(client), alice)
             let results = try await auditRows(world, event: "console-login").map(\.result)
             #expect(results == ["mfa-required", "wrong-password", "unknown-user"])
-            // Lockout, as for the API: five wrong passwords.
+        }
+    }
+
+    /// Lockout, as for the API: five wrong passwords.
+    @Test func signInLocksOutAfterFiveWrongPasswords() async throws {
+        try await withWebConsole { world, client, _, alice in
+            let browser = WebConsoleBrowser(client)
+            _ = try await refusedSignIns(world, browser, alice)
             for _ in 0..<4 { _ = try await browser.signIn("alice", password: "wrong", code: world.code(alice)) }
             let locked = try await browser.signIn("alice", password: alice.password, code: world.code(alice))
             #expect(locked.status == 423)
@@ -152,14 +203,18 @@ import TestSupport
         }
     }
 
-    @Test func sessionsEndOnSignOutIdleDisableResetAndTheLoginSessionsEnd() async throws {
+    @Test func aSessionEndsOnSignOut() async throws {
         try await withWebConsole { world, client, _, alice in
-            // Sign-out.
             let first = try await signedIn(client, world, alice)
             let signOut = try await first.post("/ui/logout", [("csrf_token", try await first.sessionToken())])
             #expect(signOut.status == 303)
             #expect(try await first.get("/ui/me").location == "/ui/login")
-            // 30 minutes idle; a request before then restarts the clock.
+        }
+    }
+
+    /// 30 minutes idle; a request before then restarts the clock.
+    @Test func aSessionEndsAfterThirtyMinutesIdle() async throws {
+        try await withWebConsole { world, client, _, alice in
             let idle = try await signedIn(client, world, alice)
             world.clock.advance(29 * 60)
             #expect(try await idle.get("/ui/me").status == 200)
@@ -167,16 +222,31 @@ import TestSupport
             #expect(try await idle.get("/ui/me").status == 200)
             world.clock.advance(31 * 60)
             #expect(try await idle.get("/ui/me").status == 303)
-            // Disable (and enabling again revives nothing) and reset.
+        }
+    }
+
+    /// Enabling the user again revives nothing.
+    @Test func aSessionEndsWhenItsUserIsDisabled() async throws {
+        try await withWebConsole { world, client, _, alice in
             let disabled = try await signedIn(client, world, alice)
             try await world.admin.setDisabled(true, user: "alice")
             try await world.admin.setDisabled(false, user: "alice")
             #expect(try await disabled.get("/ui/me").status == 303)
+        }
+    }
+
+    @Test func aSessionEndsWhenItsUsersPasswordIsReset() async throws {
+        try await withWebConsole { world, client, _, alice in
             let reset = try await signedIn(client, world, alice)
-            let password = try await world.admin.resetPassword(user: "alice").password.unsafeStringValue()
+            _ = try await world.admin.resetPassword(user: "alice")
             #expect(try await reset.get("/ui/me").status == 303)
-            // The end of the login session (alice's is 12 h), however busy the session is.
-            let busy = try await signedIn(client, world, IssuerWorld.Person(name: "alice", password: password, seed: alice.seed))
+        }
+    }
+
+    /// The end of the login session (alice's is 12 h), however busy the session is.
+    @Test func aSessionEndsWithItsLoginSession() async throws {
+        try await withWebConsole { world, client, _, alice in
+            let busy = try await signedIn(client, world, alice)
             for _ in 0..<25 {
                 world.clock.advance(29 * 60)
                 _ = try await busy.get("/ui/password")
@@ -201,32 +271,55 @@ import TestSupport
 
     // MARK: CSRF
 
-    @Test func formsWithoutTheTokenOrFromAnotherOriginAreRefusedAndAudited() async throws {
-        try await withWebConsole { world, client, root, alice in
-            let admin = try await signedIn(client, world, root)
-            let token = try await admin.sessionToken()
-            let missing = try await admin.post("/ui/users/disable", [("user", "alice")])
-            #expect(missing.status == 403)
-            let wrong = try await admin.post("/ui/users/disable", [("csrf_token", String(token.reversed())), ("user", "alice")])
-            #expect(wrong.status == 403)
-            let foreign = try await admin.post("/ui/users/disable", [("csrf_token", token), ("user", "alice")], origin: "https://evil.example")
-            #expect(foreign.status == 403)
+    /// carol's attempts to disable alice: without the token, with a wrong one, from another origin,
+    /// with Origin: null alone and from a cross-site fetch; the token she has and her browser.
+    func refusedForms(_ world: IssuerWorld, _ client: IssuerClient, _ root: IssuerWorld.Person) async throws
+        -> (answers: [WebConsoleBrowser.Page], token: String, admin: WebConsoleBrowser) {
+        let admin = try await signedIn(client, world, root)
+        let token = try await admin.sessionToken()
+        let disable = [("user", "alice")]
+        let answers = [
+            try await admin.post("/ui/users/disable", disable),
+            try await admin.post("/ui/users/disable", [("csrf_token", String(token.reversed()))] + disable),
+            try await admin.post("/ui/users/disable", [("csrf_token", token)] + disable, origin: "https://evil.example"),
             // Origin: null (what a browser sends under no-referrer) only with Sec-Fetch-Site: same-origin.
-            let unvouched = try await admin.post("/ui/users/disable", [("csrf_token", token), ("user", "alice")], origin: "null")
-            #expect(unvouched.status == 403)
-            let crossSite = try await admin.post("/ui/users/disable", [("csrf_token", token), ("user", "alice")], headers: [("Sec-Fetch-Site", "cross-site")])
-            #expect(crossSite.status == 403)
+            try await admin.post("/ui/users/disable", [("csrf_token", token)] + disable, origin: "null"),
+            try await admin.post("/ui/users/disable", [("csrf_token", token)] + disable, headers: [("Sec-Fetch-Site", "cross-site")]),
+        ]
+        return (answers, token, admin)
+    }
+
+    @Test func formsWithoutTheTokenOrFromAnotherOriginAreRefused() async throws {
+        try await withWebConsole { world, client, root, _ in
+            let (answers, _, _) = try await refusedForms(world, client, root)
+            #expect(answers.map(\.status) == [403, 403, 403, 403, 403])
             #expect(try await world.admin.database.user(named: "alice")?.disabled == false)
+        }
+    }
+
+    @Test func refusedFormsAreAuditedWithTheirUser() async throws {
+        try await withWebConsole { world, client, root, _ in
+            _ = try await refusedForms(world, client, root)
             #expect(try await auditRows(world, event: "console-csrf").map(\.result) == ["csrf-missing", "csrf-wrong", "foreign-origin"])
             #expect(try await auditRows(world, event: "console-csrf").map(\.count) == [1, 1, 3])
             #expect(try await auditRows(world, event: "console-csrf").allSatisfy { $0.user == "carol" })
-            // The sign-in form has its own token.
+        }
+    }
+
+    @Test func theSignInFormHasItsOwnToken() async throws {
+        try await withWebConsole { world, client, _, alice in
             let browser = WebConsoleBrowser(client)
             _ = try await browser.get("/ui/login")
             let noToken = try await browser.post("/ui/login", [("user", "alice"), ("password", alice.password), ("code", world.code(alice))])
             #expect(noToken.status == 403)
             #expect(browser.cookies["__Host-rolecall-session"] == nil)
-            // With the token the same form works, from a browser under no-referrer too.
+        }
+    }
+
+    /// With the token the same form works, from a browser under no-referrer too.
+    @Test func aFormWithItsTokenWorksUnderNoReferrer() async throws {
+        try await withWebConsole { world, client, root, _ in
+            let (_, token, admin) = try await refusedForms(world, client, root)
             let accepted = try await admin.post("/ui/users/disable", [("csrf_token", token), ("user", "alice")], origin: "null",
                                                 headers: [("Sec-Fetch-Site", "same-origin")])
             #expect(accepted.status == 303)
@@ -236,7 +329,7 @@ import TestSupport
 
     // MARK: Escaping
 
-    @Test func hostileNamesAndAuditFieldsAreEscaped() async throws {
+    @Test func hostileTextIsEscapedWhereverItIsShown() async throws {
         try await withWebConsole { world, client, root, _ in
             let hostile = "<script>alert('x')</script>\"&"
             _ = try await WebConsoleBrowser(client).signIn(hostile, password: "x", code: "123456")
@@ -272,37 +365,71 @@ import TestSupport
         }
     }
 
-    @Test func csvFieldsAreQuotedAndFormulasDisarmed() {
+    @Test func csvFieldsAreQuotedWhereNeeded() {
         #expect(AuditExport.csvField("alice") == "alice")
         #expect(AuditExport.csvField("a,b") == "\"a,b\"")
         #expect(AuditExport.csvField("say \"hi\"") == "\"say \"\"hi\"\"\"")
+        #expect(AuditExport.csvField("a\r\nb") == "\"a\r\nb\"")
+    }
+
+    @Test func csvFormulasAreDisarmed() {
         #expect(AuditExport.csvField("=HYPERLINK(\"x\")") == "\"'=HYPERLINK(\"\"x\"\")\"")
         #expect(AuditExport.csvField("@SUM(A1)") == "'@SUM(A1)")
-        #expect(AuditExport.csvField("a\r\nb") == "\"a\r\nb\"")
     }
 
     // MARK: Administrator pages
 
-    @Test func theAuditPageFiltersPagesAndDownloads() async throws {
+    /// carol signed in, then three wrong passwords of alice's.
+    func adminAfterThreeWrongPasswords(_ world: IssuerWorld, _ client: IssuerClient, _ root: IssuerWorld.Person,
+                                       _ alice: IssuerWorld.Person) async throws -> WebConsoleBrowser {
+        let admin = try await signedIn(client, world, root)
+        for _ in 0..<3 { _ = try? await client.login(alice, password: "wrong", totp: nil) }
+        return admin
+    }
+
+    @Test func theAuditPageFilters() async throws {
         try await withWebConsole { world, client, root, alice in
-            let admin = try await signedIn(client, world, root)
-            for _ in 0..<3 { _ = try? await client.login(alice, password: "wrong", totp: nil) }
+            let admin = try await adminAfterThreeWrongPasswords(world, client, root, alice)
             let page = try await admin.get("/ui/audit?user=alice&result=wrong-password")
             #expect(page.body.components(separatedBy: "<td>wrong-password</td>").count == 4)
             #expect(!page.body.contains("<td>console-login</td>"))
-            // Newest first: the administrator's sign-in tops the unfiltered page.
+        }
+    }
+
+    /// Newest first: the administrator's sign-in comes below the logins that followed it.
+    @Test func theAuditPageShowsTheNewestFirst() async throws {
+        try await withWebConsole { world, client, root, alice in
+            let admin = try await adminAfterThreeWrongPasswords(world, client, root, alice)
             let all = try await admin.get("/ui/audit")
             let first = try #require(all.body.range(of: "<td>console-login</td>"))
             let login = try #require(all.body.range(of: "<td>login</td>"))
             #expect(first.lowerBound > login.lowerBound)
+        }
+    }
+
+    @Test func theAuditDownloadIsFiltered() async throws {
+        try await withWebConsole { world, client, root, alice in
+            let admin = try await adminAfterThreeWrongPasswords(world, client, root, alice)
             let lines = try await admin.get("/ui/audit.jsonl?result=wrong-password").body.split(separator: "\n")
             #expect(lines.count == 3)
             let row = try IssuerAPI.decoder().decode(AuditRecord.self, from: Data(lines[0].utf8))
             #expect(row.user == "alice")
             #expect(row.result == "wrong-password")
+        }
+    }
+
+    @Test func aFilterThatIsNotATimeIsNamed() async throws {
+        try await withWebConsole { world, client, root, _ in
+            let admin = try await signedIn(client, world, root)
             let bad = try await admin.get("/ui/audit?from=yesterday")
             #expect(bad.body.contains("From is not a time"))
-            // Paging: 100 rows a page, then a link to older ones.
+        }
+    }
+
+    /// Paging: 100 rows a page, then a link to older ones.
+    @Test func theAuditPageShowsAHundredRowsThenLinksToOlderOnes() async throws {
+        try await withWebConsole { world, client, root, _ in
+            let admin = try await signedIn(client, world, root)
             for _ in 0..<120 { try await world.admin.database.appendAudit(AuditRecord(time: world.clock.now, event: "login", user: "x", clientAddress: nil, result: "ok")) }
             let full = try await admin.get("/ui/audit?user=x")
             #expect(full.body.components(separatedBy: "<td>x</td>").count == 101)
@@ -312,11 +439,17 @@ import TestSupport
         }
     }
 
-    @Test func theUsersPageShowsLockoutsAndItsActionsAreAuditedWithTheAdministrator() async throws {
+    /// carol signed in after alice's five wrong passwords locked alice out; her page of users.
+    func adminOfALockedOutAlice(_ world: IssuerWorld, _ client: IssuerClient, _ root: IssuerWorld.Person,
+                                _ alice: IssuerWorld.Person) async throws -> (admin: WebConsoleBrowser, users: WebConsoleBrowser.Page) {
+        for _ in 0..<5 { _ = try? await client.login(alice, password: "wrong", totp: nil) }
+        let admin = try await signedIn(client, world, root)
+        return (admin, try await admin.get("/ui/users"))
+    }
+
+    @Test func theUsersPageLiftsTheLockoutItShows() async throws {
         try await withWebConsole { world, client, root, alice in
-            for _ in 0..<5 { _ = try? await client.login(alice, password: "wrong", totp: nil) }
-            let admin = try await signedIn(client, world, root)
-            let before = try await admin.get("/ui/users")
+            let (admin, before) = try await adminOfALockedOutAlice(world, client, root, alice)
             #expect(before.body.contains("Lift lockout of alice"))
             #expect(before.body.contains("<td>5</td>"))
             let token = try #require(before.csrfToken)
@@ -324,11 +457,19 @@ import TestSupport
             let after = try await admin.get("/ui/users")
             #expect(!after.body.contains("Lift lockout of alice"))
             #expect(try await world.admin.database.lockout(user: "alice") == LockoutState())
-            // A reset needs the administrator's own code.
+        }
+    }
+
+    /// A reset needs the administrator's own code; with it: a one-time password and the device's
+    /// QR, shown once, and the old device's codes no longer work.
+    @Test func aResetNeedsTheAdministratorsOwnCode() async throws {
+        try await withWebConsole { world, client, root, alice in
+            let (admin, users) = try await adminOfALockedOutAlice(world, client, root, alice)
+            let token = try #require(users.csrfToken)
+            _ = try await admin.post("/ui/users/unlock", [("csrf_token", token), ("user", "alice")])
             let noStepUp = try await admin.post("/ui/users/reset", [("csrf_token", token), ("user", "alice"), ("new_device", "on")])
             #expect(noStepUp.status == 403)
             #expect(try await world.admin.database.user(named: "alice")?.passwordMustChange == false)
-            // With it: a one-time password and the device's QR, shown once.
             let reset = try await admin.post("/ui/users/reset", [("csrf_token", token), ("user", "alice"), ("new_device", "on"),
                                                                  ("code", world.code(root))])
             #expect(reset.status == 200)
@@ -336,18 +477,27 @@ import TestSupport
             #expect(reset.body.contains("<svg"))
             #expect(try await world.admin.database.devices(user: "alice").map(\.name) == ["default"])
             #expect(try await world.admin.database.user(named: "alice")?.passwordMustChange == true)
-            let rows = try await world.admin.audit(since: .distantPast).filter { $0.actor == "carol" }
-            // The refused reset is a row of its own; the accepted one is the reset's row.
-            #expect(rows.map(\.event) == ["lockout-lift", "console-step-up", "password-reset-new-device"])
-            #expect(rows.map(\.result) == ["ok", "mfa-required", "ok"])
-            // The old device's codes no longer work.
             world.clock.advance(30)
             await #expect(throws: (any Error).self) { _ = try await client.login(alice, totp: world.code(alice)) }
         }
     }
 
+    /// The refused reset is a row of its own; the accepted one is the reset's row.
+    @Test func theUsersPagesActionsAreAuditedWithTheAdministrator() async throws {
+        try await withWebConsole { world, client, root, alice in
+            let (admin, users) = try await adminOfALockedOutAlice(world, client, root, alice)
+            let token = try #require(users.csrfToken)
+            _ = try await admin.post("/ui/users/unlock", [("csrf_token", token), ("user", "alice")])
+            _ = try await admin.post("/ui/users/reset", [("csrf_token", token), ("user", "alice"), ("new_device", "on")])
+            _ = try await admin.post("/ui/users/reset", [("csrf_token", token), ("user", "alice"), ("new_device", "on"), ("code", world.code(root))])
+            let rows = try await world.admin.audit(since: .distantPast).filter { $0.actor == "carol" }
+            #expect(rows.map(\.event) == ["lockout-lift", "console-step-up", "password-reset-new-device"])
+            #expect(rows.map(\.result) == ["ok", "mfa-required", "ok"])
+        }
+    }
+
     /// Over TLS: the certificates page shows the address the certificate was asked from.
-    @Test func rolesCertificatesAndTheSummaryShowWhatWasIssued() async throws {
+    @Test func everyPageShowsWhatWasIssued() async throws {
         try await withWebConsole(overTLS: true) { world, client, root, alice in
             let login = try await client.login(alice, totp: world.code(alice))
             try await client.openRoleCertificate(login)
@@ -373,25 +523,38 @@ import TestSupport
         }
     }
 
-    @Test func afterAResetADeviceIsEnrolledWithoutACodeOnceAndBriefly() async throws {
+    /// bob, never enrolled, signs in, chooses a password and enrols phone-2 without a code, as a
+    /// reset allows: his browser, its token and the phone.
+    func bobEnrolsAfterAReset(_ world: IssuerWorld, _ client: IssuerClient) async throws
+        -> (browser: WebConsoleBrowser, token: String, phone: IssuerWorld.Person) {
+        let bob = try await world.addPerson("bob", enrolled: false)
+        let browser = WebConsoleBrowser(client)
+        #expect(try await browser.signIn("bob", password: bob.password, code: world.code(bob)).location == "/ui/password")
+        let token = try await browser.sessionToken(from: "/ui/password")
+        #expect(try await browser.post("/ui/password", [("csrf_token", token), ("new_password", "correct horse battery"),
+                                                        ("new_password_again", "correct horse battery")]).status == 303)
+        #expect(!(try await browser.get("/ui/devices/new").body.contains("name=\"code\"")))
+        let qr = try await browser.post("/ui/devices/new", [("csrf_token", token), ("device", "phone-2")])
+        #expect(qr.status == 200)
+        let uriRange = try #require(qr.body.range(of: #"otpauth://[^<]*"#, options: .regularExpression))
+        let phone = IssuerWorld.Person(name: "bob", password: "correct horse battery",
+                                       seed: try OTPAuthURI(parsing: String(qr.body[uriRange]).replacingOccurrences(of: "&amp;", with: "&")).secret)
+        #expect(try await browser.post("/ui/devices/confirm", [("csrf_token", token), ("device", "phone-2"), ("code", world.code(phone))]).status == 303)
+        return (browser, token, phone)
+    }
+
+    /// The confirmed device ends the exception: the next one needs a code.
+    @Test func afterAResetOneDeviceIsEnrolledWithoutACode() async throws {
         try await withWebConsole { world, client, _, _ in
-            let bob = try await world.addPerson("bob", enrolled: false)
-            let browser = WebConsoleBrowser(client)
-            #expect(try await browser.signIn("bob", password: bob.password, code: world.code(bob)).location == "/ui/password")
-            let token = try await browser.sessionToken(from: "/ui/password")
-            #expect(try await browser.post("/ui/password", [("csrf_token", token), ("new_password", "correct horse battery"),
-                                                            ("new_password_again", "correct horse battery")]).status == 303)
-            #expect(!(try await browser.get("/ui/devices/new").body.contains("name=\"code\"")))
-            let qr = try await browser.post("/ui/devices/new", [("csrf_token", token), ("device", "phone-2")])
-            #expect(qr.status == 200)
-            let uriRange = try #require(qr.body.range(of: #"otpauth://[^<]*"#, options: .regularExpression))
-            let phone = IssuerWorld.Person(name: "bob", password: "correct horse battery",
-                                           seed: try OTPAuthURI(parsing: String(qr.body[uriRange]).replacingOccurrences(of: "&amp;", with: "&")).secret)
-            #expect(try await browser.post("/ui/devices/confirm", [("csrf_token", token), ("device", "phone-2"), ("code", world.code(phone))]).status == 303)
-            // The confirmed device ends the exception: the next one needs a code.
+            let (browser, token, _) = try await bobEnrolsAfterAReset(world, client)
             #expect(try await browser.get("/ui/devices/new").body.contains("name=\"code\""))
             #expect(try await browser.post("/ui/devices/new", [("csrf_token", token), ("device", "phone-3")]).status == 403)
-            // And it lasts 15 minutes at most.
+        }
+    }
+
+    @Test func theEnrolmentWithoutACodeLastsFifteenMinutes() async throws {
+        try await withWebConsole { world, client, _, _ in
+            let (_, _, phone) = try await bobEnrolsAfterAReset(world, client)
             let carolsReset = try await world.admin.resetPassword(user: "bob").password.unsafeStringValue()
             world.clock.advance(30)
             let late = WebConsoleBrowser(client)
@@ -425,7 +588,7 @@ import TestSupport
         }
     }
 
-    @Test func aPasswordIsChangedWithTheCurrentOneAndACode() async throws {
+    @Test func aPasswordChangeNeedsTheCurrentOneWithACode() async throws {
         try await withWebConsole { world, client, _, alice in
             let browser = try await signedIn(client, world, alice)
             let token = try await browser.sessionToken()
@@ -500,23 +663,42 @@ import TestSupport
 
     // MARK: Devices
 
-    @Test func aSecondDeviceIsEnrolledConfirmedAndUsableAndTheLastOneStays() async throws {
+    /// alice signed in, asking for a second device, phone-2, with a code: her browser, its token,
+    /// the answer with the QR, and the phone.
+    func aliceAsksForASecondDevice(_ world: IssuerWorld, _ client: IssuerClient, _ alice: IssuerWorld.Person) async throws
+        -> (browser: WebConsoleBrowser, token: String, qr: WebConsoleBrowser.Page, phone: IssuerWorld.Person) {
+        let browser = try await signedIn(client, world, alice)
+        let token = try await browser.sessionToken()
+        let qr = try await browser.post("/ui/devices/new", [("csrf_token", token), ("device", "phone-2"), ("code", world.code(alice))])
+        let uriRange = try #require(qr.body.range(of: #"otpauth://[^<]*"#, options: .regularExpression))
+        let uri = try OTPAuthURI(parsing: String(qr.body[uriRange]).replacingOccurrences(of: "&amp;", with: "&"))
+        return (browser, token, qr, IssuerWorld.Person(name: "alice", password: alice.password, seed: uri.secret))
+    }
+
+    /// A code from an enrolled device is needed; the QR is shown once.
+    @Test func enrollingASecondDeviceNeedsACode() async throws {
         try await withWebConsole { world, client, _, alice in
             let browser = try await signedIn(client, world, alice)
-            let token = try await browser.sessionToken()
-            // A code from an enrolled device is needed.
-            let noCode = try await browser.post("/ui/devices/new", [("csrf_token", token), ("device", "phone-2")])
+            let noCode = try await browser.post("/ui/devices/new", [("csrf_token", try await browser.sessionToken()), ("device", "phone-2")])
             #expect(noCode.status == 403)
-            let qr = try await browser.post("/ui/devices/new", [("csrf_token", token), ("device", "phone-2"), ("code", world.code(alice))])
+            let (_, _, qr, _) = try await aliceAsksForASecondDevice(world, client, alice)
             #expect(qr.status == 200)
             #expect(qr.header("cache-control") == "no-store")
             #expect(qr.body.contains("<svg"))
-            let uriRange = try #require(qr.body.range(of: #"otpauth://[^<]*"#, options: .regularExpression))
-            let uri = try OTPAuthURI(parsing: String(qr.body[uriRange]).replacingOccurrences(of: "&amp;", with: "&"))
-            let phone = IssuerWorld.Person(name: "alice", password: alice.password, seed: uri.secret)
-            // Unconfirmed, it does not count.
+        }
+    }
+
+    @Test func anUnconfirmedDeviceDoesNotCount() async throws {
+        try await withWebConsole { world, client, _, alice in
+            let (_, _, _, phone) = try await aliceAsksForASecondDevice(world, client, alice)
             world.clock.advance(30)
             await #expect(throws: (any Error).self) { _ = try await client.login(phone, totp: world.code(phone)) }
+        }
+    }
+
+    @Test func aDeviceIsConfirmedWithItsOwnCode() async throws {
+        try await withWebConsole { world, client, _, alice in
+            let (browser, token, _, phone) = try await aliceAsksForASecondDevice(world, client, alice)
             world.clock.advance(30)
             let wrong = try await browser.post("/ui/devices/confirm", [("csrf_token", token), ("device", "phone-2"), ("code", world.code(alice))])
             #expect(wrong.status == 401)
@@ -525,7 +707,16 @@ import TestSupport
             #expect(confirmed.status == 303)
             world.clock.advance(30)
             _ = try await client.login(phone, totp: world.code(phone))
-            // Either device works; the old one can go, with a code, then the last one cannot.
+            #expect(try await auditRows(world, event: "device-confirm").map(\.result) == ["wrong-code", "ok"])
+        }
+    }
+
+    /// Either device works; the old one can go, with a code, then the last one cannot.
+    @Test func aDeviceIsRemovedWithACodeButNotTheLastOne() async throws {
+        try await withWebConsole { world, client, _, alice in
+            let (browser, token, _, phone) = try await aliceAsksForASecondDevice(world, client, alice)
+            world.clock.advance(30)
+            _ = try await browser.post("/ui/devices/confirm", [("csrf_token", token), ("device", "phone-2"), ("code", world.code(phone))])
             world.clock.advance(30)
             #expect(try await browser.post("/ui/devices/remove", [("csrf_token", token), ("device", "default")]).status == 403)
             #expect(try await browser.post("/ui/devices/remove", [("csrf_token", token), ("device", "default"), ("code", world.code(alice))]).status == 303)
@@ -533,7 +724,6 @@ import TestSupport
             let last = try await browser.post("/ui/devices/remove", [("csrf_token", token), ("device", "phone-2"), ("code", world.code(phone))])
             #expect(last.status == 400)
             #expect(try await world.admin.database.devices(user: "alice").map(\.name) == ["phone-2"])
-            #expect(try await auditRows(world, event: "device-confirm").map(\.result) == ["wrong-code", "ok"])
         }
     }
 }
