@@ -96,7 +96,7 @@ import X509
     }
 
     /// A leaf as a relying party sees it: serialised to DER and parsed back, with the DER.
-    func issuedAndReparsed(_ kind: CertificateKind, now: Date = now) throws -> (Certificate, der: [UInt8]) {
+    func reparsedLeaf(_ kind: CertificateKind, now: Date = now) throws -> (Certificate, der: [UInt8]) {
         let authority = try CertificateAuthority.generate(commonName: "CA", now: now)
         let leaf = try authority.issueLeaf(for: SigningKey.generateP256().certificatePublicKey, user: "u", kind: kind, now: now)
         let der = try leaf.derBytes()
@@ -127,7 +127,7 @@ import X509
 
     @Test(arguments: kinds)
     func leafParsedBackFromDERHasTheLeafProfile(kind: CertificateKind, lifetime: TimeInterval) throws {
-        let (leaf, der) = try issuedAndReparsed(kind)
+        let (leaf, der) = try reparsedLeaf(kind)
         let basic = try #require(leaf.extensions[oid: .X509ExtensionID.basicConstraints])
         #expect(basic.critical)
         #expect(try leaf.extensions.basicConstraints == .notCertificateAuthority)
@@ -148,7 +148,7 @@ import X509
     @Test(arguments: kinds)
     func backdatingNeverExceedsTenSecondsAtAFractionalSecond(kind: CertificateKind, lifetime: TimeInterval) throws {
         let now = Self.now.addingTimeInterval(0.7)
-        let (leaf, _) = try issuedAndReparsed(kind, now: now)
+        let (leaf, _) = try reparsedLeaf(kind, now: now)
         let backdated = now.timeIntervalSince(leaf.notValidBefore)
         #expect(backdated <= CertificateKind.backdating && backdated > CertificateKind.backdating - 1, "back-dated \(backdated) s")
         #expect(leaf.notValidBefore == Date(timeIntervalSince1970: 1_899_999_991))

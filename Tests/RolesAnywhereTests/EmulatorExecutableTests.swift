@@ -21,7 +21,8 @@ import Testing
         return path
     }
 
-    @Test(.timeLimit(.minutes(1))) func printsItsURLFirstAndLogsEachRequestWithoutSecrets() async throws {
+    /// (That the URL is its first line is `startEmulator`'s check, for every test that starts it.)
+    @Test(.timeLimit(.minutes(1))) func logsALineForEachRequestWithoutSecrets() async throws {
         let directory = try Paths.temporaryDirectory()
         let pki = try TestPKI.make()
         let config = try writeConfig(directory, caPEM: pki.root.certificate.pem)
