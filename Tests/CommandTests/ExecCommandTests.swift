@@ -118,7 +118,7 @@ import TestSupport
         let clamped = try await world.rolecall(["exec", "--profile", "dev", "--duration", "2h", "--mfa-code", world.code(), "--", "true"])
         #expect(clamped.status == 0, "\(clamped.stderr)")
         #expect(clamped.stderr.contains("a session of 2h was asked for; it lasts 1h, the profile's --duration"), "\(clamped.stderr)")
-        let above = try await world.rolecall(["exec", "--profile", "dev", "--duration", "13h", "--mfa-code", world.code(offset: 1), "--", "true"])
+        let above = try await world.rolecall(["exec", "--profile", "dev", "--duration", "13h", "--mfa-code", world.freshCode(), "--", "true"])
         #expect(above.status == 2 && above.stderr.contains("at most 12h"), "\(above.stderr)")
         #expect(world.createSessions.count == 1)
     }
@@ -130,7 +130,7 @@ import TestSupport
         let bare = try await world.rolecall(["exec", "--profile", "dev", "--mfa-code", world.code(), "sh", "-c", #"echo "$1 $AWS_ACCESS_KEY_ID""#, "sh", "--recursive"])
         #expect(bare.status == 0, "\(bare.stderr)")
         #expect(bare.stdout.hasPrefix("--recursive ASIA"), "\(bare.stdout)")
-        let typo = try await world.rolecall(["exec", "--porfile", "dev", "--mfa-code", world.code(offset: 1), "--", "true"])
+        let typo = try await world.rolecall(["exec", "--porfile", "dev", "--mfa-code", world.freshCode(), "--", "true"])
         #expect(typo.status == 2 && typo.stderr.contains("put the command after --"), "\(typo.stderr)")
         #expect(world.createSessions.count == 1)
     }
@@ -203,7 +203,7 @@ enum EmulatorHarnessNames {
         let outcome = try await world.rolecall(["exec", "--quiet", "--mfa-code", world.code(), "--", "true"])
         #expect(outcome.status == 0, "\(outcome.stderr)")
         #expect(world.createSessions.last?.durationSeconds == 3600)
-        let short = try await world.rolecall(["exec", "--duration", "5m", "--mfa-code", world.code(offset: 1), "--", "true"])
+        let short = try await world.rolecall(["exec", "--duration", "5m", "--mfa-code", world.freshCode(), "--", "true"])
         #expect(short.status == 2)
         #expect(short.stderr.contains("minimum is 900"))
     }

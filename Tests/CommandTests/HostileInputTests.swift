@@ -116,7 +116,7 @@ import TestSupport
         try FileManager.default.removeItem(atPath: path)
         let status = try await world.rolecall(["status"])
         #expect(status.stdout.contains("problem: \(path) is missing: the replay guard and the lockout started over"), "\(status.stdout)")
-        let env = try await world.rolecall(["env", "--profile", "dev", "--mfa-code", world.code(offset: 1)])
+        let env = try await world.rolecall(["env", "--profile", "dev", "--mfa-code", world.freshCode()])
         #expect(env.status == 0, "\(env.stderr)")
         #expect(env.stderr.contains("rolecall: warning: \(path) is missing"), "\(env.stderr)")
         let after = try await world.rolecall(["status"])

@@ -23,7 +23,7 @@ import TestSupport
         #expect(fish.stdout.contains("set -gx AWS_SESSION_TOKEN '") && fish.stdout.contains("set -e AWS_PROFILE"))
         let sourced = try await ProcessRunner.run("fish", ["-c", "source; echo $ROLECALL_SESSION"], environment: world.environment, input: fish.stdout)
         #expect(sourced.stdout == "dev\n", "\(sourced.stderr)")
-        let powershell = try await world.rolecall(["env", "--format", "powershell", "--mfa-code", world.code(offset: 1)])
+        let powershell = try await world.rolecall(["env", "--format", "powershell", "--mfa-code", world.freshCode()])
         #expect(powershell.stdout.contains("$Env:AWS_ACCESS_KEY_ID = 'ASIA"))
     }
 

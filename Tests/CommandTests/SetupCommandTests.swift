@@ -103,9 +103,9 @@ import TestSupport
         #expect(entries.map { $0["staged"] as? Bool } == [false, true] && entries.map { $0["current"] as? Bool } == [true, false])
         let before = try await world.rolecall(["env", "--profile", "dev"])
         #expect(before.status == 0, "the current CA still signs: \(before.stderr)")
-        let immediate = try await world.rolecall(["ca", "rotate", "--mfa-code", world.code(offset: 1)])
+        let immediate = try await world.rolecall(["ca", "rotate", "--mfa-code", world.freshCode()])
         #expect(immediate.status == 1 && immediate.stderr.contains("a CA is staged"), "\(immediate.stderr)")
-        let promoted = try await world.rolecall(["ca", "rotate", "--promote", "--mfa-code", world.code(offset: 1)])
+        let promoted = try await world.rolecall(["ca", "rotate", "--promote", "--mfa-code", world.freshCode()])
         #expect(promoted.status == 0 && promoted.stderr.contains("signs from now on"), "\(promoted.stderr)")
         let after = try await world.rolecall(["env", "--profile", "dev"])
         #expect(after.status == 1, "the new CA signs, and this trust anchor does not hold it: \(after.stderr)")
@@ -131,7 +131,7 @@ import TestSupport
             profiles: [.init(arn: EmulatorHarness.profileArn, roleArns: [EmulatorHarness.roleArn])],
             roles: [.init(arn: EmulatorHarness.roleArn)]
         )
-        let harness = try await EmulatorHarness.start(try LoadedEmulatorConfig(config, baseDirectory: URL(fileURLWithPath: world.base)))
+        let harness = try await EmulatorHarness.start(try LoadedEmulatorConfig(config, baseDirectory: URL(fileURLWithPath: world.base)), now: world.now)
         defer { harness.stop() }
         for (name, anchor) in [("dev", EmulatorHarness.trustAnchorArn), ("ops", EmulatorHarness.trustAnchorArn), ("elsewhere", other)] {
             let added = try await world.rolecall(["profile", "add", name, "--role-arn", EmulatorHarness.roleArn, "--profile-arn", EmulatorHarness.profileArn,
@@ -139,7 +139,7 @@ import TestSupport
             try #require(added.status == 0, "\(added.stderr)")
         }
         #expect(try await world.rolecall(["env", "--profile", "dev"]).status == 0, "the current CA still signs")
-        let promoted = try await world.rolecall(["ca", "rotate", "--promote", "--mfa-code", world.code(offset: 1)])
+        let promoted = try await world.rolecall(["ca", "rotate", "--promote", "--mfa-code", world.freshCode()])
         #expect(promoted.status == 0 && promoted.stderr.contains("rolecall profile set-trust-anchor NEW_ARN --from OLD_ARN"), "\(promoted.stderr)")
         #expect(try await world.rolecall(["env", "--profile", "dev"]).status == 1, "the old trust anchor does not hold the new CA")
         let switched = try await world.rolecall(["profile", "set-trust-anchor", next, "--from", EmulatorHarness.trustAnchorArn])
@@ -169,7 +169,7 @@ import TestSupport
         #expect(devices.first { $0["name"] as? String == "default" }?["lastUsed"] is String)
         let secretText = list.stdout + (try await world.rolecall(["mfa", "list"])).stdout
         #expect(!secretText.contains(TOTPSecret.base32(world.secret)))
-        let removed = try await world.rolecall(["mfa", "remove", "laptop", "--mfa-code", world.code(offset: 1)])
+        let removed = try await world.rolecall(["mfa", "remove", "laptop", "--mfa-code", world.freshCode()])
         #expect(removed.status == 0, "\(removed.stderr)")
         let after = try await world.rolecall(["mfa", "list", "--json"])
         #expect(!after.stdout.contains("laptop"))
