@@ -133,12 +133,13 @@ let package = Package(
         .target(
             name: "IssuerServer",
             dependencies: [
-                "IssuanceCore", "IssuerProtocol", "RolesAnywhere", "IssuerStorage", "RequestDeadline", "QRCode", "TokenKeys",
+                "IssuanceCore", "IssuerProtocol", "RolesAnywhere", "IssuerStorage", "RequestDeadline", "HummingbirdServing", "QRCode", "TokenKeys",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ExtrasBase64", package: "swift-extras-base64"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
@@ -154,8 +155,19 @@ let package = Package(
         // libqrencode (no Swift QR package exists): QR codes as SVG for the console, as text for `init`.
         .systemLibrary(name: "CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
         .target(name: "QRCode", dependencies: ["CQRencode"]),
-        // Closes connections whose request does not arrive whole in time (both servers).
+        // What both servers' connections share: closed when a request does not arrive whole in time, or
+        // when NIO drops them unserved as a server stops (AcceptedConnection).
         .target(name: "RequestDeadline", dependencies: [.product(name: "NIOCore", package: "swift-nio")]),
+        // The Hummingbird servers' (issuer, emulator) connections as RequestDeadline's AcceptedConnection.
+        .target(
+            name: "HummingbirdServing",
+            dependencies: [
+                "RequestDeadline",
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .target(name: "CHardening"),
         // What keeps the shipped programs on glibc 2.34 (Ubuntu 22.04, RHEL 9): the static Swift runtime's
         // calls to hypot and hypotf go, through the linker's --wrap, to their first glibc version.
@@ -207,12 +219,13 @@ let package = Package(
         .target(
             name: "RolesAnywhereEmulator",
             dependencies: [
-                "RolesAnywhere",
+                "RolesAnywhere", "HummingbirdServing",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,5 +1,7 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
+import HummingbirdServing
 import HummingbirdTLS
 import IssuerProtocol
 import Logging
@@ -60,17 +62,20 @@ public struct IssuerHTTPServer: Sendable {
         let fingerprint = CertificateFingerprint.sha256(der: try Certificate(pemEncoded: certificatePEM).derBytes())
         let host = self.host
         let connections = ConnectionCounts(cap: connectionsPerSource)
+        let http1 = HTTP1Channel.Configuration(additionalChannelHandlers: [ConnectionCapHandler(counts: connections), Self.requestDeadline()],
+                                               idleTimeout: .seconds(30),
+                                               httpDecoderConfiguration: .init(maxHeaderFieldSize: 16 << 10, maxHeaderListSize: 16 << 10,
+                                                                               maxHeaderFieldCount: 100))
         let app = Application(
             router: IssuerRoutes.router(service: service, serverCertificatePEM: certificatePEM),
             // A request must arrive whole within 10 s of the connection opening or of the previous
             // answer, so clients trickling bytes cannot hold every connection open; headers are
             // bounded like bodies (64 KiB, IssuerRoutes). Each source holds at most
-            // `connectionsPerSource` connections.
-            server: try .tls(.http1(configuration: .init(additionalChannelHandlers: [ConnectionCapHandler(counts: connections), Self.requestDeadline()],
-                                                         idleTimeout: .seconds(30),
-                                                         httpDecoderConfiguration: .init(maxHeaderFieldSize: 16 << 10, maxHeaderListSize: 16 << 10,
-                                                                                         maxHeaderFieldCount: 100))),
-                             tlsConfiguration: tls),
+            // `connectionsPerSource` connections. One accepted as the server stops is closed, not
+            // dropped (`closingUnserved`).
+            server: .closingUnserved { responder in
+                try TLSChannel(HTTP1Channel(responder: responder, configuration: http1), tlsConfiguration: tls)
+            },
             configuration: .init(address: .hostname(host, port: port), serverName: nil),
             onServerRunning: { channel in
                 let shown = host.contains(":") ? "[\(host)]" : host

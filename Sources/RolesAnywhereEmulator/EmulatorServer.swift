@@ -1,6 +1,8 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import HummingbirdCore
+import HummingbirdServing
 import Logging
 import NIOCore
 import RolesAnywhere
@@ -27,6 +29,8 @@ public struct EmulatorServer: Sendable {
         let host = self.host
         let app = Application(
             router: router,
+            // One accepted as the server stops is closed, not dropped (`closingUnserved`).
+            server: .closingUnserved { HTTP1Channel(responder: $0) },
             configuration: .init(address: .hostname(host, port: port), serverName: nil),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0

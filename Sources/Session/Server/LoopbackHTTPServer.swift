@@ -83,14 +83,16 @@ struct LoopbackHTTPServer: Sendable {
                     // A whole request within 10 s and no body: a local process trickling bytes
                     // cannot hold connections open.
                     try channel.pipeline.syncOperations.addHandler(Self.requestDeadline())
-                    return try Connection(wrappingChannelSynchronously: channel)
+                    // Closed, not left to stop the process, if the server stops before serving it.
+                    return AcceptedConnection(try Connection(wrappingChannelSynchronously: channel))
                 }
             }
         await onListening(server.channel.localAddress?.port ?? 0)
         do {
             // One child task per connection: cancelling `run` ends the accept loop, which closes the
             // listening socket, and cancels every connection, each closing its own socket, so no
-            // keep-alive connection outlives the session. (Accept errors such as EMFILE do not end
+            // keep-alive connection outlives the session. Those NIO accepted but drops unserved
+            // close as their `AcceptedConnection` goes. (Accept errors such as EMFILE do not end
             // the loop: NIO backs off and retries.)
             try await withThrowingDiscardingTaskGroup { group in
                 try await server.executeThenClose { connections in
@@ -114,7 +116,8 @@ struct LoopbackHTTPServer: Sendable {
 
     /// One connection's requests, answered in order. NIO's pipeline handler holds a pipelined
     /// request back until the previous response's end is written.
-    private func serve(_ connection: Connection) async {
+    private func serve(_ accepted: AcceptedConnection<HTTPServerRequestPart, HTTPServerResponsePart>) async {
+        let connection = accepted.asyncChannel
         let peer = connection.channel.remoteAddress
         let local = connection.channel.localAddress
         // Once per connection: the socket's owner does not change.
