@@ -3,6 +3,7 @@ import Issuance
 import IssuanceCore
 import RolesAnywhere
 import RolesAnywhereEmulator
+import Session
 import Testing
 import TestSupport
 
@@ -89,9 +90,13 @@ struct CLIWorld {
         guard inProcess, !Self.needsItsOwnProcess(arguments) else {
             return try await rolecallProcess(arguments, environment: extra, input: input)
         }
-        let environment = environment.merging(extra) { $1 }
-        return await InProcessCommand.run(arguments, environment: environment, now: now, input: input,
-                                          workingDirectory: FileManager.default.currentDirectoryPath)
+        return await rolecall(arguments, environment: extra, input: input, terminal: NoTerminal())
+    }
+
+    /// `rolecall ARGUMENTS` in this process, with `terminal` as its controlling terminal.
+    func rolecall(_ arguments: [String], environment extra: [String: String] = [:], input: String? = nil, terminal: any Terminal) async -> ProcessOutcome {
+        await InProcessCommand.run(arguments, environment: environment.merging(extra) { $1 }, now: now, input: input, terminal: terminal,
+                                   workingDirectory: FileManager.default.currentDirectoryPath)
     }
 
     /// `rolecall ARGUMENTS` as a program of its own, for what only a process shows (execve, signals,

@@ -137,6 +137,23 @@ import TestSupport
 
     /// At a terminal, a wrong code is asked for again (the next one works, one CreateSession); an
     /// empty line is "cancelled", not a malformed code, and asks nothing of the issuer.
+    @Test func aPersonAtTheTerminalHasThreeTriesEachNamingTheProfile() async throws {
+        let world = try await CLIWorld.withEmulator()
+        let accepted = Set((-1...1).map { world.code(offset: Int64($0)) })
+        let wrong = try #require(["000000", "111111", "222222", "333333"].first { !accepted.contains($0) })
+        let third = ScriptedTerminal(answers: [wrong, wrong, world.code()])
+        let outcome = await world.rolecall(["exec", "--profile", "dev", "--", "true"], terminal: third)
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(third.questions == Array(repeating: "MFA code for dev: ", count: 3))
+        #expect(outcome.stderr.contains("try again (1 more try)"), "\(outcome.stderr)")
+        #expect(world.createSessions.count == 1)
+        let none = ScriptedTerminal(answers: [wrong, wrong, wrong, world.freshCode()])
+        let refused = await world.rolecall(["exec", "--profile", "dev", "--", "true"], terminal: none)
+        #expect(refused.status == 1, "\(refused.stderr)")
+        #expect(none.questions.count == 3, "no fourth question")
+        #expect(world.createSessions.count == 1)
+    }
+
     @Test func aWrongCodeAtTheTerminalIsAskedForAgainAndAnEmptyLineCancels() async throws {
         let world = try await CLIWorld.withEmulator()
         func onTerminal(_ answers: [String]) async throws -> (output: String, status: Int?) {

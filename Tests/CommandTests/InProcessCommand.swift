@@ -11,14 +11,14 @@ import TestSupport
 /// running the command as a child whose output and status become the command's.
 enum InProcessCommand {
     static func run(_ arguments: [String], environment: [String: String], now: @escaping @Sendable () -> Date,
-                    input: String? = nil, workingDirectory: String) async -> ProcessOutcome {
+                    input: String? = nil, terminal: any Terminal = NoTerminal(), workingDirectory: String) async -> ProcessOutcome {
         let stdout = Captured(), stderr = Captured()
         let lines = Lines(input)
         var ctx = CommandContext.live
         ctx.environment = environment
         ctx.now = now
         ctx.output = StandardStreams(out: stdout.append, err: stderr.append)
-        ctx.terminal = NoTerminal()
+        ctx.terminal = terminal
         ctx.readLine = lines.next
         ctx.launcher = RecordingLauncher()
         ctx.workingDirectory = workingDirectory
@@ -66,6 +66,23 @@ enum InProcessCommand {
 struct NoTerminal: Terminal {
     var isAvailable: Bool { false }
     func askWithoutEcho(_ question: String, limit: Int, exact: Bool) -> String? { nil }
+}
+
+/// A person at the terminal typing `answers` in turn, and nothing after them; what they were asked is kept.
+final class ScriptedTerminal: Terminal {
+    private let state: Mutex<(answers: [String], questions: [String])>
+
+    init(answers: [String]) { state = Mutex((answers, [])) }
+
+    var questions: [String] { state.withLock { $0.questions } }
+    var isAvailable: Bool { true }
+
+    func askWithoutEcho(_ question: String, limit: Int, exact: Bool) -> String? {
+        state.withLock { state in
+            state.questions.append(question)
+            return state.answers.isEmpty ? nil : state.answers.removeFirst()
+        }
+    }
 }
 
 /// `execve` in a test: the command and environment rolecall would hand over, thrown so that the
