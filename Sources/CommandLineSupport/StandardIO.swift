@@ -29,8 +29,10 @@ public enum StandardIO {
         CommandLine.arguments.first.flatMap { $0.split(separator: "/").last.map(String.init) } ?? "rolecall"
     }
 
-    /// Runs `body`; any error becomes `<program>: <message>` on stderr and exit status 1.
-    public static func reportingErrors(_ body: () async throws -> Void) async throws {
+    /// Runs `body`; any error becomes `<program>: <message>` on stderr (`to`, this process's
+    /// unless given) and exit status 1.
+    public static func reportingErrors(to err: (String) -> Void = err, as program: String = programName,
+                                       _ body: () async throws -> Void) async throws {
         do {
             try await body()
         } catch let error as ExitCode {
@@ -38,7 +40,7 @@ public enum StandardIO {
         } catch let error as CleanExit {
             throw error
         } catch {
-            err("\(programName): \(message(for: error))\n")
+            err("\(program): \(message(for: error))\n")
             throw ExitCode(1)
         }
     }

@@ -15,16 +15,7 @@ extension ContextualCommand {
 extension CommandContext {
     /// Runs `body`; any error becomes `rolecall: <message>` on stderr and exit status 1.
     func reportingErrors(_ body: () async throws -> Void) async throws {
-        do {
-            try await body()
-        } catch let error as ExitCode {
-            throw error
-        } catch let error as CleanExit {
-            throw error
-        } catch {
-            err("rolecall: \(error)\n")
-            throw ExitCode(1)
-        }
+        try await StandardIO.reportingErrors(to: output.err, as: "rolecall", body)
     }
 }
 
