@@ -1,7 +1,7 @@
 // The static Swift runtime's Glibc overlay calls hypot and hypotf, and a link against glibc 2.35 or
 // later binds them to the versions that release added (GLIBC_2.35), which glibc 2.34 (Ubuntu 22.04,
 // RHEL 9) does not have. The linker's --wrap (Package.swift) sends those calls here instead, and these
-// call the first version of each, which every glibc has: same results, one version lower.
+// call the first version of each, which every glibc has and which computes the same values.
 #include <features.h>
 
 #if defined(__linux__) && defined(__GLIBC__)
