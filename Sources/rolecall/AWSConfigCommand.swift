@@ -28,7 +28,7 @@ struct AWSConfigCommand: ContextualCommand {
     /// `rolecall` when PATH finds this very program under that name (the config then survives a
     /// reinstall elsewhere on PATH), else its resolved path.
     static func executable(_ ctx: CommandContext) -> String {
-        let path = ctx.programPath
+        let path = ctx.programPath()
         guard let found = try? ProcessLauncher.resolve("rolecall", path: ctx.environment["PATH"]),
               URL(fileURLWithPath: found).resolvingSymlinksInPath().path == URL(fileURLWithPath: path).resolvingSymlinksInPath().path
         else { return path }

@@ -15,7 +15,14 @@ extension ContextualCommand {
 extension CommandContext {
     /// Runs `body`; any error becomes `rolecall: <message>` on stderr and exit status 1.
     func reportingErrors(_ body: () async throws -> Void) async throws {
-        try await StandardIO.reportingErrors(to: output.err, as: "rolecall", body)
+        try await StandardIO.reportingErrors(to: output.err, as: "rolecall") {
+            do {
+                try await body()
+            } catch {
+                if !(error is ExitCode || error is CleanExit) { sawError(error) }
+                throw error
+            }
+        }
     }
 }
 

@@ -112,7 +112,7 @@ struct ProfileCommand: AsyncParsableCommand {
                 let setup = ProfileSetup(context: context)
                 let own = try certificate.map { certificate in
                     try setup.ownCertificate(certificate: certificate, privateKey: privateKey ?? "", intermediates: intermediates,
-                                             pinCommand: pinCommand, workingDirectory: ctx.workingDirectory)
+                                             pinCommand: pinCommand, workingDirectory: ctx.workingDirectory())
                 }
                 let mode = try setup.mfaMode(asked: mfa, own: own)
                 let target = Profile.RolesAnywhereTarget(profileArn: profileArn ?? "", trustAnchorArn: trustAnchorArn ?? "")

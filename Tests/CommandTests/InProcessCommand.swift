@@ -21,8 +21,10 @@ enum InProcessCommand {
         ctx.terminal = terminal
         ctx.readLine = lines.next
         ctx.launcher = RecordingLauncher()
-        ctx.workingDirectory = workingDirectory
-        ctx.programPath = Paths.rolecall
+        ctx.workingDirectory = { workingDirectory }
+        ctx.programPath = { Paths.rolecall }
+        let error = Mutex<(any Error)?>(nil)
+        ctx.sawError = { seen in error.withLock { $0 = seen } }
         let launched = Mutex<RecordingLauncher.Launch?>(nil)
         var status = await CommandMain.status(of: Rolecall.self, arguments: arguments, programName: "rolecall", streams: (stdout.append, stderr.append)) { command in
             do {
@@ -34,7 +36,7 @@ enum InProcessCommand {
         if let launch = launched.withLock({ $0 }) {
             status = await launch.run(input: lines.rest, stdout: stdout, stderr: stderr)
         }
-        return ProcessOutcome(status: status, stdout: stdout.text, stderr: stderr.text)
+        return ProcessOutcome(status: status, stdout: stdout.text, stderr: stderr.text, error: error.withLock { $0 })
     }
 
     /// Text written by a command, from any thread.

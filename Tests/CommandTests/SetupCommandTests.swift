@@ -2,10 +2,11 @@ import Foundation
 import Issuance
 import IssuanceCore
 import RolesAnywhereEmulator
+import Session
 import Testing
 import TestSupport
 
-/// `init`, `ca`, `mfa` and `profile` through the built executable.
+/// `init`, `ca`, `mfa` and `profile`, run in-process (`CLIWorld`); refusals matched by their codes.
 @Suite(.removesTemporaryFiles) struct SetupCommandTests {
     @Test func initCreatesAPrivateHomeAndPrintsTheContractedJSON() async throws {
         let world = try await CLIWorld.initialized(user: "alice")
@@ -53,7 +54,7 @@ import TestSupport
         let again = try await world.rolecall(["init", "--json"])
         #expect(again.status == 1)
         #expect(again.stdout.isEmpty)
-        #expect(again.stderr.contains("already set up"))
+        #expect((again.error as? SetupError)?.code == .alreadySetUp, "\(again.stderr)")
         #expect(try Data(contentsOf: URL(fileURLWithPath: world.home + "/issuer.json")) == before)
     }
 
@@ -159,7 +160,7 @@ import TestSupport
         let world = try await CLIWorld.initialized()
         let wrong = try await world.rolecall(["mfa", "add", "laptop", "--mfa-code", world.code() == "000000" ? "111111" : "000000"])
         #expect(wrong.status == 1)
-        #expect(wrong.stderr.contains("wrong MFA code"))
+        #expect((wrong.error as? MFAError)?.code == .wrong, "\(wrong.stderr)")
         let added = try await world.rolecall(["mfa", "add", "laptop", "--mfa-code", world.code()])
         #expect(added.status == 0, "\(added.stderr)")
         #expect(added.stdout.hasPrefix("otpauth://totp/"))
@@ -190,7 +191,7 @@ import TestSupport
         let duplicate = try await world.rolecall(["profile", "add", "dev", "--role-arn", "arn:aws:iam::123456789012:role/dev",
                                                   "--profile-arn", "arn:aws:rolesanywhere:eu-west-1:123456789012:profile/p",
                                                   "--trust-anchor-arn", "arn:aws:rolesanywhere:eu-west-1:123456789012:trust-anchor/t"])
-        #expect(duplicate.status == 1 && duplicate.stderr.contains("already exists"))
+        #expect(duplicate.status == 1 && (duplicate.error as? ConfigError)?.code == .profileExists, "\(duplicate.stderr)")
         let removed = try await world.rolecall(["profile", "remove", "dev"])
         #expect(removed.status == 0)
         let empty = try await world.rolecall(["profile", "list", "--json"])
@@ -257,7 +258,7 @@ import TestSupport
         let outcome = try await world.rolecall(arguments)
         #expect(outcome.status == 1, "\(outcome.stderr)")
         #expect(outcome.stdout.isEmpty)
-        #expect(outcome.stderr.contains("no profile named nope"), "\(outcome.stderr)")
+        #expect((outcome.error as? ConfigError)?.code == .unknownProfile, "\(outcome.stderr)")
         #expect(outcome.stderr.contains("`rolecall profile list`"), "\(outcome.stderr)")
     }
 
@@ -270,7 +271,7 @@ import TestSupport
         let wrong = try #require(["000000", "111111", "222222", "333333", "444444"].first { !accepted.contains($0) })
         let refused = try await world.rolecall(["mfa", "remove", "laptop", "--mfa-code", wrong])
         #expect(refused.status == 1, "\(refused.stderr)")
-        #expect(refused.stderr.contains("wrong MFA code"), "\(refused.stderr)")
+        #expect((refused.error as? MFAError)?.code == .wrong, "\(refused.stderr)")
         let list = try await world.rolecall(["mfa", "list", "--json"])
         let devices = try #require(try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: Any]])
         #expect(devices.compactMap { $0["name"] as? String }.sorted() == ["default", "laptop"])

@@ -12,11 +12,15 @@ public struct ProcessOutcome: Sendable {
     public let status: Int32
     public let stdout: String
     public let stderr: String
+    /// The error a command run in the test's process ended with (its message is in `stderr`), so
+    /// that tests match its code; nil for programs and for commands that ended well.
+    public let error: (any Error)?
 
-    public init(status: Int32, stdout: String, stderr: String) {
+    public init(status: Int32, stdout: String, stderr: String, error: (any Error)? = nil) {
         self.status = status
         self.stdout = stdout
         self.stderr = stderr
+        self.error = error
     }
 }
 

@@ -25,15 +25,18 @@ public struct CommandContext: Sendable {
     public var makeTransport: @Sendable (_ environment: [String: String], _ progress: (@Sendable (String) -> Void)?) -> any HTTPTransport
     /// How to reach the team issuer, given the pinned certificate; nil means HTTPS.
     public var issuerTransport: (@Sendable (_ pinnedCertificatePEM: String?) throws -> any HTTPTransport)?
-    /// The directory relative paths are taken from (`profile add --certificate FILE`).
-    public var workingDirectory: String
+    /// The directory relative paths are taken from (`profile add --certificate FILE`); asked for
+    /// only by the commands that need it, as is `programPath`, so that the others pay nothing for it.
+    public var workingDirectory: @Sendable () -> String
     /// This program's resolved path (for `aws-config`'s credential_process lines).
-    public var programPath: String
+    public var programPath: @Sendable () -> String
+    /// Told the error a command ends with, besides its message on stderr: tests match its code.
+    public var sawError: @Sendable (any Error) -> Void = { _ in }
 
     public init(environment: [String: String], now: @escaping @Sendable () -> Date, output: StandardStreams, terminal: any Terminal,
                 readLine: @escaping @Sendable () -> String?, launcher: any CommandLauncher, random: RandomSource,
                 makeTransport: @escaping @Sendable ([String: String], (@Sendable (String) -> Void)?) -> any HTTPTransport,
-                workingDirectory: String, programPath: String) {
+                workingDirectory: @escaping @Sendable () -> String, programPath: @escaping @Sendable () -> String) {
         self.environment = environment
         self.now = now
         self.output = output
@@ -52,9 +55,11 @@ public struct CommandContext: Sendable {
             environment: ProcessInfo.processInfo.environment, now: Date.init, output: .process, terminal: ControllingTerminal(),
             readLine: { Swift.readLine(strippingNewline: true) }, launcher: ProcessReplacement(), random: .system,
             makeTransport: { ClientTransport.make(environment: $0, progress: $1) },
-            workingDirectory: FileManager.default.currentDirectoryPath,
-            programPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
-                ?? URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.path
+            workingDirectory: { FileManager.default.currentDirectoryPath },
+            programPath: {
+                (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+                    ?? URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.path
+            }
         )
     }
 
