@@ -61,13 +61,13 @@ import TestSupport
 
     @Test func assumeRoleRefusalsSayWhatToFix() async throws {
         let (world, url) = try await world()
-        for (name, role, extra, words, code) in [
-            ("partner-wrong", EmulatorHarness.partnerRoleArn, ["--external-id", "wrong-id"], "check --external-id", world.code()),
-            ("unlisted", EmulatorHarness.otherRoleArn, [], "trust policy must allow sts:AssumeRole", world.code(offset: 1)),
+        for (name, role, extra, words) in [
+            ("partner-wrong", EmulatorHarness.partnerRoleArn, ["--external-id", "wrong-id"], "check --external-id"),
+            ("unlisted", EmulatorHarness.otherRoleArn, [], "trust policy must allow sts:AssumeRole"),
         ] {
             let added = try await world.rolecall(["profile", "add", name, "--source-profile", "dev", "--role-arn", role] + extra)
             try #require(added.status == 0, "\(added.stderr)")
-            let outcome = try await world.rolecall(["exec", "--profile", name, "--mfa-code", code, "--", "true"], environment: ["AWS_ENDPOINT_URL_STS": url])
+            let outcome = try await world.rolecall(["exec", "--profile", name, "--mfa-code", world.freshCode(), "--", "true"], environment: ["AWS_ENDPOINT_URL_STS": url])
             #expect(outcome.status != 0 && outcome.stderr.contains(words) && outcome.stderr.contains("AccessDenied"), "\(name): \(outcome.stderr)")
         }
         #expect(assumeRoles(world).map(\.status) == [403, 403])
