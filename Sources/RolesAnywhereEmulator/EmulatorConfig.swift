@@ -182,7 +182,7 @@ public struct LoadedEmulatorConfig: Sendable {
                 throw EmulatorConfigError("emulator config: profiles[\(index)].roleArns: \(printableExcerpt(roleArn, limit: 200)) is not a role in the profile's account \(profileArn.account)")
             }
             guard SessionDurationPolicy.range.contains(profile.durationSeconds) else {
-                throw EmulatorConfigError("emulator config: profiles[\(index)].durationSeconds must be 900…43200")
+                throw EmulatorConfigError("emulator config: profiles[\(index)].durationSeconds must be \(SessionDurationPolicy.minimumSeconds)…\(SessionDurationPolicy.maximumSeconds)")
             }
             profiles[profile.arn] = profile
         }
@@ -190,7 +190,7 @@ public struct LoadedEmulatorConfig: Sendable {
         for (index, role) in config.roles.enumerated() {
             _ = try arn(role.arn, .role, at: "roles[\(index)].arn")
             guard SessionDurationPolicy.range.contains(role.maxSessionDuration) else {
-                throw EmulatorConfigError("emulator config: roles[\(index)].maxSessionDuration must be 900…43200")
+                throw EmulatorConfigError("emulator config: roles[\(index)].maxSessionDuration must be \(SessionDurationPolicy.minimumSeconds)…\(SessionDurationPolicy.maximumSeconds)")
             }
             for source in role.assumableBy {
                 do { _ = try ARN(source, kind: .role) } catch {

@@ -98,7 +98,7 @@ public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     static func invalidDuration(_ seconds: Int) -> ConfigError {
-        .init(.invalidDuration, "--duration must be between 15m and 12h (900 to 43200 seconds), got \(seconds) s")
+        .init(.invalidDuration, "--duration must be between 15m and 12h (\(SessionDurationPolicy.minimumSeconds) to \(SessionDurationPolicy.maximumSeconds) seconds), got \(seconds) s")
     }
 
     static func invalidMFAInterval(_ seconds: Int) -> ConfigError {
