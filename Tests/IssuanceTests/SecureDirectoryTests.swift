@@ -32,13 +32,28 @@ import TestSupport
     @Test func looseFilePermissionsAreRefusedWithTheFix() throws {
         try directory.write("config.json", Array("{}".utf8))
         chmod(directory.filePath("config.json"), 0o644)
-        #expect { try directory.read("config.json") } throws: { "\($0)".contains("chmod 600 \(directory.filePath("config.json"))") }
+        #expect { try directory.read("config.json") } throws: {
+            ($0 as? StoreError)?.code == .loosePermissions && "\($0)".contains("chmod 600 \(directory.filePath("config.json"))")
+        }
     }
 
     @Test func looseDirectoryIsRefusedWithTheFix() throws {
         chmod(directory.path, 0o755)
-        #expect { try directory.read("config.json") } throws: { "\($0)".contains("chmod 700") }
+        #expect { try directory.read("config.json") } throws: {
+            ($0 as? StoreError)?.code == .loosePermissions && "\($0)".contains("chmod 700 \(directory.path)")
+        }
         chmod(directory.path, 0o700)
+    }
+
+    /// Also written with a trailing slash, which makes `lstat` follow the link.
+    @Test(arguments: ["", "/"])
+    func aSymlinkedDirectoryIsRefusedNamingWhereItPoints(suffix: String) throws {
+        let link = try Paths.temporaryDirectory() + "/linked-home"
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: directory.path)
+        #expect { try SecureDirectory(path: link + suffix).checkDirectory() } throws: {
+            ($0 as? StoreError)?.code == .symbolicLinkDirectory && "\($0)".contains("\(link) is a symbolic link (it points to \(directory.path))")
+                && "\($0)".contains("set ROLECALL_HOME to the real directory")
+        }
     }
 
     @Test func symbolicLinksAreNotFollowed() throws {
@@ -46,7 +61,9 @@ import TestSupport
         try Data("{}".utf8).write(to: URL(fileURLWithPath: target))
         chmod(target, 0o600)
         symlink(target, directory.filePath("link.json"))
-        #expect { try directory.read("link.json") } throws: { "\($0)".contains("symbolic link") }
+        #expect { try directory.read("link.json") } throws: {
+            ($0 as? StoreError)?.code == .symbolicLink && "\($0)".contains(directory.filePath("link.json"))
+        }
     }
 
     static let damagedJSON = "{\n  \"profiles\": [\n    \"a\",\n    oops\n  ]\n}\n"

@@ -34,6 +34,13 @@ import TestSupport
         #expect(try verifier().verify(code: self.code(), devices: [device]) == "phone")
     }
 
+    @Test(arguments: ["12345", "1234567", "12a456"])
+    func aMalformedCodeIsRefusedSayingWhatACodeIs(code: String) {
+        #expect { try verifier().verify(code: code, devices: [device]) } throws: {
+            ($0 as? MFAError)?.code == .malformed && "\($0)".contains("exactly 6 digits")
+        }
+    }
+
     @Test func replayGuardSurvivesARestart() throws {
         let code = code()
         _ = try verifier().verify(code: code, devices: [device])

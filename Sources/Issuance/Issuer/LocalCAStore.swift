@@ -159,10 +159,10 @@ public struct LocalCAStore: Sendable {
     private static func checkRotation(_ document: Document, promoting: Bool) throws {
         let staged = document.authorities.contains { $0.isStaged }
         if promoting && !staged {
-            throw StoreError(description: "no CA is staged: run `rolecall ca rotate --stage` first")
+            throw StoreError.noStagedCA()
         }
         if !promoting && staged {
-            throw StoreError(description: "a CA is staged: switch to it with `rolecall ca rotate --promote` once the trust anchor has it")
+            throw StoreError.caStaged()
         }
     }
 

@@ -150,34 +150,56 @@ public struct SecureDirectory: Sendable {
 
 /// A state file or directory problem, with the command that fixes it where there is one.
 public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
+    public enum Code: String, Sendable {
+        // The home and its files.
+        case missing, noLocalCA, notADirectory, wrongOwner, symbolicLinkDirectory, symbolicLink, notARegularFile, tooLarge
+        case loosePermissions, cannotCreate, cannotRead, cannotWrite, damaged
+        // The local CA's rotation.
+        case noStagedCA, caStaged
+    }
+
+    public let code: Code
     public let description: String
 
+    private init(_ code: Code, _ description: String) {
+        self.code = code
+        self.description = description
+    }
+
     static func missing(_ path: String) -> StoreError {
-        .init(description: "\(path) does not exist: run `rolecall init` to set up a local CA, or `rolecall login --issuer URL --user NAME` to use your team's issuer")
+        .init(.missing, "\(path) does not exist: run `rolecall init` to set up a local CA, or `rolecall login --issuer URL --user NAME` to use your team's issuer")
     }
     /// A home with no local CA: a team issuer's user needs none.
     static func noLocalCA(_ path: String) -> StoreError {
-        .init(description: "this home has no local CA (\(path) does not exist): run `rolecall init` for one; profiles from `rolecall login` need none")
+        .init(.noLocalCA, "this home has no local CA (\(path) does not exist): run `rolecall init` for one; profiles from `rolecall login` need none")
     }
-    static func notADirectory(_ path: String) -> StoreError { .init(description: "\(path) is not a directory") }
-    static func wrongOwner(_ path: String) -> StoreError { .init(description: "\(path) belongs to another user: refusing to use it") }
+    static func notADirectory(_ path: String) -> StoreError { .init(.notADirectory, "\(path) is not a directory") }
+    static func wrongOwner(_ path: String) -> StoreError { .init(.wrongOwner, "\(path) belongs to another user: refusing to use it") }
     static func symbolicLinkDirectory(_ path: String) -> StoreError {
         let target = (try? FileManager.default.destinationOfSymbolicLink(atPath: path)).map { " (it points to \(printableExcerpt($0, limit: 200)))" } ?? ""
-        return .init(description: "\(path) is a symbolic link\(target): refusing to follow it; set ROLECALL_HOME to the real directory")
+        return .init(.symbolicLinkDirectory, "\(path) is a symbolic link\(target): refusing to follow it; set ROLECALL_HOME to the real directory")
     }
-    static func symbolicLink(_ path: String) -> StoreError { .init(description: "\(path) is a symbolic link: refusing to follow it; replace it with a regular file") }
+    static func symbolicLink(_ path: String) -> StoreError {
+        .init(.symbolicLink, "\(path) is a symbolic link: refusing to follow it; replace it with a regular file")
+    }
     static func notARegularFile(_ path: String) -> StoreError {
-        .init(description: "\(path) is not a regular file (a FIFO, device or directory): refusing to use it; move it aside")
+        .init(.notARegularFile, "\(path) is not a regular file (a FIFO, device or directory): refusing to use it; move it aside")
     }
-    static func tooLarge(_ path: String) -> StoreError { .init(description: "\(path) is larger than \(SecureDirectory.maximumFileBytes) bytes: it is damaged; move it aside and restore it") }
+    static func tooLarge(_ path: String) -> StoreError {
+        .init(.tooLarge, "\(path) is larger than \(SecureDirectory.maximumFileBytes) bytes: it is damaged; move it aside and restore it")
+    }
     static func loosePermissions(_ path: String, mode: mode_t, fix: String) -> StoreError {
-        .init(description: "\(path) is readable or writable by others (mode \(String(mode, radix: 8))): run `\(fix) \(shellQuoted(path))` and try again")
+        .init(.loosePermissions, "\(path) is readable or writable by others (mode \(String(mode, radix: 8))): run `\(fix) \(shellQuoted(path))` and try again")
     }
-    static func cannotCreate(_ path: String, reason: String) -> StoreError { .init(description: "cannot create \(path): \(reason)") }
-    static func cannotRead(_ path: String, reason: String) -> StoreError { .init(description: "cannot read \(path): \(reason)") }
-    static func cannotWrite(_ path: String, reason: String) -> StoreError { .init(description: "cannot write \(path): \(reason)") }
+    static func cannotCreate(_ path: String, reason: String) -> StoreError { .init(.cannotCreate, "cannot create \(path): \(reason)") }
+    static func cannotRead(_ path: String, reason: String) -> StoreError { .init(.cannotRead, "cannot read \(path): \(reason)") }
+    static func cannotWrite(_ path: String, reason: String) -> StoreError { .init(.cannotWrite, "cannot write \(path): \(reason)") }
     public static func damaged(_ path: String, detail: String) -> StoreError {
-        .init(description: "\(path) is damaged (\(detail)); it was left untouched: fix it by hand or move it aside")
+        .init(.damaged, "\(path) is damaged (\(detail)); it was left untouched: fix it by hand or move it aside")
+    }
+    static func noStagedCA() -> StoreError { .init(.noStagedCA, "no CA is staged: run `rolecall ca rotate --stage` first") }
+    static func caStaged() -> StoreError {
+        .init(.caStaged, "a CA is staged: switch to it with `rolecall ca rotate --promote` once the trust anchor has it")
     }
 }
 
