@@ -332,7 +332,7 @@ let package = Package(
         .testTarget(
             name: "CommandTests",
             dependencies: [
-                "rolecall", "rolecall-issuer", "rolesanywhere-emulator", "TestSupport", "Issuance", "IssuanceCore", "IssuerProtocol", "IssuerStorage", "Session", "RolesAnywhere", "RolesAnywhereEmulator",
+                "rolecall", "rolecall-issuer", "rolesanywhere-emulator", "TestSupport", "Issuance", "IssuanceCore", "IssuerProtocol", "IssuerStorage", "Session", "RolesAnywhere", "RolesAnywhereEmulator", "SecurityTokenService",
                 "CommandLineSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "X509", package: "swift-certificates"),

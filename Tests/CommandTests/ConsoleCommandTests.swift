@@ -1,4 +1,6 @@
 import Foundation
+import RolesAnywhere
+import Session
 import Testing
 import TestSupport
 
@@ -45,7 +47,8 @@ import TestSupport
         let started = ContinuousClock.now
         let outcome = try await world.rolecall(["console", "--profile", "dev", "--mfa-code", world.code()],
                                                environment: ["ROLECALL_SIGNIN_ENDPOINT": url, "BROWSER": "/bin/false"])
-        #expect(outcome.status == 1 && outcome.stderr.contains("exited with status 1") && outcome.stderr.contains("--print"), "\(outcome.stderr)")
+        #expect(outcome.status == 1 && (outcome.error as? AWSConsoleSignInError)?.code == .browserFailed, "\(outcome.stderr)")
+        #expect(outcome.stderr.contains("--print"), "the way without a browser: \(outcome.stderr)")
         #expect(ContinuousClock.now - started < .seconds(60), "not the 120 s timeout")
         #expect(outcome.stdout.isEmpty)
     }
@@ -87,7 +90,7 @@ import TestSupport
         try #require(added.status == 0, "\(added.stderr)")
         let code = world.code()
         let refused = try await world.rolecall(["console", "--profile", "iso", "--mfa-code", code, "--print"])
-        #expect(refused.status == 1 && refused.stderr.contains("aws-iso partition has no console sign-in"), "\(refused.stderr)")
+        #expect(refused.status == 1 && (refused.error as? AWSConsoleSignInError)?.code == .unknownPartition, "\(refused.stderr)")
         #expect(world.createSessions.isEmpty)
         // The code was not spent: it still works for the next command.
         let exec = try await world.rolecall(["exec", "--profile", "dev", "--mfa-code", code, "--", "true"])
@@ -100,10 +103,11 @@ import TestSupport
         let (world, url) = try await world()
         let port = try #require(url.split(separator: ":").last)
         let code = world.code()
-        for override in ["http://127.1:\(port)", "https://ci-bot:Zx9Qp7@127.0.0.1:\(port)"] {
+        let overrides: [(String, RolesAnywhereError.Code)] = [("http://127.1:\(port)", .insecureEndpoint), ("https://ci-bot:Zx9Qp7@127.0.0.1:\(port)", .invalidEndpoint)]
+        for (override, refusal) in overrides {
             let refused = try await world.rolecall(["console", "--profile", "dev", "--mfa-code", code, "--print"],
                                                    environment: ["ROLECALL_SIGNIN_ENDPOINT": override])
-            #expect(refused.status == 1 && refused.stderr.contains("ROLECALL_SIGNIN_ENDPOINT"), "\(refused.stderr)")
+            #expect(refused.status == 1 && (refused.error as? RolesAnywhereError)?.code == refusal, "\(refused.stderr)")
             #expect(!refused.stderr.contains("Zx9Qp7") && !refused.stdout.contains("Zx9Qp7"), "\(refused.stderr)")
         }
         #expect(world.createSessions.isEmpty)

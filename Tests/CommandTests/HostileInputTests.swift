@@ -1,4 +1,5 @@
 import Foundation
+import Issuance
 import Testing
 import TestSupport
 
@@ -24,6 +25,9 @@ import TestSupport
             }
         }
 
+        var code: StoreError.Code { self == .huge ? .tooLarge : .damaged }
+
+        /// What the message names beside the file: which damage, never the content.
         var message: String {
             switch self {
             case .truncated: "invalid JSON (not well-formed)"
@@ -48,6 +52,7 @@ import TestSupport
             let outcome = try await world.rolecall(arguments)
             #expect(outcome.status == 1, "\(name): \(arguments[0]) \(outcome.stderr)")
             #expect(outcome.stdout.isEmpty)
+            #expect((outcome.error as? StoreError)?.code == damaged.code, "\(name): \(outcome.stderr)")
             #expect(outcome.stderr.contains(path) && outcome.stderr.contains(message), "\(name): \(outcome.stderr)")
             #expect(outcome.stderr.count < 600, "the message does not echo the file")
         }
@@ -79,6 +84,7 @@ import TestSupport
             let outcome = try await world.rolecall(arguments)
             #expect(outcome.status == 1, "\(arguments[0]): \(outcome.stdout) \(outcome.stderr)")
             #expect(!outcome.stdout.contains("[profile prod]") && !outcome.stdout.contains("evil"), "\(outcome.stdout)")
+            #expect((outcome.error as? StoreError)?.code == .damaged, "\(arguments[0]): \(outcome.stderr)")
             #expect(outcome.stderr.contains(path) && outcome.stderr.contains("invalid profile name"), "\(arguments[0]): \(outcome.stderr)")
             #expect(!outcome.stderr.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" }, "no control characters: \(outcome.stderr.debugDescription)")
             #expect(outcome.stderr.split(separator: "\n").count == 1, "one line: \(outcome.stderr.debugDescription)")
@@ -146,8 +152,7 @@ import TestSupport
             let outcome = try await world.rolecall(arguments, environment: ["ROLECALL_HOME": link + suffix])
             #expect(outcome.status == 1)
             #expect(outcome.stdout.isEmpty)
-            #expect(outcome.stderr.contains("symbolic link (it points to \(world.home))") && outcome.stderr.contains("set ROLECALL_HOME"),
-                    "\(outcome.stderr)")
+            #expect((outcome.error as? StoreError)?.code == .symbolicLinkDirectory, "\(outcome.stderr)")
         }
         #expect(world.createSessions.isEmpty)
     }
@@ -161,7 +166,7 @@ import TestSupport
         let outcome = try await world.rolecall(["env", "--profile", "dev", "--mfa-code", world.code()])
         #expect(outcome.status == 1)
         #expect(outcome.stdout.isEmpty)
-        #expect(outcome.stderr.contains("mfa-state.json"), "\(outcome.stderr)")
+        #expect((outcome.error as? StoreError)?.code == .symbolicLink, "\(outcome.stderr)")
         #expect(Self.bytes(target) == Array("precious\n".utf8))
         #expect(world.createSessions.isEmpty)
     }
@@ -172,7 +177,7 @@ import TestSupport
         for _ in 0..<6 {
             let outcome = try await world.rolecall(["env", "--profile", "dev", "--mfa-code", code])
             #expect(outcome.status == 1)
-            #expect(outcome.stderr.contains("6 digits"), "\(outcome.stderr)")
+            #expect((outcome.error as? MFAError)?.code == .malformed, "\(outcome.stderr)")
         }
         // Six malformed codes did not lock the device: a good code still works.
         let good = try await world.rolecall(["env", "--profile", "dev", "--mfa-code", world.code()])
@@ -192,7 +197,7 @@ import TestSupport
         #expect(outcomes.filter { $0.status == 0 }.count == 1)
         for loser in outcomes where loser.status != 0 {
             #expect(loser.status == 1 && loser.stdout.isEmpty)
-            #expect(loser.stderr.contains("code already used"), "\(loser.stderr)")
+            #expect((loser.error as? MFAError)?.code == .replayed, "\(loser.stderr)")
         }
         #expect(world.createSessions.count == 1)
     }

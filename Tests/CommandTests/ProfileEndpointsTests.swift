@@ -1,6 +1,8 @@
 import Foundation
 import RolesAnywhere
 import RolesAnywhereEmulator
+import SecurityTokenService
+import Session
 import Testing
 import TestSupport
 
@@ -76,7 +78,7 @@ import TestSupport
         let partner = try await world.rolecall(["profile", "add", "partner", "--source-profile", "dev", "--role-arn", EmulatorHarness.partnerRoleArn])
         try #require(partner.status == 0, "\(partner.stderr)")
         let refused = try await world.rolecall(["exec", "--profile", "partner", "--", "true"], environment: ["AWS_ENDPOINT_URL_STS": Self.closed])
-        #expect(refused.status == 1 && refused.stderr.contains("AccessDenied") && refused.stderr.contains("--external-id ID --force"), "\(refused.stderr)")
+        #expect(refused.status == 1 && (refused.error as? STSError)?.code == .accessDenied, "\(refused.stderr)")
         let fixed = try await world.rolecall(["profile", "add", "partner", "--source-profile", "dev", "--role-arn", EmulatorHarness.partnerRoleArn,
                                               "--external-id", EmulatorHarness.partnerExternalId, "--force"])
         #expect(fixed.status == 0 && fixed.stderr.contains("external ID: none -> \(EmulatorHarness.partnerExternalId)"), "\(fixed.stderr)")
@@ -93,7 +95,7 @@ import TestSupport
         let base = ["profile", "add", "dev", "--role-arn", EmulatorHarness.roleArn, "--profile-arn", EmulatorHarness.profileArn,
                     "--trust-anchor-arn", EmulatorHarness.trustAnchorArn]
         let clash = try await world.rolecall(base + ["--region", "us-east-1"])
-        #expect(clash.status == 1 && clash.stderr.contains("already exists") && clash.stderr.contains("--force"), "\(clash.stderr)")
+        #expect(clash.status == 1 && (clash.error as? ConfigError)?.code == .profileExists && clash.stderr.contains("--force"), "\(clash.stderr)")
         let replaced = try await world.rolecall(base + ["--region", "us-east-1", "--duration", "30m", "--emulator", url, "--pin-command", "echo 1234", "--force"])
         #expect(replaced.status == 0, "\(replaced.stderr)")
         for line in ["region: none -> us-east-1", "duration: 1h -> 30m", "STS endpoint: none -> \(url)", "sign-in endpoint: none -> \(url)", "PIN command: added"] {
@@ -109,7 +111,7 @@ import TestSupport
         let chained = try await world.rolecall(["profile", "add", "admin", "--source-profile", "dev", "--role-arn", EmulatorHarness.targetRoleArn])
         try #require(chained.status == 0, "\(chained.stderr)")
         let loop = try await world.rolecall(["profile", "add", "dev", "--source-profile", "admin", "--role-arn", EmulatorHarness.roleArn, "--force"])
-        #expect(loop.status == 1 && loop.stderr.contains("is the source of admin"), "\(loop.stderr)")
+        #expect(loop.status == 1 && (loop.error as? ConfigError)?.code == .sourceOfOthers, "\(loop.stderr)")
     }
 
     @Test(arguments: [

@@ -1,5 +1,7 @@
 import Foundation
 import RolesAnywhereEmulator
+import SecurityTokenService
+import Session
 import Testing
 import TestSupport
 
@@ -43,7 +45,7 @@ import TestSupport
         #expect(childLine.hasSuffix("region=us-east-1"), "\(childLine)")
         // A per-session source keeps the chain out of credential_process.
         let refused = try await world.rolecall(["credential-process", "--profile", "admin"])
-        #expect(refused.status != 0 && refused.stderr.contains("per-session"), "\(refused.stderr)")
+        #expect(refused.status != 0 && refused.error is CredentialProcessRefused, "\(refused.stderr)")
     }
 
     /// A chained session over an hour is refused before the code is spent: the same code opens the
@@ -53,7 +55,7 @@ import TestSupport
         let code = world.code()
         let tooLong = try await world.rolecall(["exec", "--profile", "admin", "--duration", "2h", "--mfa-code", code, "--", "true"],
                                                environment: ["AWS_ENDPOINT_URL_STS": url])
-        #expect(tooLong.status != 0 && tooLong.stderr.contains("longer than AWS allows for role chaining (1h)"), "\(tooLong.stderr)")
+        #expect(tooLong.status != 0 && (tooLong.error as? SessionError)?.code == .chainedDurationTooLong, "\(tooLong.stderr)")
         #expect(world.createSessions.isEmpty, "refused before the code is spent")
         let opened = try await world.rolecall(["exec", "--profile", "admin", "--mfa-code", code, "--", "true"], environment: ["AWS_ENDPOINT_URL_STS": url])
         #expect(opened.status == 0, "the code is still unspent: \(opened.stderr)")
@@ -61,14 +63,16 @@ import TestSupport
 
     @Test func assumeRoleRefusalsSayWhatToFix() async throws {
         let (world, url) = try await world()
-        for (name, role, extra, words) in [
-            ("partner-wrong", EmulatorHarness.partnerRoleArn, ["--external-id", "wrong-id"], "check --external-id"),
-            ("unlisted", EmulatorHarness.otherRoleArn, [], "trust policy must allow sts:AssumeRole"),
+        // Which words go with which refusal: AssumeRoleTests.theEmulatorRefusesWhatAWSRefuses.
+        for (name, role, extra) in [
+            ("partner-wrong", EmulatorHarness.partnerRoleArn, ["--external-id", "wrong-id"]),
+            ("unlisted", EmulatorHarness.otherRoleArn, []),
         ] {
             let added = try await world.rolecall(["profile", "add", name, "--source-profile", "dev", "--role-arn", role] + extra)
             try #require(added.status == 0, "\(added.stderr)")
             let outcome = try await world.rolecall(["exec", "--profile", name, "--mfa-code", world.freshCode(), "--", "true"], environment: ["AWS_ENDPOINT_URL_STS": url])
-            #expect(outcome.status != 0 && outcome.stderr.contains(words) && outcome.stderr.contains("AccessDenied"), "\(name): \(outcome.stderr)")
+            let refusal = outcome.error as? STSError
+            #expect(outcome.status != 0 && refusal?.code == .accessDenied && refusal?.awsErrorCode == "AccessDenied", "\(name): \(outcome.stderr)")
         }
         #expect(assumeRoles(world).map(\.status) == [403, 403])
     }
@@ -81,7 +85,7 @@ import TestSupport
             try #require(added.status == 0, "\(added.stderr)")
             let outcome = try await world.rolecall(["exec", "--profile", name, "--", "sh", "-c", "echo $ROLECALL_ROLE_ARN"], environment: ["AWS_ENDPOINT_URL_STS": url])
             #expect((outcome.status == 0) == expected, "\(name): \(outcome.stderr)")
-            #expect(expected ? outcome.stdout.contains("partner-role") : outcome.stderr.contains("trust policy must allow sts:AssumeRole"), "\(name): \(outcome.stderr)")
+            #expect(expected ? outcome.stdout.contains("partner-role") : (outcome.error as? STSError)?.code == .accessDenied, "\(name): \(outcome.stderr)")
         }
         #expect(assumeRoles(world).map(\.status) == [403, 200])
     }
@@ -89,16 +93,16 @@ import TestSupport
     @Test func profileChangesKeepChainsWhole() async throws {
         let (world, _) = try await world()
         let long = try await world.rolecall(["profile", "add", "long", "--source-profile", "dev", "--role-arn", EmulatorHarness.targetRoleArn, "--duration", "2h"])
-        #expect(long.status != 0 && long.stderr.contains("1h (AWS's limit for role chaining)"), "\(long.stderr)")
+        #expect(long.status != 0 && (long.error as? ConfigError)?.code == .invalidChainedDuration, "\(long.stderr)")
         let orphan = try await world.rolecall(["profile", "add", "orphan", "--source-profile", "nobody", "--role-arn", EmulatorHarness.targetRoleArn])
-        #expect(orphan.status != 0 && orphan.stderr.contains("no profile named nobody to chain from"), "\(orphan.stderr)")
+        #expect(orphan.status != 0 && (orphan.error as? ConfigError)?.code == .unknownSourceProfile, "\(orphan.stderr)")
         let twice = try await world.rolecall(["profile", "add", "twice", "--source-profile", "admin", "--role-arn", EmulatorHarness.targetRoleArn])
-        #expect(twice.status != 0 && twice.stderr.contains("is itself chained"), "\(twice.stderr)")
+        #expect(twice.status != 0 && (twice.error as? ConfigError)?.code == .sourceIsChained, "\(twice.stderr)")
         let mixed = try await world.rolecall(["profile", "add", "mixed", "--source-profile", "dev", "--role-arn", EmulatorHarness.targetRoleArn,
                                               "--profile-arn", EmulatorHarness.profileArn])
-        #expect(mixed.status != 0 && mixed.stderr.contains("--profile-arn comes from the source profile"), "\(mixed.stderr)")
+        #expect(mixed.status != 0 && mixed.stderr.contains("--profile-arn comes from the source profile"), "a usage error, with no code: \(mixed.stderr)")
         let removeSource = try await world.rolecall(["profile", "remove", "dev"])
-        #expect(removeSource.status != 0 && removeSource.stderr.contains("is the source of admin"), "\(removeSource.stderr)")
+        #expect(removeSource.status != 0 && (removeSource.error as? ConfigError)?.code == .sourceOfOthers, "\(removeSource.stderr)")
         let shown = try await world.rolecall(["profile", "show", "admin"])
         #expect(shown.stdout.contains("source profile:    dev") && shown.stdout.contains("its MFA: required"), "\(shown.stdout)")
         #expect(try await world.rolecall(["profile", "remove", "admin"]).status == 0)
