@@ -58,7 +58,9 @@ import Testing
         #expect(try RegionResolver.resolve(explicit: "eu-west-1", environment: ["AWS_REGION": "us-east-1"]) == "eu-west-1")
         #expect(try RegionResolver.resolve(explicit: nil, environment: ["AWS_REGION": "us-east-2", "AWS_DEFAULT_REGION": "us-west-1"]) == "us-east-2")
         #expect(try RegionResolver.resolve(explicit: nil, environment: ["AWS_DEFAULT_REGION": "us-west-1"]) == "us-west-1")
-        #expect { try RegionResolver.resolve(explicit: nil, environment: [:]) } throws: { "\($0)".contains("--region") }
+        #expect { try RegionResolver.resolve(explicit: nil, environment: [:]) } throws: {
+            ($0 as? RolesAnywhereError)?.code == .missingRegion && "\($0)".contains("--region")
+        }
         #expect(throws: RolesAnywhereError.self) { try RegionResolver.resolve(explicit: "us east; rm", environment: [:]) }
     }
 

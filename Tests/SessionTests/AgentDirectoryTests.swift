@@ -50,10 +50,10 @@ import Testing
         try FileManager.default.createSymbolicLink(atPath: temporary + "/rolecall-agent-link", withDestinationPath: real)
         #expect { try AgentDirectory.verify(temporary + "/rolecall-agent-link") } throws: { ($0 as? AgentError)?.code == .unsafeDirectory }
         chmod(real, 0o750)
-        #expect { try AgentDirectory.verify(real) } throws: { ($0 as? AgentError)?.description.contains("750") == true }
+        #expect { try AgentDirectory.verify(real) } throws: { ($0 as? AgentError).map { $0.code == .unsafeDirectory && $0.description.contains("750") } == true }
         chown(real, 65534, 65534)
         chmod(real, 0o700)
-        #expect { try AgentDirectory.verify(real) } throws: { ($0 as? AgentError)?.description.contains("65534") == true }
+        #expect { try AgentDirectory.verify(real) } throws: { ($0 as? AgentError).map { $0.code == .unsafeDirectory && $0.description.contains("65534") } == true }
         let open = temporary + "/open"
         try FileManager.default.createDirectory(atPath: open, withIntermediateDirectories: false)
         chmod(open, 0o777)

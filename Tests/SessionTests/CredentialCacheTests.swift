@@ -118,9 +118,7 @@ final class FakeCreateSession: @unchecked Sendable {
         clock.advance(199)
         #expect(try body(try await cache.credentials())["AccessKeyId"] == "ASIAFAKE1")
         clock.advance(1) // the credentials have expired; the window has 400 s left but nothing to serve
-        await #expect { try await cache.credentials() } throws: { error in
-            "\(error)".contains("MFA window") && "\(error)".contains("rolecall exec --server")
-        }
+        await #expect { try await cache.credentials() } throws: { Self.isWindowOver($0) }
         #expect(fake.durations == [3600], "no CreateSession that would outlive the certificate")
         #expect(first.body.count == 0, "the expired credentials were wiped")
     }
@@ -140,10 +138,15 @@ final class FakeCreateSession: @unchecked Sendable {
         let entry = try await cache.credentials()
         clock.advance(3600)
         await #expect { try await cache.credentials() } throws: { error in
-            "\(error)".contains("MFA window") && "\(error)".contains("rolecall exec --server")
+            Self.isWindowOver(error) && "\(error)".contains("MFA window") && "\(error)".contains("rolecall exec --server")
         }
         #expect(entry.body.count == 0, "the served credentials were wiped")
         #expect(fake.calls == 1)
+    }
+
+    /// The cache's refusal once its MFA window has nothing more to serve.
+    static func isWindowOver(_ error: any Error) -> Bool {
+        if case .windowOver? = error as? CredentialCache.Failure { true } else { false }
     }
 }
 

@@ -89,7 +89,9 @@ extension EmulatorHarness {
         try home.create()
         let config = #"{"profiles": [{"name": "p", "roleArn": "\#(Self.role)", "durationSeconds": 3600, "mfa": "required", \#(fields)}]}"#
         try home.write("config.json", Array(config.utf8))
-        #expect { try ConfigStore(directory: home).profiles() } throws: { "\($0)".contains("invalid value at profiles[0].\(key)") }
+        #expect { try ConfigStore(directory: home).profiles() } throws: {
+            ($0 as? StoreError)?.code == .damaged && "\($0)".contains("invalid value at profiles[0].\(key)")
+        }
     }
 
     @Test func aProfileWithoutARNsIsRefusedUnlessChained() throws {

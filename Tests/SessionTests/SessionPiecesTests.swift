@@ -25,7 +25,10 @@ import Testing
         #expect { try ProfileSelection.select(name: nil, roleArn: "arn:aws:iam::123456789012:role/none", environment: [:], from: profiles) }
             throws: { ($0 as? ConfigError)?.code == .noProfileForRole && "\($0)".contains("rolecall profile add") && "\($0)".contains("dev (arn:aws:iam::123456789012:role/dev)") }
         #expect { try ProfileSelection.select(name: nil, roleArn: nil, environment: [:], from: profiles) }
-            throws: { ($0 as? ConfigError)?.code == .severalProfiles && "\($0)".contains("--profile or --aws-role") }
+            throws: {
+                ($0 as? ConfigError)?.code == .severalProfiles && "\($0)".contains("--profile or --aws-role")
+                    && "\($0)".contains("dev (arn:aws:iam::123456789012:role/dev)")
+            }
         #expect { try ProfileSelection.select(name: nil, roleArn: nil, environment: [:], from: []) }
             throws: { ($0 as? ConfigError)?.code == .noProfile && "\($0)".contains("rolecall profile add") }
         #expect { try ProfileSelection.select(name: "nope", roleArn: nil, environment: [:], from: profiles) }
