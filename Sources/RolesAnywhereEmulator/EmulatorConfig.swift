@@ -105,12 +105,6 @@ public struct EmulatorConfig: Sendable, Codable {
     }
 }
 
-/// A bad configuration, naming the key at fault.
-public struct EmulatorConfigError: Error, Sendable, CustomStringConvertible {
-    public let description: String
-    init(_ description: String) { self.description = description }
-}
-
 /// A configuration checked and with its CA certificates loaded.
 public struct LoadedEmulatorConfig: Sendable {
     public struct Anchor: Sendable {
@@ -128,7 +122,7 @@ public struct LoadedEmulatorConfig: Sendable {
         let url = URL(fileURLWithPath: path)
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
-            throw EmulatorConfigError("cannot read emulator config \(path): \(error.localizedDescription)")
+            throw EmulatorConfigError.unreadable(path, reason: error.localizedDescription)
         }
         let config: EmulatorConfig
         // JSON5 lets the file carry comments, as --example-config's does.
@@ -137,11 +131,11 @@ public struct LoadedEmulatorConfig: Sendable {
         do {
             config = try decoder.decode(EmulatorConfig.self, from: data)
         } catch let DecodingError.keyNotFound(key, context) {
-            throw EmulatorConfigError("emulator config \(path): missing key \(Self.path(context.codingPath + [key]))")
+            throw EmulatorConfigError.missingKey(path, key: Self.path(context.codingPath + [key]))
         } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
-            throw EmulatorConfigError("emulator config \(path): wrong type at \(Self.path(context.codingPath))")
+            throw EmulatorConfigError.wrongType(path, at: Self.path(context.codingPath))
         } catch let DecodingError.dataCorrupted(context) {
-            throw EmulatorConfigError("emulator config \(path): not valid JSON\(context.codingPath.isEmpty ? "" : " at \(Self.path(context.codingPath))")")
+            throw EmulatorConfigError.invalidJSON(path, at: context.codingPath.isEmpty ? nil : Self.path(context.codingPath))
         }
         return try LoadedEmulatorConfig(config, baseDirectory: url.deletingLastPathComponent())
     }
@@ -149,7 +143,7 @@ public struct LoadedEmulatorConfig: Sendable {
     public init(_ config: EmulatorConfig, baseDirectory: URL) throws {
         if let accountId = config.accountId {
             guard accountId.count == 12, accountId.allSatisfy({ $0.isASCII && $0.isNumber }) else {
-                throw EmulatorConfigError("emulator config: accountId must be 12 digits")
+                throw EmulatorConfigError.invalidAccountId()
             }
         }
         func arn(_ text: String, _ kind: ARN.Kind, at key: String) throws -> ARN {
@@ -160,18 +154,15 @@ public struct LoadedEmulatorConfig: Sendable {
             let arn = try arn(anchor.arn, .trustAnchor, at: "trustAnchors[\(index)].arn")
             let file = anchor.certificatePath.hasPrefix("/") ? URL(fileURLWithPath: anchor.certificatePath)
                 : baseDirectory.appendingPathComponent(anchor.certificatePath)
-            guard let pem = try? String(contentsOf: file, encoding: .utf8) else {
-                throw EmulatorConfigError("emulator config: trustAnchors[\(index)].certificatePath: cannot read \(file.path)")
-            }
+            let key = "trustAnchors[\(index)].certificatePath"
+            guard let pem = try? String(contentsOf: file, encoding: .utf8) else { throw EmulatorConfigError.unreadableCertificate(at: key, file.path) }
             let certificates: [Certificate]
             do {
                 certificates = try PEMDocument.parseMultiple(pemString: pem).map { try Certificate(pemDocument: $0) }
             } catch {
-                throw EmulatorConfigError("emulator config: trustAnchors[\(index)].certificatePath: \(file.path) holds no PEM certificate")
+                throw EmulatorConfigError.noCertificate(at: key, file.path)
             }
-            guard !certificates.isEmpty else {
-                throw EmulatorConfigError("emulator config: trustAnchors[\(index)].certificatePath: \(file.path) holds no PEM certificate")
-            }
+            guard !certificates.isEmpty else { throw EmulatorConfigError.noCertificate(at: key, file.path) }
             anchors[anchor.arn] = Anchor(arn: arn, certificates: certificates, enabled: anchor.enabled)
         }
         var profiles: [String: EmulatorConfig.Profile] = [:]
@@ -179,10 +170,10 @@ public struct LoadedEmulatorConfig: Sendable {
             let profileArn = try arn(profile.arn, .profile, at: "profiles[\(index)].arn")
             // As CreateProfile: a profile lists roles of its own account only.
             for roleArn in profile.roleArns where (try? ARN(roleArn, kind: .role))?.account != profileArn.account {
-                throw EmulatorConfigError("emulator config: profiles[\(index)].roleArns: \(printableExcerpt(roleArn, limit: 200)) is not a role in the profile's account \(profileArn.account)")
+                throw EmulatorConfigError.roleOutsideProfileAccount(at: "profiles[\(index)].roleArns", roleArn: roleArn, account: profileArn.account)
             }
             guard SessionDurationPolicy.range.contains(profile.durationSeconds) else {
-                throw EmulatorConfigError("emulator config: profiles[\(index)].durationSeconds must be \(SessionDurationPolicy.minimumSeconds)…\(SessionDurationPolicy.maximumSeconds)")
+                throw EmulatorConfigError.durationOutOfRange(at: "profiles[\(index)].durationSeconds")
             }
             profiles[profile.arn] = profile
         }
@@ -190,11 +181,11 @@ public struct LoadedEmulatorConfig: Sendable {
         for (index, role) in config.roles.enumerated() {
             _ = try arn(role.arn, .role, at: "roles[\(index)].arn")
             guard SessionDurationPolicy.range.contains(role.maxSessionDuration) else {
-                throw EmulatorConfigError("emulator config: roles[\(index)].maxSessionDuration must be \(SessionDurationPolicy.minimumSeconds)…\(SessionDurationPolicy.maximumSeconds)")
+                throw EmulatorConfigError.durationOutOfRange(at: "roles[\(index)].maxSessionDuration")
             }
             for source in role.assumableBy {
                 do { _ = try ARN(source, kind: .role) } catch {
-                    throw EmulatorConfigError("emulator config: roles[\(index)].assumableBy: \(error)")
+                    throw EmulatorConfigError.invalidARN(at: "roles[\(index)].assumableBy", error)
                 }
             }
             roles[role.arn] = role
@@ -207,9 +198,9 @@ public struct LoadedEmulatorConfig: Sendable {
     /// An ARN of `kind` at `key`, in `accountId` when the config names one.
     private static func arn(_ text: String, _ kind: ARN.Kind, at key: String, in accountId: String?) throws -> ARN {
         let arn: ARN
-        do { arn = try ARN(text, kind: kind) } catch { throw EmulatorConfigError("emulator config: \(key): \(error)") }
+        do { arn = try ARN(text, kind: kind) } catch { throw EmulatorConfigError.invalidARN(at: key, error) }
         if let accountId, arn.account != accountId {
-            throw EmulatorConfigError("emulator config: \(key) is in account \(arn.account), not accountId \(accountId): leave accountId out to hold several accounts")
+            throw EmulatorConfigError.otherAccount(at: key, account: arn.account, accountId: accountId)
         }
         return arn
     }

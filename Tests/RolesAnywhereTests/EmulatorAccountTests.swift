@@ -82,7 +82,7 @@ import TestSupport
         #expect {
             try load(config, caPEM: try TestPKI.make().root.certificate.pem)
         } throws: { error in
-            "\(error)".contains("profiles[0].roleArns") && "\(error)".contains("111111111111")
+            (error as? EmulatorConfigError)?.code == .roleOutsideProfileAccount && "\(error)".contains("profiles[0].roleArns") && "\(error)".contains("111111111111")
         }
     }
 
@@ -92,7 +92,7 @@ import TestSupport
         #expect {
             try load(config, caPEM: try TestPKI.make().root.certificate.pem)
         } throws: { error in
-            "\(error)".contains("trustAnchors[1].arn is in account 222222222222")
+            (error as? EmulatorConfigError)?.code == .otherAccount && "\(error)".contains("trustAnchors[1].arn is in account 222222222222")
         }
     }
 }
