@@ -26,8 +26,26 @@ public struct XMLElement: Sendable {
 
 /// What went wrong reading XML; never holds the document's text.
 public struct XMLReadError: Error, Sendable, Equatable, CustomStringConvertible {
+    public enum Code: String, Sendable {
+        case tooLarge, markupDeclared, notWellFormed, severalRoots, readerFailed, libxml2Missing, libxml2Incomplete
+    }
+
+    public let code: Code
     public let description: String
-    init(_ description: String) { self.description = description }
+
+    private init(_ code: Code, _ description: String) {
+        self.code = code
+        self.description = description
+    }
+
+    static func tooLarge(limit bytes: Int) -> XMLReadError { .init(.tooLarge, "the XML answer is larger than \(bytes / 1024) KiB") }
+    static let markupDeclared = XMLReadError(.markupDeclared, "the answer declares a DTD or uses an entity, which STS answers never do")
+    static let notWellFormed = XMLReadError(.notWellFormed, "the answer is not well-formed XML")
+    static let severalRoots = XMLReadError(.severalRoots, "the answer has more than one root element")
+    static let readerFailed = XMLReadError(.readerFailed, "libxml2 could not start reading the answer")
+    static let libxml2Missing = XMLReadError(
+        .libxml2Missing, "role chaining reads STS's XML answer with libxml2, which is not installed: install it (Debian and Ubuntu: `apt install libxml2`)")
+    static let libxml2Incomplete = XMLReadError(.libxml2Incomplete, "the libxml2 found lacks its xmlreader functions: reinstall libxml2")
 }
 
 /// libxml2's streaming reader (`xmlreader.h`), loaded with `dlopen` on first use.
@@ -46,10 +64,10 @@ public enum XMLReader {
 
     /// Parses `bytes` into its root element.
     public static func parse(_ bytes: [UInt8], secretElements: Set<String> = []) throws(XMLReadError) -> XMLElement {
-        guard bytes.count <= maximumBytes else { throw XMLReadError("the XML answer is larger than \(maximumBytes / 1024) KiB") }
+        guard bytes.count <= maximumBytes else { throw .tooLarge(limit: maximumBytes) }
         // Before libxml2 sees them: it would parse a DTD's internal subset (declarations, parameter
         // entities) before the first node is reported.
-        guard !declaresMarkup(bytes) else { throw dtdRefused }
+        guard !declaresMarkup(bytes) else { throw .markupDeclared }
         let library = try LibXML2.shared.get()
         // libxml2 reads from the caller's buffer as it goes (it does not copy it), so the whole read
         // happens while the buffer is pinned.
@@ -60,7 +78,6 @@ public enum XMLReader {
         }.get()
     }
 
-    static let dtdRefused = XMLReadError("the answer declares a DTD or uses an entity, which STS answers never do")
 
     /// Whether `<!` opens anything but a comment or a CDATA section (a DOCTYPE, an ENTITY, …).
     static func declaresMarkup(_ bytes: [UInt8]) -> Bool {
@@ -75,7 +92,7 @@ public enum XMLReader {
     }
 
     private static func read(_ library: LibXML2, _ reader: OpaquePointer?, secretElements: Set<String>) -> Result<XMLElement, XMLReadError> {
-        guard let reader else { return .failure(XMLReadError("libxml2 could not start reading the answer")) }
+        guard let reader else { return .failure(.readerFailed) }
         defer { library.freeReader(reader) }
 
         // Open elements, innermost last; an element is finished at its end tag, or at once when empty.
@@ -92,10 +109,10 @@ public enum XMLReader {
         while true {
             let status = library.read(reader)
             if status == 0 { break }
-            guard status == 1 else { return .failure(XMLReadError("the answer is not well-formed XML")) }
+            guard status == 1 else { return .failure(.notWellFormed) }
             switch library.nodeType(reader) {
             case NodeType.element:
-                guard root == nil else { return .failure(XMLReadError("the answer has more than one root element")) }
+                guard root == nil else { return .failure(.severalRoots) }
                 let name = library.localName(reader)
                 var text: [UInt8] = []
                 // Room for a session token from the start: a buffer that grows leaves copies behind.
@@ -103,7 +120,7 @@ public enum XMLReader {
                 open.append((name, text, []))
                 if library.isEmptyElement(reader) == 1 { finish() }
             case NodeType.endElement:
-                guard !open.isEmpty else { return .failure(XMLReadError("the answer is not well-formed XML")) }
+                guard !open.isEmpty else { return .failure(.notWellFormed) }
                 finish()
             case NodeType.text, NodeType.cdata, NodeType.significantWhitespace:
                 guard !open.isEmpty, let value = library.value(reader) else { continue }
@@ -111,12 +128,12 @@ public enum XMLReader {
                 while value[length] != 0 { length += 1 }
                 open[open.count - 1].text += UnsafeBufferPointer(start: value, count: length)
             case NodeType.documentType, NodeType.entityReference, NodeType.entity:
-                return .failure(dtdRefused)
+                return .failure(.markupDeclared)
             default:
                 continue  // comments, processing instructions, insignificant white space
             }
         }
-        guard let root, open.isEmpty else { return .failure(XMLReadError("the answer is not well-formed XML")) }
+        guard let root, open.isEmpty else { return .failure(.notWellFormed) }
         return .success(root)
     }
 
@@ -167,7 +184,7 @@ struct LibXML2: Sendable {
 
     private static func load() -> Result<LibXML2, XMLReadError> {
         guard let handle = candidates.lazy.compactMap({ dlopen($0, RTLD_NOW | RTLD_LOCAL) }).first else {
-            return .failure(XMLReadError("role chaining reads STS's XML answer with libxml2, which is not installed: install it (Debian and Ubuntu: `apt install libxml2`)"))
+            return .failure(.libxml2Missing)
         }
         func symbol<T>(_ name: String, as type: T.Type) -> T? {
             dlsym(handle, name).map { unsafeBitCast($0, to: type) }
@@ -179,7 +196,7 @@ struct LibXML2: Sendable {
               let constLocalName = symbol("xmlTextReaderConstLocalName", as: ReaderString.self),
               let value = symbol("xmlTextReaderConstValue", as: ReaderString.self),
               let freeReader = symbol("xmlFreeTextReader", as: FreeReader.self)
-        else { return .failure(XMLReadError("the libxml2 found lacks its xmlreader functions: reinstall libxml2")) }
+        else { return .failure(.libxml2Incomplete) }
         return .success(LibXML2(readerForMemory: readerForMemory, read: read, nodeType: nodeType, isEmptyElement: isEmptyElement,
                                 constLocalName: constLocalName, value: value, freeReader: freeReader))
     }
