@@ -20,4 +20,10 @@ __asm__(".symver rolecall_baseline_hypotf, hypotf@" ROLECALL_GLIBC_BASELINE);
 
 double __wrap_hypot(double x, double y) { return rolecall_baseline_hypot(x, y); }
 float __wrap_hypotf(float x, float y) { return rolecall_baseline_hypotf(x, y); }
+#else
+// Elsewhere (musl, other architectures) the wrapped calls go on to the library's own functions.
+double __real_hypot(double x, double y);
+float __real_hypotf(float x, float y);
+double __wrap_hypot(double x, double y) { return __real_hypot(x, y); }
+float __wrap_hypotf(float x, float y) { return __real_hypotf(x, y); }
 #endif

@@ -12,7 +12,8 @@ import Darwin
 #endif
 
 /// Standard output, standard error and the environment of this process, for the commands of
-/// `rolecall-issuer` and the emulator (`rolecall`'s own run against a `CommandContext`).
+/// `rolecall-issuer`, and for `rolecall`'s completions, which argument-parser runs before any command
+/// (`rolecall`'s commands run against a `CommandContext`).
 public enum StandardIO {
     public static func out(_ text: String) { writeAll(text, to: STDOUT_FILENO) }
 

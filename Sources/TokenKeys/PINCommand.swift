@@ -9,10 +9,10 @@ public enum PINCommand {
         public let description: String
     }
 
-    public static func firstLine(of command: String) throws(Failure) -> SecretBytes {
+    public static func firstLine(of command: String, environment: [String: String]? = nil) throws(Failure) -> SecretBytes {
         let answer: Result<SecretBytes, Failure>
         do {
-            answer = try CapturedRun.run("/bin/sh", ["-c", command], outputLimit: 1024) { status, output in
+            answer = try CapturedRun.run("/bin/sh", ["-c", command], environment: environment, outputLimit: 1024) { status, output in
                 guard status == 0 else { return .failure(Failure(description: "the --pin-command exited with status \(status)")) }
                 guard let pin = firstLine(of: output) else { return .failure(Failure(description: "the --pin-command printed no PIN")) }
                 return .success(pin)

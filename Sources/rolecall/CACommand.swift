@@ -77,7 +77,7 @@ struct CACommand: AsyncParsableCommand {
                 case .promote?: .promote
                 case nil: .immediate
                 }
-                let code = try mfa.source(label: "rotating the CA").obtain(on: ctx.terminal)
+                let code = try mfa.source(label: "rotating the CA").obtain(on: ctx.terminal, environment: ctx.environment)
                 let certificate = try LocalSetup(context: context).rotateAuthority(rotation, mfaCode: code, caKey: try tokenOptions.caKeyURI())
                 let fingerprint = CertificateFingerprint.sha256(der: try certificate.derBytes())
                 ctx.out(try certificate.serializeAsPEM().pemString + "\n")

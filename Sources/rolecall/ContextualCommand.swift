@@ -27,21 +27,19 @@ extension CommandContext {
 }
 
 extension Rolecall {
-    /// One command line, parsed and run against `ctx` in this process: its exit status, the usage
-    /// errors, help and messages written to `ctx`'s streams as the program writes them.
-    static func status(of arguments: [String], in ctx: CommandContext) async -> Int32 {
+    /// One command line (nil: this process's), parsed and run against `ctx`: its exit status, the
+    /// usage errors, help and messages written to `ctx`'s streams, each error starting `rolecall:`.
+    static func status(of arguments: [String]?, in ctx: CommandContext) async -> Int32 {
         await CommandMain.status(of: Self.self, arguments: arguments, programName: "rolecall", streams: (ctx.out, ctx.err)) { command in
             try await perform(command, in: ctx)
         }
     }
 
-    /// Runs a parsed command: against `ctx` when it is one of rolecall's own (every command but
-    /// the groups, which print their help, and the hand-off to rolecall-issuer).
+    /// Runs a parsed command against `ctx`; the groups (`profile`, `ca`, `mfa`, this root), which
+    /// do nothing but print their help, run argument-parser's own `run`.
     static func perform(_ command: any ParsableCommand, in ctx: CommandContext) async throws {
         if let command = command as? any ContextualCommand {
             try await command.run(ctx)
-        } else if var command = command as? any AsyncParsableCommand {
-            try await command.run()
         } else {
             var command = command
             try command.run()

@@ -5,7 +5,7 @@ import Session
 /// `rolecall issuer …` is `rolecall-issuer …`: the team service is a program of its own, so the
 /// client carries none of its code. Arguments pass through unchanged; the process is replaced, so
 /// exit codes and signals are rolecall-issuer's own.
-struct IssuerHandoff: ParsableCommand {
+struct IssuerHandoff: ContextualCommand {
     static let configuration = CommandConfiguration(
         commandName: "issuer",
         abstract: "The team issuer service and its administration (runs rolecall-issuer).",
@@ -15,17 +15,22 @@ struct IssuerHandoff: ParsableCommand {
     @Argument(parsing: .captureForPassthrough, help: "Passed to rolecall-issuer unchanged.", completion: Completions.issuerArguments)
     var arguments: [String] = []
 
-    func run() throws {
-        try Self.handOff(arguments)
+    func run(_ ctx: CommandContext) async throws {
+        try Self.handOff(arguments, ctx)
     }
 
-    static func handOff(_ arguments: [String]) throws -> Never {
+    /// Replaces this process with rolecall-issuer (through `ctx`'s launcher), or says why not.
+    static func handOff(_ arguments: [String], _ ctx: CommandContext) throws -> Never {
         do {
-            try CompanionProgram.handOff(to: "rolecall-issuer", arguments: arguments, environment: StandardIO.environment)
-        } catch {
-            StandardIO.err("rolecall: \(StandardIO.message(for: error))\n")
-            // 126 or 127 when it is there but cannot start, as a shell says; 1 when it is not installed.
-            throw ExitCode((error as? ProcessLauncher.LaunchError)?.exitCode ?? 1)
+            let executable = try CompanionProgram.locate("rolecall-issuer", environment: ctx.environment)
+            try ctx.launcher.replace(command: [executable] + arguments, environment: ctx.environment)
+        } catch let error as ProcessLauncher.LaunchError {
+            ctx.err("rolecall: \(error.description)\n")
+            // 126 or 127 when it is there but cannot start, as a shell says.
+            throw ExitCode(error.exitCode)
+        } catch let error as CompanionProgram.NotInstalled {
+            ctx.err("rolecall: \(error.description)\n")
+            throw ExitCode(1)
         }
     }
 }

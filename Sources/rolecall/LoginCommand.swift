@@ -73,7 +73,7 @@ struct LoginCommand: ContextualCommand {
             let user = target.user
             let password = try readPassword(user, ctx)
             let codes = mfa.source(label: "\(user) at the team issuer")
-            let code = noMFA ? nil : try codes.obtain(on: ctx.terminal)
+            let code = noMFA ? nil : try codes.obtain(on: ctx.terminal, environment: ctx.environment)
             let teamLogin = TeamLogin(context: ctx.session())
             let result: TeamLogin.Result
             do {
@@ -86,7 +86,7 @@ struct LoginCommand: ContextualCommand {
                 guard code != nil else { throw ValidationError("your first login sets a new password and needs an MFA code: leave out --no-mfa") }
                 ctx.err("The password from your administrator works once: choose your own.\n")
                 let newPassword = try readNewPassword(ctx)
-                result = try await teamLogin.login(target, password: password, totp: try codes.obtain(on: ctx.terminal), newPassword: newPassword)
+                result = try await teamLogin.login(target, password: password, totp: try codes.obtain(on: ctx.terminal, environment: ctx.environment), newPassword: newPassword)
                 ctx.out("Password changed: use the new one from now on.\n")
             }
             ctx.out("Logged in as \(result.login.user) until \(RFC3339.string(from: result.login.expiresAt))\(result.login.mfa ? " (MFA checked)" : "").\n")

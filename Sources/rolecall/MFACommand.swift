@@ -26,7 +26,7 @@ struct MFACommand: AsyncParsableCommand {
 
         func run(_ ctx: CommandContext) async throws {
             try await ctx.reportingErrors {
-                let code = try mfa.source(label: "an existing device").obtain(on: ctx.terminal)
+                let code = try mfa.source(label: "an existing device").obtain(on: ctx.terminal, environment: ctx.environment)
                 let uri = try LocalSetup(context: ctx.session()).addDevice(name: name, mfaCode: code)
                 ctx.out(uri + "\n")
                 if let qr = TerminalQRCode.render(uri) { ctx.out(qr + "\n") }
@@ -88,7 +88,7 @@ struct MFACommand: AsyncParsableCommand {
 
         func run(_ ctx: CommandContext) async throws {
             try await ctx.reportingErrors {
-                let code = try mfa.source(label: "removing \(name)").obtain(on: ctx.terminal)
+                let code = try mfa.source(label: "removing \(name)").obtain(on: ctx.terminal, environment: ctx.environment)
                 try LocalSetup(context: ctx.session()).removeDevice(name: name, mfaCode: code)
                 ctx.err("Removed MFA device \(name).\n")
             }

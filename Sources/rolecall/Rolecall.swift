@@ -29,8 +29,8 @@ struct Rolecall: AsyncParsableCommand {
         // reaches rolecall-issuer as typed.
         let arguments = CommandLine.arguments
         if arguments.count > 1, arguments[1] == IssuerHandoff.configuration.commandName {
-            do { try IssuerHandoff.handOff(Array(arguments.dropFirst(2))) } catch { exit(withError: error) }
+            do { try IssuerHandoff.handOff(Array(arguments.dropFirst(2)), .live) } catch { exit(withError: error) }
         }
-        await CommandMain.run(Self.self)
+        exit(withError: ExitCode(await status(of: nil, in: .live)))
     }
 }

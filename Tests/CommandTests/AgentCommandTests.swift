@@ -81,17 +81,18 @@ import TestSupport
         #expect(outcome.stderr.contains("the agent stopped"), "\(outcome.stderr)")
     }
 
-    /// Commands that serve one profile refuse several, before any code is spent.
+    /// Commands that serve one profile refuse several, before any code is spent (the code is
+    /// rolecall's option, before the `--` that starts the command).
     static let oneProfileOnly: [(command: [String], words: String)] = [
-        (["exec", "--profile", "dev", "--profile", "prod", "--", "true"], "several profiles need --server"),
-        (["exec", "--imds", "--profile", "dev", "--profile", "prod", "--", "true"], "--imds serves one role"),
+        (["exec", "--profile", "dev", "--profile", "prod"], "several profiles need --server"),
+        (["exec", "--imds", "--profile", "dev", "--profile", "prod"], "--imds serves one role"),
         (["env", "--profile", "dev", "--profile", "prod"], "rolecall agent --profile A --profile B"),
     ]
 
     @Test(arguments: oneProfileOnly)
     func severalProfilesAreRefusedWhereOneIsServed(command: [String], words: String) async throws {
         let (world, _) = try await world()
-        let outcome = try await world.rolecall(command + ["--mfa-code", world.code()])
+        let outcome = try await world.rolecall(command + ["--mfa-code", world.code()] + (command[0] == "exec" ? ["--", "true"] : []))
         #expect(outcome.status == 2 && outcome.stderr.contains(words), "\(outcome.stderr)")
         #expect(world.createSessions.isEmpty)
     }

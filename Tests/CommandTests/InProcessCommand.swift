@@ -1,6 +1,7 @@
 import ArgumentParser
 import CommandLineSupport
 import Foundation
+import HTTPSTransport
 @testable import rolecall
 import Session
 import Synchronization
@@ -14,15 +15,12 @@ enum InProcessCommand {
                     input: String? = nil, terminal: any Terminal = NoTerminal(), workingDirectory: String) async -> ProcessOutcome {
         let stdout = Captured(), stderr = Captured()
         let lines = Lines(input)
-        var ctx = CommandContext.live
-        ctx.environment = environment
-        ctx.now = now
-        ctx.output = StandardStreams(out: stdout.append, err: stderr.append)
-        ctx.terminal = terminal
-        ctx.readLine = lines.next
-        ctx.launcher = RecordingLauncher()
-        ctx.workingDirectory = { workingDirectory }
-        ctx.programPath = { Paths.rolecall }
+        var ctx = CommandContext(
+            environment: environment, now: now, output: StandardStreams(out: stdout.append, err: stderr.append), terminal: terminal,
+            readLine: lines.next, launcher: RecordingLauncher(), random: .system,
+            makeTransport: { ClientTransport.make(environment: $0, progress: $1) },
+            workingDirectory: { workingDirectory }, programPath: { Paths.rolecall }
+        )
         let error = Mutex<(any Error)?>(nil)
         ctx.sawError = { seen in error.withLock { $0 = seen } }
         let launched = Mutex<RecordingLauncher.Launch?>(nil)
@@ -90,9 +88,12 @@ final class ScriptedTerminal: Terminal {
 /// `execve` in a test: the command and environment rolecall would hand over, thrown so that the
 /// test runs them as a child instead.
 struct RecordingLauncher: CommandLauncher {
-    struct Launch: Error {
+    struct Launch: Error, CustomStringConvertible {
         let command: [String]
+        /// Holds the session's credentials: never in `description`.
         let environment: [String: String]
+
+        var description: String { "RecordingLauncher.Launch(\(command.first ?? ""), <environment redacted>)" }
 
         /// Runs the command as `execve` would have: its output after rolecall's, its status the command's.
         func run(input: String?, stdout: InProcessCommand.Captured, stderr: InProcessCommand.Captured) async -> Int32 {

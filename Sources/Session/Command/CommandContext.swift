@@ -8,8 +8,10 @@ import Issuance
 import IssuanceCore
 import RolesAnywhere
 
-/// Everything a `rolecall` command touches outside itself: `.live` in the program, fakes in tests,
-/// which then run the same command code in-process with a manual clock and captured output.
+/// What a `rolecall` command touches outside itself: `.live` in the program, fakes in tests, which
+/// then run the same command code in-process with their clock and captured output. (Completion,
+/// which argument-parser answers before any command runs, and the agent re-running this program
+/// read the process itself; their tests start the program.)
 public struct CommandContext: Sendable {
     public var environment: [String: String]
     public var now: @Sendable () -> Date

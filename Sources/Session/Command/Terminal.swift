@@ -65,8 +65,3 @@ public struct ControllingTerminal: Terminal {
         return exact ? answer : trimmedWhitespace(answer[...])
     }
 }
-
-/// `text` without the spaces, tabs and line ends around it.
-func trimmedWhitespace(_ text: Substring) -> String {
-    String(text.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
-}

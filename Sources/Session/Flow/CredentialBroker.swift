@@ -138,7 +138,7 @@ public struct CredentialBroker: Sendable {
     /// the certificate's notAfter bounds the session as a login session would.
     private func ownIdentity(_ own: Profile.OwnCertificate, _ request: Request, client: CreateSessionClient) throws -> HeldIdentity {
         _ = try duration(request, issued: nil)
-        let opened = try OwnIdentity.open(own, tokens: context.tokens(for: request.profile), pin: context.pinSource(for: request.profile), terminal: context.terminal)
+        let opened = try OwnIdentity.open(own, tokens: context.tokens(for: request.profile), pin: context.pinSource(for: request.profile), asking: context)
         do {
             let certificate = opened.identity.certificate
             let left = Int(certificate.notValidAfter.timeIntervalSince(context.now()).rounded(.down))

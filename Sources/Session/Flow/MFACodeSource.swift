@@ -23,24 +23,24 @@ public enum MFACodeSource: Sendable, CustomStringConvertible {
         }
     }
 
-    /// The code; a prompt asks on `terminal`.
-    public func obtain(on terminal: any Terminal) throws -> String {
+    /// The code; a prompt asks on `terminal`, a command runs with `environment`.
+    public func obtain(on terminal: any Terminal, environment: [String: String]) throws -> String {
         switch self {
         case .code(let code):
             return code
         case .command(let command):
-            return try Self.run(command)
+            return try Self.run(command, environment: environment)
         case .terminalPrompt(let label):
             return try Self.prompt(label, on: terminal)
         }
     }
 
-    static func run(_ command: String) throws -> String {
+    static func run(_ command: String, environment: [String: String]) throws -> String {
         // stdin is an empty pipe: it belongs to the child that runs after us, and the command must
         // not consume any of it.
         let answer: Result<String, MFAError>
         do {
-            answer = try CapturedRun.run("/bin/sh", ["-c", command], outputLimit: 1024) { status, output in
+            answer = try CapturedRun.run("/bin/sh", ["-c", command], environment: environment, outputLimit: 1024) { status, output in
                 guard status == 0 else { return .failure(.unavailable("the --mfa-command exited with status \(status)")) }
                 let line = output.prefix { $0 != UInt8(ascii: "\n") }
                 return .success(trimmedWhitespace(String(decoding: line, as: UTF8.self)[...]))

@@ -22,7 +22,7 @@ struct OwnIdentity: Sendable {
     let release: @Sendable () -> Void
 
     /// `pin` gives the token's PIN (through `tokens`) or an encrypted key file's passphrase.
-    static func open(_ own: Profile.OwnCertificate, tokens: TokenAccess, pin: PINSource, terminal: any Terminal) throws -> OwnIdentity {
+    static func open(_ own: Profile.OwnCertificate, tokens: TokenAccess, pin: PINSource, asking context: SessionContext) throws -> OwnIdentity {
         let intermediates = try own.intermediates.map { try certificates(inFile: $0, flag: "--intermediates") } ?? []
         if own.keyIsOnToken {
             let certificateURI = PKCS11URI.isURI(own.certificate) ? try PKCS11URI(parsing: own.certificate) : nil
@@ -37,7 +37,7 @@ struct OwnIdentity: Sendable {
             }
         }
         let chain = try certificates(inFile: own.certificate, flag: "--certificate")
-        let key = try privateKey(inFile: own.privateKey) { try pin.obtainPassphrase(keyFile: own.privateKey, on: terminal) }
+        let key = try privateKey(inFile: own.privateKey) { try pin.obtainPassphrase(keyFile: own.privateKey, on: context.terminal, environment: context.environment) }
         return OwnIdentity(identity: try identity(chain: chain, intermediates: intermediates, key: key, keyName: own.privateKey), release: {})
     }
 

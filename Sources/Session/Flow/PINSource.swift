@@ -17,22 +17,23 @@ public enum PINSource: Sendable, CustomStringConvertible {
     }
 
     /// The PIN for the token labelled `tokenLabel`, in bytes the caller wipes.
-    public func obtain(tokenLabel: String, on terminal: any Terminal) throws -> SecretBytes {
+    public func obtain(tokenLabel: String, on terminal: any Terminal, environment: [String: String]) throws -> SecretBytes {
         let label = printableExcerpt(tokenLabel, limit: 32)
-        return try obtain(question: "PIN for token \(label): ", needed: "the token \(label) needs its PIN", on: terminal)
+        return try obtain(question: "PIN for token \(label): ", needed: "the token \(label) needs its PIN", on: terminal, environment: environment)
     }
 
     /// The passphrase of the encrypted key file `path`: `--pin-command` gives it too.
-    public func obtainPassphrase(keyFile path: String, on terminal: any Terminal) throws -> SecretBytes {
+    public func obtainPassphrase(keyFile path: String, on terminal: any Terminal, environment: [String: String]) throws -> SecretBytes {
         let name = printableExcerpt(path, limit: 80)
-        return try obtain(question: "Passphrase for \(name): ", needed: "the key file \(name) is encrypted and needs its passphrase", on: terminal)
+        return try obtain(question: "Passphrase for \(name): ", needed: "the key file \(name) is encrypted and needs its passphrase",
+                          on: terminal, environment: environment)
     }
 
-    private func obtain(question: String, needed: String, on terminal: any Terminal) throws -> SecretBytes {
+    private func obtain(question: String, needed: String, on terminal: any Terminal, environment: [String: String]) throws -> SecretBytes {
         switch self {
         case .command(let command):
             do {
-                return try PINCommand.firstLine(of: command)
+                return try PINCommand.firstLine(of: command, environment: environment)
             } catch {
                 throw MFAError.unavailable(error.description)
             }

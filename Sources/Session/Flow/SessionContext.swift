@@ -48,7 +48,7 @@ public struct SessionContext: Sendable {
     public func tokens(for profile: Profile? = nil) -> TokenAccess {
         let pin = pinSource(for: profile)
         let terminal = terminal
-        return TokenAccess(moduleOverride: pkcs11Module, environment: environment) { try pin.obtain(tokenLabel: $0, on: terminal) }
+        return TokenAccess(moduleOverride: pkcs11Module, environment: environment) { try pin.obtain(tokenLabel: $0, on: terminal, environment: environment) }
     }
 
     /// `--pin-command`, else the profile's, else the terminal.

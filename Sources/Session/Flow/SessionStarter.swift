@@ -100,7 +100,7 @@ public struct SessionStarter: Sendable {
         let profile = try profile(for: selection)
         let endpoints = try endpoints(of: profile)
         return try await mfa.withAttempts(warn: context.warn) {
-            Started(profile: profile, issued: try await obtain(profile, selection, mfaCode: { try mfa.obtain(on: context.terminal) }), endpoints: endpoints)
+            Started(profile: profile, issued: try await obtain(profile, selection, mfaCode: { try mfa.obtain(on: context.terminal, environment: context.environment) }), endpoints: endpoints)
         }
     }
 

@@ -31,13 +31,6 @@ public enum CompanionProgram {
         throw NotInstalled(name: name, searched: directory ?? "this program's directory")
     }
 
-    /// Replaces this process with `name`, passing `arguments` through unchanged, so its exit code and
-    /// the signals sent to it are the caller's. Returns only by throwing.
-    public static func handOff(to name: String, arguments: [String], environment: [String: String]) throws -> Never {
-        let executable = try locate(name, environment: environment)
-        try ProcessLauncher.replace(command: [executable] + arguments, environment: environment, argumentZero: name)
-    }
-
     /// The directory of the running binary: the kernel's answer where it gives one (a symlinked
     /// `rolecall` still finds its real neighbours), else argv[0] when it holds a path.
     static func runningExecutableDirectory() -> String? {

@@ -58,12 +58,11 @@ public enum ProcessLauncher {
         guard access(executable, F_OK) == 0 else { throw .notFound(name) }
     }
 
-    /// Replaces this process with `command`; its argv[0] is `argumentZero` when given, else
-    /// `command[0]`. Returns only by throwing.
-    public static func replace(command: [String], environment: [String: String], argumentZero: String? = nil) throws(LaunchError) -> Never {
+    /// Replaces this process with `command` (argv[0] as given). Returns only by throwing.
+    public static func replace(command: [String], environment: [String: String]) throws(LaunchError) -> Never {
         let executable = try resolve(command[0], path: environment["PATH"])
         let environmentStrings = environment.map { "\($0.key)=\($0.value)" }
-        var failure = CStrings.with([argumentZero ?? command[0]] + command.dropFirst()) { argv in
+        var failure = CStrings.with(command) { argv in
             CStrings.with(environmentStrings) { envp in rolecall_execve(executable, argv, envp) }
         }
         if failure == ENOEXEC {

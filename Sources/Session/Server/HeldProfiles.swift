@@ -138,7 +138,7 @@ struct HeldProfiles: Sendable {
             return (request: try starter.brokerRequest(entry.base, entry.selection),
                     kind: CertificateKind.inMemory(verificationInterval: interval, holderLifetime: nil))
         }
-        let held = try await CredentialBroker(context: starter.context, issuer: starter.issuer).certifyMany(asked, mfaCode: { try mfa.obtain(on: starter.context.terminal) })
+        let held = try await CredentialBroker(context: starter.context, issuer: starter.issuer).certifyMany(asked, mfaCode: { try mfa.obtain(on: starter.context.terminal, environment: starter.context.environment) })
         return try held.map { try CredentialSource.lockedMemory(held: $0, now: starter.context.now) }
     }
 

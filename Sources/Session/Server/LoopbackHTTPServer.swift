@@ -117,7 +117,12 @@ struct LoopbackHTTPServer: Sendable {
     /// One connection's requests, answered in order. NIO's pipeline handler holds a pipelined
     /// request back until the previous response's end is written.
     private func serve(_ accepted: AcceptedConnection<HTTPServerRequestPart, HTTPServerResponsePart>) async {
-        let connection = accepted.asyncChannel
+        // `accepted` closes the connection when it goes: it must outlive the serving.
+        await serve(accepted.asyncChannel)
+        withExtendedLifetime(accepted) {}
+    }
+
+    private func serve(_ connection: NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>) async {
         let peer = connection.channel.remoteAddress
         let local = connection.channel.localAddress
         // Once per connection: the socket's owner does not change.

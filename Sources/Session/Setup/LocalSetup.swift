@@ -123,7 +123,7 @@ public struct LocalSetup: Sendable {
     /// three times in all; a refusal after that says how to check again.
     public func verifyDevice(codes: MFACodeSource) async throws {
         do {
-            try await codes.withAttempts(warn: context.warn) { try context.localIssuer.verifyMFA(code: try codes.obtain(on: context.terminal)) }
+            try await codes.withAttempts(warn: context.warn) { try context.localIssuer.verifyMFA(code: try codes.obtain(on: context.terminal, environment: context.environment)) }
         } catch let error as MFAError {
             throw SetupError.authenticatorNotAccepted(error, checked: MFACodeSource.mayAskAgain(after: error))
         }

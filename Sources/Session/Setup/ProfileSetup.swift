@@ -40,7 +40,7 @@ public struct ProfileSetup: Sendable {
             own.pkcs11Module = try context.tokens().modulePath(for: try PKCS11URI(parsing: own.privateKey))
         } else {
             // Opened now so that a wrong path, mode or key is said at once, not at the first session.
-            try OwnIdentity.open(own, tokens: context.tokens(), pin: context.pinSource(profileCommand: pinCommand), terminal: context.terminal).release()
+            try OwnIdentity.open(own, tokens: context.tokens(), pin: context.pinSource(profileCommand: pinCommand), asking: context).release()
         }
         return own
     }
