@@ -86,29 +86,29 @@ import TestSupport
         #expect(try OTPAuthURI(parsing: TOTPSecret.otpauthURI(user: "alice@example.com", secret: secret)).secret == secret)
     }
 
-    static let refused: [(String, String)] = [
-        ("https://totp/x?secret=VOV2XK5LVOV2XK5L", "expected otpauth://totp/"),
-        ("otpauth://hotp/x?secret=VOV2XK5LVOV2XK5L", "expected otpauth://totp/"),
-        ("otpauth://totp/?secret=VOV2XK5LVOV2XK5L", "label is empty"),
-        ("otpauth://totp/x?issuer=rolecall", "no secret"),
-        ("otpauth://totp/x?secret=VOV2XK5LVOV2XK5L&algorithm=SHA256", "algorithm must be SHA1"),
-        ("otpauth://totp/x?secret=VOV2XK5LVOV2XK5L&digits=8", "digits must be 6"),
-        ("otpauth://totp/x?secret=VOV2XK5LVOV2XK5L&period=60", "period must be 30"),
-        ("otpauth://totp/x?secret=VOV2XK5L", "at least 80 bits"),
-        ("otpauth://totp/x?secret=not-base32!", "not base32"),
-        ("otpauth://totp/x?secret=VOV2XK5LVOV2XK5L&secret=AAAAAAAAAAAAAAAA", "appears twice"),
-        ("otpauth://totp/x?secret=" + String(repeating: "A", count: 3000), "longer than"),
+    static let refused: [(String, OTPAuthURI.Invalid.Code, String)] = [
+        ("https://totp/x?secret=VOV2XK5LVOV2XK5L", .notTOTP, "expected otpauth://totp/"),
+        ("otpauth://hotp/x?secret=VOV2XK5LVOV2XK5L", .notTOTP, "expected otpauth://totp/"),
+        ("otpauth://totp/?secret=VOV2XK5LVOV2XK5L", .emptyLabel, "label is empty"),
+        ("otpauth://totp/x?issuer=rolecall", .noSecret, "no secret"),
+        ("otpauth://totp/x?secret=VOV2XK5LVOV2XK5L&algorithm=SHA256", .unsupportedParameter, "algorithm must be SHA1"),
+        ("otpauth://totp/x?secret=VOV2XK5LVOV2XK5L&digits=8", .unsupportedParameter, "digits must be 6"),
+        ("otpauth://totp/x?secret=VOV2XK5LVOV2XK5L&period=60", .unsupportedParameter, "period must be 30"),
+        ("otpauth://totp/x?secret=VOV2XK5L", .weakSecret, "at least 80 bits"),
+        ("otpauth://totp/x?secret=not-base32!", .weakSecret, "not base32"),
+        ("otpauth://totp/x?secret=VOV2XK5LVOV2XK5L&secret=AAAAAAAAAAAAAAAA", .repeatedParameter, "appears twice"),
+        ("otpauth://totp/x?secret=" + String(repeating: "A", count: 3000), .tooLong, "longer than"),
         // Fuzzing: a seed so long that the URI written back from it no longer fit.
-        ("otpauth://totp/x?secret=" + String(repeating: "A", count: 104), "longer than 512 bits"),
+        ("otpauth://totp/x?secret=" + String(repeating: "A", count: 104), .secretTooLong, "longer than 512 bits"),
     ]
 
     @Test(arguments: refused)
-    func malformedURIsAreRefusedWithAReasonThatOmitsTheSecret(uri: String, reason: String) {
+    func malformedURIsAreRefusedWithAReasonThatOmitsTheSecret(uri: String, code: OTPAuthURI.Invalid.Code, reason: String) {
         #expect {
             try OTPAuthURI(parsing: uri)
         } throws: { error in
             let text = String(describing: error)
-            return text.contains(reason) && !text.contains("VOV2XK5L") && !text.contains("AAAAAAAA")
+            return (error as? OTPAuthURI.Invalid)?.code == code && text.contains(reason) && !text.contains("VOV2XK5L") && !text.contains("AAAAAAAA")
         }
     }
 
