@@ -96,6 +96,9 @@ import TestSupport
         let login = IssuerLogin(urls: ["https://issuer.example"], user: "alice", token: "t", expiresAt: Date().addingTimeInterval(3600), mfa: true,
                                 pinnedCertificatePEM: nil)
         await #expect { try await RemoteIssuer(login: login, transport: OldIssuer()).issueMany(try requests([IssuerWorld.roleArn]).map(\.0), mfaProof: nil) }
-            throws: { "\($0)".contains("this issuer is older than your rolecall") && "\($0)".contains(IssuerAPI.certificateBatchPath) }
+            throws: {
+                ($0 as? IssuanceRefusal)?.reason == .unavailable && "\($0)".contains("this issuer is older than your rolecall")
+                    && "\($0)".contains(IssuerAPI.certificateBatchPath)
+            }
     }
 }
