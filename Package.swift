@@ -133,7 +133,7 @@ let package = Package(
         .target(
             name: "IssuerServer",
             dependencies: [
-                "IssuanceCore", "IssuerProtocol", "RolesAnywhere", "IssuerStorage", "RequestDeadline", "HummingbirdServing", "QRCode", "TokenKeys",
+                "IssuanceCore", "IssuerProtocol", "RolesAnywhere", "IssuerStorage", "ServerConnections", "HummingbirdServing", "QRCode", "TokenKeys",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ExtrasBase64", package: "swift-extras-base64"),
                 .product(name: "X509", package: "swift-certificates"),
@@ -157,12 +157,12 @@ let package = Package(
         .target(name: "QRCode", dependencies: ["CQRencode"]),
         // What both servers' connections share: closed when a request does not arrive whole in time, or
         // when NIO drops them unserved as a server stops (AcceptedConnection).
-        .target(name: "RequestDeadline", dependencies: [.product(name: "NIOCore", package: "swift-nio")]),
-        // The Hummingbird servers' (issuer, emulator) connections as RequestDeadline's AcceptedConnection.
+        .target(name: "ServerConnections", dependencies: [.product(name: "NIOCore", package: "swift-nio")]),
+        // The Hummingbird servers' (issuer, emulator) connections as ServerConnections' AcceptedConnection.
         .target(
             name: "HummingbirdServing",
             dependencies: [
-                "RequestDeadline",
+                "ServerConnections",
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -203,7 +203,7 @@ let package = Package(
                 "Issuance",
                 "CHardening",
                 "ChildProcess",
-                "RequestDeadline",
+                "ServerConnections",
                 "TokenKeys",
                 "CSocketDiag",
                 .product(name: "Crypto", package: "swift-crypto"),

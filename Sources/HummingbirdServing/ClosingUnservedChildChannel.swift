@@ -1,7 +1,7 @@
 import HummingbirdCore
 import Logging
 import NIOCore
-import RequestDeadline
+import ServerConnections
 
 /// `Base`'s connections handed to Hummingbird as `AcceptedConnection`s: one the server drops
 /// unserved as it stops (still buffered when its task is cancelled, or still being set up when the

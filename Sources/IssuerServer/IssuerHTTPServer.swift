@@ -8,7 +8,7 @@ import Logging
 import NIOCore
 import NIOHTTPTypes
 import NIOSSL
-import RequestDeadline
+import ServerConnections
 import RolesAnywhere
 import X509
 

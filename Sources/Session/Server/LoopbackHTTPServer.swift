@@ -1,7 +1,7 @@
 import NIOCore
 import NIOHTTP1
 import NIOPosix
-import RequestDeadline
+import ServerConnections
 import RolesAnywhere
 
 /// The HTTP/1 server both credential endpoints run on (the container one of `exec --server`, the
