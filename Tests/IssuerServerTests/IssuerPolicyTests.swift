@@ -302,6 +302,7 @@ import X509
                     _ = try await client.certificate(login, totp: wrong)
                     Issue.record("a wrong code was accepted")
                 } catch {
+                    #expect(refusalReason(error).map { ["wrong-code", "mfa-wrong"].contains($0) } == true, "\(error)")
                     #expect("\(error)".contains("one more wrong code locks you out for 30 s") == (attempt == TOTPLockout.failuresBeforeLockout - 1), "\(error)")
                 }
             }
