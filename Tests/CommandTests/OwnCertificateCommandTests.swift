@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import RolesAnywhere
 import RolesAnywhereEmulator
+import Session
 import Testing
 import TestSupport
 import X509
@@ -15,6 +16,9 @@ import X509
         let pki: TestPKI
         let harness: EmulatorHarness
         var environment: [String: String]
+        /// False with a token: its PKCS#11 module reads its configuration from the environment of
+        /// the process that loads it, so those worlds start the program (as `CLIWorld` does).
+        var inProcess = true
 
         /// A corporate certificate lives months; a day is enough here.
         static var corporateNotAfter: Date { Date().addingTimeInterval(86_400) }
@@ -27,11 +31,14 @@ import X509
                 "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": base, "ROLECALL_HOME": base + "/home",
                 "LANG": "C.UTF-8", "AWS_CONFIG_FILE": base + "/aws-config", "AWS_SHARED_CREDENTIALS_FILE": base + "/aws-credentials",
             ].merging(extraEnvironment) { $1 }
-            return World(base: base, pki: pki, harness: harness, environment: environment)
+            return World(base: base, pki: pki, harness: harness, environment: environment, inProcess: extraEnvironment.isEmpty)
         }
 
         func rolecall(_ arguments: [String], environment extra: [String: String] = [:]) async throws -> ProcessOutcome {
-            try await ProcessRunner.run(Paths.rolecall, arguments, environment: environment.merging(extra) { $1 })
+            let environment = environment.merging(extra) { $1 }
+            guard inProcess else { return try await ProcessRunner.run(Paths.rolecall, arguments, environment: environment) }
+            return await InProcessCommand.run(arguments, environment: environment, now: Date.init,
+                                              workingDirectory: FileManager.default.currentDirectoryPath)
         }
 
         func write(_ name: String, _ text: String, mode: Int = 0o600) throws -> String {
@@ -102,7 +109,7 @@ import X509
 
         let wrong = try await world.rolecall(["exec", "--profile", "corp", "--pin-command", "echo not-the-passphrase", "--", "true"])
         #expect(wrong.status == 1)
-        #expect(wrong.stderr.contains("the passphrase does not open it") && !wrong.stderr.contains("not-the-passphrase"), "\(wrong.stderr)")
+        #expect((wrong.error as? OwnCertificateError)?.code == .encryptedKeyNotOpened && !wrong.stderr.contains("not-the-passphrase"), "\(wrong.stderr)")
         #expect(world.createSessions.map(\.status) == [201])
     }
 
@@ -144,15 +151,15 @@ import X509
         let loose = try world.write("loose.key", key.testPEM, mode: 0o640)
         let refused = try await world.addProfile("corp", ["--certificate", certificate, "--private-key", loose])
         #expect(refused.status == 1)
-        #expect(refused.stderr.contains("chmod 600"), "\(refused.stderr)")
+        #expect((refused.error as? OwnCertificateError)?.code == .readableByOthers && refused.stderr.contains("chmod 600"), "\(refused.stderr)")
         let other = try world.write("other.key", SigningKey.p256(.init()).testPEM)
         let mismatched = try await world.addProfile("corp", ["--certificate", certificate, "--private-key", other])
         #expect(mismatched.status == 1)
-        #expect(mismatched.stderr.contains("not the one the profile's certificate was issued to"), "\(mismatched.stderr)")
+        #expect((mismatched.error as? OwnCertificateError)?.code == .keyMismatch, "\(mismatched.stderr)")
         let keyFile = try world.write("corp.key", key.testPEM)
         let totp = try await world.addProfile("corp", ["--certificate", certificate, "--private-key", keyFile, "--mfa", "required"])
         #expect(totp.status == 1)
-        #expect(totp.stderr.contains("--mfa required needs rolecall's CA"), "\(totp.stderr)")
+        #expect((totp.error as? ConfigError)?.code == .mfaRequiredWithOwnCertificate, "\(totp.stderr)")
         #expect(!refused.stderr.contains("PRIVATE KEY") && !mismatched.stderr.contains("PRIVATE KEY"))
         // A certificate about to expire cannot carry a 15-minute session.
         let expiring = try world.write("expiring.pem", try world.pki.leaf(for: key, notAfter: Date().addingTimeInterval(120)).pem, mode: 0o644)
@@ -160,7 +167,7 @@ import X509
         #expect(added.status == 0, "\(added.stderr)")
         let exec = try await world.rolecall(["exec", "--profile", "soon", "--", "true"])
         #expect(exec.status == 1)
-        #expect(exec.stderr.contains("renew the certificate"), "\(exec.stderr)")
+        #expect((exec.error as? OwnCertificateError)?.code == .expiresTooSoon && exec.stderr.contains("renew the certificate"), "\(exec.stderr)")
         #expect(world.createSessions.isEmpty)
     }
 
