@@ -56,7 +56,7 @@ struct LoginCommand: ContextualCommand {
         let remembered = (try? context.loginStore.settings()).flatMap { $0 }
         let urls = issuers.isEmpty ? remembered?.urls ?? [] : issuers
         guard !urls.isEmpty, let user = user ?? remembered?.user else {
-            throw ValidationError("give --issuer URL and --user NAME: no earlier login to take them from")
+            throw LoginError.noEarlierLogin()
         }
         // A pin belongs to the issuer it was given for. A prefix and endpoints are the last
         // login's only for `rolecall login` without --issuer: naming the issuer again (say, back
@@ -69,12 +69,14 @@ struct LoginCommand: ContextualCommand {
 
     func run(_ ctx: CommandContext) async throws {
         try await ctx.reportingErrors {
-            let target = try target(ctx.session())
+            let context = ctx.session()
+            let target = try target(context)
             let user = target.user
-            let password = try readPassword(user, ctx)
+            let passwords = LoginPasswords(passwordStdin ? .standardInput(readLine: ctx.readLine) : .terminal(ctx.terminal))
+            let password = try passwords.password(for: user)
             let codes = mfa.source(label: "\(user) at the team issuer")
             let code = noMFA ? nil : try codes.obtain(on: ctx.terminal, environment: ctx.environment)
-            let teamLogin = TeamLogin(context: ctx.session())
+            let teamLogin = TeamLogin(context: context)
             let result: TeamLogin.Result
             do {
                 result = try await teamLogin.login(target, password: password, totp: code)
@@ -83,9 +85,9 @@ struct LoginCommand: ContextualCommand {
                 // checked the code, which is still unspent; a prompt or command gives a fresh one
                 // all the same (--mfa-code the same one), as typing the new password twice may
                 // outlast the code's window.
-                guard code != nil else { throw ValidationError("your first login sets a new password and needs an MFA code: leave out --no-mfa") }
+                guard code != nil else { throw LoginError.firstLoginNeedsCode() }
                 ctx.err("The password from your administrator works once: choose your own.\n")
-                let newPassword = try readNewPassword(ctx)
+                let newPassword = try passwords.newPassword()
                 result = try await teamLogin.login(target, password: password, totp: try codes.obtain(on: ctx.terminal, environment: ctx.environment), newPassword: newPassword)
                 ctx.out("Password changed: use the new one from now on.\n")
             }
@@ -104,39 +106,6 @@ struct LoginCommand: ContextualCommand {
                 ctx.err("rolecall: warning: this login does not give profile \(name), kept because chained profiles start from it; its sessions will be refused if the role is gone: remove the chained profiles, then \(name)\n")
             }
         }
-    }
-
-    private func readPassword(_ user: String, _ ctx: CommandContext) throws -> String {
-        if passwordStdin { return try stdinLine(ctx, orSay: "stdin held no password line") }
-        guard let password = ctx.terminal.askWithoutEcho("Password for \(user): ", limit: 256, exact: true), !password.isEmpty else {
-            throw ValidationError("a password is needed and there is no terminal to ask on: use --password-stdin")
-        }
-        return password
-    }
-
-    /// Typed twice on the terminal, or the second line of stdin with --password-stdin.
-    private func readNewPassword(_ ctx: CommandContext) throws -> String {
-        let chosen: String
-        if passwordStdin {
-            chosen = try stdinLine(ctx, orSay: "a new password is needed on the line after the password")
-        } else {
-            let bounds = IssuerAPI.newPasswordBytes
-            guard let first = ctx.terminal.askWithoutEcho("New password (\(bounds.lowerBound) to \(bounds.upperBound) bytes): ", limit: 256, exact: true),
-                  let second = ctx.terminal.askWithoutEcho("Again: ", limit: 256, exact: true)
-            else {
-                throw ValidationError("a new password is needed and there is no terminal to ask on: use --password-stdin")
-            }
-            guard first == second else { throw ValidationError("the two new passwords differ: run `rolecall login` again") }
-            chosen = first
-        }
-        if let problem = IssuerAPI.newPasswordProblem(chosen) { throw ValidationError(problem) }
-        return chosen
-    }
-
-    /// The next line of stdin (--password-stdin), not empty.
-    private func stdinLine(_ ctx: CommandContext, orSay missing: String) throws -> String {
-        guard let line = ctx.readLine(), !line.isEmpty else { throw ValidationError("--password-stdin: " + missing) }
-        return line
     }
 }
 

@@ -143,15 +143,15 @@ import TestSupport
         }
         let noCode = try await login(["--no-mfa"], input: team.password + "\n")
         #expect(noCode.status == 1)
-        #expect(noCode.stderr.contains("needs an MFA code: leave out --no-mfa"), "\(noCode.stderr)")
+        #expect((noCode.error as? LoginError)?.code == .firstLoginNeedsCode, "\(noCode.stderr)")
         // One code for every attempt: none of the refused ones spends it.
         let code = team.world.code(offset: 1)
         let short = try await login(["--mfa-code", code], input: team.password + "\nshort\n")
         #expect(short.status == 1)
-        #expect(short.stderr.contains("12 to 72 bytes"), "\(short.stderr)")
+        #expect((short.error as? LoginError)?.code == .newPasswordRefused && short.stderr.contains("12 to 72 bytes"), "\(short.stderr)")
         let control = try await login(["--mfa-code", code], input: team.password + "\nab\u{7}defghijklmnop\n")
         #expect(control.status == 1)
-        #expect(control.stderr.contains("control characters"), "\(control.stderr)")
+        #expect((control.error as? LoginError)?.code == .newPasswordRefused && control.stderr.contains("control characters"), "\(control.stderr)")
         let first = try await login(["--mfa-code", code], input: team.password + "\nmy own long password\n")
         #expect(first.status == 0, "\(first.stderr)")
         #expect(first.stdout.contains("Password changed"))
