@@ -378,6 +378,7 @@ let package = Package(
                 "RolesAnywhere",
                 "RolesAnywhereEmulator",
                 "IssuerStorage",
+                "Session",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),

@@ -68,23 +68,6 @@ struct NoTerminal: Terminal {
     func askWithoutEcho(_ question: String, limit: Int, exact: Bool) -> String? { nil }
 }
 
-/// A person at the terminal typing `answers` in turn, and nothing after them; what they were asked is kept.
-final class ScriptedTerminal: Terminal {
-    private let state: Mutex<(answers: [String], questions: [String])>
-
-    init(answers: [String]) { state = Mutex((answers, [])) }
-
-    var questions: [String] { state.withLock { $0.questions } }
-    var isAvailable: Bool { true }
-
-    func askWithoutEcho(_ question: String, limit: Int, exact: Bool) -> String? {
-        state.withLock { state in
-            state.questions.append(question)
-            return state.answers.isEmpty ? nil : state.answers.removeFirst()
-        }
-    }
-}
-
 /// `execve` in a test: the command and environment rolecall would hand over, thrown so that the
 /// test runs them as a child instead.
 struct RecordingLauncher: CommandLauncher {
