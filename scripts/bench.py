@@ -24,11 +24,9 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-ACCOUNT = "123456789012"
-ROLE = f"arn:aws:iam::{ACCOUNT}:role/bench"
+from client_world import ACCOUNT, ANCHOR, PROFILE, ROLE
+
 CHAINED_ROLE = f"arn:aws:iam::{ACCOUNT}:role/bench-chained"
-PROFILE = f"arn:aws:rolesanywhere:us-east-1:{ACCOUNT}:profile/bench"
-ANCHOR = f"arn:aws:rolesanywhere:us-east-1:{ACCOUNT}:trust-anchor/rolecall"
 PYTHON_ANCHOR = f"arn:aws:rolesanywhere:us-east-1:{ACCOUNT}:trust-anchor/python"
 BODY = json.dumps({"durationSeconds": 3600, "profileArn": PROFILE, "roleArn": ROLE, "trustAnchorArn": PYTHON_ANCHOR})
 BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
