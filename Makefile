@@ -12,6 +12,8 @@ COMPLETED = rolecall rolecall-issuer
 # Link settings measured one by one in BENCHMARKS.md ("Link settings"): no dynamic symbol table for the
 # programs' own code (the Swift toolchain's static-stdlib arguments export every symbol) and identical
 # code folded where no address is taken. SwiftPM already collects unused sections in release builds.
+# Whole-program LTO, -Osize and lld's function order (scripts/startup-order) are measured there too and left
+# out: BENCHMARKS.md, "Whole-program optimisation, -Osize and function order", says what each costs.
 LINK_FLAGS = -Xlinker --no-export-dynamic -Xlinker --icf=safe
 SWIFT_FLAGS = -c release --static-swift-stdlib --scratch-path $(SCRATCH) $(LINK_FLAGS)
 BIN = $(SCRATCH)/release
