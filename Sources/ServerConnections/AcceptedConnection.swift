@@ -20,7 +20,18 @@ public final class AcceptedConnection<Inbound: Sendable, Outbound: Sendable>: Se
     public var channel: any Channel { asyncChannel.channel }
 
     deinit {
-        asyncChannel.outbound.finish()
+        (asyncChannel as any UnservedWriterFinishing).finishUnservedWriter()
         asyncChannel.channel.close(promise: nil)
     }
+}
+
+/// NIO deprecates `outbound` for serving code, which `executeThenClose` does; finishing the writer of
+/// a connection nothing will serve is the one use left, and goes through this requirement.
+private protocol UnservedWriterFinishing {
+    func finishUnservedWriter()
+}
+
+extension NIOAsyncChannel: UnservedWriterFinishing {
+    @available(*, deprecated, message: "only for a connection nothing serves (AcceptedConnection)")
+    fileprivate func finishUnservedWriter() { outbound.finish() }
 }
