@@ -56,12 +56,17 @@ import TestSupport
         try await backend.withFreshDatabase { database in
             let db = try await database.open(migrated: false)
             try await Self.schema(through: 1, on: db)
-            try await db.executor.query(
-                "INSERT INTO users (name, password_hash, sealed_totp_seed, disabled, login_session_seconds, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
-                ["alice", "$2b$12$hash-of-alice", [UInt8]([1, 2, 3]), false, 43_200, Self.time(0)])
+            try await Self.insertUserRow("alice", seed: [1, 2, 3], createdAt: Self.time(0), on: db)
             try await db.migrate()
             #expect(try await db.user(named: "alice") == Self.user("alice"))
         }
+    }
+
+    /// A user row as the first schema versions held it (the seed in the row, no devices).
+    static func insertUserRow(_ name: String, seed: [UInt8], createdAt: Date, on db: SQLIssuerDatabase) async throws {
+        try await db.executor.query(
+            "INSERT INTO users (name, password_hash, sealed_totp_seed, disabled, login_session_seconds, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+            [name, "$2b$12$hash-of-\(name)", seed, false, 43_200, createdAt])
     }
 
     /// The schema as a release that knew versions up to `version` left it.

@@ -22,9 +22,7 @@ import TestSupport
         try await backend.withFreshDatabase { database in
             let db = try await database.open(migrated: false)
             try await IssuerDatabaseSuite.schema(through: 4, on: db)
-            try await db.executor.query(
-                "INSERT INTO users (name, password_hash, sealed_totp_seed, disabled, login_session_seconds, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
-                ["alice", "$2b$12$hash-of-alice", [UInt8]([7, 7, 7]), false, 43_200, Self.time(5)])
+            try await IssuerDatabaseSuite.insertUserRow("alice", seed: [7, 7, 7], createdAt: Self.time(5), on: db)
             try await db.migrate()
             #expect(try await db.devices(user: "alice") == [TOTPDevice(user: "alice", name: "default", sealedSeed: [7, 7, 7], confirmed: true, createdAt: Self.time(5))])
             let alice = try #require(try await db.user(named: "alice"))
