@@ -333,7 +333,7 @@ let package = Package(
             name: "CommandTests",
             dependencies: [
                 "rolecall", "rolecall-issuer", "rolesanywhere-emulator", "TestSupport", "Issuance", "IssuanceCore", "IssuerProtocol", "IssuerStorage", "Session", "RolesAnywhere", "RolesAnywhereEmulator", "SecurityTokenService",
-                "CommandLineSupport", "HTTPSTransport",
+                "CommandLineSupport", "HTTPSTransport", "CGlibcBaseline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Crypto", package: "swift-crypto"),

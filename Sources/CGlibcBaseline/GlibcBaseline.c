@@ -27,3 +27,29 @@ float __real_hypotf(float x, float y);
 double __wrap_hypot(double x, double y) { return __real_hypot(x, y); }
 float __wrap_hypotf(float x, float y) { return __real_hypotf(x, y); }
 #endif
+
+// `make build` links libstdc++ statically (Makefile), and the archive of GCC 12 built on glibc 2.36
+// calls arc4random (GLIBC_2.36) in std::random_device. The Makefile's --wrap=arc4random sends that
+// call here: the kernel's random numbers through getrandom (glibc 2.25), aborting as glibc's own
+// arc4random does when there are none to be had. Builds that link libstdc++ as a shared library
+// never call this.
+#if defined(__linux__)
+#include <errno.h>
+#include <stdlib.h>
+#include <sys/random.h>
+
+unsigned int __wrap_arc4random(void) {
+    unsigned int value;
+    unsigned char *bytes = (unsigned char *)&value;
+    size_t filled = 0;
+    while (filled < sizeof value) {
+        ssize_t got = getrandom(bytes + filled, sizeof value - filled, 0);
+        if (got > 0) {
+            filled += (size_t)got;
+        } else if (got < 0 && errno != EINTR) {
+            abort();
+        }
+    }
+    return value;
+}
+#endif

@@ -1,3 +1,4 @@
+import CGlibcBaseline
 import Foundation
 import Testing
 import TestSupport
@@ -138,7 +139,7 @@ import TestSupport
     /// hypot@GLIBC_2.35 came from (CGlibcBaseline), so the release programs are checked as well
     /// wherever a release build is (`make build`, scripts/bench, scripts/check-install).
     @Test func theProgramsNeedAtMostGlibc234() async throws {
-        let releases = ["\(Paths.packageRoot)/.build-release/release", "\(Paths.packageRoot)/.build/release"]
+        let releases = [Self.madeBuild, "\(Paths.packageRoot)/.build/release"]
         let directories = [Paths.products] + releases.filter { FileManager.default.isExecutableFile(atPath: "\($0)/rolecall") }
         for directory in directories {
             for program in ["rolecall", "rolecall-issuer", "rolesanywhere-emulator"] {
@@ -151,6 +152,27 @@ import TestSupport
                 #expect(newer.isEmpty, "\(directory)/\(program) needs \(newer.map { "GLIBC_" + $0.map(String.init).joined(separator: ".") })")
             }
         }
+    }
+
+    /// Where `make build` put its programs (Makefile, `SCRATCH`).
+    static let madeBuild = "\(Paths.packageRoot)/.build-release/release"
+
+    /// `make build` links libstdc++'s archive (Makefile): its programs load no libstdc++.so, so the
+    /// loader resolves none of its symbols on every start, and need no particular GCC on the system.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "\(madeBuild)/rolecall"), "needs `make build`"))
+    func theInstalledProgramsCarryLibstdcxx() async throws {
+        for program in ["rolecall", "rolecall-issuer", "rolesanywhere-emulator"] {
+            let dynamic = try await ProcessRunner.run("readelf", ["-d", "\(Self.madeBuild)/\(program)"])
+            try #require(dynamic.status == 0 && dynamic.stdout.contains("libc.so.6"), "readelf -d \(program): \(dynamic.stderr)")
+            #expect(!dynamic.stdout.contains("libstdc++"), "\(program) loads libstdc++ as a shared library")
+        }
+    }
+
+    /// The arc4random that libstdc++'s archive calls in those programs (CGlibcBaseline, since glibc 2.34
+    /// has none) gives the kernel's random numbers: sixteen 32-bit values, all but by chance distinct.
+    @Test func theWrappedArc4randomIsRandom() {
+        let values = Set((0..<16).map { _ in __wrap_arc4random() })
+        #expect(values.count >= 15)
     }
 
     @Test func theIssuerLinksNoClientModule() async throws {
