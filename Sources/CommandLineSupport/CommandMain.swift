@@ -18,7 +18,18 @@ public enum CommandMain {
                 try command.run()
             }
         }
-        exit(status)
+        exit(status: status)
+    }
+
+    /// Ends the process with `status`, standard output flushed. argument-parser's
+    /// `exit(withError:)` first builds the root command's help for a message that an exit status
+    /// does not print: half a million instructions at the end of every command (BENCHMARKS.md).
+    public static func exit(status: Int32) -> Never {
+        #if canImport(Glibc)
+        Glibc.exit(status)
+        #else
+        Darwin.exit(status)
+        #endif
     }
 
     /// Parses `arguments` (nil: this process's), runs the command with `perform`, and gives the

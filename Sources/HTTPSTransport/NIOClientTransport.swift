@@ -70,12 +70,10 @@ public struct NIOClientTransport: HTTPTransport {
     /// `operation`'s result; if it is still running after `progressDelay`, one line says what it waits for.
     private func reportingProgress<T: Sendable>(for target: Target, _ operation: () async throws -> T) async throws -> T {
         guard let progress = configuration.progress else { return try await operation() }
-        let delay = configuration.progressDelay
         let waiting = "rolecall: waiting for \(target.authority)…"
-        let reporter = Task {
-            try await Task.sleep(for: delay)
-            progress(waiting)
-        }
+        // A timer on the event loops the exchange runs on anyway: a sleeping task would cost every
+        // command that connects a scheduler lookup and a thread's wake-up (BENCHMARKS.md).
+        let reporter = Self.eventLoops.next().scheduleTask(in: TimeAmount(configuration.progressDelay)) { progress(waiting) }
         defer { reporter.cancel() }
         return try await operation()
     }

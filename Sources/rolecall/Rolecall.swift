@@ -31,6 +31,6 @@ struct Rolecall: AsyncParsableCommand {
         if arguments.count > 1, arguments[1] == IssuerHandoff.configuration.commandName {
             do { try IssuerHandoff.handOff(Array(arguments.dropFirst(2)), .live) } catch { exit(withError: error) }
         }
-        exit(withError: ExitCode(await status(of: nil, in: .live)))
+        CommandMain.exit(status: await status(of: nil, in: .live))
     }
 }
