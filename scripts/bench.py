@@ -77,12 +77,20 @@ print(json.dumps({"requests": count, "perSecond": count / elapsed, "p50ms": late
 """
 
 
-def agent_environment(rolecall, env, totp, profiles):
+def fresh_code(totp, used):
+    """The next TOTP code after `used`: a code is accepted once, and a run can reach its next
+    per-session command within the step of the last one."""
+    while totp.now() == used:
+        time.sleep(1)
+    return totp.now()
+
+
+def agent_environment(rolecall, env, code, profiles):
     """An agent bound to this very process (so every command it times is inside its tree), serving
     `profiles` after one code; the environment its shell lines set."""
     # Its standard error is not captured: the agent keeps it for the rest of its life, and a pipe
     # read to its end would never end.
-    lines = subprocess.run([rolecall, "agent", "--shell-pid", str(os.getpid()), "--mfa-code", totp.now(),
+    lines = subprocess.run([rolecall, "agent", "--shell-pid", str(os.getpid()), "--mfa-code", code,
                             *[argument for name in profiles for argument in ("--profile", name)]],
                            env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, check=True).stdout
     variables = dict(re.findall(r"^export (\w+)='([^']*)'$", lines, re.MULTILINE))
@@ -275,7 +283,8 @@ def main():
         env["AWS_ENDPOINT_URL_STS"] = url
 
         # Three per-session profiles after one code: credential-process answered by the agent of this tree.
-        agent_env = agent_environment(rolecall, env, totp, ["mfa", "mfa2", "mfa3"])
+        agent_code = totp.now()
+        agent_env = agent_environment(rolecall, env, agent_code, ["mfa", "mfa2", "mfa3"])
         python_client = [sys.executable, "-c", PYTHON_CLIENT, PROFILE, ROLE, PYTHON_ANCHOR,
                          str(directory / "python-leaf.pem"), str(directory / "python-key.pem"), url.removeprefix("http://")]
         # AWS's own helper, when ../shared/peers/ has it: the same emulator, the second trust anchor.
@@ -328,7 +337,7 @@ def main():
 
         micro = [json.loads(line) for line in run([arguments.bench_tool], env).stdout.splitlines()]
 
-        server = json.loads(run([rolecall, "exec", "--server", "--profile", "mfa", "--mfa-code", totp.now(), "--quiet", "--",
+        server = json.loads(run([rolecall, "exec", "--server", "--profile", "mfa", "--mfa-code", fresh_code(totp, agent_code), "--quiet", "--",
                                  sys.executable, "-c", SERVER_CLIENT, str(arguments.server_requests)], env).stdout)
         where = breakdowns(Path(".build-release/release/rolecall"), env, directory)
         process_instructions = callgrind_instructions([rolecall, "credential-process", "--profile", "nomfa"], env) / 1e6

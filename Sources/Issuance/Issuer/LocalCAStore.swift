@@ -108,7 +108,12 @@ public struct LocalCAStore: Sendable {
 
     /// The CA that signs new certificates.
     public func currentAuthority() throws -> StoredAuthority {
-        guard let current = try load().authorities.last(where: { !$0.retired && !$0.isStaged }) else {
+        try currentAuthority(in: load())
+    }
+
+    /// The current CA of a document already read (the issuer reads the file once per issuance).
+    func currentAuthority(in document: Document) throws -> StoredAuthority {
+        guard let current = document.authorities.last(where: { !$0.retired && !$0.isStaged }) else {
             throw StoreError.damaged(file.path, detail: "it holds no current CA")
         }
         return try Self.authority(current, path: file.path)
@@ -183,7 +188,11 @@ public struct LocalCAStore: Sendable {
     }
 
     public func devices() throws -> [TOTPVerifier.Device] {
-        try load().devices.map { TOTPVerifier.Device(name: $0.name, secret: try TOTPSecret.fromBase32($0.secretBase32)) }
+        try Self.devices(in: load())
+    }
+
+    static func devices(in document: Document) throws -> [TOTPVerifier.Device] {
+        try document.devices.map { TOTPVerifier.Device(name: $0.name, secret: try TOTPSecret.fromBase32($0.secretBase32)) }
     }
 
     public func deviceInfo() throws -> [DeviceInfo] {

@@ -30,12 +30,14 @@ public struct LocalIssuer: Issuer {
 
     public func issueMany(_ requests: [IssuanceRequest], mfaProof: MFAProof?) async throws -> [IssuedCertificate] {
         let publicKeys = try requests.map { try $0.verifiedPublicKey() }
-        let authority = try store.currentAuthority()
+        // One read of issuer.json for the CA, the devices and the user.
+        let document = try store.load()
+        let authority = try store.currentAuthority(in: document)
         // One check for all: the replay guard would refuse the same code a second time.
         if let needing = requests.first(where: \.kind.requiresMFA) {
-            try checkProof(mfaProof, for: needing.kind, authority: authority)
+            try checkProof(mfaProof, for: needing.kind, authority: authority, devices: { try LocalCAStore.devices(in: document) })
         }
-        let user = try store.user()
+        let user = document.user
         return try zip(requests, publicKeys).map { request, publicKey in
             // The account, as the team issuer's leaves name it: a trust policy can tell two accounts apart.
             let account = (try? ARN(request.roleArn, kind: .role))?.account
@@ -46,11 +48,11 @@ public struct LocalIssuer: Issuer {
         }
     }
 
-    private func checkProof(_ proof: MFAProof?, for kind: CertificateKind, authority: StoredAuthority) throws {
+    private func checkProof(_ proof: MFAProof?, for kind: CertificateKind, authority: StoredAuthority, devices: () throws -> [TOTPVerifier.Device]) throws {
         switch proof {
         case .totp(let code)?:
             // The accepted step is on disk before the certificate exists.
-            _ = try verifier.verify(code: code, devices: try store.devices())
+            _ = try verifier.verify(code: code, devices: try devices())
         case .token?:
             // The token's PIN is checked by the token itself when the CA signs.
             guard authority.tokenKey != nil else {
