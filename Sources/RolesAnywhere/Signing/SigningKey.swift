@@ -19,7 +19,9 @@ public enum SigningKey: Sendable, CustomStringConvertible {
     case external(any ExternalSigningKey)
 
     /// A fresh P-256 key: the default for per-session keys (fast to generate, small signatures).
-    public static func generateP256() -> SigningKey { .p256(P256.Signing.PrivateKey()) }
+    /// Not necessarily compact-representable: nothing exports the 32-byte compact form, and asking
+    /// for it has swift-crypto generate and self-test two keys per key on average (BENCHMARKS.md).
+    public static func generateP256() -> SigningKey { .p256(P256.Signing.PrivateKey(compactRepresentable: false)) }
 
     /// Loads a key from PEM. Only for tests and fixtures: rolecall itself never reads a leaf key from disk.
     public init(unsafePEM pem: String) throws {
