@@ -27,7 +27,8 @@ STATIC_LIBSTDCXX_FLAGS = -Xswiftc -L$(STATIC_LIBSTDCXX) -Xlinker --wrap=arc4rand
 # Concrete generic types (a dictionary of strings, a decoder's keyed container, NIO's handlers) are made
 # by calls that pass their conformances, not from mangled names the runtime demangles: each such name
 # asked the runtime for its conformances, a scan of every conformance record (BENCHMARKS.md, "Metadata
-# by mangled name"). Applies to the package's code and its dependencies, not the prebuilt runtime.
+# by mangled name, libstdc++ and the per-session key"). Applies to the package's code and its
+# dependencies, not to the prebuilt runtime.
 CODEGEN_FLAGS = -Xswiftc -Xfrontend -Xswiftc -disable-concrete-type-metadata-mangled-name-accessors
 SWIFT_FLAGS = -c release --static-swift-stdlib --scratch-path $(SCRATCH) $(LINK_FLAGS) $(CODEGEN_FLAGS)
 BIN = $(SCRATCH)/release
