@@ -327,6 +327,7 @@ let package = Package(
                 "RolesAnywhere", "SecurityTokenService", "CSocketDiag",
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
         .testTarget(

@@ -103,12 +103,15 @@ struct Connector: Sendable {
 }
 
 /// The TLS context, made on first use: loading the trust store costs, and most commands never connect.
+/// Without trust roots of its own, it trusts the system's CAs as `SystemTrustStore` finds them.
 final class LazyTLSContext: Sendable {
     private let context = Mutex<NIOSSLContext?>(nil)
 
     func get(_ configuration: TLSConfiguration) throws -> NIOSSLContext {
         try context.withLock { made in
             if let made { return made }
+            var configuration = configuration
+            if configuration.trustRoots == .default { configuration.trustRoots = SystemTrustStore.trustRoots() }
             let new = try NIOSSLContext(configuration: configuration)
             made = new
             return new
