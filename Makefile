@@ -38,15 +38,14 @@ STRIPPED = $(SCRATCH)/stripped
 .PHONY: build install uninstall
 
 # `--version` names the commit through the BuildCommit plugin, which every `swift build` runs.
-build: $(STATIC_LIBSTDCXX)/libstdc++.so
+# The linker script is written on every build, so that it names the libstdc++ of the compiler installed now.
+build:
 	scripts/build-deps
+	archive=$$(clang -print-file-name=libstdc++.a) && test -f "$$archive" || { echo "libstdc++.a not found: install GCC's libstdc++ development package (Debian: libstdc++-12-dev)" >&2; exit 1; }; \
+	mkdir -p $(STATIC_LIBSTDCXX) && echo "INPUT($$archive)" > $(STATIC_LIBSTDCXX)/libstdc++.so
 	for product in $(PRODUCTS); do swift build $(SWIFT_FLAGS) --product $$product || exit 1; done
 	mkdir -p $(STRIPPED)
 	for product in $(PRODUCTS); do strip -o $(STRIPPED)/$$product $(BIN)/$$product || exit 1; done
-
-$(STATIC_LIBSTDCXX)/libstdc++.so:
-	archive=$$(clang -print-file-name=libstdc++.a) && test -f "$$archive" || { echo "libstdc++.a not found: install GCC's libstdc++ development package (Debian: libstdc++-12-dev)" >&2; exit 1; }; \
-	mkdir -p $(@D) && echo "INPUT($$archive)" > $@
 
 install: build
 	install -d $(BINDIR) $(MANDIR) $(BASHDIR) $(ZSHDIR) $(FISHDIR)

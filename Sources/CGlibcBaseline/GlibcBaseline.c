@@ -29,10 +29,11 @@ float __wrap_hypotf(float x, float y) { return __real_hypotf(x, y); }
 #endif
 
 // `make build` links libstdc++ statically (Makefile), and the archive of GCC 12 built on glibc 2.36
-// calls arc4random (GLIBC_2.36) in std::random_device. The Makefile's --wrap=arc4random sends that
-// call here: the kernel's random numbers through getrandom (glibc 2.25), aborting as glibc's own
-// arc4random does when there are none to be had. Builds that link libstdc++ as a shared library
-// never call this.
+// refers to arc4random (GLIBC_2.36) in std::random_device; the reference reaches the programs'
+// dynamic symbol table even where no code that calls it is left, and glibc 2.34 would refuse to
+// load them. The Makefile's --wrap=arc4random sends it here instead: the kernel's random numbers
+// through getrandom (glibc 2.25), aborting as glibc's own arc4random does when there are none to be
+// had. Builds that link libstdc++ as a shared library never call this.
 #if defined(__linux__)
 #include <errno.h>
 #include <stdlib.h>

@@ -23,7 +23,7 @@ public enum CommandMain {
 
     /// Ends the process with `status`, standard output flushed. argument-parser's
     /// `exit(withError:)` first builds the root command's help for a message that an exit status
-    /// does not print: half a million instructions at the end of every command (BENCHMARKS.md).
+    /// does not print: 0.85 M instructions at the end of every command (BENCHMARKS.md).
     public static func exit(status: Int32) -> Never {
         #if canImport(Glibc)
         Glibc.exit(status)

@@ -110,9 +110,7 @@ final class LazyTLSContext: Sendable {
     func get(_ configuration: TLSConfiguration) throws -> NIOSSLContext {
         try context.withLock { made in
             if let made { return made }
-            var configuration = configuration
-            if configuration.trustRoots == .default { configuration.trustRoots = SystemTrustStore.trustRoots() }
-            let new = try NIOSSLContext(configuration: configuration)
+            let new = try NIOSSLContext(configuration: SystemTrustStore().resolving(configuration))
             made = new
             return new
         }

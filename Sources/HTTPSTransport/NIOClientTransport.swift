@@ -72,8 +72,9 @@ public struct NIOClientTransport: HTTPTransport {
         guard let progress = configuration.progress else { return try await operation() }
         let waiting = "rolecall: waiting for \(target.authority)…"
         // A timer on the event loops the exchange runs on anyway: a sleeping task would cost every
-        // command that connects a scheduler lookup and a thread's wake-up (BENCHMARKS.md).
-        let reporter = Self.eventLoops.next().scheduleTask(in: TimeAmount(configuration.progressDelay)) { progress(waiting) }
+        // command that connects a scheduler lookup and a thread's wake-up (BENCHMARKS.md). The line
+        // itself is written off the loop, which a blocked standard error must not stall.
+        let reporter = Self.eventLoops.next().scheduleTask(in: TimeAmount(configuration.progressDelay)) { Task { progress(waiting) } }
         defer { reporter.cancel() }
         return try await operation()
     }

@@ -5,25 +5,61 @@ import Foundation
 #endif
 import NIOSSL
 
-/// The system's CAs, for connections that name no trust roots of their own (AWS's endpoints; the
-/// team issuer's are pinned). NIOSSL's default reads the whole bundle
+/// The system's CAs, for connections that name no trust roots of their own (AWS's endpoints, and a
+/// team issuer without a pin). NIOSSL's default reads the whole bundle
 /// (/etc/ssl/certs/ca-certificates.crt, 140-odd certificates), parses every certificate into the
 /// store and sorts the store after each: 38 M instructions on every process's first connection,
 /// more than all the rest of a `credential-process` (BENCHMARKS.md). A hashed directory
 /// (`openssl rehash`: each CA under its subject's hash) is read as a server's chain needs it:
-/// BoringSSL opens the one CA the chain names, when it verifies. Where there is none, or it holds
-/// no hashed name, NIOSSL's default stays.
-public enum SystemTrustStore {
-    /// Debian, Ubuntu, Alpine and Arch; RHEL 9 and Fedora.
-    public static let hashedDirectories = ["/etc/ssl/certs", "/etc/pki/ca-trust/extracted/pem/directory-hash"]
+/// BoringSSL opens the one CA the chain names, when it verifies.
+///
+/// The directory is used only when it names at least as many CAs as the bundle holds, so that a CA
+/// added to the bundle alone (a line appended in a container's build) is still trusted; otherwise,
+/// and on systems other than Linux (where NIOSSL's default is the platform's verifier), NIOSSL's
+/// default stays.
+public struct SystemTrustStore: Sendable {
+    /// The hashed directories, and the bundles NIOSSL reads, first found first: Debian and Ubuntu;
+    /// RHEL 9 and Fedora.
+    public var directories = ["/etc/ssl/certs", "/etc/pki/ca-trust/extracted/pem/directory-hash"]
+    public var bundles = ["/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt"]
 
-    public static func trustRoots(searching directories: [String] = hashedDirectories) -> NIOSSLTrustRoots {
-        directories.first(where: isHashed).map { .file($0) } ?? .default
+    public init() {}
+
+    public func trustRoots() -> NIOSSLTrustRoots {
+        #if os(Linux)
+        let bundled = bundles.lazy.compactMap(Self.certificateCount).first ?? 0
+        if let directory = directories.first(where: { Self.hashedNames(in: $0) >= max(bundled, 1) }) {
+            return .file(directory)
+        }
+        #endif
+        return .default
     }
 
-    static func isHashed(_ directory: String) -> Bool {
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return false }
-        return names.contains(where: isHashedName)
+    /// `configuration` with the system's CAs resolved here when it names none of its own.
+    public func resolving(_ configuration: TLSConfiguration) -> TLSConfiguration {
+        guard configuration.trustRoots == nil || configuration.trustRoots == .default else { return configuration }
+        var configuration = configuration
+        configuration.trustRoots = trustRoots()
+        return configuration
+    }
+
+    static func hashedNames(in directory: String) -> Int {
+        ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).count(where: isHashedName)
+    }
+
+    /// How many certificates a PEM bundle holds (its BEGIN lines; nothing is parsed); nil when unreadable.
+    static func certificateCount(in bundle: String) -> Int? {
+        guard let data = FileManager.default.contents(atPath: bundle) else { return nil }
+        let marker = Array("-----BEGIN CERTIFICATE-----".utf8)
+        return data.withUnsafeBytes { bytes in
+            var count = 0
+            var atLineStart = true
+            for index in bytes.indices {
+                if atLineStart, bytes[index...].starts(with: marker) { count += 1 }
+                atLineStart = bytes[index] == UInt8(ascii: "\n")
+            }
+            return count
+        }
     }
 
     /// `openssl rehash`'s name for a CA: its subject's hash (eight hex digits), a dot, a number.

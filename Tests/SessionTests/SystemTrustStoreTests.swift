@@ -16,15 +16,74 @@ import Testing
         return directory
     }
 
-    @Test func theFirstDirectoryWithAHashedNameIsChosen() throws {
-        let bundleOnly = try directory(holding: ["ca-certificates.crt", "README", "0a1b2c3d.pem", "0a1b2c3g.0"])
-        let hashed = try directory(holding: ["ca-certificates.crt", "0a1b2c3d.0"])
-        #expect(SystemTrustStore.trustRoots(searching: [bundleOnly, hashed]) == .file(hashed))
+    /// A bundle of `count` certificates (their BEGIN and END lines are all that is counted).
+    func bundle(of count: Int) throws -> String {
+        let path = try Paths.temporaryDirectory() + "/bundle-\(UUID().uuidString).crt"
+        let certificate = "# a CA\n-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"
+        try String(repeating: certificate, count: count).write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    func store(_ directories: [String], _ bundles: [String]) -> SystemTrustStore {
+        var store = SystemTrustStore()
+        store.directories = directories
+        store.bundles = bundles
+        return store
+    }
+
+    @Test func theFirstDirectoryNamingEveryBundledCAIsChosen() throws {
+        let unhashed = try directory(holding: ["ca-certificates.crt", "README", "0a1b2c3d.pem", "0a1b2c3g.0", "0a1b2c3d.r0"])
+        let hashed = try directory(holding: ["0a1b2c3d.0", "9f8e7d6c.0", "9f8e7d6c.1"])
+        #expect(store([unhashed, hashed], [try bundle(of: 3)]).trustRoots() == .file(hashed))
+    }
+
+    /// A CA appended to the bundle alone (as a container's build may do) is not in the directory:
+    /// the bundle, NIOSSL's default, stays.
+    @Test func aBundleWithMoreCAsThanTheDirectoryKeepsNIOSSLsDefault() throws {
+        let hashed = try directory(holding: ["0a1b2c3d.0", "9f8e7d6c.0"])
+        #expect(store([hashed], [try bundle(of: 3)]).trustRoots() == .default)
+        #expect(store([hashed], ["/nonexistent/bundle.crt", try bundle(of: 2)]).trustRoots() == .file(hashed))
     }
 
     @Test func withoutAHashedDirectoryNIOSSLsDefaultStays() throws {
-        let bundleOnly = try directory(holding: ["ca-certificates.crt"])
-        #expect(SystemTrustStore.trustRoots(searching: [bundleOnly, bundleOnly + "/missing"]) == .default)
+        let unhashed = try directory(holding: ["ca-certificates.crt"])
+        #expect(store([unhashed, unhashed + "/missing"], []).trustRoots() == .default)
+    }
+
+    /// Only a configuration without roots of its own gets the system's; a pinned one keeps its pin.
+    @Test func onlyAConfigurationWithoutRootsIsResolved() throws {
+        let hashed = try directory(holding: ["0a1b2c3d.0"])
+        let system = store([hashed], [])
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        #expect(system.resolving(configuration).trustRoots == .file(hashed))
+        configuration.trustRoots = nil
+        #expect(system.resolving(configuration).trustRoots == .file(hashed))
+        configuration.trustRoots = .file("/pinned.pem")
+        #expect(system.resolving(configuration).trustRoots == .file("/pinned.pem"))
+    }
+
+    /// On this machine the system's bundle is reached through the directory: each of its CAs is
+    /// there under the name `openssl x509 -hash` (OpenSSL's code, not BoringSSL's) gives it.
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/etc/ssl/certs/ca-certificates.crt")))
+    func everyCAOfTheSystemsBundleIsInTheChosenDirectory() async throws {
+        guard case .file(let directory) = SystemTrustStore().trustRoots() else {
+            Issue.record("the system's CAs are not read from a hashed directory here")
+            return
+        }
+        let bundle = try String(contentsOfFile: "/etc/ssl/certs/ca-certificates.crt", encoding: .utf8)
+        let certificates = bundle.components(separatedBy: "-----END CERTIFICATE-----\n").filter { $0.contains("-----BEGIN CERTIFICATE-----") }
+            .map { String($0[$0.range(of: "-----BEGIN CERTIFICATE-----")!.lowerBound...]) + "-----END CERTIFICATE-----\n" }
+        #expect(certificates.count > 100)
+        func body(_ pem: String) -> String { pem.split(separator: "\n").filter { !$0.hasPrefix("-----") }.joined() }
+        for certificate in certificates {
+            let hash = try await ProcessRunner.run("bash", ["-c", "openssl x509 -hash -noout <<< \"$0\"", certificate])
+            try #require(hash.status == 0, "\(hash.stderr)")
+            let name = hash.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            let found = (0..<10).contains { index in
+                (try? String(contentsOfFile: "\(directory)/\(name).\(index)", encoding: .utf8)).map { body($0) == body(certificate) } ?? false
+            }
+            #expect(found, "\(name): not in \(directory)")
+        }
     }
 
     /// The directory is looked up by the subject hash that `openssl x509 -hash` (OpenSSL's, not
