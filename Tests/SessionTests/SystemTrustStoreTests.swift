@@ -32,7 +32,7 @@ import Testing
     }
 
     @Test func theFirstDirectoryNamingEveryBundledCAIsChosen() throws {
-        let unhashed = try directory(holding: ["ca-certificates.crt", "README", "0a1b2c3d.pem", "0a1b2c3g.0", "0a1b2c3d.r0"])
+        let unhashed = try directory(holding: ["ca-certificates.crt", "README", "0a1b2c3d.pem", "0a1b2c3g.0", "0A1B2C3D.0", "0a1b2c3d.r0", "0a1b2c3d."])
         let hashed = try directory(holding: ["0a1b2c3d.0", "9f8e7d6c.0", "9f8e7d6c.1"])
         #expect(store([unhashed, hashed], [try bundle(of: 3)]).trustRoots() == .file(hashed))
     }
