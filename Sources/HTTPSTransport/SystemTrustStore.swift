@@ -75,11 +75,13 @@ public struct SystemTrustStore: Sendable {
     /// lower-case hex digits), a dot, a number. On the name's bytes: Swift's `Character`s cost
     /// 3 M instructions over a directory of 280 names.
     static func isHashedName(_ name: String) -> Bool {
+        let digits = UInt8(ascii: "0")...UInt8(ascii: "9")
+        let hexLetters = UInt8(ascii: "a")...UInt8(ascii: "f")
         var name = name
         return name.withUTF8 { bytes in
             bytes.count >= 10 && bytes[8] == UInt8(ascii: ".")
-                && bytes[..<8].allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains($0) }
-                && bytes[9...].allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }
+                && bytes[..<8].allSatisfy { digits.contains($0) || hexLetters.contains($0) }
+                && bytes[9...].allSatisfy(digits.contains)
         }
     }
 }
