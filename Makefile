@@ -13,7 +13,7 @@ COMPLETED = rolecall rolecall-issuer
 # programs' own code (the Swift toolchain's static-stdlib arguments export every symbol), identical
 # code folded where no address is taken, libstdc++ linked in (below). SwiftPM already collects unused
 # sections in release builds.
-# Whole-program LTO, -Osize and lld's function order (scripts/startup-order) are measured there too and left
+# Whole-program LTO and lld's function order (scripts/startup-order) are measured there too and left
 # out: BENCHMARKS.md, "Whole-program optimisation, -Osize and function order", says what each costs.
 LINK_FLAGS = -Xlinker --no-export-dynamic -Xlinker --icf=safe $(STATIC_LIBSTDCXX_FLAGS)
 # libstdc++ linked statically: the toolchain's static-stdlib arguments ask for -lstdc++, and a linker
@@ -29,7 +29,14 @@ STATIC_LIBSTDCXX_FLAGS = -Xswiftc -L$(STATIC_LIBSTDCXX) -Xlinker --wrap=arc4rand
 # asked the runtime for its conformances, a scan of every conformance record (BENCHMARKS.md, "Metadata
 # by mangled name, libstdc++ and the per-session key"). Applies to the package's code and its
 # dependencies, not to the prebuilt runtime.
-CODEGEN_FLAGS = -Xswiftc -Xfrontend -Xswiftc -disable-concrete-type-metadata-mangled-name-accessors
+CODEGEN_FLAGS = -Xswiftc -Xfrontend -Xswiftc -disable-concrete-type-metadata-mangled-name-accessors $(SIZE_FLAGS)
+# Only what something calls is linked (BENCHMARKS.md, "Unused code collected"): swiftc marks every public
+# function "used", which the linker must keep, unless told that the whole program is one link
+# (-internalize-at-link); each function then gets a section of its own, Swift's and C's, for the
+# linker's --gc-sections (which SwiftPM passes) to drop the ones nothing refers to. -Osize and -Os
+# compile for size; the instructions they add are measured there too.
+SIZE_FLAGS = -Xswiftc -Xfrontend -Xswiftc -internalize-at-link -Xswiftc -Xfrontend -Xswiftc -function-sections \
+	-Xcc -ffunction-sections -Xcc -fdata-sections -Xswiftc -Osize -Xcc -Os
 SWIFT_FLAGS = -c release --static-swift-stdlib --scratch-path $(SCRATCH) $(LINK_FLAGS) $(CODEGEN_FLAGS)
 BIN = $(SCRATCH)/release
 # Stripped copies for installing; the unstripped binaries stay for symbol checks (scripts/bench).

@@ -168,6 +168,25 @@ import TestSupport
         }
     }
 
+    /// `make build` links only the functions something calls (Makefile, `SIZE_FLAGS`): a public
+    /// function of swift-certificates that the client never calls is in this test binary, built the
+    /// usual way, where every public function is kept, and not in `make build`'s client, which stays
+    /// within the 25 MB of issue 26.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "\(madeBuild)/rolecall"), "needs `make build`"))
+    func theInstalledClientLeavesOutWhatNothingCalls() async throws {
+        // Certificate.Extensions.remove(_:)
+        let uncalled = "$s4X50911CertificateV10ExtensionsV6removeyAC9ExtensionVSg9SwiftASN10G16ObjectIdentifierVF"
+        func defines(_ binary: String) async throws -> Bool {
+            let found = try await ProcessRunner.run("bash", ["-c", "set -o pipefail; nm --defined-only \"$0\" | grep -cF -- \"$1\" || true", binary, uncalled])
+            try #require(found.status == 0, "nm \(binary): \(found.stderr)")
+            return (Int(found.stdout.filter(\.isNumber)) ?? 0) > 0
+        }
+        #expect(try await defines(try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")))
+        #expect(try await !defines("\(Self.madeBuild)/rolecall"))
+        let stripped = try FileManager.default.attributesOfItem(atPath: "\(Paths.packageRoot)/.build-release/stripped/rolecall")[.size] as? Int
+        #expect(try #require(stripped) <= 25_000_000)
+    }
+
     /// The arc4random that libstdc++'s archive calls in those programs (CGlibcBaseline, since glibc 2.34
     /// has none) gives the kernel's random numbers: sixteen 32-bit values, all but by chance distinct.
     #if os(Linux)
