@@ -32,9 +32,9 @@ STATIC_LIBSTDCXX_FLAGS = -Xswiftc -L$(STATIC_LIBSTDCXX) -Xlinker --wrap=arc4rand
 CODEGEN_FLAGS = -Xswiftc -Xfrontend -Xswiftc -disable-concrete-type-metadata-mangled-name-accessors $(SIZE_FLAGS)
 # Only what something calls is linked (BENCHMARKS.md, "Unused code collected"): swiftc marks every public
 # function "used", which the linker must keep, unless told that the whole program is one link
-# (-internalize-at-link); each function then gets a section of its own, Swift's and C's, for the
-# linker's --gc-sections (which SwiftPM passes) to drop the ones nothing refers to. -Osize and -Os
-# compile for size; the instructions they add are measured there too.
+# (-internalize-at-link); each function then gets a section of its own (Swift's through -function-sections,
+# C's and C++'s through -Xcc), for the linker's --gc-sections (which SwiftPM passes) to drop the ones
+# nothing refers to. -Osize and -Os compile for size; the instructions they add are measured there too.
 SIZE_FLAGS = -Xswiftc -Xfrontend -Xswiftc -internalize-at-link -Xswiftc -Xfrontend -Xswiftc -function-sections \
 	-Xcc -ffunction-sections -Xcc -fdata-sections -Xswiftc -Osize -Xcc -Os
 SWIFT_FLAGS = -c release --static-swift-stdlib --scratch-path $(SCRATCH) $(LINK_FLAGS) $(CODEGEN_FLAGS)

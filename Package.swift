@@ -170,7 +170,7 @@ let package = Package(
         ),
         .target(name: "CHardening"),
         // What keeps the shipped programs on glibc 2.34 (Ubuntu 22.04, RHEL 9): the static Swift runtime's
-        // calls to hypot and hypotf go, through the linker's --wrap, to their first glibc version.
+        // calls to hypot and hypotf go, through the linker's --wrap, to functions every glibc has (GlibcBaseline.c).
         .target(
             name: "CGlibcBaseline",
             linkerSettings: [.unsafeFlags(["-Xlinker", "--wrap=hypot", "-Xlinker", "--wrap=hypotf"], .when(platforms: [.linux]))]

@@ -1,27 +1,19 @@
 // The static Swift runtime's Glibc overlay calls hypot and hypotf, and a link against glibc 2.35 or
 // later binds them to the versions that release added (GLIBC_2.35), which glibc 2.34 (Ubuntu 22.04,
-// RHEL 9) does not have. The linker's --wrap (Package.swift) sends those calls here instead, and these
-// call the first version of each, which every glibc has and which computes the same values.
+// RHEL 9) does not have. The linker's --wrap (Package.swift) sends those calls here instead. These
+// cannot name hypot's first version: --wrap sends that reference back here too, and each would call
+// itself until the stack ran out. They compute it as the magnitude of a complex number, which is
+// hypot by definition: cabs and cabsf have one version in every glibc. Left to itself, clang would
+// turn those calls back into hypot's (no_builtin keeps them calls to cabs and cabsf).
 #include <features.h>
 
 #if defined(__linux__) && defined(__GLIBC__)
-#if defined(__x86_64__)
-#define ROLECALL_GLIBC_BASELINE "GLIBC_2.2.5"
-#elif defined(__aarch64__)
-#define ROLECALL_GLIBC_BASELINE "GLIBC_2.17"
-#endif
-#endif
+#include <complex.h>
 
-#ifdef ROLECALL_GLIBC_BASELINE
-double rolecall_baseline_hypot(double x, double y);
-float rolecall_baseline_hypotf(float x, float y);
-__asm__(".symver rolecall_baseline_hypot, hypot@" ROLECALL_GLIBC_BASELINE);
-__asm__(".symver rolecall_baseline_hypotf, hypotf@" ROLECALL_GLIBC_BASELINE);
-
-double __wrap_hypot(double x, double y) { return rolecall_baseline_hypot(x, y); }
-float __wrap_hypotf(float x, float y) { return rolecall_baseline_hypotf(x, y); }
+__attribute__((no_builtin("cabs"))) double __wrap_hypot(double x, double y) { return cabs(__builtin_complex(x, y)); }
+__attribute__((no_builtin("cabsf"))) float __wrap_hypotf(float x, float y) { return cabsf(__builtin_complex(x, y)); }
 #else
-// Elsewhere (musl, other architectures) the wrapped calls go on to the library's own functions.
+// Elsewhere (musl) the wrapped calls go on to the library's own functions.
 double __real_hypot(double x, double y);
 float __real_hypotf(float x, float y);
 double __wrap_hypot(double x, double y) { return __real_hypot(x, y); }

@@ -1,5 +1,6 @@
 import CGlibcBaseline
 import Foundation
+import Synchronization
 import Testing
 import TestSupport
 
@@ -176,16 +177,40 @@ import TestSupport
     func theInstalledClientLeavesOutWhatNothingCalls() async throws {
         // Certificate.Extensions.remove(_:)
         let uncalled = "$s4X50911CertificateV10ExtensionsV6removeyAC9ExtensionVSg9SwiftASN10G16ObjectIdentifierVF"
-        func defines(_ binary: String) async throws -> Bool {
-            let found = try await ProcessRunner.run("bash", ["-c", "set -o pipefail; nm --defined-only \"$0\" | grep -cF -- \"$1\" || true", binary, uncalled])
-            try #require(found.status == 0, "nm \(binary): \(found.stderr)")
-            return (Int(found.stdout.filter(\.isNumber)) ?? 0) > 0
+        // Whether `binary` defines a symbol whose name holds `name`; grep's status 1 is "no". grep reads to
+        // the end (-c, not -q), so that nm never sees a closed pipe.
+        func defines(_ binary: String, _ name: String) async throws -> Bool {
+            let found = try await ProcessRunner.run("bash", ["-c", "set -o pipefail; nm --defined-only \"$0\" | grep -cF -- \"$1\"", binary, name])
+            try #require([0, 1].contains(found.status), "nm \(binary) failed: \(found.stderr); run `make build` again")
+            return found.status == 0
         }
-        #expect(try await defines(try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")))
-        #expect(try await !defines("\(Self.madeBuild)/rolecall"))
+        let client = "\(Self.madeBuild)/rolecall"
+        #expect(try await defines(try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"), uncalled))
+        #expect(try await defines(client, "$s4X509"), "\(client) has no swift-certificates symbol: run `make build` again")
+        #expect(try await !defines(client, uncalled))
         let stripped = try FileManager.default.attributesOfItem(atPath: "\(Paths.packageRoot)/.build-release/stripped/rolecall")[.size] as? Int
         #expect(try #require(stripped) <= 25_000_000)
     }
+
+    /// What the linker sends the programs' hypot and hypotf to (CGlibcBaseline) computes them. It runs on a
+    /// thread of its own: a wrapper that called itself, optimized into a loop, would otherwise hang the suite.
+    #if os(Linux)
+    @Test func theWrappedHypotComputesHypot() throws {
+        let results = Mutex<[Double]?>(nil)
+        let computed = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            results.withLock {
+                $0 = [
+                    __wrap_hypot(3, 4), __wrap_hypot(-3, 4), Double(__wrap_hypotf(3, 4)), __wrap_hypot(5, 12),
+                    __wrap_hypot(3e300, 4e300), __wrap_hypot(.infinity, .nan),
+                ]
+            }
+            computed.signal()
+        }
+        try #require(computed.wait(timeout: .now() + 5) == .success, "__wrap_hypot did not return within 5 s")
+        #expect(results.withLock { $0 } == [5, 5, 5, 13, 5e300, .infinity])
+    }
+    #endif
 
     /// The arc4random that libstdc++'s archive calls in those programs (CGlibcBaseline, since glibc 2.34
     /// has none) gives the kernel's random numbers: sixteen 32-bit values, all but by chance distinct.
