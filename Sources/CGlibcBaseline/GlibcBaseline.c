@@ -3,17 +3,20 @@
 // RHEL 9) does not have. The linker's --wrap (Package.swift) sends those calls here instead. These
 // cannot name hypot's first version: --wrap sends that reference back here too, and each would call
 // itself until the stack ran out. They compute it as the magnitude of a complex number, which is
-// hypot by definition: cabs and cabsf have one version in every glibc. Left to itself, clang would
-// turn those calls back into hypot's (no_builtin keeps them calls to cabs and cabsf).
-#include <features.h>
+// hypot by definition: cabs and cabsf have one version in every glibc. no_builtin keeps them calls to
+// glibc's, which scale as hypot does, even under -ffast-math, where clang would inline sqrt(x*x + y*y)
+// and overflow.
+#if defined(__linux__)
+#include <features.h> // defines __GLIBC__ on glibc
+#endif
 
 #if defined(__linux__) && defined(__GLIBC__)
 #include <complex.h>
 
 __attribute__((no_builtin("cabs"))) double __wrap_hypot(double x, double y) { return cabs(__builtin_complex(x, y)); }
 __attribute__((no_builtin("cabsf"))) float __wrap_hypotf(float x, float y) { return cabsf(__builtin_complex(x, y)); }
-#else
-// Elsewhere (musl) the wrapped calls go on to the library's own functions.
+#elif defined(__linux__)
+// On musl the wrapped calls go on to the library's own functions. (Other systems get no --wrap.)
 double __real_hypot(double x, double y);
 float __real_hypotf(float x, float y);
 double __wrap_hypot(double x, double y) { return __real_hypot(x, y); }
