@@ -190,6 +190,18 @@ import Testing
         directory.remove()
     }
 
+    /// `agent --stop` and a replacing agent test the old socket as soon as the answer comes: by then it
+    /// is gone (the stop's own clean-up, a no-op here, comes later).
+    @Test func aStopIsAnsweredOnceTheSocketIsGone() async throws {
+        let (cache, _) = agentCache()
+        try await AgentFixture.with(root: try TreeRoot(pid: getpid()), boundAt: BootClock.ticks(), provider: { try await cache.credentials(profile: $0) }) { agent in
+            let address = agent.address
+            try #require(FileManager.default.fileExists(atPath: address.socketPath))
+            try await DedicatedThread.value { try AgentClient.stop(address: address) }
+            #expect(!FileManager.default.fileExists(atPath: address.socketPath))
+        }
+    }
+
     @Test func anAgentThatNeverAnswersIsATimeoutNotAHang() async throws {
         let place = try Paths.temporaryDirectory("mute")
         let directory = try AgentDirectory.create(environment: ["TMPDIR": place])

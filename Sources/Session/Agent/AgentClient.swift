@@ -25,16 +25,9 @@ public enum AgentClient {
         try read(AgentProtocol.info(parsing: try exchange(.info, address: address, answerTimeout: connectTimeout)), path: address.socketPath)
     }
 
-    /// Asks the agent to end (`agent --stop`, and a new agent replacing this shell's old one). The agent
-    /// answers before it removes its socket; this returns once the socket is gone (or `connectTimeout`
-    /// has passed), so that what runs next, `agent --list` or a test of the path, no longer finds it.
+    /// Asks the agent to end (`agent --stop`, and a new agent replacing this shell's old one).
     public static func stop(address: AgentAddress) throws(AgentError) {
-        let path = address.socketPath
-        try read(AgentProtocol.stopped(parsing: try exchange(.stop, address: address, answerTimeout: connectTimeout)), path: path)
-        let deadline = ContinuousClock.now + connectTimeout
-        while access(path, F_OK) == 0, ContinuousClock.now < deadline {
-            usleep(5_000)
-        }
+        try read(AgentProtocol.stopped(parsing: try exchange(.stop, address: address, answerTimeout: connectTimeout)), path: address.socketPath)
     }
 
     private static func read<T>(_ answer: Result<T, AgentProtocol.Failure>?, path: String) throws(AgentError) -> T {

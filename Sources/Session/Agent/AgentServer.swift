@@ -39,6 +39,7 @@ public final class AgentServer: Sendable {
     static let maximumPending = 64
 
     private let listening: Int32
+    private let socketPath: String
     private let wake: (read: Int32, write: Int32)
     private let gate: AgentGate
     private let provider: Provider
@@ -63,6 +64,7 @@ public final class AgentServer: Sendable {
             throw error
         }
         wake = (pipe[0], pipe[1])
+        socketPath = address.socketPath
         gate = AgentGate(token: address.token, root: root, boundAt: boundAt)
         self.provider = provider
         self.controls = controls
@@ -153,6 +155,9 @@ public final class AgentServer: Sendable {
             case .allowed(.credentials(let profile)): answer(request, profile: profile)
             case .allowed(.info): reply(request, AgentProtocol.answerLine(controls.info()))
             case .allowed(.stop):
+                // The socket goes before the answer: once the caller has it, nothing finds this agent
+                // any more (`agent --list`, a new agent replacing it). The rest of the stop follows.
+                unlink(socketPath)
                 reply(request, AgentProtocol.stoppedLine)
                 controls.stop()
             }
